@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("diarium.api.urls")),
+    path("konto/", include("diarium.accounts.urls")),
+    path("", include("diarium.registry.urls")),
+]

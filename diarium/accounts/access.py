@@ -1,0 +1,77 @@
+"""The one place that answers "what may this user do on this organ?".
+
+Every selector and service asks these functions; nothing else looks at
+RoleAssignment directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .models import Role, RoleAssignment
+
+# What each role may do. Secret documents and masked fields are open to those who
+# work with the organ's cases; a reader sees the internal register (names of
+# private persons included) but not secret content.
+READ_INTERNAL = {Role.ADMIN, Role.REGISTRAR, Role.CASE_OFFICER, Role.READER}
+READ_SECRET = {Role.ADMIN, Role.REGISTRAR, Role.CASE_OFFICER}
+REGISTER_CASE = {Role.ADMIN, Role.REGISTRAR}
+REGISTER_DOCUMENT = {Role.ADMIN, Role.REGISTRAR, Role.CASE_OFFICER}
+MARK_SECRET = {Role.ADMIN, Role.REGISTRAR}
+CLOSE_CASE = {Role.ADMIN, Role.REGISTRAR, Role.CASE_OFFICER}
+
+
+@dataclass
+class Grants:
+    """A user's roles: per organisation (all organs) and per organ."""
+
+    superuser: bool = False
+    org_roles: dict[int, set[str]] = field(default_factory=dict)
+    organ_roles: dict[int, set[str]] = field(default_factory=dict)
+
+    def roles_on(self, organisation_id: int, organ_id: int | None) -> set[str]:
+        roles = set(self.org_roles.get(organisation_id, ()))
+        if organ_id is not None:
+            roles |= self.organ_roles.get(organ_id, set())
+        return roles
+
+    def allows(self, allowed: set[str], organisation_id: int, organ_id: int | None) -> bool:
+        if self.superuser:
+            return True
+        return bool(self.roles_on(organisation_id, organ_id) & allowed)
+
+    def organ_ids_with(self, allowed: set[str]) -> tuple[set[int], set[int]]:
+        """(organisation ids where the role covers every organ, organ ids) for `allowed`."""
+        orgs = {org for org, roles in self.org_roles.items() if roles & allowed}
+        organs = {organ for organ, roles in self.organ_roles.items() if roles & allowed}
+        return orgs, organs
+
+    @property
+    def is_staff_anywhere(self) -> bool:
+        return self.superuser or bool(self.org_roles) or bool(self.organ_roles)
+
+
+ANONYMOUS = Grants()
+
+
+def grants_for(user) -> Grants:
+    """The user's grants, computed once per user object (i.e. once per request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_diarium_grants", None)
+    if cached is not None:
+        return cached
+    grants = Grants(superuser=user.is_superuser)
+    for organisation_id, organ_id, role in RoleAssignment.objects.filter(user=user).values_list(
+        "organisation_id", "organ_id", "role"
+    ):
+        if organ_id is None:
+            grants.org_roles.setdefault(organisation_id, set()).add(role)
+        else:
+            grants.organ_roles.setdefault(organ_id, set()).add(role)
+    user._diarium_grants = grants
+    return grants
+
+
+def can(user, allowed: set[str], *, organisation_id: int, organ_id: int | None) -> bool:
+    return grants_for(user).allows(allowed, organisation_id, organ_id)

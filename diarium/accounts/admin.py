@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import ApiToken, Organ, Organisation, Person, RoleAssignment, User
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["organ"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [RoleInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "diary_number_format"]
+    search_fields = ["name"]
+
+
+@admin.register(Organ)
+class OrganAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "parent", "organisation"]
+    list_filter = ["organisation", "kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "organ", "organisation", "user"]
+    list_filter = ["organisation"]
+    search_fields = ["name", "title"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at"]

@@ -1,0 +1,96 @@
+"""Writes to reference data: organisations, organs, people, users, roles, tokens."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diarium.core.errors import DomainError, errors_from_validation
+
+from .models import ApiToken, Organ, Organisation, Person, Role, RoleAssignment, User
+
+
+def _save(instance):
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise errors_from_validation(exc) from exc
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def organisation_create(*, name: str, slug: str, diary_number_format: str | None = None, org_number: str = "") -> Organisation:
+    org = Organisation(name=name, slug=slug, org_number=org_number)
+    if diary_number_format:
+        org.diary_number_format = diary_number_format
+    try:
+        org.diary_number_format.format(year=2000, seq=1, series="X")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise DomainError(_("Formatet för diarienummer får bara använda {year}, {seq} och {series}."),
+                          field="diary_number_format") from exc
+    if "{seq}" not in org.diary_number_format:
+        raise DomainError(_("Formatet för diarienummer måste innehålla {seq}."), field="diary_number_format")
+    return _save(org)
+
+
+@transaction.atomic
+def organ_create(*, organisation: Organisation, name: str, code: str, kind: str, parent: Organ | None = None,
+                 email: str = "") -> Organ:
+    if parent is not None and parent.organisation_id != organisation.pk:
+        raise DomainError(_("Det överordnade organet hör till en annan organisation."), field="parent")
+    return _save(Organ(organisation=organisation, name=name, code=code, kind=kind, parent=parent, email=email))
+
+
+@transaction.atomic
+def person_create(*, organisation: Organisation, name: str, title: str = "", email: str = "", phone: str = "",
+                  organ: Organ | None = None, user: User | None = None) -> Person:
+    return _save(Person(organisation=organisation, name=name, title=title, email=email, phone=phone,
+                        organ=organ, user=user))
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str, first_name: str = "", last_name: str = "", email: str = "",
+                is_superuser: bool = False) -> User:
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email,
+                is_superuser=is_superuser, is_staff=is_superuser)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="password") from exc
+    user.set_password(password)
+    return _save(user)
+
+
+@transaction.atomic
+def role_grant(*, user: User, organisation: Organisation, role: str, organ: Organ | None = None) -> RoleAssignment:
+    if role not in Role.values:
+        raise DomainError(_("Okänd roll."), field="role")
+    if organ is not None and organ.organisation_id != organisation.pk:
+        raise DomainError(_("Organet hör till en annan organisation."), field="organ")
+    assignment, _created = RoleAssignment.objects.get_or_create(
+        user=user, organisation=organisation, organ=organ, role=role
+    )
+    if hasattr(user, "_diarium_grants"):
+        del user._diarium_grants
+    return assignment
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token; the raw value is returned once and only its hash is kept."""
+    raw = "dia_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name or _("API-nyckel"), token_hash=ApiToken.hash(raw), prefix=raw[:8])
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token

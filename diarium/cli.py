@@ -1,0 +1,22 @@
+"""The `diarium` command: a thin wrapper over Django's manage.py commands.
+
+    diarium demo            set up the embedded database, load the demo, serve it
+    diarium worker          (later) run background tasks
+    diarium <command> ...   any manage.py command, e.g. `diarium migrate`
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.management import execute_from_command_line
+
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "diarium"
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

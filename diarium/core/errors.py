@@ -1,0 +1,42 @@
+"""One error type for every rule a user can break.
+
+Services raise DomainError with a Swedish message (and, where it belongs to a
+form field, the field name). Views show it next to the field; the API returns it
+as a JSON body with a 4xx status code.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None, errors: dict[str, list[str]] | None = None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.errors: dict[str, list[str]] = {k: [str(m) for m in v] for k, v in (errors or {}).items()}
+        if field:
+            self.errors.setdefault(field, []).append(self.message)
+
+    def as_dict(self) -> dict:
+        return {"detail": self.message, "errors": self.errors}
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+def errors_from_validation(exc) -> DomainError:
+    """Turn Django's ValidationError (from full_clean) into a DomainError."""
+    from django.utils.translation import gettext as _
+
+    if hasattr(exc, "message_dict"):
+        errors = {k: list(v) for k, v in exc.message_dict.items()}
+    else:
+        errors = {"__all__": list(exc.messages)}
+    first = next(iter(errors.values()))[0] if errors else _("Ogiltiga uppgifter.")
+    return DomainError(_("Uppgifterna kunde inte sparas: %(error)s") % {"error": first}, errors=errors)

@@ -1,0 +1,240 @@
+"""The case register: series, cases, documents, files and the append-only history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from diarium.accounts.models import Organ, Organisation, Person
+
+
+class Series(models.Model):
+    """A numbering series ("diarieserie"), usually one per organ (KS)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="series")
+    code = models.CharField(_("seriekod"), max_length=20)
+    name = models.CharField(_("namn"), max_length=200)
+    organs = models.ManyToManyField(Organ, blank=True, related_name="series", verbose_name=_("organ"))
+
+    class Meta:
+        verbose_name = _("diarieserie")
+        verbose_name_plural = _("diarieserier")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="series_code_unique_per_organisation"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+
+class SeriesCounter(models.Model):
+    """The last number taken in a series and year. Locked while a number is taken,
+    and rolled back with the registration, so numbers are gapless."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="counters")
+    year = models.PositiveIntegerField()
+    last_seq = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="series_counter_unique")]
+
+
+class Classification(models.Model):
+    """A process code from the classification scheme (KLASSA / dokumenthanteringsplan)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="classifications")
+    code = models.CharField(_("kod"), max_length=40)
+    title = models.CharField(_("benämning"), max_length=200)
+    retention = models.CharField(_("bevarande/gallring"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("klassificering")
+        verbose_name_plural = _("klassificeringar")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="classification_code_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class Case(models.Model):
+    """An "ärende": a matter from registration to closing, with a diary number."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Pågående")
+        CLOSED = "closed", _("Avslutat")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organ"))
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="cases")
+    year = models.PositiveIntegerField(_("år"))
+    seq = models.PositiveIntegerField(_("löpnummer"))
+    diary_number = models.CharField(_("diarienummer"), max_length=60)
+    title = models.CharField(_("ärendemening"), max_length=500)
+    description = models.TextField(_("beskrivning"), blank=True)
+    case_officer = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("handläggare")
+    )
+    classification = models.ForeignKey(
+        Classification, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+        verbose_name=_("klassificering"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    registered_at = models.DateTimeField(_("registrerat"))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    closed_at = models.DateTimeField(_("avslutat"), null=True, blank=True)
+    document_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        ordering = ["-registered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year", "seq"], name="case_number_unique_in_series"),
+            models.UniqueConstraint(fields=["organisation", "diary_number"], name="case_diary_number_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "-registered_at", "-id"], name="case_org_registered"),
+            models.Index(fields=["organ", "-registered_at"], name="case_organ_registered"),
+            models.Index(fields=["year", "-registered_at"], name="case_year_registered"),
+            models.Index(fields=["status", "-registered_at"], name="case_status_registered"),
+            models.Index(fields=["case_officer", "-registered_at"], name="case_officer_registered"),
+        ]
+
+    def __str__(self):
+        return f"{self.diary_number} {self.title}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("registry:case_detail", args=[self.pk])
+
+
+class Document(models.Model):
+    """A "handling": a document received, drawn up or sent, registered on a case."""
+
+    class Direction(models.TextChoices):
+        INCOMING = "incoming", _("Inkommande")
+        DRAWN_UP = "drawn_up", _("Upprättad")
+        OUTGOING = "outgoing", _("Utgående")
+        INTERNAL = "internal", _("Intern")
+
+    # Register fields that can be masked in public views when a document is secret.
+    MASKABLE_FIELDS = {
+        "counterpart": _("Avsändare/mottagare"),
+        "description": _("Beskrivning"),
+    }
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    number = models.PositiveIntegerField(_("löpnummer i ärendet"))
+    direction = models.CharField(_("riktning"), max_length=10, choices=Direction.choices)
+    document_date = models.DateField(_("datum"), help_text=_("Dag då handlingen kom in eller upprättades."))
+    counterpart = models.CharField(_("avsändare/mottagare"), max_length=300, blank=True)
+    counterpart_is_private = models.BooleanField(_("privatperson"), default=False)
+    description = models.CharField(_("beskrivning"), max_length=500)
+    registered_at = models.DateTimeField(_("registrerad"))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    is_secret = models.BooleanField(_("sekretessmarkerad"), default=False)
+    secrecy_ground = models.CharField(_("sekretessgrund"), max_length=200, blank=True)
+    secrecy_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    secrecy_marked_at = models.DateTimeField(null=True, blank=True)
+    masked_fields = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("handling")
+        verbose_name_plural = _("handlingar")
+        ordering = ["case", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="document_number_unique_in_case"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.description}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.case.diary_number}-{self.number}"
+
+
+class Blob(models.Model):
+    """File content, stored once under its SHA-256 and never overwritten."""
+
+    sha256 = models.CharField(max_length=64, primary_key=True)
+    size = models.BigIntegerField()
+    content_type = models.CharField(max_length=200)
+    storage_name = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class DocumentFile(models.Model):
+    """A file of a document in one version. New versions are appended; old ones stay."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="files")
+    position = models.PositiveIntegerField()
+    version = models.PositiveIntegerField()
+    filename = models.CharField(_("filnamn"), max_length=255)
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="document_files")
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["document", "position", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position", "version"], name="document_file_version_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.filename} (v{self.version})"
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Events are append-only")
+
+    def delete(self):
+        raise TypeError("Events are append-only")
+
+
+class Event(models.Model):
+    """An "åtgärd": something that happened. Append-only: never updated or deleted."""
+
+    class Kind(models.TextChoices):
+        CASE_REGISTERED = "case_registered", _("Ärendet registrerades")
+        CASE_UPDATED = "case_updated", _("Ärendet ändrades")
+        CASE_CLOSED = "case_closed", _("Ärendet avslutades")
+        CASE_REOPENED = "case_reopened", _("Ärendet återöppnades")
+        DOCUMENT_REGISTERED = "document_registered", _("Handling registrerades")
+        FILE_ADDED = "file_added", _("Fil lades till")
+        FILE_VERSION_ADDED = "file_version_added", _("Ny version av fil")
+        SECRECY_MARKED = "secrecy_marked", _("Handlingen sekretessmarkerades")
+        SECRECY_LIFTED = "secrecy_lifted", _("Sekretessmarkeringen togs bort")
+        SECRET_READ = "secret_read", _("Sekretessmarkerad handling lästes")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, related_name="events")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor_name = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Events are append-only")

@@ -1,0 +1,378 @@
+"""Writes to the case register. Each service is one transaction that also
+appends its Event to the case history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diarium.accounts import access as roles
+from diarium.accounts.models import Organ, Person
+from diarium.core.errors import DomainError, PermissionDenied, errors_from_validation
+
+from . import files as file_store
+from .models import Case, Classification, Document, DocumentFile, Event, Series, SeriesCounter
+
+
+# --- helpers ---------------------------------------------------------------------
+def _actor_name(user) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    person = getattr(user, "person", None) if hasattr(user, "person") else None
+    return (person.name if person else "") or user.get_full_name() or user.get_username()
+
+
+def event_append(
+    *, case: Case | None, kind: str, actor, document: Document | None = None, data: dict | None = None,
+    at: dt.datetime | None = None, organisation_id: int | None = None,
+) -> Event:
+    """Append one event to the history. The only way events are written."""
+    return Event.objects.create(
+        organisation_id=organisation_id or case.organisation_id,
+        case=case,
+        document=document,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=_actor_name(actor),
+        at=at or timezone.now(),
+        data=data or {},
+    )
+
+
+def _require(user, allowed: set[str], organ: Organ, message: str) -> None:
+    if not roles.can(user, allowed, organisation_id=organ.organisation_id, organ_id=organ.pk):
+        raise PermissionDenied(message)
+
+
+def _clean(instance, exclude: Sequence[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise errors_from_validation(exc) from exc
+
+
+# --- numbering -----------------------------------------------------------------------
+def series_for_organ(organ: Organ) -> Series:
+    """The series an organ registers in: its own, else its parent's (a committee
+    registers in its board's series), else a new one with the organ's code."""
+    for candidate in (organ, organ.parent):
+        if candidate is None:
+            continue
+        series = candidate.series.first()
+        if series is not None:
+            return series
+    series, _created = Series.objects.get_or_create(
+        organisation_id=organ.organisation_id, code=organ.code, defaults={"name": organ.name}
+    )
+    series.organs.add(organ)
+    return series
+
+
+def format_diary_number(fmt: str, *, year: int, seq: int, series: str) -> str:
+    return fmt.format(year=year, seq=seq, series=series).strip()
+
+
+def _next_number(series: Series, year: int) -> int:
+    """Take the next number. Must run inside the registering transaction: the row
+    lock serialises concurrent registrations and a rollback returns the number."""
+    counter = SeriesCounter.objects.select_for_update().filter(series=series, year=year).first()
+    if counter is None:
+        SeriesCounter.objects.get_or_create(series=series, year=year)
+        counter = SeriesCounter.objects.select_for_update().get(series=series, year=year)
+    counter.last_seq += 1
+    counter.save(update_fields=["last_seq"])
+    return counter.last_seq
+
+
+@transaction.atomic
+def series_counter_set(*, series: Series, year: int, last_seq: int, actor) -> SeriesCounter:
+    """Move a series forward, e.g. when the register continues from an earlier
+    system. Numbers are never reused, so the counter only moves forward."""
+    if not roles.can(actor, {roles.Role.ADMIN}, organisation_id=series.organisation_id, organ_id=None):
+        raise PermissionDenied(_("Bara en administratör kan ändra nummerserier."))
+    counter, _created = SeriesCounter.objects.select_for_update().get_or_create(series=series, year=year)
+    if last_seq < counter.last_seq:
+        raise DomainError(
+            _("Serien %(code)s %(year)s har redan nått nummer %(seq)s; nummer kan inte återanvändas.")
+            % {"code": series.code, "year": year, "seq": counter.last_seq},
+            field="last_seq",
+        )
+    counter.last_seq = last_seq
+    counter.save(update_fields=["last_seq"])
+    return counter
+
+
+# --- cases -------------------------------------------------------------------------------
+@transaction.atomic
+def case_register(
+    *,
+    actor,
+    organ: Organ,
+    title: str,
+    case_officer: Person | None = None,
+    classification: Classification | None = None,
+    description: str = "",
+    registered_at: dt.datetime | None = None,
+) -> Case:
+    """Register a case and give it the next diary number of the organ's series."""
+    _require(actor, roles.REGISTER_CASE, organ, _("Du har inte behörighet att registrera ärenden för %(organ)s.") % {"organ": organ.name})
+    if organ.kind == Organ.Kind.EXTERNAL:
+        raise DomainError(_("Ärenden kan inte registreras på en extern organisation."), field="organ")
+    title = (title or "").strip()
+    if not title:
+        raise DomainError(_("Ange en ärendemening."), field="title")
+    if case_officer is not None and case_officer.organisation_id != organ.organisation_id:
+        raise DomainError(_("Handläggaren hör till en annan organisation."), field="case_officer")
+    if classification is not None and classification.organisation_id != organ.organisation_id:
+        raise DomainError(_("Klassificeringen hör till en annan organisation."), field="classification")
+    registered_at = registered_at or timezone.now()
+    year = timezone.localtime(registered_at).year
+    series = series_for_organ(organ)
+    case = Case(
+        organisation_id=organ.organisation_id, organ=organ, series=series, year=year, seq=0, diary_number="-",
+        title=title, description=(description or "").strip(), case_officer=case_officer,
+        classification=classification, registered_at=registered_at,
+        registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _clean(case, exclude=["seq", "diary_number", "series", "registered_by"])
+    case.seq = _next_number(series, year)
+    case.diary_number = format_diary_number(
+        organ.organisation.diary_number_format, year=year, seq=case.seq, series=series.code
+    )
+    case.save()
+    event_append(
+        case=case, kind=Event.Kind.CASE_REGISTERED, actor=actor, at=registered_at,
+        data={"diary_number": case.diary_number, "title": case.title, "organ": organ.code,
+              "case_officer": case_officer.name if case_officer else ""},
+    )
+    return case
+
+
+CASE_EDITABLE = ("title", "description", "case_officer", "classification")
+
+
+@transaction.atomic
+def case_update(*, actor, case: Case, **changes) -> Case:
+    """Change a case's title, description, officer or classification."""
+    _require(actor, roles.REGISTER_CASE | roles.CLOSE_CASE, case.organ, _("Du har inte behörighet att ändra ärendet."))
+    unknown = set(changes) - set(CASE_EDITABLE)
+    if unknown:
+        raise DomainError(_("Fältet kan inte ändras: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    before = {}
+    for name, value in changes.items():
+        if name == "title":
+            value = (value or "").strip()
+            if not value:
+                raise DomainError(_("Ange en ärendemening."), field="title")
+        old = getattr(case, name)
+        if old != value:
+            before[name] = (str(old) if old is not None else "", str(value) if value is not None else "")
+            setattr(case, name, value)
+    if not before:
+        return case
+    _clean(case, exclude=["registered_by"])
+    case.save(update_fields=list(before))
+    event_append(case=case, kind=Event.Kind.CASE_UPDATED, actor=actor,
+                 data={"changes": {k: {"from": a, "to": b} for k, (a, b) in before.items()}})
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor, case: Case, reason: str = "") -> Case:
+    _require(actor, roles.CLOSE_CASE, case.organ, _("Du har inte behörighet att avsluta ärendet."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == Case.Status.CLOSED:
+        raise DomainError(_("Ärendet är redan avslutat."))
+    case.status = Case.Status.CLOSED
+    case.closed_at = timezone.now()
+    case.save(update_fields=["status", "closed_at"])
+    event_append(case=case, kind=Event.Kind.CASE_CLOSED, actor=actor, data={"reason": (reason or "").strip()})
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor, case: Case, reason: str) -> Case:
+    _require(actor, roles.CLOSE_CASE, case.organ, _("Du har inte behörighet att återöppna ärendet."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Ange varför ärendet återöppnas."), field="reason")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status != Case.Status.CLOSED:
+        raise DomainError(_("Ärendet är inte avslutat."))
+    case.status = Case.Status.OPEN
+    case.closed_at = None
+    case.save(update_fields=["status", "closed_at"])
+    event_append(case=case, kind=Event.Kind.CASE_REOPENED, actor=actor, data={"reason": reason})
+    return case
+
+
+# --- documents ----------------------------------------------------------------------------
+def _check_files(uploads: Iterable) -> list[file_store.CheckedFile]:
+    return [file_store.check_upload(upload) for upload in uploads if upload is not None]
+
+
+def _with_file_cleanup(fn):
+    """Run fn(written) in a transaction; if it fails, remove files it wrote."""
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            return fn(written)
+    except BaseException:
+        file_store.remove_unreferenced(written)
+        raise
+
+
+def document_register(
+    *,
+    actor,
+    case: Case,
+    direction: str,
+    document_date: dt.date,
+    description: str,
+    counterpart: str = "",
+    counterpart_is_private: bool = False,
+    files: Sequence = (),
+    registered_at: dt.datetime | None = None,
+) -> Document:
+    """Register a document on a case with its files. OSL 5 kap. 1 § requires the
+    date, the diary number, the sender or recipient and what it concerns."""
+    _require(actor, roles.REGISTER_DOCUMENT, case.organ, _("Du har inte behörighet att registrera handlingar i ärendet."))
+    errors: dict[str, list[str]] = {}
+    description = (description or "").strip()
+    counterpart = (counterpart or "").strip()
+    if direction not in Document.Direction.values:
+        errors["direction"] = [_("Välj om handlingen är inkommande, upprättad, utgående eller intern.")]
+    if not isinstance(document_date, dt.date):
+        errors["document_date"] = [_("Ange datum då handlingen kom in eller upprättades (ÅÅÅÅ-MM-DD).")]
+    elif document_date > timezone.localdate():
+        errors["document_date"] = [_("Datumet kan inte ligga i framtiden.")]
+    if not description:
+        errors["description"] = [_("Ange kortfattat vad handlingen rör.")]
+    if direction == Document.Direction.INCOMING and not counterpart:
+        errors["counterpart"] = [_("Ange vem handlingen kom från.")]
+    if direction == Document.Direction.OUTGOING and not counterpart:
+        errors["counterpart"] = [_("Ange vem handlingen skickades till.")]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise DomainError(first, errors=errors)
+    checked = _check_files(files)  # before any write: a bad file leaves nothing behind
+    now = registered_at or timezone.now()
+
+    def write(written: list[str]) -> Document:
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked.document_count += 1
+        locked.save(update_fields=["document_count"])
+        document = Document(
+            case=locked, number=locked.document_count, direction=direction, document_date=document_date,
+            counterpart=counterpart, counterpart_is_private=counterpart_is_private, description=description,
+            registered_at=now, registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        _clean(document, exclude=["case", "registered_by"])
+        document.save()
+        event_append(
+            case=locked, document=document, kind=Event.Kind.DOCUMENT_REGISTERED, actor=actor, at=now,
+            data={"number": document.number, "direction": direction},
+        )
+        for position, item in enumerate(checked, start=1):
+            _file_append(document=document, checked=item, position=position, version=1, actor=actor,
+                         written=written, at=now, log=False)
+        return document
+
+    return _with_file_cleanup(write)
+
+
+def _file_append(*, document, checked, position, version, actor, written, at=None, log=True) -> DocumentFile:
+    blob = file_store.blob_store(checked, written=written)
+    document_file = DocumentFile.objects.create(
+        document=document, position=position, version=version, filename=checked.name, blob=blob,
+        created_at=at or timezone.now(), created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if log:
+        event_append(
+            case=document.case, document=document,
+            kind=Event.Kind.FILE_ADDED if version == 1 else Event.Kind.FILE_VERSION_ADDED,
+            actor=actor, data={"number": document.number, "position": position, "version": version},
+        )
+    return document_file
+
+
+def document_file_add(*, actor, document: Document, upload, replaces: DocumentFile | None = None) -> DocumentFile:
+    """Add a file to a document, or (with `replaces`) a new version of one of its
+    files. Nothing is overwritten: earlier versions stay readable."""
+    _require(actor, roles.REGISTER_DOCUMENT, document.case.organ, _("Du har inte behörighet att lägga till filer."))
+    if replaces is not None and replaces.document_id != document.pk:
+        raise DomainError(_("Filen hör inte till handlingen."), field="replaces")
+    checked = file_store.check_upload(upload, field="file")
+
+    def write(written: list[str]) -> DocumentFile:
+        Document.objects.select_for_update().filter(pk=document.pk).first()
+        if replaces is not None:
+            position = replaces.position
+            version = (
+                DocumentFile.objects.filter(document=document, position=position)
+                .order_by("-version").values_list("version", flat=True).first()
+            ) + 1
+        else:
+            position = (
+                DocumentFile.objects.filter(document=document).order_by("-position")
+                .values_list("position", flat=True).first() or 0
+            ) + 1
+            version = 1
+        return _file_append(document=document, checked=checked, position=position, version=version,
+                            actor=actor, written=written)
+
+    return _with_file_cleanup(write)
+
+
+@transaction.atomic
+def document_mark_secret(*, actor, document: Document, ground: str, masked_fields: Sequence[str] = ()) -> Document:
+    """Mark a document secret with its legal ground and the register fields that
+    are masked in public views."""
+    _require(actor, roles.MARK_SECRET, document.case.organ, _("Du har inte behörighet att sekretessmarkera handlingar."))
+    ground = (ground or "").strip()
+    if not ground:
+        raise DomainError(_("Ange sekretessgrund, till exempel \"OSL 26 kap. 1 §\"."), field="ground")
+    unknown = set(masked_fields) - set(Document.MASKABLE_FIELDS)
+    if unknown:
+        raise DomainError(_("Okänt fält att maskera: %(f)s") % {"f": ", ".join(sorted(unknown))}, field="masked_fields")
+    document = Document.objects.select_for_update().select_related("case").get(pk=document.pk)
+    document.is_secret = True
+    document.secrecy_ground = ground
+    document.masked_fields = sorted(set(masked_fields))
+    document.secrecy_marked_by = actor if getattr(actor, "is_authenticated", False) else None
+    document.secrecy_marked_at = timezone.now()
+    document.save(update_fields=["is_secret", "secrecy_ground", "masked_fields", "secrecy_marked_by", "secrecy_marked_at"])
+    event_append(case=document.case, document=document, kind=Event.Kind.SECRECY_MARKED, actor=actor,
+                 data={"number": document.number, "ground": ground, "masked_fields": document.masked_fields})
+    return document
+
+
+@transaction.atomic
+def document_lift_secrecy(*, actor, document: Document, reason: str) -> Document:
+    _require(actor, roles.MARK_SECRET, document.case.organ, _("Du har inte behörighet att ta bort sekretessmarkeringar."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Ange varför sekretessmarkeringen tas bort."), field="reason")
+    document = Document.objects.select_for_update().select_related("case").get(pk=document.pk)
+    if not document.is_secret:
+        raise DomainError(_("Handlingen är inte sekretessmarkerad."))
+    previous = document.secrecy_ground
+    document.is_secret = False
+    document.secrecy_ground = ""
+    document.masked_fields = []
+    document.save(update_fields=["is_secret", "secrecy_ground", "masked_fields"])
+    event_append(case=document.case, document=document, kind=Event.Kind.SECRECY_LIFTED, actor=actor,
+                 data={"number": document.number, "previous_ground": previous, "reason": reason})
+    return document
+
+
+def secret_read_log(*, actor, document: Document, what: str) -> None:
+    """Log that someone read a secret document (its entry or a file)."""
+    event_append(case=document.case, document=document, kind=Event.Kind.SECRET_READ, actor=actor,
+                 data={"number": document.number, "what": what})

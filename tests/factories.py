@@ -1,0 +1,53 @@
+"""Test data made through the same services users call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from diarium.accounts import services as accounts
+from diarium.accounts.models import Organ, Role
+from diarium.registry import services as registry
+
+_n = itertools.count(1)
+PASSWORD = "Korrekt-Häst-Batteri-9"
+
+
+def organisation(name="Alingsås kommun", slug="alingsas", **kw):
+    return accounts.organisation_create(name=name, slug=slug, **kw)
+
+
+def organ(org, code="KS", name="Kommunstyrelsen", kind=Organ.Kind.EXECUTIVE_BOARD, **kw):
+    return accounts.organ_create(organisation=org, name=name, code=code, kind=kind, **kw)
+
+
+def user(org=None, role=None, organ=None, username=None, superuser=False):
+    u = accounts.user_create(username=username or f"user{next(_n)}", password=PASSWORD, is_superuser=superuser)
+    if role:
+        accounts.role_grant(user=u, organisation=org, role=role, organ=organ)
+    return u
+
+
+def registrar(org, organ=None):
+    return user(org, Role.REGISTRAR, organ)
+
+
+def text_file(name="brev.txt", content="Hej! Detta är ett remissvar.\n"):
+    return SimpleUploadedFile(name, content.encode("utf-8"), content_type="text/plain")
+
+
+def pdf_file(name="tjansteskrivelse.pdf"):
+    body = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def case(actor, organ, title="Digital målbild för Alingsås kommun – öppen och smart", **kw):
+    return registry.case_register(actor=actor, organ=organ, title=title, **kw)
+
+
+def document(actor, case, direction="incoming", counterpart="Sambruk", description="Remissvar", files=(), **kw):
+    kw.setdefault("document_date", dt.date(2018, 6, 12))
+    return registry.document_register(actor=actor, case=case, direction=direction, counterpart=counterpart,
+                                      description=description, files=list(files), **kw)
