@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # serves Swagger UI's assets from our own static files (CSP: 'self')
     "diarium.core",
     "diarium.accounts",
     "diarium.registry",

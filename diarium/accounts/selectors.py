@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from .models import ApiToken, User
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from diarium.core.errors import NotFound
+
+from . import access as roles
+from .models import ApiToken, Organ, Person, User
 
 
 def user_for_api_token(raw: str) -> User | None:
@@ -13,3 +21,64 @@ def user_for_api_token(raw: str) -> User | None:
         .first()
     )
     return token.user if token else None
+
+
+# --- reference lists and tokens (used by the API) ----------------------------------------
+@dataclass
+class PersonEntry:
+    """A person as this reader may see them: contact details only for staff."""
+
+    id: int
+    organisation_id: int
+    name: str
+    title: str
+    organ_id: int | None
+    email: str | None
+    phone: str | None
+
+
+def organ_list(*, organisation: int | None = None, include_external: bool = True) -> QuerySet[Organ]:
+    qs = Organ.objects.filter(active=True)
+    if organisation is not None:
+        qs = qs.filter(organisation_id=organisation)
+    if not include_external:
+        qs = qs.exclude(kind=Organ.Kind.EXTERNAL)
+    return qs.order_by("organisation_id", "name")
+
+
+def organ_get(*, pk: int) -> Organ:
+    organ = Organ.objects.select_related("organisation").filter(pk=pk).first()
+    if organ is None:
+        raise NotFound(_("Organet finns inte."))
+    return organ
+
+
+def person_get(*, pk: int) -> Person:
+    person = Person.objects.filter(pk=pk).first()
+    if person is None:
+        raise NotFound(_("Personen finns inte."))
+    return person
+
+
+def people_for(*, user, organisation: int | None = None) -> list[PersonEntry]:
+    staff = roles.grants_for(user).is_staff_anywhere
+    qs = Person.objects.all()
+    if organisation is not None:
+        qs = qs.filter(organisation_id=organisation)
+    return [
+        PersonEntry(p.pk, p.organisation_id, p.name, p.title, p.organ_id,
+                    p.email if staff else None, p.phone if staff else None)
+        for p in qs.order_by("name", "id")
+    ]
+
+
+def api_tokens_for(*, user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def api_token_get(*, user, pk: int) -> ApiToken:
+    """One of the user's own tokens; other users' tokens do not exist for them."""
+    token = ApiToken.objects.filter(user=user, pk=pk).first()
+    if token is None:
+        raise NotFound(_("API-nyckeln finns inte."))
+    return token

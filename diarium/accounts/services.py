@@ -68,6 +68,18 @@ def user_create(*, username: str, password: str, first_name: str = "", last_name
 
 
 @transaction.atomic
+def user_set_password(*, user: User, password: str) -> User:
+    """Give a user a new password (checked against the password rules)."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="password") from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
 def role_grant(*, user: User, organisation: Organisation, role: str, organ: Organ | None = None) -> RoleAssignment:
     if role not in Role.values:
         raise DomainError(_("Okänd roll."), field="role")

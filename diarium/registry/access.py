@@ -33,13 +33,23 @@ def case_permissions(user, case: Case) -> dict[str, bool]:
     }
 
 
+MASKED_SECRET = "secret"
+MASKED_PRIVATE = "private"
+
+
+def mask_reason(document: Document, field: str, *, read_secret: bool, read_internal: bool) -> str | None:
+    """Why a register field of a document is hidden from this reader: secrecy,
+    a private person's name, or None when it is shown."""
+    if document.is_secret and field in document.masked_fields and not read_secret:
+        return MASKED_SECRET
+    if field == "counterpart" and document.counterpart_is_private and not read_internal:
+        return MASKED_PRIVATE
+    return None
+
+
 def masked(document: Document, field: str, *, read_secret: bool, read_internal: bool) -> bool:
     """Whether a register field of a document is hidden from this reader."""
-    if document.is_secret and field in document.masked_fields and not read_secret:
-        return True
-    if field == "counterpart" and document.counterpart_is_private and not read_internal:
-        return True
-    return False
+    return mask_reason(document, field, read_secret=read_secret, read_internal=read_internal) is not None
 
 
 def content_hidden(document: Document, *, read_secret: bool) -> bool:

@@ -111,7 +111,7 @@ def check_upload(upload, *, field: str = "files") -> CheckedFile:
 
 
 def storage_name_for(sha256: str) -> str:
-    return f"blobs/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+    return f"blobs/{sha256[:2]}/{sha256}"
 
 
 def blob_store(checked: CheckedFile, *, written: list[str]) -> Blob:

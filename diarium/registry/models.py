@@ -95,6 +95,7 @@ class Case(models.Model):
             models.UniqueConstraint(fields=["organisation", "diary_number"], name="case_diary_number_unique"),
         ]
         indexes = [
+            models.Index(fields=["-registered_at", "-id"], name="case_registered"),
             models.Index(fields=["organisation", "-registered_at", "-id"], name="case_org_registered"),
             models.Index(fields=["organ", "-registered_at"], name="case_organ_registered"),
             models.Index(fields=["year", "-registered_at"], name="case_year_registered"),

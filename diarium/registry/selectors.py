@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
@@ -15,6 +16,10 @@ from diarium.core.errors import NotFound, PermissionDenied
 
 from . import access
 from .models import Case, Classification, Document, DocumentFile, Event, SeriesCounter
+
+
+def _local_day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def case_list(
@@ -42,10 +47,12 @@ def case_list(
         qs = qs.filter(status=status)
     if case_officer:
         qs = qs.filter(case_officer_id=case_officer)
+    # Compare with the bounds of the local days rather than casting every row to a
+    # date, so the database can use its indexes on registered_at.
     if date_from:
-        qs = qs.filter(registered_at__date__gte=date_from)
+        qs = qs.filter(registered_at__gte=_local_day_start(date_from))
     if date_to:
-        qs = qs.filter(registered_at__date__lte=date_to)
+        qs = qs.filter(registered_at__lt=_local_day_start(date_to + dt.timedelta(days=1)))
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(diary_number__icontains=q) | Q(description__icontains=q))
@@ -106,6 +113,8 @@ class DocumentEntry:
     secrecy_marked_at: dt.datetime | None
     content_hidden: bool
     files: list[FileEntry] = field(default_factory=list)
+    # Why the counterpart is hidden: access.MASKED_SECRET, access.MASKED_PRIVATE or None.
+    counterpart_mask_reason: str | None = None
 
 
 def _entry(document: Document, case: Case, *, read_secret: bool, read_internal: bool) -> DocumentEntry:
@@ -132,6 +141,8 @@ def _entry(document: Document, case: Case, *, read_secret: bool, read_internal: 
         description_masked=not show("description"),
         is_secret=document.is_secret, secrecy_ground=document.secrecy_ground,
         secrecy_marked_at=document.secrecy_marked_at, content_hidden=hidden, files=files,
+        counterpart_mask_reason=access.mask_reason(document, "counterpart", read_secret=read_secret,
+                                                   read_internal=read_internal),
     )
 
 
@@ -166,6 +177,31 @@ def document_get(*, user, pk: int, case: Case | None = None) -> tuple[Document, 
 
         secret_read_log(actor=user, document=document, what="entry")
     return document, entry
+
+
+def document_for_write(*, pk: int) -> Document:
+    """A document to hand to a write service (which checks the rights itself).
+    Not masked and not logged as a read: never show it to the user."""
+    document = _documents_qs().select_related("case", "case__organ", "case__organisation").filter(pk=pk).first()
+    if document is None:
+        raise NotFound(_("Handlingen finns inte."))
+    return document
+
+
+def document_entry(*, user, document: Document) -> DocumentEntry:
+    """The entry of a document the user has just changed, masked for them. Not
+    logged as a secret read: the change itself is already in the history."""
+    document = _documents_qs().select_related("case").get(pk=document.pk)
+    return _entry(document, document.case, read_secret=access.can_read_secret(user, document.case),
+                  read_internal=access.can_read_internal(user, document.case))
+
+
+def document_file_for_change(*, document: Document, pk: int) -> DocumentFile:
+    """A file version of this document, e.g. the one a new version replaces."""
+    document_file = DocumentFile.objects.filter(document=document, pk=pk).first()
+    if document_file is None:
+        raise NotFound(_("Filen hör inte till handlingen."))
+    return document_file
 
 
 def file_for_download(*, user, file_id: int) -> DocumentFile:

@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,16 +61,18 @@ def _clean(instance, exclude: Sequence[str] = ()) -> None:
 def series_for_organ(organ: Organ) -> Series:
     """The series an organ registers in: its own, else its parent's (a committee
     registers in its board's series), else a new one with the organ's code."""
-    for candidate in (organ, organ.parent):
-        if candidate is None:
-            continue
-        series = candidate.series.first()
-        if series is not None:
-            return series
-    series, _created = Series.objects.get_or_create(
-        organisation_id=organ.organisation_id, code=organ.code, defaults={"name": organ.name}
-    )
-    series.organs.add(organ)
+    cached = getattr(organ, "_diarium_series", None)  # per object, i.e. per request
+    if cached is not None:
+        return cached
+    candidates = [organ.pk] + ([organ.parent_id] if organ.parent_id else [])
+    found = {s.organ_id: s for s in Series.objects.filter(organs__in=candidates).annotate(organ_id=F("organs"))}
+    series = found.get(organ.pk) or found.get(organ.parent_id)
+    if series is None:
+        series, _created = Series.objects.get_or_create(
+            organisation_id=organ.organisation_id, code=organ.code, defaults={"name": organ.name}
+        )
+        series.organs.add(organ)
+    organ._diarium_series = series
     return series
 
 
@@ -77,16 +80,26 @@ def format_diary_number(fmt: str, *, year: int, seq: int, series: str) -> str:
     return fmt.format(year=year, seq=seq, series=series).strip()
 
 
+def _increment(sql: str, params: list) -> int | None:
+    """Run an `UPDATE … SET n = n + 1 … RETURNING n` and return n (None: no row).
+    One statement that both locks the row and takes the number, on SQLite and
+    PostgreSQL alike."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _next_number(series: Series, year: int) -> int:
     """Take the next number. Must run inside the registering transaction: the row
     lock serialises concurrent registrations and a rollback returns the number."""
-    counter = SeriesCounter.objects.select_for_update().filter(series=series, year=year).first()
-    if counter is None:
+    table = SeriesCounter._meta.db_table
+    sql = f"UPDATE {table} SET last_seq = last_seq + 1 WHERE series_id = %s AND year = %s RETURNING last_seq"
+    seq = _increment(sql, [series.pk, year])
+    if seq is None:
         SeriesCounter.objects.get_or_create(series=series, year=year)
-        counter = SeriesCounter.objects.select_for_update().get(series=series, year=year)
-    counter.last_seq += 1
-    counter.save(update_fields=["last_seq"])
-    return counter.last_seq
+        seq = _increment(sql, [series.pk, year])
+    return seq
 
 
 @transaction.atomic
@@ -105,6 +118,22 @@ def series_counter_set(*, series: Series, year: int, last_seq: int, actor) -> Se
     counter.last_seq = last_seq
     counter.save(update_fields=["last_seq"])
     return counter
+
+
+# --- classification scheme --------------------------------------------------------------
+@transaction.atomic
+def classification_create(*, actor, organisation, code: str, title: str, retention: str = "") -> Classification:
+    """Add a process code to the organisation's classification scheme."""
+    if not roles.can(actor, {roles.Role.ADMIN}, organisation_id=organisation.pk, organ_id=None):
+        raise PermissionDenied(_("Bara en administratör kan ändra klassificeringsstrukturen."))
+    code, title = (code or "").strip(), (title or "").strip()
+    if Classification.objects.filter(organisation=organisation, code=code).exists():
+        raise DomainError(_("Koden %(code)s finns redan.") % {"code": code}, field="code")
+    classification = Classification(organisation=organisation, code=code, title=title,
+                                    retention=(retention or "").strip())
+    _clean(classification, exclude=["organisation"])
+    classification.save()
+    return classification
 
 
 # --- cases -------------------------------------------------------------------------------
@@ -139,7 +168,9 @@ def case_register(
         classification=classification, registered_at=registered_at,
         registered_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _clean(case, exclude=["seq", "diary_number", "series", "registered_by"])
+    # Relations were checked above; excluding them saves a query each.
+    _clean(case, exclude=["seq", "diary_number", "series", "registered_by", "organisation", "organ",
+                          "case_officer", "classification"])
     case.seq = _next_number(series, year)
     case.diary_number = format_diary_number(
         organ.organisation.diary_number_format, year=year, seq=case.seq, series=series.code
@@ -265,18 +296,20 @@ def document_register(
     now = registered_at or timezone.now()
 
     def write(written: list[str]) -> Document:
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        locked.document_count += 1
-        locked.save(update_fields=["document_count"])
+        number = _increment(
+            f"UPDATE {Case._meta.db_table} SET document_count = document_count + 1 WHERE id = %s "
+            "RETURNING document_count",
+            [case.pk],
+        )
         document = Document(
-            case=locked, number=locked.document_count, direction=direction, document_date=document_date,
+            case=case, number=number, direction=direction, document_date=document_date,
             counterpart=counterpart, counterpart_is_private=counterpart_is_private, description=description,
             registered_at=now, registered_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         _clean(document, exclude=["case", "registered_by"])
         document.save()
         event_append(
-            case=locked, document=document, kind=Event.Kind.DOCUMENT_REGISTERED, actor=actor, at=now,
+            case=case, document=document, kind=Event.Kind.DOCUMENT_REGISTERED, actor=actor, at=now,
             data={"number": document.number, "direction": direction},
         )
         for position, item in enumerate(checked, start=1):
