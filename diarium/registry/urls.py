@@ -1,4 +1,20 @@
 from django.urls import path
+from django.views.generic import RedirectView
+
+from . import views
 
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="registry:case_list", permanent=False), name="home"),
+    path("arenden/", views.case_list, name="case_list"),
+    path("arenden/ny/", views.case_register, name="case_register"),
+    path("arenden/<int:pk>/", views.case_detail, name="case_detail"),
+    path("arenden/<int:pk>/andra/", views.case_edit, name="case_edit"),
+    path("arenden/<int:pk>/avsluta/", views.case_close, name="case_close"),
+    path("arenden/<int:pk>/ateroppna/", views.case_reopen, name="case_reopen"),
+    path("arenden/<int:pk>/handlingar/ny/", views.document_register, name="document_register"),
+    path("handlingar/<int:pk>/", views.document_detail, name="document_detail"),
+    path("handlingar/<int:pk>/sekretess/", views.document_secrecy, name="document_secrecy"),
+    path("handlingar/<int:pk>/filer/ny/", views.document_file_add, name="document_file_add"),
+    path("filer/<int:pk>/", views.file_download, name="file_download"),
+]

@@ -1,0 +1,186 @@
+"""Forms of the register's web pages. They only parse input into typed values;
+the rules live in services.py, whose DomainErrors are shown on these forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from diarium.core.errors import DomainError
+
+from .models import Case, Document
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field whose cleaned value is a list of uploads (possibly empty)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items if item]
+
+
+class DomainErrorFormMixin:
+    """Show a service's DomainError on the form: known keys on their fields,
+    everything else at the top of the form."""
+
+    def add_domain_error(self, exc: DomainError) -> None:
+        if not exc.errors:
+            self.add_error(None, exc.message)
+            return
+        for name, messages in exc.errors.items():
+            target = name if name in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+def _choices(objects, label=str, empty=_("Alla")):
+    return [("", empty)] + [(str(o.pk), label(o)) for o in objects]
+
+
+def _pick(objects, value):
+    """The object whose pk is `value` from an already-loaded list, or None."""
+    if not value:
+        return None
+    return next((o for o in objects if str(o.pk) == str(value)), None)
+
+
+class CaseFilterForm(forms.Form):
+    """The public register's filter. Choices come from lists the view already
+    loaded, so validating costs no queries."""
+
+    q = forms.CharField(label=_("Sök"), required=False, max_length=200,
+                        help_text=_("Söker i diarienummer, ärendemening och beskrivning."))
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    organ = forms.ChoiceField(label=_("Organ"), required=False)
+    year = forms.TypedChoiceField(label=_("År"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Alla"))] + list(Case.Status.choices))
+    case_officer = forms.ChoiceField(label=_("Handläggare"), required=False)
+    date_from = forms.DateField(label=_("Registrerat från"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Registrerat till"), required=False, widget=DateInput)
+
+    def __init__(self, *args, organisations=(), organs=(), officers=(), years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations:
+            self.fields["organisation"].choices = _choices(organisations)
+        else:
+            del self.fields["organisation"]
+        self.fields["organ"].choices = _choices(organs, label=lambda o: f"{o.name} ({o.code})")
+        self.fields["case_officer"].choices = _choices(officers, label=lambda p: p.name)
+        self.fields["year"].choices = [("", _("Alla"))] + [(str(y), str(y)) for y in years]
+
+    def filters(self) -> dict:
+        """Keyword arguments for selectors.case_list (only the valid ones)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "organisation": int(data["organisation"]) if data.get("organisation") else None,
+            "organ": int(data["organ"]) if data.get("organ") else None,
+            "year": data.get("year"),
+            "status": data.get("status") or None,
+            "case_officer": int(data["case_officer"]) if data.get("case_officer") else None,
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "q": data.get("q") or None,
+        }
+
+
+class CaseForm(DomainErrorFormMixin, forms.Form):
+    """Register or edit a case. The organ field is left out when editing."""
+
+    organ = forms.ChoiceField(label=_("Organ"), error_messages={
+        "required": _("Välj det organ ärendet hör till."),
+        "invalid_choice": _("Välj ett organ som du får registrera ärenden i."),
+    })
+    title = forms.CharField(label=_("Ärendemening"), max_length=500, required=False,
+                            widget=forms.TextInput(attrs={"aria-required": "true", "size": 60}))
+    case_officer = forms.ChoiceField(label=_("Handläggare"), required=False)
+    classification = forms.ChoiceField(label=_("Klassificering"), required=False)
+    description = forms.CharField(label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, organs=None, officers=(), classifications=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._organs = list(organs or [])
+        self._officers = list(officers)
+        self._classifications = list(classifications)
+        if organs is None:
+            del self.fields["organ"]
+        else:
+            self.fields["organ"].choices = _choices(self._organs, label=lambda o: f"{o.name} ({o.code})",
+                                                    empty=_("Välj organ"))
+        self.fields["case_officer"].choices = _choices(self._officers, empty=_("Ingen vald"))
+        self.fields["classification"].choices = _choices(self._classifications, empty=_("Ingen vald"))
+
+    def clean_organ(self):
+        organ = _pick(self._organs, self.cleaned_data.get("organ"))
+        if organ is None:
+            raise forms.ValidationError(self.fields["organ"].error_messages["invalid_choice"])
+        return organ
+
+    def clean_case_officer(self):
+        return _pick(self._officers, self.cleaned_data.get("case_officer"))
+
+    def clean_classification(self):
+        return _pick(self._classifications, self.cleaned_data.get("classification"))
+
+
+class CaseCloseForm(DomainErrorFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Kommentar (valfri)"), required=False, max_length=500)
+
+
+class CaseReopenForm(DomainErrorFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Skäl till att ärendet återöppnas"), required=False, max_length=500,
+                             widget=forms.TextInput(attrs={"aria-required": "true"}))
+
+
+class DocumentForm(DomainErrorFormMixin, forms.Form):
+    direction = forms.ChoiceField(label=_("Riktning"), choices=Document.Direction.choices, widget=forms.RadioSelect,
+                                  error_messages={"required": _("Välj om handlingen är inkommande, upprättad, "
+                                                                "utgående eller intern.")})
+    document_date = forms.DateField(
+        label=_("Datum"), widget=DateInput, help_text=_("Dag då handlingen kom in eller upprättades (ÅÅÅÅ-MM-DD)."),
+        error_messages={"required": _("Ange datum då handlingen kom in eller upprättades (ÅÅÅÅ-MM-DD)."),
+                        "invalid": _("Ange datum då handlingen kom in eller upprättades (ÅÅÅÅ-MM-DD).")},
+    )
+    counterpart = forms.CharField(label=_("Avsändare/mottagare"), required=False, max_length=300,
+                                  help_text=_("Krävs för inkommande och utgående handlingar."))
+    counterpart_is_private = forms.BooleanField(label=_("Avsändaren/mottagaren är en privatperson"), required=False,
+                                                help_text=_("Namnet visas då inte i det publika diariet."))
+    description = forms.CharField(label=_("Beskrivning"), required=False, max_length=500,
+                                  widget=forms.TextInput(attrs={"aria-required": "true", "size": 60}))
+    files = MultipleFileField(label=_("Filer"), required=False,
+                              help_text=_("Du kan välja flera filer. Filtypen kontrolleras mot innehållet."))
+
+
+class SecrecyForm(DomainErrorFormMixin, forms.Form):
+    ground = forms.CharField(label=_("Sekretessgrund"), max_length=200, required=False,
+                             help_text=_("Till exempel \"OSL 26 kap. 1 §\"."),
+                             widget=forms.TextInput(attrs={"aria-required": "true"}))
+    masked_fields = forms.MultipleChoiceField(
+        label=_("Dölj i det publika diariet"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=list(Document.MASKABLE_FIELDS.items()),
+    )
+
+
+class SecrecyLiftForm(DomainErrorFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Skäl till att sekretessmarkeringen tas bort"), max_length=500, required=False,
+                             widget=forms.TextInput(attrs={"aria-required": "true"}))
+
+
+class FileForm(DomainErrorFormMixin, forms.Form):
+    file = forms.FileField(label=_("Fil"), error_messages={"required": _("Välj en fil.")})

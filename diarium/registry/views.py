@@ -1,0 +1,300 @@
+"""The register's web pages. Thin: they parse forms, call selectors (reads) and
+services (writes), and show DomainErrors next to the fields they concern."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from diarium.core import errors
+
+from . import access, selectors, services
+from .files import blob_open
+from .forms import (
+    CaseCloseForm,
+    CaseFilterForm,
+    CaseForm,
+    CaseReopenForm,
+    DocumentForm,
+    FileForm,
+    SecrecyForm,
+    SecrecyLiftForm,
+)
+from .paging import RegisterPaginator
+
+PAGE_SIZE = 50
+# Beyond this many matches the list says "more than" instead of counting them all.
+COUNT_CAP = 1000
+# Filters the database answers from an index of their own, newest first.
+INDEXED_FILTERS = {"organ", "year", "case_officer"}
+
+
+def domain_errors(view):
+    """Turn DomainError subclasses into Django's 403/404 pages. Anonymous users
+    who are denied are sent to the login page instead."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except errors.NotFound as exc:
+            raise Http404(exc.message) from exc
+        except errors.PermissionDenied as exc:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise HttpForbidden(exc.message) from exc
+
+    return wrapper
+
+
+def _deny_unless(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise errors.PermissionDenied(message)
+
+
+def _show_on_form(form, exc: errors.DomainError) -> None:
+    """Input errors go on the form; denials and missing objects become pages."""
+    if exc.status_code != 400:
+        raise exc
+    form.add_domain_error(exc)
+
+
+# --- cases ------------------------------------------------------------------------------
+def case_list(request):
+    organs = list(selectors.organs_for_filter())
+    # Organisations that have organs. The organisation filter is offered when there
+    # are several (an install can hold several municipalities).
+    organisations = sorted({o.organisation for o in organs}, key=lambda o: o.name)
+    form = CaseFilterForm(
+        request.GET or None,
+        organisations=organisations if len(organisations) > 1 else (),
+        organs=organs,
+        officers=list(selectors.case_officers()),
+        years=selectors.case_years(),
+    )
+    filters = {k: v for k, v in form.filters().items() if v is not None}
+    if len(organisations) == 1 and not filters.keys() & INDEXED_FILTERS:
+        # Naming the only organisation changes nothing in the result, but lets the
+        # database read the newest cases in order from its (organisation,
+        # registered_at) index instead of sorting the whole register.
+        filters["organisation"] = organisations[0].pk
+    paginator = RegisterPaginator(selectors.case_list(user=request.user, **filters), PAGE_SIZE, cap=COUNT_CAP)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "registry/case_list.html", {
+        "form": form, "page": page, "paginator": paginator, "filtered": bool(request.GET.dict().keys() - {"page"}),
+    })
+
+
+def _case_form_choices(organisation_ids):
+    organisation = next(iter(organisation_ids)) if len(organisation_ids) == 1 else None
+    return {
+        "officers": selectors.case_officers(organisation=organisation),
+        "classifications": selectors.classifications(organisation=organisation),
+    }
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def case_register(request):
+    organs = selectors.organs_user_can_register_in(request.user)
+    _deny_unless(bool(organs), _("Du har inte behörighet att registrera ärenden."))
+    choices = _case_form_choices({o.organisation_id for o in organs})
+    form = CaseForm(request.POST or None, organs=organs, **choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_register(actor=request.user, **form.cleaned_data)
+        except errors.DomainError as exc:
+            _show_on_form(form, exc)
+        else:
+            messages.success(request, _("Ärendet %(dnr)s har registrerats.") % {"dnr": case.diary_number})
+            return redirect(case)
+    status = 400 if form.is_bound else 200
+    return render(request, "registry/case_form.html", {"form": form, "case": None}, status=status)
+
+
+@domain_errors
+def case_detail(request, pk: int):
+    case = selectors.case_get(user=request.user, pk=pk)
+    return render(request, "registry/case_detail.html", {
+        "case": case,
+        "documents": selectors.document_entries(user=request.user, case=case),
+        "events": selectors.case_events(user=request.user, case=case),
+        "perms": access.case_permissions(request.user, case),
+        "close_form": CaseCloseForm(auto_id="close_%s"),
+        "reopen_form": CaseReopenForm(auto_id="reopen_%s"),
+    })
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk: int):
+    case = selectors.case_get(user=request.user, pk=pk)
+    _deny_unless(access.case_permissions(request.user, case)["edit"], _("Du har inte behörighet att ändra ärendet."))
+    initial = {
+        "title": case.title, "description": case.description,
+        "case_officer": case.case_officer_id or "", "classification": case.classification_id or "",
+    }
+    form = CaseForm(request.POST or None, initial=initial, **_case_form_choices({case.organisation_id}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(actor=request.user, case=case, **form.cleaned_data)
+        except errors.DomainError as exc:
+            _show_on_form(form, exc)
+        else:
+            messages.success(request, _("Ärendet %(dnr)s har ändrats.") % {"dnr": case.diary_number})
+            return redirect(case)
+    status = 400 if form.is_bound else 200
+    return render(request, "registry/case_form.html", {"form": form, "case": case}, status=status)
+
+
+def _case_status_change(request, pk, *, form_class, service, template, done_message):
+    case = selectors.case_get(user=request.user, pk=pk)
+    _deny_unless(access.case_permissions(request.user, case)["close"],
+                 _("Du har inte behörighet att avsluta eller återöppna ärendet."))
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        except errors.DomainError as exc:
+            _show_on_form(form, exc)
+        else:
+            messages.success(request, done_message % {"dnr": case.diary_number})
+            return redirect(case)
+    status = 400 if form.is_bound else 200
+    return render(request, template, {"form": form, "case": case}, status=status)
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def case_close(request, pk: int):
+    return _case_status_change(request, pk, form_class=CaseCloseForm, service=services.case_close,
+                               template="registry/case_close.html",
+                               done_message=_("Ärendet %(dnr)s har avslutats."))
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def case_reopen(request, pk: int):
+    return _case_status_change(request, pk, form_class=CaseReopenForm, service=services.case_reopen,
+                               template="registry/case_reopen.html",
+                               done_message=_("Ärendet %(dnr)s har återöppnats."))
+
+
+# --- documents -------------------------------------------------------------------------
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def document_register(request, pk: int):
+    case = selectors.case_get(user=request.user, pk=pk)
+    _deny_unless(access.case_permissions(request.user, case)["register_document"],
+                 _("Du har inte behörighet att registrera handlingar i ärendet."))
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_register(actor=request.user, case=case, **form.cleaned_data)
+        except errors.DomainError as exc:
+            _show_on_form(form, exc)
+        else:
+            messages.success(request, _("Handlingen %(ref)s har registrerats.")
+                             % {"ref": f"{case.diary_number}-{document.number}"})
+            return redirect(case)
+    status = 400 if form.is_bound else 200
+    return render(request, "registry/document_form.html", {"form": form, "case": case}, status=status)
+
+
+@domain_errors
+def document_detail(request, pk: int):
+    document, entry = selectors.document_get(user=request.user, pk=pk)
+    return render(request, "registry/document_detail.html", {
+        "case": document.case, "entry": entry, "perms": access.case_permissions(request.user, document.case),
+    })
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def document_secrecy(request, pk: int):
+    """Mark a document secret (action=mark) or lift the mark (action=lift)."""
+    document = selectors.document_for_write(pk=pk)
+    case = document.case
+    _deny_unless(access.case_permissions(request.user, case)["mark_secret"],
+                 _("Du har inte behörighet att sekretessmarkera handlingar."))
+    entry = None
+    if request.method == "GET":  # showing the entry is a read (logged if secret)
+        entry = selectors.document_get(user=request.user, pk=pk)[1]
+    lifting = request.POST.get("action") == "lift"
+    mark_form = SecrecyForm(None if lifting else (request.POST or None),
+                            initial={"ground": document.secrecy_ground, "masked_fields": document.masked_fields})
+    lift_form = SecrecyLiftForm(request.POST if lifting else None)
+    form = lift_form if lifting else mark_form
+    if request.method == "POST" and form.is_valid():
+        try:
+            if lifting:
+                services.document_lift_secrecy(actor=request.user, document=document, **form.cleaned_data)
+                message = _("Sekretessmarkeringen av %(ref)s har tagits bort.")
+            else:
+                services.document_mark_secret(actor=request.user, document=document, **form.cleaned_data)
+                message = _("Handlingen %(ref)s har sekretessmarkerats.")
+        except errors.DomainError as exc:
+            _show_on_form(form, exc)
+        else:
+            messages.success(request, message % {"ref": f"{case.diary_number}-{document.number}"})
+            return redirect("registry:document_detail", pk=document.pk)
+    if entry is None:
+        entry = selectors.document_entry(user=request.user, document=document)
+    status = 400 if form.is_bound else 200
+    return render(request, "registry/document_secrecy.html", {
+        "case": case, "entry": entry, "mark_form": mark_form, "lift_form": lift_form,
+    }, status=status)
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def document_file_add(request, pk: int):
+    """Add a file to a document, or a new version of one (?ersatter=<file id>)."""
+    document = selectors.document_for_write(pk=pk)
+    case = document.case
+    _deny_unless(access.case_permissions(request.user, case)["register_document"],
+                 _("Du har inte behörighet att lägga till filer."))
+    replaces = None
+    if request.GET.get("ersatter"):
+        replaces = next((f for f in document.files.all() if str(f.pk) == request.GET["ersatter"]), None)
+        if replaces is None:
+            raise errors.NotFound(_("Filen finns inte."))
+    form = FileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.document_file_add(actor=request.user, document=document, replaces=replaces,
+                                               upload=form.cleaned_data["file"])
+        except errors.DomainError as exc:
+            _show_on_form(form, exc)
+        else:
+            messages.success(request, _("Filen %(name)s har lagts till (version %(v)s).")
+                             % {"name": added.filename, "v": added.version})
+            return redirect("registry:document_detail", pk=document.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "registry/document_file_form.html", {
+        "case": case, "reference": f"{case.diary_number}-{document.number}", "document_id": document.pk,
+        "replaces": replaces, "form": form,
+    }, status=status)
+
+
+@domain_errors
+def file_download(request, pk: int):
+    document_file = selectors.file_for_download(user=request.user, file_id=pk)
+    blob = document_file.blob
+    return FileResponse(blob_open(blob), as_attachment=True, filename=document_file.filename,
+                        content_type=blob.content_type)
