@@ -1,0 +1,33 @@
+"""The Diarium JSON API: one NinjaAPI with a router per app.
+
+Docs at /api/docs, schema at /api/openapi.json. Authentication and the error
+shape are set here for every endpoint (see auth.py and errors.py).
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from diarium.accounts.apis import router as accounts_router
+from diarium.registry.apis import router as registry_router
+
+from . import errors
+from .auth import WRITE
+
+api = NinjaAPI(
+    title="Diarium API",
+    version="1",
+    description=(
+        "Det allmänna diariet: ärenden, handlingar och händelser. Läsning är öppen "
+        "för alla som i webbgränssnittet; sekretessmarkerade uppgifter är då null. "
+        "Ändringar kräver inloggning (session med CSRF-token) eller en API-nyckel: "
+        "`Authorization: Bearer <nyckel>`."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=WRITE,
+)
+errors.install(api)
+api.add_router("", registry_router)
+api.add_router("", accounts_router)

@@ -1,0 +1,390 @@
+"""The case register over JSON: thin endpoints over services and selectors.
+
+Document entries come from selectors.document_entries / document_get, which
+mask secret and private fields; this module only serialises them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import FileResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from diarium.accounts import selectors as people
+from diarium.api.auth import PUBLIC_READ, WRITE, actor
+from diarium.api.errors import ErrorOut
+from diarium.core.errors import DomainError, NotFound
+
+from . import access, selectors, services
+from . import files as file_store
+from .models import Case
+
+router = Router(tags=["Diarium"])
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+MAX_PAGE = 100
+
+Direction = Literal["incoming", "drawn_up", "outgoing", "internal"]
+MaskableField = Literal["counterpart", "description"]
+
+
+# --- schemas ------------------------------------------------------------------------------
+class OrganRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class PersonRef(Schema):
+    id: int
+    name: str
+    title: str
+
+
+class ClassificationRef(Schema):
+    id: int
+    code: str
+    title: str
+
+
+class CaseListItem(Schema):
+    id: int
+    diary_number: str
+    title: str
+    status: Literal["open", "closed"]
+    status_label: str
+    organisation_id: int
+    organ: OrganRef
+    case_officer: PersonRef | None
+    registered_at: dt.datetime
+    closed_at: dt.datetime | None
+    document_count: int
+
+    @staticmethod
+    def resolve_status_label(obj: Case) -> str:
+        return str(obj.get_status_display())
+
+
+class CasePermissions(Schema):
+    read_secret: bool
+    read_internal: bool
+    register_document: bool
+    mark_secret: bool
+    close: bool
+    edit: bool
+
+
+class CaseOut(CaseListItem):
+    year: int
+    description: str
+    classification: ClassificationRef | None
+    permissions: CasePermissions
+
+    @staticmethod
+    def resolve_permissions(obj: Case, context) -> dict:
+        return access.case_permissions(context["request"].auth, obj)
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseListItem]
+
+
+class CaseFilters(Schema):
+    organisation: int | None = None
+    organ: int | None = None
+    year: int | None = Field(None, ge=1900, le=2999)
+    status: Literal["open", "closed"] | None = None
+    case_officer: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: str | None = Field(None, max_length=200)
+    limit: int = Field(25, ge=1, le=MAX_PAGE)
+    offset: int = Field(0, ge=0)
+
+
+class CaseIn(Schema):
+    organ: int
+    title: str = Field(max_length=500)
+    case_officer: int | None = None
+    classification: int | None = None
+    description: str = ""
+
+
+class CaseUpdateIn(Schema):
+    title: str | None = Field(None, max_length=500)
+    description: str | None = None
+    case_officer: int | None = None
+    classification: int | None = None
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=1000)
+
+
+class FileVersionOut(Schema):
+    id: int
+    version: int
+    filename: str
+    size: int
+    content_type: str
+    sha256: str
+    created_at: dt.datetime
+    download_url: str
+
+    @staticmethod
+    def resolve_download_url(obj) -> str:
+        return reverse("api:file_content", args=[obj.id])
+
+
+class FileOut(Schema):
+    position: int
+    versions: list[FileVersionOut]
+
+
+class DocumentOut(Schema):
+    id: int
+    case_id: int
+    number: int
+    reference: str
+    direction: Direction
+    direction_label: str
+    document_date: dt.date
+    registered_at: dt.datetime
+    counterpart: str | None
+    counterpart_masked: bool
+    counterpart_is_private: bool
+    description: str | None
+    description_masked: bool
+    is_secret: bool
+    secrecy_ground: str
+    secrecy_marked_at: dt.datetime | None
+    content_hidden: bool
+    files: list[FileOut]
+
+    @staticmethod
+    def resolve_direction_label(obj) -> str:
+        return str(obj.direction_label)
+
+
+class DocumentIn(Schema):
+    direction: Direction
+    document_date: dt.date
+    counterpart: str = Field("", max_length=300)
+    counterpart_is_private: bool = False
+    description: str = Field("", max_length=500)
+
+
+class SecrecyIn(Schema):
+    ground: str = Field(max_length=200)
+    masked_fields: list[MaskableField] = []
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    kind: str
+    label: str
+    actor_name: str
+    document_number: int | None
+    details: str
+
+    @staticmethod
+    def resolve_label(obj) -> str:
+        return str(obj.label)
+
+
+# --- lookups of referenced rows ----------------------------------------------------------
+def _referenced(lookup, field: str):
+    """A row named by id in the request body; unknown ids are the client's error."""
+    try:
+        return lookup()
+    except NotFound as exc:
+        raise DomainError(exc.message, field=field) from exc
+
+
+def _classification(pk: int | None):
+    if pk is None:
+        return None
+    found = selectors.classifications().filter(pk=pk).first()
+    if found is None:
+        raise DomainError(_("Klassificeringen finns inte."), field="classification")
+    return found
+
+
+def _person(pk: int | None):
+    if pk is None:
+        return None
+    return _referenced(lambda: people.person_get(pk=pk), "case_officer")
+
+
+# --- cases --------------------------------------------------------------------------------
+@router.get("/cases", response={200: CasePage, **ERRORS}, auth=PUBLIC_READ, url_name="case_list")
+def case_list(request, filters: Query[CaseFilters]):
+    """The public register of cases, newest first. Anonymous reading is allowed."""
+    qs = selectors.case_list(
+        user=actor(request), organisation=filters.organisation, organ=filters.organ, year=filters.year,
+        status=filters.status, case_officer=filters.case_officer, date_from=filters.date_from,
+        date_to=filters.date_to, q=filters.q,
+    )
+    items = list(qs[filters.offset: filters.offset + filters.limit])
+    if filters.offset == 0 and len(items) < filters.limit:
+        count = len(items)  # the whole result is on this page: no COUNT query
+    else:
+        count = qs.count()
+    return {"count": count, "items": items}
+
+
+@router.post("/cases", response={201: CaseOut, **ERRORS}, auth=WRITE, url_name="case_register")
+def case_register(request, payload: CaseIn):
+    """Register a case; it gets the next diary number of the organ's series."""
+    case = services.case_register(
+        actor=actor(request),
+        organ=_referenced(lambda: people.organ_get(pk=payload.organ), "organ"),
+        title=payload.title,
+        case_officer=_person(payload.case_officer),
+        classification=_classification(payload.classification),
+        description=payload.description,
+    )
+    return Status(201, selectors.case_get(user=actor(request), pk=case.pk))
+
+
+@router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS}, auth=PUBLIC_READ, url_name="case_detail")
+def case_detail(request, case_id: int):
+    return selectors.case_get(user=actor(request), pk=case_id)
+
+
+@router.patch("/cases/{case_id}", response={200: CaseOut, **ERRORS}, auth=WRITE, url_name="case_update")
+def case_update(request, case_id: int, payload: CaseUpdateIn):
+    """Change title, description, case officer or classification. Send only the
+    fields to change; null clears the case officer or classification."""
+    user = actor(request)
+    case = selectors.case_get(user=user, pk=case_id)
+    changes = payload.dict(exclude_unset=True)
+    if "case_officer" in changes:
+        changes["case_officer"] = _person(changes["case_officer"])
+    if "classification" in changes:
+        changes["classification"] = _classification(changes["classification"])
+    services.case_update(actor=user, case=case, **changes)
+    return selectors.case_get(user=user, pk=case_id)
+
+
+@router.post("/cases/{case_id}/close", response={200: CaseOut, **ERRORS}, auth=WRITE, url_name="case_close")
+def case_close(request, case_id: int, payload: ReasonIn):
+    user = actor(request)
+    services.case_close(actor=user, case=selectors.case_get(user=user, pk=case_id), reason=payload.reason)
+    return selectors.case_get(user=user, pk=case_id)
+
+
+@router.post("/cases/{case_id}/reopen", response={200: CaseOut, **ERRORS}, auth=WRITE, url_name="case_reopen")
+def case_reopen(request, case_id: int, payload: ReasonIn):
+    user = actor(request)
+    services.case_reopen(actor=user, case=selectors.case_get(user=user, pk=case_id), reason=payload.reason)
+    return selectors.case_get(user=user, pk=case_id)
+
+
+@router.get("/cases/{case_id}/events", response={200: list[EventOut], **ERRORS}, auth=PUBLIC_READ,
+            url_name="case_events")
+def case_events(request, case_id: int):
+    """The case history, oldest first."""
+    user = actor(request)
+    return selectors.case_events(user=user, case=selectors.case_get(user=user, pk=case_id))
+
+
+# --- documents ------------------------------------------------------------------------------
+@router.get("/cases/{case_id}/documents", response={200: list[DocumentOut], **ERRORS}, auth=PUBLIC_READ,
+            url_name="case_documents")
+def case_documents(request, case_id: int):
+    """The case's documents. Masked fields are null with their `*_masked` flag set;
+    files of secret documents are left out (`content_hidden`)."""
+    user = actor(request)
+    return selectors.document_entries(user=user, case=selectors.case_get(user=user, pk=case_id))
+
+
+@router.post("/cases/{case_id}/documents", response={201: DocumentOut, **ERRORS}, auth=WRITE,
+             url_name="document_register")
+def document_register(request, case_id: int, form: Form[DocumentIn], files: File[list[UploadedFile]] = None):
+    """Register a document with its files (multipart/form-data). A file that is
+    refused leaves nothing behind."""
+    user = actor(request)
+    document = services.document_register(
+        actor=user, case=selectors.case_get(user=user, pk=case_id), direction=form.direction,
+        document_date=form.document_date, description=form.description, counterpart=form.counterpart,
+        counterpart_is_private=form.counterpart_is_private, files=files or [],
+    )
+    return Status(201, selectors.document_entry(user=user, document=document))
+
+
+@router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS}, auth=PUBLIC_READ,
+            url_name="document_detail")
+def document_detail(request, document_id: int):
+    """One document. Reading a secret document with the right to do so is logged."""
+    _document, entry = selectors.document_get(user=actor(request), pk=document_id)
+    return entry
+
+
+@router.post("/documents/{document_id}/secrecy", response={200: DocumentOut, **ERRORS}, auth=WRITE,
+             url_name="document_secrecy")
+def document_mark_secret(request, document_id: int, payload: SecrecyIn):
+    """Mark a document secret with its legal ground and the fields to mask."""
+    user = actor(request)
+    document = services.document_mark_secret(
+        actor=user, document=selectors.document_for_write(pk=document_id), ground=payload.ground,
+        masked_fields=payload.masked_fields,
+    )
+    return selectors.document_entry(user=user, document=document)
+
+
+def _lift(request, document_id: int, reason: str):
+    user = actor(request)
+    document = services.document_lift_secrecy(
+        actor=user, document=selectors.document_for_write(pk=document_id), reason=reason
+    )
+    return selectors.document_entry(user=user, document=document)
+
+
+@router.delete("/documents/{document_id}/secrecy", response={200: DocumentOut, **ERRORS}, auth=WRITE,
+               url_name="document_secrecy_delete")
+def document_lift_secrecy(request, document_id: int, payload: ReasonIn):
+    """Lift the secrecy mark; the reason goes into the history."""
+    return _lift(request, document_id, payload.reason)
+
+
+@router.post("/documents/{document_id}/secrecy/lift", response={200: DocumentOut, **ERRORS}, auth=WRITE,
+             url_name="document_secrecy_lift")
+def document_lift_secrecy_post(request, document_id: int, payload: ReasonIn):
+    """The same as DELETE …/secrecy, for clients that cannot send a body with DELETE."""
+    return _lift(request, document_id, payload.reason)
+
+
+@router.post("/documents/{document_id}/files", response={201: DocumentOut, **ERRORS}, auth=WRITE,
+             url_name="document_file_add")
+def document_file_add(request, document_id: int, file: File[UploadedFile], replaces: Form[int | None] = None):
+    """Add a file (multipart/form-data), or a new version of one with `replaces`
+    (the id of the file version it replaces). Earlier versions stay."""
+    user = actor(request)
+    document = selectors.document_for_write(pk=document_id)
+    replaced = None
+    if replaces is not None:
+        replaced = _referenced(
+            lambda: selectors.document_file_for_change(document=document, pk=replaces), "replaces"
+        )
+    services.document_file_add(actor=user, document=document, upload=file, replaces=replaced)
+    return Status(201, selectors.document_entry(user=user, document=document))
+
+
+@router.get("/files/{file_id}/content", response={200: None, **ERRORS}, auth=PUBLIC_READ,
+            url_name="file_content")
+def file_content(request, file_id: int):
+    """The file's content. Files of secret documents need the right to read
+    them, and each such read is logged."""
+    document_file = selectors.file_for_download(user=actor(request), file_id=file_id)
+    return FileResponse(
+        file_store.blob_open(document_file.blob), as_attachment=True, filename=document_file.filename,
+        content_type=document_file.blob.content_type,
+    )
+
