@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,62 +117,79 @@ class DocumentEntry:
     counterpart_mask_reason: str | None = None
 
 
-def _entry(document: Document, case: Case, *, read_secret: bool, read_internal: bool) -> DocumentEntry:
-    def show(name):
-        return not access.masked(document, name, read_secret=read_secret, read_internal=read_internal)
+def _direction_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in Document.Direction.choices}
 
+
+def _file_entries(document_ids) -> dict[int, list[FileEntry]]:
+    """Files of the documents with every version, newest first: one query, read as
+    plain rows (a case can have hundreds of files)."""
+    rows = (
+        DocumentFile.objects.filter(document_id__in=document_ids)
+        .order_by("document_id", "position", "-version")
+        .values_list("document_id", "position", "id", "version", "filename", "blob__size",
+                     "blob__content_type", "blob_id", "created_at")
+    )
+    grouped: dict[int, dict[int, list[FileVersion]]] = {}
+    for document_id, position, *version in rows:
+        grouped.setdefault(document_id, {}).setdefault(position, []).append(FileVersion(*version))
+    return {d: [FileEntry(p, v) for p, v in positions.items()] for d, positions in grouped.items()}
+
+
+def _entry(document: Document, case: Case, files: list[FileEntry], *, read_secret: bool, read_internal: bool,
+           direction_labels: dict[str, str] | None = None) -> DocumentEntry:
+    counterpart_reason = access.mask_reason(document, "counterpart", read_secret=read_secret,
+                                            read_internal=read_internal)
+    description_masked = access.masked(document, "description", read_secret=read_secret,
+                                       read_internal=read_internal)
     hidden = access.content_hidden(document, read_secret=read_secret)
-    files: list[FileEntry] = []
-    if not hidden:
-        by_position: dict[int, list[FileVersion]] = {}
-        for f in document.files.all():  # prefetched, newest version first
-            by_position.setdefault(f.position, []).append(
-                FileVersion(f.pk, f.version, f.filename, f.blob.size, f.blob.content_type, f.blob.sha256, f.created_at)
-            )
-        files = [FileEntry(p, v) for p, v in sorted(by_position.items())]
     return DocumentEntry(
         id=document.pk, case_id=case.pk, number=document.number, reference=f"{case.diary_number}-{document.number}",
-        direction=document.direction, direction_label=document.get_direction_display(),
+        direction=document.direction, direction_label=(direction_labels or _direction_labels())[document.direction],
         document_date=document.document_date, registered_at=document.registered_at,
-        counterpart=document.counterpart if show("counterpart") else None,
-        counterpart_masked=not show("counterpart"),
+        counterpart=None if counterpart_reason else document.counterpart,
+        counterpart_masked=counterpart_reason is not None,
         counterpart_is_private=document.counterpart_is_private if read_internal else False,
-        description=document.description if show("description") else None,
-        description_masked=not show("description"),
+        description=None if description_masked else document.description,
+        description_masked=description_masked,
         is_secret=document.is_secret, secrecy_ground=document.secrecy_ground,
-        secrecy_marked_at=document.secrecy_marked_at, content_hidden=hidden, files=files,
-        counterpart_mask_reason=access.mask_reason(document, "counterpart", read_secret=read_secret,
-                                                   read_internal=read_internal),
+        secrecy_marked_at=document.secrecy_marked_at, content_hidden=hidden, files=[] if hidden else files,
+        counterpart_mask_reason=counterpart_reason,
     )
+
+
+def _entry_for(user, document: Document) -> DocumentEntry:
+    case = document.case
+    return _entry(document, case, _file_entries([document.pk]).get(document.pk, []),
+                  read_secret=access.can_read_secret(user, case), read_internal=access.can_read_internal(user, case))
 
 
 def _documents_qs():
-    return Document.objects.prefetch_related(
-        Prefetch("files", queryset=DocumentFile.objects.select_related("blob").order_by("position", "-version"))
-    )
+    return Document.objects.select_related("case", "case__organ", "case__organisation")
 
 
 def document_entries(*, user, case: Case) -> list[DocumentEntry]:
     """The case's documents, masked for this reader. Two queries however many."""
     read_secret = access.can_read_secret(user, case)
     read_internal = access.can_read_internal(user, case)
-    documents = _documents_qs().filter(case=case).order_by("number")
-    return [_entry(d, case, read_secret=read_secret, read_internal=read_internal) for d in documents]
+    documents = list(Document.objects.filter(case=case).order_by("number"))
+    files = _file_entries([d.pk for d in documents if not access.content_hidden(d, read_secret=read_secret)])
+    labels = _direction_labels()
+    return [_entry(d, case, files.get(d.pk, []), read_secret=read_secret, read_internal=read_internal,
+                   direction_labels=labels) for d in documents]
 
 
 def document_get(*, user, pk: int, case: Case | None = None) -> tuple[Document, DocumentEntry]:
     """One document, masked for this reader. Reading a secret document with the
     right to do so is logged."""
-    qs = _documents_qs().select_related("case", "case__organ", "case__organisation")
+    qs = _documents_qs()
     if case is not None:
         qs = qs.filter(case=case)
     document = qs.filter(pk=pk).first()
     if document is None:
         raise NotFound(_("Handlingen finns inte."))
-    read_secret = access.can_read_secret(user, document.case)
-    entry = _entry(document, document.case, read_secret=read_secret,
-                   read_internal=access.can_read_internal(user, document.case))
-    if document.is_secret and read_secret:
+    entry = _entry_for(user, document)
+    if document.is_secret and not entry.content_hidden:
         from .services import secret_read_log
 
         secret_read_log(actor=user, document=document, what="entry")
@@ -182,7 +199,7 @@ def document_get(*, user, pk: int, case: Case | None = None) -> tuple[Document, 
 def document_for_write(*, pk: int) -> Document:
     """A document to hand to a write service (which checks the rights itself).
     Not masked and not logged as a read: never show it to the user."""
-    document = _documents_qs().select_related("case", "case__organ", "case__organisation").filter(pk=pk).first()
+    document = _documents_qs().filter(pk=pk).first()
     if document is None:
         raise NotFound(_("Handlingen finns inte."))
     return document
@@ -191,9 +208,7 @@ def document_for_write(*, pk: int) -> Document:
 def document_entry(*, user, document: Document) -> DocumentEntry:
     """The entry of a document the user has just changed, masked for them. Not
     logged as a secret read: the change itself is already in the history."""
-    document = _documents_qs().select_related("case").get(pk=document.pk)
-    return _entry(document, document.case, read_secret=access.can_read_secret(user, document.case),
-                  read_internal=access.can_read_internal(user, document.case))
+    return _entry_for(user, _documents_qs().get(pk=document.pk))
 
 
 def document_file_for_change(*, document: Document, pk: int) -> DocumentFile:
@@ -249,21 +264,36 @@ def _event_details(event: Event) -> str:
     return ""
 
 
-def case_events(*, user, case: Case) -> list[EventEntry]:
-    """The case history. Who read secret documents is shown only to those who may
-    read them."""
-    read_secret = access.can_read_secret(user, case)
-    events = Event.objects.filter(case=case).select_related("document").order_by("at", "id")
-    if not read_secret:
+def case_event_queryset(*, user, case: Case) -> QuerySet[Event]:
+    """The case history in order, as this reader may see it: who read secret
+    documents is shown only to those who may read them."""
+    events = (
+        Event.objects.filter(case=case)
+        .annotate(document_number=F("document__number"))
+        .only("at", "kind", "actor_name", "data", "document_id")
+        .order_by("at", "id")
+    )
+    if not access.can_read_secret(user, case):
         events = events.exclude(kind=Event.Kind.SECRET_READ)
-    result = []
-    for e in events:
-        result.append(EventEntry(
-            at=e.at, kind=e.kind, label=e.get_kind_display(), actor_name=e.actor_name,
-            document_number=e.document.number if e.document_id else None,
-            details=_event_details(e),
-        ))
-    return result
+    return events
+
+
+def event_entries(events) -> list[EventEntry]:
+    labels = {value: str(label) for value, label in Event.Kind.choices}
+    return [
+        EventEntry(at=e.at, kind=e.kind, label=labels.get(e.kind, e.kind), actor_name=e.actor_name,
+                   document_number=e.document_number, details=_event_details(e))
+        for e in events
+    ]
+
+
+def case_events(*, user, case: Case, latest: int | None = None) -> list[EventEntry]:
+    """The case history in time order; with `latest`, only its last entries."""
+    events = case_event_queryset(user=user, case=case)
+    if latest is None:
+        return event_entries(events)
+    newest = list(events.order_by("-at", "-id")[:latest])
+    return event_entries(reversed(newest))
 
 
 # --- reference data for forms and filters --------------------------------------------------

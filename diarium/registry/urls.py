@@ -9,6 +9,7 @@ urlpatterns = [
     path("arenden/", views.case_list, name="case_list"),
     path("arenden/ny/", views.case_register, name="case_register"),
     path("arenden/<int:pk>/", views.case_detail, name="case_detail"),
+    path("arenden/<int:pk>/historik/", views.case_history, name="case_history"),
     path("arenden/<int:pk>/andra/", views.case_edit, name="case_edit"),
     path("arenden/<int:pk>/avsluta/", views.case_close, name="case_close"),
     path("arenden/<int:pk>/ateroppna/", views.case_reopen, name="case_reopen"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,10 +32,10 @@ from .forms import (
 from .paging import RegisterPaginator
 
 PAGE_SIZE = 50
+CASE_PAGE_EVENTS = 20  # the case page shows the latest; the history page has them all
+HISTORY_PAGE_SIZE = 100
 # Beyond this many matches the list says "more than" instead of counting them all.
 COUNT_CAP = 1000
-# Filters the database answers from an index of their own, newest first.
-INDEXED_FILTERS = {"organ", "year", "case_officer"}
 
 
 def domain_errors(view):
@@ -81,11 +82,6 @@ def case_list(request):
         years=selectors.case_years(),
     )
     filters = {k: v for k, v in form.filters().items() if v is not None}
-    if len(organisations) == 1 and not filters.keys() & INDEXED_FILTERS:
-        # Naming the only organisation changes nothing in the result, but lets the
-        # database read the newest cases in order from its (organisation,
-        # registered_at) index instead of sorting the whole register.
-        filters["organisation"] = organisations[0].pk
     paginator = RegisterPaginator(selectors.case_list(user=request.user, **filters), PAGE_SIZE, cap=COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "registry/case_list.html", {
@@ -127,10 +123,22 @@ def case_detail(request, pk: int):
     return render(request, "registry/case_detail.html", {
         "case": case,
         "documents": selectors.document_entries(user=request.user, case=case),
-        "events": selectors.case_events(user=request.user, case=case),
+        "events": selectors.case_events(user=request.user, case=case, latest=CASE_PAGE_EVENTS),
+        "events_total": selectors.case_event_queryset(user=request.user, case=case).count(),
         "perms": access.case_permissions(request.user, case),
         "close_form": CaseCloseForm(auto_id="close_%s"),
         "reopen_form": CaseReopenForm(auto_id="reopen_%s"),
+    })
+
+
+@domain_errors
+def case_history(request, pk: int):
+    """The whole history of a case, a hundred entries a page."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    paginator = Paginator(selectors.case_event_queryset(user=request.user, case=case), HISTORY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "registry/case_history.html", {
+        "case": case, "page": page, "events": selectors.event_entries(page.object_list),
     })
 
 

@@ -1,8 +1,16 @@
 """Template helpers for the site frame and the register pages."""
 
 from django import template
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
+from diarium.registry.access import MASKED_SECRET
 
 register = template.Library()
 
@@ -14,3 +22,82 @@ def may_register_cases(user) -> bool:
     organisations, organs = grants.organ_ids_with(roles.REGISTER_CASE)
     return grants.superuser or bool(organisations or organs)
 
+
+
+# --- Rows of large tables ---------------------------------------------------------------
+# These are drawn for every document row of a case (hundreds on a large case), so
+# they are rendered in Python rather than through per-row includes, and URLs are
+# reversed once per page and filled in per row.
+_SENTINEL = "2147483647"
+
+
+def _url_pattern(context, name: str) -> str:
+    cache = context.render_context.setdefault("diarium_url_patterns", {})
+    if name not in cache:
+        cache[name] = reverse(name, args=[int(_SENTINEL)]).replace(_SENTINEL, "{}")
+    return cache[name]
+
+
+@register.simple_tag(takes_context=True)
+def row_url(context, name: str, pk: int) -> str:
+    """Like {% url name pk %} for a URL with one integer argument, reversed once per page."""
+    return _url_pattern(context, name).format(int(pk))
+
+
+def _secret_mask(entry) -> str:
+    return format_html('<span class="masked">{}</span>',
+                       _("Sekretess (%(ground)s)") % {"ground": entry.secrecy_ground})
+
+
+@register.simple_tag
+def counterpart_cell(entry) -> str:
+    """Sender or recipient, or why it is hidden (secrecy, or a private person)."""
+    if entry.counterpart_mask_reason == MASKED_SECRET:
+        return _secret_mask(entry)
+    if entry.counterpart_masked:
+        return format_html('<span class="masked">{}</span>', _("Privatperson – namnet visas inte"))
+    if entry.counterpart_is_private:
+        return format_html('{} <span class="tag">{}</span>', entry.counterpart or "–", _("privatperson"))
+    return entry.counterpart or "–"
+
+
+@register.simple_tag
+def description_cell(entry) -> str:
+    if entry.description_masked:
+        return _secret_mask(entry)
+    return entry.description
+
+
+@register.simple_tag(takes_context=True)
+def files_cell(context, entry, may_add_version: bool = False) -> str:
+    """The document's files (current version, earlier versions folded away), or
+    why they are not handed out."""
+    if entry.content_hidden:
+        return format_html('<span class="masked">{}</span>', _("Filerna lämnas inte ut utan sekretessprövning."))
+    if not entry.files:
+        return format_html('<span class="meta">{}</span>', _("Inga filer"))
+    download = _url_pattern(context, "registry:file_download")
+    items = []
+    for file in entry.files:
+        current = file.current
+        meta = filesizeformat(current.size)
+        if current.version > 1:
+            meta = f"{meta}, " + _("version %(v)s") % {"v": current.version}
+        parts = [format_html('<a href="{}" download>{}</a> <span class="meta">({})</span>',
+                             download.format(current.id), current.filename, meta)]
+        if len(file.versions) > 1:
+            older = format_html_join(
+                "", '<li><a href="{}" download>{}</a> <span class="meta">({})</span></li>',
+                ((download.format(v.id), _("Version %(v)s: %(name)s") % {"v": v.version, "name": v.filename},
+                  date_format(localtime(v.created_at), "Y-m-d H:i")) for v in file.versions[1:]),
+            )
+            parts.append(format_html("<details><summary>{}</summary><ul>{}</ul></details>",
+                                     _("Tidigare versioner"), older))
+        if may_add_version:
+            parts.append(format_html(
+                '<a class="small" href="{}?ersatter={}">{}<span class="visually-hidden"> {}</span></a>',
+                _url_pattern(context, "registry:document_file_add").format(entry.id), current.id,
+                _("Ny version"), _("av %(name)s") % {"name": current.filename},
+            ))
+        items.append(format_html("<li>{}</li>", mark_safe(" ".join(parts))))
+    return format_html('<ul class="files">{}</ul>', mark_safe("".join(items)))
