@@ -177,6 +177,7 @@ def phase_fill(total: int, already: int, org, organs, officers, registrar, big_d
                 title=_title(rng, i), case_officer=officers[i % len(officers)], registered_at=at,
                 registered_by=registrar, document_count=1,
             ))
+            cases[-1].refresh_search_text()
         with transaction.atomic():
             Case.objects.bulk_create(cases, batch_size=1000)
             Document.objects.bulk_create([

@@ -303,3 +303,13 @@ def test_counter_rows_match_cases(registrar, ks):
     for _ in range(3):
         f.case(registrar, ks)
     assert SeriesCounter.objects.get().last_seq == Case.objects.count() == 3
+
+
+def test_text_filter_folds_swedish_letters(registrar, ks):
+    """SQLite's LIKE folds only ASCII: the filter must find "Ärende" from "ärende"."""
+    case = f.case(registrar, ks, title="Ärende om ÖVERSIKTSPLAN för Åsarp")
+    for q in ("ärende", "översiktsplan", "ÅSARP", case.diary_number.upper()):
+        assert [c.pk for c in selectors.case_list(user=None, q=q)] == [case.pk], q
+    services.case_update(actor=registrar, case=case, title="Detaljplan för Gräfsnäs")
+    assert [c.pk for c in selectors.case_list(user=None, q="GRÄFSNÄS")] == [case.pk]
+    assert list(selectors.case_list(user=None, q="översiktsplan")) == []

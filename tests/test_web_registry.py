@@ -397,3 +397,25 @@ def test_reader_cannot_close_a_case(client, org, case):
     assert response.status_code == 403
     case.refresh_from_db()
     assert case.status == Case.Status.OPEN
+
+
+def test_case_page_shows_latest_events_and_links_to_full_history(client):
+    from diarium.registry.models import Event
+
+    from . import factories as fx
+
+    org = fx.organisation(name="Historik kommun", slug="historik")
+    ks = fx.organ(org)
+    registrar = fx.registrar(org)
+    case = fx.case(registrar, ks, title="Ärende med lång historik")
+    for i in range(25):
+        fx.document(registrar, case, description=f"Handling nummer {i}")
+    assert Event.objects.filter(case=case).count() == 26
+    page = client.get(f"/arenden/{case.pk}/").content.decode()
+    assert "Visar de 20 senaste av 26 åtgärder." in page
+    assert "Ärendet registrerades" not in page  # the oldest event is on the history page
+    history = client.get(f"/arenden/{case.pk}/historik/")
+    assert history.status_code == 200
+    text = history.content.decode()
+    assert "<title>Historik för ärende" in text
+    assert "Ärendet registrerades" in text and text.count("Handling registrerades") == 25

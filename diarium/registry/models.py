@@ -85,6 +85,9 @@ class Case(models.Model):
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     closed_at = models.DateTimeField(_("avslutat"), null=True, blank=True)
     document_count = models.PositiveIntegerField(default=0, editable=False)
+    # Diary number, title and description casefolded, for the list's text filter:
+    # SQLite's LIKE folds only ASCII case, so "ärende" would not find "Ärende".
+    search_text = models.TextField(default="", editable=False)
 
     class Meta:
         verbose_name = _("ärende")
@@ -110,6 +113,13 @@ class Case(models.Model):
         from django.urls import reverse
 
         return reverse("registry:case_detail", args=[self.pk])
+
+    def refresh_search_text(self) -> None:
+        self.search_text = case_search_text(self.diary_number, self.title, self.description)
+
+
+def case_search_text(*parts: str) -> str:
+    return " ".join(p for p in parts if p).casefold()
 
 
 class Document(models.Model):

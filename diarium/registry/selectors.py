@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,7 +55,7 @@ def case_list(
         qs = qs.filter(registered_at__lt=_local_day_start(date_to + dt.timedelta(days=1)))
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(diary_number__icontains=q) | Q(description__icontains=q))
+        qs = qs.filter(search_text__contains=q.casefold())
     return qs.order_by("-registered_at", "-id")
 
 

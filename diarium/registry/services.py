@@ -175,6 +175,7 @@ def case_register(
     case.diary_number = format_diary_number(
         organ.organisation.diary_number_format, year=year, seq=case.seq, series=series.code
     )
+    case.refresh_search_text()
     case.save()
     event_append(
         case=case, kind=Event.Kind.CASE_REGISTERED, actor=actor, at=registered_at,
@@ -208,7 +209,8 @@ def case_update(*, actor, case: Case, **changes) -> Case:
     if not before:
         return case
     _clean(case, exclude=["registered_by"])
-    case.save(update_fields=list(before))
+    case.refresh_search_text()
+    case.save(update_fields=[*before, "search_text"])
     event_append(case=case, kind=Event.Kind.CASE_UPDATED, actor=actor,
                  data={"changes": {k: {"from": a, "to": b} for k, (a, b) in before.items()}})
     return case
