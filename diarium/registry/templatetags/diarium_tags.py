@@ -26,8 +26,8 @@ def may_register_cases(user) -> bool:
 
 # --- Rows of large tables ---------------------------------------------------------------
 # These are drawn for every document row of a case (hundreds on a large case), so
-# they are rendered in Python rather than through per-row includes, and URLs are
-# reversed once per page and filled in per row.
+# they are rendered in Python rather than through per-row template nodes, and URLs
+# are reversed once per page and filled in per row.
 _SENTINEL = "2147483647"
 
 
@@ -36,12 +36,6 @@ def _url_pattern(context, name: str) -> str:
     if name not in cache:
         cache[name] = reverse(name, args=[int(_SENTINEL)]).replace(_SENTINEL, "{}")
     return cache[name]
-
-
-@register.simple_tag(takes_context=True)
-def row_url(context, name: str, pk: int) -> str:
-    """Like {% url name pk %} for a URL with one integer argument, reversed once per page."""
-    return _url_pattern(context, name).format(int(pk))
 
 
 def _secret_mask(entry) -> str:
@@ -101,3 +95,36 @@ def files_cell(context, entry, may_add_version: bool = False) -> str:
             ))
         items.append(format_html("<li>{}</li>", mark_safe(" ".join(parts))))
     return format_html('<ul class="files">{}</ul>', mark_safe("".join(items)))
+
+
+@register.simple_tag(takes_context=True)
+def document_rows(context, documents, perms) -> str:
+    """The rows of a case's document table: one <tr> per (masked) entry, with the
+    actions this reader may take. Rendered in Python: a case can hold hundreds."""
+    detail = _url_pattern(context, "registry:document_detail")
+    secrecy = _url_pattern(context, "registry:document_secrecy")
+    add_file = _url_pattern(context, "registry:document_file_add")
+    secret_tag = format_html(' <span class="tag tag-secret">{}</span>', _("Sekretess"))
+    with_actions = perms.get("mark_secret") or perms.get("register_document")
+    rows = []
+    for entry in documents:
+        actions = ""
+        if with_actions:
+            links = []
+            if perms.get("mark_secret"):
+                links.append(format_html(
+                    '<a href="{}">{}<span class="visually-hidden"> {}</span></a>', secrecy.format(entry.id),
+                    _("Ta bort sekretess") if entry.is_secret else _("Sekretessmarkera"), entry.reference))
+            if perms.get("register_document"):
+                links.append(format_html(
+                    '<a href="{}">{}<span class="visually-hidden"> {} {}</span></a>', add_file.format(entry.id),
+                    _("Lägg till fil"), _("till"), entry.reference))
+            actions = format_html('<td class="row-actions">{}</td>', mark_safe(" ".join(links)))
+        rows.append(format_html(
+            '<tr><th scope="row"><a href="{}">{}</a>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+            "<td>{}</td>{}</tr>",
+            detail.format(entry.id), entry.reference, secret_tag if entry.is_secret else "",
+            entry.direction_label, entry.document_date.isoformat(), counterpart_cell(entry),
+            description_cell(entry), files_cell(context, entry, perms.get("register_document", False)), actions,
+        ))
+    return mark_safe("\n".join(rows))
