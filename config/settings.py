@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Writable state of the embedded default (database, files). Can be moved with
 # DIARIUM_VAR_DIR, e.g. when running from an installed package.
-VAR_DIR = Path(os.environ.get("DIARIUM_VAR_DIR", BASE_DIR / "var"))
+# From a source checkout that is ./var beside manage.py; from an installed package,
+# var/ in the working directory.
+VAR_DIR = Path(
+    os.environ.get("DIARIUM_VAR_DIR")
+    or ((BASE_DIR / "var") if (BASE_DIR / "manage.py").exists() else (Path.cwd() / "var"))
+)
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -101,6 +101,7 @@ class Case(models.Model):
             models.Index(fields=["-registered_at", "-id"], name="case_registered"),
             models.Index(fields=["organisation", "-registered_at", "-id"], name="case_org_registered"),
             models.Index(fields=["organ", "-registered_at"], name="case_organ_registered"),
+            models.Index(fields=["organ", "year", "-registered_at"], name="case_organ_year_registered"),
             models.Index(fields=["year", "-registered_at"], name="case_year_registered"),
             models.Index(fields=["status", "-registered_at"], name="case_status_registered"),
             models.Index(fields=["case_officer", "-registered_at"], name="case_officer_registered"),
