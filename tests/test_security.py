@@ -30,3 +30,10 @@ def test_forms_need_a_csrf_token(client):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post("/konto/logga-in/", {"username": "x", "password": "y"})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_pages_stay_swedish_whatever_the_browser_language(client):
+    response = client.get("/arenden/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="sv"' in response.content.decode()
+    assert "Ärenden" in response.content.decode()

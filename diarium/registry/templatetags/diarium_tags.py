@@ -121,7 +121,7 @@ def document_rows(context, documents, perms) -> str:
                     _("Lägg till fil"), _("till"), entry.reference))
             actions = format_html('<td class="row-actions">{}</td>', mark_safe(" ".join(links)))
         rows.append(format_html(
-            '<tr><th scope="row"><a href="{}">{}</a>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+            '<tr><th scope="row"><a href="{}">{}</a>{}</th><td>{}</td><td class="nowrap">{}</td><td>{}</td><td>{}</td>'
             "<td>{}</td>{}</tr>",
             detail.format(entry.id), entry.reference, secret_tag if entry.is_secret else "",
             entry.direction_label, entry.document_date.isoformat(), counterpart_cell(entry),
