@@ -165,7 +165,7 @@ def case_edit(request, pk: int):
     return render(request, "registry/case_form.html", {"form": form, "case": case}, status=status)
 
 
-def _case_status_change(request, pk, *, form_class, service, template, done_message):
+def _case_status_change(request, pk, *, form_class, service, heading, button, done_message):
     case = selectors.case_get(user=request.user, pk=pk)
     _deny_unless(access.case_permissions(request.user, case)["close"],
                  _("Du har inte behörighet att avsluta eller återöppna ärendet."))
@@ -179,7 +179,9 @@ def _case_status_change(request, pk, *, form_class, service, template, done_mess
             messages.success(request, done_message % {"dnr": case.diary_number})
             return redirect(case)
     status = 400 if form.is_bound else 200
-    return render(request, template, {"form": form, "case": case}, status=status)
+    return render(request, "registry/case_status_change.html", {
+        "form": form, "case": case, "heading": heading % {"dnr": case.diary_number}, "button": button,
+    }, status=status)
 
 
 @login_required
@@ -187,7 +189,7 @@ def _case_status_change(request, pk, *, form_class, service, template, done_mess
 @require_http_methods(["GET", "POST"])
 def case_close(request, pk: int):
     return _case_status_change(request, pk, form_class=CaseCloseForm, service=services.case_close,
-                               template="registry/case_close.html",
+                               heading=_("Avsluta ärende %(dnr)s"), button=_("Avsluta ärendet"),
                                done_message=_("Ärendet %(dnr)s har avslutats."))
 
 
@@ -196,7 +198,7 @@ def case_close(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def case_reopen(request, pk: int):
     return _case_status_change(request, pk, form_class=CaseReopenForm, service=services.case_reopen,
-                               template="registry/case_reopen.html",
+                               heading=_("Återöppna ärende %(dnr)s"), button=_("Återöppna ärendet"),
                                done_message=_("Ärendet %(dnr)s har återöppnats."))
 
 
