@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install test-tools bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,12 +13,20 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# axe-core for the browser journeys (no browser download: Chromium comes from
+# Debian's package, see .ci/run). Without npm the journeys skip loudly.
+node_modules/.installed: package.json
+	if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: browser journeys will be skipped"; fi
+
 install: $(BIN)/.installed
+
+test-tools: node_modules/.installed
 
 demo: install
 	PORT=$(PORT) $(BIN)/diarium demo
 
-test: install
+test: install test-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install

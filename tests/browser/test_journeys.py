@@ -1,0 +1,156 @@
+"""A registrar's journeys through the site, each page scanned by axe-core."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from diarium.accounts import services as accounts
+from tests import factories as f
+
+from .conftest import axe_scan, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SECRET_DESCRIPTION = "Sårbarhetsanalys av kommunens nät"
+
+
+@pytest.fixture
+def alingsas():
+    org = f.organisation()
+    ks = f.organ(org)
+    accounts.person_create(organisation=org, name="Göran Westerlund", title="Digitaliseringsansvarig")
+    registrar = f.user(org, "registrar", username="registrator")
+    return org, ks, registrar
+
+
+def log_in(page, username="registrator"):
+    page.goto("/konto/logga-in/")
+    assert page.title().startswith("Logga in")
+    axe_scan(page)
+    page.fill("#id_username", username)
+    page.fill("#id_password", f.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/arenden/")
+
+
+def test_registrar_journey_ends_in_a_masked_public_view(page, alingsas, tmp_path):
+    log_in(page)
+    axe_scan(page)
+
+    # Register a case.
+    page.get_by_role("link", name="Registrera ärende").click()
+    assert "Registrera ärende" in page.title()
+    axe_scan(page)
+    page.select_option("#id_organ", label="Kommunstyrelsen (KS)")
+    page.fill("#id_title", "Digital målbild för Alingsås kommun – öppen och smart")
+    page.select_option("#id_case_officer", label="Göran Westerlund, Digitaliseringsansvarig")
+    page.get_by_role("button", name="Registrera ärendet").click()
+    heading = page.locator("h1").inner_text()
+    number = heading.split(" KS")[0] + " KS"
+    assert number.endswith(" KS") and "Digital målbild" in heading
+    assert "har registrerats" in page.locator("[role=status]").inner_text()
+    axe_scan(page)
+
+    # Register an incoming document with a file.
+    page.get_by_role("link", name="Registrera handling").click()
+    axe_scan(page)
+    page.get_by_label("Inkommande").check()
+    page.fill("#id_document_date", dt.date.today().isoformat())
+    page.fill("#id_counterpart", "IT-säkerhetsbolaget AB")
+    page.fill("#id_description", SECRET_DESCRIPTION)
+    upload = tmp_path / "analys.txt"
+    upload.write_text("Analysen visar tre sårbarheter.\n", encoding="utf-8")
+    page.set_input_files("input[type=file]", str(upload))
+    page.get_by_role("button", name="Registrera handlingen").click()
+    assert page.get_by_role("link", name="analys.txt", exact=True).count() == 1
+    axe_scan(page)
+
+    # Mark it secret, masking the description.
+    page.get_by_role("link", name=f"Sekretessmarkera {number}-1").click()
+    axe_scan(page)
+    page.fill("#id_ground", "OSL 18 kap. 8 §")
+    page.get_by_label("Beskrivning").check()
+    page.get_by_role("button", name="Sekretessmarkera").click()
+    page.goto(page.url)  # wherever it landed, the page must be whole and accessible
+    axe_scan(page)
+
+    # Find the case through the list filters.
+    page.get_by_role("link", name="Ärenden", exact=True).first.click()
+    page.fill("#id_q", "målbild")
+    page.get_by_role("button", name="Filtrera").click()
+    assert "1 ärende matchar filtret." in page.content()
+    axe_scan(page)
+    page.get_by_role("link", name=number).click()
+    assert SECRET_DESCRIPTION in page.content()  # the registrar may read it
+    axe_scan(page)
+    case_url = page.url
+
+    # Log out: the public sees the entry, masked, and no file link.
+    page.get_by_role("button", name="Logga ut").click()
+    page.goto(case_url)
+    content = page.content()
+    assert number in content and "Sekretess (OSL 18 kap. 8 §)" in content
+    assert SECRET_DESCRIPTION not in content
+    assert page.get_by_role("link", name="analys.txt", exact=True).count() == 0
+    axe_scan(page)
+    screenshot(page, "registrar-journey-public-view")
+
+
+def test_form_errors_are_tied_to_their_fields_and_announced(page, alingsas):
+    log_in(page)
+    page.goto("/arenden/ny/")
+    page.get_by_role("button", name="Registrera ärendet").click()
+    summary = page.locator("[role=alert]")
+    assert "Välj det organ ärendet hör till." in summary.inner_text()
+    organ = page.locator("#id_organ")
+    assert organ.get_attribute("aria-invalid") == "true"
+    described = organ.get_attribute("aria-describedby") or ""
+    messages = " ".join(page.locator(f"#{i}").inner_text() for i in described.split())
+    assert "Välj det organ ärendet hör till." in messages
+    axe_scan(page)
+    screenshot(page, "case-form-errors")
+
+
+def test_registration_by_keyboard_only(page, alingsas):
+    page.goto("/arenden/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Hoppa till innehållet"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused skip link has a visible outline"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "innehall" or page.url.endswith("#innehall")
+
+    def tab_to(element_id: str) -> None:
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.id") == element_id:
+                assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+                return
+        raise AssertionError(f"#{element_id} cannot be reached with Tab")
+
+    page.goto("/konto/logga-in/")
+    if page.evaluate("document.activeElement.id") != "id_username":
+        tab_to("id_username")
+    page.keyboard.type("registrator")
+    tab_to("id_password")
+    page.keyboard.type(f.PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/arenden/")
+
+    page.goto("/arenden/ny/")
+    tab_to("id_organ")
+    page.keyboard.type("Kommunstyrelsen")
+    tab_to("id_title")
+    page.keyboard.type("Bredband till landsbygden")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Registrera ärendet":
+            break
+    page.keyboard.press("Space")
+    page.wait_for_load_state()
+    assert "Bredband till landsbygden" in page.locator("h1").inner_text()
+    axe_scan(page)
+    screenshot(page, "keyboard-registration")
