@@ -16,7 +16,7 @@ $(BIN)/.installed: pyproject.toml
 # axe-core for the browser journeys (no browser download: Chromium comes from
 # Debian's package, see .ci/run). Without npm the journeys skip loudly.
 node_modules/.installed: package.json
-	if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent && touch $@; \
+	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent && touch $@; \
 	else echo "npm not found: browser journeys will be skipped"; fi
 
 install: $(BIN)/.installed

@@ -154,3 +154,41 @@ def test_registration_by_keyboard_only(page, alingsas):
     assert "Bredband till landsbygden" in page.locator("h1").inner_text()
     axe_scan(page)
     screenshot(page, "keyboard-registration")
+
+
+def test_every_other_register_page_passes_axe(page, alingsas, settings):
+    """The pages the main journeys do not pass through, each scanned once."""
+    org, ks, registrar = alingsas
+    case = f.case(registrar, ks, title="Översiktsplan för Alingsås")
+    document = f.document(registrar, case, files=[f.text_file()])
+    log_in(page)
+    visits = [
+        (f"/handlingar/{document.pk}/", "Handling"),
+        (f"/handlingar/{document.pk}/filer/ny/", None),
+        (f"/arenden/{case.pk}/andra/", None),
+        (f"/arenden/{case.pk}/avsluta/", "Avsluta ärende"),
+        (f"/arenden/{case.pk}/historik/", "Historik för ärende"),
+        ("/arenden/999999/", None),
+    ]
+    for url, title in visits:
+        page.goto(url)
+        if title:
+            assert page.title().startswith(title), (url, page.title())
+        assert page.locator("html").get_attribute("lang") == "sv"
+        axe_scan(page)
+    page.goto(f"/arenden/{case.pk}/avsluta/")
+    page.get_by_role("button", name="Avsluta ärendet").click()
+    page.goto(f"/arenden/{case.pk}/ateroppna/")
+    assert page.title().startswith("Återöppna ärende")
+    axe_scan(page)
+    page.get_by_role("button", name="Logga ut").click()
+
+    # The lockout page after too many failed logins.
+    page.goto("/konto/logga-in/")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.fill("#id_username", "registrator")
+        page.fill("#id_password", "fel-lösenord")
+        page.click("button[type=submit]")
+    assert "För många misslyckade inloggningsförsök" in page.content()
+    axe_scan(page)
+    screenshot(page, "locked-out")
