@@ -1,5 +1,7 @@
 import pytest
 
+from . import factories as f
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
@@ -18,3 +20,19 @@ def _file_storage(settings, tmp_path):
         },
     }
     return tmp_path / "files"
+
+
+# The usual setting: Alingsås kommun, its executive board and a registrar.
+@pytest.fixture
+def org():
+    return f.organisation()
+
+
+@pytest.fixture
+def ks(org):
+    return f.organ(org)
+
+
+@pytest.fixture
+def registrar(org, ks):
+    return f.registrar(org)

@@ -16,21 +16,6 @@ from . import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def org():
-    return f.organisation()
-
-
-@pytest.fixture
-def ks(org):
-    return f.organ(org)
-
-
-@pytest.fixture
-def registrar(org, ks):
-    return f.registrar(org)
-
-
 def test_first_case_of_the_year_gets_number_one_in_default_format(registrar, ks):
     case = f.case(registrar, ks, registered_at=dt.datetime(2017, 12, 18, 10, tzinfo=dt.UTC))
     assert case.diary_number == "2017.1 KS"

@@ -22,21 +22,6 @@ PRIVATE_NAME = "Greta Privatsson"
 
 
 @pytest.fixture
-def org():
-    return f.organisation()
-
-
-@pytest.fixture
-def ks(org):
-    return f.organ(org)
-
-
-@pytest.fixture
-def registrar(org, ks):
-    return f.registrar(org)
-
-
-@pytest.fixture
 def officer(org):
     return accounts.person_create(organisation=org, name="Göran Westerlund", title="Digitaliseringsansvarig")
 

@@ -15,10 +15,6 @@ def can_read_internal(user, case: Case) -> bool:
     return roles.can(user, roles.READ_INTERNAL, organisation_id=case.organisation_id, organ_id=case.organ_id)
 
 
-def can_register_case(user, organ) -> bool:
-    return roles.can(user, roles.REGISTER_CASE, organisation_id=organ.organisation_id, organ_id=organ.pk)
-
-
 def case_permissions(user, case: Case) -> dict[str, bool]:
     """Flags for the UI and API: which actions to offer on this case."""
     g = roles.grants_for(user)

@@ -297,10 +297,6 @@ def case_events(*, user, case: Case, latest: int | None = None) -> list[EventEnt
 
 
 # --- reference data for forms and filters --------------------------------------------------
-def organisations_for(user) -> QuerySet[Organisation]:
-    return Organisation.objects.order_by("name")
-
-
 def organs_for_filter(*, organisation=None) -> QuerySet[Organ]:
     qs = Organ.objects.exclude(kind=Organ.Kind.EXTERNAL).select_related("organisation")
     if organisation is not None:
