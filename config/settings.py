@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "diarium.core",
     "diarium.accounts",
     "diarium.registry",
+    "diarium.remiss",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +205,18 @@ DATE_FORMAT = "Y-m-d"
 DATETIME_FORMAT = "Y-m-d H:i"
 SHORT_DATE_FORMAT = "Y-m-d"
 FORMAT_MODULE_PATH = ["diarium.formats"]
+
+# Background tasks (django-tasks). The embedded default keeps the queue in the
+# database and `diarium worker` runs it; DIARIUM_TASKS_BACKEND picks another
+# backend (e.g. a real queue) by its dotted path.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("DIARIUM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# Absolute address of the site, for links in e-mail (answer links, reminders).
+SITE_URL = os.environ.get("DIARIUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("DIARIUM_FROM_EMAIL", "diarium@localhost")
 
 EMAIL_BACKEND = os.environ.get(
     "DIARIUM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("diarium.api.urls")),
     path("konto/", include("diarium.accounts.urls")),
+    path("", include("diarium.remiss.urls")),
     path("", include("diarium.registry.urls")),
 ]

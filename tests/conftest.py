@@ -36,3 +36,12 @@ def ks(org):
 @pytest.fixture
 def registrar(org, ks):
     return f.registrar(org)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Background tasks run at once in tests, unless a test chooses the database
+    queue and runs `diarium worker --batch` itself."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "http://testserver"

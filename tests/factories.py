@@ -51,3 +51,21 @@ def document(actor, case, direction="incoming", counterpart="Sambruk", descripti
     kw.setdefault("document_date", dt.date(2018, 6, 12))
     return registry.document_register(actor=actor, case=case, direction=direction, counterpart=counterpart,
                                       description=description, files=list(files), **kw)
+
+
+def remiss_setup(actor, org, ks, *, boards=3, deadline=None, **kw):
+    """A case with a draft action plan and a prepared remiss round to `boards` boards."""
+    from diarium.remiss import services as remiss
+
+    c = case(actor, ks)
+    plan = document(actor, c, direction="drawn_up", counterpart="", description="Förslag till handlingsplan",
+                    files=[text_file("handlingsplan.txt", "Handlingsplan\nÅtgärd 1: öppna data\n")])
+    organs = [organ(org, code=f"N{i}", name=f"Nämnd {i}", kind=Organ.Kind.BOARD, email=f"n{i}@alingsas.se")
+              for i in range(1, boards + 1)]
+    round_ = remiss.remiss_create(
+        actor=actor, case=c, title="Förslag till handlingsplan", letter="Vi önskar era synpunkter.",
+        deadline=deadline or (dt.date.today() + dt.timedelta(days=30)),
+        recipients=[remiss.RecipientInput(organ=o) for o in organs], files=list(plan.files.all()),
+        ordered_by="KSAU 2018-02-28 § 8", **kw,
+    )
+    return round_, organs

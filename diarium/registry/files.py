@@ -33,6 +33,7 @@ DEFAULT_ALLOWED_TYPES = {
     "application/vnd.ms-powerpoint": "PowerPoint 97–2003",
     "text/plain": "text",
     "text/csv": "CSV",
+    "text/html": "HTML",
     "application/csv": "CSV",
     "application/xml": "XML",
     "text/xml": "XML",

@@ -249,6 +249,8 @@ class EventEntry:
 
 def _event_details(event: Event) -> str:
     d = event.data or {}
+    if d.get("details"):
+        return str(d["details"])
     if event.kind in (Event.Kind.CASE_CLOSED, Event.Kind.CASE_REOPENED):
         return d.get("reason", "")
     if event.kind == Event.Kind.CASE_REGISTERED:

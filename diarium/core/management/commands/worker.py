@@ -1,0 +1,75 @@
+"""`diarium worker`: run background tasks and keep the periodic schedule.
+
+With the embedded default (tasks in the database) this runs the queue itself.
+With another task backend that backend's own workers run the tasks, and
+`diarium worker --schedule-only` keeps the schedule. Any number of workers may
+run at once: each due job is claimed by exactly one of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
+from django.utils.crypto import get_random_string
+
+from diarium.core.tasks import schedule_due
+
+logger = logging.getLogger("diarium.tasks")
+
+TICK_SECONDS = 60
+
+
+class Command(BaseCommand):
+    help = "Run background tasks (e-mail, reminders) and the periodic schedule."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", action="store_true",
+                            help="Enqueue due periodic jobs, run every waiting task, then exit (for cron and tests).")
+        parser.add_argument("--schedule-only", action="store_true",
+                            help="Only keep the periodic schedule; another worker runs the tasks.")
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls of an empty queue.")
+
+    def handle(self, *args, batch=False, schedule_only=False, interval=1.0, **options):
+        if options.get("verbosity", 1) > 0:
+            logging.getLogger("diarium.tasks").setLevel(logging.INFO)
+        if schedule_only:
+            self._schedule_forever()
+            return
+        from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+        from django_tasks_db.backend import DatabaseBackend
+
+        if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+            raise CommandError(
+                "The task backend is not the database: run its own workers and `diarium worker --schedule-only`."
+            )
+        worker = worker_for(batch=batch, interval=interval)
+        if batch:
+            schedule_due()
+            worker.run()
+            return
+        threading.Thread(target=self._schedule_forever, name="diarium-schedule", daemon=True).start()
+        worker.configure_signals()
+        worker.run()
+
+    def _schedule_forever(self):
+        stop = threading.Event()
+        while not stop.is_set():
+            close_old_connections()
+            try:
+                for name in schedule_due():
+                    logger.info("Enqueued periodic job %s", name)
+            except Exception:  # keep the schedule alive; the next tick retries
+                logger.exception("The periodic schedule failed")
+            stop.wait(TICK_SECONDS)
+
+
+def worker_for(*, batch: bool, interval: float = 1.0):
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    return Worker(
+        queue_names=["*"], interval=interval, batch=batch, backend_name="default", startup_delay=not batch,
+        max_tasks=None, worker_id=get_random_string(32), excluded_queue_names=[],
+    )

@@ -1,0 +1,64 @@
+"""Background work: enqueueing and the periodic schedule.
+
+Tasks are django-tasks tasks. With the embedded database backend a task is
+enqueued inside the caller's transaction (it commits or rolls back with the
+writes it belongs to); with any other backend (a real queue) it is enqueued
+after the commit, so a worker never picks up work whose data is not there yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger("diarium.tasks")
+
+_TRANSACTIONAL_BACKENDS = ("django_tasks_db.backend.DatabaseBackend", "django_tasks.backends.immediate.ImmediateBackend")
+
+
+def enqueue(task, *args, **kwargs) -> None:
+    backend = task.get_backend()
+    path = f"{type(backend).__module__}.{type(backend).__qualname__}"
+    if path in _TRANSACTIONAL_BACKENDS:
+        task.enqueue(*args, **kwargs)
+    else:
+        transaction.on_commit(partial(task.enqueue, *args, **kwargs))
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    task: str  # dotted path to a django-tasks task taking no arguments
+    every: dt.timedelta
+
+
+# Jobs every worker keeps on the schedule. Each is idempotent: running it twice
+# in a row does nothing the second time.
+PERIODIC: tuple[Periodic, ...] = (
+    Periodic("remiss.reminders", "diarium.remiss.tasks.send_due_reminders", dt.timedelta(minutes=30)),
+)
+
+
+def schedule_due(now: dt.datetime | None = None) -> list[str]:
+    """Enqueue the periodic jobs that are due; return their names."""
+    from .models import ScheduledJob
+
+    now = now or timezone.now()
+    enqueued = []
+    for job in PERIODIC:
+        ScheduledJob.objects.get_or_create(name=job.name)
+        with transaction.atomic():
+            claimed = ScheduledJob.objects.filter(
+                Q(last_enqueued_at__isnull=True) | Q(last_enqueued_at__lte=now - job.every), name=job.name,
+            ).update(last_enqueued_at=now)
+            if claimed:
+                enqueue(import_string(job.task))
+                enqueued.append(job.name)
+    return enqueued

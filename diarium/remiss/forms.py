@@ -1,0 +1,164 @@
+"""Forms of the remiss pages. They parse input; the rules live in services.py."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from diarium.registry.forms import DateInput, DomainErrorFormMixin, MultipleFileField
+
+from .models import RemissRecipient, RemissRound
+from .services import RecipientInput
+
+DATE_ERRORS = {"required": _("Ange ett datum (ÅÅÅÅ-MM-DD)."), "invalid": _("Ange ett datum (ÅÅÅÅ-MM-DD).")}
+
+
+class RoundForm(DomainErrorFormMixin, forms.Form):
+    title = forms.CharField(label=_("Rubrik"), max_length=300, required=False,
+                            widget=forms.TextInput(attrs={"aria-required": "true", "size": 60}))
+    files = forms.MultipleChoiceField(label=_("Remisshandlingar"), required=False,
+                                      widget=forms.CheckboxSelectMultiple,
+                                      help_text=_("Den version som är aktuell nu skickas."))
+    letter = forms.CharField(label=_("Missiv"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 6, "aria-required": "true"}),
+                             help_text=_("Följebrevet: vad remissen gäller och vad ni vill ha synpunkter på."))
+    deadline = forms.DateField(label=_("Sista svarsdag"), widget=DateInput, required=False, error_messages=DATE_ERRORS)
+    ordered_by = forms.CharField(label=_("Beslut om remiss (valfritt)"), max_length=200, required=False,
+                                 help_text=_("Till exempel \"KSAU 2018-02-28 § 8\"."))
+    organs = forms.MultipleChoiceField(label=_("Remissinstanser inom kommunen och hos samverkanspartner"),
+                                       required=False, widget=forms.CheckboxSelectMultiple)
+    external = forms.CharField(
+        label=_("Andra remissinstanser (valfritt)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("En per rad: namn; e-postadress. Till exempel \"Föreningen Sambruk; info@sambruk.se\"."),
+    )
+    dispatch_mode = forms.ChoiceField(label=_("Registrering av utskicket"), choices=RemissRound.DispatchMode.choices,
+                                      initial=RemissRound.DispatchMode.PER_RECIPIENT, widget=forms.RadioSelect)
+    reminder_days_before = forms.IntegerField(label=_("Påminnelse, dagar före sista svarsdag"), initial=7,
+                                              min_value=0, max_value=60)
+    grace_days = forms.IntegerField(label=_("Svarslänken gäller, dagar efter sista svarsdag"), initial=30,
+                                    min_value=0, max_value=365)
+
+    def __init__(self, *args, organs=(), files=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._organs = {str(o.pk): o for o in organs}
+        self._files = {str(f.pk): f for f in files}
+        self.fields["organs"].choices = [
+            (str(o.pk), f"{o.name}{' – ' + o.email if o.email else ' – ' + str(_('saknar e-post'))}") for o in organs
+        ]
+        self.fields["files"].choices = [
+            (str(f.pk), f"{f.document.case.diary_number}-{f.document.number} {f.filename} (v{f.version})")
+            for f in files
+        ]
+
+    def clean_external(self):
+        result = []
+        for number, line in enumerate((self.cleaned_data.get("external") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, _sep, email = line.partition(";")
+            name, email = name.strip(), email.strip()
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise forms.ValidationError(
+                    _("Rad %(n)s: skriv namn; e-postadress (till exempel \"Sambruk; info@sambruk.se\").") % {"n": number}
+                )
+            result.append(RecipientInput(name=name, email=email))
+        return result
+
+    def recipients(self) -> list[RecipientInput]:
+        chosen = [RecipientInput(organ=self._organs[pk]) for pk in self.cleaned_data.get("organs", [])]
+        return chosen + self.cleaned_data.get("external", [])
+
+    def chosen_files(self):
+        return [self._files[pk] for pk in self.cleaned_data.get("files", [])]
+
+
+class AnswerForm(DomainErrorFormMixin, forms.Form):
+    """The answer through the personal link (and inside the system)."""
+
+    answer = forms.ChoiceField(
+        label=_("Ert svar"), widget=forms.RadioSelect, initial="answer",
+        choices=[("answer", _("Vi lämnar svar på remissen")), ("decline", _("Vi avstår från att svara"))],
+    )
+    files = MultipleFileField(label=_("Svarsfiler"), required=False,
+                              help_text=_("Till exempel ert yttrande som PDF. Du kan välja flera filer."))
+    text = forms.CharField(label=_("Svar i text"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text=_("Valfritt om ni bifogar en fil. Avstår ni kan ni skriva varför."))
+    decision_ref = forms.CharField(
+        label=_("Beslut bakom svaret (valfritt)"), max_length=200, required=False,
+        help_text=_("Till exempel \"Kultur- och fritidsnämnden 2018-06-12 § 45\"."),
+    )
+    answered_by = forms.CharField(label=_("Ert namn (valfritt)"), max_length=200, required=False,
+                                  help_text=_("Den som lämnar svaret för remissinstansen."))
+
+    def __init__(self, *args, inside=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if inside:
+            del self.fields["answered_by"]
+            self.fields["received_on"] = forms.DateField(
+                label=_("Inkom (valfritt)"), required=False, widget=DateInput, error_messages=DATE_ERRORS,
+                help_text=_("Datum då svaret kom in, om det kom med post eller e-post. Annars i dag."),
+            )
+
+
+class RecipientChoiceForm(forms.Form):
+    recipients = forms.MultipleChoiceField(label=_("Remissinstanser"), required=False,
+                                           widget=forms.CheckboxSelectMultiple,
+                                           help_text=_("Välj ingen för att gälla alla som inte har svarat."))
+
+    def __init__(self, *args, recipients=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].choices = [(str(r.pk), r.name) for r in recipients]
+
+    def recipient_ids(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data.get("recipients", [])]
+
+
+class ExtendForm(DomainErrorFormMixin, RecipientChoiceForm):
+    deadline = forms.DateField(label=_("Ny sista svarsdag"), widget=DateInput, required=False,
+                               error_messages=DATE_ERRORS)
+    reason = forms.CharField(label=_("Skäl"), max_length=500, required=False,
+                             widget=forms.TextInput(attrs={"aria-required": "true", "size": 60}))
+    decision_ref = forms.CharField(label=_("Beslut om förlängning (valfritt)"), max_length=200, required=False,
+                                   help_text=_("Till exempel \"KSAU 2018-04-25 § 53\"."))
+
+    field_order = ["deadline", "reason", "decision_ref", "recipients"]
+
+
+class AssessmentForm(DomainErrorFormMixin, forms.Form):
+    summary = forms.CharField(label=_("Sammanfattning av svaret"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    consideration = forms.ChoiceField(label=_("Beaktande"), required=False,
+                                      choices=[("", _("Ej bedömt"))] + list(RemissRecipient.Consideration.choices))
+    comment = forms.CharField(label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviseForm(DomainErrorFormMixin, forms.Form):
+    consulted = forms.ChoiceField(label=_("Handling som reviderats"))
+    file = forms.FileField(label=_("Reviderad version"), error_messages={"required": _("Välj den reviderade filen.")})
+    note = forms.CharField(label=_("Om revideringen"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, consulted=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._consulted = {str(f.pk): f for f in consulted}
+        self.fields["consulted"].choices = [(str(f.pk), f"{f.filename} (v{f.version})") for f in consulted]
+
+    def clean_consulted(self):
+        return self._consulted[self.cleaned_data["consulted"]]
+
+
+class ChangeForm(forms.Form):
+    description = forms.CharField(label=_("Ändring"), required=False, max_length=1000,
+                                  widget=forms.TextInput(attrs={"size": 60}))
+    recipients = forms.MultipleChoiceField(label=_("Svar som ledde till ändringen"), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, answered=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].choices = [(str(r.pk), r.name) for r in answered]
+
+
+ChangeFormSet = forms.formset_factory(ChangeForm, extra=3, max_num=30)
