@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from diarium.accounts.apis import router as accounts_router
 from diarium.registry.apis import router as registry_router
+from diarium.remiss.apis import router as remiss_router
 
 from . import errors
 from .auth import WRITE
@@ -18,7 +19,7 @@ api = NinjaAPI(
     title="Diarium API",
     version="1",
     description=(
-        "Det allmänna diariet: ärenden, handlingar och händelser. Läsning är öppen "
+        "Det allmänna diariet: ärenden, handlingar, händelser och remisser. Läsning är öppen "
         "för alla som i webbgränssnittet; sekretessmarkerade uppgifter är då null. "
         "Ändringar kräver inloggning (session med CSRF-token) eller en API-nyckel: "
         "`Authorization: Bearer <nyckel>`."
@@ -31,3 +32,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", registry_router)
 api.add_router("", accounts_router)
+api.add_router("", remiss_router)

@@ -168,6 +168,11 @@ def consulted_files(*, case: Case) -> list[DocumentFile]:
     return list(latest.values())
 
 
+def round_file_candidates(*, case: Case, ids) -> list[DocumentFile]:
+    """File versions of the case among `ids` (what a new round may send)."""
+    return list(DocumentFile.objects.filter(document__case=case, pk__in=list(ids)).select_related("document"))
+
+
 def answer_page_files(recipient: RemissRecipient) -> list[DocumentFile]:
     return list(recipient.round.files.select_related("document", "blob").order_by("document__number", "position"))
 
@@ -201,3 +206,29 @@ def text_diff_rows(old: DocumentFile, new: DocumentFile, *, limit: int = 400_000
         for k in range(max(len(left), len(right))):
             rows.append((left[k] if k < len(left) else "", right[k] if k < len(right) else "", tag))
     return rows
+
+
+@dataclass
+class RoundSummary:
+    round: RemissRound
+    recipients: int
+    answered: int
+    declined: int
+
+
+def round_summaries(rounds: list[RemissRound], *, today: dt.date) -> list[RoundSummary]:
+    """Counts per round for lists, in one query however many rounds."""
+    from django.db.models import Count, Q
+
+    counts = {
+        row["round_id"]: row
+        for row in RemissRecipient.objects.filter(round__in=rounds).values("round_id").annotate(
+            total=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False, declined=False)),
+            declined=Count("id", filter=Q(declined=True)),
+        )
+    }
+    return [
+        RoundSummary(round=r, recipients=counts.get(r.pk, {}).get("total", 0),
+                     answered=counts.get(r.pk, {}).get("answered", 0), declined=counts.get(r.pk, {}).get("declined", 0))
+        for r in rounds
+    ]

@@ -78,11 +78,11 @@ def answer_url(recipient: RemissRecipient) -> str:
 class LinkInvalid(DomainError):
     """The answer link is forged, revoked or expired. Nothing was recorded."""
 
-    status_code = 404
-
     def __init__(self, message: str, *, reason: str):
         super().__init__(message)
         self.reason = reason
+        # A forged link is not found; a revoked, expired or closed one is gone.
+        self.status_code = 404 if reason == "forged" else 410
 
 
 def link_valid_until(recipient: RemissRecipient) -> dt.date:

@@ -207,9 +207,8 @@ def answer_inside(request, pk: int, recipient_pk: int):
 
 
 def _invalid_link(request, exc: services.LinkInvalid):
-    status = 404 if exc.reason == "forged" else 410
     return render(request, "remiss/answer_invalid.html", {"message": exc.message, "reason": exc.reason},
-                  status=status)
+                  status=exc.status_code)
 
 
 @require_http_methods(["GET", "POST"])
