@@ -221,6 +221,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DIARIUM_FROM_EMAIL", "diarium@localhost")
 EMAIL_BACKEND = os.environ.get(
     "DIARIUM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+EMAIL_HOST = os.environ.get("DIARIUM_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DIARIUM_EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("DIARIUM_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DIARIUM_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DIARIUM_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 30
 
 LOGGING = {
     "version": 1,

@@ -53,14 +53,15 @@ def document(actor, case, direction="incoming", counterpart="Sambruk", descripti
                                       description=description, files=list(files), **kw)
 
 
-def remiss_setup(actor, org, ks, *, boards=3, deadline=None, **kw):
+def remiss_setup(actor, org, ks, *, boards=3, deadline=None, prefix="N", **kw):
     """A case with a draft action plan and a prepared remiss round to `boards` boards."""
     from diarium.remiss import services as remiss
 
     c = case(actor, ks)
     plan = document(actor, c, direction="drawn_up", counterpart="", description="Förslag till handlingsplan",
                     files=[text_file("handlingsplan.txt", "Handlingsplan\nÅtgärd 1: öppna data\n")])
-    organs = [organ(org, code=f"N{i}", name=f"Nämnd {i}", kind=Organ.Kind.BOARD, email=f"n{i}@alingsas.se")
+    organs = [organ(org, code=f"{prefix}{i}", name=f"Nämnd {i}", kind=Organ.Kind.BOARD,
+                    email=f"{prefix.lower()}{i}@alingsas.se")
               for i in range(1, boards + 1)]
     round_ = remiss.remiss_create(
         actor=actor, case=c, title="Förslag till handlingsplan", letter="Vi önskar era synpunkter.",

@@ -192,3 +192,26 @@ def test_only_those_who_run_the_round_can_manage_it(client, org, prepared, regis
     assert client.post(reverse("remiss:round_close", args=[prepared.pk])).status_code == 403
     prepared.refresh_from_db()
     assert prepared.status == RemissRound.Status.SENT
+
+
+def _queries_for_round_page(client, org, ks, registrar, boards, prefix):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    round_, _organs = f.remiss_setup(registrar, org, ks, boards=boards, prefix=prefix)
+    remiss.remiss_send(actor=registrar, round=round_)
+    for r in list(round_.recipients.all())[: boards // 2]:
+        remiss.remiss_answer_inside(actor=registrar, recipient=r, text="Svar")
+    remiss.remiss_extend(actor=registrar, round=round_, deadline=round_.deadline + dt.timedelta(days=9),
+                         reason="Förlängt")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("remiss:round_detail", args=[round_.pk])).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_round_page_costs_the_same_queries_for_3_or_30_recipients(client, org, ks, registrar):
+    client.force_login(registrar)
+    small = _queries_for_round_page(client, org, ks, registrar, 3, "A")
+    large = _queries_for_round_page(client, org, ks, registrar, 30, "B")
+    assert large == small, (small, large)
+    assert small <= 20

@@ -32,6 +32,8 @@ class Command(BaseCommand):
             raise CommandError(f"{exc.message} (check {PASSWORD_ENV})") from exc
 
         url = f"http://127.0.0.1:{port}/"
+        if not os.environ.get("DIARIUM_SITE_URL"):
+            settings.SITE_URL = url.rstrip("/")  # links in e-mail point at this server
         loaded = "Loaded the demo" if result.loaded else "The demo was already loaded; passwords reset"
         origin = f"from {PASSWORD_ENV}" if os.environ.get(PASSWORD_ENV) else f"generated; set {PASSWORD_ENV} to choose"
         lines = [
@@ -48,6 +50,10 @@ class Command(BaseCommand):
             self.stdout.write("\n".join(lines))
         if no_serve:
             return
+        from .worker import start_in_background
+
+        if start_in_background() and verbosity:
+            self.stdout.write("  Worker:   running in this process (e-mail is printed here)\n")
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
 
     def _ensure_folders(self) -> None:

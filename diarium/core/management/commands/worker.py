@@ -50,20 +50,37 @@ class Command(BaseCommand):
             schedule_due()
             worker.run()
             return
-        threading.Thread(target=self._schedule_forever, name="diarium-schedule", daemon=True).start()
+        threading.Thread(target=schedule_forever, name="diarium-schedule", daemon=True).start()
         worker.configure_signals()
         worker.run()
 
     def _schedule_forever(self):
-        stop = threading.Event()
-        while not stop.is_set():
-            close_old_connections()
-            try:
-                for name in schedule_due():
-                    logger.info("Enqueued periodic job %s", name)
-            except Exception:  # keep the schedule alive; the next tick retries
-                logger.exception("The periodic schedule failed")
-            stop.wait(TICK_SECONDS)
+        schedule_forever()
+
+
+def schedule_forever():
+    stop = threading.Event()
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            for name in schedule_due():
+                logger.info("Enqueued periodic job %s", name)
+        except Exception:  # keep the schedule alive; the next tick retries
+            logger.exception("The periodic schedule failed")
+        stop.wait(TICK_SECONDS)
+
+
+def start_in_background() -> bool:
+    """Run the worker and the schedule in daemon threads of this process (the
+    demo's one-command server). False when tasks go to another backend."""
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+        return False
+    threading.Thread(target=schedule_forever, name="diarium-schedule", daemon=True).start()
+    threading.Thread(target=worker_for(batch=False).run, name="diarium-worker", daemon=True).start()
+    return True
 
 
 def worker_for(*, batch: bool, interval: float = 1.0):
