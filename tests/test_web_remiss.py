@@ -215,3 +215,10 @@ def test_the_round_page_costs_the_same_queries_for_3_or_30_recipients(client, or
     large = _queries_for_round_page(client, org, ks, registrar, 30, "B")
     assert large == small, (small, large)
     assert small <= 20
+
+
+def test_the_answer_page_is_never_cached_and_sends_no_referrer_elsewhere(client, prepared, registrar):
+    remiss.remiss_send(actor=registrar, round=prepared)
+    response = client.get(_link(mail.outbox[0]))
+    assert "no-store" in response["Cache-Control"] or "private" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin"

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from diarium.accounts import selectors as accounts_selectors
@@ -211,6 +212,7 @@ def _invalid_link(request, exc: services.LinkInvalid):
                   status=exc.status_code)
 
 
+@never_cache  # the page is personal: no shared cache may keep it
 @require_http_methods(["GET", "POST"])
 def answer(request, token: str):
     """The personal answer page: no account, the link is the key."""
@@ -238,6 +240,7 @@ def answer(request, token: str):
     }, status=status)
 
 
+@never_cache
 def answer_file(request, token: str, file_pk: int):
     try:
         recipient = services.recipient_for_token(token)
