@@ -5,6 +5,12 @@ and the officer's report itself are facts from the report of 2018-08-23 (see
 seed/). Everything else (other diary numbers, dates of remiss answers, people
 other than the signatories, the extra cases) is invented for illustration and
 says so: descriptions carry "exempeldata".
+
+The remiss round on 2017.676 KS (KSAU 2018-02-28 § 8, extended by KSAU
+2018-04-25 § 53) runs through the remiss services with historic times: its
+letters, answers, assessments, compilation and revision are example data and
+their texts say so. It is closed in 2018, so a worker started later sends none
+of its e-mails.
 """
 
 from __future__ import annotations
@@ -12,18 +18,23 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail import get_connection
 from django.db import transaction
 
 from diarium.accounts import services as accounts
 from diarium.accounts.models import Organ, Organisation, Person, Role, User
 from diarium.core.errors import DomainError
 from diarium.registry import services as registry
-from diarium.registry.models import Case, Document
+from diarium.registry.models import Case, Document, DocumentFile
+from diarium.remiss import services as remiss
+from diarium.remiss.models import RemissRecipient, RemissRound
 
 ORGANISATION_NAME = "Alingsås kommun"
 ORGANISATION_SLUG = "alingsas"
@@ -51,23 +62,25 @@ def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> dt.d
 
 # --- reference data -------------------------------------------------------------
 K = Organ.Kind
-ORGANS = [  # code, name, kind, parent code
-    ("KF", "Kommunfullmäktige", K.COUNCIL, None),
-    ("KS", "Kommunstyrelsen", K.EXECUTIVE_BOARD, None),
-    ("KSAU", "Kommunstyrelsens arbetsutskott", K.COMMITTEE, "KS"),
-    ("BUN", "Barn- och ungdomsnämnden", K.BOARD, None),
-    ("KFN", "Kultur- och fritidsnämnden", K.BOARD, None),
-    ("SN", "Socialnämnden", K.BOARD, None),
-    ("ÄN", "Äldreomsorgsnämnden", K.BOARD, None),
-    ("BMN", "Bygg- och miljönämnden", K.BOARD, None),
-    ("SBN", "Samhällsbyggnadsnämnden", K.BOARD, None),
-    ("FABS", "FABS AB", K.COMPANY, None),
-    ("AHEM", "Alingsåshem AB", K.COMPANY, None),
-    ("AEAB", "Alingsås Energi AB", K.COMPANY, None),
-    ("AVRF", "Alingsås och Vårgårda Räddningstjänstförbund", K.FEDERATION, None),
-    ("SAMBRUK", "Sambruk", K.EXTERNAL, None),
-    ("KIVOS", "Kivos", K.EXTERNAL, None),
-    ("IIS", "Internetstiftelsen i Sverige", K.EXTERNAL, None),
+# E-mail addresses are example data on reserved .example domains (RFC 2606):
+# nothing sent to them reaches anyone.
+ORGANS = [  # code, name, kind, parent code, e-mail
+    ("KF", "Kommunfullmäktige", K.COUNCIL, None, "kommunfullmaktige@alingsas.example"),
+    ("KS", "Kommunstyrelsen", K.EXECUTIVE_BOARD, None, "kommunstyrelsen@alingsas.example"),
+    ("KSAU", "Kommunstyrelsens arbetsutskott", K.COMMITTEE, "KS", "ksau@alingsas.example"),
+    ("BUN", "Barn- och ungdomsnämnden", K.BOARD, None, "bun@alingsas.example"),
+    ("KFN", "Kultur- och fritidsnämnden", K.BOARD, None, "kfn@alingsas.example"),
+    ("SN", "Socialnämnden", K.BOARD, None, "sn@alingsas.example"),
+    ("ÄN", "Äldreomsorgsnämnden", K.BOARD, None, "aon@alingsas.example"),
+    ("BMN", "Bygg- och miljönämnden", K.BOARD, None, "bmn@alingsas.example"),
+    ("SBN", "Samhällsbyggnadsnämnden", K.BOARD, None, "sbn@alingsas.example"),
+    ("FABS", "FABS AB", K.COMPANY, None, "info@fabs.example"),
+    ("AHEM", "Alingsåshem AB", K.COMPANY, None, "info@alingsashem.example"),
+    ("AEAB", "Alingsås Energi AB", K.COMPANY, None, "info@alingsasenergi.example"),
+    ("AVRF", "Alingsås och Vårgårda Räddningstjänstförbund", K.FEDERATION, None, "registrator@avrf.example"),
+    ("SAMBRUK", "Sambruk", K.EXTERNAL, None, "kansli@sambruk.example"),
+    ("KIVOS", "Kivos", K.EXTERNAL, None, "kontakt@kivos.example"),
+    ("IIS", "Internetstiftelsen i Sverige", K.EXTERNAL, None, "remiss@internetstiftelsen.example"),
 ]
 
 PEOPLE = [  # name, title, organ code (the first two are facts, the rest example data)
@@ -118,13 +131,230 @@ class CaseSpec:
     classification: str | None = None
     documents: tuple[DocumentSpec, ...] = field(default_factory=tuple)
     close: str | None = None  # closing reason, if the case is closed
+    remiss: RemissSpec | None = None  # a remiss round, run through the remiss services among the documents
 
+
+# --- the remiss round on 2017.676 KS -----------------------------------------------------
+# Facts (from the report): KSAU 2018-02-28 § 8 sent the proposed action plan on
+# remiss to every board, the municipal companies, the rescue-service federation,
+# Sambruk, Kivos and Internetstiftelsen; KSAU 2018-04-25 § 53 extended the time to
+# and including 2018-07-27 so that every board could decide its answer. The rest
+# (dates of sending and answers, the answers, the assessments, the revision) is
+# example data and says so in its texts.
+C = RemissRecipient.Consideration
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    organ: str  # organ code of the recipient
+    received: dt.datetime
+    text: str
+    decision_ref: str = ""
+    by_link: bool = False  # through the personal answer link; else registered inside by the registrar
+    answered_by: str = ""
+    declined: bool = False
+    filename: str | None = None  # the answer as a file instead of in the text box
+    summary: str = ""
+    consideration: str = ""
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeSpec:
+    description: str
+    organs: tuple[str, ...]  # the recipients whose answers led to the change
+
+
+@dataclass(frozen=True)
+class RemissSpec:
+    consulted: str  # filename of the consulted file on the case
+    title: str
+    letter: str
+    ordered_by: str
+    deadline: dt.date
+    recipient_kinds: tuple[str, ...]  # every organ of these kinds, in the order of ORGANS
+    created: dt.datetime
+    sent: dt.datetime
+    extend: tuple[dt.datetime, dt.date, str, str]  # when, new deadline, reason, decision
+    answers: tuple[AnswerSpec, ...]
+    assessed: dt.datetime
+    compiled: dt.datetime
+    revised: dt.datetime
+    revised_text: str
+    revision_note: str
+    changes: tuple[ChangeSpec, ...]
+    closed: dt.datetime
+
+
+ACTION_PLAN_FILENAME = "forslag-handlingsplan.txt"
+_PLAN_HEAD = """\
+Alingsås kommun, kommunledningskontoret
+Diarienummer: 2017.676 KS
+
+{title}
+Digital målbild för Alingsås kommun – öppen och smart
+Planperiod: 2019–2021
+
+Exempeldata: åtgärderna och texten är påhittade för demonstrationen.
+
+Handlingsplanen gör målbilden konkret i åtgärder. Varje åtgärd har ett ansvarigt organ
+och en budget per år för drift och investering. Finansieringen ryms i Flerårsstrategi
+2018–2020. Planen stäms av minst en gång per år eller vid behov. Processägare är
+kommundirektören, och utfallet rapporteras årligen till kommunstyrelsen.
+"""
+ACTION_PLAN_DRAFT = _PLAN_HEAD.format(title="Förslag till handlingsplan (remissversion)") + """
+Öppna data och transparens
+Åtgärd 1. Publicera kommunens öppna data, till exempel geodata, i ett samlat dataregister. Ansvar: KS.
+Åtgärd 2. Sänd och arkivera kommunfullmäktiges sammanträden digitalt. Ansvar: KS.
+
+Digitala e-tjänster för invånare och företag
+Åtgärd 3. Inför en gemensam e-tjänsteplattform med inloggning med e-legitimation. Ansvar: KS.
+Åtgärd 4. Gör ansökan om bygglov och tillstånd digital. Ansvar: Bygg- och miljönämnden.
+
+Smart verksamhetsutveckling
+Åtgärd 5. Inför digitala arbetssätt för ärendehantering och diarium. Ansvar: KS.
+
+Digital kompetens
+Åtgärd 6. Kompetensutveckling i digitalisering för chefer och medarbetare. Ansvar: KS.
+Åtgärd 7. Digitala mötesplatser och vägledning för invånare. Ansvar: Kultur- och fritidsnämnden.
+
+Infrastruktur och informationssäkerhet
+Åtgärd 8. Bygg ut bredband till hela kommunen. Ansvar: KS.
+Åtgärd 9. Inför ett ledningssystem för informationssäkerhet. Ansvar: KS.
+"""
+ACTION_PLAN_REVISED = _PLAN_HEAD.format(title="Förslag till handlingsplan (reviderad efter remiss 2018-08-17)") + """
+Öppna data och transparens
+Åtgärd 1. Publicera kommunens öppna data, till exempel geodata, i ett samlat dataregister. Ansvar: KS.
+Åtgärd 2. Sänd och arkivera kommunfullmäktiges sammanträden digitalt. Ansvar: KS.
+
+Digitala e-tjänster för invånare och företag
+Åtgärd 3. Inför en gemensam e-tjänsteplattform med inloggning med e-legitimation. Ansvar: KS.
+Åtgärd 4. Gör ansökan om bygglov och tillstånd digital. Ansvar: Bygg- och miljönämnden.
+
+Smart verksamhetsutveckling
+Åtgärd 5. Inför digitala arbetssätt för ärendehantering och diarium. Ansvar: KS.
+Åtgärd 10. Inför välfärdsteknik i socialtjänst och äldreomsorg, bland annat digitala
+  trygghetslarm. Ansvar: Socialnämnden och Äldreomsorgsnämnden.
+
+Digital kompetens
+Åtgärd 6. Kompetensutveckling i digitalisering för chefer och medarbetare, även
+  pedagogisk personal i förskola och skola. Ansvar: KS och Barn- och ungdomsnämnden.
+Åtgärd 7. Digitala mötesplatser och vägledning för invånare på biblioteken. Ansvar: Kultur- och fritidsnämnden.
+
+Infrastruktur och informationssäkerhet
+Åtgärd 8. Bygg ut bredband till hela kommunen. Ansvar: KS.
+Åtgärd 9. Inför ett ledningssystem för informationssäkerhet, i samverkan med Alingsås och
+  Vårgårda Räddningstjänstförbund om robust kommunikation vid kris. Ansvar: KS.
+"""
+
+A = AnswerSpec
+REMISS_2017_676 = RemissSpec(
+    consulted=ACTION_PLAN_FILENAME,
+    title="Förslag till handlingsplan Digital målbild för Alingsås kommun – öppen och smart",
+    letter=(
+        "Kommunstyrelsens arbetsutskott beslutade 2018-02-28 § 8 att skicka förslaget till handlingsplan för "
+        "Digital målbild för Alingsås kommun – öppen och smart på remiss till samtliga nämnder, de kommunala "
+        "bolagen, Alingsås och Vårgårda Räddningstjänstförbund, föreningen Sambruk, kommunnätverket Kivos och "
+        "Internetstiftelsen i Sverige.\n\n"
+        "Handlingsplanen gör målbilden konkret i åtgärder för åren 2019–2021. Vi vill särskilt veta om "
+        "åtgärderna är rätt prioriterade, om något saknas och hur er verksamhet berörs. Nämnderna ombeds svara "
+        "med ett beslut i nämnden.\n\n"
+        "Frågor besvaras av Göran Westerlund, digitaliseringsansvarig.\n\n"
+        "Exempeldata: missivets text och datum är påhittade för demonstrationen; beslutet om remiss och "
+        "remissinstanserna är hämtade ur tjänsteskrivelsen 2018-08-23."
+    ),
+    ordered_by="KSAU 2018-02-28 § 8",
+    deadline=dt.date(2018, 5, 31),
+    recipient_kinds=(K.BOARD, K.COMPANY, K.FEDERATION, K.EXTERNAL),
+    created=at(2018, 3, 2, 9, 0),
+    sent=at(2018, 3, 5, 9, 0),
+    extend=(at(2018, 4, 26, 11, 0), dt.date(2018, 7, 27),
+            "så att samtliga nämnder kan fatta beslut om sitt remissvar", "KSAU 2018-04-25 § 53"),
+    answers=(
+        A("SAMBRUK", at(2018, 5, 22, 10, 12),
+          "Föreningen Sambruk välkomnar handlingsplanen. Vi föreslår att kommunen prövar föreningens "
+          "gemensamma e-tjänsteplattform innan en egen plattform upphandlas (åtgärd 3).",
+          by_link=True, answered_by="Föreningen Sambruk, kansliet",
+          summary="Välkomnar planen; föreslår att Sambruks gemensamma e-tjänsteplattform prövas (åtgärd 3).",
+          consideration=C.PARTLY,
+          comment="Prövas när e-tjänsteplattformen upphandlas; ändrar inte handlingsplanen."),
+        A("KFN", at(2018, 6, 13, 10, 30),
+          "Kultur- och fritidsnämnden ställer sig bakom förslaget till handlingsplan. Nämnden vill att "
+          "biblioteken får en tydlig roll när invånare behöver vägledning i digitala tjänster (åtgärd 7).",
+          decision_ref="Kultur- och fritidsnämnden 2018-06-12 § 45", filename="remissvar-kfn.txt",
+          summary="Tillstyrker; vill att biblioteken får en roll i vägledningen av invånare.",
+          consideration=C.ACCEPTED, comment="Åtgärd 7 nämner nu biblioteken."),
+        A("BUN", at(2018, 6, 15, 9, 40),
+          "Barn- och ungdomsnämnden tillstyrker förslaget men saknar skolans perspektiv. Pedagogisk personal i "
+          "förskola och skola behöver ingå i kompetensutvecklingen (åtgärd 6).",
+          decision_ref="Barn- och ungdomsnämnden 2018-06-14 § 52",
+          summary="Tillstyrker; kompetensutvecklingen bör omfatta pedagogisk personal.",
+          consideration=C.ACCEPTED, comment="Åtgärd 6 omfattar nu förskola och skola."),
+        A("AEAB", at(2018, 6, 20, 14, 5),
+          "Alingsås Energi AB avstår från att yttra sig över förslaget. Bolaget bidrar gärna i arbetet med "
+          "bredbandsutbyggnaden när handlingsplanen genomförs.",
+          by_link=True, answered_by="Alingsås Energi AB", declined=True,
+          summary="Avstår från att yttra sig.", consideration=C.NOTED),
+        A("SN", at(2018, 6, 21, 11, 0),
+          "Socialnämnden tillstyrker förslaget och föreslår en särskild åtgärd för välfärdsteknik, till exempel "
+          "digital tillsyn och e-tjänster för ekonomiskt bistånd.",
+          decision_ref="Socialnämnden 2018-06-19 § 61",
+          summary="Tillstyrker; föreslår en åtgärd för välfärdsteknik.",
+          consideration=C.ACCEPTED, comment="Ny åtgärd 10, välfärdsteknik."),
+        A("ÄN", at(2018, 6, 26, 15, 20),
+          "Äldreomsorgsnämnden instämmer i behovet av välfärdsteknik och vill att digitala trygghetslarm "
+          "införs under planperioden.",
+          decision_ref="Äldreomsorgsnämnden 2018-06-25 § 39", by_link=True, answered_by="Äldreomsorgsnämnden",
+          summary="Tillstyrker; vill att digitala trygghetslarm införs under planperioden.",
+          consideration=C.ACCEPTED, comment="Ingår i ny åtgärd 10."),
+        A("SBN", at(2018, 6, 28, 10, 0),
+          "Samhällsbyggnadsnämnden tillstyrker förslaget. Öppna geodata bör prioriteras i åtgärd 1.",
+          decision_ref="Samhällsbyggnadsnämnden 2018-06-27 § 88",
+          summary="Tillstyrker; vill att öppna geodata prioriteras.",
+          consideration=C.PARTLY, comment="Geodata nämns i åtgärd 1; prioriteringen görs vid den årliga avstämningen."),
+        A("AVRF", at(2018, 7, 2, 13, 45),
+          "Räddningstjänstförbundet ser positivt på handlingsplanen och vill samverka med kommunen om "
+          "informationssäkerhet och robust kommunikation vid kris (åtgärd 9).",
+          by_link=True, answered_by="Alingsås och Vårgårda Räddningstjänstförbund",
+          summary="Positivt; vill samverka om informationssäkerhet och kommunikation vid kris.",
+          consideration=C.ACCEPTED, comment="Åtgärd 9 omfattar nu samverkan med förbundet."),
+        A("AHEM", at(2018, 7, 10, 8, 55),
+          "Alingsåshem AB ser gärna gemensamma e-tjänster för hyresgäster och deltar gärna i arbetet med öppna "
+          "data om bostäder.",
+          by_link=True, answered_by="Alingsåshem AB",
+          summary="Vill ha gemensamma e-tjänster för hyresgäster och delta i arbetet med öppna data.",
+          consideration=C.NOTED, comment="Tas upp när åtgärderna 1 och 3 genomförs."),
+        A("FABS", at(2018, 7, 16, 16, 10),
+          "FABS AB har inga synpunkter på förslaget utöver att digital styrning av kommunens fastigheter bör "
+          "samordnas med arbetet om infrastruktur.",
+          by_link=True, answered_by="FABS AB",
+          summary="Inga synpunkter utöver samordning av digital fastighetsstyrning med infrastrukturarbetet.",
+          consideration=C.NOTED),
+        A("KIVOS", at(2018, 8, 3, 9, 25),
+          "Kommunnätverket Kivos ställer sig bakom inriktningen och erbjuder erfarenhetsutbyte med andra "
+          "kommuner i nätverket. Vi beklagar att svaret kommer efter sista svarsdag.",
+          by_link=True, answered_by="Kommunnätverket Kivos",
+          summary="Ställer sig bakom inriktningen; erbjuder erfarenhetsutbyte.",
+          consideration=C.NOTED, comment="Svaret kom in efter sista svarsdag men har beaktats."),
+        # Bygg- och miljönämnden and Internetstiftelsen i Sverige never answer.
+    ),
+    assessed=at(2018, 8, 14, 9, 0),
+    compiled=at(2018, 8, 15, 14, 0),
+    revised=at(2018, 8, 17, 10, 0),
+    revised_text=ACTION_PLAN_REVISED,
+    revision_note="Kommunledningskontoret har vägt in remissvaren och reviderat handlingsplanen (exempeldata).",
+    changes=(
+        ChangeSpec("Åtgärd 6 och 7: kompetensutvecklingen omfattar även pedagogisk personal i förskola och skola, "
+                   "och biblioteken vägleder invånare.", ("BUN", "KFN")),
+        ChangeSpec("Ny åtgärd 10: välfärdsteknik i socialtjänst och äldreomsorg, bland annat digitala "
+                   "trygghetslarm.", ("SN", "ÄN")),
+        ChangeSpec("Åtgärd 9: informationssäkerhet i samverkan med räddningstjänstförbundet om robust "
+                   "kommunikation vid kris.", ("AVRF",)),
+    ),
+    closed=at(2018, 8, 20, 9, 0),
+)
 
 D = DocumentSpec
-REMISS_RECIPIENTS = (
-    "Samtliga nämnder, FABS AB, Alingsåshem AB, Alingsås Energi AB, Alingsås och Vårgårda "
-    "Räddningstjänstförbund, föreningen Sambruk, kommunnätverket Kivos, Internetstiftelsen i Sverige"
-)
 DISPATCH = "Samtliga nämnder, FABS AB, Alingsåshem AB, Alingsås Energi AB"
 TITLE_2017_676 = "Digital målbild för Alingsås kommun – öppen och smart samt tillhörande handlingsplan"
 
@@ -156,8 +386,10 @@ CASES = [
     CaseSpec(
         "KS", 676, at(2017, 12, 18), TITLE_2017_676,
         "Ärendet, dess handläggare och de beslut som tjänsteskrivelsen 2018-08-23 hänvisar till är "
-        "hämtade ur tjänsteskrivelsen. Handlingar märkta exempeldata är påhittade för demonstrationen.",
-        officer="Göran Westerlund", classification="1.2.1",
+        "hämtade ur tjänsteskrivelsen. Handlingar märkta exempeldata är påhittade för demonstrationen. I "
+        "remissen är beslutet om remiss, remissinstanserna och förlängningen till 2018-07-27 hämtade ur "
+        "tjänsteskrivelsen; utskicksdag, remissvaren, bedömningarna och revideringen är exempeldata.",
+        officer="Göran Westerlund", classification="1.2.1", remiss=REMISS_2017_676,
         documents=(
             D(at(2017, 12, 18, 10, 5), INTERNAL,
               "Protokollsutdrag KF 2017-12-13 § 251: uppdrag till kommunstyrelsen att skyndsamt ta fram "
@@ -166,15 +398,12 @@ CASES = [
               counterpart="Kommunfullmäktige", dated=dt.date(2017, 12, 13)),
             D(at(2018, 2, 20), DRAWN_UP,
               f"Förslag till handlingsplan Digital målbild för Alingsås kommun – öppen och smart ({EXAMPLE})",
-              filename="forslag-handlingsplan.txt"),
+              filename=ACTION_PLAN_FILENAME),
             D(at(2018, 3, 1), INTERNAL,
               "Protokollsutdrag KSAU 2018-02-28 § 8: förslag till handlingsplan remitteras till samtliga "
               "nämnder, kommunala bolag, Alingsås och Vårgårda Räddningstjänstförbund, föreningen Sambruk, "
               "kommunnätverket Kivos och Internetstiftelsen i Sverige",
               counterpart="Kommunstyrelsens arbetsutskott", dated=dt.date(2018, 2, 28)),
-            D(at(2018, 3, 5), OUTGOING,
-              f"Remiss av förslag till handlingsplan, svar senast 2018-05-31 ({EXAMPLE})",
-              counterpart=REMISS_RECIPIENTS),
             D(at(2018, 4, 9), INCOMING, f"Synpunkter på förslaget om öppna data ({EXAMPLE})",
               counterpart="Karl Andersson", private=True),
             D(at(2018, 4, 26), INTERNAL,
@@ -185,21 +414,6 @@ CASES = [
               f"Säkerhetsbedömning av kommunens IT-infrastruktur inför handlingsplanen ({EXAMPLE})",
               counterpart="IT-enheten", filename="sakerhetsbedomning.txt",
               secret=("OSL 18 kap. 8 §", ("description",))),
-            D(at(2018, 5, 22), INCOMING, f"Remissvar från föreningen Sambruk ({EXAMPLE})",
-              counterpart="Sambruk", filename="remissvar-sambruk.txt"),
-            D(at(2018, 6, 13), INCOMING, f"Remissvar, Kultur- och fritidsnämnden 2018-06-12 § 45 ({EXAMPLE})",
-              counterpart="Kultur- och fritidsnämnden", filename="remissvar-kfn.txt"),
-            D(at(2018, 6, 15), INCOMING, f"Remissvar, Barn- och ungdomsnämnden 2018-06-14 § 52 ({EXAMPLE})",
-              counterpart="Barn- och ungdomsnämnden"),
-            D(at(2018, 6, 20), INCOMING, f"Alingsås Energi AB avstår från att yttra sig ({EXAMPLE})",
-              counterpart="Alingsås Energi AB"),
-            D(at(2018, 6, 21), INCOMING, f"Remissvar, Socialnämnden 2018-06-19 § 61 ({EXAMPLE})",
-              counterpart="Socialnämnden"),
-            D(at(2018, 7, 2), INCOMING, f"Remissvar från Alingsås och Vårgårda Räddningstjänstförbund ({EXAMPLE})",
-              counterpart="Alingsås och Vårgårda Räddningstjänstförbund"),
-            D(at(2018, 8, 3), INCOMING,
-              f"Remissvar från kommunnätverket Kivos, inkom efter remisstidens slut ({EXAMPLE})",
-              counterpart="Kivos"),
             D(at(2018, 8, 23, 14, 0), DRAWN_UP, "Tjänsteskrivelse: " + TITLE_2017_676,
               counterpart="Kommunstyrelsen", filename=REPORT_FILENAME),
             D(at(2018, 9, 25), INTERNAL,
@@ -297,6 +511,8 @@ def report_text() -> str:
 def _file(filename: str, description: str) -> SimpleUploadedFile:
     if filename == REPORT_FILENAME:
         text = report_text()
+    elif filename == ACTION_PLAN_FILENAME:
+        text = ACTION_PLAN_DRAFT
     else:
         text = f"Exempeldata: påhittat innehåll för demonstrationen.\n\n{description}\n"
     return SimpleUploadedFile(filename, text.encode("utf-8"), content_type="text/plain")
@@ -332,9 +548,9 @@ def demo_load(*, password: str | None = None) -> DemoResult:
 def _load(*, admin: User, password: str) -> Organisation:
     organisation = accounts.organisation_create(name=ORGANISATION_NAME, slug=ORGANISATION_SLUG)
     organs: dict[str, Organ] = {}
-    for code, name, kind, parent in ORGANS:
+    for code, name, kind, parent, email in ORGANS:
         organs[code] = accounts.organ_create(
-            organisation=organisation, name=name, code=code, kind=kind, parent=organs.get(parent)
+            organisation=organisation, name=name, code=code, kind=kind, parent=organs.get(parent), email=email,
         )
 
     registrar = _user_ensure(REGISTRAR_USERNAME, password, first_name="Eva", last_name="Lundqvist")
@@ -371,18 +587,115 @@ def _case_load(spec: CaseSpec, *, organs, people, classifications, admin, regist
     )
     if case.seq != spec.number:
         raise RuntimeError(f"Demo case {spec.title!r} got number {case.diary_number}, expected seq {spec.number}")
-    for doc in sorted(spec.documents, key=lambda d: d.registered):
-        if doc.registered < spec.registered:
-            raise RuntimeError(f"Demo document {doc.description!r} is registered before its case")
-        files = [_file(doc.filename, doc.description)] if doc.filename else []
-        document = registry.document_register(
-            actor=registrar, case=case, direction=doc.direction, document_date=doc.dated or doc.registered.date(),
-            description=doc.description, counterpart=doc.counterpart, counterpart_is_private=doc.private,
-            files=files, registered_at=doc.registered,
-        )
-        if doc.secret:
-            ground, masked = doc.secret
-            registry.document_mark_secret(actor=registrar, document=document, ground=ground, masked_fields=masked)
+    # Documents and remiss steps in the order they happened, so that document
+    # numbers on the case follow the dates.
+    timeline: list[tuple[dt.datetime, Callable[[], object]]] = [
+        (doc.registered, partial(_document_load, doc, case=case, registrar=registrar)) for doc in spec.documents
+    ]
+    if spec.remiss:
+        timeline += _remiss_steps(spec.remiss, case=case, organs=organs, registrar=registrar, officer=officer)
+    for when, step in sorted(timeline, key=lambda item: item[0]):
+        if when < spec.registered:
+            raise RuntimeError(f"Demo case {spec.title!r}: a step at {when} comes before the case")
+        step()
     if spec.close:
         registry.case_close(actor=officer, case=case, reason=spec.close)
     return case
+
+
+def _document_load(doc: DocumentSpec, *, case: Case, registrar: User) -> Document:
+    files = [_file(doc.filename, doc.description)] if doc.filename else []
+    document = registry.document_register(
+        actor=registrar, case=case, direction=doc.direction, document_date=doc.dated or doc.registered.date(),
+        description=doc.description, counterpart=doc.counterpart, counterpart_is_private=doc.private,
+        files=files, registered_at=doc.registered,
+    )
+    if doc.secret:
+        ground, masked = doc.secret
+        registry.document_mark_secret(actor=registrar, document=document, ground=ground, masked_fields=masked)
+    return document
+
+
+def _remiss_steps(spec: RemissSpec, *, case: Case, organs: dict[str, Organ], registrar: User,
+                  officer: User) -> list[tuple[dt.datetime, Callable[[], object]]]:
+    """The round as dated steps through the remiss services: the case officer runs
+    it, the registrar registers answers that came by post or e-mail, the others
+    answer through their personal links. Every service gets the historic time."""
+    state: dict[str, RemissRound] = {}
+    # The letters are "sent" through a connection that sends nothing: the demo must
+    # not mail the example addresses (nor print 13 letters on the console).
+    no_mail = get_connection("django.core.mail.backends.dummy.EmailBackend")
+
+    def round_now() -> RemissRound:  # the round as the database has it after the previous step
+        state["round"].refresh_from_db()
+        return state["round"]
+
+    def recipient(code: str) -> RemissRecipient:
+        return state["round"].recipients.get(organ=organs[code])
+
+    def create():
+        consulted = DocumentFile.objects.get(document__case=case, filename=spec.consulted)
+        state["round"] = remiss.remiss_create(
+            actor=officer, case=case, title=spec.title, letter=spec.letter, deadline=spec.deadline,
+            recipients=[remiss.RecipientInput(organ=organs[code]) for code, _, kind, _, _ in ORGANS
+                        if kind in spec.recipient_kinds],
+            files=[consulted], ordered_by=spec.ordered_by, dispatch_mode=RemissRound.DispatchMode.LIST,
+            now=spec.created,
+        )
+
+    def send():
+        round_ = remiss.remiss_send(actor=officer, round=round_now(), now=spec.sent)
+        # remiss_send queued one letter per recipient; deliver them now, on the
+        # historic day. The queued tasks find them sent (and the round closed) and
+        # send nothing when a worker runs later.
+        for pk in round_.recipients.values_list("pk", flat=True):
+            remiss.remiss_deliver(pk, "letter", now=spec.sent + dt.timedelta(minutes=5), connection=no_mail)
+
+    def extend():
+        when, deadline, reason, decision_ref = spec.extend
+        remiss.remiss_extend(actor=officer, round=round_now(), deadline=deadline, reason=reason,
+                             decision_ref=decision_ref, now=when)
+
+    def answer(a: AnswerSpec):
+        text = f"{a.text}\n\nExempeldata: svaret är påhittat för demonstrationen."
+        files = [SimpleUploadedFile(a.filename, text.encode("utf-8"), content_type="text/plain")] if a.filename else []
+        text = "" if a.filename else text
+        if a.by_link:
+            remiss.remiss_answer_by_link(
+                token=remiss.answer_token(recipient(a.organ)), files=files, text=text, decision_ref=a.decision_ref,
+                answered_by=a.answered_by, declined=a.declined, now=a.received,
+            )
+        else:
+            remiss.remiss_answer_inside(
+                actor=registrar, recipient=recipient(a.organ), files=files, text=text, decision_ref=a.decision_ref,
+                declined=a.declined, received_on=a.received.date(), now=a.received,
+            )
+
+    def assess():
+        for i, a in enumerate(spec.answers):
+            remiss.remiss_assess(actor=officer, recipient=recipient(a.organ), summary=a.summary,
+                                 consideration=a.consideration, comment=a.comment,
+                                 now=spec.assessed + dt.timedelta(minutes=i))
+
+    def compile_():
+        remiss.remiss_compile(actor=officer, round=round_now(), now=spec.compiled)
+
+    def revise():
+        round_ = round_now()
+        remiss.remiss_revise(
+            actor=officer, round=round_, consulted=round_.files.get(filename=spec.consulted),
+            upload=SimpleUploadedFile(spec.consulted, spec.revised_text.encode("utf-8"), content_type="text/plain"),
+            note=spec.revision_note,
+            changes=[remiss.ChangeInput(c.description, [recipient(code).pk for code in c.organs])
+                     for c in spec.changes],
+            now=spec.revised,
+        )
+
+    def close():
+        remiss.remiss_close(actor=officer, round=round_now(), now=spec.closed)
+
+    return [
+        (spec.created, create), (spec.sent, send), (spec.extend[0], extend),
+        *((a.received, partial(answer, a)) for a in spec.answers),
+        (spec.assessed, assess), (spec.compiled, compile_), (spec.revised, revise), (spec.closed, close),
+    ]

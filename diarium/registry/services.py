@@ -354,14 +354,17 @@ def _file_append(*, document, checked, position, version, actor, written, at=Non
         event_append(
             case=document.case, document=document,
             kind=Event.Kind.FILE_ADDED if version == 1 else Event.Kind.FILE_VERSION_ADDED,
-            actor=actor, data={"number": document.number, "position": position, "version": version},
+            actor=actor, at=at, data={"number": document.number, "position": position, "version": version},
         )
     return document_file
 
 
-def document_file_add(*, actor, document: Document, upload, replaces: DocumentFile | None = None) -> DocumentFile:
+def document_file_add(
+    *, actor, document: Document, upload, replaces: DocumentFile | None = None, at: dt.datetime | None = None,
+) -> DocumentFile:
     """Add a file to a document, or (with `replaces`) a new version of one of its
-    files. Nothing is overwritten: earlier versions stay readable."""
+    files. Nothing is overwritten: earlier versions stay readable. `at`: when it
+    was added (default now; loaders of historic data pass the date)."""
     _require(actor, roles.REGISTER_DOCUMENT, document.case.organ, _("Du har inte behörighet att lägga till filer."))
     if replaces is not None and replaces.document_id != document.pk:
         raise DomainError(_("Filen hör inte till handlingen."), field="replaces")
@@ -382,7 +385,7 @@ def document_file_add(*, actor, document: Document, upload, replaces: DocumentFi
             ) + 1
             version = 1
         return _file_append(document=document, checked=checked, position=position, version=version,
-                            actor=actor, written=written)
+                            actor=actor, written=written, at=at)
 
     return _with_file_cleanup(write)
 

@@ -333,9 +333,10 @@ def _mail(recipient: RemissRecipient, kind: str) -> EmailMessage:
     return EmailMessage(subject=subject, body=body, to=[recipient.email])
 
 
-def remiss_deliver(recipient_id: int, kind: str, *, now: dt.datetime | None = None) -> bool:
+def remiss_deliver(recipient_id: int, kind: str, *, now: dt.datetime | None = None, connection=None) -> bool:
     """Send one e-mail of a round. The recipient's state changes only with the
-    outcome: sent when the mail server took it, failed (and retryable) when not."""
+    outcome: sent when the mail server took it, failed (and retryable) when not.
+    `connection`: the mail connection to send with (default: the configured backend)."""
     now = now or timezone.now()
     recipient = (
         RemissRecipient.objects.select_related("round", "round__case", "round__organisation")
@@ -348,6 +349,7 @@ def remiss_deliver(recipient_id: int, kind: str, *, now: dt.datetime | None = No
     if kind != "letter" and (recipient.has_answered or recipient.token_revoked_at):
         return False
     message = _mail(recipient, kind)
+    message.connection = connection
     try:
         message.send(fail_silently=False)
     except Exception as exc:  # any failure of the mail server
@@ -641,6 +643,7 @@ def remiss_answer_inside(
 @transaction.atomic
 def remiss_assess(
     *, actor, recipient: RemissRecipient, summary: str, consideration: str, comment: str = "",
+    now: dt.datetime | None = None,
 ) -> RemissRecipient:
     """The office's consideration ("beaktande") of one answer."""
     _require_manage(actor, recipient.round)
@@ -653,7 +656,7 @@ def remiss_assess(
     RemissRecipient.objects.filter(pk=recipient.pk).update(
         summary=summary, consideration=consideration, consideration_comment=comment,
     )
-    registry.event_append(case=recipient.round.case, kind=Event.Kind.REMISS_ASSESSED, actor=actor, data={
+    registry.event_append(case=recipient.round.case, kind=Event.Kind.REMISS_ASSESSED, actor=actor, at=now, data={
         "recipient": recipient.pk,
         "details": f"{recipient.name}: {RemissRecipient.Consideration(consideration).label}" if consideration
         else recipient.name,
@@ -690,7 +693,7 @@ def remiss_compile(*, actor, round: RemissRound, now: dt.datetime | None = None)
         else:
             document = round_.compilation_document
             current = document.files.order_by("position", "-version").first()
-            registry.document_file_add(actor=actor, document=document, upload=upload, replaces=current)
+            registry.document_file_add(actor=actor, document=document, upload=upload, replaces=current, at=now)
         registry.event_append(case=round_.case, document=document, kind=Event.Kind.REMISS_COMPILED, actor=actor,
                               at=now, data={"round": round_.pk, "number": document.number, "details": round_.title})
         return document
@@ -727,7 +730,7 @@ def remiss_revise(
     with transaction.atomic():
         round_ = _locked_round(round)
         revised = registry.document_file_add(actor=actor, document=consulted.document, upload=upload,
-                                             replaces=consulted)
+                                             replaces=consulted, at=now)
         round_.revised_file = revised
         round_.revision_note = note
         round_.save(update_fields=["revised_file", "revision_note"])
