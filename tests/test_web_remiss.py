@@ -70,6 +70,13 @@ def test_form_errors_are_shown_in_swedish_next_to_the_fields(client, org, ks, re
     assert "Ange ett datum (ÅÅÅÅ-MM-DD)." in html
     assert "Rad 1: skriv namn; e-postadress" in html
     assert not RemissRound.objects.exists()
+    # Without recipients the message sits on the organ checkboxes, linked from the summary.
+    response = client.post(reverse("remiss:round_create", args=[c.pk]), {
+        "title": "Remiss", "letter": "Brev", "deadline": (dt.date.today() + dt.timedelta(days=9)).isoformat(),
+        "dispatch_mode": "per_recipient", "reminder_days_before": 7, "grace_days": 30,
+    })
+    html = response.content.decode()
+    assert 'href="#id_organs_0"' in html and "Välj minst en remissinstans." in html
 
 
 def test_the_respondent_answers_through_the_link_without_an_account(client, prepared, registrar):
@@ -130,6 +137,11 @@ def test_the_public_sees_the_round_with_recipients_deadlines_and_answers_but_no_
     remiss.remiss_answer_by_link(token=remiss.answer_token(RemissRecipient.objects.get(pk=first.pk)), text="Svar")
     case_page = client.get(reverse("registry:case_detail", args=[prepared.case_id])).content.decode()
     assert "Förslag till handlingsplan" in case_page and "1 av 2 har svarat" in case_page
+    # The case page itself carries the round: letter, recipients, deadlines with extensions, answers.
+    answer = Document.objects.get(direction=Document.Direction.INCOMING)
+    for text in ("Vi önskar era synpunkter.", "Nämnd 1", "Nämnd 2", "KSAU 2018-04-25 § 53", answer.reference):
+        assert text in case_page
+    assert "@alingsas.se" not in case_page
     html = client.get(reverse("remiss:round_detail", args=[prepared.pk])).content.decode()
     assert "Vi önskar era synpunkter." in html and "KSAU 2018-02-28 § 8" in html
     assert "KSAU 2018-04-25 § 53" in html and "<del>" in html  # the first deadline, struck through

@@ -68,6 +68,12 @@ class RoundForm(DomainErrorFormMixin, forms.Form):
             result.append(RecipientInput(name=name, email=email))
         return result
 
+    def add_domain_error(self, exc) -> None:
+        # The service speaks of recipients; on this form they are chosen under "organs".
+        if "recipients" in exc.errors:
+            exc.errors.setdefault("organs", []).extend(exc.errors.pop("recipients"))
+        super().add_domain_error(exc)
+
     def recipients(self) -> list[RecipientInput]:
         chosen = [RecipientInput(organ=self._organs[pk]) for pk in self.cleaned_data.get("organs", [])]
         return chosen + self.cleaned_data.get("external", [])

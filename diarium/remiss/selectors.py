@@ -232,3 +232,21 @@ def round_summaries(rounds: list[RemissRound], *, today: dt.date) -> list[RoundS
                      answered=counts.get(r.pk, {}).get("answered", 0), declined=counts.get(r.pk, {}).get("declined", 0))
         for r in rounds
     ]
+
+
+@dataclass
+class CaseRound:
+    summary: RoundSummary
+    rows: list[RecipientRow]
+
+
+def case_round_views(*, user, case: Case, rounds: list[RemissRound], today: dt.date) -> list[CaseRound]:
+    """Every round of a case with its recipient rows, for the case page. The
+    document entries are read once for all rounds."""
+    if not rounds:
+        return []
+    entries = _entries_by_id(user, case)
+    summaries = round_summaries(rounds, today=today)
+    return [CaseRound(summary=s, rows=recipient_rows(s.round, today=today, user=user, entries=entries)
+                      if s.round.status != RemissRound.Status.DRAFT else [])
+            for s in summaries]
