@@ -261,26 +261,13 @@ def _with_file_cleanup(fn):
         raise
 
 
-def document_register(
-    *,
-    actor,
-    case: Case,
-    direction: str,
-    document_date: dt.date,
-    description: str,
-    counterpart: str = "",
-    counterpart_is_private: bool = False,
-    files: Sequence = (),
-    registered_at: dt.datetime | None = None,
-) -> Document:
-    """Register a document on a case with its files. OSL 5 kap. 1 § requires the
-    date, the diary number, the sender or recipient and what it concerns."""
+def document_register(*, actor, case: Case, **fields) -> Document:
+    """Register a document on a case with its files (the fields of
+    document_create). OSL 5 kap. 1 § requires the date, the diary number, the
+    sender or recipient and what it concerns."""
     _require(actor, roles.REGISTER_DOCUMENT, case.organ, _("Du har inte behörighet att registrera handlingar i ärendet."))
-    return document_create(
-        actor=actor, case=case, direction=direction, document_date=document_date, description=description,
-        counterpart=counterpart, counterpart_is_private=counterpart_is_private, files=files,
-        registered_at=registered_at,
-    )
+    fields.pop("actor_name", None)  # the history names the user who registers
+    return document_create(actor=actor, case=case, **fields)
 
 
 def document_create(
