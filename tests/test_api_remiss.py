@@ -144,3 +144,14 @@ def test_bad_input_gets_swedish_errors_and_creates_nothing(client, setup):
     assert client.get(f"/api/cases/{c.pk}/remiss", **auth).json() == []
     unknown = _create(client, c, file, kfn, sn, auth, files=[999999])
     assert unknown.status_code == 400 and "files" in unknown.json()["errors"]
+
+
+def test_a_draft_is_deleted_over_the_api_and_a_sent_round_is_not(client, setup):
+    c, file, kfn, sn, auth = setup
+    draft = _create(client, c, file, kfn, sn, auth).json()["id"]
+    assert client.delete(f"/api/remiss/{draft}", **auth).status_code == 204
+    assert client.get(f"/api/remiss/{draft}", **auth).status_code == 404
+    sent = _create(client, c, file, kfn, sn, auth).json()["id"]
+    client.post(f"/api/remiss/{sent}/send", **auth)
+    refused = client.delete(f"/api/remiss/{sent}", **auth)
+    assert refused.status_code == 400 and "kan inte tas bort" in refused.json()["detail"]

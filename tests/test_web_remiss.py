@@ -234,3 +234,18 @@ def test_the_answer_page_is_never_cached_and_sends_no_referrer_elsewhere(client,
     response = client.get(_link(mail.outbox[0]))
     assert "no-store" in response["Cache-Control"] or "private" in response["Cache-Control"]
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_a_draft_can_be_removed_but_a_sent_round_cannot(client, org, ks, registrar):
+    draft, _ = f.remiss_setup(registrar, org, ks, boards=1, prefix="D")
+    client.force_login(registrar)
+    response = client.post(reverse("remiss:round_discard", args=[draft.pk]))
+    assert response.status_code == 302 and response.url == reverse("registry:case_detail", args=[draft.case_id])
+    assert not RemissRound.objects.filter(pk=draft.pk).exists()
+    history = client.get(reverse("registry:case_history", args=[draft.case_id])).content.decode()
+    assert "Remissutkast togs bort" in history
+    sent, _ = f.remiss_setup(registrar, org, ks, boards=1, prefix="E")
+    remiss.remiss_send(actor=registrar, round=sent)
+    response = client.post(reverse("remiss:round_discard", args=[sent.pk]), follow=True)
+    assert "kan inte tas bort" in response.content.decode()
+    assert RemissRound.objects.filter(pk=sent.pk).exists()

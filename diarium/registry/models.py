@@ -225,6 +225,7 @@ class Event(models.Model):
         SECRECY_LIFTED = "secrecy_lifted", _("Sekretessmarkeringen togs bort")
         SECRET_READ = "secret_read", _("Sekretessmarkerad handling lästes")
         REMISS_CREATED = "remiss_created", _("Remiss förbereddes")
+        REMISS_DISCARDED = "remiss_discarded", _("Remissutkast togs bort")
         REMISS_SENT = "remiss_sent", _("Remiss skickades")
         REMISS_DELIVERED = "remiss_delivered", _("Remiss levererades")
         REMISS_DELIVERY_FAILED = "remiss_delivery_failed", _("Remiss kunde inte levereras")

@@ -316,6 +316,13 @@ def round_detail(request, round_id: int):
     return _fresh(request, round_id)
 
 
+@router.delete("/remiss/{round_id}", response={204: None, **ERRORS}, auth=WRITE, url_name="remiss_discard")
+def round_discard(request, round_id: int):
+    """Remove a draft that was never sent (a sent round can only be closed)."""
+    services.remiss_discard(actor=actor(request), round=_round(request, round_id))
+    return Status(204, None)
+
+
 @router.post("/remiss/{round_id}/send", response={200: RoundOut, **ERRORS}, auth=WRITE, url_name="remiss_send")
 def round_send(request, round_id: int):
     """Send the round: the dispatch is registered and one e-mail per recipient is queued."""

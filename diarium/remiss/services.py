@@ -229,6 +229,19 @@ def remiss_create(
     return round_
 
 
+@transaction.atomic
+def remiss_discard(*, actor, round: RemissRound) -> None:
+    """Remove a draft that was never sent. Nothing of it was registered or sent;
+    the history keeps that it was prepared and removed."""
+    _require_manage(actor, round)
+    round_ = _locked_round(round)
+    if round_.status != RemissRound.Status.DRAFT:
+        raise DomainError(_("En skickad remiss kan inte tas bort; den kan avslutas."))
+    title, case = round_.title, round_.case
+    round_.delete()
+    registry.event_append(case=case, kind=Event.Kind.REMISS_DISCARDED, actor=actor, data={"details": title})
+
+
 def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 

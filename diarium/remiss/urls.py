@@ -7,6 +7,7 @@ urlpatterns = [
     path("arenden/<int:case_pk>/remisser/ny/", views.round_create, name="round_create"),
     path("remisser/<int:pk>/", views.round_detail, name="round_detail"),
     path("remisser/<int:pk>/skicka/", views.round_send, name="round_send"),
+    path("remisser/<int:pk>/ta-bort/", views.round_discard, name="round_discard"),
     path("remisser/<int:pk>/skicka-igen/", views.round_retry, name="round_retry"),
     path("remisser/<int:pk>/paminn/", views.round_remind, name="round_remind"),
     path("remisser/<int:pk>/forlang/", views.round_extend, name="round_extend"),

@@ -101,6 +101,23 @@ def round_send(request, pk: int):
 @login_required
 @domain_errors
 @require_POST
+def round_discard(request, pk: int):
+    round_ = _managed_round(request, pk)
+    case = round_.case
+    try:
+        services.remiss_discard(actor=request.user, round=round_)
+    except errors.DomainError as exc:
+        if exc.status_code != 400:
+            raise
+        messages.error(request, exc.message)
+        return redirect(round_)
+    messages.success(request, _("Remissutkastet är borttaget."))
+    return redirect(case)
+
+
+@login_required
+@domain_errors
+@require_POST
 def round_retry(request, pk: int):
     return _post_action(request, pk, lambda r: _("%(n)s utskick har lagts i kö igen.") % {
         "n": services.remiss_retry(actor=request.user, round=r)})
