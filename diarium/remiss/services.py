@@ -405,8 +405,10 @@ def _delivery_failed(recipient: RemissRecipient, kind: str, error: str, now: dt.
         RemissRecipient.objects.filter(pk=recipient.pk).update(reminded_before_at=None)
     elif kind == "reminder_after":
         RemissRecipient.objects.filter(pk=recipient.pk).update(reminded_after_at=None)
+    # The server's error stays on the recipient, for those who run the round;
+    # the public history says only who did not get the e-mail.
     registry.event_append(case=case, kind=Event.Kind.REMISS_DELIVERY_FAILED, actor=None, at=now, data={
-        "recipient": recipient.pk, "details": f"{recipient.name}: {error[:200]}",
+        "recipient": recipient.pk, "kind": kind, "details": recipient.name,
     })
 
 
