@@ -53,6 +53,17 @@ def test_sending_registers_outgoing_documents_and_mails_a_personal_link_to_each(
     assert Event.objects.filter(case=sent.case, kind=Event.Kind.REMISS_SENT).count() == 1
 
 
+def test_replies_to_a_remiss_e_mail_go_to_the_case_officer(org, ks, registrar):
+    from diarium.accounts import services as accounts
+    from diarium.registry import services as registry
+
+    round_, _ = f.remiss_setup(registrar, org, ks, boards=1)
+    officer = accounts.person_create(organisation=org, name="Göran Westerlund", email="goran@alingsas.se")
+    registry.case_update(actor=registrar, case=round_.case, case_officer=officer)
+    remiss.remiss_send(actor=registrar, round=round_)
+    assert mail.outbox[0].reply_to == ["goran@alingsas.se"]
+
+
 def test_list_mode_registers_one_outgoing_document_with_the_recipient_list(org, ks, registrar):
     round_, _ = f.remiss_setup(registrar, org, ks, boards=4, dispatch_mode=RemissRound.DispatchMode.LIST)
     remiss.remiss_send(actor=registrar, round=round_)

@@ -343,7 +343,9 @@ def _mail(recipient: RemissRecipient, kind: str) -> EmailMessage:
     base = MAIL_KINDS[kind]
     subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
     body = render_to_string(f"{base}.txt", context)
-    return EmailMessage(subject=subject, body=body, to=[recipient.email])
+    officer = recipient.round.case.case_officer
+    reply_to = [officer.email] if officer is not None and officer.email else None  # questions go to the officer
+    return EmailMessage(subject=subject, body=body, to=[recipient.email], reply_to=reply_to)
 
 
 def remiss_deliver(recipient_id: int, kind: str, *, now: dt.datetime | None = None, connection=None) -> bool:
@@ -352,7 +354,8 @@ def remiss_deliver(recipient_id: int, kind: str, *, now: dt.datetime | None = No
     `connection`: the mail connection to send with (default: the configured backend)."""
     now = now or timezone.now()
     recipient = (
-        RemissRecipient.objects.select_related("round", "round__case", "round__organisation")
+        RemissRecipient.objects.select_related("round", "round__case", "round__case__case_officer",
+                                               "round__organisation")
         .filter(pk=recipient_id).first()
     )
     if recipient is None or recipient.round.status != RemissRound.Status.SENT:
