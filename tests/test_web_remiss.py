@@ -249,3 +249,21 @@ def test_a_draft_can_be_removed_but_a_sent_round_cannot(client, org, ks, registr
     response = client.post(reverse("remiss:round_discard", args=[sent.pk]), follow=True)
     assert "kan inte tas bort" in response.content.decode()
     assert RemissRound.objects.filter(pk=sent.pk).exists()
+
+
+def test_the_overview_lists_rounds_to_answer_for_a_board_and_rounds_run_for_the_office(client, org, ks, registrar):
+    round_, organs = f.remiss_setup(registrar, org, ks, boards=2, prefix="O")
+    remiss.remiss_send(actor=registrar, round=round_)
+    board_user = f.user(org, Role.CASE_OFFICER, organs[0])
+    client.force_login(board_user)
+    html = client.get(reverse("remiss:overview")).content.decode()
+    mine = round_.recipients.get(organ=organs[0])
+    assert reverse("remiss:answer_inside", args=[round_.pk, mine.pk]) in html
+    theirs = round_.recipients.get(organ=organs[1])
+    assert reverse("remiss:answer_inside", args=[round_.pk, theirs.pk]) not in html
+    assert "Inga pågående remisser." in html  # the board does not run the round
+    client.force_login(registrar)
+    html = client.get(reverse("remiss:overview")).content.decode()
+    assert "0 av 2 har svarat" in html and "Era organ har inga obesvarade remisser." in html
+    client.logout()
+    assert client.get(reverse("remiss:overview")).status_code == 302

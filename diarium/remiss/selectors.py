@@ -250,3 +250,34 @@ def case_round_views(*, user, case: Case, rounds: list[RemissRound], today: dt.d
     return [CaseRound(summary=s, rows=recipient_rows(s.round, today=today, user=user, entries=entries)
                       if s.round.status != RemissRound.Status.DRAFT else [])
             for s in summaries]
+
+
+@dataclass
+class Overview:
+    ongoing: list[RoundSummary]
+    to_answer: list[RemissRecipient]
+
+
+def overview(*, user, today: dt.date | None = None) -> Overview:
+    """The signed-in user's remiss work: rounds they run that are out (or still
+    drafts), and rounds their own organs have been asked to answer."""
+    from django.db.models import Q
+
+    from diarium.accounts import access as roles
+
+    today = today or timezone.localdate()
+    grants = roles.grants_for(user)
+    organisations, organs = grants.organ_ids_with(roles.REGISTER_DOCUMENT)
+    open_statuses = [RemissRound.Status.DRAFT, RemissRound.Status.SENT]
+    rounds = RemissRound.objects.filter(status__in=open_statuses).select_related("case")
+    if not grants.superuser:
+        rounds = rounds.filter(Q(organisation_id__in=organisations) | Q(case__organ_id__in=organs))
+    rounds = list(rounds.order_by("deadline", "id")[:200])
+    to_answer = RemissRecipient.objects.none()
+    if organs:  # organ-specific roles: the boards whose staff answer themselves
+        to_answer = (
+            RemissRecipient.objects.filter(organ_id__in=organs, round__status=RemissRound.Status.SENT,
+                                           answered_at__isnull=True)
+            .select_related("round", "round__case", "organ").order_by("deadline", "id")
+        )
+    return Overview(ongoing=round_summaries(rounds, today=today), to_answer=list(to_answer[:200]))

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "remiss"
 urlpatterns = [
+    path("remisser/", views.overview, name="overview"),
     path("arenden/<int:case_pk>/remisser/ny/", views.round_create, name="round_create"),
     path("remisser/<int:pk>/", views.round_detail, name="round_detail"),
     path("remisser/<int:pk>/skicka/", views.round_send, name="round_send"),

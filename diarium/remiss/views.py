@@ -29,6 +29,13 @@ def _managed_round(request, pk: int) -> RemissRound:
     return round_
 
 
+@login_required
+def overview(request):
+    """Ongoing rounds the user runs and those their organs are to answer."""
+    data = selectors.overview(user=request.user)
+    return render(request, "remiss/overview.html", {"overview": data, "today": timezone.localdate()})
+
+
 # --- prepare and send ----------------------------------------------------------------
 @login_required
 @domain_errors

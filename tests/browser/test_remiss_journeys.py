@@ -192,6 +192,12 @@ def test_a_registrar_registers_an_answer_compiles_and_revises(page, sent_round):
     first, second = sent_round.recipients.order_by("position")
     log_in(page)
 
+    # The overview in the main menu lists the round.
+    follow(page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Remisser"))
+    assert page.title().startswith("Remisser")
+    assert "0 av 2 har svarat" in page.locator("#pagaende ~ .table-wrap").inner_text()
+    axe_scan(page)
+
     # From the case page to the round.
     page.goto(f"/arenden/{case.pk}/")
     assert "0 av 2 har svarat" in page.locator("section.round").first.inner_text()
