@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "diarium.accounts",
     "diarium.registry",
     "diarium.remiss",
+    "diarium.decisions",
     "django_tasks",
     "django_tasks_db",
 ]

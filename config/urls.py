@@ -6,5 +6,6 @@ urlpatterns = [
     path("api/", include("diarium.api.urls")),
     path("konto/", include("diarium.accounts.urls")),
     path("", include("diarium.remiss.urls")),
+    path("", include("diarium.decisions.urls")),
     path("", include("diarium.registry.urls")),
 ]

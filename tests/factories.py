@@ -70,3 +70,34 @@ def remiss_setup(actor, org, ks, *, boards=3, deadline=None, prefix="N", **kw):
         ordered_by="KSAU 2018-02-28 § 8", **kw,
     )
     return round_, organs
+
+
+# --- meetings and decisions -----------------------------------------------------------------
+def person(org, name, **kw):
+    return accounts.person_create(organisation=org, name=name, **kw)
+
+
+def meeting(actor, organ, date=dt.date(2018, 9, 24), *, members=(), chair=None, adjusters=(), **kw):
+    """A planned meeting of `organ`. `members` are (person, role) seats held from
+    the start of the meeting's year; the chair defaults to the seat "chair"."""
+    from diarium.decisions import services as decisions
+
+    for p, role in members:
+        decisions.membership_add(actor=actor, organ=organ, person=p, role=role, start=dt.date(date.year, 1, 1))
+    return decisions.meeting_create(actor=actor, organ=organ, date=date, chair=chair, adjusters=list(adjusters), **kw)
+
+
+def adjust(actor, meeting, posted_on=None):
+    """Close the meeting (if open) and have the chair and every adjuster approve the minutes."""
+    from diarium.decisions import services as decisions
+    from diarium.decisions.models import Meeting
+
+    meeting.refresh_from_db()
+    if meeting.status == Meeting.Status.OPENED:
+        decisions.meeting_close(actor=actor, meeting=meeting)
+    if meeting.chair_id:
+        decisions.minutes_sign(actor=actor, meeting=meeting, person=meeting.chair, role="chair", posted_on=posted_on)
+    for p in meeting.adjusters.all():
+        decisions.minutes_sign(actor=actor, meeting=meeting, person=p, role="adjuster", posted_on=posted_on)
+    meeting.refresh_from_db()
+    return meeting

@@ -267,3 +267,24 @@ def test_the_overview_lists_rounds_to_answer_for_a_board_and_rounds_run_for_the_
     assert "0 av 2 har svarat" in html and "Era organ har inga obesvarade remisser." in html
     client.logout()
     assert client.get(reverse("remiss:overview")).status_code == 302
+
+
+def test_the_decision_that_ordered_the_round_is_a_link_once_its_minutes_are_adjusted(client, org, ks, registrar):
+    from diarium.decisions import services as decisions
+
+    ksau = f.organ(org, code="KSAU", name="Kommunstyrelsens arbetsutskott", kind=Organ.Kind.COMMITTEE, parent=ks)
+    chair = f.person(org, "Ordförande Olsson")
+    adjuster = f.person(org, "Justerare Jansson")
+    meeting = f.meeting(registrar, ksau, dt.date(2018, 2, 28), members=[(chair, "chair"), (adjuster, "member")],
+                        adjusters=[adjuster])
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    decisions.paragraph_counter_set(actor=f.user(superuser=True), organ=ksau, year=2018, last=7)
+    decision = decisions.decision_record(actor=registrar, meeting=meeting, title="Remiss", text="Skickas på remiss.")
+    assert decision.reference == "KSAU 2018-02-28 § 8"
+    round_, _ = f.remiss_setup(registrar, org, ks, boards=1, prefix="R")  # ordered_by "KSAU 2018-02-28 § 8"
+    remiss.remiss_send(actor=registrar, round=round_)
+    url = reverse("remiss:round_detail", args=[round_.pk])
+    link = f'<a href="{reverse("decisions:decision_detail", args=[decision.pk])}">KSAU 2018-02-28 § 8</a>'
+    assert link not in client.get(url).content.decode()  # the minutes are not adjusted: not public yet
+    f.adjust(registrar, meeting)
+    assert link in client.get(url).content.decode()

@@ -22,6 +22,11 @@ class Organisation(models.Model):
         help_text=_("Platshållare: {year}, {seq}, {series}. Exempel: {year}.{seq} {series} eller {series} {year}/{seq}."),
     )
 
+    paragraphs_restart_yearly = models.BooleanField(
+        _("paragrafnumreringen börjar om varje år"), default=True,
+        help_text=_("Organens paragrafer räknas § 1, § 2 … per kalenderår. Av: numreringen löper vidare."),
+    )
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisationer")

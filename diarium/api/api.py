@@ -9,6 +9,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from diarium.accounts.apis import router as accounts_router
+from diarium.decisions.apis import router as decisions_router
 from diarium.registry.apis import router as registry_router
 from diarium.remiss.apis import router as remiss_router
 
@@ -19,7 +20,7 @@ api = NinjaAPI(
     title="Diarium API",
     version="1",
     description=(
-        "Det allmänna diariet: ärenden, handlingar, händelser och remisser. Läsning är öppen "
+        "Det allmänna diariet: ärenden, handlingar, händelser, remisser, sammanträden och beslut. Läsning är öppen "
         "för alla som i webbgränssnittet; sekretessmarkerade uppgifter är då null. "
         "Ändringar kräver inloggning (session med CSRF-token) eller en API-nyckel: "
         "`Authorization: Bearer <nyckel>`."
@@ -33,3 +34,4 @@ errors.install(api)
 api.add_router("", registry_router)
 api.add_router("", accounts_router)
 api.add_router("", remiss_router)
+api.add_router("", decisions_router)

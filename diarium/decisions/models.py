@@ -1,0 +1,347 @@
+"""Meetings, agendas, officer's reports, decisions, minutes, dispatch and
+assignments: the political chain from committee to council and out."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from diarium.accounts.models import Organ, Organisation, Person
+from diarium.registry.models import Blob, Case, Document
+
+
+class Membership(models.Model):
+    """A person's seat in an organ for a period: member, substitute, chair."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Ordförande")
+        VICE_CHAIR = "vice_chair", _("Vice ordförande")
+        MEMBER = "member", _("Ledamot")
+        SUBSTITUTE = "substitute", _("Ersättare")
+
+    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("uppdrag"), max_length=20, choices=Role.choices)
+    party = models.CharField(_("parti"), max_length=40, blank=True)
+    start = models.DateField(_("från"))
+    end = models.DateField(_("till"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ledamotskap")
+        verbose_name_plural = _("ledamotskap")
+        ordering = ["organ", "role", "person__name"]
+
+    def __str__(self):
+        return f"{self.person.name}, {self.get_role_display()} ({self.organ.code})"
+
+
+class ParagraphCounter(models.Model):
+    """The last paragraph number an organ took in a year (year 0: never restarts)."""
+
+    organ = models.ForeignKey(Organ, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organ", "year"], name="paragraph_counter_unique")]
+
+
+class Meeting(models.Model):
+    """A "sammanträde" of an organ."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planerat")
+        NOTICE_PUBLISHED = "notice_published", _("Kallelse utskickad")
+        OPENED = "opened", _("Pågår")
+        CLOSED = "closed", _("Avslutat, protokoll ej justerat")
+        ADJUSTED = "adjusted", _("Protokollet justerat")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("organ"))
+    date = models.DateField(_("datum"))
+    start_time = models.TimeField(_("klockan"), null=True, blank=True)
+    end_time = models.TimeField(_("till klockan"), null=True, blank=True)
+    place = models.CharField(_("plats"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    chair = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("ordförande"))
+    secretary = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("sekreterare"))
+    adjusters = models.ManyToManyField(Person, blank=True, related_name="+", verbose_name=_("justerare"))
+    notice_published_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("sammanträde")
+        verbose_name_plural = _("sammanträden")
+        ordering = ["-date", "-start_time", "-id"]
+        indexes = [models.Index(fields=["organ", "-date"], name="meeting_organ_date")]
+
+    def __str__(self):
+        return f"{self.organ.code} {self.date:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("decisions:meeting_detail", args=[self.pk])
+
+
+class Attendance(models.Model):
+    """Who sat at the meeting, in which role, and whether present."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=Membership.Role.choices)
+    present = models.BooleanField(default=True)
+    replaces = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["meeting", "role", "person__name"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_unique")]
+
+
+class OfficerReport(models.Model):
+    """A "tjänsteskrivelse": the office's report on a case with proposed decisions."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="officer_reports")
+    title = models.CharField(_("rubrik"), max_length=500)
+    addressed_to = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="+", verbose_name=_("till"))
+    office = models.CharField(_("förvaltning"), max_length=200, blank=True)
+    background = models.TextField(_("ärendebeskrivning"))
+    opinion = models.TextField(_("förvaltningens yttrande"), blank=True)
+    dispatch_to = models.TextField(_("beslutet ska skickas till"), blank=True,
+                                   help_text=_("En mottagare per rad."))
+    signatories = models.JSONField(_("underskrifter"), default=list, blank=True)  # [{"name":…, "title":…}]
+    report_date = models.DateField(_("datum"))
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("tjänsteskrivelse")
+        verbose_name_plural = _("tjänsteskrivelser")
+        ordering = ["case", "report_date", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Proposal(models.Model):
+    """A proposed decision to one organ: from an officer's report, or carried
+    forward from a decision of a preparing organ (KSAU → KS → KF)."""
+
+    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="+", verbose_name=_("organ"))
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="proposals")
+    text = models.TextField(_("förslag till beslut"))
+    report = models.ForeignKey(OfficerReport, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="proposals")
+    from_decision = models.ForeignKey("Decision", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="forwarded_proposals")
+    position = models.PositiveIntegerField(default=1)
+    condition_organ = models.ForeignKey(Organ, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                        verbose_name=_("villkor: beslut av"))
+    condition_text = models.CharField(_("villkor"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["case", "position", "id"]
+
+    def __str__(self):
+        return f"{self.organ.code}: {self.text[:60]}"
+
+
+class AgendaItem(models.Model):
+    """A numbered item of a meeting's agenda ("föredragningslista")."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    title = models.CharField(_("rubrik"), max_length=500)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="items")
+    supporting_documents = models.ManyToManyField(Document, blank=True, related_name="agenda_items",
+                                                  verbose_name=_("beslutsunderlag"))
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="agenda_item_position_unique")]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"
+
+
+class Decision(models.Model):
+    """A decision with its paragraph number, "KS 2018-09-24 § 141"."""
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", _("Bifall")
+        AMENDED = "amended", _("Bifall med ändring")
+        REJECTED = "rejected", _("Avslag")
+        REFERRED_BACK = "referred_back", _("Återremiss")
+        POSTPONED = "postponed", _("Bordläggning")
+        NOTED = "noted", _("Noteras")
+
+    class Status(models.TextChoices):
+        EFFECTIVE = "effective", _("Gäller")
+        PENDING = "pending", _("Villkorat, väntar")
+        VOID = "void", _("Förfallet")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="decisions")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="decisions")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
+    year = models.PositiveIntegerField()
+    paragraph = models.PositiveIntegerField(_("paragraf"))
+    title = models.CharField(_("rubrik"), max_length=500)
+    text = models.TextField(_("beslut"))
+    outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices, default=Outcome.ADOPTED)
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.EFFECTIVE)
+    condition_organ = models.ForeignKey(Organ, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    condition_text = models.CharField(_("villkor"), max_length=500, blank=True)
+    condition_decision = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="conditions_met")
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    participants = models.ManyToManyField(Person, blank=True, related_name="+", verbose_name=_("deltagande"))
+    references = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="referenced_by")
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("beslut")
+        verbose_name_plural = _("beslut")
+        ordering = ["organ", "year", "paragraph"]
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "year", "paragraph"], name="decision_paragraph_unique"),
+        ]
+        indexes = [models.Index(fields=["case", "recorded_at"], name="decision_case")]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"{self.organ.code} {self.meeting.date:%Y-%m-%d} § {self.paragraph}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("decisions:decision_detail", args=[self.pk])
+
+
+class DecisionNote(models.Model):
+    """Motions, reservations and dissenting opinions entered with a decision."""
+
+    class Kind(models.TextChoices):
+        MOTION = "motion", _("Yrkande")
+        RESERVATION = "reservation", _("Reservation")
+        DISSENT = "dissent", _("Särskilt yttrande")
+        NOTE = "note", _("Protokollsanteckning")
+        CONFLICT = "conflict", _("Jäv")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="notes")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["decision", "position"]
+
+
+class Correction(models.Model):
+    """A recorded correction of an adjusted decision: the decision itself is never edited."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="corrections")
+    text = models.TextField(_("rättelse"))
+    reason = models.CharField(_("skäl"), max_length=500)
+    at = models.DateTimeField()
+    by_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["decision", "at", "id"]
+
+
+class Minutes(models.Model):
+    """The minutes ("protokoll") of a meeting; final when adjusted."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    adjusted_at = models.DateTimeField(null=True, blank=True)
+    posted_on = models.DateField(_("anslaget"), null=True, blank=True)
+    take_down_on = models.DateField(_("anslaget tas ned"), null=True, blank=True)
+    appeal_ends_on = models.DateField(_("överklagandetiden går ut"), null=True, blank=True)
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    @property
+    def adjusted(self) -> bool:
+        return self.adjusted_at is not None
+
+
+class Signature(models.Model):
+    """Someone's approval of the minutes in a role (chair, adjuster). Holds room
+    for an e-signature reference once a signing service is connected."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Ordförande")
+        ADJUSTER = "adjuster", _("Justerare")
+        SECRETARY = "secretary", _("Sekreterare")
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.PROTECT, related_name="signatures")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    signed_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    method = models.CharField(max_length=40, default="recorded")
+    external_reference = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["minutes", "signed_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["minutes", "person", "role"], name="signature_unique")]
+
+
+class DecisionRecipient(models.Model):
+    """Who a decision is sent to ("Beslutet ska skickas till") and whether it went."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Ej expedierad")
+        QUEUED = "queued", _("Skickas")
+        SENT = "sent", _("Expedierad")
+        FAILED = "failed", _("Kunde inte skickas")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="recipients")
+    position = models.PositiveIntegerField()
+    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    name = models.CharField(max_length=300)
+    email = models.EmailField(blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    excerpt_document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["decision", "position"]
+
+    def __str__(self):
+        return self.name
+
+
+class Assignment(models.Model):
+    """An "uppdrag" a decision gives an organ, with a deadline."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Pågår")
+        DONE = "done", _("Slutfört")
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="assignments")
+    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="assignments")
+    description = models.TextField(_("uppdrag"))
+    deadline = models.DateField(_("klart senast"), null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    answering_case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="answers_assignments")
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by_decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["deadline", "id"]

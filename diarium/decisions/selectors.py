@@ -1,0 +1,286 @@
+"""Reads of meetings and decisions, as the reader may see them.
+
+The public sees a meeting once its notice is published (agenda and public
+supporting documents), and its decisions once the minutes are adjusted. Staff
+of the organ see drafts and everything their rights allow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from diarium.accounts.models import Organ
+from diarium.core.errors import NotFound
+from diarium.registry import access as registry_access
+from diarium.registry.models import Case, Document
+
+from .models import (
+    AgendaItem, Assignment, Decision, DecisionRecipient, Meeting, Minutes, Proposal,
+)
+from .services import REFERENCE, can_read_internal
+
+PUBLIC_MEETING_STATUSES = [Meeting.Status.NOTICE_PUBLISHED, Meeting.Status.OPENED, Meeting.Status.CLOSED,
+                           Meeting.Status.ADJUSTED]
+
+
+def _adjusted_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}meeting__minutes__adjusted_at__isnull": False})
+
+
+def meeting_visible(user, meeting: Meeting) -> bool:
+    return meeting.status in PUBLIC_MEETING_STATUSES or can_read_internal(user, meeting.organ)
+
+
+def decisions_visible(user, meeting: Meeting) -> bool:
+    """Decisions are public records when the minutes are adjusted."""
+    return meeting.status == Meeting.Status.ADJUSTED or can_read_internal(user, meeting.organ)
+
+
+def meeting_list(*, user, organ: Organ | None = None, organisation_id: int | None = None,
+                 date_from: dt.date | None = None, date_to: dt.date | None = None):
+    qs = Meeting.objects.select_related("organ").order_by("-date", "-start_time", "-id")
+    if organ is not None:
+        qs = qs.filter(organ=organ)
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    if date_from is not None:
+        qs = qs.filter(date__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(date__lte=date_to)
+    meetings = list(qs[:500])
+    return [m for m in meetings if meeting_visible(user, m)]
+
+
+def meeting_get(*, user, pk: int) -> Meeting:
+    meeting = Meeting.objects.select_related("organ", "organisation", "chair", "secretary").filter(pk=pk).first()
+    if meeting is None or not meeting_visible(user, meeting):
+        raise NotFound(_("Sammanträdet finns inte."))
+    return meeting
+
+
+@dataclass
+class SupportingDocument:
+    id: int
+    reference: str
+    description: str | None
+    masked: bool
+    content_hidden: bool
+    is_secret: bool = False  # shown to staff who may read it: the public never gets this document
+
+
+@dataclass
+class AgendaRow:
+    item: AgendaItem
+    documents: list[SupportingDocument] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+
+
+def _supporting(document: Document, *, user) -> SupportingDocument | None:
+    """A supporting document as this reader may see it; secret ones never reach the public."""
+    case = document.case
+    read_secret = user is not None and registry_access.can_read_secret(user, case)
+    if document.is_secret and not read_secret:
+        return None
+    read_internal = user is not None and registry_access.can_read_internal(user, case)
+    masked = registry_access.masked(document, "description", read_secret=read_secret, read_internal=read_internal)
+    return SupportingDocument(id=document.pk, reference=f"{case.diary_number}-{document.number}",
+                              description=None if masked else document.description, masked=masked,
+                              content_hidden=registry_access.content_hidden(document, read_secret=read_secret),
+                              is_secret=document.is_secret)
+
+
+def agenda(*, meeting: Meeting, user) -> list[AgendaRow]:
+    """The agenda with each item's supporting documents (secret ones left out for
+    those who may not read them) and, where visible, its decisions."""
+    items = meeting.items.select_related("case", "proposal", "proposal__organ").prefetch_related(
+        Prefetch("supporting_documents", queryset=Document.objects.select_related("case").order_by("number")),
+    ).order_by("position")
+    show_decisions = user is not None and decisions_visible(user, meeting)
+    decisions: dict[int, list[Decision]] = {}
+    if show_decisions:
+        for d in meeting.decisions.select_related("organ", "meeting").order_by("paragraph"):
+            decisions.setdefault(d.agenda_item_id, []).append(d)
+    rows = []
+    for item in items:
+        docs = [s for s in (_supporting(d, user=user) for d in item.supporting_documents.all()) if s is not None]
+        rows.append(AgendaRow(item=item, documents=docs, decisions=decisions.get(item.pk, [])))
+    return rows
+
+
+def minutes_decisions(meeting: Meeting) -> list[Decision]:
+    return list(
+        meeting.decisions.select_related("organ", "meeting", "case", "condition_organ", "condition_decision",
+                                         "condition_decision__organ", "condition_decision__meeting")
+        .prefetch_related("notes", "recipients", "participants", "corrections", "assignments__organ")
+        .order_by("paragraph")
+    )
+
+
+def meeting_decisions(*, user, meeting: Meeting) -> list[Decision]:
+    return minutes_decisions(meeting) if decisions_visible(user, meeting) else []
+
+
+def decision_get(*, user, pk: int) -> Decision:
+    decision = (
+        Decision.objects.select_related("organ", "meeting", "meeting__organ", "case", "condition_organ",
+                                        "condition_decision", "condition_decision__organ",
+                                        "condition_decision__meeting", "proposal")
+        .prefetch_related("notes", "recipients", "participants", "corrections", "assignments__organ",
+                          "references__organ", "references__meeting", "referenced_by__organ",
+                          "referenced_by__meeting", "conditions_met__organ", "conditions_met__meeting")
+        .filter(pk=pk).first()
+    )
+    if decision is None or not decisions_visible(user, decision.meeting):
+        raise NotFound(_("Beslutet finns inte."))
+    return decision
+
+
+def minutes_for(meeting: Meeting) -> Minutes | None:
+    return Minutes.objects.filter(meeting=meeting).prefetch_related("signatures__person").first()
+
+
+@dataclass
+class ChainStep:
+    """One step of a case's way through the organs, in time order."""
+
+    date: dt.date
+    organ: Organ
+    kind: str  # "proposal", "agenda", "decision"
+    label: str
+    url: str | None = None
+    decision: Decision | None = None
+    rank: int = 0  # order within a day: report proposal, agenda, decision, proposal it forwards
+
+
+def case_chain(*, user, case: Case) -> list[ChainStep]:
+    """Proposals, agenda items and decisions of a case across organs (KSAU → KS → KF)."""
+    steps: list[ChainStep] = []
+    for p in Proposal.objects.filter(case=case).select_related("organ", "report", "from_decision",
+                                                               "from_decision__organ", "from_decision__meeting"):
+        origin = p.from_decision.reference if p.from_decision_id else (p.report.title if p.report_id else "")
+        date = p.from_decision.meeting.date if p.from_decision_id else (p.report.report_date if p.report_id else None)
+        if date is None:
+            continue
+        if p.from_decision_id and not decisions_visible(user, p.from_decision.meeting):
+            continue  # a proposal a decision forwards is public with that decision
+        steps.append(ChainStep(date=date, organ=p.organ, kind="proposal",
+                               label=_("Förslag till %(organ)s (%(origin)s)") % {"organ": p.organ.name,
+                                                                                 "origin": origin},
+                               rank=3 if p.from_decision_id else 0))
+    for item in AgendaItem.objects.filter(case=case).select_related("meeting", "meeting__organ"):
+        if meeting_visible(user, item.meeting):
+            steps.append(ChainStep(date=item.meeting.date, organ=item.meeting.organ, kind="agenda",
+                                   label=_("På föredragningslistan, punkt %(n)s") % {"n": item.position},
+                                   url=item.meeting.get_absolute_url(), rank=1))
+    for d in Decision.objects.filter(case=case).select_related("organ", "meeting", "meeting__organ"):
+        if decisions_visible(user, d.meeting):
+            steps.append(ChainStep(date=d.meeting.date, organ=d.organ, kind="decision",
+                                   label=f"{d.reference} {d.title}", url=d.get_absolute_url(), decision=d,
+                                   rank=2))
+    return sorted(steps, key=lambda s: (s.date, s.rank))
+
+
+def open_assignments(*, organ: Organ | None = None, organisation_id: int | None = None):
+    qs = Assignment.objects.filter(status=Assignment.Status.OPEN).select_related(
+        "organ", "decision", "decision__organ", "decision__meeting", "answering_case")
+    if organ is not None:
+        qs = qs.filter(organ=organ)
+    if organisation_id is not None:
+        qs = qs.filter(organ__organisation_id=organisation_id)
+    return [a for a in qs.order_by("deadline", "id") if a.decision.meeting.status == Meeting.Status.ADJUSTED]
+
+
+def assignments_answered_by(case: Case):
+    return list(Assignment.objects.filter(answering_case=case).select_related(
+        "organ", "decision", "decision__organ", "decision__meeting"))
+
+
+def dispatch_state(decision: Decision) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for r in decision.recipients.all():
+        counts[r.state] = counts.get(r.state, 0) + 1
+    return counts
+
+
+def linked_text(text: str, *, organisation_id: int) -> str:
+    """The text with references like "KF 2017-12-13 § 251" turned into links to
+    the decisions they name (adjusted ones only: those are public)."""
+    wanted = {}
+    for code, day, paragraph in REFERENCE.findall(text or ""):
+        wanted[(code, day, int(paragraph))] = None
+    if wanted:
+        q = Q()
+        for code, day, paragraph in wanted:
+            q |= Q(organ__code=code, meeting__date=day, paragraph=paragraph)
+        for d in Decision.objects.filter(q, organisation_id=organisation_id).filter(_adjusted_q()).select_related(
+                "organ", "meeting"):
+            wanted[(d.organ.code, d.meeting.date.isoformat(), d.paragraph)] = d
+
+    def link(match: re.Match) -> str:
+        code, day, paragraph = match.group(1), match.group(2), int(match.group(3))
+        decision = wanted.get((code, day, paragraph))
+        if decision is None:
+            return escape(match.group(0))
+        return f'<a href="{reverse("decisions:decision_detail", args=[decision.pk])}">{escape(match.group(0))}</a>'
+
+    out, last = [], 0
+    for match in REFERENCE.finditer(text or ""):
+        out.append(escape(text[last:match.start()]))
+        out.append(link(match))
+        last = match.end()
+    out.append(escape((text or "")[last:]))
+    return mark_safe("".join(out))
+
+
+def undispatched(decision: Decision) -> list[DecisionRecipient]:
+    return [r for r in decision.recipients.all() if r.state in (DecisionRecipient.State.PENDING,
+                                                                DecisionRecipient.State.FAILED)]
+
+
+def case_in_chain(case: Case) -> bool:
+    """Whether the case has any officer's report, proposal, agenda item, decision
+    or answered assignment: one query, so case pages without any stay cheap."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import OfficerReport
+
+    return Case.objects.filter(pk=case.pk).filter(
+        Exists(OfficerReport.objects.filter(case=OuterRef("pk")))
+        | Exists(Proposal.objects.filter(case=OuterRef("pk")))
+        | Exists(AgendaItem.objects.filter(case=OuterRef("pk")))
+        | Exists(Decision.objects.filter(case=OuterRef("pk")))
+        | Exists(Assignment.objects.filter(answering_case=OuterRef("pk")))
+    ).exists()
+
+
+def case_proposals(case: Case) -> list[Proposal]:
+    """The case's proposals (from officer's reports and carried forward from
+    decisions) with the agenda items they went to."""
+    return list(
+        Proposal.objects.filter(case=case)
+        .select_related("organ", "condition_organ", "report", "report__addressed_to", "report__document",
+                        "from_decision", "from_decision__organ", "from_decision__meeting")
+        .prefetch_related(Prefetch("items", queryset=AgendaItem.objects.select_related("meeting", "meeting__organ")))
+        .order_by("report__report_date", "report_id", "position", "id")
+    )
+
+
+def officer_report_list(*, user, case: Case) -> list:
+    """The case's officer's reports with their proposals, for the API. A report
+    whose document is marked secret is left out for those who may not read it,
+    as a secret supporting document is."""
+    from .models import OfficerReport
+
+    read_secret = registry_access.can_read_secret(user, case)
+    reports = (OfficerReport.objects.filter(case=case).select_related("case", "addressed_to", "document")
+               .prefetch_related(Prefetch("proposals", queryset=Proposal.objects.select_related(
+                   "organ", "condition_organ").order_by("position", "id")))
+               .order_by("report_date", "id"))
+    return [r for r in reports if read_secret or r.document_id is None or not r.document.is_secret]

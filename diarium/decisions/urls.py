@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "decisions"
+urlpatterns = [
+    path("sammantraden/", views.meeting_list, name="meeting_list"),
+    path("sammantraden/nytt/", views.meeting_create, name="meeting_create"),
+    path("sammantraden/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("sammantraden/<int:pk>/punkter/ny/", views.agenda_item_add, name="agenda_item_add"),
+    path("sammantraden/<int:pk>/punkter/<int:item_pk>/flytta/", views.agenda_item_move, name="agenda_item_move"),
+    path("sammantraden/<int:pk>/status/", views.meeting_status, name="meeting_status"),
+    path("sammantraden/<int:pk>/narvaro/", views.attendance, name="attendance"),
+    path("sammantraden/<int:pk>/beslut/nytt/", views.decision_record, name="decision_record"),
+    path("sammantraden/<int:pk>/protokoll/", views.minutes, name="minutes"),
+    path("beslut/<int:pk>/", views.decision_detail, name="decision_detail"),
+    path("beslut/<int:pk>/andra/", views.decision_edit, name="decision_edit"),
+    path("beslut/<int:pk>/rattelse/", views.decision_correct, name="decision_correct"),
+    path("beslut/<int:pk>/expediera/", views.decision_dispatch, name="decision_dispatch"),
+    path("arenden/<int:case_pk>/tjansteskrivelse/ny/", views.officer_report_create, name="officer_report_create"),
+    path("forslag/<int:pk>/till-sammantrade/", views.proposal_to_agenda, name="proposal_to_agenda"),
+    path("uppdrag/", views.assignment_list, name="assignment_list"),
+    path("uppdrag/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+]

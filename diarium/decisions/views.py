@@ -1,0 +1,574 @@
+"""Meeting, decision, minutes and assignment pages. Thin: they parse forms, call
+selectors (reads) and services (writes), and show DomainErrors on the forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from diarium.accounts import access as roles
+from diarium.accounts import selectors as accounts_selectors
+from diarium.accounts.models import Organ
+from diarium.core import errors
+from diarium.registry import selectors as registry_selectors
+from diarium.registry.models import Case, Document
+from diarium.registry.views import _deny_unless, _show_on_form, domain_errors
+
+from . import selectors, services
+from .forms import (
+    AgendaItemForm, AssignmentLinkForm, CorrectionForm, DecisionEditForm, DecisionForm, MeetingForm, MinutesSignForm,
+    OfficerReportForm, OrganFilterForm, ProposalToAgendaForm,
+)
+from .models import Assignment, DecisionRecipient, Meeting, Membership, Proposal, Signature
+
+NO_MEETINGS = (Organ.Kind.COMPANY, Organ.Kind.EXTERNAL)
+AGENDA_OPEN = (Meeting.Status.PLANNED, Meeting.Status.NOTICE_PUBLISHED, Meeting.Status.OPENED)
+ROLE_ORDER = {r: i for i, r in enumerate([Membership.Role.CHAIR, Membership.Role.VICE_CHAIR, Membership.Role.MEMBER,
+                                          Membership.Role.SUBSTITUTE])}
+
+
+# --- helpers ------------------------------------------------------------------------------
+def _meeting_organs(organisation=None):
+    """Organs that hold meetings (not companies or external organisations)."""
+    return [o for o in registry_selectors.organs_for_filter(organisation=organisation) if o.kind not in NO_MEETINGS]
+
+
+def _managed_meeting(request, pk: int) -> Meeting:
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    _deny_unless(services.can_manage_meetings(request.user, meeting.organ),
+                 _("Du har inte behörighet att hantera sammanträden för %(organ)s.") % {"organ": meeting.organ.name})
+    return meeting
+
+
+def _case_finder(organisation_id: int):
+    return lambda number: registry_selectors.case_get_by_number(organisation=organisation_id, diary_number=number)
+
+
+def _documents(case, ids) -> list[Document]:
+    """The chosen documents of a case, for a write service (which checks them)."""
+    if case is None or not ids:
+        return []
+    return list(case.documents.filter(pk__in=ids).order_by("number"))
+
+
+def _visible(user, decisions):
+    return [d for d in decisions if selectors.decisions_visible(user, d.meeting)]
+
+
+def _post_action(request, target, action):
+    """Run a POST-only action and go back to `target` with its message."""
+    try:
+        message = action()
+    except errors.DomainError as exc:
+        if exc.status_code != 400:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, message)
+    return redirect(target)
+
+
+# --- meetings -----------------------------------------------------------------------------
+def meeting_list(request):
+    organs = _meeting_organs()
+    form = OrganFilterForm(request.GET or None, organs=organs)
+    organ = form.chosen_organ()
+    meetings = selectors.meeting_list(user=request.user, organ=organ)
+    can_plan = request.user.is_authenticated and any(services.can_manage_meetings(request.user, o) for o in organs)
+    return render(request, "decisions/meeting_list.html", {
+        "form": form, "meetings": meetings, "organ": organ, "can_plan": can_plan,
+    })
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def meeting_create(request):
+    organs = [o for o in _meeting_organs() if services.can_manage_meetings(request.user, o)]
+    _deny_unless(bool(organs), _("Du har inte behörighet att planera sammanträden."))
+    organisations = {o.organisation_id for o in organs}
+    people = registry_selectors.case_officers(organisation=next(iter(organisations)) if len(organisations) == 1
+                                              else None).select_related("organisation")
+    initial = {"organ": request.GET.get("organ", "")}
+    form = MeetingForm(request.POST or None, organs=organs, people=list(people), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
+        except errors.DomainError as exc:
+            _show_on_form(form, exc)
+        else:
+            messages.success(request, _("Sammanträdet är planerat. Lägg till punkter på föredragningslistan."))
+            return redirect(meeting)
+    status = 400 if form.is_bound else 200
+    return render(request, "decisions/meeting_form.html", {"form": form}, status=status)
+
+
+@domain_errors
+def meeting_detail(request, pk: int):
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    can_manage = services.can_manage_meetings(request.user, meeting.organ)
+    attendance = sorted(meeting.attendance.select_related("person", "replaces"),
+                        key=lambda a: (ROLE_ORDER.get(a.role, 9), a.person.name))
+    return render(request, "decisions/meeting_detail.html", {
+        "meeting": meeting,
+        "can_manage": can_manage,
+        "agenda_open": meeting.status in AGENDA_OPEN,
+        "rows": selectors.agenda(meeting=meeting, user=request.user),
+        "decisions": selectors.meeting_decisions(user=request.user, meeting=meeting),
+        "decisions_visible": selectors.decisions_visible(request.user, meeting),
+        "attendance": attendance,
+        "adjusters": list(meeting.adjusters.all()),
+        "minutes": selectors.minutes_for(meeting),
+    })
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def agenda_item_add(request, pk: int):
+    """Put a matter on the agenda: a case by diary number or a proposal to the
+    organ. "Visa ärendets handlingar" shows the case's documents to choose from
+    without saving (no script needed)."""
+    meeting = _managed_meeting(request, pk)
+    proposals = list(Proposal.objects.filter(organ=meeting.organ, items__isnull=True,
+                                             case__status=Case.Status.OPEN)
+                     .select_related("case", "report", "report__document").order_by("case__diary_number", "position"))
+    find_case = _case_finder(meeting.organisation_id)
+    data = request.POST if request.method == "POST" else None
+    # The case whose documents to offer: from the diary number or the proposal typed so far.
+    case, proposal = None, None
+    if data is not None:
+        proposal = next((p for p in proposals if str(p.pk) == data.get("proposal")), None)
+        number = " ".join((data.get("diary_number") or "").split())
+        case = find_case(number) if number else (proposal.case if proposal else None)
+    documents = registry_selectors.document_entries(user=request.user, case=case) if case else []
+    form = AgendaItemForm(data, proposals=proposals, documents=documents, find_case=find_case)
+    showing_documents = data is not None and data.get("action") == "documents"
+    if data is not None and form.is_valid() and not showing_documents:
+        d = form.cleaned_data
+        chosen = _documents(d["diary_number"] or (d["proposal"].case if d.get("proposal") else None),
+                            form.chosen_document_ids())
+        try:
+            item = services.agenda_item_add(actor=request.user, meeting=meeting, title=d["title"],
+                                            case=d["diary_number"], proposal=d.get("proposal"), documents=chosen)
+        except errors.DomainError as exc:
+            _show_on_form(form, exc)
+        else:
+            messages.success(request, _("Punkt %(n)s, %(title)s, är tillagd.") % {"n": item.position,
+                                                                                   "title": item.title})
+            return redirect(reverse("decisions:meeting_detail", args=[meeting.pk]) + "#dagordning")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "decisions/agenda_item_form.html", {
+        "form": form, "meeting": meeting, "case": case, "showing_documents": showing_documents,
+    }, status=status)
+
+
+@login_required
+@domain_errors
+@require_POST
+def agenda_item_move(request, pk: int, item_pk: int):
+    meeting = _managed_meeting(request, pk)
+    item = meeting.items.filter(pk=item_pk).first()
+    if item is None:
+        raise errors.NotFound(_("Punkten finns inte."))
+    up = request.POST.get("direction") == "up"
+
+    def move():
+        moved = services.agenda_item_move(actor=request.user, item=item, up=up)
+        return _("%(title)s är nu punkt %(n)s.") % {"title": moved.title, "n": moved.position}
+
+    return _post_action(request, reverse("decisions:meeting_detail", args=[meeting.pk]) + "#dagordning", move)
+
+
+@login_required
+@domain_errors
+@require_POST
+def meeting_status(request, pk: int):
+    """Publish the notice, open or close the meeting (action=publish_notice|open|close)."""
+    meeting = _managed_meeting(request, pk)
+    action = request.POST.get("action")
+
+    def publish():
+        services.meeting_publish_notice(actor=request.user, meeting=meeting)
+        n = meeting.attendance.exclude(person__email="").count()
+        return _("Kallelsen är utskickad till %(n)s ledamöter och ersättare. Föredragningslistan och de offentliga "
+                 "handlingarna visas nu för allmänheten.") % {"n": n}
+
+    def open_():
+        services.meeting_open(actor=request.user, meeting=meeting)
+        return _("Sammanträdet är öppnat. Besluten kan nu protokollföras.")
+
+    def close():
+        services.meeting_close(actor=request.user, meeting=meeting)
+        return _("Sammanträdet är avslutat. Protokollet kan nu justeras.")
+
+    def unknown():
+        raise errors.DomainError(_("Okänd åtgärd."))
+
+    actions = {"publish_notice": publish, "open": open_, "close": close}
+    return _post_action(request, meeting, actions.get(action, unknown))
+
+
+@login_required
+@domain_errors
+@require_POST
+def attendance(request, pk: int):
+    meeting = _managed_meeting(request, pk)
+    present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+
+    def save():
+        services.attendance_set(actor=request.user, meeting=meeting, present_ids=present)
+        return _("Närvaron är sparad.")
+
+    return _post_action(request, reverse("decisions:meeting_detail", args=[meeting.pk]) + "#narvaro", save)
+
+
+# --- decisions ----------------------------------------------------------------------------
+def _decision_initial(item) -> dict:
+    """Start from the agenda item: its title, and its proposal's text and condition."""
+    if item is None:
+        return {}
+    initial = {"agenda_item": str(item.pk), "title": item.title}
+    proposal = item.proposal
+    if proposal is not None:
+        initial.update(text=proposal.text, condition_organ=proposal.condition_organ_id or "",
+                       condition_text=proposal.condition_text)
+    return initial
+
+
+def _recipients_initial(item, recipient_organs) -> dict:
+    """The officer's report's "Beslutet ska skickas till": organs by name or code, the rest as lines."""
+    report = item.proposal.report if item is not None and item.proposal_id and item.proposal.report_id else None
+    if report is None or not report.dispatch_to.strip():
+        return {}
+    by_name = {}
+    for o in recipient_organs:
+        by_name[o.name.casefold()] = o
+        by_name[o.code.casefold()] = o
+    organs, other = [], []
+    for line in report.dispatch_to.splitlines():
+        if not line.strip():
+            continue
+        organ = by_name.get(line.strip().casefold())
+        (organs.append(str(organ.pk)) if organ else other.append(line.strip()))
+    return {"recipient_organs": organs, "recipient_other": "\n".join(other)}
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def decision_record(request, pk: int):
+    meeting = _managed_meeting(request, pk)
+    if request.method == "GET" and meeting.status != Meeting.Status.OPENED:
+        messages.error(request, _("Sammanträdet är inte öppnat. Öppna det innan beslut protokollförs.")
+                       if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.NOTICE_PUBLISHED)
+                       else _("Sammanträdet är avslutat. Beslut kan inte läggas till."))
+        return redirect(meeting)
+    items = list(meeting.items.select_related("case", "proposal", "proposal__report", "proposal__condition_organ")
+                 .order_by("position"))
+    organs = accounts_selectors.organ_list(organisation=meeting.organisation_id)
+    decision_organs = [o for o in organs if o.kind not in NO_MEETINGS]
+    item = next((i for i in items if str(i.pk) == request.GET.get("punkt")), None)
+    initial = {**_decision_initial(item), **_recipients_initial(item, organs)}
+    form = DecisionForm(request.POST or None, items=items, organs=decision_organs, recipient_organs=list(organs),
+                        initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            decision = services.decision_record(
+                actor=request.user, meeting=meeting, agenda_item=d["agenda_item"], title=d["title"], text=d["text"],
+                outcome=d["outcome"], condition_organ=d["condition_organ"], condition_text=d["condition_text"],
+                notes=form.notes(), recipients=form.recipients(), forward=form.forward(),
+                assignments=form.assignments(),
+            )
+        except errors.DomainError as exc:
+            _show_on_form(form, exc)
+        else:
+            messages.success(request, _("Beslutet är protokollfört som %(ref)s.") % {"ref": decision.reference})
+            return redirect(decision)
+    status = 400 if form.is_bound else 200
+    return render(request, "decisions/decision_form.html", {"form": form, "meeting": meeting, "item": item},
+                  status=status)
+
+
+@domain_errors
+def decision_detail(request, pk: int):
+    decision = selectors.decision_get(user=request.user, pk=pk)
+    user = request.user
+    can_manage = services.can_manage_meetings(user, decision.organ)
+    minutes = selectors.minutes_for(decision.meeting)
+    adjusted = minutes is not None and minutes.adjusted
+    recipients = list(decision.recipients.all())
+    states = selectors.dispatch_state(decision)
+    condition = decision.condition_decision
+    return render(request, "decisions/decision_detail.html", {
+        "decision": decision,
+        "meeting": decision.meeting,
+        "case": decision.case,
+        "text": selectors.linked_text(decision.text, organisation_id=decision.organisation_id),
+        "can_manage": can_manage,
+        "adjusted": adjusted,
+        "minutes": minutes,
+        "condition_visible": condition is not None and selectors.decisions_visible(user, condition.meeting),
+        "references": _visible(user, decision.references.all()),
+        "referenced_by": _visible(user, decision.referenced_by.all()),
+        "conditions_met": _visible(user, decision.conditions_met.all()),
+        "recipients": recipients,
+        "can_dispatch": can_manage and adjusted and decision.case_id is not None
+        and states.get(DecisionRecipient.State.PENDING, 0) > 0,
+        "failed": states.get(DecisionRecipient.State.FAILED, 0),
+        "correction_form": CorrectionForm(auto_id="rattelse_%s") if can_manage and adjusted else None,
+    })
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def decision_edit(request, pk: int):
+    """Edit a decision until the minutes are adjusted; afterwards the service
+    refuses, and the page says so and points to a correction."""
+    decision = selectors.decision_get(user=request.user, pk=pk)
+    _deny_unless(services.can_manage_meetings(request.user, decision.organ),
+                 _("Du har inte behörighet att ändra beslutet."))
+    minutes = selectors.minutes_for(decision.meeting)
+    adjusted = minutes is not None and minutes.adjusted
+    form = DecisionEditForm(request.POST or None, initial={
+        "title": decision.title, "text": decision.text, "outcome": decision.outcome,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_update(actor=request.user, decision=decision, **form.cleaned_data)
+        except errors.DomainError as exc:
+            _show_on_form(form, exc)
+        else:
+            messages.success(request, _("Beslutet %(ref)s är ändrat.") % {"ref": decision.reference})
+            return redirect(decision)
+    status = 400 if form.is_bound else 200
+    return render(request, "decisions/decision_edit.html", {
+        "form": form, "decision": decision, "adjusted": adjusted,
+        # The same words the service refuses a change with.
+        "refusal": _("Protokollet är justerat. Beslutet kan inte ändras, bara rättas med en protokollförd rättelse."),
+    }, status=status)
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def decision_correct(request, pk: int):
+    decision = selectors.decision_get(user=request.user, pk=pk)
+    _deny_unless(services.can_manage_meetings(request.user, decision.organ),
+                 _("Du har inte behörighet att rätta beslutet."))
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_correct(actor=request.user, decision=decision, **form.cleaned_data)
+        except errors.DomainError as exc:
+            _show_on_form(form, exc)
+        else:
+            messages.success(request, _("Rättelsen av %(ref)s är protokollförd.") % {"ref": decision.reference})
+            return redirect(reverse("decisions:decision_detail", args=[decision.pk]) + "#rattelser")
+    status = 400 if form.is_bound else 200
+    return render(request, "decisions/decision_correct.html", {"form": form, "decision": decision}, status=status)
+
+
+@login_required
+@domain_errors
+@require_POST
+def decision_dispatch(request, pk: int):
+    """Dispatch the decision to its recipients, or (action=retry) send the failed ones again."""
+    decision = selectors.decision_get(user=request.user, pk=pk)
+    _deny_unless(services.can_manage_meetings(request.user, decision.organ),
+                 _("Du har inte behörighet att expediera beslutet."))
+
+    def dispatch():
+        if request.POST.get("action") == "retry":
+            n = services.dispatch_retry(actor=request.user, decision=decision)
+            return _("%(n)s utskick har lagts i kö igen.") % {"n": n}
+        waiting = sum(1 for r in decision.recipients.all() if r.state == DecisionRecipient.State.PENDING)
+        document = services.decision_dispatch(actor=request.user, decision=decision)
+        return _("Protokollsutdraget är registrerat som %(ref)s och expedieras till %(n)s mottagare.") % {
+            "ref": f"{decision.case.diary_number}-{document.number}", "n": waiting}
+
+    return _post_action(request, reverse("decisions:decision_detail", args=[decision.pk]) + "#expediering", dispatch)
+
+
+# --- minutes ------------------------------------------------------------------------------
+def _signers(meeting: Meeting, signed: set) -> list[tuple[str, object]]:
+    """Who has yet to approve the minutes: the chair, then the adjusters."""
+    wanted = []
+    if meeting.chair_id:
+        wanted.append((Signature.Role.CHAIR, meeting.chair))
+    wanted += [(Signature.Role.ADJUSTER, p) for p in meeting.adjusters.order_by("name")]
+    return [(role, person) for role, person in wanted if (person.pk, role) not in signed]
+
+
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def minutes(request, pk: int):
+    """The minutes: decisions in paragraph order, and the adjustment ("justering")
+    by the chair and the adjusters; once adjusted, the posting on the notice board
+    and the end of the appeal period."""
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    can_manage = services.can_manage_meetings(request.user, meeting.organ)
+    record = selectors.minutes_for(meeting)
+    signatures = list(record.signatures.all()) if record else []
+    signed = {(s.person_id, s.role) for s in signatures}
+    outstanding = _signers(meeting, signed) if meeting.status == Meeting.Status.CLOSED else []
+    form = None
+    if can_manage and outstanding:
+        form = MinutesSignForm(request.POST or None, signers=outstanding)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            raise errors.PermissionDenied(_("Logga in för att justera protokollet."))
+        _deny_unless(form is not None, _("Protokollet kan inte justeras här."))
+        if form.is_valid():
+            person = form.cleaned_data["person"]
+            try:
+                record = services.minutes_sign(actor=request.user, meeting=meeting, person=person,
+                                               role=form.cleaned_data["role"], posted_on=form.cleaned_data["posted_on"])
+            except errors.DomainError as exc:
+                _show_on_form(form, exc)
+            else:
+                if record.adjusted:
+                    messages.success(request, _(
+                        "Protokollet är justerat. Det anslås %(posted)s; överklagandetiden går ut %(ends)s."
+                    ) % {"posted": record.posted_on.isoformat(), "ends": record.appeal_ends_on.isoformat()})
+                else:
+                    messages.success(request, _("Godkännandet från %(name)s är registrerat.") % {"name": person.name})
+                return redirect("decisions:minutes", pk=meeting.pk)
+    visible = selectors.decisions_visible(request.user, meeting)
+    attendance = sorted(meeting.attendance.select_related("person"),
+                        key=lambda a: (ROLE_ORDER.get(a.role, 9), a.person.name)) if visible else []
+    decisions = selectors.minutes_decisions(meeting) if visible else []
+    status = 400 if form is not None and form.is_bound else 200
+    return render(request, "decisions/minutes.html", {
+        "meeting": meeting, "minutes": record, "signatures": signatures, "outstanding": outstanding, "form": form,
+        "can_manage": can_manage, "visible": visible, "present": [a for a in attendance if a.present],
+        "decisions": [(d, selectors.linked_text(d.text, organisation_id=d.organisation_id)) for d in decisions],
+        "adjusters": list(meeting.adjusters.all()),
+    }, status=status)
+
+
+# --- officer's reports and proposals --------------------------------------------------------
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def officer_report_create(request, case_pk: int):
+    case = registry_selectors.case_get(user=request.user, pk=case_pk)
+    _deny_unless(services.can_write_reports(request.user, case),
+                 _("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
+    organs = _meeting_organs(organisation=case.organisation_id)
+    officer = case.case_officer
+    initial = {"title": case.title, "addressed_to": case.organ_id, "report_date": timezone.localdate(),
+               "proposal_1_organ": case.organ_id}
+    if officer is not None:
+        initial.update(signatory_1_name=officer.name, signatory_1_title=officer.title)
+    form = OfficerReportForm(request.POST or None, organs=organs, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            report = services.officer_report_create(
+                actor=request.user, case=case, title=d["title"], addressed_to=d["addressed_to"],
+                background=d["background"], opinion=d["opinion"], proposals=form.proposals(),
+                dispatch_to=form.dispatch_lines(), signatories=form.signatories(), office=d["office"],
+                report_date=d["report_date"],
+            )
+        except errors.DomainError as exc:
+            _show_on_form(form, exc)
+        else:
+            messages.success(request, _("Tjänsteskrivelsen är registrerad som %(ref)s. Sätt upp förslagen på "
+                                        "sammanträden under Beslutsgång.") % {
+                "ref": f"{case.diary_number}-{report.document.number}"})
+            return redirect(reverse("registry:case_detail", args=[case.pk]) + "#beslutsgang")
+    status = 400 if form.is_bound else 200
+    return render(request, "decisions/officer_report_form.html", {"form": form, "case": case}, status=status)
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def proposal_to_agenda(request, pk: int):
+    """Put a proposal on a planned meeting of the organ it is addressed to."""
+    proposal = (Proposal.objects.select_related("organ", "case", "report", "report__document", "condition_organ")
+                .filter(pk=pk).first())
+    if proposal is None:
+        raise errors.NotFound(_("Förslaget finns inte."))
+    _deny_unless(services.can_manage_meetings(request.user, proposal.organ),
+                 _("Du har inte behörighet att hantera sammanträden för %(organ)s.") % {"organ": proposal.organ.name})
+    meetings = sorted((m for m in selectors.meeting_list(user=request.user, organ=proposal.organ)
+                       if m.status in AGENDA_OPEN), key=lambda m: (m.date, m.start_time or dt.time.min))
+    documents = registry_selectors.document_entries(user=request.user, case=proposal.case)
+    initial = {"documents": [str(proposal.report.document_id)] if proposal.report_id and proposal.report.document_id
+               else []}
+    if len(meetings) == 1:
+        initial["meeting"] = str(meetings[0].pk)
+    form = ProposalToAgendaForm(request.POST or None, meetings=meetings, documents=documents, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.cleaned_data["meeting"]
+        try:
+            item = services.proposal_to_agenda(actor=request.user, proposal=proposal, meeting=meeting,
+                                               documents=_documents(proposal.case, form.chosen_document_ids()))
+        except errors.DomainError as exc:
+            _show_on_form(form, exc)
+        else:
+            messages.success(request, _("Förslaget är punkt %(n)s på föredragningslistan för %(meeting)s.") % {
+                "n": item.position, "meeting": f"{meeting.organ.code} {meeting.date:%Y-%m-%d}"})
+            return redirect(reverse("decisions:meeting_detail", args=[meeting.pk]) + "#dagordning")
+    status = 400 if form.is_bound else 200
+    return render(request, "decisions/proposal_to_agenda.html", {
+        "form": form, "proposal": proposal, "case": proposal.case, "meetings": meetings,
+    }, status=status)
+
+
+# --- assignments ----------------------------------------------------------------------------
+def assignment_list(request):
+    """Open assignments ("uppdrag") per organ, from adjusted decisions."""
+    organs = registry_selectors.organs_for_filter()
+    form = OrganFilterForm(request.GET or None, organs=organs)
+    organ = form.chosen_organ()
+    groups: dict[int, tuple] = {}
+    for a in selectors.open_assignments(organ=organ):
+        groups.setdefault(a.organ_id, (a.organ, []))[1].append(a)
+    return render(request, "decisions/assignment_list.html", {
+        "form": form, "organ": organ, "groups": sorted(groups.values(), key=lambda g: g[0].name),
+        "today": timezone.localdate(),
+    })
+
+
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def assignment_detail(request, pk: int):
+    assignment = (Assignment.objects.select_related("organ", "decision", "decision__organ", "decision__meeting",
+                                                    "decision__case", "answering_case", "done_by_decision")
+                  .filter(pk=pk).first())
+    if assignment is None or not selectors.decisions_visible(request.user, assignment.decision.meeting):
+        raise errors.NotFound(_("Uppdraget finns inte."))
+    organ = assignment.organ
+    can_link = roles.can(request.user, roles.REGISTER_DOCUMENT, organisation_id=organ.organisation_id,
+                         organ_id=organ.pk)
+    form = AssignmentLinkForm(request.POST or None, find_case=_case_finder(organ.organisation_id)) if can_link \
+        else None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            raise errors.PermissionDenied(_("Logga in för att koppla ett ärende till uppdraget."))
+        _deny_unless(can_link, _("Du har inte behörighet att koppla ärenden till uppdraget."))
+        if form.is_valid():
+            case = form.cleaned_data["diary_number"]
+            try:
+                services.assignment_link_case(actor=request.user, assignment=assignment, case=case)
+            except errors.DomainError as exc:
+                _show_on_form(form, exc)
+            else:
+                messages.success(request, _("Ärende %(dnr)s är kopplat till uppdraget.") % {"dnr": case.diary_number})
+                return redirect("decisions:assignment_detail", pk=assignment.pk)
+    status = 400 if form is not None and form.is_bound else 200
+    return render(request, "decisions/assignment_detail.html", {
+        "assignment": assignment, "decision": assignment.decision, "form": form, "today": timezone.localdate(),
+    }, status=status)

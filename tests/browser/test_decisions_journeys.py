@@ -1,0 +1,387 @@
+"""Meeting and decision journeys in the browser, each page scanned by axe-core:
+the board secretary builds an agenda and publishes the notice, records a
+conditional decision with a reservation and recipients, has the minutes
+adjusted (after which the decision cannot be edited), and dispatches it, where
+a recipient whose mail fails stays unsent and can be retried."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from playwright.sync_api import expect
+
+from diarium.accounts.models import Organ
+from diarium.decisions import services as decisions
+from diarium.decisions.models import AgendaItem, Decision, DecisionRecipient, Meeting
+from diarium.registry import services as registry
+from tests import factories as f
+
+from .conftest import axe_scan, screenshot
+from .test_journeys import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SECRET_DESCRIPTION = "Säkerhetsanalys av kommunens nät"
+PLAN_TEXT = ("Handlingsplan Digital målbild för Alingsås kommun – öppen och smart godkänns under förutsättning "
+             "att kommunfullmäktige antar Digital målbild för Alingsås kommun – öppen och smart.")
+
+
+class FlakyBackend(EmailBackend):
+    """Refuses mail to addresses containing 'trasig'."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if any("trasig" in to for to in message.to):
+                raise ConnectionRefusedError("Mailservern svarar inte")
+        return super().send_messages(messages)
+
+
+def follow(locator) -> None:
+    """Click a link or a submit button and wait until the next page has loaded."""
+    with locator.page.expect_navigation():
+        locator.click()
+
+
+def status_text(page) -> str:
+    return page.locator("[role=status]").inner_text()
+
+
+@pytest.fixture
+def alingsas():
+    """Alingsås with KS and KF, the KS seats (chair, two members, a substitute),
+    a registrar who runs the meetings, and the case with its documents."""
+    org = f.organisation()
+    ks = f.organ(org)
+    kf = f.organ(org, code="KF", name="Kommunfullmäktige", kind=Organ.Kind.COUNCIL, email="kf@alingsas.se")
+    registrar = f.user(org, "registrar", username="registrator")
+    chair = f.person(org, "Daniel Filipsson", email="daniel.filipsson@alingsas.se")
+    adjuster = f.person(org, "Simon Waern", email="simon.waern@alingsas.se")
+    member = f.person(org, "Anna Ek", email="anna.ek@alingsas.se")
+    substitute = f.person(org, "Bo Berg")
+    for person, role in ((chair, "chair"), (adjuster, "member"), (member, "member"), (substitute, "substitute")):
+        decisions.membership_add(actor=registrar, organ=ks, person=person, role=role, start=dt.date(2018, 1, 1))
+    case = f.case(registrar, ks, title="Digital målbild för Alingsås kommun – öppen och smart")
+    plan = f.document(registrar, case, direction="drawn_up", counterpart="", description="Förslag till handlingsplan",
+                      files=[f.text_file("handlingsplan.txt", "Handlingsplan\n")])
+    secret = f.document(registrar, case, counterpart="Säkerhetskonsult AB", description=SECRET_DESCRIPTION,
+                        files=[f.text_file("analys.txt", "Hemligt\n")])
+    registry.document_mark_secret(actor=registrar, document=secret, ground="OSL 18 kap. 8 §",
+                                  masked_fields=["description"])
+    report = decisions.officer_report_create(
+        actor=registrar, case=case, title="Digital målbild och handlingsplan", addressed_to=ks,
+        background="Kommunfullmäktige antog den 25 november 2015, § 180 e-strategi för Alingsås kommun.",
+        proposals=[decisions.ProposalInput(organ=ks, text=PLAN_TEXT, condition_organ=kf,
+                                           condition_text="att KF antar Digital målbild"),
+                   decisions.ProposalInput(organ=kf, text="Digital målbild för Alingsås kommun antas.")],
+        dispatch_to=["Kommunfullmäktige", "FABS AB"], report_date=dt.date(2018, 8, 23),
+    )
+    return {"org": org, "ks": ks, "kf": kf, "registrar": registrar, "chair": chair, "adjuster": adjuster,
+            "case": case, "plan": plan, "secret": secret, "report": report}
+
+
+def _meeting_with_item(a, date=dt.date(2018, 9, 24)):
+    meeting = decisions.meeting_create(actor=a["registrar"], organ=a["ks"], date=date, start_time=dt.time(13),
+                                       place="KS-salen", adjusters=[a["adjuster"]])
+    proposal = a["report"].proposals.get(organ=a["ks"])
+    decisions.proposal_to_agenda(actor=a["registrar"], proposal=proposal, meeting=meeting)
+    return meeting
+
+
+def _adjusted_decision(a, recipients):
+    meeting = _meeting_with_item(a)
+    decisions.meeting_open(actor=a["registrar"], meeting=meeting)
+    item = meeting.items.get()
+    decision = decisions.decision_record(actor=a["registrar"], meeting=meeting, agenda_item=item,
+                                         title="Handlingsplan för digital målbild", text=PLAN_TEXT,
+                                         recipients=recipients)
+    f.adjust(a["registrar"], meeting, posted_on=dt.date(2018, 9, 27))
+    return decision
+
+
+def test_the_secretary_builds_an_agenda_and_publishes_the_notice(page, alingsas):
+    a = alingsas
+    case, plan, secret = a["case"], a["plan"], a["secret"]
+    day = dt.date.today() + dt.timedelta(days=14)  # a meeting to come: the notice is e-mailed
+    log_in(page)
+
+    # Plan the meeting from the list in the main menu.
+    follow(page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Sammanträden"))
+    assert page.title().startswith("Sammanträden")
+    axe_scan(page)
+    follow(page.get_by_role("link", name="Nytt sammanträde"))
+    assert page.title().startswith("Nytt sammanträde")
+    axe_scan(page)
+    # Without date and adjuster: the errors are announced and tied to their fields.
+    page.select_option("#id_organ", label="Kommunstyrelsen (KS)")
+    follow(page.get_by_role("button", name="Planera sammanträdet"))
+    summary = page.locator("[role=alert]").inner_text()
+    assert "Ange datum för sammanträdet (ÅÅÅÅ-MM-DD)." in summary and "Välj minst en justerare." in summary
+    assert page.locator("#id_date").get_attribute("aria-invalid") == "true"
+    axe_scan(page)
+    page.fill("#id_date", day.isoformat())
+    page.fill("#id_start_time", "13:00")
+    page.fill("#id_place", "KS-salen")
+    page.get_by_label("Simon Waern", exact=True).check()
+    follow(page.get_by_role("button", name="Planera sammanträdet"))
+    meeting = Meeting.objects.get()
+    assert page.title().startswith(f"Sammanträde: Kommunstyrelsen {day.isoformat()}")
+    assert "Sammanträdet är planerat." in status_text(page)
+    meta = page.locator(".meta-list").inner_text()
+    assert "Daniel Filipsson" in meta and "Simon Waern" in meta and "KS-salen" in meta
+    members = page.get_by_role("table", name=re.compile("^Ledamöter och ersättare"))
+    assert members.locator("tbody tr").count() == 4
+    axe_scan(page)
+
+    # Item 1: the case by diary number, with the documents chosen on the same page.
+    follow(page.get_by_role("link", name="Lägg till punkt"))
+    assert page.title().startswith("Lägg till punkt")
+    axe_scan(page)
+    page.fill("#id_diary_number", case.diary_number)
+    follow(page.get_by_role("button", name="Visa ärendets handlingar"))
+    plan_box = page.get_by_label(f"{case.diary_number}-{plan.number} Förslag till handlingsplan")
+    secret_box = page.get_by_label(f"{case.diary_number}-{secret.number} {SECRET_DESCRIPTION}")
+    assert page.locator("#id_diary_number").input_value() == case.diary_number
+    axe_scan(page)
+    plan_box.check()
+    secret_box.check()
+    page.fill("#id_title", "Digital målbild – information")
+    follow(page.get_by_role("button", name="Lägg till punkt"))
+    assert "Punkt 1, Digital målbild – information, är tillagd." in status_text(page)
+
+    # Item 2: the office's proposal to KS, put on the meeting from the case page.
+    page.goto(f"/arenden/{case.pk}/")
+    chain = page.locator("#beslutsgang ~ ol.chain").inner_text()
+    assert "På föredragningslistan, punkt 1" in chain and "Förslag till Kommunfullmäktige" in chain
+    axe_scan(page)
+    screenshot(page, "decisions-case-section")
+    follow(page.get_by_role("link", name="Sätt upp på sammanträde (förslag till Kommunstyrelsen)"))
+    assert page.title().startswith("Sätt upp förslag till KS på sammanträde")
+    expect(page.get_by_label(f"KS {day.isoformat()} kl. 13:00, KS-salen")).to_be_checked()
+    expect(page.get_by_label("Tjänsteskrivelse: Digital målbild och handlingsplan")).to_be_checked()
+    axe_scan(page)
+    follow(page.get_by_role("button", name="Sätt upp på sammanträdet"))
+    assert "Förslaget är punkt 2 på föredragningslistan" in status_text(page)
+    agenda = page.get_by_role("table", name=re.compile("^Föredragningslista för KS"))
+    assert agenda.locator("tbody tr").count() == 2
+
+    # Move the proposal first.
+    follow(agenda.get_by_role("button", name="Flytta upp punkt 2, Digital målbild och handlingsplan"))
+    assert "Digital målbild och handlingsplan är nu punkt 1." in status_text(page)
+    rows = page.get_by_role("table", name=re.compile("^Föredragningslista")).locator("tbody tr")
+    assert "Digital målbild och handlingsplan" in rows.nth(0).inner_text()
+    assert "Digital målbild – information" in rows.nth(1).inner_text()
+    assert list(AgendaItem.objects.order_by("position").values_list("title", flat=True)) == [
+        "Digital målbild och handlingsplan", "Digital målbild – information"]
+    axe_scan(page)
+    screenshot(page, "decisions-agenda")
+
+    # Publish the notice: the members with an address get it.
+    follow(page.get_by_role("group", name="Åtgärder för sammanträdet").get_by_role("button", name="Skicka kallelse"))
+    assert "Kallelsen är utskickad till 3 ledamöter och ersättare." in status_text(page)
+    assert sorted(m.to[0] for m in mail.outbox) == ["anna.ek@alingsas.se", "daniel.filipsson@alingsas.se",
+                                                    "simon.waern@alingsas.se"]
+    assert "Digital målbild och handlingsplan" in mail.outbox[0].body
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.NOTICE_PUBLISHED
+    assert page.get_by_role("button", name="Skicka kallelse").count() == 0
+    axe_scan(page)
+
+    # The public sees the agenda and the public documents; never the secret one.
+    follow(page.get_by_role("button", name="Logga ut"))
+    page.goto(f"/sammantraden/{meeting.pk}/")
+    content = page.locator("main").inner_text()
+    assert "Digital målbild och handlingsplan" in content and "Förslag till handlingsplan" in content
+    assert SECRET_DESCRIPTION not in page.content() and f"{case.diary_number}-{secret.number}" not in content
+    assert page.get_by_role("button", name=re.compile("Flytta")).count() == 0
+    axe_scan(page)
+    screenshot(page, "decisions-agenda-public")
+
+
+def test_the_secretary_records_a_conditional_decision(page, alingsas):
+    a = alingsas
+    meeting = _meeting_with_item(a)
+    item = meeting.items.get()
+    log_in(page)
+    page.goto(f"/sammantraden/{meeting.pk}/")
+    follow(page.get_by_role("button", name="Öppna sammanträdet"))
+    assert "Sammanträdet är öppnat." in status_text(page)
+    assert page.locator(".meta-list").get_by_text("Pågår").count() == 1
+    axe_scan(page)
+
+    # Record from the agenda item: the form starts from the office's proposal.
+    follow(page.get_by_role("link", name=f"Protokollför beslut för punkt 1, {item.title}"))
+    assert page.title().startswith("Protokollför beslut: KS 2018-09-24")
+    assert page.locator("#id_text").input_value() == PLAN_TEXT
+    expect(page.locator("#id_condition_organ")).to_have_value(str(a["kf"].pk))
+    expect(page.get_by_label("Kommunfullmäktige – kf@alingsas.se")).to_be_checked()
+    assert page.locator("#id_recipient_other").input_value() == "FABS AB"
+    axe_scan(page)
+    screenshot(page, "decisions-record-form")
+
+    # An empty decision text and a bad recipient line are refused, next to their fields.
+    page.fill("#id_text", "")
+    page.fill("#id_recipient_other", "FABS AB; inte-en-adress")
+    follow(page.get_by_role("button", name="Protokollför beslutet"))
+    summary = page.locator("[role=alert]").inner_text()
+    assert "Rad 1: inte-en-adress är inte en giltig e-postadress." in summary
+    assert page.locator("#id_recipient_other").get_attribute("aria-invalid") == "true"
+    assert not Decision.objects.exists()
+    axe_scan(page)
+
+    page.fill("#id_text", PLAN_TEXT + "\n\nBeslutet fattas med stöd av KF 2017-12-13 § 251.")
+    reservation = page.get_by_role("group", name="Anteckning 1")
+    reservation.get_by_label("Slag").select_option(label="Reservation")
+    reservation.get_by_label("Text").fill("Anna Ek (M) reserverar sig mot beslutet.")
+    motion = page.get_by_role("group", name="Anteckning 2")
+    motion.get_by_label("Slag").select_option(label="Yrkande")
+    motion.get_by_label("Text").fill("Anna Ek (M) yrkar avslag.")
+    page.fill("#id_recipient_other", "FABS AB; info@fabs.se\nAlingsåshem AB")
+    follow(page.get_by_role("button", name="Protokollför beslutet"))
+
+    # The decision: § 1, pending until KF decides, with its notes and recipients.
+    assert page.title().startswith("Beslut KS 2018-09-24 § 1: Digital målbild och handlingsplan")
+    assert "Beslutet är protokollfört som KS 2018-09-24 § 1." in status_text(page)
+    assert page.locator(".meta-list .tag").inner_text() == "Villkorat, väntar"
+    explanation = page.locator("#status").inner_text()
+    assert "det gäller först när Kommunfullmäktige har fattat beslut i ärendet" in explanation
+    notes = page.locator("dl.notes").inner_text()
+    assert "Reservation" in notes and "Anna Ek (M) reserverar sig mot beslutet." in notes
+    recipients = page.get_by_role("table", name="Mottagare av KS 2018-09-24 § 1")
+    assert recipients.locator("tbody tr").count() == 3
+    assert recipients.get_by_text("Ej expedierad").count() == 3
+    assert "Beslutet expedieras när protokollet är justerat." in page.locator("main").inner_text()
+    decision = Decision.objects.get()
+    assert decision.status == Decision.Status.PENDING and decision.condition_organ == a["kf"]
+    axe_scan(page)
+    screenshot(page, "decisions-conditional-decision")
+
+    # Back on the meeting page: the decision is listed with its paragraph and status.
+    follow(page.get_by_role("link", name="Sammanträde: Kommunstyrelsen 2018-09-24"))
+    table = page.get_by_role("table", name="Beslut vid KS 2018-09-24")
+    assert "§ 1" in table.inner_text() and "Villkorat, väntar" in table.inner_text()
+    axe_scan(page)
+
+
+def test_the_minutes_are_adjusted_and_the_decision_can_no_longer_be_edited(page, alingsas):
+    a = alingsas
+    meeting = _meeting_with_item(a)
+    decisions.meeting_open(actor=a["registrar"], meeting=meeting)
+    decision = decisions.decision_record(actor=a["registrar"], meeting=meeting, agenda_item=meeting.items.get(),
+                                         title="Handlingsplan för digital målbild", text="Handlingsplanen godkänns.")
+    log_in(page)
+    page.goto(f"/sammantraden/{meeting.pk}/")
+    follow(page.get_by_role("button", name="Avsluta sammanträdet"))
+    assert "Sammanträdet är avslutat. Protokollet kan nu justeras." in status_text(page)
+    axe_scan(page)
+
+    follow(page.get_by_role("link", name="Justera protokollet"))
+    assert page.title().startswith("Protokoll: Kommunstyrelsen 2018-09-24")
+    assert "Utkast: protokollet är inte justerat." in page.locator("main").inner_text()
+    assert "Handlingsplanen godkänns." in page.locator("section.paragraph").inner_text()
+    axe_scan(page)
+    follow(page.get_by_role("button", name="Registrera godkännande från Daniel Filipsson"))
+    assert "Godkännandet från Daniel Filipsson är registrerat." in status_text(page)
+    page.fill("#id_posted_on", "2018-09-27")
+    follow(page.get_by_role("button", name="Registrera godkännande från Simon Waern"))
+    assert "Protokollet är justerat. Det anslås 2018-09-27; överklagandetiden går ut 2018-10-18." in status_text(page)
+    adjustment = page.locator("dl.adjustment").inner_text()
+    for label, day in (("Anslaget på anslagstavlan", "2018-09-27"), ("Anslaget tas ned", "2018-10-18"),
+                       ("Överklagandetiden går ut", "2018-10-18")):
+        assert label in adjustment and day in adjustment
+    signed = page.get_by_role("table", name="Godkännanden av protokollet").inner_text()
+    assert "Daniel Filipsson" in signed and "Justerare" in signed
+    assert page.get_by_role("button", name=re.compile("Registrera godkännande")).count() == 0
+    axe_scan(page)
+    screenshot(page, "decisions-minutes-adjusted")
+
+    # The decision is final: no edit button, and the edit page refuses clearly.
+    follow(page.get_by_role("link", name=re.compile("§ 1 Handlingsplan för digital målbild")))
+    assert page.get_by_role("link", name="Ändra beslutet").count() == 0
+    assert "Justerat" in page.locator(".meta-list").inner_text()
+    axe_scan(page)
+    page.goto(f"/beslut/{decision.pk}/andra/")
+    alert = page.locator("[role=alert]").inner_text()
+    assert "Protokollet är justerat. Beslutet kan inte ändras, bara rättas med en protokollförd rättelse." in alert
+    assert page.locator("#id_text").count() == 0
+    axe_scan(page)
+    screenshot(page, "decisions-edit-refused")
+
+    # A correction is recorded beside the decision instead.
+    follow(page.get_by_role("link", name="Protokollför en rättelse i stället"))
+    correction = page.get_by_role("group", name="Protokollför en rättelse")
+    correction.get_by_label("Rättelse").fill("Handlingsplanen godkänns i sin reviderade lydelse.")
+    correction.get_by_label("Skäl").fill("Skrivfel")
+    follow(page.get_by_role("button", name="Protokollför rättelsen"))
+    assert "Rättelsen av KS 2018-09-24 § 1 är protokollförd." in status_text(page)
+    assert "Handlingsplanen godkänns i sin reviderade lydelse." in page.locator(".correction").inner_text()
+    decision.refresh_from_db()
+    assert decision.text == "Handlingsplanen godkänns."
+    axe_scan(page)
+
+    # The public reads the adjusted minutes.
+    follow(page.get_by_role("button", name="Logga ut"))
+    page.goto(f"/sammantraden/{meeting.pk}/protokoll/")
+    assert "Handlingsplanen godkänns." in page.locator("main").inner_text()
+    assert "2018-10-18" in page.locator("dl.adjustment").inner_text()
+    axe_scan(page)
+
+
+def test_the_secretary_dispatches_and_retries_what_failed(page, alingsas, settings):
+    a = alingsas
+    decision = _adjusted_decision(a, recipients=[
+        decisions.RecipientInput(organ=a["kf"]),
+        decisions.RecipientInput(name="FABS AB", email="info@fabs.se"),
+        decisions.RecipientInput(name="Alingsåshem AB", email="trasig@alingsashem.se"),
+        decisions.RecipientInput(name="Alingsås Energi AB"),
+    ])
+    mail.outbox.clear()
+    settings.EMAIL_BACKEND = "tests.browser.test_decisions_journeys.FlakyBackend"
+    log_in(page)
+    page.goto(f"/beslut/{decision.pk}/")
+    assert page.get_by_role("table", name=re.compile("^Mottagare av")).get_by_text("Ej expedierad").count() == 4
+    axe_scan(page)
+
+    follow(page.get_by_role("button", name="Expediera beslutet"))
+    case = a["case"]
+    assert f"registrerat som {case.diary_number}-" in status_text(page)
+    assert "och expedieras till 4 mottagare" in status_text(page)
+    assert sorted(m.to[0] for m in mail.outbox) == ["info@fabs.se", "kf@alingsas.se"]
+    assert all(m.attachments and m.attachments[0][0] == "protokollsutdrag.html" for m in mail.outbox)
+    table = page.get_by_role("table", name=re.compile("^Mottagare av"))
+
+    def state(name):
+        row = table.locator("tbody tr").filter(has=page.get_by_role("rowheader", name=re.compile(name)))
+        return row.locator(".tag").inner_text()
+
+    assert state("Kommunfullmäktige") == "Expedierad" and state("FABS AB") == "Expedierad"
+    assert state("Alingsås Energi AB") == "Expedierad"  # no address: dispatched by hand
+    assert state("Alingsåshem AB") == "Kunde inte skickas"
+    assert "Mailservern svarar inte" in table.inner_text()
+    assert "1 utskick kunde inte skickas." in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Expediera beslutet").count() == 0
+    axe_scan(page)
+    screenshot(page, "decisions-dispatch-failed")
+
+    # The excerpt is an outgoing document on the case.
+    excerpt_link = table.get_by_role("link", name="Visa protokollsutdraget till FABS AB")
+    follow(excerpt_link)
+    assert "Protokollsutdrag KS 2018-09-24 § 1" in page.locator("main").inner_text()
+    axe_scan(page)
+    page.go_back()
+
+    # The mail server is back: retry sends the one that failed.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    page.goto(f"/beslut/{decision.pk}/")
+    follow(page.get_by_role("button", name="Försök skicka igen"))
+    assert "1 utskick har lagts i kö igen." in status_text(page)
+    assert [m.to[0] for m in mail.outbox] == ["trasig@alingsashem.se"]
+    assert state("Alingsåshem AB") == "Expedierad"
+    assert not decision.recipients.exclude(state=DecisionRecipient.State.SENT).exists()
+    assert page.get_by_role("button", name="Försök skicka igen").count() == 0
+    axe_scan(page)
+    screenshot(page, "decisions-dispatched")
