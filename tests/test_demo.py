@@ -13,6 +13,12 @@ from django.utils import timezone
 from diarium.accounts import services as accounts_services
 from diarium.accounts.models import Organ, Organisation, Person, User
 from diarium.core.errors import DomainError, PermissionDenied
+from diarium.decisions import selectors as decision_selectors
+from diarium.decisions import services as decision_services
+from diarium.decisions.models import (
+    AgendaItem, Assignment, Attendance, Decision, DecisionRecipient, Meeting, Membership, Minutes, OfficerReport,
+    ParagraphCounter, Proposal, Signature,
+)
 from diarium.registry import selectors
 from diarium.registry import services as registry_services
 from diarium.registry.files import blob_open
@@ -23,10 +29,16 @@ from diarium.remiss.models import RemissDeadline, RemissRecipient, RemissRound
 PASSWORD = "Demo-Lösen-Alingsås-2017"
 
 
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # as `diarium demo` has it
+
+
 @pytest.fixture
-def demo(monkeypatch):
+def demo(monkeypatch, settings):
+    # The demo's own task queue: tasks wait for a worker instead of running at once.
+    settings.TASKS = DB_TASKS
     monkeypatch.setenv("DIARIUM_DEMO_PASSWORD", PASSWORD)
     call_command("demo", "--no-serve", verbosity=0)
+    assert mail.outbox == []  # loading sends nothing
 
 
 def _main_case():
@@ -58,11 +70,13 @@ def test_organs_have_their_codes_and_ksau_belongs_to_ks(demo):
 @pytest.mark.django_db
 def test_the_officers_report_is_attached_as_text(demo):
     entries = selectors.document_entries(user=AnonymousUser(), case=_main_case())
-    report = next(e for e in entries if (e.description or "").startswith("Tjänsteskrivelse"))
+    reports = [e for e in entries if (e.description or "").startswith("Tjänsteskrivelse")]
+    assert len(reports) == 1  # one report, one registered document
+    report = reports[0]
     assert report.direction == Document.Direction.DRAWN_UP
     assert str(report.document_date) == "2018-08-23"
-    current = report.files[0].current
-    assert current.content_type == "text/plain"
+    # The original text of the report is a file of the document, next to the written-out report.
+    current = next(f.current for f in report.files if f.current.content_type == "text/plain")
     with blob_open(DocumentFile.objects.get(pk=current.id).blob) as fh:
         text = fh.read().decode("utf-8")
     assert "Förslag till kommunstyrelsen för beslut" in text
@@ -110,7 +124,9 @@ def test_demo_users_can_log_in_with_the_demo_password(demo):
 
 @pytest.mark.django_db
 def test_running_the_demo_twice_adds_nothing(demo, monkeypatch):
-    models = (Case, Document, DocumentFile, Event, Organ, Person, User, RemissRound, RemissRecipient, RemissDeadline)
+    models = (Case, Document, DocumentFile, Event, Organ, Person, User, RemissRound, RemissRecipient, RemissDeadline,
+              Membership, Meeting, Attendance, AgendaItem, OfficerReport, Proposal, Decision, DecisionRecipient,
+              Minutes, Signature, Assignment, ParagraphCounter)
     before = {m.__name__: m.objects.count() for m in models}
     monkeypatch.setenv("DIARIUM_DEMO_PASSWORD", "Ett-annat-lösen-2018")
     call_command("demo", "--no-serve", verbosity=0)
@@ -265,19 +281,227 @@ def test_the_compilation_and_the_revised_action_plan_are_on_the_case(demo):
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections like a real one
-def test_a_worker_started_after_the_demo_sends_no_mail_for_the_2018_round(monkeypatch, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # as `diarium demo` has it
+def test_a_worker_started_after_the_demo_sends_no_mail_for_the_2015_to_2018_events(monkeypatch, settings):
+    settings.TASKS = DB_TASKS
     monkeypatch.setenv("DIARIUM_DEMO_PASSWORD", PASSWORD)
     call_command("demo", "--no-serve", verbosity=0)
     round_ = _round()
     assert mail.outbox == []  # loading sends nothing
     sent = {_local_date(r.sent_at) for r in round_.recipients.all()}
     assert sent == {dt.date(2018, 3, 5)}
+    excerpts = DecisionRecipient.objects.exclude(email="")
+    before = {r.pk: (r.state, r.sent_at) for r in excerpts}
+    assert {state for state, _ in before.values()} == {DecisionRecipient.State.SENT}
     from django_tasks_db.models import DBTaskResult
 
     queued = DBTaskResult.objects.filter(task_path="diarium.remiss.tasks.deliver")
     assert queued.count() == round_.recipients.count()  # remiss_send queued one letter each
+    # decision_dispatch queued one excerpt per recipient with an address; no notice went
+    # to the politicians (they have no e-mail addresses in the demo).
+    assert DBTaskResult.objects.filter(task_path="diarium.decisions.tasks.deliver_excerpt").count() == len(before)
+    assert not DBTaskResult.objects.filter(task_path="diarium.decisions.tasks.send_notice").exists()
     call_command("worker", "--batch", verbosity=0)
-    assert queued.exclude(status="SUCCESSFUL").count() == 0  # the worker ran them all
+    assert DBTaskResult.objects.exclude(status="SUCCESSFUL").count() == 0  # the worker ran them all
     assert mail.outbox == []  # the queued letters find the round closed; no reminders either
     assert {(r.dispatch, r.reminder_count) for r in round_.recipients.all()} == {(RemissRecipient.Dispatch.SENT, 0)}
+    # The queued excerpts find themselves sent, on their historic day.
+    assert {r.pk: (r.state, r.sent_at) for r in excerpts} == before
+    assert max(_local_date(sent_at) for _, sent_at in before.values()) == dt.date(2018, 11, 5)
+
+
+# --- meetings, decisions, minutes and dispatch of the worked example -----------------------------
+CITED = ["KF 2015-11-25 § 180", "KF 2017-12-13 § 251", "KSAU 2018-02-28 § 8", "KSAU 2018-04-25 § 53"]
+COMPANIES = ["FABS AB", "Alingsåshem AB", "Alingsås Energi AB"]
+VISION = "Digital målbild för Alingsås kommun – öppen och smart"
+PROPOSAL_KS = (f"Handlingsplan {VISION} godkänns under förutsättning att kommunfullmäktige antar {VISION}.")
+PROPOSAL_KF = f"{VISION}, antas."
+
+
+def _decisions():
+    return {d.reference: d for d in Decision.objects.select_related("organ", "meeting", "case")}
+
+
+def _ks_and_kf():
+    case = _main_case()
+    return (Decision.objects.get(case=case, organ__code="KS"), Decision.objects.get(case=case, organ__code="KF"))
+
+
+@pytest.mark.django_db
+def test_the_decisions_the_report_cites_exist_with_their_references(demo):
+    decisions = _decisions()
+    assert set(CITED) <= set(decisions)
+    e_strategy = decisions["KF 2015-11-25 § 180"]
+    assert e_strategy.case.title == "E-strategi för Alingsås kommun"
+    assert "antar e-strategi för Alingsås kommun" in e_strategy.text
+    strategy = decisions["KF 2017-12-13 § 251"]
+    assert strategy.case.title == "Flerårsstrategi 2018–2020 för Alingsås kommun"
+    assert "Flerårsstrategi 2018–2020" in strategy.text and "skyndsamt" in strategy.text
+    remiss = decisions["KSAU 2018-02-28 § 8"]
+    assert remiss.case == _main_case()
+    assert "remitteras till samtliga nämnder och kommunala bolag" in remiss.text
+    assert "Internetstiftelsen i Sverige" in remiss.text
+    extension = decisions["KSAU 2018-04-25 § 53"]
+    assert extension.case == _main_case()
+    assert "till och med den 27 juli 2018" in extension.text
+    # All minutes are adjusted, so the public reads every decision; each says what is example data.
+    for decision in decisions.values():
+        assert decision_selectors.decision_get(user=AnonymousUser(), pk=decision.pk) == decision
+        assert decision.meeting.status == Meeting.Status.ADJUSTED
+        assert any("Exempeldata" in note.text for note in decision.notes.all()), decision.reference
+    # The remiss round was ordered by KSAU § 8 and extended by KSAU § 53, and fits their dates.
+    round_ = _round()
+    assert round_.ordered_by == remiss.reference
+    assert remiss.meeting.date <= _local_date(round_.created_at)
+    assert {d.decision_ref for d in RemissDeadline.objects.filter(recipient__round=round_).exclude(decision_ref="")} \
+        == {extension.reference}
+    assert round_.deadline == dt.date(2018, 7, 27)
+    # References resolve to links: the round's "beslut om remiss" and the KS decision's text.
+    html = decision_selectors.linked_text(round_.ordered_by, organisation_id=round_.organisation_id)
+    assert f'<a href="{remiss.get_absolute_url()}">KSAU 2018-02-28 § 8</a>' == html
+    ks, _ = _ks_and_kf()
+    assert sorted(d.reference for d in ks.references.all()) == sorted(CITED)
+
+
+@pytest.mark.django_db
+def test_meetings_have_members_chairs_adjusters_and_paragraphs_per_organ_and_year(demo):
+    meetings = {f"{m.organ.code} {m.date:%Y-%m-%d}": m for m in Meeting.objects.select_related("organ", "chair")}
+    assert {"KF 2015-11-25", "KF 2017-12-13", "KSAU 2018-02-28", "KSAU 2018-04-25"} <= set(meetings)
+    for meeting in meetings.values():
+        roles = set(meeting.attendance.values_list("role", flat=True))
+        assert {Membership.Role.CHAIR, Membership.Role.MEMBER} <= roles, meeting
+        assert meeting.chair is not None and meeting.adjusters.exists()
+        # Substitutes attend but do not take part in the decisions.
+        for decision in meeting.decisions.all():
+            participants = set(decision.participants.all())
+            assert meeting.chair in participants
+            assert not participants & {a.person for a in meeting.attendance.filter(role=Membership.Role.SUBSTITUTE)}
+        minutes = meeting.minutes
+        assert minutes.adjusted and minutes.blob_id
+        assert minutes.appeal_ends_on == minutes.posted_on + dt.timedelta(days=21)
+        assert meeting.date < _local_date(minutes.adjusted_at) <= meeting.date + dt.timedelta(days=5)
+        signed = set(minutes.signatures.values_list("person_id", "role"))
+        assert signed == {(meeting.chair_id, Signature.Role.CHAIR)} | {
+            (pk, Signature.Role.ADJUSTER) for pk in meeting.adjusters.values_list("pk", flat=True)}
+    # Members come from memberships with periods: the council elected in 2018 has another chair.
+    assert meetings["KF 2017-12-13"].chair != meetings["KF 2018-10-31"].chair
+    assert Membership.objects.filter(person__title__contains="exempeldata").count() == Membership.objects.count()
+    # Paragraphs are counted per organ and year, and the counters stand where the demo left them.
+    ks, kf = _ks_and_kf()
+    counters = {(c.organ.code, c.year): c.last for c in ParagraphCounter.objects.select_related("organ")}
+    assert counters == {("KF", 2015): 180, ("KF", 2017): 251, ("KSAU", 2018): 53, ("KS", 2018): ks.paragraph,
+                        ("KF", 2018): kf.paragraph}
+
+
+@pytest.mark.django_db
+def test_the_officers_report_is_written_with_the_facts_of_the_report(demo):
+    case = _main_case()
+    report = OfficerReport.objects.get(case=case)
+    assert report.title == "Digital målbild för Alingsås kommun – öppen och smart samt tillhörande handlingsplan"
+    assert report.addressed_to.name == "Kommunstyrelsen"
+    assert report.office == "Kommunledningskontoret"
+    assert report.report_date == dt.date(2018, 8, 23)
+    assert report.background.startswith("Kommunfullmäktige antog den 25 november 2015, § 180 e-strategi")
+    assert "den 25 april, § 53 att remisstiden förlängs till och med den 27 juli 2018" in report.background
+    assert report.opinion.startswith("Kommunfullmäktige har beslutat om ett framtagande av ett strategiskt dokument")
+    assert report.opinion.endswith("Processägare för planen är kommundirektören och utfallet redovisas årligen "
+                                   "till kommunstyrelsen.")
+    assert report.dispatch_to.splitlines() == ["Samtliga nämnder", *COMPANIES]
+    assert report.signatories == [{"name": "Anneli Schwartz", "title": "Tf. Kommundirektör"},
+                                  {"name": "Göran Westerlund", "title": "Digitaliseringsansvarig"}]
+    proposals = [(p.organ.code, p.text, p.condition_organ.code if p.condition_organ else None)
+                 for p in report.proposals.select_related("organ", "condition_organ")]
+    assert proposals == [("KS", PROPOSAL_KS, "KF"), ("KF", PROPOSAL_KF, None)]
+    # The report is a document on the case: the written-out report and the original text.
+    document = report.document
+    assert document.case == case and document.direction == Document.Direction.DRAWN_UP
+    assert document.document_date == dt.date(2018, 8, 23)
+    assert sorted(document.files.values_list("filename", flat=True)) == ["tjansteskrivelse-2017-676-KS.txt",
+                                                                          "tjansteskrivelse.html"]
+    # It went with the proposal to the KS agenda.
+    ks, _ = _ks_and_kf()
+    assert document in ks.agenda_item.supporting_documents.all()
+    assert ks.proposal.report == report
+
+
+@pytest.mark.django_db
+def test_ks_approves_the_plan_on_condition_and_it_takes_effect_when_kf_adopts_the_vision(demo):
+    ks, kf = _ks_and_kf()
+    assert ks.meeting.date.year == 2018 and ks.meeting.date.month in (9, 10, 11)
+    assert dt.timedelta(weeks=2) <= kf.meeting.date - ks.meeting.date <= dt.timedelta(weeks=10)
+    assert PROPOSAL_KS in ks.text and PROPOSAL_KF in ks.text
+    assert kf.text.startswith(PROPOSAL_KF)
+    # Conditional on KF, effective through the KF decision, automatically when it was recorded.
+    assert ks.condition_organ.code == "KF"
+    assert ks.status == Decision.Status.EFFECTIVE
+    assert ks.condition_decision == kf
+    assert ks.status_changed_at == kf.recorded_at
+    assert Event.objects.filter(case=ks.case, kind=Event.Kind.DECISION_EFFECTIVE, data__decision=ks.pk).exists()
+    # KS carried the proposal forward to KF: the chain on the case goes KSAU → KS → KF.
+    assert kf.proposal.from_decision == ks and kf.proposal.organ.code == "KF"
+    chain = [step.organ.code for step in decision_selectors.case_chain(user=AnonymousUser(), case=ks.case)
+             if step.kind == "decision"]
+    assert chain == ["KSAU", "KSAU", "KS", "KF"]
+
+
+@pytest.mark.django_db
+def test_the_decision_is_dispatched_to_every_board_fabs_alingsashem_and_alingsas_energi(demo):
+    ks, kf = _ks_and_kf()
+    boards = list(Organ.objects.filter(organisation__slug="alingsas", kind=Organ.Kind.BOARD))
+    public = {e.id: e for e in selectors.document_entries(user=AnonymousUser(), case=_main_case())}
+    for decision in (ks, kf):
+        recipients = list(decision.recipients.select_related("organ", "excerpt_document"))
+        assert [r.name for r in recipients] == BOARDS + COMPANIES
+        assert {r.organ for r in recipients} >= set(boards)
+        assert all(r.email == r.organ.email and r.email.endswith(".example") for r in recipients)
+        assert {r.state for r in recipients} == {DecisionRecipient.State.SENT}
+        # Dispatched after the KF decision and its adjusted minutes, on the historic day.
+        assert {_local_date(r.sent_at) for r in recipients} == {dt.date(2018, 11, 5)}
+        # One minutes excerpt, an outgoing document on 2017.676 KS that the public can see.
+        excerpts = {r.excerpt_document for r in recipients}
+        assert len(excerpts) == 1
+        excerpt = excerpts.pop()
+        assert excerpt.case == _main_case() and excerpt.direction == Document.Direction.OUTGOING
+        assert excerpt.description.startswith(f"Protokollsutdrag {decision.reference}")
+        assert excerpt.document_date == dt.date(2018, 11, 5)
+        assert excerpt.pk in public
+        with blob_open(excerpt.files.get().blob) as fh:
+            html = fh.read().decode("utf-8")
+        assert all(name in html for name in BOARDS + COMPANIES)
+
+
+@pytest.mark.django_db
+def test_the_assignment_of_kf_251_to_ks_is_answered_by_2017_676(demo):
+    decision = _decisions()["KF 2017-12-13 § 251"]
+    assignment = Assignment.objects.get(decision=decision)
+    assert assignment.organ.code == "KS"
+    assert "skyndsamt" in assignment.description and "digital enhet" in assignment.description
+    assert assignment.answering_case == _main_case()
+    assert decision_selectors.assignments_answered_by(_main_case()) == [assignment]
+    assert assignment in decision_selectors.open_assignments(organ=assignment.organ)
+    linked = Event.objects.get(case=_main_case(), kind=Event.Kind.ASSIGNMENT_LINKED)
+    assert _local_date(linked.at) == dt.date(2017, 12, 18)
+
+
+@pytest.mark.django_db
+def test_the_history_of_meetings_and_decisions_is_dated_when_it_happened(demo):
+    kinds = [Event.Kind.AGENDA_ITEM_ADDED, Event.Kind.DECISION_RECORDED, Event.Kind.DECISION_EFFECTIVE,
+             Event.Kind.MINUTES_ADJUSTED, Event.Kind.DECISION_DISPATCHED, Event.Kind.ASSIGNMENT_LINKED]
+    events = Event.objects.filter(kind__in=kinds)
+    assert events.count() >= 20
+    assert {timezone.localtime(e.at).year for e in events} <= {2015, 2017, 2018}
+    # Documents on each case are numbered in the order they were registered.
+    for case in Case.objects.all():
+        registered = list(case.documents.order_by("number").values_list("registered_at", flat=True))
+        assert registered == sorted(registered), case.diary_number
+
+
+@pytest.mark.django_db
+def test_paragraph_counters_only_move_forward_and_only_an_admin_moves_them(demo):
+    ks = Organ.objects.get(organisation__slug="alingsas", code="KS")
+    admin, registrar = User.objects.get(username="admin"), User.objects.get(username="registrator")
+    with pytest.raises(PermissionDenied):
+        decision_services.paragraph_counter_set(actor=registrar, organ=ks, year=2019, last=10)
+    with pytest.raises(DomainError) as exc:
+        decision_services.paragraph_counter_set(actor=admin, organ=ks, year=2018, last=100)
+    assert exc.value.errors["last"]
+    assert decision_services.paragraph_counter_set(actor=admin, organ=ks, year=2019, last=10).last == 10

@@ -11,6 +11,19 @@ The remiss round on 2017.676 KS (KSAU 2018-02-28 § 8, extended by KSAU
 letters, answers, assessments, compilation and revision are example data and
 their texts say so. It is closed in 2018, so a worker started later sends none
 of its e-mails.
+
+The meetings and decisions run through the decision services, also with
+historic times: KF 2015-11-25 § 180, KF 2017-12-13 § 251 (with its assignment
+to KS, answered by 2017.676 KS), KSAU 2018-02-28 § 8 and KSAU 2018-04-25 § 53
+are facts of the report; the politicians, times, places, the KS meeting
+2018-09-24 § 160 (approving the action plan on condition that KF adopts the
+vision) and the KF meeting 2018-10-31 § 190 (adopting it, which makes § 160
+effective) are example data, and a note on each decision says so. The officer's
+report of 2018-08-23 is written through officer_report_create from the seed
+text, which stays on the same document as its original. Every minutes excerpt
+is "e-mailed" through a connection that sends nothing, on the historic day, so
+the queued delivery tasks find them sent; the politicians have no e-mail
+addresses, so publishing a notice queues no mail.
 """
 
 from __future__ import annotations
@@ -31,6 +44,10 @@ from django.db import transaction
 from diarium.accounts import services as accounts
 from diarium.accounts.models import Organ, Organisation, Person, Role, User
 from diarium.core.errors import DomainError
+from diarium.decisions import services as decisions
+from diarium.decisions.models import (
+    Assignment, Decision, DecisionNote, DecisionRecipient, Membership, Proposal, Signature,
+)
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document, DocumentFile
 from diarium.remiss import services as remiss
@@ -132,6 +149,9 @@ class CaseSpec:
     documents: tuple[DocumentSpec, ...] = field(default_factory=tuple)
     close: str | None = None  # closing reason, if the case is closed
     remiss: RemissSpec | None = None  # a remiss round, run through the remiss services among the documents
+    report: ReportSpec | None = None  # an officer's report, written through the decision services
+    meetings: tuple[MeetingSpec, ...] = ()  # meetings that decide on the case, among the documents
+    answers: tuple[tuple[dt.datetime, str], ...] = ()  # (when, decision): the case answers its assignments
 
 
 # --- the remiss round on 2017.676 KS -----------------------------------------------------
@@ -355,8 +375,212 @@ REMISS_2017_676 = RemissSpec(
 )
 
 D = DocumentSpec
-DISPATCH = "Samtliga nämnder, FABS AB, Alingsåshem AB, Alingsås Energi AB"
 TITLE_2017_676 = "Digital målbild för Alingsås kommun – öppen och smart samt tillhörande handlingsplan"
+
+# --- politicians, meetings and decisions ---------------------------------------------------
+# Facts (from the report): KF 2015-11-25 § 180 adopted the e-strategy; KF 2017-12-13 § 251
+# adopted Flerårsstrategi 2018–2020 and gave KS the assignment; KSAU 2018-02-28 § 8 sent the
+# proposed action plan on remiss; KSAU 2018-04-25 § 53 extended the remiss time to and
+# including 2018-07-27; the two proposed decisions and whom the decision goes to. Example
+# data: the politicians and their parties, meeting times, places, agendas, attendance,
+# adjusters, the KS meeting 2018-09-24 (§ 160) and the KF meeting 2018-10-31 (§ 190). Each
+# decision carries a note ("protokollsanteckning") that says which is which.
+POLITICIAN_TITLE = "Förtroendevald (exempeldata)"
+MR = Membership.Role
+KF_2014 = (dt.date(2014, 10, 15), dt.date(2018, 10, 14))  # the council's term of office
+KF_2018 = (dt.date(2018, 10, 15), dt.date(2022, 10, 14))
+KS_2015 = (dt.date(2015, 1, 1), dt.date(2018, 12, 31))  # the boards' term
+MEMBERSHIPS = [  # organ, (start, end), ((role, name, party), …): all example data
+    ("KF", KF_2014, (
+        (MR.CHAIR, "Birgitta Holm", "S"), (MR.VICE_CHAIR, "Lars Edlund", "M"),
+        (MR.MEMBER, "Mats Engström", "M"), (MR.MEMBER, "Anna Lindgren", "S"), (MR.MEMBER, "Karin Sandberg", "L"),
+        (MR.MEMBER, "Olof Magnusson", "MP"), (MR.MEMBER, "Helena Strand", "KD"),
+        (MR.MEMBER, "Anders Wikström", "C"), (MR.MEMBER, "Erik Dahl", "V"),
+        (MR.SUBSTITUTE, "Jonas Berg", "S"), (MR.SUBSTITUTE, "Ulla Persson", "M"),
+    )),
+    ("KF", KF_2018, (
+        (MR.CHAIR, "Lars Edlund", "M"), (MR.VICE_CHAIR, "Birgitta Holm", "S"),
+        (MR.MEMBER, "Mats Engström", "M"), (MR.MEMBER, "Anna Lindgren", "S"), (MR.MEMBER, "Karin Sandberg", "L"),
+        (MR.MEMBER, "Sofia Åberg", "MP"), (MR.MEMBER, "Helena Strand", "KD"),
+        (MR.MEMBER, "Anders Wikström", "C"), (MR.MEMBER, "Erik Dahl", "V"),
+        (MR.SUBSTITUTE, "Jonas Berg", "S"), (MR.SUBSTITUTE, "Olof Magnusson", "MP"),
+    )),
+    ("KS", KS_2015, (
+        (MR.CHAIR, "Mats Engström", "M"), (MR.VICE_CHAIR, "Anna Lindgren", "S"),
+        (MR.MEMBER, "Karin Sandberg", "L"), (MR.MEMBER, "Anders Wikström", "C"),
+        (MR.MEMBER, "Olof Magnusson", "MP"), (MR.MEMBER, "Erik Dahl", "V"),
+        (MR.SUBSTITUTE, "Ulla Persson", "M"), (MR.SUBSTITUTE, "Jonas Berg", "S"),
+    )),
+    ("KSAU", KS_2015, (
+        (MR.CHAIR, "Mats Engström", "M"), (MR.VICE_CHAIR, "Anna Lindgren", "S"), (MR.MEMBER, "Karin Sandberg", "L"),
+        (MR.SUBSTITUTE, "Anders Wikström", "C"),
+    )),
+]
+SECRETARY = "Eva Lundqvist"  # the registrar keeps the minutes
+BOARDS = "*boards"  # in recipients: every board, in the order of ORGANS
+DISPATCH_2017_676 = (BOARDS, "FABS", "AHEM", "AEAB")  # "Beslutet ska skickas till" of the report
+
+NOTE_FACT = ("Exempeldata: beslutet är hämtat ur tjänsteskrivelsen 2018-08-23 i ärende 2017.676 KS; sammanträdets "
+             "tid och plats, ledamöterna, närvaron och justeringen är påhittade för demonstrationen.")
+NOTE_EXAMPLE = ("Exempeldata: sammanträdet, paragrafnumret, ledamöterna, närvaron och justeringen är påhittade för "
+                "demonstrationen; beslutet följer förslaget i tjänsteskrivelsen 2018-08-23.")
+
+VISION = "Digital målbild för Alingsås kommun – öppen och smart"
+PROPOSAL_KS = (f"Handlingsplan {VISION} godkänns under förutsättning att kommunfullmäktige antar {VISION}.")
+PROPOSAL_KF = f"{VISION}, antas."
+CONDITION_KF = f"{VISION} antas"  # shown as "… under förutsättning att Kommunfullmäktige fattar beslut: …"
+
+
+@dataclass(frozen=True)
+class DecisionSpec:
+    paragraph: int  # the organ's paragraph number that year; the counter is moved to just before it
+    title: str
+    text: str
+    recorded: dt.datetime
+    note: str  # a "protokollsanteckning" saying what is fact and what example data
+    documents: tuple[str, ...] = ()  # supporting documents on the agenda: descriptions on the case start so
+    proposal: str = ""  # "report": the officer's report's proposal to the organ; "forwarded": one carried forward
+    condition: tuple[str, str] | None = None  # (organ code, text): takes effect when that organ decides
+    forward: tuple[str, str] | None = None  # (organ code, text): proposes that organ decide
+    assignments: tuple[tuple[str, str], ...] = ()  # (organ code, description)
+    recipients: tuple[str, ...] = ()  # organ codes (BOARDS: every board) or names of people
+    dispatched: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class MeetingSpec:
+    organ: str
+    date: dt.date
+    start: dt.time
+    end: dt.time
+    place: str
+    adjusters: tuple[str, ...]
+    planned: dt.datetime  # planned, with its agenda
+    notice: dt.datetime  # notice ("kallelse") published
+    decisions: tuple[DecisionSpec, ...]
+    signed: tuple[dt.datetime, ...]  # the chair, then each adjuster; the last signature adjusts the minutes
+    posted: dt.date  # the adjusted minutes posted on the notice board
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """An officer's report written through the services; its background and
+    opinion are the sections of the seed text, the original text is kept as a
+    second file of the same document."""
+
+    written: dt.datetime
+    title: str
+    addressed_to: str
+    office: str
+    proposals: tuple[tuple[str, str, str | None, str], ...]  # organ, text, condition organ, condition text
+    dispatch_to: tuple[str, ...]
+    signatories: tuple[tuple[str, str], ...]
+
+
+def _time(hour: int, minute: int = 0) -> dt.time:
+    return dt.time(hour, minute)
+
+
+KF_2015_11_25 = MeetingSpec(
+    "KF", dt.date(2015, 11, 25), _time(18), _time(21, 30), "Stadshuset, fullmäktigesalen",
+    adjusters=("Karin Sandberg", "Erik Dahl"), planned=at(2015, 11, 2, 9), notice=at(2015, 11, 13, 9),
+    decisions=(
+        DecisionSpec(180, "E-strategi för Alingsås kommun", "Kommunfullmäktige antar e-strategi för Alingsås kommun.",
+                     at(2015, 11, 25, 18, 40), NOTE_FACT, documents=("Förslag till e-strategi",),
+                     recipients=("KS", BOARDS), dispatched=at(2015, 11, 30, 10)),
+    ),
+    signed=(at(2015, 11, 27, 15), at(2015, 11, 30, 8, 30), at(2015, 11, 30, 9)), posted=dt.date(2015, 11, 30),
+)
+KF_2017_12_13 = MeetingSpec(
+    "KF", dt.date(2017, 12, 13), _time(18), _time(22), "Stadshuset, fullmäktigesalen",
+    adjusters=("Anders Wikström", "Helena Strand"), planned=at(2017, 11, 20, 9), notice=at(2017, 11, 30, 9),
+    decisions=(
+        DecisionSpec(
+            251, "Flerårsstrategi 2018–2020 för Alingsås kommun",
+            "Kommunfullmäktige antar Flerårsstrategi 2018–2020. Alingsås kommun ska ta tillvara digitaliseringens "
+            "utvecklingsmöjligheter och organisationens vilja att förändra i högre utsträckning.\n\n"
+            "Kommunstyrelsen ska skyndsamt ta fram ett program för Alingsås digitala färdriktning där mål "
+            "konkretiseras genom en handlingsplan, och en ny digital enhet under kommunstyrelsen upprättas i syfte "
+            "att säkerställa utvecklingsarbetet.",
+            at(2017, 12, 13, 19, 15), NOTE_FACT,
+            assignments=(("KS", "Ta skyndsamt fram ett program för Alingsås digitala färdriktning där mål "
+                                "konkretiseras genom en handlingsplan, och upprätta en ny digital enhet under "
+                                "kommunstyrelsen i syfte att säkerställa utvecklingsarbetet."),),
+            recipients=("KS", BOARDS, "FABS", "AHEM", "AEAB"), dispatched=at(2017, 12, 15, 10),
+        ),
+    ),
+    signed=(at(2017, 12, 14, 16), at(2017, 12, 15, 8, 30), at(2017, 12, 15, 9)), posted=dt.date(2017, 12, 15),
+)
+KSAU_2018_02_28 = MeetingSpec(
+    "KSAU", dt.date(2018, 2, 28), _time(8, 30), _time(11), "Stadshuset, sammanträdesrum Mjörn",
+    adjusters=("Anna Lindgren",), planned=at(2018, 2, 21, 9), notice=at(2018, 2, 22, 9),
+    decisions=(
+        DecisionSpec(
+            8, f"Remiss av förslag till handlingsplan {VISION}",
+            "Förslag till handlingsplan remitteras till samtliga nämnder och kommunala bolag samt till Alingsås och "
+            "Vårgårda Räddningstjänstförbund samt till de externa intressenterna: föreningen Sambruk, "
+            "kommunnätverket Kivos och Internetstiftelsen i Sverige.",
+            at(2018, 2, 28, 9, 10), NOTE_FACT, documents=("Förslag till handlingsplan",),
+            recipients=("Göran Westerlund",), dispatched=at(2018, 3, 1, 10),
+        ),
+    ),
+    signed=(at(2018, 3, 1, 8), at(2018, 3, 1, 8, 30)), posted=dt.date(2018, 3, 1),
+)
+KSAU_2018_04_25 = MeetingSpec(
+    "KSAU", dt.date(2018, 4, 25), _time(8, 30), _time(11, 30), "Stadshuset, sammanträdesrum Mjörn",
+    adjusters=("Karin Sandberg",), planned=at(2018, 4, 16, 9), notice=at(2018, 4, 18, 9),
+    decisions=(
+        DecisionSpec(
+            53, f"Förlängd remisstid för förslag till handlingsplan {VISION}",
+            "Remisstiden förlängs till och med den 27 juli 2018 för att samtliga nämnder ska kunna behandla sina "
+            "remissvar.",
+            at(2018, 4, 25, 9, 20), NOTE_FACT, recipients=("Göran Westerlund",), dispatched=at(2018, 4, 26, 10),
+        ),
+    ),
+    signed=(at(2018, 4, 26, 8), at(2018, 4, 26, 8, 30)), posted=dt.date(2018, 4, 26),
+)
+KS_2018_09_24 = MeetingSpec(
+    "KS", dt.date(2018, 9, 24), _time(13), _time(16, 30), "Stadshuset, sessionssalen",
+    adjusters=("Anna Lindgren", "Olof Magnusson"), planned=at(2018, 9, 3, 9), notice=at(2018, 9, 14, 9),
+    decisions=(
+        DecisionSpec(
+            160, TITLE_2017_676,
+            f"Kommunstyrelsen föreslår kommunfullmäktige besluta:\n{PROPOSAL_KF}\n\n"
+            f"Kommunstyrelsen beslutar för egen del:\n{PROPOSAL_KS}\n\n"
+            "Tidigare beslut i ärendet: KF 2015-11-25 § 180, KF 2017-12-13 § 251, KSAU 2018-02-28 § 8 och "
+            "KSAU 2018-04-25 § 53.",
+            at(2018, 9, 24, 14, 10), NOTE_EXAMPLE,
+            documents=("Tjänsteskrivelse", "Förslag till handlingsplan", "Remissammanställning"), proposal="report",
+            condition=("KF", CONDITION_KF), forward=("KF", PROPOSAL_KF),
+            recipients=DISPATCH_2017_676, dispatched=at(2018, 11, 5, 9),
+        ),
+    ),
+    signed=(at(2018, 9, 26, 10), at(2018, 9, 27, 9), at(2018, 9, 27, 9, 30)), posted=dt.date(2018, 9, 27),
+)
+KF_2018_10_31 = MeetingSpec(
+    "KF", dt.date(2018, 10, 31), _time(18), _time(21, 45), "Stadshuset, fullmäktigesalen",
+    adjusters=("Sofia Åberg", "Anders Wikström"), planned=at(2018, 10, 8, 9), notice=at(2018, 10, 19, 9),
+    decisions=(
+        DecisionSpec(
+            190, VISION,
+            f"{PROPOSAL_KF}\n\nKommunstyrelsen har berett ärendet, KS 2018-09-24 § 160.",
+            at(2018, 10, 31, 19, 30), NOTE_EXAMPLE,
+            documents=("Tjänsteskrivelse", "Förslag till handlingsplan"), proposal="forwarded",
+            recipients=DISPATCH_2017_676, dispatched=at(2018, 11, 5, 9, 15),
+        ),
+    ),
+    signed=(at(2018, 11, 1, 15), at(2018, 11, 2, 9), at(2018, 11, 2, 9, 15)), posted=dt.date(2018, 11, 2),
+)
+
+REPORT_2017_676 = ReportSpec(
+    written=at(2018, 8, 23, 14, 0),
+    title=TITLE_2017_676,
+    addressed_to="KS",
+    office="Kommunledningskontoret",
+    proposals=(("KS", PROPOSAL_KS, "KF", CONDITION_KF), ("KF", PROPOSAL_KF, None, "")),
+    dispatch_to=("Samtliga nämnder", "FABS AB", "Alingsåshem AB", "Alingsås Energi AB"),
+    signatories=(("Anneli Schwartz", "Tf. Kommundirektör"), ("Göran Westerlund", "Digitaliseringsansvarig")),
+)
 
 CASES = [
     CaseSpec(
@@ -367,21 +591,15 @@ CASES = [
         documents=(
             D(at(2015, 10, 12), DRAWN_UP, f"Förslag till e-strategi för Alingsås kommun ({EXAMPLE})",
               filename="forslag-e-strategi.txt"),
-            D(at(2015, 11, 30), INTERNAL,
-              "Protokollsutdrag KF 2015-11-25 § 180: kommunfullmäktige antar e-strategi för Alingsås kommun",
-              counterpart="Kommunfullmäktige", dated=dt.date(2015, 11, 25)),
         ),
+        meetings=(KF_2015_11_25,),
         close=f"Beslutet är fattat och expedierat ({EXAMPLE}).",
     ),
     CaseSpec(
         "KS", 210, at(2017, 3, 20), "Flerårsstrategi 2018–2020 för Alingsås kommun",
         "Kommunfullmäktige antog flerårsstrategin 2017-12-13 § 251. Exempeldata: diarienumret är påhittat.",
         officer="Anneli Schwartz", classification="1.2.1",
-        documents=(
-            D(at(2017, 12, 15), INTERNAL,
-              "Protokollsutdrag KF 2017-12-13 § 251: kommunfullmäktige antar Flerårsstrategi 2018–2020",
-              counterpart="Kommunfullmäktige", dated=dt.date(2017, 12, 13)),
-        ),
+        meetings=(KF_2017_12_13,),
     ),
     CaseSpec(
         "KS", 676, at(2017, 12, 18), TITLE_2017_676,
@@ -399,34 +617,17 @@ CASES = [
             D(at(2018, 2, 20), DRAWN_UP,
               f"Förslag till handlingsplan Digital målbild för Alingsås kommun – öppen och smart ({EXAMPLE})",
               filename=ACTION_PLAN_FILENAME),
-            D(at(2018, 3, 1), INTERNAL,
-              "Protokollsutdrag KSAU 2018-02-28 § 8: förslag till handlingsplan remitteras till samtliga "
-              "nämnder, kommunala bolag, Alingsås och Vårgårda Räddningstjänstförbund, föreningen Sambruk, "
-              "kommunnätverket Kivos och Internetstiftelsen i Sverige",
-              counterpart="Kommunstyrelsens arbetsutskott", dated=dt.date(2018, 2, 28)),
             D(at(2018, 4, 9), INCOMING, f"Synpunkter på förslaget om öppna data ({EXAMPLE})",
               counterpart="Karl Andersson", private=True),
-            D(at(2018, 4, 26), INTERNAL,
-              "Protokollsutdrag KSAU 2018-04-25 § 53: remisstiden förlängs till och med 2018-07-27 för att "
-              "samtliga nämnder ska kunna behandla sina remissvar",
-              counterpart="Kommunstyrelsens arbetsutskott", dated=dt.date(2018, 4, 25)),
             D(at(2018, 5, 15), INTERNAL,
               f"Säkerhetsbedömning av kommunens IT-infrastruktur inför handlingsplanen ({EXAMPLE})",
               counterpart="IT-enheten", filename="sakerhetsbedomning.txt",
               secret=("OSL 18 kap. 8 §", ("description",))),
-            D(at(2018, 8, 23, 14, 0), DRAWN_UP, "Tjänsteskrivelse: " + TITLE_2017_676,
-              counterpart="Kommunstyrelsen", filename=REPORT_FILENAME),
-            D(at(2018, 9, 25), INTERNAL,
-              f"Protokollsutdrag KS 2018-09-24 § 160: handlingsplanen godkänns under förutsättning att "
-              f"kommunfullmäktige antar målbilden ({EXAMPLE})",
-              counterpart="Kommunstyrelsen", dated=dt.date(2018, 9, 24)),
-            D(at(2018, 11, 1), INTERNAL,
-              f"Protokollsutdrag KF 2018-10-31 § 190: Digital målbild för Alingsås kommun – öppen och smart "
-              f"antas ({EXAMPLE})",
-              counterpart="Kommunfullmäktige", dated=dt.date(2018, 10, 31)),
-            D(at(2018, 11, 5), OUTGOING, f"Expediering av besluten KS § 160 och KF § 190 ({EXAMPLE})",
-              counterpart=DISPATCH),
         ),
+        # KF § 251's assignment to KS is answered by this case.
+        answers=((at(2017, 12, 18, 10, 10), "KF 2017-12-13 § 251"),),
+        meetings=(KSAU_2018_02_28, KSAU_2018_04_25, KS_2018_09_24, KF_2018_10_31),
+        report=REPORT_2017_676,
     ),
     CaseSpec(
         "KS", 97, at(2018, 1, 22), "Inrättande av en digital enhet under kommunstyrelsen", EXAMPLE_CASE,
@@ -563,18 +764,26 @@ def _load(*, admin: User, password: str) -> Organisation:
                                      user=logins.get(name))
         for name, title, organ in PEOPLE
     }
+    for name in dict.fromkeys(name for _, _, seats in MEMBERSHIPS for _, name, _ in seats):
+        people[name] = accounts.person_create(organisation=organisation, name=name, title=POLITICIAN_TITLE)
+    for code, (start, end), seats in MEMBERSHIPS:
+        for role, name, party in seats:
+            decisions.membership_add(actor=registrar, organ=organs[code], person=people[name], role=role,
+                                     start=start, end=end, party=party)
     classifications = {
         code: registry.classification_create(actor=admin, organisation=organisation, code=code, title=title,
                                              retention=retention)
         for code, title, retention in CLASSIFICATIONS
     }
+    recorded: dict[str, Decision] = {}  # decisions by reference, "KF 2017-12-13 § 251"
     for spec in CASES:
         _case_load(spec, organs=organs, people=people, classifications=classifications,
-                   admin=admin, registrar=registrar, officer=officer)
+                   admin=admin, registrar=registrar, officer=officer, recorded=recorded)
     return organisation
 
 
-def _case_load(spec: CaseSpec, *, organs, people, classifications, admin, registrar, officer) -> Case:
+def _case_load(spec: CaseSpec, *, organs, people, classifications, admin, registrar, officer,
+               recorded: dict[str, Decision]) -> Case:
     organ = organs[spec.organ]
     series = registry.series_for_organ(organ)
     # The demo continues series of an earlier register: move the counter to just
@@ -594,6 +803,15 @@ def _case_load(spec: CaseSpec, *, organs, people, classifications, admin, regist
     ]
     if spec.remiss:
         timeline += _remiss_steps(spec.remiss, case=case, organs=organs, registrar=registrar, officer=officer)
+    if spec.report:
+        timeline.append((spec.report.written, partial(_report_load, spec.report, case=case, organs=organs,
+                                                      officer=officer)))
+    for meeting in spec.meetings:
+        timeline += _meeting_steps(meeting, case=case, organs=organs, people=people, admin=admin,
+                                   registrar=registrar, recorded=recorded)
+    for when, reference in spec.answers:
+        timeline.append((when, partial(_assignment_link, reference, case=case, officer=officer, when=when,
+                                       recorded=recorded)))
     for when, step in sorted(timeline, key=lambda item: item[0]):
         if when < spec.registered:
             raise RuntimeError(f"Demo case {spec.title!r}: a step at {when} comes before the case")
@@ -699,3 +917,148 @@ def _remiss_steps(spec: RemissSpec, *, case: Case, organs: dict[str, Organ], reg
         *((a.received, partial(answer, a)) for a in spec.answers),
         (spec.assessed, assess), (spec.compiled, compile_), (spec.revised, revise), (spec.closed, close),
     ]
+
+
+# --- the officer's report, meetings and decisions --------------------------------------------
+def _report_section(text: str, heading: str, next_heading: str) -> str:
+    """The paragraphs of the seed report between two of its headings, verbatim."""
+    lines = text.splitlines()
+    start, end = lines.index(heading) + 1, lines.index(next_heading)
+    return "\n".join(lines[start:end]).strip()
+
+
+def _report_load(spec: ReportSpec, *, case: Case, organs: dict[str, Organ], officer: User):
+    """The report of 2018-08-23 through officer_report_create: its background and
+    opinion are the report's own sections, its proposals and recipients those of
+    part A. The original text goes on the same document as a second file: one
+    report, one registered document."""
+    text = report_text()
+    for _, proposal, _, _ in spec.proposals:
+        if proposal not in text:
+            raise RuntimeError(f"Demo report: the proposal {proposal!r} is not in the seed text")
+    report = decisions.officer_report_create(
+        actor=officer, case=case, title=spec.title, addressed_to=organs[spec.addressed_to],
+        background=_report_section(text, "Ärendebeskrivning", "Förvaltningens yttrande"),
+        opinion=_report_section(text, "Förvaltningens yttrande", "Förslag till beslut"),
+        proposals=[decisions.ProposalInput(organ=organs[organ], text=proposal, condition_organ=organs.get(condition),
+                                           condition_text=condition_text)
+                   for organ, proposal, condition, condition_text in spec.proposals],
+        dispatch_to=spec.dispatch_to, signatories=[decisions.Signatory(n, t) for n, t in spec.signatories],
+        office=spec.office, report_date=spec.written.date(), now=spec.written,
+    )
+    registry.document_file_add(actor=officer, document=report.document, upload=_file(REPORT_FILENAME, ""),
+                               at=spec.written)
+    return report
+
+
+def _recipient_inputs(codes: tuple[str, ...], *, organs: dict[str, Organ],
+                      people: dict[str, Person]) -> list[decisions.RecipientInput]:
+    out = []
+    for code in codes:
+        if code == BOARDS:
+            out += [decisions.RecipientInput(organ=organs[c]) for c, _, kind, _, _ in ORGANS if kind == K.BOARD]
+        elif code in organs:
+            out.append(decisions.RecipientInput(organ=organs[code]))
+        else:
+            out.append(decisions.RecipientInput(person=people[code]))
+    return out
+
+
+def _meeting_steps(spec: MeetingSpec, *, case: Case, organs: dict[str, Organ], people: dict[str, Person],
+                   admin: User, registrar: User,
+                   recorded: dict[str, Decision]) -> list[tuple[dt.datetime, Callable[[], object]]]:
+    """A meeting as dated steps through the decision services: plan it with its
+    agenda, publish the notice, open it, record the decisions with the paragraph
+    numbers of the story, close it, sign and adjust the minutes, dispatch."""
+    organ = organs[spec.organ]
+    opened = at(spec.date.year, spec.date.month, spec.date.day, spec.start.hour, spec.start.minute)
+    closed = at(spec.date.year, spec.date.month, spec.date.day, spec.end.hour, spec.end.minute)
+    if len(spec.signed) != 1 + len(spec.adjusters):
+        raise RuntimeError(f"Demo meeting {spec.organ} {spec.date}: one signature for the chair and each adjuster")
+    state: dict = {"items": {}, "decisions": {}}
+    # The excerpts are "e-mailed" through a connection that sends nothing, on the
+    # historic day: the demo must not mail the example addresses.
+    no_mail = get_connection("django.core.mail.backends.dummy.EmailBackend")
+
+    def meeting():
+        state["meeting"].refresh_from_db()
+        return state["meeting"]
+
+    def plan():
+        state["meeting"] = decisions.meeting_create(
+            actor=registrar, organ=organ, date=spec.date, start_time=spec.start, end_time=spec.end,
+            place=spec.place, secretary=people[SECRETARY], adjusters=[people[n] for n in spec.adjusters],
+            now=spec.planned,
+        )
+        for d in spec.decisions:
+            documents = [doc for doc in case.documents.filter(is_secret=False).order_by("number")
+                         if doc.description.startswith(d.documents)] if d.documents else []
+            if d.proposal:
+                proposal = Proposal.objects.get(case=case, organ=organ, **(
+                    {"report__isnull": False} if d.proposal == "report" else {"from_decision__isnull": False}))
+                item = decisions.proposal_to_agenda(actor=registrar, proposal=proposal, meeting=state["meeting"],
+                                                    documents=documents, now=spec.planned)
+            else:
+                item = decisions.agenda_item_add(actor=registrar, meeting=state["meeting"], title=d.title, case=case,
+                                                 documents=documents, now=spec.planned)
+            state["items"][d.paragraph] = item
+
+    def notice():
+        decisions.meeting_publish_notice(actor=registrar, meeting=meeting(), now=spec.notice)
+
+    def open_():
+        m = decisions.meeting_open(actor=registrar, meeting=meeting(), now=opened)
+        # The members take part; the substitutes are there but do not serve.
+        decisions.attendance_set(actor=registrar, meeting=m, present_ids=list(
+            m.attendance.exclude(role=Membership.Role.SUBSTITUTE).values_list("person_id", flat=True)))
+
+    def record(d: DecisionSpec):
+        # The organ's earlier paragraphs that year are outside the demo: move the
+        # counter to just before the paragraph of the story.
+        decisions.paragraph_counter_set(actor=admin, organ=organ, year=spec.date.year, last=d.paragraph - 1)
+        condition_organ, condition_text = (organs[d.condition[0]], d.condition[1]) if d.condition else (None, "")
+        decision = decisions.decision_record(
+            actor=registrar, meeting=meeting(), title=d.title, text=d.text, agenda_item=state["items"][d.paragraph],
+            case=case, condition_organ=condition_organ, condition_text=condition_text,
+            notes=[decisions.NoteInput(DecisionNote.Kind.NOTE, d.note)],
+            recipients=_recipient_inputs(d.recipients, organs=organs, people=people),
+            forward=decisions.ForwardInput(organ=organs[d.forward[0]], text=d.forward[1]) if d.forward else None,
+            assignments=[decisions.AssignmentInput(organ=organs[code], description=text)
+                         for code, text in d.assignments],
+            now=d.recorded,
+        )
+        if decision.paragraph != d.paragraph:
+            raise RuntimeError(f"Demo decision {d.title!r} got § {decision.paragraph}, expected § {d.paragraph}")
+        state["decisions"][d.paragraph] = recorded[decision.reference] = decision
+
+    def close():
+        decisions.meeting_close(actor=registrar, meeting=meeting(), now=closed)
+
+    def sign(adjuster: str | None, when: dt.datetime):
+        m = meeting()
+        person, role = (people[adjuster], Signature.Role.ADJUSTER) if adjuster else (m.chair, Signature.Role.CHAIR)
+        decisions.minutes_sign(actor=registrar, meeting=m, person=person, role=role, posted_on=spec.posted, now=when)
+
+    def dispatch(d: DecisionSpec):
+        decision = state["decisions"][d.paragraph]
+        decision.refresh_from_db()
+        decisions.decision_dispatch(actor=registrar, decision=decision, now=d.dispatched)
+        # decision_dispatch queued one e-mail per recipient with an address; send
+        # them now, on the historic day. The queued tasks then find them sent.
+        for pk in decision.recipients.filter(state=DecisionRecipient.State.QUEUED).values_list("pk", flat=True):
+            decisions.excerpt_deliver(pk, now=d.dispatched + dt.timedelta(minutes=5), connection=no_mail)
+
+    return [
+        (spec.planned, plan), (spec.notice, notice), (opened, open_),
+        *((d.recorded, partial(record, d)) for d in spec.decisions),
+        (closed, close),
+        *((when, partial(sign, adjuster, when)) for adjuster, when in zip((None, *spec.adjusters), spec.signed)),
+        *((d.dispatched, partial(dispatch, d)) for d in spec.decisions if d.dispatched),
+    ]
+
+
+def _assignment_link(reference: str, *, case: Case, officer: User, when: dt.datetime,
+                     recorded: dict[str, Decision]) -> None:
+    """The case answers the assignments the decision gave its organ."""
+    for assignment in Assignment.objects.filter(decision=recorded[reference], organ=case.organ):
+        decisions.assignment_link_case(actor=officer, assignment=assignment, case=case, now=when)
