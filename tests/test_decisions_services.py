@@ -16,6 +16,7 @@ from diarium.decisions.models import Assignment, Decision, DecisionRecipient, Me
 from diarium.registry.models import Document, Event
 
 from . import factories as f
+from .mail_support import FLAKY_BACKEND
 
 pytestmark = pytest.mark.django_db
 
@@ -191,9 +192,7 @@ def test_only_the_chair_and_the_adjusters_adjust(registrar, ks, chain):
 
 
 def test_dispatch_registers_the_excerpt_and_mails_each_recipient_retrying_failures(registrar, ks, chain, settings):
-    from tests.test_remiss_services import FlakyBackend  # noqa: F401 (the backend path below)
-
-    settings.EMAIL_BACKEND = "tests.test_remiss_services.FlakyBackend"
+    settings.EMAIL_BACKEND = FLAKY_BACKEND
     bun = f.organ(chain["case"].organisation, code="BUN", name="Barn- och ungdomsnämnden", kind=Organ.Kind.BOARD,
                   email="bun@alingsas.se")
     fabs = f.organ(chain["case"].organisation, code="FABS", name="FABS AB", kind=Organ.Kind.COMPANY,

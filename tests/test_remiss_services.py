@@ -6,17 +6,17 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.utils import timezone
 
-from diarium.accounts.models import Organ, Role
+from diarium.accounts.models import Role
 from diarium.core.errors import DomainError, PermissionDenied
 from diarium.registry.models import Document, DocumentFile, Event
 from diarium.remiss import selectors, services as remiss
 from diarium.remiss.models import RemissRecipient, RemissRound
 
 from . import factories as f
+from .mail_support import FLAKY_BACKEND
 
 pytestmark = pytest.mark.django_db
 
@@ -173,18 +173,8 @@ def test_a_failed_upload_leaves_no_document_and_no_answer(sent):
     assert Document.objects.count() == before
 
 
-class FlakyBackend(EmailBackend):
-    """Refuses mail to addresses containing 'trasig'."""
-
-    def send_messages(self, messages):
-        for message in messages:
-            if any("trasig" in to for to in message.to):
-                raise ConnectionRefusedError("Mailservern svarar inte")
-        return super().send_messages(messages)
-
-
 def test_thirty_recipients_where_three_mails_fail(org, ks, registrar, settings):
-    settings.EMAIL_BACKEND = "tests.test_remiss_services.FlakyBackend"
+    settings.EMAIL_BACKEND = FLAKY_BACKEND
     c = f.case(registrar, ks)
     plan = f.document(registrar, c, direction="drawn_up", counterpart="", description="Förslag",
                       files=[f.text_file("plan.txt", "Plan\n")])

@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
 from diarium.accounts.models import Organ, Role
@@ -22,22 +21,13 @@ from diarium.registry import services as registry
 from diarium.registry.models import Document
 
 from . import factories as f
+from .mail_support import FLAKY_BACKEND
 
 pytestmark = pytest.mark.django_db
 
 SECRET_DESCRIPTION = "Säkerhetsanalys av kommunens nät"
 PLAN_TEXT = ("Handlingsplan Digital målbild för Alingsås kommun – öppen och smart godkänns under förutsättning "
              "att kommunfullmäktige antar Digital målbild för Alingsås kommun – öppen och smart.")
-
-
-class FlakyBackend(EmailBackend):
-    """Refuses mail to addresses containing 'trasig'."""
-
-    def send_messages(self, messages):
-        for message in messages:
-            if any("trasig" in to for to in message.to):
-                raise ConnectionRefusedError("Mailservern svarar inte")
-        return super().send_messages(messages)
 
 
 def _html(response) -> str:
@@ -537,7 +527,7 @@ def test_dispatch_sends_the_excerpt_and_a_failure_stays_retryable(client, regist
         decisions.RecipientInput(name="Alingsåshem AB")])
     f.adjust(registrar, meeting)
     mail.outbox.clear()
-    settings.EMAIL_BACKEND = "tests.test_web_decisions.FlakyBackend"
+    settings.EMAIL_BACKEND = FLAKY_BACKEND
     client.force_login(registrar)
     url = reverse("decisions:decision_detail", args=[d.pk])
     assert "Expediera beslutet" in _html(client.get(url))

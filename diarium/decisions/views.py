@@ -19,7 +19,7 @@ from diarium.accounts.models import Organ
 from diarium.core import errors
 from diarium.registry import selectors as registry_selectors
 from diarium.registry.models import Case, Document
-from diarium.registry.views import _deny_unless, _show_on_form, domain_errors
+from diarium.registry.views import _deny_unless, _show_on_form, domain_errors, post_action
 
 from . import selectors, services
 from .forms import (
@@ -60,19 +60,6 @@ def _documents(case, ids) -> list[Document]:
 
 def _visible(user, decisions):
     return [d for d in decisions if selectors.decisions_visible(user, d.meeting)]
-
-
-def _post_action(request, target, action):
-    """Run a POST-only action and go back to `target` with its message."""
-    try:
-        message = action()
-    except errors.DomainError as exc:
-        if exc.status_code != 400:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, message)
-    return redirect(target)
 
 
 # --- meetings -----------------------------------------------------------------------------
@@ -184,7 +171,7 @@ def agenda_item_move(request, pk: int, item_pk: int):
         moved = services.agenda_item_move(actor=request.user, item=item, up=up)
         return _("%(title)s är nu punkt %(n)s.") % {"title": moved.title, "n": moved.position}
 
-    return _post_action(request, reverse("decisions:meeting_detail", args=[meeting.pk]) + "#dagordning", move)
+    return post_action(request, reverse("decisions:meeting_detail", args=[meeting.pk]) + "#dagordning", move)
 
 
 @login_required
@@ -213,7 +200,7 @@ def meeting_status(request, pk: int):
         raise errors.DomainError(_("Okänd åtgärd."))
 
     actions = {"publish_notice": publish, "open": open_, "close": close}
-    return _post_action(request, meeting, actions.get(action, unknown))
+    return post_action(request, meeting, actions.get(action, unknown))
 
 
 @login_required
@@ -227,7 +214,7 @@ def attendance(request, pk: int):
         services.attendance_set(actor=request.user, meeting=meeting, present_ids=present)
         return _("Närvaron är sparad.")
 
-    return _post_action(request, reverse("decisions:meeting_detail", args=[meeting.pk]) + "#narvaro", save)
+    return post_action(request, reverse("decisions:meeting_detail", args=[meeting.pk]) + "#narvaro", save)
 
 
 # --- decisions ----------------------------------------------------------------------------
@@ -396,7 +383,7 @@ def decision_dispatch(request, pk: int):
         return _("Protokollsutdraget är registrerat som %(ref)s och expedieras till %(n)s mottagare.") % {
             "ref": f"{decision.case.diary_number}-{document.number}", "n": waiting}
 
-    return _post_action(request, reverse("decisions:decision_detail", args=[decision.pk]) + "#expediering", dispatch)
+    return post_action(request, reverse("decisions:decision_detail", args=[decision.pk]) + "#expediering", dispatch)
 
 
 # --- minutes ------------------------------------------------------------------------------

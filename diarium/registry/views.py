@@ -61,6 +61,20 @@ def _deny_unless(allowed: bool, message: str) -> None:
         raise errors.PermissionDenied(message)
 
 
+def post_action(request, target, action):
+    """Run a POST-only action and go back to `target` with its message: the
+    action's success text, or the DomainError's message when input was refused."""
+    try:
+        message = action()
+    except errors.DomainError as exc:
+        if exc.status_code != 400:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, message)
+    return redirect(target)
+
+
 def _show_on_form(form, exc: errors.DomainError) -> None:
     """Input errors go on the form; denials and missing objects become pages."""
     if exc.status_code != 400:

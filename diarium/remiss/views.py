@@ -16,7 +16,7 @@ from diarium.accounts import selectors as accounts_selectors
 from diarium.core import errors
 from diarium.registry import selectors as registry_selectors
 from diarium.registry.files import blob_open
-from diarium.registry.views import _deny_unless, _show_on_form, domain_errors
+from diarium.registry.views import _deny_unless, _show_on_form, domain_errors, post_action
 
 from . import selectors, services
 from .forms import AnswerForm, AssessmentForm, ChangeFormSet, ExtendForm, RecipientChoiceForm, ReviseForm, RoundForm
@@ -83,15 +83,7 @@ def round_detail(request, pk: int):
 def _post_action(request, pk: int, action):
     """Run a POST-only action on a round and go back to it with its message."""
     round_ = _managed_round(request, pk)
-    try:
-        message = action(round_)
-    except errors.DomainError as exc:
-        if exc.status_code != 400:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, message)
-    return redirect(round_)
+    return post_action(request, round_, lambda: action(round_))
 
 
 @login_required

@@ -83,3 +83,9 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def follow(locator) -> None:
+    """Click a link or a submit button and wait until the next page has loaded."""
+    with locator.page.expect_navigation():
+        locator.click()

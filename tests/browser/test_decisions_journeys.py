@@ -11,7 +11,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 from playwright.sync_api import expect
 
 from diarium.accounts.models import Organ
@@ -19,31 +18,13 @@ from diarium.decisions import services as decisions
 from diarium.decisions.models import AgendaItem, Decision, DecisionRecipient, Meeting
 from diarium.registry import services as registry
 from tests import factories as f
+from tests.mail_support import FLAKY_BACKEND
+from tests.test_web_decisions import PLAN_TEXT, SECRET_DESCRIPTION
 
-from .conftest import axe_scan, screenshot
+from .conftest import axe_scan, follow, screenshot
 from .test_journeys import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SECRET_DESCRIPTION = "Säkerhetsanalys av kommunens nät"
-PLAN_TEXT = ("Handlingsplan Digital målbild för Alingsås kommun – öppen och smart godkänns under förutsättning "
-             "att kommunfullmäktige antar Digital målbild för Alingsås kommun – öppen och smart.")
-
-
-class FlakyBackend(EmailBackend):
-    """Refuses mail to addresses containing 'trasig'."""
-
-    def send_messages(self, messages):
-        for message in messages:
-            if any("trasig" in to for to in message.to):
-                raise ConnectionRefusedError("Mailservern svarar inte")
-        return super().send_messages(messages)
-
-
-def follow(locator) -> None:
-    """Click a link or a submit button and wait until the next page has loaded."""
-    with locator.page.expect_navigation():
-        locator.click()
 
 
 def status_text(page) -> str:
@@ -339,7 +320,7 @@ def test_the_secretary_dispatches_and_retries_what_failed(page, alingsas, settin
         decisions.RecipientInput(name="Alingsås Energi AB"),
     ])
     mail.outbox.clear()
-    settings.EMAIL_BACKEND = "tests.browser.test_decisions_journeys.FlakyBackend"
+    settings.EMAIL_BACKEND = FLAKY_BACKEND
     log_in(page)
     page.goto(f"/beslut/{decision.pk}/")
     assert page.get_by_role("table", name=re.compile("^Mottagare av")).get_by_text("Ej expedierad").count() == 4

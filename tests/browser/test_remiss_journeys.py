@@ -18,7 +18,7 @@ from diarium.remiss import services as remiss
 from diarium.remiss.models import RemissRecipient, RemissRound
 from tests import factories as f
 
-from .conftest import axe_scan, screenshot
+from .conftest import axe_scan, follow, screenshot
 from .test_journeys import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,12 +41,6 @@ def sent_round(alingsas):
     round_, organs = f.remiss_setup(registrar, org, ks, boards=2)
     remiss.remiss_send(actor=registrar, round=round_)
     return round_
-
-
-def follow(locator) -> None:
-    """Click a link or a submit button and wait until the next page has loaded."""
-    with locator.page.expect_navigation():
-        locator.click()
 
 
 def link_path(message) -> str:
