@@ -284,3 +284,36 @@ def officer_report_list(*, user, case: Case) -> list:
                    "organ", "condition_organ").order_by("position", "id")))
                .order_by("report_date", "id"))
     return [r for r in reports if read_secret or r.document_id is None or not r.document.is_secret]
+
+
+def proposals_waiting(*, organ: Organ) -> list[Proposal]:
+    """Proposals to an organ that are not on any agenda yet, on open cases."""
+    return list(
+        Proposal.objects.filter(organ=organ, items__isnull=True, case__status=Case.Status.OPEN)
+        .select_related("case", "report", "report__document").order_by("case__diary_number", "position")
+    )
+
+
+def proposal_get(*, pk: int) -> Proposal:
+    proposal = (Proposal.objects.select_related("organ", "case", "report", "report__document", "condition_organ")
+                .filter(pk=pk).first())
+    if proposal is None:
+        raise NotFound(_("Förslaget finns inte."))
+    return proposal
+
+
+def assignment_get(*, user, pk: int) -> Assignment:
+    """An assignment, public once the decision that gave it is."""
+    assignment = (Assignment.objects.select_related("organ", "decision", "decision__organ", "decision__meeting",
+                                                    "decision__case", "answering_case", "done_by_decision")
+                  .filter(pk=pk).first())
+    if assignment is None or not decisions_visible(user, assignment.decision.meeting):
+        raise NotFound(_("Uppdraget finns inte."))
+    return assignment
+
+
+def case_documents(*, case: Case | None, ids) -> list[Document]:
+    """The chosen documents of a case, for a write service (which checks them)."""
+    if case is None or not ids:
+        return []
+    return list(case.documents.filter(pk__in=ids).order_by("number"))

@@ -18,7 +18,6 @@ from diarium.accounts import selectors as accounts_selectors
 from diarium.accounts.models import Organ
 from diarium.core import errors
 from diarium.registry import selectors as registry_selectors
-from diarium.registry.models import Case, Document
 from diarium.registry.views import _deny_unless, _show_on_form, domain_errors, post_action
 
 from . import selectors, services
@@ -26,7 +25,7 @@ from .forms import (
     AgendaItemForm, AssignmentLinkForm, CorrectionForm, DecisionEditForm, DecisionForm, MeetingForm, MinutesSignForm,
     OfficerReportForm, OrganFilterForm, ProposalToAgendaForm,
 )
-from .models import Assignment, DecisionRecipient, Meeting, Membership, Proposal, Signature
+from .models import DecisionRecipient, Meeting, Membership, Signature
 
 NO_MEETINGS = (Organ.Kind.COMPANY, Organ.Kind.EXTERNAL)
 AGENDA_OPEN = (Meeting.Status.PLANNED, Meeting.Status.NOTICE_PUBLISHED, Meeting.Status.OPENED)
@@ -49,13 +48,6 @@ def _managed_meeting(request, pk: int) -> Meeting:
 
 def _case_finder(organisation_id: int):
     return lambda number: registry_selectors.case_get_by_number(organisation=organisation_id, diary_number=number)
-
-
-def _documents(case, ids) -> list[Document]:
-    """The chosen documents of a case, for a write service (which checks them)."""
-    if case is None or not ids:
-        return []
-    return list(case.documents.filter(pk__in=ids).order_by("number"))
 
 
 def _visible(user, decisions):
@@ -124,9 +116,7 @@ def agenda_item_add(request, pk: int):
     organ. "Visa ärendets handlingar" shows the case's documents to choose from
     without saving (no script needed)."""
     meeting = _managed_meeting(request, pk)
-    proposals = list(Proposal.objects.filter(organ=meeting.organ, items__isnull=True,
-                                             case__status=Case.Status.OPEN)
-                     .select_related("case", "report", "report__document").order_by("case__diary_number", "position"))
+    proposals = selectors.proposals_waiting(organ=meeting.organ)
     find_case = _case_finder(meeting.organisation_id)
     data = request.POST if request.method == "POST" else None
     # The case whose documents to offer: from the diary number or the proposal typed so far.
@@ -140,8 +130,10 @@ def agenda_item_add(request, pk: int):
     showing_documents = data is not None and data.get("action") == "documents"
     if data is not None and form.is_valid() and not showing_documents:
         d = form.cleaned_data
-        chosen = _documents(d["diary_number"] or (d["proposal"].case if d.get("proposal") else None),
-                            form.chosen_document_ids())
+        chosen = selectors.case_documents(
+            case=d["diary_number"] or (d["proposal"].case if d.get("proposal") else None),
+            ids=form.chosen_document_ids(),
+        )
         try:
             item = services.agenda_item_add(actor=request.user, meeting=meeting, title=d["title"],
                                             case=d["diary_number"], proposal=d.get("proposal"), documents=chosen)
@@ -483,10 +475,7 @@ def officer_report_create(request, case_pk: int):
 @require_http_methods(["GET", "POST"])
 def proposal_to_agenda(request, pk: int):
     """Put a proposal on a planned meeting of the organ it is addressed to."""
-    proposal = (Proposal.objects.select_related("organ", "case", "report", "report__document", "condition_organ")
-                .filter(pk=pk).first())
-    if proposal is None:
-        raise errors.NotFound(_("Förslaget finns inte."))
+    proposal = selectors.proposal_get(pk=pk)
     _deny_unless(services.can_manage_meetings(request.user, proposal.organ),
                  _("Du har inte behörighet att hantera sammanträden för %(organ)s.") % {"organ": proposal.organ.name})
     meetings = sorted((m for m in selectors.meeting_list(user=request.user, organ=proposal.organ)
@@ -501,7 +490,8 @@ def proposal_to_agenda(request, pk: int):
         meeting = form.cleaned_data["meeting"]
         try:
             item = services.proposal_to_agenda(actor=request.user, proposal=proposal, meeting=meeting,
-                                               documents=_documents(proposal.case, form.chosen_document_ids()))
+                                               documents=selectors.case_documents(
+                                                   case=proposal.case, ids=form.chosen_document_ids()))
         except errors.DomainError as exc:
             _show_on_form(form, exc)
         else:
@@ -532,11 +522,7 @@ def assignment_list(request):
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def assignment_detail(request, pk: int):
-    assignment = (Assignment.objects.select_related("organ", "decision", "decision__organ", "decision__meeting",
-                                                    "decision__case", "answering_case", "done_by_decision")
-                  .filter(pk=pk).first())
-    if assignment is None or not selectors.decisions_visible(request.user, assignment.decision.meeting):
-        raise errors.NotFound(_("Uppdraget finns inte."))
+    assignment = selectors.assignment_get(user=request.user, pk=pk)
     organ = assignment.organ
     can_link = roles.can(request.user, roles.REGISTER_DOCUMENT, organisation_id=organ.organisation_id,
                          organ_id=organ.pk)
