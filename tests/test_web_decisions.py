@@ -726,3 +726,38 @@ def test_a_decision_gives_an_assignment_and_forwards_a_proposal_through_the_form
     assert "Förslag till annat organ" in html and "Uppdrag till Kommunfullmäktige" in html
     html = _html(client.get(reverse("registry:case_detail", args=[case.pk])))
     assert "Förslag från beslut" in html and d.reference in html
+
+
+def _meeting_page_queries(client, registrar, organ, people, n_items: int, day: dt.date) -> tuple[int, int]:
+    """Queries for the meeting page and the minutes page of an adjusted meeting
+    with n items, each with a case, two supporting documents and a decision."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meeting = f.meeting(registrar, organ, day, adjusters=[people.adjuster], chair=people.chair)
+    for i in range(n_items):
+        c = f.case(registrar, organ, title=f"Ärende {i}")
+        docs = [f.document(registrar, c, direction="drawn_up", counterpart="", description=f"Underlag {i}-{j}")
+                for j in range(2)]
+        decisions.agenda_item_add(actor=registrar, meeting=meeting, case=c, documents=docs)
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    for item in meeting.items.all():
+        decisions.decision_record(actor=registrar, meeting=meeting, agenda_item=item, text="Beslut",
+                                  recipients=[decisions.RecipientInput(name="Ekonomienheten")])
+    f.adjust(registrar, meeting)
+    counts = []
+    for url in (reverse("decisions:meeting_detail", args=[meeting.pk]), reverse("decisions:minutes", args=[meeting.pk])):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    return tuple(counts)
+
+
+def test_meeting_and_minutes_pages_cost_the_same_queries_for_3_or_30_items(client, registrar, ks, people):
+    for p, role in _seats(people):
+        decisions.membership_add(actor=registrar, organ=ks, person=p, role=role, start=dt.date(2018, 1, 1))
+    client.force_login(registrar)
+    small = _meeting_page_queries(client, registrar, ks, people, 3, dt.date(2018, 9, 24))
+    large = _meeting_page_queries(client, registrar, ks, people, 30, dt.date(2018, 10, 22))
+    assert small == large, (small, large)
+    assert max(small) <= 25
