@@ -32,6 +32,7 @@ test: install test-tools
 bench: install
 	$(BIN)/python bench/registry_bench.py
 	$(BIN)/python bench/remiss_bench.py
+	$(BIN)/python bench/decisions_bench.py
 
 clean:
 	rm -rf $(VENV) var

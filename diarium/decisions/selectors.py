@@ -114,17 +114,25 @@ def agenda(*, meeting: Meeting, user) -> list[AgendaRow]:
     return rows
 
 
-def minutes_decisions(meeting: Meeting) -> list[Decision]:
+def minutes_decisions(meeting: Meeting, *, full: bool = True) -> list[Decision]:
+    """The decisions of the minutes with their notes and corrections; `full` adds
+    recipients, participants and assignments (the stored minutes document)."""
+    related = ["notes", "corrections"]
+    if full:
+        related += ["recipients", "participants", "assignments__organ"]
     return list(
         meeting.decisions.select_related("organ", "meeting", "case", "condition_organ", "condition_decision",
                                          "condition_decision__organ", "condition_decision__meeting")
-        .prefetch_related("notes", "recipients", "participants", "corrections", "assignments__organ")
+        .prefetch_related(*related)
         .order_by("paragraph")
     )
 
 
 def meeting_decisions(*, user, meeting: Meeting) -> list[Decision]:
-    return minutes_decisions(meeting) if decisions_visible(user, meeting) else []
+    """The meeting's decisions for lists (no notes, recipients or participants)."""
+    if not decisions_visible(user, meeting):
+        return []
+    return list(meeting.decisions.select_related("organ", "meeting", "case").order_by("paragraph"))
 
 
 def decision_get(*, user, pk: int) -> Decision:

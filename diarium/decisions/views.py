@@ -425,7 +425,7 @@ def minutes(request, pk: int):
     visible = selectors.decisions_visible(request.user, meeting)
     attendance = sorted(meeting.attendance.select_related("person"),
                         key=lambda a: (ROLE_ORDER.get(a.role, 9), a.person.name)) if visible else []
-    decisions = selectors.minutes_decisions(meeting) if visible else []
+    decisions = selectors.minutes_decisions(meeting, full=False) if visible else []
     status = 400 if form is not None and form.is_bound else 200
     return render(request, "decisions/minutes.html", {
         "meeting": meeting, "minutes": record, "signatures": signatures, "outstanding": outstanding, "form": form,
