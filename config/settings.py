@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "diarium.registry",
     "diarium.remiss",
     "diarium.decisions",
+    "diarium.plans",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -7,5 +7,6 @@ urlpatterns = [
     path("konto/", include("diarium.accounts.urls")),
     path("", include("diarium.remiss.urls")),
     path("", include("diarium.decisions.urls")),
+    path("", include("diarium.plans.urls")),
     path("", include("diarium.registry.urls")),
 ]

@@ -101,3 +101,33 @@ def adjust(actor, meeting, posted_on=None):
         decisions.minutes_sign(actor=actor, meeting=meeting, person=p, role="adjuster", posted_on=posted_on)
     meeting.refresh_from_db()
     return meeting
+
+
+# --- steering documents ---------------------------------------------------------------------
+def plan(actor, case, owner, *, title="Handlingsplan för digital målbild", period=(2019, 2021), **kw):
+    """A draft action plan on `case`, owned by `owner`."""
+    from diarium.plans import services as plans
+
+    kw.setdefault("kind", "action_plan")
+    return plans.plan_create(actor=actor, case=case, title=title, period_start=period[0], period_end=period[1],
+                             owner_organ=owner, **kw)
+
+
+def plan_structure(actor, document, *, person=None, organ=None, internal_note=""):
+    """One focus area, one goal with an indicator and one action with a budget
+    per year of the plan (250 000 drift, 100 000 investering the first year)."""
+    from diarium.plans import services as plans
+
+    area = plans.focus_area_save(actor=actor, document=document, title="Öppen och smart")
+    goal = plans.goal_save(actor=actor, focus_area=area, title="Fler e-tjänster")
+    years = document.years
+    indicator = plans.indicator_save(actor=actor, goal=goal, name="Andel ärenden via e-tjänst", unit="procent",
+                                     baseline="20", baseline_year=years[0] - 1,
+                                     targets={str(y): str(30 + 10 * i) for i, y in enumerate(years)})
+    action = plans.action_save(
+        actor=actor, goal=goal, title="Införa e-tjänsteplattform", responsible_organ=organ,
+        responsible_person=person, funding_source="Flerårsstrategi 2018–2020", internal_note=internal_note,
+        budgets=[plans.BudgetInput(year=years[0], operating="250000", investment="100000")]
+        + [plans.BudgetInput(year=y, operating="50000") for y in years[1:]],
+    )
+    return area, goal, indicator, action

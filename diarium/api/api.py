@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from diarium.accounts.apis import router as accounts_router
 from diarium.decisions.apis import router as decisions_router
+from diarium.plans.apis import router as plans_router
 from diarium.registry.apis import router as registry_router
 from diarium.remiss.apis import router as remiss_router
 
@@ -20,8 +21,9 @@ api = NinjaAPI(
     title="Diarium API",
     version="1",
     description=(
-        "Det allmänna diariet: ärenden, handlingar, händelser, remisser, sammanträden och beslut. Läsning är öppen "
-        "för alla som i webbgränssnittet; sekretessmarkerade uppgifter är då null. "
+        "Det allmänna diariet: ärenden, handlingar, händelser, remisser, sammanträden och beslut, styrdokument "
+        "och deras uppföljning. Läsning är öppen för alla som i webbgränssnittet; sekretessmarkerade uppgifter "
+        "är då null. "
         "Ändringar kräver inloggning (session med CSRF-token) eller en API-nyckel: "
         "`Authorization: Bearer <nyckel>`."
     ),
@@ -35,3 +37,4 @@ api.add_router("", registry_router)
 api.add_router("", accounts_router)
 api.add_router("", remiss_router)
 api.add_router("", decisions_router)
+api.add_router("", plans_router)

@@ -43,6 +43,7 @@ class Periodic:
 # in a row does nothing the second time.
 PERIODIC: tuple[Periodic, ...] = (
     Periodic("remiss.reminders", "diarium.remiss.tasks.send_due_reminders", dt.timedelta(minutes=30)),
+    Periodic("plans.reminders", "diarium.plans.tasks.send_due_reminders", dt.timedelta(minutes=30)),
 )
 
 

@@ -246,6 +246,10 @@ class Event(models.Model):
         MINUTES_ADJUSTED = "minutes_adjusted", _("Protokollet justerades")
         DECISION_DISPATCHED = "decision_dispatched", _("Beslutet expedierades")
         ASSIGNMENT_LINKED = "assignment_linked", _("Ärendet kopplades till ett uppdrag")
+        PLAN_CHANGED = "plan_changed", _("Styrdokumentet ändrades")
+        PLAN_ADOPTED = "plan_adopted", _("Styrdokumentet antogs")
+        FOLLOW_UP_OPENED = "follow_up_opened", _("Uppföljning startade")
+        FOLLOW_UP_ANSWERED = "follow_up_answered", _("Uppföljning besvarades")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, related_name="events")

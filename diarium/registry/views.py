@@ -134,11 +134,13 @@ def case_register(request):
 @domain_errors
 def case_detail(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
+    # One more than shown tells whether there are more, without counting them all.
+    events = selectors.case_events(user=request.user, case=case, latest=CASE_PAGE_EVENTS + 1)
     return render(request, "registry/case_detail.html", {
         "case": case,
         "documents": selectors.document_entries(user=request.user, case=case),
-        "events": selectors.case_events(user=request.user, case=case, latest=CASE_PAGE_EVENTS),
-        "events_total": selectors.case_event_queryset(user=request.user, case=case).count(),
+        "events": events[-CASE_PAGE_EVENTS:],
+        "more_events": len(events) > CASE_PAGE_EVENTS,
         "perms": access.case_permissions(request.user, case),
         "close_form": CaseCloseForm(auto_id="close_%s"),
         "reopen_form": CaseReopenForm(auto_id="reopen_%s"),

@@ -1,0 +1,437 @@
+"""Reads of steering documents: the structure as plain data (the same shape
+for the working copy and an adopted version), diffs between versions, the
+roll-up of progress, money and indicators, and what reports and charts show.
+
+The public reads adopted versions (never the working copy, never internal
+notes or comments marked internal) and the follow-ups of adopted plans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from diarium.core.errors import NotFound
+
+from .models import (
+    Action, ActionBudget, ActionReport, FocusArea, FollowUpRound, Goal, IndicatorValue, PlanVersion,
+    SteeringDocument,
+)
+from .services import can_manage, can_read_internal
+
+ZERO = Decimal("0")
+
+
+# --- the structure as data ----------------------------------------------------------------
+def _money(value) -> str:
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
+def snapshot(document: SteeringDocument) -> dict:
+    """The working copy as plain data (JSON-safe), as an adopted version stores it.
+    Internal notes are left out: versions are public once adopted."""
+    areas = document.focus_areas.prefetch_related(
+        Prefetch("goals", queryset=Goal.objects.order_by("position", "id").prefetch_related(
+            "indicators",
+            Prefetch("actions", queryset=Action.objects.order_by("position", "id").select_related(
+                "responsible_organ", "responsible_person").prefetch_related(
+                Prefetch("budgets", queryset=ActionBudget.objects.order_by("year")))),
+        )),
+    ).order_by("position", "id")
+    return {
+        "title": document.title, "kind": document.kind, "period": [document.period_start, document.period_end],
+        "weighting": document.weighting,
+        "focus_areas": [{
+            "key": a.pk, "title": a.title, "description": a.description,
+            "goals": [{
+                "key": g.pk, "title": g.title, "description": g.description,
+                "indicators": [{
+                    "key": i.pk, "name": i.name, "unit": i.unit,
+                    "baseline": None if i.baseline is None else str(i.baseline), "baseline_year": i.baseline_year,
+                    "targets": dict(i.targets),
+                } for i in g.indicators.all()],
+                "actions": [{
+                    "key": x.pk, "title": x.title, "description": x.description,
+                    "responsible_organ_id": x.responsible_organ_id,
+                    "responsible_organ": x.responsible_organ.name if x.responsible_organ_id else "",
+                    "responsible_person_id": x.responsible_person_id,
+                    "responsible_person": x.responsible_person.name if x.responsible_person_id else "",
+                    "start": x.start.isoformat() if x.start else None, "end": x.end.isoformat() if x.end else None,
+                    "funding_source": x.funding_source, "weight": None if x.weight is None else str(x.weight),
+                    "budgets": {str(b.year): {"operating": _money(b.operating), "investment": _money(b.investment)}
+                                for b in x.budgets.all()},
+                } for x in g.actions.all()],
+            } for g in a.goals.all()],
+        } for a in areas],
+    }
+
+
+def actions_of(data: dict) -> list[dict]:
+    return [x for a in data["focus_areas"] for g in a["goals"] for x in g["actions"]]
+
+
+def budget_total(action: dict) -> Decimal:
+    return sum((Decimal(b["operating"]) + Decimal(b["investment"]) for b in action["budgets"].values()), ZERO)
+
+
+# --- versions and diffs -----------------------------------------------------------------
+def versions(document: SteeringDocument) -> list[PlanVersion]:
+    return list(document.versions.select_related("adopted_by_decision", "adopted_by_decision__organ",
+                                                  "adopted_by_decision__meeting").order_by("number"))
+
+
+def latest_version(document: SteeringDocument) -> PlanVersion | None:
+    return document.versions.order_by("-number").first()
+
+
+@dataclass
+class Change:
+    kind: str  # added, removed, rebudgeted, changed
+    title: str
+    details: str = ""
+
+
+def diff(old: dict | None, new: dict) -> list[Change]:
+    """What changed between two versions: goals and actions added or removed,
+    actions re-budgeted (per year and type) or otherwise changed."""
+    changes: list[Change] = []
+    old = old or {"focus_areas": []}
+    old_goals = {g["key"]: g for a in old["focus_areas"] for g in a["goals"]}
+    new_goals = {g["key"]: g for a in new["focus_areas"] for g in a["goals"]}
+    for key in new_goals.keys() - old_goals.keys():
+        changes.append(Change("added", new_goals[key]["title"], _("nytt mål")))
+    for key in old_goals.keys() - new_goals.keys():
+        changes.append(Change("removed", old_goals[key]["title"], _("mål borttaget")))
+    old_actions = {x["key"]: x for x in actions_of(old)}
+    new_actions = {x["key"]: x for x in actions_of(new)}
+    for x in actions_of(new):
+        before = old_actions.get(x["key"])
+        if before is None:
+            changes.append(Change("added", x["title"], _("ny aktivitet, budget %(b)s kr") % {
+                "b": _kr(budget_total(x))}))
+            continue
+        if before["budgets"] != x["budgets"]:
+            parts = []
+            for year in sorted(set(before["budgets"]) | set(x["budgets"])):
+                for kind, label in (("operating", _("drift")), ("investment", _("investering"))):
+                    a = Decimal(before["budgets"].get(year, {}).get(kind, "0"))
+                    b = Decimal(x["budgets"].get(year, {}).get(kind, "0"))
+                    if a != b:
+                        parts.append(f"{year} {label}: {_kr(a)} → {_kr(b)} kr")
+            changes.append(Change("rebudgeted", x["title"], "; ".join(parts)))
+        fields = [name for name, label in (("title", "title"), ("responsible_organ", "organ"),
+                                           ("responsible_person", "person"), ("start", "start"), ("end", "end"),
+                                           ("funding_source", "funding"), ("description", "description"),
+                                           ("weight", "weight"))
+                  if before.get(name) != x.get(name)]
+        if fields:
+            labels = {"title": _("namn"), "responsible_organ": _("ansvarigt organ"),
+                      "responsible_person": _("ansvarig"), "start": _("start"), "end": _("klar"),
+                      "funding_source": _("finansiering"), "description": _("beskrivning"), "weight": _("vikt")}
+            changes.append(Change("changed", x["title"], ", ".join(str(labels[f]) for f in fields)))
+    for key in old_actions.keys() - new_actions.keys():
+        changes.append(Change("removed", old_actions[key]["title"], _("aktivitet borttagen")))
+    order = {"added": 0, "rebudgeted": 1, "changed": 2, "removed": 3}
+    return sorted(changes, key=lambda c: (order[c.kind], c.title))
+
+
+def _kr(amount: Decimal) -> str:
+    """Swedish thousands grouping with a thin no-break space: 1 250 000."""
+    whole = int(Decimal(amount).quantize(Decimal("1")))
+    return f"{whole:,}".replace(",", "\u202f")
+
+
+# --- roll-up -------------------------------------------------------------------------------
+@dataclass
+class ActionProgress:
+    action: dict
+    status: str | None
+    status_label: str
+    progress: int
+    weight: Decimal
+    reported: bool
+    used_operating: Decimal = ZERO
+    used_investment: Decimal = ZERO
+    comment: str = ""
+
+
+@dataclass
+class GoalProgress:
+    goal: dict
+    focus_area: dict
+    progress: float | None
+    actions: list[ActionProgress]
+    equal_weights: bool = False
+
+
+@dataclass
+class Rollup:
+    weighting: str
+    weighting_label: str
+    goals: list[GoalProgress]
+    progress: float | None
+    cancelled: int
+    unreported: int
+    equal_weights: bool = False
+
+
+def _weight(action: dict, weighting: str) -> Decimal:
+    if weighting == SteeringDocument.Weighting.WEIGHTS:
+        return Decimal(action["weight"]) if action.get("weight") not in (None, "") else Decimal("1")
+    return budget_total(action)
+
+
+def _weighted(items: list[ActionProgress]) -> tuple[float | None, bool]:
+    """Weighted mean of progress. When every weight is zero (no budgets), equal weights."""
+    if not items:
+        return None, False
+    total = sum((i.weight for i in items), ZERO)
+    if total == 0:
+        return sum(i.progress for i in items) / len(items), True
+    return float(sum((i.weight * i.progress for i in items), ZERO) / total), False
+
+
+def rollup(data: dict, reports: dict[int, ActionReport], *, internal: bool = False) -> Rollup:
+    """Progress of each goal and of the whole plan from its actions. Cancelled
+    actions are left out; an action nobody has reported on counts as 0 %."""
+    weighting = data["weighting"]
+    labels = dict(ActionReport.Status.choices)
+    goals, everything, cancelled, unreported = [], [], 0, 0
+    for area in data["focus_areas"]:
+        for goal in area["goals"]:
+            shown, counted = [], []
+            for action in goal["actions"]:
+                report = reports.get(action["key"])
+                status = report.status if report else None
+                item = ActionProgress(
+                    action=action, status=status, status_label=str(labels.get(status, _("Ej rapporterad"))),
+                    progress=report.progress if report else 0, weight=_weight(action, weighting),
+                    reported=report is not None,
+                    used_operating=report.used_operating if report else ZERO,
+                    used_investment=report.used_investment if report else ZERO,
+                    comment=(report.comment if report and (internal or not report.comment_internal) else ""),
+                )
+                shown.append(item)
+                if status == ActionReport.Status.CANCELLED:
+                    cancelled += 1
+                    continue
+                unreported += 0 if report else 1
+                counted.append(item)
+            everything.extend(counted)
+            progress, equal = _weighted(counted)
+            goals.append(GoalProgress(goal=goal, focus_area=area, progress=progress, actions=shown,
+                                      equal_weights=equal))
+    plan_progress, plan_equal = _weighted(everything)
+    return Rollup(weighting=weighting, weighting_label=str(SteeringDocument.Weighting(weighting).label),
+                  goals=goals, progress=plan_progress, cancelled=cancelled, unreported=unreported,
+                  equal_weights=plan_equal)
+
+
+@dataclass
+class MoneyRow:
+    year: int
+    budget_operating: Decimal
+    budget_investment: Decimal
+    used_operating: Decimal | None
+    used_investment: Decimal | None
+
+
+def money(data: dict, rounds: list[FollowUpRound], reports_by_round: dict[int, dict[int, ActionReport]]
+          ) -> list[MoneyRow]:
+    """Budget against outcome per year and type. The outcome of a year is what
+    the latest follow-up of that year reported."""
+    latest_of_year: dict[int, FollowUpRound] = {}
+    for r in sorted(rounds, key=lambda r: (r.year, r.created_at)):
+        latest_of_year[r.year] = r
+    rows = []
+    start, end = data["period"]
+    for year in range(start, end + 1):
+        op = sum((Decimal(x["budgets"].get(str(year), {}).get("operating", "0")) for x in actions_of(data)), ZERO)
+        inv = sum((Decimal(x["budgets"].get(str(year), {}).get("investment", "0")) for x in actions_of(data)), ZERO)
+        r = latest_of_year.get(year)
+        if r is None:
+            rows.append(MoneyRow(year, op, inv, None, None))
+        else:
+            reports = reports_by_round.get(r.pk, {}).values()
+            rows.append(MoneyRow(year, op, inv, sum((x.used_operating for x in reports), ZERO),
+                                 sum((x.used_investment for x in reports), ZERO)))
+    return rows
+
+
+@dataclass
+class IndicatorRow:
+    indicator: dict
+    goal: dict
+    points: list[tuple[int, Decimal | None, Decimal | None]]  # (year, measured, target)
+
+
+def indicators(data: dict, rounds: list[FollowUpRound], values: list[IndicatorValue]) -> list[IndicatorRow]:
+    by_round = {r.pk: r.year for r in rounds}
+    measured: dict[tuple[int, int], Decimal] = {}
+    for v in sorted(values, key=lambda v: v.answered_at):
+        if v.round_id in by_round:
+            measured[(v.indicator_id, by_round[v.round_id])] = v.value
+    rows = []
+    start, end = data["period"]
+    for area in data["focus_areas"]:
+        for goal in area["goals"]:
+            for ind in goal["indicators"]:
+                points = [(year, measured.get((ind["key"], year)),
+                           Decimal(ind["targets"][str(year)]) if str(year) in ind["targets"] else None)
+                          for year in range(start, end + 1)]
+                rows.append(IndicatorRow(indicator=ind, goal=goal, points=points))
+    return rows
+
+
+# --- what pages read ---------------------------------------------------------------------
+def plan_list(*, user, organisation_id: int | None = None) -> list[SteeringDocument]:
+    qs = SteeringDocument.objects.select_related("owner_organ", "case").order_by("-period_start", "title")
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return [d for d in qs[:500] if plan_visible(user, d)]
+
+
+def plan_visible(user, document: SteeringDocument) -> bool:
+    """The public reads a plan once a version is adopted; staff of the case always."""
+    return document.versions.exists() or can_read_internal(user, document)
+
+
+def plan_get(*, user, pk: int) -> SteeringDocument:
+    document = SteeringDocument.objects.select_related(
+        "case", "case__organisation", "owner_organ", "process_owner", "adopted_by", "adopted_by__organ",
+        "adopted_by__meeting", "parent").filter(pk=pk).first()
+    if document is None or not plan_visible(user, document):
+        raise NotFound(_("Styrdokumentet finns inte."))
+    return document
+
+
+def plan_data_for(user, document: SteeringDocument) -> tuple[dict, bool]:
+    """(structure, is_working_copy): staff see the working copy, the public the
+    latest adopted version."""
+    if can_read_internal(user, document):
+        return snapshot(document), True
+    version = latest_version(document)
+    if version is None:
+        raise NotFound(_("Styrdokumentet finns inte."))
+    return version.snapshot, False
+
+
+def rounds_of(document: SteeringDocument) -> list[FollowUpRound]:
+    return list(document.follow_ups.order_by("year", "created_at"))
+
+
+def reports_by_round(rounds: list[FollowUpRound]) -> dict[int, dict[int, ActionReport]]:
+    grouped: dict[int, dict[int, ActionReport]] = {}
+    for report in ActionReport.objects.filter(round__in=rounds):
+        grouped.setdefault(report.round_id, {})[report.action_id] = report
+    return grouped
+
+
+@dataclass
+class PlanOverview:
+    document: SteeringDocument
+    data: dict
+    working_copy: bool
+    rounds: list[FollowUpRound]
+    rollup: Rollup | None
+    money: list[MoneyRow]
+    indicators: list[IndicatorRow]
+    latest_round: FollowUpRound | None = None
+    versions: list[PlanVersion] = field(default_factory=list)
+    changes_since_adopted: list[Change] = field(default_factory=list)
+
+
+def plan_overview(*, user, document: SteeringDocument) -> PlanOverview:
+    data, working = plan_data_for(user, document)
+    internal = can_read_internal(user, document)
+    rounds = rounds_of(document)
+    grouped = reports_by_round(rounds)
+    latest = rounds[-1] if rounds else None
+    values = list(IndicatorValue.objects.filter(round__in=rounds))
+    versions_ = versions(document)
+    return PlanOverview(
+        document=document, data=data, working_copy=working, rounds=rounds,
+        rollup=rollup(data, grouped.get(latest.pk, {}), internal=internal) if latest else None,
+        money=money(data, rounds, grouped), indicators=indicators(data, rounds, values), latest_round=latest,
+        versions=versions_,
+        changes_since_adopted=diff(versions_[-1].snapshot, data) if working and versions_ else [],
+    )
+
+
+@dataclass
+class ReportData:
+    round: FollowUpRound
+    data: dict
+    rollup: Rollup
+    money: list[MoneyRow]
+    indicators: list[IndicatorRow]
+    late: list[str]
+    unanswered: list[str]
+
+
+def follow_up_report_data(round_: FollowUpRound, *, user=None) -> ReportData:
+    """What the yearly report shows: the adopted version's structure, this
+    round's progress and comments (internal ones only for staff), money per
+    year up to this round, indicators against targets."""
+    document = round_.document
+    version = latest_version(document)
+    data = version.snapshot if version else snapshot(document)
+    internal = user is not None and can_read_internal(user, document)
+    rounds = [r for r in rounds_of(document) if (r.year, r.created_at) <= (round_.year, round_.created_at)]
+    grouped = reports_by_round(rounds)
+    values = list(IndicatorValue.objects.filter(round__in=rounds))
+    requests = list(round_.requests.select_related("person"))
+    late = sorted({r.action.title for r in round_.action_reports.select_related("action") if r.late})
+    return ReportData(
+        round=round_, data=data, rollup=rollup(data, grouped.get(round_.pk, {}), internal=internal),
+        money=money(data, rounds, grouped), indicators=indicators(data, rounds, values), late=late,
+        unanswered=sorted(r.person.name for r in requests if r.answered_at is None),
+    )
+
+
+def follow_up_get(*, user, pk: int) -> FollowUpRound:
+    round_ = FollowUpRound.objects.select_related("document", "document__case", "report_document").filter(
+        pk=pk).first()
+    if round_ is None or not plan_visible(user, round_.document):
+        raise NotFound(_("Uppföljningen finns inte."))
+    return round_
+
+
+def actions_to_answer(*, user, round_: FollowUpRound) -> list[Action]:
+    """The actions this user reports on: their own, or all for those who run the plan."""
+    qs = Action.objects.filter(goal__focus_area__document=round_.document).select_related(
+        "goal", "goal__focus_area", "responsible_person", "responsible_organ").order_by(
+        "goal__focus_area__position", "goal__position", "position")
+    if not can_manage(user, round_.document):
+        qs = qs.filter(responsible_person__user_id=getattr(user, "pk", None))
+    return list(qs)
+
+
+def focus_areas(document: SteeringDocument) -> list[FocusArea]:
+    return list(document.focus_areas.order_by("position"))
+
+
+
+
+@dataclass
+class ReportCharts:
+    progress: str
+    money: str
+    indicators: list[tuple[IndicatorRow, str]]
+
+
+def report_charts(report: ReportData, *, prefix: str = "chart") -> ReportCharts:
+    """The report's three kinds of chart as inline SVG (see charts.py)."""
+    from . import charts
+
+    return ReportCharts(
+        progress=charts.progress_bars([(g.goal["title"], g.progress) for g in report.rollup.goals],
+                                      title=_("Genomfört per mål, procent"), chart_id=f"{prefix}-progress"),
+        money=charts.budget_bars(report.money, title=_("Budget och utfall per år, kronor"),
+                                 chart_id=f"{prefix}-money"),
+        indicators=[(row, charts.indicator_lines(row, title=_("%(name)s (%(unit)s): uppmätt och mål") % {
+            "name": row.indicator["name"], "unit": row.indicator["unit"]}, chart_id=f"{prefix}-indicator-{i}"))
+            for i, row in enumerate(report.indicators)],
+    )

@@ -1,0 +1,89 @@
+"""The case page's section on steering documents; charts and number formats
+of the plan pages."""
+
+from decimal import Decimal
+
+from django import template
+from django.db.models import Prefetch
+
+from diarium.accounts import access as roles
+
+from .. import charts, selectors
+from ..models import PlanVersion
+
+register = template.Library()
+
+
+@register.inclusion_tag("plans/_case_section.html", takes_context=True)
+def case_plans(context, case):
+    """The case's steering documents the user may read, and "Nytt styrdokument"
+    for those who register documents in the case."""
+    user = context["request"].user
+    # One query for a case without steering documents; the versions (ids only) with them.
+    documents = case.steering_documents.select_related("owner_organ").prefetch_related(
+        Prefetch("versions", queryset=PlanVersion.objects.only("id", "document_id"))).order_by("-period_start", "title")
+    plans = [p for p in documents if selectors.plan_visible(user, p)]
+    can_create = user.is_authenticated and roles.can(user, roles.REGISTER_DOCUMENT,
+                                                     organisation_id=case.organisation_id, organ_id=case.organ_id)
+    return {"case": case, "plans": plans, "can_create": can_create}
+
+
+@register.simple_tag
+def progress_chart(rollup, chart_id, title):
+    rows = [(g.goal["title"], g.progress) for g in rollup.goals]
+    return charts.progress_bars(rows, title=title, chart_id=chart_id)
+
+
+@register.simple_tag
+def money_chart(money_rows, chart_id, title):
+    return charts.budget_bars(money_rows, title=title, chart_id=chart_id)
+
+
+@register.simple_tag
+def indicator_chart(row, chart_id, title):
+    return charts.indicator_lines(row, title=title, chart_id=chart_id)
+
+
+@register.filter
+def kr(value):
+    """Swedish thousands grouping with a no-break space: 1 250 000."""
+    if value is None or value == "":
+        return "–"
+    whole = int(Decimal(str(value)).quantize(Decimal("1")))
+    return f"{whole:,}".replace(",", "\u00a0")
+
+
+@register.filter
+def number(value):
+    """A measured value or target: no trailing zeros, comma as decimal sign."""
+    if value is None or value == "":
+        return "–"
+    d = Decimal(str(value)).normalize()
+    text = f"{d:f}"
+    return text.replace(".", ",")
+
+
+@register.filter
+def pct(value):
+    if value is None:
+        return "–"
+    return f"{float(value):.0f}\u00a0%"
+
+
+@register.filter
+def get_item(mapping, key):
+    if not mapping:
+        return None
+    return mapping.get(key, mapping.get(str(key)) if isinstance(key, int) else None)
+
+
+@register.filter
+def budget_total(action):
+    return selectors.budget_total(action)
+
+
+@register.filter
+def year_budget(action, year):
+    """An action's (drift, investering) for a year from the structure data."""
+    b = action["budgets"].get(str(year), {})
+    return (b.get("operating"), b.get("investment"))
