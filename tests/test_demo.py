@@ -19,6 +19,12 @@ from diarium.decisions.models import (
     AgendaItem, Assignment, Attendance, Decision, DecisionRecipient, Meeting, Membership, Minutes, OfficerReport,
     ParagraphCounter, Proposal, Signature,
 )
+from diarium.demo import loader
+from diarium.plans import selectors as plan_selectors
+from diarium.plans.models import (
+    Action, ActionBudget, ActionReport, FocusArea, FollowUpRequest, FollowUpRound, Goal, Indicator, IndicatorValue,
+    PlanVersion, SteeringDocument,
+)
 from diarium.registry import selectors
 from diarium.registry import services as registry_services
 from diarium.registry.files import blob_open
@@ -126,7 +132,8 @@ def test_demo_users_can_log_in_with_the_demo_password(demo):
 def test_running_the_demo_twice_adds_nothing(demo, monkeypatch):
     models = (Case, Document, DocumentFile, Event, Organ, Person, User, RemissRound, RemissRecipient, RemissDeadline,
               Membership, Meeting, Attendance, AgendaItem, OfficerReport, Proposal, Decision, DecisionRecipient,
-              Minutes, Signature, Assignment, ParagraphCounter)
+              Minutes, Signature, Assignment, ParagraphCounter, SteeringDocument, PlanVersion, FocusArea, Goal,
+              Indicator, Action, ActionBudget, FollowUpRound, FollowUpRequest, ActionReport, IndicatorValue)
     before = {m.__name__: m.objects.count() for m in models}
     monkeypatch.setenv("DIARIUM_DEMO_PASSWORD", "Ett-annat-lösen-2018")
     call_command("demo", "--no-serve", verbosity=0)
@@ -307,6 +314,13 @@ def test_a_worker_started_after_the_demo_sends_no_mail_for_the_2015_to_2018_even
     # The queued excerpts find themselves sent, on their historic day.
     assert {r.pk: (r.state, r.sent_at) for r in excerpts} == before
     assert max(_local_date(sent_at) for _, sent_at in before.values()) == dt.date(2018, 11, 5)
+    # The follow-up requests of 2019 and 2020 went out on the day each round opened; the queued
+    # tasks find the rounds closed and send nothing, and no reminders go out.
+    requests = FollowUpRequest.objects.select_related("round")
+    assert DBTaskResult.objects.filter(task_path="diarium.plans.tasks.send_request").count() == requests.count() > 0
+    assert {r.round.status for r in requests} == {FollowUpRound.Status.CLOSED}
+    assert all(_local_date(r.sent_at) == _local_date(r.round.created_at) for r in requests)
+    assert {(r.reminder_count, r.reminded_before_at, r.send_error) for r in requests} == {(0, None, "")}
 
 
 # --- meetings, decisions, minutes and dispatch of the worked example -----------------------------
@@ -323,7 +337,8 @@ def _decisions():
 
 def _ks_and_kf():
     case = _main_case()
-    return (Decision.objects.get(case=case, organ__code="KS"), Decision.objects.get(case=case, organ__code="KF"))
+    return (Decision.objects.get(case=case, organ__code="KS", meeting__date__year=2018),
+            Decision.objects.get(case=case, organ__code="KF"))
 
 
 @pytest.mark.django_db
@@ -389,7 +404,7 @@ def test_meetings_have_members_chairs_adjusters_and_paragraphs_per_organ_and_yea
     ks, kf = _ks_and_kf()
     counters = {(c.organ.code, c.year): c.last for c in ParagraphCounter.objects.select_related("organ")}
     assert counters == {("KF", 2015): 180, ("KF", 2017): 251, ("KSAU", 2018): 53, ("KS", 2018): ks.paragraph,
-                        ("KF", 2018): kf.paragraph}
+                        ("KF", 2018): kf.paragraph, ("KS", 2020): 38, ("KS", 2021): 29}
 
 
 @pytest.mark.django_db
@@ -436,11 +451,12 @@ def test_ks_approves_the_plan_on_condition_and_it_takes_effect_when_kf_adopts_th
     assert ks.condition_decision == kf
     assert ks.status_changed_at == kf.recorded_at
     assert Event.objects.filter(case=ks.case, kind=Event.Kind.DECISION_EFFECTIVE, data__decision=ks.pk).exists()
-    # KS carried the proposal forward to KF: the chain on the case goes KSAU → KS → KF.
+    # KS carried the proposal forward to KF: the chain on the case goes KSAU → KS → KF, and then
+    # KS receives the yearly follow-ups of the action plan.
     assert kf.proposal.from_decision == ks and kf.proposal.organ.code == "KF"
     chain = [step.organ.code for step in decision_selectors.case_chain(user=AnonymousUser(), case=ks.case)
              if step.kind == "decision"]
-    assert chain == ["KSAU", "KSAU", "KS", "KF"]
+    assert chain == ["KSAU", "KSAU", "KS", "KF", "KS", "KS"]
 
 
 @pytest.mark.django_db
@@ -488,7 +504,7 @@ def test_the_history_of_meetings_and_decisions_is_dated_when_it_happened(demo):
              Event.Kind.MINUTES_ADJUSTED, Event.Kind.DECISION_DISPATCHED, Event.Kind.ASSIGNMENT_LINKED]
     events = Event.objects.filter(kind__in=kinds)
     assert events.count() >= 20
-    assert {timezone.localtime(e.at).year for e in events} <= {2015, 2017, 2018}
+    assert {timezone.localtime(e.at).year for e in events} <= {2015, 2017, 2018, 2020, 2021}
     # Documents on each case are numbered in the order they were registered.
     for case in Case.objects.all():
         registered = list(case.documents.order_by("number").values_list("registered_at", flat=True))
@@ -505,3 +521,185 @@ def test_paragraph_counters_only_move_forward_and_only_an_admin_moves_them(demo)
         decision_services.paragraph_counter_set(actor=admin, organ=ks, year=2018, last=100)
     assert exc.value.errors["last"]
     assert decision_services.paragraph_counter_set(actor=admin, organ=ks, year=2019, last=10).last == 10
+
+
+# --- the vision, the action plan and its yearly follow-ups (issue 6) ----------------------------------
+ACTION_PLAN = f"Handlingsplan {VISION}"
+FOCUS_AREAS = ["Öppna data och transparens", "Digitala e-tjänster för invånare och företag",
+               "Smart verksamhetsutveckling", "Digital kompetens", "Infrastruktur och informationssäkerhet"]
+
+
+def _plans():
+    case = _main_case()
+    return (SteeringDocument.objects.get(case=case, kind=SteeringDocument.Kind.VISION),
+            SteeringDocument.objects.get(case=case, kind=SteeringDocument.Kind.ACTION_PLAN))
+
+
+def _actions(plan):
+    return list(Action.objects.filter(goal__focus_area__document=plan).select_related(
+        "responsible_organ", "responsible_person", "responsible_person__user"))
+
+
+@pytest.mark.django_db
+def test_the_vision_and_the_action_plan_are_on_2017_676_adopted_by_ks_160_and_kf_190(demo):
+    vision, plan = _plans()
+    assert vision.title == VISION and plan.title == ACTION_PLAN
+    assert plan.parent == vision
+    for document in (vision, plan):
+        assert (document.period_start, document.period_end) == (2019, 2021)
+        assert document.status == SteeringDocument.Status.ADOPTED
+        assert document.process_owner.name == "Anneli Schwartz" and document.process_owner_role == "Kommundirektör"
+    assert vision.owner_organ.code == "KF" and plan.owner_organ.code == "KS"
+    assert plan.weighting == SteeringDocument.Weighting.BUDGET and plan.follow_up_months == 12
+    assert "Exempeldata" in plan.description
+    # KF § 190 adopted the vision; KS § 160 approved the plan (version 1), and KS § 38 of 2020
+    # the re-budgeted version 2. Every version is kept, dated the day of its decision.
+    (v,) = plan_selectors.versions(vision)
+    assert v.adopted_by_decision.reference == "KF 2018-10-31 § 190" == vision.adopted_by.reference
+    assert _local_date(v.adopted_at) == dt.date(2018, 10, 31)
+    first, second = plan_selectors.versions(plan)
+    assert (first.number, first.adopted_by_decision.reference) == (1, "KS 2018-09-24 § 160")
+    assert _local_date(first.adopted_at) == dt.date(2018, 9, 24)
+    assert (second.number, second.adopted_by_decision.reference) == (2, "KS 2020-03-02 § 38")
+    assert plan.adopted_by == second.adopted_by_decision
+    changes = plan_selectors.diff(first.snapshot, second.snapshot)
+    assert {c.kind for c in changes} <= {"rebudgeted", "changed"}
+    rebudgeted = {c.title for c in changes if c.kind == "rebudgeted"}
+    assert rebudgeted == {"Bygg ut bredband till hela kommunen",
+                          "Inför en gemensam e-tjänsteplattform med inloggning med e-legitimation"}
+    assert any("2021 investering: 2 500 000 → 3 500 000 kr" in re.sub(r"\s", " ", c.details) for c in changes)
+    # The adoptions are in the case's history on their days.
+    adopted = Event.objects.filter(case=plan.case, kind=Event.Kind.PLAN_ADOPTED)
+    assert sorted(_local_date(e.at) for e in adopted) == [dt.date(2018, 9, 24), dt.date(2018, 10, 31),
+                                                          dt.date(2020, 3, 2)]
+
+
+@pytest.mark.django_db
+def test_the_action_plan_has_focus_areas_goals_indicators_and_ten_actions_with_budgets(demo):
+    vision, plan = _plans()
+    assert [a.title for a in plan.focus_areas.all()] == FOCUS_AREAS
+    assert [a.title for a in vision.focus_areas.all()] == FOCUS_AREAS
+    indicators = Indicator.objects.filter(goal__focus_area__document=plan)
+    assert indicators.count() >= 5
+    for goal in Goal.objects.filter(focus_area__document=plan):
+        assert goal.indicators.exists() and goal.actions.exists(), goal
+    for indicator in indicators:
+        assert indicator.unit and indicator.baseline is not None and indicator.baseline_year == 2018
+        assert set(indicator.targets) == {"2019", "2020", "2021"}
+    actions = _actions(plan)
+    assert len(actions) == 10
+    # The actions are those of the revised action plan on the case.
+    revised = " ".join(loader.ACTION_PLAN_REVISED.split())
+    drift = investment = 0
+    for action in actions:
+        assert action.title in revised, action.title
+        assert action.responsible_organ and action.responsible_person and action.start < action.end
+        assert action.funding_source == "Flerårsstrategi 2018–2020"
+        budgets = list(action.budgets.all())
+        assert budgets and {b.year for b in budgets} <= {2019, 2020, 2021}
+        assert sum(b.operating + b.investment for b in budgets) > 0
+        drift += sum(b.operating for b in budgets)
+        investment += sum(b.investment for b in budgets)
+    assert drift > 0 and investment > 0
+    assert sum(1 for a in actions if a.budgets.filter(operating__gt=0, investment__gt=0).exists()) >= 8
+    assert {a.responsible_organ.code for a in actions} >= {"KS", "BMN", "KFN", "ÄN"}
+    # The demo's case officer is responsible for actions and can answer with his login.
+    officer = User.objects.get(username="handlaggare")
+    assert any(a.responsible_person.user == officer for a in actions)
+
+
+def _rounds(plan):
+    return list(plan.follow_ups.order_by("year"))
+
+
+@pytest.mark.django_db
+def test_two_yearly_follow_ups_record_progress_money_and_indicator_values(demo):
+    _, plan = _plans()
+    rounds = _rounds(plan)
+    assert [(r.year, r.kind, r.status) for r in rounds] == [
+        (2019, FollowUpRound.Kind.YEARLY, FollowUpRound.Status.CLOSED),
+        (2020, FollowUpRound.Kind.YEARLY, FollowUpRound.Status.CLOSED)]
+    actions = _actions(plan)
+    indicators = Indicator.objects.filter(goal__focus_area__document=plan).count()
+    for round_ in rounds:
+        assert round_.deadline.year == round_.year + 1 and round_.deadline.month <= 2
+        assert _local_date(round_.created_at).year == round_.year + 1
+        reports = list(round_.action_reports.all())
+        assert {r.action_id for r in reports} == {a.pk for a in actions}  # every action reported
+        assert all(_local_date(r.answered_at).year == round_.year + 1 and r.answered_by_name for r in reports)
+        assert sum(r.used_operating for r in reports) > 0 and sum(r.used_investment for r in reports) > 0
+        assert all(0 <= r.progress <= 100 for r in reports)
+        assert round_.indicator_values.count() == indicators
+        # Everyone asked was asked on the historic day and has answered.
+        assert all(r.sent_at and r.answered_at for r in round_.requests.all())
+    statuses_2020 = [r.status for r in rounds[1].action_reports.all()]
+    assert statuses_2020.count(ActionReport.Status.POSTPONED) == 1
+    assert statuses_2020.count(ActionReport.Status.CANCELLED) == 1
+    late = ActionReport.objects.filter(round__document=plan, late=True)
+    assert late.count() == 1 and _local_date(late.get().answered_at) > late.get().round.deadline
+    # Those with a login answered themselves; the others' answers were recorded by the case officer.
+    assert {r.answered_by_name for r in rounds[0].action_reports.all()} >= {"Göran Westerlund", "Eva Lundqvist"}
+    # The roll-up: plan progress weighted by budget, the cancelled action left out; money per year.
+    report = plan_selectors.follow_up_report_data(rounds[1])
+    assert report.rollup.weighting == SteeringDocument.Weighting.BUDGET
+    assert report.rollup.cancelled == 1 and report.rollup.unreported == 0
+    assert 0 < report.rollup.progress < 100
+    assert report.late == [] and report.unanswered == []
+    money = {row.year: row for row in report.money}
+    assert money[2019].used_operating and money[2020].used_investment and money[2021].used_operating is None
+    assert all(row.points[0][1] is not None and row.points[1][1] is not None for row in report.indicators)
+
+
+@pytest.mark.django_db
+def test_each_yearly_report_is_a_document_on_the_case_and_goes_to_ks(demo):
+    _, plan = _plans()
+    case = _main_case()
+    public = {e.id: e for e in selectors.document_entries(user=AnonymousUser(), case=case)}
+    decisions = _decisions()
+    for round_, drawn_up, reference in zip(_rounds(plan), (dt.date(2020, 2, 6), dt.date(2021, 2, 3)),
+                                           ("KS 2020-03-02 § 38", "KS 2021-03-01 § 29")):
+        document = round_.report_document
+        assert document.case == case and document.direction == Document.Direction.DRAWN_UP
+        assert document.description.startswith(f"Uppföljningsrapport {round_.year}")
+        assert document.document_date == drawn_up and document.pk in public
+        with blob_open(document.files.get().blob) as fh:
+            html = fh.read().decode("utf-8")
+        assert ACTION_PLAN in html and "Bygg ut bredband till hela kommunen" in html
+        assert "Två säkerhetsincidenter" not in html  # a comment marked internal stays inside
+        # In one step onto the KS agenda, where KS decided on it.
+        item = AgendaItem.objects.get(supporting_documents=document)
+        assert item.meeting.organ.code == "KS" and item.meeting.date.year == round_.year + 1
+        assert item.meeting.date > drawn_up
+        decision = decisions[reference]
+        assert decision.agenda_item == item and decision.case == case
+        assert f"uppföljningen {round_.year}" in decision.text
+        assert item.meeting.status == Meeting.Status.ADJUSTED
+
+
+@pytest.mark.django_db
+def test_the_public_reads_the_adopted_plan_without_internal_notes(demo):
+    vision, plan = _plans()
+    anonymous = AnonymousUser()
+    assert plan_selectors.plan_visible(anonymous, vision) and plan_selectors.plan_visible(anonymous, plan)
+    assert {d.pk for d in plan_selectors.plan_list(user=anonymous)} >= {vision.pk, plan.pk}
+    data, working = plan_selectors.plan_data_for(anonymous, plan)
+    assert not working and data == plan_selectors.latest_version(plan).snapshot
+    assert len(plan_selectors.actions_of(data)) == 10
+    assert Action.objects.filter(goal__focus_area__document=plan).exclude(internal_note="").exists()
+    assert "säkerhetsbedömningen på ärendet" not in str(data)
+    overview = plan_selectors.plan_overview(user=anonymous, document=plan)
+    assert [r.year for r in overview.rounds] == [2019, 2020]
+    comments = [a.comment for g in overview.rollup.goals for a in g.actions]
+    assert not any("säkerhetsincidenter" in c for c in comments)
+    officer = User.objects.get(username="handlaggare")
+    inside = plan_selectors.plan_overview(user=officer, document=plan)
+    assert any("säkerhetsincidenter" in a.comment for g in inside.rollup.goals for a in g.actions)
+
+
+@pytest.mark.django_db
+def test_the_history_of_the_plans_is_dated_when_it_happened(demo):
+    kinds = [Event.Kind.PLAN_CHANGED, Event.Kind.PLAN_ADOPTED, Event.Kind.FOLLOW_UP_OPENED,
+             Event.Kind.FOLLOW_UP_ANSWERED]
+    events = Event.objects.filter(case=_main_case(), kind__in=kinds)
+    assert events.count() >= 50
+    assert {timezone.localtime(e.at).year for e in events} == {2018, 2020, 2021}

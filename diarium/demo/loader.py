@@ -24,6 +24,17 @@ text, which stays on the same document as its original. Every minutes excerpt
 is "e-mailed" through a connection that sends nothing, on the historic day, so
 the queued delivery tasks find them sent; the politicians have no e-mail
 addresses, so publishing a notice queues no mail.
+
+The vision and its action plan (issue 6) are built on 2017.676 KS through the
+plan services, also with historic times: their names, the period of three
+years, drift and investering money funded in Flerårsstrategi 2018–2020, the
+kommundirektör as process owner and the yearly report to KS are facts of the
+report; the goals, indicators, the ten actions' people, dates and budgets, the
+follow-ups of 2019 and 2020 and their answers, the re-budgeting adopted by KS
+2020-03-02 § 38 (version 2) and the KS meetings 2020-03-02 and 2021-03-01 that
+receive the yearly reports are example data and say so. The follow-up requests
+are "e-mailed" through a connection that sends nothing on the day each round
+opened, and both rounds are closed, so the queued request tasks send nothing.
 """
 
 from __future__ import annotations
@@ -48,6 +59,8 @@ from diarium.decisions import services as decisions
 from diarium.decisions.models import (
     Assignment, Decision, DecisionNote, DecisionRecipient, Membership, Proposal, Signature,
 )
+from diarium.plans import services as plans
+from diarium.plans.models import ActionReport, FollowUpRound, SteeringDocument
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document, DocumentFile
 from diarium.remiss import services as remiss
@@ -108,7 +121,24 @@ PEOPLE = [  # name, title, organ code (the first two are facts, the rest example
     ("Petra Sjöberg", "Nämndsekreterare", "KFN"),
     ("Johan Ek", "Planarkitekt", "SBN"),
     ("Maria Nilsson", "Verksamhetsutvecklare", "ÄN"),
+    # Responsible for actions of the action plan (example data).
+    ("Annika Holmberg", "Kommunikationschef", "KS"),
+    ("Henrik Palm", "Bygglovschef", "BMN"),
+    ("Peter Sundin", "HR-strateg", "KS"),
+    ("Ingrid Falk", "Bibliotekschef", "KFN"),
+    ("Fredrik Lindholm", "Bredbandssamordnare", "KS"),
+    ("Lena Åkesson", "Informationssäkerhetssamordnare", "KS"),
 ]
+# Those responsible for actions get the follow-up requests by e-mail: example
+# addresses on a reserved domain, and the demo "sends" through a connection that
+# sends nothing (see _plan_steps).
+PLAN_OFFICIALS = ("Göran Westerlund", "Eva Lundqvist", "Maria Nilsson", "Annika Holmberg", "Henrik Palm",
+                  "Peter Sundin", "Ingrid Falk", "Fredrik Lindholm", "Lena Åkesson")
+
+
+def _email(name: str) -> str:
+    ascii_name = name.lower().translate(str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", " ": "."}))
+    return f"{ascii_name}@alingsas.example"
 
 CLASSIFICATIONS = [  # KLASSA-style process codes (example data)
     ("1.1.1", "Organisation och ansvar", "Bevaras"),
@@ -152,6 +182,7 @@ class CaseSpec:
     report: ReportSpec | None = None  # an officer's report, written through the decision services
     meetings: tuple[MeetingSpec, ...] = ()  # meetings that decide on the case, among the documents
     answers: tuple[tuple[dt.datetime, str], ...] = ()  # (when, decision): the case answers its assignments
+    plans: PlanSpec | None = None  # the vision and its action plan, with their follow-ups
 
 
 # --- the remiss round on 2017.676 KS -----------------------------------------------------
@@ -390,6 +421,7 @@ MR = Membership.Role
 KF_2014 = (dt.date(2014, 10, 15), dt.date(2018, 10, 14))  # the council's term of office
 KF_2018 = (dt.date(2018, 10, 15), dt.date(2022, 10, 14))
 KS_2015 = (dt.date(2015, 1, 1), dt.date(2018, 12, 31))  # the boards' term
+KS_2019 = (dt.date(2019, 1, 1), dt.date(2022, 12, 31))
 MEMBERSHIPS = [  # organ, (start, end), ((role, name, party), …): all example data
     ("KF", KF_2014, (
         (MR.CHAIR, "Birgitta Holm", "S"), (MR.VICE_CHAIR, "Lars Edlund", "M"),
@@ -414,6 +446,12 @@ MEMBERSHIPS = [  # organ, (start, end), ((role, name, party), …): all example 
     ("KSAU", KS_2015, (
         (MR.CHAIR, "Mats Engström", "M"), (MR.VICE_CHAIR, "Anna Lindgren", "S"), (MR.MEMBER, "Karin Sandberg", "L"),
         (MR.SUBSTITUTE, "Anders Wikström", "C"),
+    )),
+    ("KS", KS_2019, (  # receives the yearly follow-ups of the action plan
+        (MR.CHAIR, "Mats Engström", "M"), (MR.VICE_CHAIR, "Anna Lindgren", "S"),
+        (MR.MEMBER, "Karin Sandberg", "L"), (MR.MEMBER, "Anders Wikström", "C"),
+        (MR.MEMBER, "Sofia Åberg", "MP"), (MR.MEMBER, "Erik Dahl", "V"),
+        (MR.SUBSTITUTE, "Ulla Persson", "M"), (MR.SUBSTITUTE, "Jonas Berg", "S"),
     )),
 ]
 SECRETARY = "Eva Lundqvist"  # the registrar keeps the minutes
@@ -445,6 +483,7 @@ class DecisionSpec:
     assignments: tuple[tuple[str, str], ...] = ()  # (organ code, description)
     recipients: tuple[str, ...] = ()  # organ codes (BOARDS: every board) or names of people
     dispatched: dt.datetime | None = None
+    follow_up: int | None = None  # the action plan's yearly follow-up report of that year, put on the agenda
 
 
 @dataclass(frozen=True)
@@ -572,6 +611,331 @@ KF_2018_10_31 = MeetingSpec(
     signed=(at(2018, 11, 1, 15), at(2018, 11, 2, 9), at(2018, 11, 2, 9, 15)), posted=dt.date(2018, 11, 2),
 )
 
+# --- the yearly follow-ups to KS ------------------------------------------------------------
+NOTE_FOLLOW_UP = ("Exempeldata: sammanträdet, paragrafnumret, ledamöterna, närvaron, justeringen och uppföljningen "
+                  "är påhittade för demonstrationen. Att utfallet av handlingsplanen redovisas årligen till "
+                  "kommunstyrelsen är hämtat ur tjänsteskrivelsen 2018-08-23.")
+ACTION_PLAN = f"Handlingsplan {VISION}"
+
+KS_2020_03_02 = MeetingSpec(
+    "KS", dt.date(2020, 3, 2), _time(13), _time(16), "Stadshuset, sessionssalen",
+    adjusters=("Karin Sandberg", "Erik Dahl"), planned=at(2020, 2, 10, 9), notice=at(2020, 2, 21, 9),
+    decisions=(
+        DecisionSpec(
+            38, f"Uppföljning 2019 av {ACTION_PLAN}",
+            "Kommunstyrelsen godkänner uppföljningen 2019 av handlingsplanen och lägger den till handlingarna.\n\n"
+            "Kommunstyrelsen godkänner den reviderade handlingsplanen (version 2): budgeten för bredbandsutbyggnaden "
+            "och e-tjänsteplattformen fördelas om mellan 2020 och 2021 inom ramen för Flerårsstrategi 2018–2020.",
+            at(2020, 3, 2, 14, 0), NOTE_FOLLOW_UP, follow_up=2019,
+        ),
+    ),
+    signed=(at(2020, 3, 4, 10), at(2020, 3, 5, 9), at(2020, 3, 5, 9, 30)), posted=dt.date(2020, 3, 5),
+)
+KS_2021_03_01 = MeetingSpec(
+    "KS", dt.date(2021, 3, 1), _time(13), _time(15, 30), "Stadshuset, sessionssalen (även på distans)",
+    adjusters=("Anders Wikström", "Sofia Åberg"), planned=at(2021, 2, 8, 9), notice=at(2021, 2, 19, 9),
+    decisions=(
+        DecisionSpec(
+            29, f"Uppföljning 2020 av {ACTION_PLAN}",
+            "Kommunstyrelsen godkänner uppföljningen 2020 av handlingsplanen och lägger den till handlingarna. "
+            "Kommunstyrelsen noterar att åtgärden för digital ansökan om bygglov har avbrutits och att "
+            "bibliotekens digitala vägledning har skjutits upp till 2021.",
+            at(2021, 3, 1, 13, 40), NOTE_FOLLOW_UP, follow_up=2020,
+        ),
+    ),
+    signed=(at(2021, 3, 3, 10), at(2021, 3, 4, 9), at(2021, 3, 4, 9, 30)), posted=dt.date(2021, 3, 4),
+)
+
+
+# --- the vision and the action plan on 2017.676 KS -----------------------------------------------
+# Facts (from the report): the vision and the action plan by their names; the plan runs three
+# years, brings drift and investering money funded in Flerårsstrategi 2018–2020, is reconciled
+# at least yearly, its process owner is the kommundirektör and its outcome is reported yearly
+# to KS. Example data: the goals, indicators, the actions' people, dates and budgets, the
+# follow-ups and their answers, the re-budgeting of 2020. Their descriptions say so.
+S = ActionReport.Status
+FUNDING = "Flerårsstrategi 2018–2020"
+PLAN_EXAMPLE = ("Exempeldata: målen, indikatorerna, åtgärdernas ansvariga, tider och budget samt uppföljningarna är "
+                "påhittade för demonstrationen. Fakta ur tjänsteskrivelsen 2018-08-23: planen gäller i tre år, "
+                "omfattar drift- och investeringsmedel som finansieras inom Flerårsstrategi 2018–2020, stäms av "
+                "minst en gång per år eller vid behov, processägare är kommundirektören och utfallet redovisas "
+                "årligen till kommunstyrelsen.")
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    name: str
+    unit: str
+    baseline: int  # 2018
+    targets: tuple[int, int, int]  # 2019, 2020, 2021
+    measured: tuple[int, ...]  # 2019, 2020: the value given in each yearly follow-up
+
+
+@dataclass(frozen=True)
+class ReportRowSpec:  # one action in one yearly follow-up
+    status: str
+    progress: int
+    used: tuple[int, int]  # kronor used that year: drift, investering
+    comment: str
+    internal: bool = False
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    number: int  # "Åtgärd N" of the action plan file on the case
+    title: str
+    organ: str
+    person: str
+    start: dt.date
+    end: dt.date
+    budgets: tuple[tuple[int, int, int], ...]  # (year, drift, investering)
+    reports: tuple[ReportRowSpec, ReportRowSpec]  # 2019, 2020
+    also: str = ""  # others responsible, in the description
+    internal_note: str = ""
+    revised: tuple[dt.date, tuple[tuple[int, int, int], ...]] | None = None  # version 2: new end and budgets
+
+
+@dataclass(frozen=True)
+class GoalSpec:
+    title: str
+    indicators: tuple[IndicatorSpec, ...]
+    actions: tuple[ActionSpec, ...]
+
+
+@dataclass(frozen=True)
+class FocusAreaSpec:
+    title: str
+    vision: str  # what the vision says about it
+    goals: tuple[GoalSpec, ...]
+
+
+@dataclass(frozen=True)
+class FollowUpSpec:
+    year: int
+    opened: dt.datetime
+    deadline: dt.date
+    answered: tuple[tuple[str, dt.datetime], ...]  # (person, when): each answers for all their actions
+    values: dt.datetime  # the indicator values, given by the plan's case officer
+    closed: dt.datetime
+    report: dt.datetime
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    created: dt.datetime
+    process_owner: str
+    process_owner_role: str
+    vision_adopted: tuple[dt.datetime, str]  # (when, decision reference)
+    plan_adopted: tuple[dt.datetime, str, str]  # (when, decision reference, note)
+    focus_areas: tuple[FocusAreaSpec, ...]
+    follow_ups: tuple[FollowUpSpec, ...]
+    revised: dt.datetime  # the working copy re-budgeted
+    revision_adopted: tuple[dt.datetime, str, str]  # (when, decision reference, note): version 2
+
+
+def _y(*budgets: tuple[int, int]) -> tuple[tuple[int, int, int], ...]:
+    return tuple((2019 + i, drift, investment) for i, (drift, investment) in enumerate(budgets))
+
+
+I, R = IndicatorSpec, ReportRowSpec
+PLANS_2017_676 = PlanSpec(
+    created=at(2018, 8, 21, 9, 0),
+    process_owner="Anneli Schwartz", process_owner_role="Kommundirektör",
+    vision_adopted=(at(2018, 10, 31, 19, 35), "KF 2018-10-31 § 190"),
+    plan_adopted=(at(2018, 9, 24, 14, 15), "KS 2018-09-24 § 160",
+                  "Godkänd under förutsättning att kommunfullmäktige antar målbilden; gäller från KF 2018-10-31 "
+                  "§ 190."),
+    focus_areas=(
+        FocusAreaSpec(
+            "Öppna data och transparens",
+            "Kommunens information är öppen, lätt att hitta och fri att återanvända, och invånarna kan följa "
+            "hur besluten fattas.",
+            (
+                GoalSpec("Kommunens data är öppen och lätt att återanvända",
+                         (I("Publicerade öppna datamängder", "antal", 4, (15, 30, 45), (14, 32)),),
+                         (ActionSpec(1, "Publicera kommunens öppna data, till exempel geodata, i ett samlat "
+                                        "dataregister", "KS", "Göran Westerlund",
+                                     dt.date(2019, 1, 1), dt.date(2021, 12, 31),
+                                     _y((350_000, 200_000), (300_000, 100_000), (250_000, 0)),
+                                     (R(S.ONGOING, 35, (330_000, 180_000),
+                                        "Dataregistret är öppnat med 14 datamängder, bland annat geodata från "
+                                        "samhällsbyggnadsförvaltningen."),
+                                      R(S.ONGOING, 70, (310_000, 90_000),
+                                        "32 datamängder är publicerade; Alingsåshem AB bidrar med data om "
+                                        "bostäder."))),)),
+                GoalSpec("Invånarna kan följa kommunens beslut digitalt",
+                         (I("Andel av fullmäktiges sammanträden som sänds och arkiveras digitalt", "procent", 0,
+                            (80, 100, 100), (90, 100)),),
+                         (ActionSpec(2, "Sänd och arkivera kommunfullmäktiges sammanträden digitalt", "KS",
+                                     "Annika Holmberg", dt.date(2019, 2, 1), dt.date(2019, 12, 31),
+                                     _y((120_000, 450_000), (100_000, 0), (100_000, 0)),
+                                     (R(S.DONE, 100, (135_000, 430_000),
+                                        "Sammanträdena sänds sedan april 2019 och arkivet är öppet på webben."),
+                                      R(S.DONE, 100, (95_000, 0),
+                                        "Sändningarna är en del av den löpande driften."))),)),
+            ),
+        ),
+        FocusAreaSpec(
+            "Digitala e-tjänster för invånare och företag",
+            "Invånare och företag kan sköta sina ärenden med kommunen digitalt, när och var det passar dem.",
+            (
+                GoalSpec("Invånare och företag kan sköta sina ärenden digitalt dygnet runt",
+                         (I("E-tjänster med inloggning med e-legitimation", "antal", 12, (30, 60, 90), (18, 64)),
+                          I("Andel ansökningar om bygglov som kommer in digitalt", "procent", 5, (30, 60, 80),
+                            (8, 12))),
+                         (ActionSpec(3, "Inför en gemensam e-tjänsteplattform med inloggning med e-legitimation",
+                                     "KS", "Göran Westerlund", dt.date(2019, 1, 1), dt.date(2020, 6, 30),
+                                     _y((500_000, 1_200_000), (450_000, 300_000), (400_000, 0)),
+                                     (R(S.ONGOING, 50, (520_000, 950_000),
+                                        "Plattformen är upphandlad sedan föreningen Sambruks gemensamma plattform "
+                                        "prövats, som remissvaret föreslog. 18 e-tjänster är i drift; "
+                                        "införandet tar ett halvår längre än planerat."),
+                                      R(S.DONE, 100, (610_000, 420_000),
+                                        "Plattformen är i drift med 64 e-tjänster och inloggning med "
+                                        "e-legitimation.")),
+                                     revised=(dt.date(2020, 12, 31),
+                                              _y((500_000, 1_200_000), (600_000, 400_000), (400_000, 0)))),
+                          ActionSpec(4, "Gör ansökan om bygglov och tillstånd digital", "BMN", "Henrik Palm",
+                                     dt.date(2019, 9, 1), dt.date(2021, 6, 30),
+                                     _y((100_000, 0), (250_000, 400_000), (150_000, 200_000)),
+                                     (R(S.ONGOING, 10, (60_000, 0),
+                                        "Förstudien är klar. E-tjänsten för bygglov byggs på den nya "
+                                        "e-tjänsteplattformen."),
+                                      R(S.CANCELLED, 15, (40_000, 0),
+                                        "Avbruten: Bygg- och miljönämnden ansluter i stället till en regional "
+                                        "e-tjänst för bygglov som upphandlas tillsammans med grannkommunerna. "
+                                        "Medlen som inte har använts återförs.")))),
+                         ),
+            ),
+        ),
+        FocusAreaSpec(
+            "Smart verksamhetsutveckling",
+            "Digitaliseringen används för att utveckla verksamheten, frigöra tid för kärnuppdraget och ge "
+            "invånarna trygghet och självständighet.",
+            (
+                GoalSpec("Digitala arbetssätt frigör tid för kärnverksamheten",
+                         (I("Andel ärenden som hanteras helt digitalt", "procent", 10, (40, 70, 90), (35, 68)),),
+                         (ActionSpec(5, "Inför digitala arbetssätt för ärendehantering och diarium", "KS",
+                                     "Eva Lundqvist", dt.date(2019, 1, 1), dt.date(2021, 12, 31),
+                                     _y((300_000, 800_000), (250_000, 200_000), (200_000, 0)),
+                                     (R(S.ONGOING, 40, (280_000, 760_000),
+                                        "Det nya diariet är i drift på kommunledningskontoret sedan oktober 2019; "
+                                        "nämnderna ansluts under 2020."),
+                                      R(S.ONGOING, 75, (260_000, 190_000),
+                                        "Sex av sju nämnder hanterar sina ärenden digitalt."))),)),
+                GoalSpec("Välfärdsteknik ger trygghet och självständighet",
+                         (I("Brukare med digitalt trygghetslarm", "antal", 0, (300, 700, 900), (420, 760)),),
+                         (ActionSpec(10, "Inför välfärdsteknik i socialtjänst och äldreomsorg, bland annat "
+                                         "digitala trygghetslarm", "ÄN", "Maria Nilsson",
+                                     dt.date(2019, 5, 1), dt.date(2021, 12, 31),
+                                     _y((400_000, 1_500_000), (600_000, 900_000), (600_000, 300_000)),
+                                     (R(S.ONGOING, 30, (380_000, 1_400_000),
+                                        "Digitala trygghetslarm har ersatt de analoga hos 420 brukare."),
+                                      R(S.ONGOING, 65, (640_000, 880_000),
+                                        "Digital tillsyn nattetid prövas i två hemtjänstområden.")),
+                                     also="Socialnämnden och Äldreomsorgsnämnden"),)),
+            ),
+        ),
+        FocusAreaSpec(
+            "Digital kompetens",
+            "Medarbetare, chefer och invånare har den digitala kompetens som behövs för att använda och "
+            "utveckla digitala tjänster.",
+            (
+                GoalSpec("Medarbetare och chefer har den digitala kompetens uppdraget kräver",
+                         (I("Andel medarbetare som gått grundutbildningen i digitalisering", "procent", 0,
+                            (30, 60, 90), (34, 58)),),
+                         (ActionSpec(6, "Kompetensutveckling i digitalisering för chefer och medarbetare, även "
+                                        "pedagogisk personal i förskola och skola", "KS", "Peter Sundin",
+                                     dt.date(2019, 1, 1), dt.date(2021, 12, 31),
+                                     _y((600_000, 150_000), (550_000, 0), (500_000, 0)),
+                                     (R(S.ONGOING, 35, (540_000, 150_000),
+                                        "34 procent av medarbetarna har gått grundutbildningen, även pedagogisk "
+                                        "personal i förskola och skola."),
+                                      R(S.ONGOING, 60, (420_000, 0),
+                                        "Utbildningen ges på webben sedan våren 2020.")),
+                                     also="Kommunstyrelsen och Barn- och ungdomsnämnden"),)),
+                GoalSpec("Invånare får stöd att använda digitala tjänster",
+                         (I("Besök i bibliotekens digitala vägledning", "antal", 200, (600, 1000, 1400),
+                            (650, 380)),),
+                         (ActionSpec(7, "Digitala mötesplatser och vägledning för invånare på biblioteken", "KFN",
+                                     "Ingrid Falk", dt.date(2019, 3, 1), dt.date(2020, 12, 31),
+                                     _y((200_000, 150_000), (200_000, 50_000), (150_000, 0)),
+                                     (R(S.ONGOING, 30, (190_000, 140_000),
+                                        "Digitala mötesplatser finns på huvudbiblioteket och i Sollebrunn."),
+                                      R(S.POSTPONED, 40, (80_000, 0),
+                                        "Uppskjuten till 2021: biblioteken har haft begränsade öppettider under "
+                                        "pandemin, och vägledningen på plats har fått vila."))),)),
+            ),
+        ),
+        FocusAreaSpec(
+            "Infrastruktur och informationssäkerhet",
+            "Hela kommunen har tillgång till snabbt och robust bredband, och informationen är säker och "
+            "tillgänglig även vid kris.",
+            (
+                GoalSpec("Snabbt bredband i hela kommunen",
+                         (I("Andel hushåll med tillgång till bredband om minst 100 Mbit/s", "procent", 72,
+                            (80, 88, 95), (79, 86)),),
+                         (ActionSpec(8, "Bygg ut bredband till hela kommunen", "KS", "Fredrik Lindholm",
+                                     dt.date(2019, 1, 1), dt.date(2021, 12, 31),
+                                     _y((200_000, 3_000_000), (200_000, 3_500_000), (150_000, 2_500_000)),
+                                     (R(S.ONGOING, 30, (210_000, 2_600_000),
+                                        "Fiber till 640 hushåll på landsbygden. Grävningen i norra delen av "
+                                        "kommunen är försenad; budgeten föreslås flyttas från 2020 till 2021."),
+                                      R(S.ONGOING, 60, (190_000, 2_450_000),
+                                        "Fiber till ytterligare 820 hushåll.")),
+                                     revised=(dt.date(2021, 12, 31),
+                                              _y((200_000, 3_000_000), (200_000, 2_500_000),
+                                                 (150_000, 3_500_000)))),)),
+                GoalSpec("Informationen är säker och tillgänglig även vid kris",
+                         (I("Andel verksamheter med genomförd informationsklassning", "procent", 5, (40, 75, 100),
+                            (40, 72)),),
+                         (ActionSpec(9, "Inför ett ledningssystem för informationssäkerhet, i samverkan med "
+                                        "Alingsås och Vårgårda Räddningstjänstförbund om robust kommunikation "
+                                        "vid kris", "KS", "Lena Åkesson", dt.date(2019, 1, 1),
+                                     dt.date(2021, 12, 31),
+                                     _y((450_000, 300_000), (400_000, 150_000), (350_000, 0)),
+                                     (R(S.ONGOING, 35, (430_000, 280_000),
+                                        "Ledningssystemet är beslutat och informationsklassningen är gjord i 40 "
+                                        "procent av verksamheterna. Övning om kriskommunikation med "
+                                        "räddningstjänstförbundet i november 2019."),
+                                      R(S.ONGOING, 70, (410_000, 160_000),
+                                        "Två säkerhetsincidenter har hanterats enligt ledningssystemet; "
+                                        "åtgärderna redovisas i den sekretessbelagda säkerhetsbedömningen.",
+                                        internal=True)),
+                                     internal_note="Detaljerna om skyddet av IT-infrastrukturen finns i "
+                                                   "säkerhetsbedömningen på ärendet, som är sekretessbelagd "
+                                                   "(exempeldata)."),)),
+            ),
+        ),
+    ),
+    follow_ups=(
+        FollowUpSpec(
+            2019, opened=at(2020, 1, 8, 9), deadline=dt.date(2020, 1, 31),
+            answered=(("Göran Westerlund", at(2020, 1, 20, 15)), ("Annika Holmberg", at(2020, 1, 14, 10)),
+                      ("Eva Lundqvist", at(2020, 1, 22, 11)), ("Maria Nilsson", at(2020, 1, 24, 9, 30)),
+                      ("Peter Sundin", at(2020, 1, 27, 14)), ("Ingrid Falk", at(2020, 1, 28, 10)),
+                      ("Fredrik Lindholm", at(2020, 1, 30, 16)), ("Lena Åkesson", at(2020, 1, 31, 11)),
+                      ("Henrik Palm", at(2020, 2, 4, 13))),  # after the deadline
+            values=at(2020, 2, 5, 10), closed=at(2020, 2, 6, 9), report=at(2020, 2, 6, 10),
+        ),
+        FollowUpSpec(
+            2020, opened=at(2021, 1, 11, 9), deadline=dt.date(2021, 2, 1),
+            answered=(("Annika Holmberg", at(2021, 1, 15, 10)), ("Göran Westerlund", at(2021, 1, 19, 15)),
+                      ("Henrik Palm", at(2021, 1, 20, 9)), ("Eva Lundqvist", at(2021, 1, 21, 11)),
+                      ("Maria Nilsson", at(2021, 1, 25, 9, 30)), ("Peter Sundin", at(2021, 1, 26, 14)),
+                      ("Ingrid Falk", at(2021, 1, 27, 10)), ("Fredrik Lindholm", at(2021, 1, 29, 16)),
+                      ("Lena Åkesson", at(2021, 2, 1, 11))),
+            values=at(2021, 2, 2, 10), closed=at(2021, 2, 3, 9), report=at(2021, 2, 3, 10),
+        ),
+    ),
+    revised=at(2020, 2, 7, 10),
+    revision_adopted=(at(2020, 3, 2, 14, 5), "KS 2020-03-02 § 38",
+                      "Budgeten för e-tjänsteplattformen och bredbandsutbyggnaden fördelas om mellan 2020 och 2021 "
+                      "(exempeldata)."),
+)
+del I, R
+
+
 REPORT_2017_676 = ReportSpec(
     written=at(2018, 8, 23, 14, 0),
     title=TITLE_2017_676,
@@ -626,8 +990,8 @@ CASES = [
         ),
         # KF § 251's assignment to KS is answered by this case.
         answers=((at(2017, 12, 18, 10, 10), "KF 2017-12-13 § 251"),),
-        meetings=(KSAU_2018_02_28, KSAU_2018_04_25, KS_2018_09_24, KF_2018_10_31),
-        report=REPORT_2017_676,
+        meetings=(KSAU_2018_02_28, KSAU_2018_04_25, KS_2018_09_24, KF_2018_10_31, KS_2020_03_02, KS_2021_03_01),
+        report=REPORT_2017_676, plans=PLANS_2017_676,
     ),
     CaseSpec(
         "KS", 97, at(2018, 1, 22), "Inrättande av en digital enhet under kommunstyrelsen", EXAMPLE_CASE,
@@ -677,15 +1041,6 @@ CASES = [
     CaseSpec(
         "BMN", 140, at(2019, 9, 2), "Tillsynsplan för miljö- och livsmedelskontroll 2020", EXAMPLE_CASE,
         classification="5.1.1",
-    ),
-    CaseSpec(
-        "KS", 512, at(2019, 11, 4),
-        "Uppföljning 2019 av handlingsplan Digital målbild för Alingsås kommun – öppen och smart",
-        EXAMPLE_CASE, officer="Göran Westerlund", classification="1.4.1",
-        documents=(
-            D(at(2019, 11, 20), DRAWN_UP, f"Uppföljningsrapport 2019 till kommunstyrelsen ({EXAMPLE})",
-              counterpart="Kommunstyrelsen", filename="uppfoljning-2019.txt"),
-        ),
     ),
 ]
 
@@ -761,7 +1116,7 @@ def _load(*, admin: User, password: str) -> Organisation:
     logins = {"Göran Westerlund": officer, "Eva Lundqvist": registrar}
     people: dict[str, Person] = {
         name: accounts.person_create(organisation=organisation, name=name, title=title, organ=organs[organ],
-                                     user=logins.get(name))
+                                     user=logins.get(name), email=_email(name) if name in PLAN_OFFICIALS else "")
         for name, title, organ in PEOPLE
     }
     for name in dict.fromkeys(name for _, _, seats in MEMBERSHIPS for _, name, _ in seats):
@@ -809,6 +1164,9 @@ def _case_load(spec: CaseSpec, *, organs, people, classifications, admin, regist
     for meeting in spec.meetings:
         timeline += _meeting_steps(meeting, case=case, organs=organs, people=people, admin=admin,
                                    registrar=registrar, recorded=recorded)
+    if spec.plans:
+        timeline += _plan_steps(spec.plans, case=case, organs=organs, people=people, registrar=registrar,
+                                officer=officer, recorded=recorded)
     for when, reference in spec.answers:
         timeline.append((when, partial(_assignment_link, reference, case=case, officer=officer, when=when,
                                        recorded=recorded)))
@@ -993,7 +1351,12 @@ def _meeting_steps(spec: MeetingSpec, *, case: Case, organs: dict[str, Organ], p
         for d in spec.decisions:
             documents = [doc for doc in case.documents.filter(is_secret=False).order_by("number")
                          if doc.description.startswith(d.documents)] if d.documents else []
-            if d.proposal:
+            if d.follow_up:
+                round_ = FollowUpRound.objects.get(document__case=case, year=d.follow_up,
+                                                   kind=FollowUpRound.Kind.YEARLY)
+                item = plans.report_to_agenda(actor=registrar, round=round_, meeting=state["meeting"],
+                                              now=spec.planned)
+            elif d.proposal:
                 proposal = Proposal.objects.get(case=case, organ=organ, **(
                     {"report__isnull": False} if d.proposal == "report" else {"from_decision__isnull": False}))
                 item = decisions.proposal_to_agenda(actor=registrar, proposal=proposal, meeting=state["meeting"],
@@ -1062,3 +1425,119 @@ def _assignment_link(reference: str, *, case: Case, officer: User, when: dt.date
     """The case answers the assignments the decision gave its organ."""
     for assignment in Assignment.objects.filter(decision=recorded[reference], organ=case.organ):
         decisions.assignment_link_case(actor=officer, assignment=assignment, case=case, now=when)
+
+
+def _plan_steps(spec: PlanSpec, *, case: Case, organs: dict[str, Organ], people: dict[str, Person], registrar: User,
+                officer: User, recorded: dict[str, Decision]) -> list[tuple[dt.datetime, Callable[[], object]]]:
+    """The vision and the action plan as dated steps through the plan services:
+    the case officer builds them, KS § 160 and KF § 190 adopt them, two yearly
+    follow-ups ask those responsible, whose answers come in (one late), and the
+    reports go to KS. The requests are "e-mailed" through a connection that
+    sends nothing, on the historic day, and each round is closed, so the queued
+    tasks find nothing to send when a worker runs later."""
+    state: dict = {"actions": {}, "indicators": []}
+    no_mail = get_connection("django.core.mail.backends.dummy.EmailBackend")
+    every_action = [(a, g) for fa in spec.focus_areas for g in fa.goals for a in g.actions]
+
+    def action_save(a: ActionSpec, goal, end: dt.date, budgets, when: dt.datetime, action=None):
+        return plans.action_save(
+            actor=officer, goal=goal, title=a.title, responsible_organ=organs[a.organ],
+            responsible_person=people[a.person], start=a.start, end=end, funding_source=FUNDING,
+            description=(f"Åtgärd {a.number} i handlingsplanen."
+                         + (f" Ansvariga: {a.also}." if a.also else "")
+                         + " Exempeldata: ansvarig, tider och budget är påhittade för demonstrationen."),
+            internal_note=a.internal_note, budgets=[plans.BudgetInput(y, d, i) for y, d, i in budgets],
+            action=action, now=when,
+        )
+
+    def create():
+        tick = iter(range(1000))
+
+        def when():
+            return spec.created + dt.timedelta(minutes=next(tick))
+
+        common = dict(actor=officer, case=case, period_start=2019, period_end=2021,
+                      process_owner=people[spec.process_owner], process_owner_role=spec.process_owner_role)
+        vision = state["vision"] = plans.plan_create(
+            kind=SteeringDocument.Kind.VISION, title=VISION, owner_organ=organs["KF"], now=when(),
+            description=("Målbilden för Alingsås kommuns digitalisering: öppen och smart. Exempeldata: "
+                         "målområdenas beskrivningar är påhittade för demonstrationen."), **common)
+        for fa in spec.focus_areas:
+            plans.focus_area_save(actor=officer, document=vision, title=fa.title, description=fa.vision, now=when())
+        plan = state["plan"] = plans.plan_create(
+            kind=SteeringDocument.Kind.ACTION_PLAN, title=ACTION_PLAN, owner_organ=organs["KS"], parent=vision,
+            weighting=SteeringDocument.Weighting.BUDGET, follow_up_months=12, now=when(),
+            description=f"Handlingsplanen gör målbilden konkret i åtgärder för 2019–2021. {PLAN_EXAMPLE}",
+            **common)
+        for fa in spec.focus_areas:
+            area = plans.focus_area_save(actor=officer, document=plan, title=fa.title, description=fa.vision,
+                                         now=when())
+            for g in fa.goals:
+                goal = plans.goal_save(actor=officer, focus_area=area, title=g.title, now=when())
+                for ind in g.indicators:
+                    indicator = plans.indicator_save(
+                        actor=officer, goal=goal, name=ind.name, unit=ind.unit, baseline=ind.baseline,
+                        baseline_year=2018, targets={str(2019 + i): t for i, t in enumerate(ind.targets)},
+                        now=when())
+                    state["indicators"].append((ind, indicator))
+                for a in g.actions:
+                    state["actions"][a.number] = action_save(a, goal, a.end, a.budgets, when())
+
+    def adopt(document_key: str, when: dt.datetime, reference: str, note: str = ""):
+        plans.plan_adopt(actor=officer, document=state[document_key], decision=recorded[reference], note=note,
+                         now=when)
+
+    def round_of(year: int) -> FollowUpRound:
+        return FollowUpRound.objects.get(document=state["plan"], year=year, kind=FollowUpRound.Kind.YEARLY)
+
+    def open_(f: FollowUpSpec):
+        round_ = plans.follow_up_open(actor=officer, document=state["plan"], year=f.year, deadline=f.deadline,
+                                      reminder_days_before=7, now=f.opened)
+        for pk in round_.requests.values_list("pk", flat=True):
+            plans.request_deliver(pk, "request", now=f.opened + dt.timedelta(minutes=5), connection=no_mail)
+
+    def answer(f: FollowUpSpec, name: str, when: dt.datetime):
+        person = people[name]
+        index = f.year - 2019
+        reports = []
+        for a, _goal in every_action:
+            if a.person != name:
+                continue
+            r = a.reports[index]
+            reports.append(plans.ActionReportInput(
+                action=state["actions"][a.number], status=r.status, progress=r.progress,
+                used_operating=r.used[0], used_investment=r.used[1], comment=r.comment, comment_internal=r.internal))
+        # Those with a login answer themselves; for the others the plan's case
+        # officer records the answer they sent in.
+        plans.follow_up_answer(actor=person.user or officer, round=round_of(f.year), reports=reports, now=when)
+
+    def values(f: FollowUpSpec):
+        measured = [plans.IndicatorValueInput(indicator, ind.measured[f.year - 2019])
+                    for ind, indicator in state["indicators"]]
+        plans.follow_up_answer(actor=officer, round=round_of(f.year), values=measured, now=f.values)
+
+    def close(f: FollowUpSpec):
+        plans.follow_up_close(actor=officer, round=round_of(f.year), now=f.closed)
+
+    def report(f: FollowUpSpec):
+        plans.follow_up_report(actor=officer, round=round_of(f.year), now=f.report)
+
+    def revise():
+        for i, (a, _goal) in enumerate(every_action):
+            if a.revised:
+                action = state["actions"][a.number]
+                end, budgets = a.revised
+                action_save(a, action.goal, end, budgets, spec.revised + dt.timedelta(minutes=i), action=action)
+
+    steps = [
+        (spec.created, create),
+        (spec.plan_adopted[0], partial(adopt, "plan", *spec.plan_adopted)),
+        (spec.vision_adopted[0], partial(adopt, "vision", *spec.vision_adopted)),
+        (spec.revised, revise),
+        (spec.revision_adopted[0], partial(adopt, "plan", *spec.revision_adopted)),
+    ]
+    for f in spec.follow_ups:
+        steps += [(f.opened, partial(open_, f)),
+                  *((when, partial(answer, f, name, when)) for name, when in f.answered),
+                  (f.values, partial(values, f)), (f.closed, partial(close, f)), (f.report, partial(report, f))]
+    return steps
