@@ -325,3 +325,9 @@ def case_documents(*, case: Case | None, ids) -> list[Document]:
     if case is None or not ids:
         return []
     return list(case.documents.filter(pk__in=ids).order_by("number"))
+
+
+def decisions_for_choice(*, organisation_id: int, limit: int = 200) -> list[Decision]:
+    """The organisation's latest decisions, for a choice list (e.g. which decision adopted a plan)."""
+    return list(Decision.objects.filter(organisation_id=organisation_id).select_related("organ", "meeting")
+                .order_by("-meeting__date", "-paragraph")[:limit])

@@ -435,3 +435,30 @@ def report_charts(report: ReportData, *, prefix: str = "chart") -> ReportCharts:
             "name": row.indicator["name"], "unit": row.indicator["unit"]}, chart_id=f"{prefix}-indicator-{i}"))
             for i, row in enumerate(report.indicators)],
     )
+
+
+def structure(document: SteeringDocument):
+    """The working copy's focus areas with goals, indicators, actions and budgets (for editing)."""
+    return document.focus_areas.prefetch_related(
+        "goals", "goals__indicators", "goals__actions", "goals__actions__budgets",
+        "goals__actions__responsible_organ", "goals__actions__responsible_person").order_by("position", "id")
+
+
+def internal_notes(document: SteeringDocument) -> dict[int, str]:
+    """Internal notes by action id: for staff pages only."""
+    return dict(Action.objects.filter(goal__focus_area__document=document).exclude(internal_note="")
+                .values_list("pk", "internal_note"))
+
+
+def possible_parents(*, organisation_id: int, exclude: SteeringDocument | None = None) -> list[SteeringDocument]:
+    qs = SteeringDocument.objects.filter(organisation_id=organisation_id).order_by("title")
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return list(qs)
+
+
+def indicators_of(document: SteeringDocument):
+    from .models import Indicator
+
+    return list(Indicator.objects.filter(goal__focus_area__document=document).order_by(
+        "goal__focus_area__position", "goal__position", "position"))

@@ -18,7 +18,7 @@ from diarium.accounts import selectors as accounts_selectors
 from diarium.core import errors
 from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions_services
-from diarium.decisions.models import Decision, Meeting
+from diarium.decisions.models import Meeting
 from diarium.registry import selectors as registry_selectors
 from diarium.registry.views import _deny_unless, _show_on_form, domain_errors, post_action
 
@@ -76,8 +76,9 @@ def _organs(organisation_id):
 
 def _plan_choices(document_or_case):
     organisation_id = document_or_case.organisation_id
-    parents = [d for d in SteeringDocument.objects.filter(organisation_id=organisation_id).order_by("title")
-               if not isinstance(document_or_case, SteeringDocument) or d.pk != document_or_case.pk]
+    parents = selectors.possible_parents(
+        organisation_id=organisation_id,
+        exclude=document_or_case if isinstance(document_or_case, SteeringDocument) else None)
     return {"organs": _organs(organisation_id), "people": _people(organisation_id), "parents": parents}
 
 
@@ -128,17 +129,12 @@ def plan_detail(request, pk: int):
         "o": overview,
         "internal": services.can_read_internal(request.user, document),
         "can_manage": services.can_manage(request.user, document),
-        "internal_notes": _internal_notes(document) if overview.working_copy else {},
+        "internal_notes": selectors.internal_notes(document) if overview.working_copy else {},
         "decision_visible": decision is not None and decisions_selectors.decisions_visible(request.user,
                                                                                             decision.meeting),
         "rounds": _rounds_info(overview.rounds, today),
         "progress": {a.action["key"]: a for g in overview.rollup.goals for a in g.actions} if overview.rollup else {},
     })
-
-
-def _internal_notes(document) -> dict[int, str]:
-    return dict(Action.objects.filter(goal__focus_area__document=document).exclude(internal_note="")
-                .values_list("pk", "internal_note"))
 
 
 @login_required
@@ -190,9 +186,7 @@ def _plan_edit_form(document, data):
 @domain_errors
 def plan_structure(request, pk: int):
     document = _managed(request, pk)
-    areas = document.focus_areas.prefetch_related(
-        "goals", "goals__indicators", "goals__actions", "goals__actions__budgets",
-        "goals__actions__responsible_organ", "goals__actions__responsible_person").order_by("position", "id")
+    areas = selectors.structure(document)
     return render(request, "plans/plan_structure.html", {
         "document": document, "areas": areas, "form": FocusAreaForm(), "years": document.years,
     })
@@ -376,8 +370,7 @@ def structure_delete(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def plan_adopt(request, pk: int):
     document = _managed(request, pk)
-    decisions = list(Decision.objects.filter(organisation_id=document.organisation_id)
-                     .select_related("organ", "meeting").order_by("-meeting__date", "-paragraph")[:200])
+    decisions = decisions_selectors.decisions_for_choice(organisation_id=document.organisation_id)
     form = AdoptForm(
         _data(request), decisions=decisions,
         find_decisions=lambda text: decisions_services.references_in(text, organisation_id=document.organisation_id))
@@ -525,8 +518,7 @@ def follow_up_answer(request, pk: int):
     actions = selectors.actions_to_answer(user=request.user, round_=round_)
     _deny_unless(bool(actions) or can_manage,
                  _("Du är inte ansvarig för någon aktivitet i uppföljningen."))
-    indicators = list(Indicator.objects.filter(goal__focus_area__document=document).order_by(
-        "goal__focus_area__position", "goal__position", "position")) if can_manage else []
+    indicators = selectors.indicators_of(document) if can_manage else []
     reports = {r.action_id: r for r in round_.action_reports.filter(action__in=actions)}
     values = {v.indicator_id: v for v in round_.indicator_values.all()}
     form = AnswerForm(_data(request), actions=actions, indicators=indicators, reports=reports, values=values)
