@@ -405,3 +405,32 @@ def test_export_and_import_round_trip_with_row_errors(client, registrar, reader,
     client.force_login(reader)
     assert client.get(reverse("plans:plan_export", args=[draft.pk, "csv"])).status_code == 200
     assert client.post(url, {"upload": SimpleUploadedFile("plan.csv", body)}).status_code == 403
+
+
+def _plan_page_queries(client, registrar, case, organ, n_goals: int, title: str) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from diarium.plans import services as plans_services
+
+    document = f.plan(registrar, case, organ, title=title)
+    for i in range(n_goals):
+        f.plan_structure(registrar, document)
+    plans_services.plan_adopt(actor=registrar, document=document)
+    counts = []
+    for who in ("staff", "public"):
+        if who == "public":
+            client.logout()
+        else:
+            client.force_login(registrar)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("plans:plan_detail", args=[document.pk])).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    return tuple(counts)
+
+
+def test_the_plan_page_costs_the_same_queries_for_1_or_10_goals(client, registrar, ks):
+    case = f.case(registrar, ks)
+    small = _plan_page_queries(client, registrar, case, ks, 1, "Liten plan")
+    large = _plan_page_queries(client, registrar, case, ks, 10, "Stor plan")
+    assert small == large, (small, large)
