@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "diarium.remiss",
     "diarium.decisions",
     "diarium.plans",
+    "diarium.opendata",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -216,6 +217,12 @@ TASKS = {
         "BACKEND": os.environ.get("DIARIUM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# The registrar's mailbox for requests to see public documents (none: the
+# request is only recorded on the case), the contact on the accessibility
+# statement, and how many copy requests one address may make an hour.
+DIARIUM_REGISTRAR_EMAIL = os.environ.get("DIARIUM_REGISTRAR_EMAIL", "")
+DIARIUM_ACCESSIBILITY_CONTACT = os.environ.get("DIARIUM_ACCESSIBILITY_CONTACT", "")
+DIARIUM_COPY_REQUEST_LIMIT = int(os.environ.get("DIARIUM_COPY_REQUEST_LIMIT") or 20)
 # Absolute address of the site, for links in e-mail (answer links, reminders).
 SITE_URL = os.environ.get("DIARIUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DIARIUM_FROM_EMAIL", "diarium@localhost")

@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("diarium.decisions.urls")),
     path("", include("diarium.plans.urls")),
     path("", include("diarium.registry.urls")),
+    path("", include("diarium.opendata.urls")),
+    path("", include("diarium.core.urls")),
 ]

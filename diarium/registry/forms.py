@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from diarium.core.errors import DomainError
 
 from .models import Case, Document
+from .services import COPY_CONTACT_MAX, COPY_FORMATS, COPY_MESSAGE_MAX, COPY_NAME_MAX
 
 
 class DateInput(forms.DateInput):
@@ -184,3 +185,35 @@ class SecrecyLiftForm(DomainErrorFormMixin, forms.Form):
 
 class FileForm(DomainErrorFormMixin, forms.Form):
     file = forms.FileField(label=_("Fil"), error_messages={"required": _("Välj en fil.")})
+
+
+class CopyRequestForm(DomainErrorFormMixin, forms.Form):
+    """A request for a copy of a document ("begär ut handling"). Everything but
+    the form of the copy is optional; the service checks the rest."""
+
+    name = forms.CharField(
+        label=_("Ditt namn (frivilligt)"), required=False, max_length=COPY_NAME_MAX,
+        help_text=_("Du har rätt att vara anonym och behöver inte heller säga varför du vill ha handlingen "
+                    "(tryckfrihetsförordningen 2 kap. 18 §)."),
+        error_messages={"max_length": _("Namnet får vara högst %(limit_value)s tecken.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    format = forms.ChoiceField(
+        label=_("Hur vill du få kopian?"), choices=list(COPY_FORMATS.items()), widget=forms.RadioSelect,
+        error_messages={"required": _("Välj om du vill få kopian på papper eller med e-post."),
+                        "invalid_choice": _("Välj om du vill få kopian på papper eller med e-post.")},
+    )
+    contact = forms.CharField(
+        label=_("E-postadress eller postadress (frivilligt)"), required=False, max_length=COPY_CONTACT_MAX,
+        help_text=_("Behövs för att vi ska kunna skicka kopian till dig: en e-postadress för e-post, "
+                    "en postadress för papperskopia. Utan kontaktuppgift kan du hämta kopian hos "
+                    "registraturen; uppge då handlingens nummer."),
+        error_messages={"max_length": _("Kontaktuppgiften får vara högst %(limit_value)s tecken.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    message = forms.CharField(
+        label=_("Meddelande (frivilligt)"), required=False, max_length=COPY_MESSAGE_MAX,
+        help_text=_("Till exempel om du bara vill ha en del av handlingen."),
+        error_messages={"max_length": _("Meddelandet får vara högst %(limit_value)s tecken.")},
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -162,6 +162,7 @@ class Document(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="document_number_unique_in_case"),
         ]
+        indexes = [models.Index(fields=["-registered_at", "-id"], name="document_registered")]  # newest first
 
     def __str__(self):
         return f"{self.reference} {self.description}"
@@ -250,6 +251,7 @@ class Event(models.Model):
         PLAN_ADOPTED = "plan_adopted", _("Styrdokumentet antogs")
         FOLLOW_UP_OPENED = "follow_up_opened", _("Uppföljning startade")
         FOLLOW_UP_ANSWERED = "follow_up_answered", _("Uppföljning besvarades")
+        COPY_REQUESTED = "copy_requested", _("Begäran om utlämnande av allmän handling")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, related_name="events")

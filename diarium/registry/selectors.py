@@ -247,8 +247,25 @@ class EventEntry:
     details: str
 
 
+def _copy_request_details(d: dict) -> str:
+    """A copy request as staff see it: what was asked for and how to answer.
+    Only reached for readers of internal data (case_event_queryset)."""
+    request = d.get("request") or {}
+    parts = [str(d.get("details", ""))]
+    parts.append(_("Namn: %(v)s") % {"v": request.get("name") or _("anonym")})
+    if request.get("contact"):
+        parts.append(_("Kontakt: %(v)s") % {"v": request["contact"]})
+    if request.get("format_label"):
+        parts.append(_("Form: %(v)s") % {"v": request["format_label"]})
+    if request.get("message"):
+        parts.append(_("Meddelande: %(v)s") % {"v": request["message"]})
+    return "; ".join(p for p in parts if p)
+
+
 def _event_details(event: Event) -> str:
     d = event.data or {}
+    if event.kind == Event.Kind.COPY_REQUESTED:
+        return _copy_request_details(d)
     if d.get("details"):
         return str(d["details"])
     if event.kind in (Event.Kind.CASE_CLOSED, Event.Kind.CASE_REOPENED):
@@ -268,15 +285,23 @@ def _event_details(event: Event) -> str:
 
 def case_event_queryset(*, user, case: Case) -> QuerySet[Event]:
     """The case history in order, as this reader may see it: who read secret
-    documents is shown only to those who may read them."""
+    documents is shown only to those who may read them, requests for copies
+    only to staff who may read internal data."""
     events = (
         Event.objects.filter(case=case)
         .annotate(document_number=F("document__number"))
         .only("at", "kind", "actor_name", "data", "document_id")
         .order_by("at", "id")
     )
+    hidden = []
     if not access.can_read_secret(user, case):
-        events = events.exclude(kind=Event.Kind.SECRET_READ)
+        hidden.append(Event.Kind.SECRET_READ)
+    if not access.can_read_internal(user, case):
+        # Requests for copies carry the requester's name and contact details:
+        # only staff see them (requesting anonymously is a right, TF 2 kap. 18 §).
+        hidden.append(Event.Kind.COPY_REQUESTED)
+    if hidden:
+        events = events.exclude(kind__in=hidden)
     return events
 
 

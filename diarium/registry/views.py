@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,6 +28,7 @@ from .forms import (
     CaseFilterForm,
     CaseForm,
     CaseReopenForm,
+    CopyRequestForm,
     DocumentForm,
     FileForm,
     SecrecyForm,
@@ -324,3 +329,77 @@ def file_download(request, pk: int):
     blob = document_file.blob
     return FileResponse(blob_open(blob), as_attachment=True, filename=document_file.filename,
                         content_type=blob.content_type)
+
+
+# --- requests for copies ("begär ut handling") ---------------------------------------------
+COPY_REQUEST_RECEIPT = "diarium_copy_request"
+COPY_REQUEST_WINDOW = 3600  # seconds
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _copy_request_allowed(request) -> bool:
+    """At most DIARIUM_COPY_REQUEST_LIMIT requests an hour from one address (20
+    by default): enough for anyone asking for a case's documents one by one, and
+    a brake on scripts filling the registrar's inbox."""
+    limit = int(getattr(settings, "DIARIUM_COPY_REQUEST_LIMIT", 20))
+    key = f"diarium:copy-request:{_client_address(request)}"
+    cache.add(key, 0, COPY_REQUEST_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, COPY_REQUEST_WINDOW)
+        count = 1
+    return count <= limit
+
+
+def _public_entry(document):
+    """The document as the public sees it: the request pages are the same for all."""
+    return selectors.document_entry(user=AnonymousUser(), document=document)
+
+
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def document_copy_request(request, pk: int):
+    """Ask for a copy of a document, anonymously if one likes."""
+    document = selectors.document_for_write(pk=pk)
+    entry = _public_entry(document)
+    form = CopyRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if not _copy_request_allowed(request):
+            form.add_error(None, _("Många begäranden har skickats från din anslutning den senaste timmen. "
+                                   "Försök igen senare eller kontakta registraturen direkt."))
+            status = 429
+        else:
+            try:
+                event = services.copy_request_record(document=document, **form.cleaned_data)
+            except errors.DomainError as exc:
+                _show_on_form(form, exc)
+            else:
+                request.session[COPY_REQUEST_RECEIPT] = {
+                    "document": document.pk, "at": event.at.isoformat(), "format": form.cleaned_data["format"],
+                    "has_contact": bool(event.data["request"]["contact"]),
+                }
+                return redirect("registry:document_copy_receipt", pk=document.pk)
+    if form.is_bound and status == 200:
+        status = 400
+    return render(request, "registry/copy_request_form.html", {
+        "case": document.case, "entry": entry, "form": form,
+    }, status=status)
+
+
+@domain_errors
+def document_copy_receipt(request, pk: int):
+    """What happens next, after a request for a copy was recorded."""
+    receipt = request.session.get(COPY_REQUEST_RECEIPT)
+    if not receipt or receipt.get("document") != pk:
+        return redirect("registry:document_copy_request", pk=pk)
+    document = selectors.document_for_write(pk=pk)
+    return render(request, "registry/copy_request_receipt.html", {
+        "case": document.case, "entry": _public_entry(document),
+        "at": parse_datetime(receipt["at"]), "by_email": receipt["format"] == "email",
+        "has_contact": receipt["has_contact"],
+    })

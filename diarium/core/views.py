@@ -1,0 +1,37 @@
+"""Pages of the site itself rather than of a module."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from diarium.accounts.models import Organisation
+
+# The date the statement was last reviewed against the site. Review it at least
+# once a year and when the site changes much, then move this date.
+ACCESSIBILITY_REVIEWED = dt.date(2026, 11, 24)
+# The supervising authority's form for reporting a site that breaks the law.
+DIGG_COMPLAINT_URL = "https://www.digg.se/tdosanmalan"
+
+
+def accessibility_statement(request):
+    """The accessibility statement ("tillgänglighetsredogörelse") required by
+    lag (2018:1937) om tillgänglighet till digital offentlig service, after
+    DIGG's model."""
+    names = list(Organisation.objects.order_by("name").values_list("name", flat=True))
+    if len(names) > 1:
+        organisations = _("%(list)s och %(last)s") % {"list": ", ".join(names[:-1]), "last": names[-1]}
+    else:
+        organisations = names[0] if names else _("Kommunen")
+    contact = getattr(settings, "DIARIUM_ACCESSIBILITY_CONTACT", "") or _(
+        "kommunens registratur (se kommunens webbplats för e-postadress och telefonnummer)")
+    return render(request, "core/accessibility_statement.html", {
+        "organisations": organisations,
+        "contact": contact,
+        "contact_is_email": "@" in contact and " " not in contact.strip(),
+        "reviewed": ACCESSIBILITY_REVIEWED,
+        "complaint_url": DIGG_COMPLAINT_URL,
+    })

@@ -1,0 +1,11 @@
+"""Background tasks of the register, run by `diarium worker`."""
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def notify_copy_request(event_id: int) -> bool:
+    """E-mail the registrar that someone asked for a copy of a document."""
+    return services.copy_request_notify(event_id)
