@@ -44,6 +44,7 @@ class Periodic:
 PERIODIC: tuple[Periodic, ...] = (
     Periodic("remiss.reminders", "diarium.remiss.tasks.send_due_reminders", dt.timedelta(minutes=30)),
     Periodic("plans.reminders", "diarium.plans.tasks.send_due_reminders", dt.timedelta(minutes=30)),
+    Periodic("opendata.dumps", "diarium.opendata.tasks.dump_datasets", dt.timedelta(days=1)),
 )
 
 

@@ -1102,7 +1102,8 @@ def demo_load(*, password: str | None = None) -> DemoResult:
 
 
 def _load(*, admin: User, password: str) -> Organisation:
-    organisation = accounts.organisation_create(name=ORGANISATION_NAME, slug=ORGANISATION_SLUG)
+    organisation = accounts.organisation_create(name=ORGANISATION_NAME, slug=ORGANISATION_SLUG,
+                                                org_number="212000-1512")  # Alingsås kommun
     organs: dict[str, Organ] = {}
     for code, name, kind, parent, email in ORGANS:
         organs[code] = accounts.organ_create(

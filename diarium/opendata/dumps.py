@@ -1,0 +1,360 @@
+"""Bulk downloads of the public datasets (issue 7, item 6): CSV and JSON,
+streamed row by row so that memory stays flat however large the register is.
+
+Each dataset is a generator of rows (dicts with the dataset's stable columns,
+documented in docs/OPEN_DATA.md) over `.iterator(chunk_size=CHUNK)`; the
+writers turn rows into CSV or JSON text chunks. The same generators serve the
+/datasets/<name>.csv|.json views and the `dump_datasets` command.
+
+Only what the public may see: register entries are masked by the register's
+own selector for an anonymous reader, exactly as the public register shows
+them; decisions only once the minutes are adjusted; meetings only once the
+notice is published; plans only as their latest adopted version."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import Http404, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from diarium.accounts.models import Organisation
+from diarium.decisions import selectors as decision_selectors
+from diarium.decisions.models import Decision, Meeting
+from diarium.plans.models import PlanVersion, SteeringDocument
+from diarium.registry import access as registry_access
+from diarium.registry import selectors as registry_selectors
+from diarium.registry.models import Document
+
+from . import selectors
+
+CHUNK = 2000
+
+Row = dict[str, object]
+
+
+def _url(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat()
+    return value.isoformat()
+
+
+# --- the register ---------------------------------------------------------------------------
+REGISTER_COLUMNS = (
+    "organisation", "organ_code", "organ", "diary_number", "case_title", "case_status", "reference",
+    "document_number", "direction", "document_date", "registered_at", "counterpart", "description",
+    "secrecy_marked", "url",
+)
+
+
+def register_rows(organisation: Organisation | None = None) -> Iterator[Row]:
+    """One row a registered document, oldest first, masked as the public
+    register shows it ("Sekretessmarkerad uppgift", "Privatperson")."""
+    user = selectors.public_user()
+    labels = {value: str(label) for value, label in Document.Direction.choices}
+    qs = Document.objects.select_related("case", "case__organ", "case__organisation")
+    if organisation is not None:
+        qs = qs.filter(case__organisation=organisation)
+    for document in qs.order_by("registered_at", "id").iterator(chunk_size=CHUNK):
+        case = document.case
+        # The register's masking for the public: the function its pages, API and feeds use.
+        entry = registry_selectors._entry(
+            document, case, [], read_secret=registry_access.can_read_secret(user, case),
+            read_internal=registry_access.can_read_internal(user, case), direction_labels=labels,
+        )
+        item = selectors.RegisterItem(entry=entry, case=case)
+        yield {
+            "organisation": case.organisation.name,
+            "organ_code": case.organ.code,
+            "organ": case.organ.name,
+            "diary_number": case.diary_number,
+            "case_title": case.title,
+            "case_status": case.get_status_display(),
+            "reference": entry.reference,
+            "document_number": entry.number,
+            "direction": entry.direction_label,
+            "document_date": _iso(entry.document_date),
+            "registered_at": _iso(entry.registered_at),
+            "counterpart": "" if item.counterpart_text == "–" else item.counterpart_text,
+            "description": item.description_text,
+            "secrecy_marked": entry.is_secret,
+            "url": _url(reverse("registry:document_detail", args=[entry.id])),
+        }
+
+
+# --- decisions ------------------------------------------------------------------------------
+DECISION_COLUMNS = (
+    "organisation", "organ_code", "organ", "reference", "year", "paragraph", "title", "text", "outcome",
+    "status", "diary_number", "meeting_date", "minutes_adjusted_at", "posted_on", "take_down_on",
+    "appeal_ends_on", "url",
+)
+
+
+def decision_rows(organisation: Organisation | None = None) -> Iterator[Row]:
+    """Decisions in adjusted minutes, in meeting order."""
+    user = selectors.public_user()
+    qs = (Decision.objects.filter(meeting__status=Meeting.Status.ADJUSTED,
+                                  meeting__minutes__adjusted_at__isnull=False)
+          .select_related("organisation", "organ", "meeting", "meeting__minutes", "case"))
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    for d in qs.order_by("meeting__date", "organ_id", "paragraph", "id").iterator(chunk_size=CHUNK):
+        if not decision_selectors.decisions_visible(user, d.meeting):
+            continue
+        minutes = d.meeting.minutes
+        yield {
+            "organisation": d.organisation.name,
+            "organ_code": d.organ.code,
+            "organ": d.organ.name,
+            "reference": d.reference,
+            "year": d.year,
+            "paragraph": d.paragraph,
+            "title": d.title,
+            "text": d.text,
+            "outcome": d.get_outcome_display(),
+            "status": d.get_status_display(),
+            "diary_number": d.case.diary_number if d.case_id else None,
+            "meeting_date": _iso(d.meeting.date),
+            "minutes_adjusted_at": _iso(minutes.adjusted_at),
+            "posted_on": _iso(minutes.posted_on),
+            "take_down_on": _iso(minutes.take_down_on),
+            "appeal_ends_on": _iso(minutes.appeal_ends_on),
+            "url": _url(reverse("decisions:decision_detail", args=[d.pk])),
+        }
+
+
+# --- meetings -------------------------------------------------------------------------------
+MEETING_COLUMNS = (
+    "organisation", "organ_code", "organ", "date", "start_time", "end_time", "place", "status",
+    "notice_published_at", "minutes_adjusted_at", "posted_on", "take_down_on", "appeal_ends_on", "url",
+)
+
+
+def meeting_rows(organisation: Organisation | None = None) -> Iterator[Row]:
+    """Meetings whose notice is published (or later), in date order."""
+    user = selectors.public_user()
+    qs = (Meeting.objects.filter(status__in=decision_selectors.PUBLIC_MEETING_STATUSES)
+          .select_related("organisation", "organ", "minutes"))
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    for m in qs.order_by("date", "start_time", "id").iterator(chunk_size=CHUNK):
+        if not decision_selectors.meeting_visible(user, m):
+            continue
+        minutes = m.minutes if selectors._has_minutes(m) else None
+        adjusted = minutes is not None and minutes.adjusted_at is not None and m.status == Meeting.Status.ADJUSTED
+        yield {
+            "organisation": m.organisation.name,
+            "organ_code": m.organ.code,
+            "organ": m.organ.name,
+            "date": _iso(m.date),
+            "start_time": _iso(m.start_time),
+            "end_time": _iso(m.end_time),
+            "place": m.place,
+            "status": m.get_status_display(),
+            "notice_published_at": _iso(m.notice_published_at),
+            "minutes_adjusted_at": _iso(minutes.adjusted_at) if adjusted else None,
+            "posted_on": _iso(minutes.posted_on) if adjusted else None,
+            "take_down_on": _iso(minutes.take_down_on) if adjusted else None,
+            "appeal_ends_on": _iso(minutes.appeal_ends_on) if adjusted else None,
+            "url": _url(m.get_absolute_url()),
+        }
+
+
+# --- plans ----------------------------------------------------------------------------------
+PLAN_COLUMNS = (
+    "organisation", "plan_id", "plan_title", "plan_kind", "plan_status", "owner_organ", "period_start",
+    "period_end", "version", "adopted_at", "focus_area", "goal", "action_id", "action_title",
+    "action_description", "responsible_organ", "action_start", "action_end", "funding_source", "budget_year",
+    "operating", "investment", "url",
+)
+
+
+def plan_rows(organisation: Organisation | None = None) -> Iterator[Row]:
+    """The actions of adopted plans, as the latest adopted version holds them
+    (what the public plan page shows; never the working copy or internal
+    notes): one row an action and budget year, or one row for an action
+    without a budget."""
+    kinds = dict(SteeringDocument.Kind.choices)
+    statuses = dict(SteeringDocument.Status.choices)
+    qs = (SteeringDocument.objects.filter(versions__isnull=False).distinct()
+          .select_related("organisation", "owner_organ"))
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    for plan in qs.order_by("id").iterator(chunk_size=CHUNK):
+        version = (PlanVersion.objects.filter(document=plan).order_by("-number")
+                   .only("number", "adopted_at", "snapshot").first())
+        if version is None:
+            continue
+        data = version.snapshot
+        base = {
+            "organisation": plan.organisation.name,
+            "plan_id": plan.pk,
+            "plan_title": data.get("title", plan.title),
+            "plan_kind": str(kinds.get(data.get("kind", plan.kind), plan.kind)),
+            "plan_status": str(statuses.get(plan.status, plan.status)),
+            "owner_organ": plan.owner_organ.name,
+            "period_start": (data.get("period") or [plan.period_start, plan.period_end])[0],
+            "period_end": (data.get("period") or [plan.period_start, plan.period_end])[1],
+            "version": version.number,
+            "adopted_at": _iso(version.adopted_at),
+        }
+        url = _url(reverse("plans:plan_detail", args=[plan.pk]))
+        for area in data.get("focus_areas", []):
+            for goal in area.get("goals", []):
+                for action in goal.get("actions", []):
+                    row = {
+                        **base,
+                        "focus_area": area.get("title", ""),
+                        "goal": goal.get("title", ""),
+                        "action_id": action.get("key"),
+                        "action_title": action.get("title", ""),
+                        "action_description": action.get("description", ""),
+                        "responsible_organ": action.get("responsible_organ", ""),
+                        "action_start": action.get("start"),
+                        "action_end": action.get("end"),
+                        "funding_source": action.get("funding_source", ""),
+                    }
+                    budgets = sorted((action.get("budgets") or {}).items(), key=lambda kv: int(kv[0]))
+                    for year, amounts in budgets or [(None, None)]:
+                        yield {
+                            **row,
+                            "budget_year": int(year) if year is not None else None,
+                            "operating": Decimal(amounts["operating"]) if amounts else None,
+                            "investment": Decimal(amounts["investment"]) if amounts else None,
+                            "url": url,
+                        }
+
+
+# --- the datasets and the writers -----------------------------------------------------------
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    columns: tuple[str, ...]
+    rows: Callable[[Organisation | None], Iterator[Row]]
+    title_sv: str
+    title_en: str
+    description_sv: str
+    description_en: str
+
+
+DATASETS: dict[str, Dataset] = {d.name: d for d in (
+    Dataset("register", REGISTER_COLUMNS, register_rows,
+            "Offentlig diarieförteckning", "Public case register",
+            "Registrerade handlingar i kommunens diarium: datum, diarienummer, avsändare/mottagare och "
+            "beskrivning. Sekretessmarkerade uppgifter och privatpersoners namn är ersatta med "
+            "\"Sekretessmarkerad uppgift\" och \"Privatperson\".",
+            "Documents registered in the municipality's case register: date, diary number, sender/recipient "
+            "and description. Secret values and private persons' names are replaced by neutral texts."),
+    Dataset("decisions", DECISION_COLUMNS, decision_rows,
+            "Beslut", "Decisions",
+            "Beslut i justerade protokoll från kommunens organ, med paragraf, beslutstext och "
+            "överklagandetid.",
+            "Decisions in the adjusted minutes of the municipality's organs, with paragraph, text and "
+            "appeal period."),
+    Dataset("meetings", MEETING_COLUMNS, meeting_rows,
+            "Sammanträden", "Meetings",
+            "Sammanträden med kommunens organ vars kallelse är publicerad, med tid, plats och anslag av "
+            "justerat protokoll.",
+            "Meetings of the municipality's organs with a published notice: time, place and the posting of "
+            "the adjusted minutes."),
+    Dataset("plans", PLAN_COLUMNS, plan_rows,
+            "Styrdokument: aktiviteter och budget", "Steering documents: actions and budgets",
+            "Aktiviteter och budget per år i antagna planer och program, enligt den senast antagna versionen.",
+            "Actions and yearly budgets of adopted plans and programmes, as in the latest adopted version."),
+)}
+
+FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def csv_chunks(rows: Iterable[Row], columns: tuple[str, ...], *, batch: int = 200) -> Iterator[str]:
+    """RFC 4180 CSV (comma, CRLF, UTF-8 without BOM): the header, then the rows,
+    a few hundred rows a chunk."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    n = 0
+    for row in rows:
+        writer.writerow([_csv_value(row[c]) for c in columns])
+        n += 1
+        if n % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def json_chunks(rows: Iterable[Row], columns: tuple[str, ...], *, batch: int = 200) -> Iterator[str]:
+    """A JSON array of objects with the columns as keys (null for no value,
+    amounts as strings), a few hundred objects a chunk."""
+    parts = ["["]
+    first = True
+    for row in rows:
+        parts.append(("\n" if first else ",\n")
+                     + json.dumps({c: _json_value(row[c]) for c in columns}, ensure_ascii=False))
+        first = False
+        if len(parts) >= batch:
+            yield "".join(parts)
+            parts = []
+    parts.append("\n]\n")
+    yield "".join(parts)
+
+
+def chunks(name: str, fmt: str, organisation: Organisation | None = None) -> Iterator[str]:
+    dataset = DATASETS[name]
+    writer = csv_chunks if fmt == "csv" else json_chunks
+    return writer(dataset.rows(organisation), dataset.columns)
+
+
+def filename(name: str, fmt: str) -> str:
+    return f"{name}.{fmt}"
+
+
+# --- the view -------------------------------------------------------------------------------
+@require_safe
+@cache_control(public=True, max_age=3600)
+def dump_view(request, name: str, fmt: str):
+    """GET /datasets/<name>.csv|.json: the dataset streamed as it is read, so
+    memory stays flat. ?organisation=<slug> narrows it to one organisation."""
+    if name not in DATASETS or fmt not in FORMATS:
+        raise Http404(_("Datamängden finns inte."))
+    organisation = None
+    slug = (request.GET.get("organisation") or "").strip()
+    if slug:
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            raise Http404(_("Organisationen finns inte."))
+    encoded = (chunk.encode("utf-8") for chunk in chunks(name, fmt, organisation))
+    response = StreamingHttpResponse(encoded, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'inline; filename="{filename(name, fmt)}"'
+    return response

@@ -1,0 +1,592 @@
+"""OParl 1.1 API over the public data (https://oparl.org/spezifikation/).
+
+System → Body (one per organisation) → Organization (organs), Person (people
+holding seats), Membership, LegislativeTerm, Meeting (public once the notice is
+published), AgendaItem (result and resolution text only once the minutes are
+adjusted), Paper (an officer's report on an agenda of a public meeting),
+Consultation (an agenda item treating a proposal: the chain KSAU → KS → KF),
+File (latest version of each file of a non-secret supporting document or
+report) and Location (the place of a meeting, one per meeting).
+
+Choices, documented:
+- LegislativeTerm: the Swedish election terms 2014–2018, 2018–2022 and
+  2022–2026, each from 15 October, the same for every organisation.
+- Timestamps: objects without stored timestamps (Body, Organization, Person,
+  Membership, LegislativeTerm) take `created` from the organisation's first
+  stored record and `modified` from its latest change (events and meeting
+  steps); an agenda item, consultation and location take its meeting's; a
+  meeting's `modified` is its latest step (notice, opening, closing, minutes
+  adjusted); a paper's is the latest event of its case.
+- Deleted objects are not published: nothing public in Diarium is deleted
+  (registered documents and decisions are kept); a document that is marked
+  secret afterwards simply leaves the File list.
+- `omit_internal`: embedded objects that are also published in their own list
+  (agenda items, locations, consultations, files, memberships) are left out;
+  Body.legislativeTerm stays, as the schema requires it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import DateTimeField, Exists, F, Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.http import JsonResponse
+from django.middleware.http import ConditionalGetMiddleware
+from django.utils.decorators import decorator_from_middleware
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from diarium.accounts.models import Organ, Organisation, Person
+from diarium.decisions import selectors
+from diarium.decisions.models import AgendaItem, Decision, Meeting, Membership, OfficerReport
+from diarium.registry import access as registry_access
+from diarium.registry.models import DocumentFile, Event
+
+OPARL = "https://schema.oparl.org/1.1/"
+PAGE_SIZE = 100
+EPOCH = dt.datetime(2014, 10, 15, tzinfo=dt.timezone.utc)  # before any data, when an organisation has none
+TERMS = [(2014, 2018), (2018, 2022), (2022, 2026)]
+FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
+ANONYMOUS = AnonymousUser()
+ORGAN_TYPE = {  # OParl organizationType
+    Organ.Kind.COUNCIL: "Gremium", Organ.Kind.EXECUTIVE_BOARD: "Gremium", Organ.Kind.COMMITTEE: "Gremium",
+    Organ.Kind.BOARD: "Gremium", Organ.Kind.COMPANY: "Institution", Organ.Kind.FEDERATION: "Institution",
+    Organ.Kind.EXTERNAL: "externes Gremium",
+}
+MEMBERSHIP_ROLE = {Membership.Role.CHAIR: "Ordförande", Membership.Role.VICE_CHAIR: "Vice ordförande",
+                   Membership.Role.MEMBER: "Ledamot", Membership.Role.SUBSTITUTE: "Ersättare"}
+
+
+def _page_size() -> int:
+    return int(getattr(settings, "DIARIUM_OPARL_PAGE_SIZE", PAGE_SIZE))
+
+
+def _ts(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(), tzinfo=timezone.get_current_timezone())
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+class Ctx:
+    """Per request: absolute URLs, the omit_internal flag and organisation timestamps."""
+
+    def __init__(self, request):
+        self.request = request
+        self.omit_internal = "omit_internal" in request.GET
+        self._org_stamps: dict[int, tuple] = {}
+
+    def url(self, name: str, *args) -> str:
+        return self.request.build_absolute_uri(reverse(f"opendata:oparl_{name}", args=args))
+
+    def abs(self, path: str) -> str:
+        return self.request.build_absolute_uri(path)
+
+    def org_stamps(self, org_id: int) -> tuple[dt.datetime, dt.datetime]:
+        if org_id not in self._org_stamps:
+            ev = Event.objects.filter(organisation_id=org_id).aggregate(a=Min("at"), b=Max("at"))
+            mt = Meeting.objects.filter(organisation_id=org_id).aggregate(
+                a=Min("created_at"), b=Max(_meeting_modified_expr()))
+            firsts = [x for x in (ev["a"], mt["a"]) if x]
+            lasts = [x for x in (ev["b"], mt["b"]) if x]
+            created = min(firsts) if firsts else EPOCH
+            self._org_stamps[org_id] = (created, max(lasts) if lasts else created)
+        return self._org_stamps[org_id]
+
+
+def _meeting_modified_expr(prefix: str = ""):
+    c = F(f"{prefix}created_at")
+    return Greatest(c, *(Coalesce(F(f"{prefix}{f}"), c) for f in (
+        "notice_published_at", "opened_at", "closed_at", "minutes__adjusted_at")),
+        output_field=DateTimeField())
+
+
+def _stamped(qs, created, modified):
+    return qs.annotate(oparl_created=created, oparl_modified=modified)
+
+
+def _base(obj, ctx, kind: str, url: str, **fields) -> dict:
+    out = {"id": url, "type": OPARL + kind}
+    out.update({k: v for k, v in fields.items() if v not in (None, "", [])})
+    out["created"] = _ts(obj.oparl_created)
+    out["modified"] = _ts(obj.oparl_modified)
+    return out
+
+
+# --- querysets: what is public, with oparl_created / oparl_modified ------------------------------
+def _org_const(ctx, org_id):
+    created, modified = ctx.org_stamps(org_id)
+    return Value(created, output_field=DateTimeField()), Value(modified, output_field=DateTimeField())
+
+
+def public_meetings():
+    return Meeting.objects.filter(status__in=selectors.PUBLIC_MEETING_STATUSES)
+
+
+def qs_organization(ctx, org_id):
+    return _stamped(Organ.objects.filter(organisation_id=org_id).select_related("parent"), *_org_const(ctx, org_id))
+
+
+def qs_person(ctx, org_id):
+    people = Person.objects.filter(organisation_id=org_id).filter(Exists(Membership.objects.filter(person=OuterRef("pk"))))
+    return _stamped(people, *_org_const(ctx, org_id))
+
+
+def qs_membership(ctx, org_id):
+    return _stamped(Membership.objects.filter(organ__organisation_id=org_id), *_org_const(ctx, org_id))
+
+
+def qs_meeting(ctx, org_id):
+    return _stamped(public_meetings().filter(organisation_id=org_id).select_related("organ", "minutes"),
+                    F("created_at"), _meeting_modified_expr())
+
+
+def qs_location(ctx, org_id):
+    return qs_meeting(ctx, org_id).exclude(place="")
+
+
+def qs_agendaitem(ctx, org_id):
+    return _stamped(AgendaItem.objects.filter(meeting__in=public_meetings(), meeting__organisation_id=org_id)
+                    .select_related("meeting", "meeting__organ", "proposal"),
+                    F("meeting__created_at"), _meeting_modified_expr("meeting__"))
+
+
+def qs_consultation(ctx, org_id):
+    return qs_agendaitem(ctx, org_id).filter(proposal__isnull=False).select_related(
+        "proposal__report", "proposal__from_decision__proposal__report",
+        "proposal__from_decision__proposal__from_decision__proposal__report")
+
+
+def qs_paper(ctx, org_id):
+    on_agenda = AgendaItem.objects.filter(meeting__in=public_meetings(), case=OuterRef("case"))
+    last_event = Event.objects.filter(case=OuterRef("case")).order_by("-at").values("at")[:1]
+    reports = (OfficerReport.objects.filter(case__organisation_id=org_id).filter(Exists(on_agenda))
+               .filter(Q(document__isnull=True) | Q(document__is_secret=False))
+               .select_related("case", "addressed_to", "document"))
+    return _stamped(reports, F("created_at"),
+                    Greatest(F("created_at"), Coalesce(Subquery(last_event), F("created_at")),
+                             output_field=DateTimeField()))
+
+
+def qs_file(ctx, org_id):
+    newer = DocumentFile.objects.filter(document=OuterRef("document"), position=OuterRef("position"),
+                                        version__gt=OuterRef("version"))
+    on_agenda = AgendaItem.objects.filter(meeting__in=public_meetings(), supporting_documents=OuterRef("document"))
+    report = qs_paper(ctx, org_id).filter(document=OuterRef("document"))
+    files = (DocumentFile.objects.filter(document__case__organisation_id=org_id, document__is_secret=False)
+             .exclude(Exists(newer)).filter(Exists(on_agenda) | Exists(report))
+             .select_related("blob", "document", "document__case"))
+    return _stamped(files, F("created_at"), F("created_at"))
+
+
+def qs_legislativeterm(ctx, org_id):
+    return None  # fixed terms, see TERMS
+
+
+# --- serialisers ------------------------------------------------------------------------------------
+def ser_body(org, ctx):
+    org.oparl_created, org.oparl_modified = ctx.org_stamps(org.pk)
+    lst = lambda name: ctx.url("list", org.pk, name)  # noqa: E731
+    return _base(org, ctx, "Body", ctx.url("body", org.pk), system=ctx.url("system"), name=org.name,
+                 shortName=org.slug, organization=lst("organization"), person=lst("person"),
+                 meeting=lst("meeting"), paper=lst("paper"), agendaItem=lst("agendaItem"),
+                 consultation=lst("consultation"), file=lst("file"), locationList=lst("location"),
+                 legislativeTermList=lst("legislativeTerm"), membership=lst("membership"),
+                 legislativeTerm=[ser_legislativeterm(t, ctx) for t in terms(ctx, org.pk)],
+                 classification="Kommun")
+
+
+class Term:
+    def __init__(self, org_id, start_year, end_year, stamps):
+        self.organisation_id, self.pk = org_id, start_year
+        self.start = dt.date(start_year, 10, 15)
+        self.end = dt.date(end_year, 10, 14)
+        self.name = f"Mandatperioden {start_year}–{end_year}"
+        self.oparl_created, self.oparl_modified = stamps
+
+
+def terms(ctx, org_id):
+    return [Term(org_id, a, b, ctx.org_stamps(org_id)) for a, b in TERMS]
+
+
+def ser_legislativeterm(t, ctx):
+    return _base(t, ctx, "LegislativeTerm", ctx.url("object", "legislativeTerm", t.organisation_id * 10000 + t.pk),
+                 body=ctx.url("body", t.organisation_id), name=t.name, startDate=t.start.isoformat(),
+                 endDate=t.end.isoformat())
+
+
+def ser_organization(o, ctx):
+    return _base(o, ctx, "Organization", ctx.url("object", "organization", o.pk),
+                 body=ctx.url("body", o.organisation_id), name=o.name, shortName=o.code,
+                 organizationType=ORGAN_TYPE.get(o.kind), classification=o.get_kind_display(),
+                 subOrganizationOf=ctx.url("object", "organization", o.parent_id) if o.parent_id else None,
+                 meeting=ctx.url("organization_meetings", o.pk))
+
+
+def ser_membership(m, ctx):
+    return _base(m, ctx, "Membership", ctx.url("object", "membership", m.pk), person=ctx.url("object", "person", m.person_id),
+                 organization=ctx.url("object", "organization", m.organ_id), role=MEMBERSHIP_ROLE.get(m.role),
+                 votingRight=m.role != Membership.Role.SUBSTITUTE, startDate=m.start.isoformat(),
+                 endDate=m.end.isoformat() if m.end else None)
+
+
+def ser_person(p, ctx):
+    out = _base(p, ctx, "Person", ctx.url("object", "person", p.pk), body=ctx.url("body", p.organisation_id),
+                name=p.name)  # no e-mail or phone: officials' contact details are not OParl data here
+    if not ctx.omit_internal:
+        memberships = getattr(p, "oparl_memberships", None)
+        if memberships is None:
+            memberships = list(qs_membership(ctx, p.organisation_id).filter(person=p).order_by("pk"))
+        out["membership"] = [ser_membership(m, ctx) for m in memberships]
+    return out
+
+
+def ser_location(m, ctx):
+    return _base(m, ctx, "Location", ctx.url("object", "location", m.pk), description=m.place,
+                 meetings=[ctx.url("object", "meeting", m.pk)])
+
+
+def _meeting_dt(m, time):
+    if time is None:
+        return None
+    return dt.datetime.combine(m.date, time, tzinfo=timezone.get_current_timezone())
+
+
+def ser_meeting(m, ctx):
+    state = {Meeting.Status.NOTICE_PUBLISHED: "eingeladen", Meeting.Status.OPENED: "durchgeführt",
+             Meeting.Status.CLOSED: "durchgeführt", Meeting.Status.ADJUSTED: "durchgeführt"}.get(m.status)
+    out = _base(m, ctx, "Meeting", ctx.url("object", "meeting", m.pk), name=f"{m.organ.name} {m.date:%Y-%m-%d}",
+                meetingState=state, cancelled=False,
+                start=_ts(_meeting_dt(m, m.start_time)),  # no time recorded: no start (the name carries the date)
+                end=_ts(_meeting_dt(m, m.end_time)), organization=[ctx.url("object", "organization", m.organ_id)],
+                web=ctx.abs(m.get_absolute_url()))
+    if not ctx.omit_internal:
+        if m.place:
+            out["location"] = ser_location(m, ctx)
+        items = getattr(m, "oparl_items", None)
+        if items is None:
+            items = list(_items_with_decisions(qs_agendaitem(ctx, m.organisation_id).filter(meeting=m).order_by("position")))
+        out["agendaItem"] = [ser_agendaitem(i, ctx) for i in items]
+    return out
+
+
+def _items_with_decisions(items):
+    items = list(items)
+    adjusted = [i.meeting_id for i in items if selectors.decisions_visible(ANONYMOUS, i.meeting)]
+    by_item: dict[int, list[Decision]] = {}
+    if adjusted:
+        for d in Decision.objects.filter(meeting_id__in=adjusted, agenda_item__isnull=False).prefetch_related(
+                "forwarded_proposals").order_by("paragraph"):
+            by_item.setdefault(d.agenda_item_id, []).append(d)
+    for i in items:
+        i.oparl_decisions = by_item.get(i.pk, [])
+    return items
+
+
+def _items_with_files(items, ctx):
+    """Each agenda item's public supporting files (latest versions, never a secret document's)."""
+    if not items:
+        return items
+    through = AgendaItem.supporting_documents.through
+    pairs = list(through.objects.filter(agendaitem_id__in=[i.pk for i in items])
+                 .values_list("agendaitem_id", "document_id"))
+    by_doc: dict[int, list] = {}
+    org_id = items[0].meeting.organisation_id
+    for f in qs_file(ctx, org_id).filter(document_id__in={d for _, d in pairs}).order_by("document_id", "position"):
+        by_doc.setdefault(f.document_id, []).append(f)
+    by_item: dict[int, list] = {}
+    for item_id, doc_id in sorted(pairs, key=lambda p: p[1]):
+        by_item.setdefault(item_id, []).extend(by_doc.get(doc_id, []))
+    for i in items:
+        i.oparl_files = by_item.get(i.pk, [])
+    return items
+
+
+def ser_agendaitem(i, ctx):
+    decisions = getattr(i, "oparl_decisions", [])
+    out = _base(i, ctx, "AgendaItem", ctx.url("object", "agendaItem", i.pk),
+                 meeting=ctx.url("object", "meeting", i.meeting_id), number=str(i.position), order=i.position,
+                 name=i.title, public=True,
+                 consultation=ctx.url("object", "consultation", i.pk) if i.proposal_id else None,
+                 result="; ".join(d.get_outcome_display() for d in decisions) or None,
+                 resolutionText="\n\n".join(f"§ {d.paragraph} {d.text}" for d in decisions) or None)
+    if not ctx.omit_internal and getattr(i, "oparl_files", None):
+        out["auxiliaryFile"] = [ser_file(f, ctx) for f in i.oparl_files]
+    return out
+
+
+def _root_report_id(proposal):
+    for _ in range(3):
+        if proposal is None:
+            return None
+        if proposal.report_id:
+            return proposal.report_id
+        proposal = proposal.from_decision.proposal if proposal.from_decision_id else None
+    return None
+
+
+def ser_consultation(i, ctx):
+    decisions = getattr(i, "oparl_decisions", [])
+    report_id = _root_report_id(i.proposal)
+    authoritative = None
+    if decisions:
+        authoritative = not any(d.forwarded_proposals.all() for d in decisions)
+    return _base(i, ctx, "Consultation", ctx.url("object", "consultation", i.pk),
+                 paper=ctx.url("object", "paper", report_id) if report_id else None,
+                 agendaItem=ctx.url("object", "agendaItem", i.pk), meeting=ctx.url("object", "meeting", i.meeting_id),
+                 organization=[ctx.url("object", "organization", i.meeting.organ_id)], authoritative=authoritative,
+                 role="Beslut" if authoritative else "Beredning" if authoritative is False else None)
+
+
+def ser_file(f, ctx):
+    document = f.document
+    assert not registry_access.content_hidden(document, read_secret=False)
+    download = ctx.abs(reverse("registry:file_download", args=[f.pk]))
+    return _base(f, ctx, "File", ctx.url("object", "file", f.pk), name=document.description, fileName=f.filename,
+                 mimeType=f.blob.content_type, size=f.blob.size, date=document.document_date.isoformat(),
+                 accessUrl=download, downloadUrl=download)
+
+
+def ser_paper(r, ctx):
+    out = _base(r, ctx, "Paper", ctx.url("object", "paper", r.pk), body=ctx.url("body", r.case.organisation_id),
+                name=r.title, reference=r.case.diary_number, date=r.report_date.isoformat(),
+                paperType="Tjänsteskrivelse",
+                underDirectionOf=[ctx.url("object", "organization", r.addressed_to_id)])
+    if not ctx.omit_internal:
+        files = getattr(r, "oparl_files", [])
+        if files:
+            out["mainFile"] = ser_file(files[0], ctx)
+            if files[1:]:
+                out["auxiliaryFile"] = [ser_file(f, ctx) for f in files[1:]]
+        out["consultation"] = [ser_consultation(c, ctx) for c in getattr(r, "oparl_consultations", [])]
+    return out
+
+
+# --- batch loading of embedded objects (bounded queries per page) -----------------------------------
+def _attach(kind, objs, ctx, org_id):
+    if not objs or ctx.omit_internal:
+        if kind in ("agendaItem", "consultation"):
+            _items_with_decisions(objs)
+        return objs
+    if kind == "person":
+        by: dict[int, list] = {}
+        for m in qs_membership(ctx, org_id).filter(person__in=objs).order_by("pk"):
+            by.setdefault(m.person_id, []).append(m)
+        for p in objs:
+            p.oparl_memberships = by.get(p.pk, [])
+    elif kind == "meeting":
+        by = {}
+        items = _items_with_decisions(qs_agendaitem(ctx, org_id).filter(meeting__in=objs).order_by("position"))
+        for i in _items_with_files(items, ctx):
+            by.setdefault(i.meeting_id, []).append(i)
+        for m in objs:
+            m.oparl_items = by.get(m.pk, [])
+    elif kind == "agendaItem":
+        _items_with_files(_items_with_decisions(objs), ctx)
+    elif kind == "consultation":
+        _items_with_decisions(objs)
+    elif kind == "paper":
+        docs = [r.document_id for r in objs if r.document_id]
+        files: dict[int, list] = {}
+        for f in qs_file(ctx, org_id).filter(document_id__in=docs).order_by("position"):
+            files.setdefault(f.document_id, []).append(f)
+        cons: dict[int, list] = {}
+        for i in _items_with_decisions(qs_consultation(ctx, org_id).filter(case_id__in=[r.case_id for r in objs])
+                                       .order_by("meeting__date", "pk")):
+            cons.setdefault(_root_report_id(i.proposal), []).append(i)
+        for r in objs:
+            r.oparl_files = files.get(r.document_id, [])
+            r.oparl_consultations = cons.get(r.pk, [])
+    return objs
+
+
+TYPES = {
+    "organization": (qs_organization, ser_organization),
+    "person": (qs_person, ser_person),
+    "membership": (qs_membership, ser_membership),
+    "meeting": (qs_meeting, ser_meeting),
+    "agendaItem": (qs_agendaitem, ser_agendaitem),
+    "consultation": (qs_consultation, ser_consultation),
+    "paper": (qs_paper, ser_paper),
+    "file": (qs_file, ser_file),
+    "location": (qs_location, ser_location),
+    "legislativeTerm": (qs_legislativeterm, ser_legislativeterm),
+}
+LIST_ONLY = {"body": (None, ser_body)}
+
+
+# --- responses -------------------------------------------------------------------------------------
+conditional = decorator_from_middleware(ConditionalGetMiddleware)  # ETag from the body, 304 on If-None-Match
+
+
+def _json(data, status=200):
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/json; charset=utf-8"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _error(status, message):
+    return _json({"type": "error", "message": message}, status=status)
+
+
+def _filters(request):
+    """The list filters as datetimes; a malformed value is an error (400)."""
+    out = {}
+    for name in FILTERS:
+        raw = request.GET.get(name)
+        if raw is None:
+            continue
+        value = parse_datetime(raw.replace(" ", "+"))
+        if value is None:
+            raise ValueError(name)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        out[name] = value
+    return out
+
+
+def _apply(qs_or_list, flt):
+    ops = {"created_since": ("oparl_created", "gte"), "created_until": ("oparl_created", "lte"),
+           "modified_since": ("oparl_modified", "gte"), "modified_until": ("oparl_modified", "lte")}
+    if isinstance(qs_or_list, list):
+        def ok(o):
+            for name, value in flt.items():
+                field, op = ops[name]
+                v = getattr(o, field)
+                if (op == "gte" and v < value) or (op == "lte" and v > value):
+                    return False
+            return True
+        return [o for o in qs_or_list if ok(o)]
+    return qs_or_list.filter(**{f"{f}__{op}": flt[name] for name, (f, op) in ops.items() if name in flt})
+
+
+def _page_url(request, page):
+    params = [(k, v) for k, v in request.GET.lists() for v in v if k != "page"]
+    if page > 1:
+        params.append(("page", str(page)))
+    base = request.build_absolute_uri(request.path)
+    return f"{base}?{urlencode(params, safe=':')}" if params else base
+
+
+def _list(request, ctx, kind, source, org_id):
+    try:
+        flt = _filters(request)
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        return _error(400, "Ogiltig parameter.")
+    size = _page_size()
+    qs = _apply(source, flt)
+    if isinstance(qs, list):
+        total = len(qs)
+    else:
+        qs = qs.order_by("pk")
+        total = qs.count()
+    pages = max(1, -(-total // size))
+    if page < 1 or page > pages:
+        return _error(404, "Sidan finns inte.")
+    objs = list(qs[(page - 1) * size: page * size])
+    objs = _attach(kind, objs, ctx, org_id)
+    links = {"first": _page_url(request, 1), "self": _page_url(request, page), "last": _page_url(request, pages)}
+    if page > 1:
+        links["prev"] = _page_url(request, page - 1)
+    if page < pages:
+        links["next"] = _page_url(request, page + 1)
+    serialise = (TYPES.get(kind) or LIST_ONLY[kind])[1]
+    return _json({"data": [serialise(o, ctx) for o in objs],
+                  "pagination": {"totalElements": total, "elementsPerPage": size, "currentPage": page,
+                                 "totalPages": pages},
+                  "links": links})
+
+
+@conditional
+def system(request):
+    ctx = Ctx(request)
+    stamps = [ctx.org_stamps(pk) for pk in Organisation.objects.values_list("pk", flat=True)]
+    created = min((s[0] for s in stamps), default=EPOCH)
+    modified = max((s[1] for s in stamps), default=EPOCH)
+    return _json({"id": ctx.url("system"), "type": OPARL + "System", "oparlVersion": "https://schema.oparl.org/1.1/",
+                  "body": ctx.url("body_list"), "name": "Diarium", "website": request.build_absolute_uri("/"),
+                  "created": _ts(created), "modified": _ts(modified)})
+
+
+@conditional
+def body_list(request):
+    ctx = Ctx(request)
+    orgs = list(Organisation.objects.order_by("pk"))
+    for o in orgs:
+        o.oparl_created, o.oparl_modified = ctx.org_stamps(o.pk)
+    return _list(request, ctx, "body", orgs, None)
+
+
+@conditional
+def body(request, pk: int):
+    ctx = Ctx(request)
+    org = Organisation.objects.filter(pk=pk).first()
+    if org is None:
+        return _error(404, "Finns inte.")
+    return _json(ser_body(org, ctx))
+
+
+@conditional
+def body_sublist(request, pk: int, kind: str):
+    ctx = Ctx(request)
+    if kind not in TYPES or not Organisation.objects.filter(pk=pk).exists():
+        return _error(404, "Finns inte.")
+    source = terms(ctx, pk) if kind == "legislativeTerm" else TYPES[kind][0](ctx, pk)
+    return _list(request, ctx, kind, source, pk)
+
+
+@conditional
+def organization_meetings(request, pk: int):
+    ctx = Ctx(request)
+    organ = Organ.objects.filter(pk=pk).first()
+    if organ is None:
+        return _error(404, "Finns inte.")
+    return _list(request, ctx, "meeting", qs_meeting(ctx, organ.organisation_id).filter(organ=organ),
+                 organ.organisation_id)
+
+
+def _org_of(kind, pk):
+    lookups = {
+        "organization": Organ.objects.filter(pk=pk).values_list("organisation_id", flat=True),
+        "person": Person.objects.filter(pk=pk).values_list("organisation_id", flat=True),
+        "membership": Membership.objects.filter(pk=pk).values_list("organ__organisation_id", flat=True),
+        "meeting": Meeting.objects.filter(pk=pk).values_list("organisation_id", flat=True),
+        "location": Meeting.objects.filter(pk=pk).values_list("organisation_id", flat=True),
+        "agendaItem": AgendaItem.objects.filter(pk=pk).values_list("meeting__organisation_id", flat=True),
+        "consultation": AgendaItem.objects.filter(pk=pk).values_list("meeting__organisation_id", flat=True),
+        "paper": OfficerReport.objects.filter(pk=pk).values_list("case__organisation_id", flat=True),
+        "file": DocumentFile.objects.filter(pk=pk).values_list("document__case__organisation_id", flat=True),
+    }
+    return lookups[kind].first()
+
+
+@conditional
+def obj(request, kind: str, pk: int):
+    ctx = Ctx(request)
+    if kind == "legislativeTerm":
+        org_id, year = divmod(pk, 10000)
+        found = [t for t in terms(ctx, org_id) if t.pk == year and Organisation.objects.filter(pk=org_id).exists()]
+        if not found:
+            return _error(404, "Finns inte.")
+        return _json(ser_legislativeterm(found[0], ctx))
+    if kind not in TYPES:
+        return _error(404, "Finns inte.")
+    org_id = _org_of(kind, pk)
+    if org_id is None:
+        return _error(404, "Finns inte.")
+    found = _attach(kind, list(TYPES[kind][0](ctx, org_id).filter(pk=pk)), ctx, org_id)
+    if not found:
+        return _error(404, "Finns inte.")
+    if kind in ("meeting", "location", "agendaItem", "consultation"):
+        meeting = found[0] if kind in ("meeting", "location") else found[0].meeting
+        if not selectors.meeting_visible(ANONYMOUS, meeting):
+            return _error(404, "Finns inte.")
+    return _json(TYPES[kind][1](found[0], ctx))

@@ -1,0 +1,314 @@
+"""OParl 1.1 API: crawl System → Body → every list and object, validate each
+object against the official schemas (../shared/standards/oparl/1.1), and
+check pagination, filters, and that nothing non-public leaks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import jsonschema
+import pytest
+
+from diarium.accounts import services as accounts
+from diarium.accounts.models import Organ
+from diarium.decisions import services as decisions
+from diarium.decisions.models import Membership
+from diarium.registry import services as registry
+
+from . import factories as f
+from .standards import standards_dir
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA_DIR = standards_dir() / "oparl" / "1.1"
+BASE = "http://testserver/oparl/v1.1/"
+SECRET_TEXT = "Utredning om enskild person"
+PRIVATE_NAME = "Privata Person Andersson"
+UNADJUSTED_TEXT = "Ej justerat beslut om budget"
+
+
+def _rewrite(node):
+    """The schemas name embedded objects with a custom `schema` keyword: make it a $ref."""
+    if isinstance(node, dict):
+        out = {k: _rewrite(v) for k, v in node.items() if k != "schema"}
+        if isinstance(node.get("schema"), str):
+            out["$ref"] = node["schema"]
+        return out
+    if isinstance(node, list):
+        return [_rewrite(v) for v in node]
+    return node
+
+
+def _validators():
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT7
+
+    schemas = {p.name: _rewrite(json.loads(p.read_text())) for p in SCHEMA_DIR.glob("*.json")}
+    registry_ = Registry().with_resources(
+        (name, Resource.from_contents(s, default_specification=DRAFT7)) for name, s in schemas.items())
+    checker = jsonschema.FormatChecker()
+
+    @checker.checks("url")
+    def _url(value):
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+    return {name[:-5]: jsonschema.Draft7Validator(s, registry=registry_, format_checker=checker)
+            for name, s in schemas.items()}
+
+
+VALIDATORS = _validators()
+
+
+def _stamps(obj):
+    """created and modified on every object, embedded ones too."""
+    if isinstance(obj, dict):
+        if "type" in obj and str(obj["type"]).startswith("https://schema.oparl.org/1.1/"):
+            assert "created" in obj and "modified" in obj, obj
+            for k in ("created", "modified"):
+                assert dt.datetime.fromisoformat(obj[k]).tzinfo is not None
+        for v in obj.values():
+            _stamps(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            _stamps(v)
+
+
+def _validate(obj):
+    kind = obj["type"].rsplit("/", 1)[1]
+    VALIDATORS[kind].validate(obj)
+    _stamps(obj)
+
+
+@pytest.fixture
+def data(org, ks, registrar, settings):
+    """KSAU → KS → KF: an officer's report to KSAU, forwarded to KS and KF;
+    KSAU and KS adjusted, KF not; a secret document and a private sender."""
+    settings.DIARIUM_OPARL_PAGE_SIZE = 2
+    ksau = f.organ(org, code="KSAU", name="Arbetsutskottet", kind=Organ.Kind.COMMITTEE, parent=ks)
+    kf = f.organ(org, code="KF", name="Kommunfullmäktige", kind=Organ.Kind.COUNCIL)
+    chair = accounts.person_create(organisation=org, name="Daniel Filipsson", title="Ordförande")
+    adjuster = accounts.person_create(organisation=org, name="Ann Ludvigsson", title="Ledamot")
+    accounts.person_create(organisation=org, name="Tjänsteperson Utan Uppdrag", email="t@alingsas.se")
+    for organ in (ksau, ks, kf):
+        decisions.membership_add(actor=registrar, organ=organ, person=chair, role=Membership.Role.CHAIR,
+                                 start=dt.date(2015, 1, 1), party="S")
+        decisions.membership_add(actor=registrar, organ=organ, person=adjuster, role=Membership.Role.MEMBER,
+                                 start=dt.date(2015, 1, 1), end=dt.date(2030, 12, 31))
+    case = f.case(registrar, ks)
+    public = f.document(registrar, case, direction="drawn_up", counterpart="", description="Bilaga handlingsplan",
+                        files=[f.text_file("plan.txt", "Handlingsplan\n")])
+    secret = f.document(registrar, case, description=SECRET_TEXT, files=[f.text_file("hemlig.txt", "Hemligt\n")])
+    registry.document_mark_secret(actor=registrar, document=secret, ground="OSL 26 kap. 1 §",
+                                  masked_fields=["description"])
+    f.document(registrar, case, counterpart=PRIVATE_NAME, counterpart_is_private=True, description="Synpunkt")
+    report = decisions.officer_report_create(
+        actor=registrar, case=case, title="Digital målbild", addressed_to=ksau, background="Bakgrund.",
+        proposals=[decisions.ProposalInput(organ=ksau, text="KSAU föreslår KS.")], report_date=dt.date(2018, 8, 23))
+
+    def meeting(organ, day):
+        return decisions.meeting_create(actor=registrar, organ=organ, date=day, start_time=dt.time(13, 0),
+                                        place="Stadshuset, sal A", adjusters=[adjuster])
+
+    m1 = meeting(ksau, dt.date(2018, 9, 3))
+    item1 = decisions.proposal_to_agenda(actor=registrar, proposal=report.proposals.get(), meeting=m1,
+                                         documents=[report.document, public, secret])
+    decisions.meeting_publish_notice(actor=registrar, meeting=m1)
+    decisions.meeting_open(actor=registrar, meeting=m1)
+    decisions.decision_record(actor=registrar, meeting=m1, agenda_item=item1, text="Föreslår KS besluta.",
+                              forward=decisions.ForwardInput(organ=ks, text="KS föreslår KF anta."))
+    f.adjust(registrar, m1)
+
+    m2 = meeting(ks, dt.date(2018, 9, 24))
+    item2 = decisions.proposal_to_agenda(actor=registrar, proposal=case.proposals.get(organ=ks), meeting=m2)
+    decisions.meeting_publish_notice(actor=registrar, meeting=m2)
+    decisions.meeting_open(actor=registrar, meeting=m2)
+    decisions.decision_record(actor=registrar, meeting=m2, agenda_item=item2, text="Föreslår KF anta.",
+                              forward=decisions.ForwardInput(organ=kf, text="Digital målbild antas."))
+    f.adjust(registrar, m2)
+
+    m3 = meeting(kf, dt.date(2018, 10, 8))
+    item3 = decisions.proposal_to_agenda(actor=registrar, proposal=case.proposals.get(organ=kf), meeting=m3)
+    decisions.meeting_publish_notice(actor=registrar, meeting=m3)
+    decisions.meeting_open(actor=registrar, meeting=m3)
+    decisions.decision_record(actor=registrar, meeting=m3, agenda_item=item3, text=UNADJUSTED_TEXT)
+
+    hidden = meeting(kf, dt.date(2018, 11, 5))  # planned: notice not published
+    decisions.agenda_item_add(actor=registrar, meeting=hidden, title="Hemlig planering")
+    return {"case": case, "report": report, "secret": secret, "public": public, "m1": m1, "m2": m2, "m3": m3,
+            "hidden": hidden, "kf": kf, "ks": ks, "ksau": ksau}
+
+
+def _get(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.content[:300])
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    return response.json()
+
+
+def _same_url(a, b):
+    return (urlsplit(a)._replace(query=""), parse_qs(urlsplit(a).query)) == \
+        (urlsplit(b)._replace(query=""), parse_qs(urlsplit(b).query))
+
+
+def _crawl_list(client, url):
+    """Every page of a list, checking pagination and links; returns the objects."""
+    objects, page, seen = [], 1, set()
+    while url:
+        body = _get(client, url)
+        assert set(body) >= {"data", "links", "pagination"}
+        p = body["pagination"]
+        assert p["currentPage"] == page and set(p) >= {"totalElements", "elementsPerPage", "totalPages"}
+        assert _same_url(body["links"]["self"], url)
+        assert "first" in body["links"]
+        if page < p["totalPages"]:
+            assert "next" in body["links"]
+        else:
+            assert "next" not in body["links"]
+        if page > 1:
+            assert "prev" in body["links"]
+        for obj in body["data"]:
+            _validate(obj)
+            assert obj["id"] not in seen
+            seen.add(obj["id"])
+        objects += body["data"]
+        url = body["links"].get("next")
+        page += 1
+    assert len(objects) == p["totalElements"]
+    return objects
+
+
+def _crawl(client):
+    system = _get(client, BASE)
+    _validate(system)
+    assert system["oparlVersion"] == "https://schema.oparl.org/1.1/"
+    bodies = _crawl_list(client, system["body"])
+    assert len(bodies) == 1
+    body = bodies[0]
+    assert _get(client, body["id"]) == body
+    lists = {}
+    for key in ("organization", "person", "meeting", "paper", "agendaItem", "consultation", "file",
+                "locationList", "legislativeTermList", "membership"):
+        lists[key] = _crawl_list(client, body[key])
+        for obj in lists[key]:
+            alone = _get(client, obj["id"])
+            _validate(alone)
+            assert alone == obj
+    return system, body, lists
+
+
+def test_crawl_validates_every_object_and_shows_only_public_data(data, client):
+    system, body, lists = _crawl(client)
+    dump = json.dumps([system, body, lists], ensure_ascii=False)
+    assert SECRET_TEXT not in dump and PRIVATE_NAME not in dump and "hemlig.txt" not in dump
+    assert UNADJUSTED_TEXT not in dump and "Hemlig planering" not in dump
+    assert "Tjänsteperson" not in dump and "t@alingsas.se" not in dump
+    assert {o["shortName"] for o in lists["organization"]} == {"KS", "KSAU", "KF"}
+    for organization in lists["organization"]:
+        for m in _crawl_list(client, organization["meeting"]):
+            assert m["organization"] == [organization["id"]]
+    assert len(lists["meeting"]) == 3 and len(lists["locationList"]) == 3
+    assert [t["startDate"] for t in body["legislativeTerm"]] == ["2014-10-15", "2018-10-15", "2022-10-15"]
+    # decisions: on agenda items of adjusted minutes only
+    results = {i["meeting"]: i.get("resolutionText") for i in lists["agendaItem"]}
+    assert "Föreslår KS besluta." in results[f"{BASE}meeting/{data['m1'].pk}/"]
+    assert results[f"{BASE}meeting/{data['m3'].pk}/"] is None
+    # the paper with its consultations KSAU → KS → KF
+    [paper] = lists["paper"]
+    assert paper["reference"] == data["case"].diary_number
+    organs = [c["organization"][0] for c in paper["consultation"]]
+    assert organs == [f"{BASE}organization/{o.pk}/" for o in (data["ksau"], data["ks"], data["kf"])]
+    assert [c.get("authoritative") for c in paper["consultation"]] == [False, False, None]
+    assert paper["mainFile"]["accessUrl"].startswith("http://testserver/filer/")
+    # files: the report and the public attachment, never the secret one; each downloadable
+    names = {fl["fileName"] for fl in lists["file"]}
+    assert names == {"tjansteskrivelse.html", "plan.txt"}
+    for fl in lists["file"]:
+        assert client.get(fl["downloadUrl"]).status_code == 200
+    # hidden objects are not reachable by id either
+    _get(client, f"{BASE}meeting/{data['hidden'].pk}/", status=404)
+    secret_file = data["secret"].files.get()
+    _get(client, f"{BASE}file/{secret_file.pk}/", status=404)
+
+
+def test_filters_are_applied_and_kept_in_links(data, client):
+    body = _get(client, f"{BASE}body/")["data"][0]
+    meetings = _crawl_list(client, body["meeting"])
+    latest = max(m["modified"] for m in meetings)
+    since = f"{body['meeting']}?modified_since=2000-01-01T00:00:00%2B00:00&omit_internal=1"
+    page = _get(client, since)
+    assert parse_qs(urlsplit(page["links"]["next"]).query)["modified_since"] == ["2000-01-01T00:00:00+00:00"]
+    assert "omit_internal=1" in page["links"]["next"]
+    assert all("agendaItem" not in m for m in page["data"])
+    all_since = _crawl_list(client, since)
+    assert len(all_since) == 3
+    after = dt.datetime.fromisoformat(latest) + dt.timedelta(seconds=1)
+    none = _get(client, f"{body['meeting']}?modified_since={after.isoformat().replace('+', '%2B')}")
+    assert none["data"] == [] and none["pagination"]["totalElements"] == 0
+    until = _get(client, f"{body['meeting']}?created_until=2000-01-01T00:00:00Z")
+    assert until["pagination"]["totalElements"] == 0
+    query = parse_qs(urlsplit(until["links"]["self"]).query)
+    assert query["created_until"] == ["2000-01-01T00:00:00Z"]
+    _get(client, f"{body['meeting']}?created_since=igår", status=400)
+
+
+def test_system_without_data(client):
+    system = _get(client, BASE)
+    _validate(system)
+    bodies = _get(client, system["body"])
+    assert bodies["data"] == [] and "next" not in bodies["links"]
+
+
+def test_agenda_items_carry_public_supporting_files_only(data, client):
+    item = _get(client, f"{BASE}agendaItem/{data['m1'].items.get().pk}/")
+    _validate(item)
+    assert {fl["fileName"] for fl in item["auxiliaryFile"]} == {"tjansteskrivelse.html", "plan.txt"}
+    meeting = _get(client, f"{BASE}meeting/{data['m1'].pk}/?omit_internal")
+    assert "agendaItem" not in meeting and "location" not in meeting
+    _validate(meeting)
+
+
+def test_responses_are_cacheable_with_etag(data, client):
+    url = f"{BASE}body/{data['ks'].organisation_id}/meeting/"
+    first = client.get(url)
+    assert first.has_header("ETag")
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def _query_counts(client, org_id):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for kind in ("organization", "person", "membership", "meeting", "agendaItem", "consultation", "paper", "file",
+                 "location", "legislativeTerm"):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"{BASE}body/{org_id}/{kind}/").status_code == 200
+        counts[kind] = len(ctx.captured_queries)
+    return counts
+
+
+def test_list_pages_take_a_bounded_number_of_queries(data, client, settings, registrar):
+    """No N+1: the queries of a list page do not grow with the objects on it."""
+    settings.DIARIUM_OPARL_PAGE_SIZE = 100
+    org_id = data["ks"].organisation_id
+    before = _query_counts(client, org_id)
+    assert max(before.values()) <= 12
+    for n in range(4):
+        case = f.case(registrar, data["ks"], title=f"Ärende {n}")
+        doc = f.document(registrar, case, direction="drawn_up", counterpart="", description=f"Underlag {n}",
+                         files=[f.text_file(f"u{n}.txt", "Underlag\n")])
+        report = decisions.officer_report_create(
+            actor=registrar, case=case, title=f"Rapport {n}", addressed_to=data["ks"], background="B.",
+            proposals=[decisions.ProposalInput(organ=data["ks"], text="Bifall.")])
+        m = decisions.meeting_create(actor=registrar, organ=data["ks"], date=dt.date(2019, 1, 10 + n),
+                                     place=f"Sal {n}")
+        decisions.proposal_to_agenda(actor=registrar, proposal=report.proposals.get(), meeting=m,
+                                     documents=[report.document, doc])
+        decisions.agenda_item_add(actor=registrar, meeting=m, title="Information")
+        decisions.meeting_publish_notice(actor=registrar, meeting=m)
+    assert _query_counts(client, org_id) == before
