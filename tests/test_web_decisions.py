@@ -761,3 +761,17 @@ def test_meeting_and_minutes_pages_cost_the_same_queries_for_3_or_30_items(clien
     large = _meeting_page_queries(client, registrar, ks, people, 30, dt.date(2018, 10, 22))
     assert small == large, (small, large)
     assert max(small) <= 25
+
+
+def test_the_notice_board_shows_posted_minutes_with_the_appeal_period(client, registrar, meeting, case, people):
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    decisions.decision_record(actor=registrar, meeting=meeting, case=case, title="Digital målbild", text="Godkänns.")
+    today = dt.date.today()
+    f.adjust(registrar, meeting, posted_on=today - dt.timedelta(days=2))
+    html = _html(client.get(reverse("decisions:notice_board")))
+    board = html.split('id="anslaget"')[1].split('id="nedtagna"')[0]
+    assert "Kommunstyrelsen" in board
+    assert (today - dt.timedelta(days=2)).isoformat() in board  # posted
+    assert (today + dt.timedelta(days=19)).isoformat() in board  # taken down / last day to appeal
+    assert reverse("decisions:minutes", args=[meeting.pk]) in board
+    assert "Inga tillkännagivanden har tagits ned" in html

@@ -331,3 +331,26 @@ def decisions_for_choice(*, organisation_id: int, limit: int = 200) -> list[Deci
     """The organisation's latest decisions, for a choice list (e.g. which decision adopted a plan)."""
     return list(Decision.objects.filter(organisation_id=organisation_id).select_related("organ", "meeting")
                 .order_by("-meeting__date", "-paragraph")[:limit])
+
+
+@dataclass
+class Posting:
+    """A notice on the digital notice board ("anslagstavla") that minutes were adjusted."""
+
+    minutes: Minutes
+    meeting: Meeting
+    on_board: bool
+    appeal_open: bool
+
+
+def notice_board(*, today: dt.date, days_back: int = 90, organisation_id: int | None = None) -> list[Posting]:
+    """Adjusted minutes posted on the board now, and those taken down in the last
+    `days_back` days, newest posting first."""
+    qs = Minutes.objects.filter(adjusted_at__isnull=False, posted_on__isnull=False,
+                                take_down_on__gte=today - dt.timedelta(days=days_back),
+                                posted_on__lte=today).select_related("meeting", "meeting__organ")
+    if organisation_id is not None:
+        qs = qs.filter(meeting__organisation_id=organisation_id)
+    return [Posting(minutes=m, meeting=m.meeting, on_board=m.posted_on <= today <= m.take_down_on,
+                    appeal_open=today <= m.appeal_ends_on)
+            for m in qs.order_by("-posted_on", "-id")[:500]]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("beslut/<int:pk>/expediera/", views.decision_dispatch, name="decision_dispatch"),
     path("arenden/<int:case_pk>/tjansteskrivelse/ny/", views.officer_report_create, name="officer_report_create"),
     path("forslag/<int:pk>/till-sammantrade/", views.proposal_to_agenda, name="proposal_to_agenda"),
+    path("anslagstavla/", views.notice_board, name="notice_board"),
     path("uppdrag/", views.assignment_list, name="assignment_list"),
     path("uppdrag/<int:pk>/", views.assignment_detail, name="assignment_detail"),
 ]

@@ -545,3 +545,15 @@ def assignment_detail(request, pk: int):
     return render(request, "decisions/assignment_detail.html", {
         "assignment": assignment, "decision": assignment.decision, "form": form, "today": timezone.localdate(),
     }, status=status)
+
+
+def notice_board(request):
+    """The digital notice board: adjusted minutes with posting and take-down
+    dates and the last day to appeal (kommunallagen 8 kap. 12 §, 13 kap. 5 §)."""
+    today = timezone.localdate()
+    postings = selectors.notice_board(today=today)
+    return render(request, "decisions/notice_board.html", {
+        "today": today,
+        "current": [p for p in postings if p.on_board],
+        "earlier": [p for p in postings if not p.on_board],
+    })

@@ -131,3 +131,30 @@ def test_a_secret_document_may_be_requested_and_the_registrar_sees_who_asked(pag
     assert f"Begäran om kopia av {reference}" in row.inner_text()
     assert REQUESTER in row.inner_text() and "441 81 Alingsås" in row.inner_text()
     axe_scan(page)
+
+
+def test_a_visitor_reads_the_notice_board_and_opens_the_minutes(page, alingsas):
+    import datetime as dt
+
+    from diarium.decisions import services as decisions
+
+    org, case, _public, _secret = alingsas
+    registrar = case.registered_by
+    chair, adjuster = f.person(org, "Ordförande Olsson"), f.person(org, "Justerare Jansson")
+    meeting = f.meeting(registrar, case.organ, dt.date.today() - dt.timedelta(days=3),
+                        members=[(chair, "chair"), (adjuster, "member")], adjusters=[adjuster])
+    decisions.agenda_item_add(actor=registrar, meeting=meeting, case=case)
+    decisions.meeting_publish_notice(actor=registrar, meeting=meeting)
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    decisions.decision_record(actor=registrar, meeting=meeting, case=case, title="Digital målbild", text="Antas.")
+    f.adjust(registrar, meeting)
+    page.goto("/")
+    follow(page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Anslagstavla"))
+    assert page.title().startswith("Anslagstavla")
+    board = page.locator("table").first
+    expect(board).to_contain_text("Kommunstyrelsen")
+    axe_scan(page)
+    follow(board.get_by_role("link", name=re.compile("Läs protokollet")))
+    expect(page.locator("main")).to_contain_text("Digital målbild")
+    axe_scan(page)
+    screenshot(page, "public-notice-board-minutes")
