@@ -4,6 +4,7 @@ appends its Event to the case history."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -71,9 +72,11 @@ def _clean(instance, exclude: Sequence[str] = ()) -> None:
 def series_for_organ(organ: Organ) -> Series:
     """The series an organ registers in: its own, else its parent's (a committee
     registers in its board's series), else a new one with the organ's code."""
-    cached = getattr(organ, "_diarium_series", None)  # per object, i.e. per request
-    if cached is not None:
-        return cached
+    # Cached per object and thread (an organ object is per request); a series
+    # created just now is not cached: its transaction may still roll back.
+    cached = getattr(organ, "_diarium_series", None)
+    if cached is not None and cached[0] == threading.get_ident():
+        return cached[1]
     candidates = [organ.pk] + ([organ.parent_id] if organ.parent_id else [])
     found = {s.organ_id: s for s in Series.objects.filter(organs__in=candidates).annotate(organ_id=F("organs"))}
     series = found.get(organ.pk) or found.get(organ.parent_id)
@@ -82,7 +85,8 @@ def series_for_organ(organ: Organ) -> Series:
             organisation_id=organ.organisation_id, code=organ.code, defaults={"name": organ.name}
         )
         series.organs.add(organ)
-    organ._diarium_series = series
+        return series
+    organ._diarium_series = (threading.get_ident(), series)
     return series
 
 
