@@ -131,3 +131,23 @@ def plan_structure(actor, document, *, person=None, organ=None, internal_note=""
         + [plans.BudgetInput(year=y, operating="50000") for y in years[1:]],
     )
     return area, goal, indicator, action
+
+
+adjust_meeting = adjust  # held() takes a flag named `adjust`
+
+
+def held(registrar, meeting, item, title, *, adjust):
+    """Open the meeting, record one decision on the item, then adjust the minutes
+    (or only close the meeting)."""
+    from diarium.decisions import services as decisions
+
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    meeting.refresh_from_db()
+    decision = decisions.decision_record(actor=registrar, meeting=meeting, agenda_item=item, title=title,
+                                         text="Handlingsplanen godkänns.\nKommunfullmäktige informeras.")
+    if adjust:
+        adjust_meeting(registrar, meeting)
+    else:
+        decisions.meeting_close(actor=registrar, meeting=meeting)
+    meeting.refresh_from_db()
+    return decision

@@ -78,22 +78,10 @@ def world(org, ks, registrar):
         m.refresh_from_db()
         return m, item
 
-    def held(m, item, title, *, adjust):
-        decisions.meeting_open(actor=registrar, meeting=m)
-        m.refresh_from_db()
-        d = decisions.decision_record(actor=registrar, meeting=m, agenda_item=item, title=title,
-                                      text="Handlingsplanen godkänns.\nKommunfullmäktige informeras.")
-        if adjust:
-            f.adjust(registrar, m)
-        else:
-            decisions.meeting_close(actor=registrar, meeting=m)
-        m.refresh_from_db()
-        return d
-
     adjusted, item = meeting(today - dt.timedelta(days=20), start_time=dt.time(13, 0), place="KS-salen")
-    adjusted_decision = held(adjusted, item, "Handlingsplan för digital målbild", adjust=True)
+    adjusted_decision = f.held(registrar, adjusted, item, "Handlingsplan för digital målbild", adjust=True)
     closed, item = meeting(today - dt.timedelta(days=5))
-    closed_decision = held(closed, item, "Ej justerat beslut om budget", adjust=False)
+    closed_decision = f.held(registrar, closed, item, "Ej justerat beslut om budget", adjust=False)
     upcoming, _ = meeting(today + dt.timedelta(days=14), place="Stora salen")
     planned, _ = meeting(today + dt.timedelta(days=40), publish=False, place="Hemligt planeringsrum")
 

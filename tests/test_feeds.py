@@ -112,19 +112,6 @@ def _meeting(registrar, organ, people, date, case, *, publish=True, **kw):
     return meeting, item
 
 
-def _held(registrar, meeting, item, title, *, adjust):
-    decisions.meeting_open(actor=registrar, meeting=meeting)
-    meeting.refresh_from_db()
-    decision = decisions.decision_record(actor=registrar, meeting=meeting, agenda_item=item, title=title,
-                                         text="Handlingsplanen godkänns.\nKommunfullmäktige informeras.")
-    if adjust:
-        f.adjust(registrar, meeting)
-    else:
-        decisions.meeting_close(actor=registrar, meeting=meeting)
-    meeting.refresh_from_db()
-    return decision
-
-
 @pytest.fixture
 def meetings(registrar, ks, people, case):
     today = timezone.localdate()
@@ -133,9 +120,9 @@ def meetings(registrar, ks, people, case):
                                  start=today - dt.timedelta(days=500))
     adjusted, item = _meeting(registrar, ks, people, today - dt.timedelta(days=20), case,
                               start_time=dt.time(13, 0), end_time=dt.time(16, 30), place="KS-salen, Stadshuset")
-    adjusted_decision = _held(registrar, adjusted, item, "Handlingsplan för digital målbild", adjust=True)
+    adjusted_decision = f.held(registrar, adjusted, item, "Handlingsplan för digital målbild", adjust=True)
     closed, item = _meeting(registrar, ks, people, today - dt.timedelta(days=5), case, start_time=dt.time(9, 0))
-    closed_decision = _held(registrar, closed, item, "Ej justerat beslut om budget", adjust=False)
+    closed_decision = f.held(registrar, closed, item, "Ej justerat beslut om budget", adjust=False)
     upcoming, _ = _meeting(registrar, ks, people, today + dt.timedelta(days=14), case,
                            place="Stora salen; Rådhuset\\plan 2, " + "Ålgården " * 8)
     planned, _ = _meeting(registrar, ks, people, today + dt.timedelta(days=40), case, publish=False,
