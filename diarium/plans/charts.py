@@ -11,6 +11,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from .formatting import kr
+
 # Colours with at least 3:1 contrast against white (WCAG 1.4.11) and each other by lightness.
 BAR = "#1f5c99"
 BAR_LIGHT = "#6b9fd1"
@@ -19,13 +21,6 @@ USED_LIGHT = "#d19a5c"
 TARGET = "#555555"
 AXIS = "#333333"
 FONT = "font-family:sans-serif;font-size:12px"
-
-
-def _kr(value: Decimal | float | None) -> str:
-    if value is None:
-        return "–"
-    whole = int(Decimal(value).quantize(Decimal("1")))
-    return f"{whole:,}".replace(",", "\u202f")
 
 
 def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: list[str]) -> SafeString:
@@ -72,7 +67,7 @@ def budget_bars(money_rows, *, title: str, chart_id: str) -> SafeString:
     height = plot_h + 110
     body = [f'<g style="{FONT}" fill="{AXIS}">',
             f'<line x1="{left}" y1="{20 + plot_h}" x2="{width - 10}" y2="{20 + plot_h}" stroke="{AXIS}"/>',
-            f'<text x="{left - 6}" y="24" text-anchor="end">{_kr(top)}</text>',
+            f'<text x="{left - 6}" y="24" text-anchor="end">{kr(top)}</text>',
             f'<text x="{left - 6}" y="{24 + plot_h}" text-anchor="end">0</text>']
     for i, row in enumerate(money_rows):
         x0 = left + 10 + i * group_w
@@ -84,7 +79,7 @@ def budget_bars(money_rows, *, title: str, chart_id: str) -> SafeString:
                 body.append(f'<rect x="{x}" y="{20 + plot_h - h:.1f}" width="{bar_w}" height="{h:.1f}" '
                             f'fill="{colour}" stroke="{AXIS}" stroke-width="0.5"/>')
             body.append(f'<text x="{x + bar_w / 2}" y="{14 + plot_h - h:.1f}" text-anchor="middle" '
-                        f'style="font-size:9px">{"–" if value is None else _kr(Decimal(value) / 1000) + " t"}</text>')
+                        f'style="font-size:9px">{"–" if value is None else kr(Decimal(value) / 1000) + " t"}</text>')
         body.append(f'<text x="{x0 + 2 * 34}" y="{40 + plot_h}" text-anchor="middle">{row.year}</text>')
     for j, (label, colour, _key) in enumerate(series):
         lx = left + (j % 2) * 200
@@ -95,8 +90,8 @@ def budget_bars(money_rows, *, title: str, chart_id: str) -> SafeString:
     desc = "; ".join(
         f"{r.year}: " + _("budget drift %(bo)s kr, utfall drift %(uo)s kr, budget investering %(bi)s kr, "
                           "utfall investering %(ui)s kr") % {
-            "bo": _kr(r.budget_operating), "uo": _kr(r.used_operating), "bi": _kr(r.budget_investment),
-            "ui": _kr(r.used_investment)}
+            "bo": kr(r.budget_operating), "uo": kr(r.used_operating), "bi": kr(r.budget_investment),
+            "ui": kr(r.used_investment)}
         for r in money_rows)
     return _svg(chart_id, title, desc, width, height, body)
 

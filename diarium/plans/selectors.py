@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from diarium.core.errors import NotFound
 
+from .formatting import kr
 from .models import (
     Action, ActionBudget, ActionReport, FocusArea, FollowUpRound, Goal, IndicatorValue, PlanVersion,
     SteeringDocument,
@@ -110,7 +111,7 @@ def diff(old: dict | None, new: dict) -> list[Change]:
         before = old_actions.get(x["key"])
         if before is None:
             changes.append(Change("added", x["title"], _("ny aktivitet, budget %(b)s kr") % {
-                "b": _kr(budget_total(x))}))
+                "b": kr(budget_total(x))}))
             continue
         if before["budgets"] != x["budgets"]:
             parts = []
@@ -119,7 +120,7 @@ def diff(old: dict | None, new: dict) -> list[Change]:
                     a = Decimal(before["budgets"].get(year, {}).get(kind, "0"))
                     b = Decimal(x["budgets"].get(year, {}).get(kind, "0"))
                     if a != b:
-                        parts.append(f"{year} {label}: {_kr(a)} → {_kr(b)} kr")
+                        parts.append(f"{year} {label}: {kr(a)} → {kr(b)} kr")
             changes.append(Change("rebudgeted", x["title"], "; ".join(parts)))
         fields = [name for name, label in (("title", "title"), ("responsible_organ", "organ"),
                                            ("responsible_person", "person"), ("start", "start"), ("end", "end"),
@@ -135,12 +136,6 @@ def diff(old: dict | None, new: dict) -> list[Change]:
         changes.append(Change("removed", old_actions[key]["title"], _("aktivitet borttagen")))
     order = {"added": 0, "rebudgeted": 1, "changed": 2, "removed": 3}
     return sorted(changes, key=lambda c: (order[c.kind], c.title))
-
-
-def _kr(amount: Decimal) -> str:
-    """Swedish thousands grouping with a thin no-break space: 1 250 000."""
-    whole = int(Decimal(amount).quantize(Decimal("1")))
-    return f"{whole:,}".replace(",", "\u202f")
 
 
 # --- roll-up -------------------------------------------------------------------------------

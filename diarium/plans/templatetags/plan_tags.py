@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 
 from diarium.accounts import access as roles
 
-from .. import charts, selectors
+from .. import charts, formatting, selectors
 from ..models import PlanVersion
 
 register = template.Library()
@@ -46,11 +46,8 @@ def indicator_chart(row, chart_id, title):
 
 @register.filter
 def kr(value):
-    """Swedish thousands grouping with a no-break space: 1 250 000."""
-    if value is None or value == "":
-        return "–"
-    whole = int(Decimal(str(value)).quantize(Decimal("1")))
-    return f"{whole:,}".replace(",", "\u00a0")
+    """Kronor for page tables: 1 250 000."""
+    return formatting.kr(value, sep=formatting.NBSP)
 
 
 @register.filter
