@@ -33,7 +33,6 @@ from diarium.accounts.models import Organisation
 from diarium.decisions import selectors as decision_selectors
 from diarium.decisions.models import Decision, Meeting
 from diarium.plans.models import PlanVersion, SteeringDocument
-from diarium.registry import access as registry_access
 from diarium.registry import selectors as registry_selectors
 from diarium.registry.models import Document
 
@@ -75,10 +74,7 @@ def register_rows(organisation: Organisation | None = None) -> Iterator[Row]:
     for document in qs.order_by("registered_at", "id").iterator(chunk_size=CHUNK):
         case = document.case
         # The register's masking for the public: the function its pages, API and feeds use.
-        entry = registry_selectors._entry(
-            document, case, [], read_secret=registry_access.can_read_secret(user, case),
-            read_internal=registry_access.can_read_internal(user, case), direction_labels=labels,
-        )
+        entry = registry_selectors.register_entry(user=user, document=document, direction_labels=labels)
         item = selectors.RegisterItem(entry=entry, case=case)
         yield {
             "organisation": case.organisation.name,

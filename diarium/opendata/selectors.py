@@ -93,10 +93,7 @@ def register_items(*, organ: Organ | None = None, limit: int = FEED_SIZE) -> lis
     for document in documents:
         case = document.case
         # The register's masking, for the public: the same function its pages and API use.
-        entry = registry_selectors._entry(
-            document, case, [], read_secret=registry_access.can_read_secret(user, case),
-            read_internal=registry_access.can_read_internal(user, case), direction_labels=labels,
-        )
+        entry = registry_selectors.register_entry(user=user, document=document, direction_labels=labels)
         items.append(RegisterItem(entry=entry, case=case))
     return items
 

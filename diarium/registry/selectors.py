@@ -164,6 +164,14 @@ def _entry_for(user, document: Document) -> DocumentEntry:
                   read_secret=access.can_read_secret(user, case), read_internal=access.can_read_internal(user, case))
 
 
+def register_entry(*, user, document: Document, direction_labels: dict[str, str] | None = None) -> DocumentEntry:
+    """A document's register entry as this reader may see it, without its files
+    (no query: for lists across cases such as feeds and dumps)."""
+    case = document.case
+    return _entry(document, case, [], read_secret=access.can_read_secret(user, case),
+                  read_internal=access.can_read_internal(user, case), direction_labels=direction_labels)
+
+
 def _documents_qs():
     return Document.objects.select_related("case", "case__organ", "case__organisation")
 
