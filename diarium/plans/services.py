@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
@@ -595,22 +594,16 @@ def follow_up_report(*, actor, round: FollowUpRound, now: dt.datetime | None = N
         "report": report, "charts": selectors.report_charts(report), "round": round, "document": document,
         "organisation": document.case.organisation, "drawn_up": timezone.localtime(now).date(),
     })
-    upload = SimpleUploadedFile("uppfoljningsrapport.html", html.encode("utf-8"), content_type="text/html")
     with transaction.atomic():
         locked = FollowUpRound.objects.select_for_update().get(pk=round.pk)
+        report = registry.document_draw_up(
+            actor=actor, case=document.case, document=locked.report_document, html=html, now=now,
+            filename="uppfoljningsrapport.html",
+            description=_("Uppföljningsrapport %(y)s: %(t)s") % {"y": round.year, "t": document.title},
+        )
         if locked.report_document_id is None:
-            report = registry.document_create(
-                actor=actor, case=document.case, direction=Document.Direction.DRAWN_UP,
-                document_date=timezone.localtime(now).date(), registered_at=now,
-                description=(_("Uppföljningsrapport %(y)s: %(t)s") % {"y": round.year, "t": document.title})[:500],
-                files=[upload],
-            )
             locked.report_document = report
             locked.save(update_fields=["report_document"])
-        else:
-            report = locked.report_document
-            current = report.files.order_by("position", "-version").first()
-            registry.document_file_add(actor=actor, document=report, upload=upload, replaces=current, at=now)
         round.report_document = report
         return report
 

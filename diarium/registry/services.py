@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import connection, transaction
@@ -343,6 +344,26 @@ def document_create(
         return document
 
     return _with_file_cleanup(write)
+
+
+def document_draw_up(
+    *, actor, case: Case, document: Document | None, description: str, filename: str, html: str,
+    now: dt.datetime | None = None,
+) -> Document:
+    """Register a document the system draws up (a compilation, a report) with its
+    HTML file; drawn up again, the file gets a new version and nothing is
+    overwritten. The caller has checked the actor's right."""
+    now = now or timezone.now()
+    upload = SimpleUploadedFile(filename, html.encode("utf-8"), content_type="text/html")
+    if document is None:
+        return document_create(
+            actor=actor, case=case, direction=Document.Direction.DRAWN_UP,
+            document_date=timezone.localtime(now).date(), description=description[:500], files=[upload],
+            registered_at=now,
+        )
+    current = document.files.order_by("position", "-version").first()
+    document_file_add(actor=actor, document=document, upload=upload, replaces=current, at=now)
+    return document
 
 
 def _file_append(*, document, checked, position, version, actor, written, at=None, log=True) -> DocumentFile:

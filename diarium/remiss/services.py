@@ -698,20 +698,14 @@ def remiss_compile(*, actor, round: RemissRound, now: dt.datetime | None = None)
             "round": round_, "rows": selectors.recipient_rows(round_, today=timezone.localtime(now).date()),
             "organisation": round_.organisation, "case": round_.case, "drawn_up": timezone.localtime(now).date(),
         })
-        upload = SimpleUploadedFile("remissammanstallning.html", html.encode("utf-8"), content_type="text/html")
+        document = registry.document_draw_up(
+            actor=actor, case=round_.case, document=round_.compilation_document, html=html, now=now,
+            filename="remissammanstallning.html",
+            description=_("Remissammanställning: %(title)s") % {"title": round_.title},
+        )
         if round_.compilation_document_id is None:
-            document = registry.document_create(
-                actor=actor, case=round_.case, direction=Document.Direction.DRAWN_UP,
-                document_date=timezone.localtime(now).date(),
-                description=_("Remissammanställning: %(title)s") % {"title": round_.title},
-                files=[upload], registered_at=now,
-            )
             round_.compilation_document = document
             round_.save(update_fields=["compilation_document"])
-        else:
-            document = round_.compilation_document
-            current = document.files.order_by("position", "-version").first()
-            registry.document_file_add(actor=actor, document=document, upload=upload, replaces=current, at=now)
         registry.event_append(case=round_.case, document=document, kind=Event.Kind.REMISS_COMPILED, actor=actor,
                               at=now, data={"round": round_.pk, "number": document.number, "details": round_.title})
         return document
