@@ -64,3 +64,25 @@ def schedule_due(now: dt.datetime | None = None) -> list[str]:
                 enqueue(import_string(job.task))
                 enqueued.append(job.name)
     return enqueued
+
+
+def enqueue_due_reminders(rows, *, deadline, days_before, today: dt.date, now: dt.datetime, task) -> int:
+    """Claim and enqueue the reminders due for `rows` (objects not yet answered,
+    with `reminded_before_at`/`reminded_after_at` fields): one some days before the
+    deadline, one after it. Each is claimed with a conditional UPDATE on its row,
+    so concurrent workers never send one twice. `task` is called as
+    task(pk, "reminder_before" | "reminder_after")."""
+    queued = 0
+    for row in rows:
+        days_left = (deadline(row) - today).days
+        if days_left < 0:
+            field, kind = "reminded_after_at", "reminder_after"
+        elif days_left <= days_before(row) and row.reminded_before_at is None:
+            field, kind = "reminded_before_at", "reminder_before"
+        else:
+            continue
+        with transaction.atomic():
+            if type(row).objects.filter(pk=row.pk, **{f"{field}__isnull": True}).update(**{field: now}):
+                enqueue(task, row.pk, kind)
+                queued += 1
+    return queued

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Person
 from diarium.core.errors import DomainError, PermissionDenied
-from diarium.core.tasks import enqueue
+from diarium.core.tasks import enqueue, enqueue_due_reminders
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document, Event
 
@@ -442,29 +442,18 @@ def request_deliver(request_id: int, kind: str, *, now: dt.datetime | None = Non
 
 def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     """Remind those who have not answered: some days before the deadline and
-    once after it. Each reminder is claimed with a conditional UPDATE."""
+    once after it."""
     from . import tasks
 
     now = now or timezone.now()
-    today = timezone.localtime(now).date()
-    queued = 0
     open_requests = FollowUpRequest.objects.filter(
         round__status=FollowUpRound.Status.OPEN, answered_at__isnull=True, reminded_after_at__isnull=True,
     ).select_related("round")
-    for request in open_requests.iterator():
-        days_left = (request.round.deadline - today).days
-        if days_left < 0:
-            field_name, kind = "reminded_after_at", "reminder_after"
-        elif days_left <= request.round.reminder_days_before and request.reminded_before_at is None:
-            field_name, kind = "reminded_before_at", "reminder_before"
-        else:
-            continue
-        with transaction.atomic():
-            if FollowUpRequest.objects.filter(pk=request.pk, **{f"{field_name}__isnull": True}).update(
-                    **{field_name: now}):
-                enqueue(tasks.send_request, request.pk, kind)
-                queued += 1
-    return queued
+    return enqueue_due_reminders(
+        open_requests.iterator(), deadline=lambda r: r.round.deadline,
+        days_before=lambda r: r.round.reminder_days_before, today=timezone.localtime(now).date(), now=now,
+        task=tasks.send_request,
+    )
 
 
 @dataclass

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from diarium.accounts import access as roles
 from diarium.accounts.models import Organ
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
-from diarium.core.tasks import enqueue
+from diarium.core.tasks import enqueue, enqueue_due_reminders
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document, DocumentFile, Event
 
@@ -425,31 +425,18 @@ def _open_recipients():
 
 def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     """Claim and enqueue the reminders that are due: some days before the deadline
-    (the round decides how many) and once after it. Each is claimed with a
-    conditional UPDATE, so concurrent workers never send one twice."""
+    (the round decides how many) and once after it."""
     from . import tasks
 
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    queued = 0
     candidates = _open_recipients().select_related("round").only(
         "pk", "deadline", "reminded_before_at", "reminded_after_at", "round__reminder_days_before",
     )
-    for recipient in candidates.filter(reminded_after_at__isnull=True).iterator():
-        days_left = (recipient.deadline - today).days
-        if days_left < 0:
-            field, kind = "reminded_after_at", "reminder_after"
-        elif days_left <= recipient.round.reminder_days_before and recipient.reminded_before_at is None:
-            field, kind = "reminded_before_at", "reminder_before"
-        else:
-            continue
-        with transaction.atomic():
-            claimed = RemissRecipient.objects.filter(pk=recipient.pk, **{f"{field}__isnull": True}).update(
-                **{field: now})
-            if claimed:
-                enqueue(tasks.deliver, recipient.pk, kind)
-                queued += 1
-    return queued
+    return enqueue_due_reminders(
+        candidates.filter(reminded_after_at__isnull=True).iterator(), deadline=lambda r: r.deadline,
+        days_before=lambda r: r.round.reminder_days_before, today=today, now=now, task=tasks.deliver,
+    )
 
 
 @transaction.atomic
