@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "diarium.core.middleware.SecurityHeadersMiddleware",
+    "diarium.core.ratelimit.PublicRateLimitMiddleware",
     # Must be last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -223,6 +224,11 @@ TASKS = {
 DIARIUM_REGISTRAR_EMAIL = os.environ.get("DIARIUM_REGISTRAR_EMAIL", "")
 DIARIUM_ACCESSIBILITY_CONTACT = os.environ.get("DIARIUM_ACCESSIBILITY_CONTACT", "")
 DIARIUM_COPY_REQUEST_LIMIT = int(os.environ.get("DIARIUM_COPY_REQUEST_LIMIT") or 20)
+# Requests per window one client may make to OParl, dumps, feeds, calendars and
+# the anonymous API ("off" to turn off), and how many proxies set X-Forwarded-For
+# (diarium/core/ratelimit.py).
+DIARIUM_PUBLIC_RATE_LIMIT = os.environ.get("DIARIUM_PUBLIC_RATE_LIMIT", "600/60")
+DIARIUM_PROXY_COUNT = int(os.environ.get("DIARIUM_PROXY_COUNT") or 0)
 # Absolute address of the site, for links in e-mail (answer links, reminders).
 SITE_URL = os.environ.get("DIARIUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DIARIUM_FROM_EMAIL", "diarium@localhost")

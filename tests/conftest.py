@@ -45,3 +45,10 @@ def _tasks_run_immediately(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
+def _no_public_rate_limit(settings):
+    """Tests fetch public endpoints far faster than any visitor; the limit itself
+    is tested in test_ratelimit.py."""
+    settings.DIARIUM_PUBLIC_RATE_LIMIT = "off"

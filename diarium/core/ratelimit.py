@@ -1,0 +1,112 @@
+"""Per-client rate limits on the public, machine-read endpoints (OParl, dumps,
+DCAT, feeds, calendars and the anonymous JSON API).
+
+Counts live in Django's cache, which is shared by every app server (the
+database cache by default, Redis when DIARIUM_REDIS_URL is set), in fixed
+windows keyed by client address. Redis increments atomically; the database
+cache reads and writes, so under heavy concurrency it may let a few requests
+more through than the limit, never fewer. Nothing is kept in process memory.
+
+Settings:
+- DIARIUM_PUBLIC_RATE_LIMIT: "requests/seconds", e.g. "600/60" (the default);
+  "off" or "0" turns the limit off (a benchmark or a trusted mirror).
+- DIARIUM_PROXY_COUNT: how many reverse proxies in front of the app append to
+  X-Forwarded-For; 0 (the default) uses the connection's address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+LIMITED_PREFIXES = ("/oparl/", "/datasets/", "/floden/", "/kalender/")
+API_PREFIX = "/api/"
+
+
+def client_address(request) -> str:
+    """The client's address: the connection's, or the one the trusted proxies
+    (DIARIUM_PROXY_COUNT of them) put in X-Forwarded-For."""
+    proxies = int(getattr(settings, "DIARIUM_PROXY_COUNT", 0) or 0)
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset: int  # seconds until the window ends
+
+
+def hit(scope: str, client: str, *, limit: int, window: int) -> Verdict:
+    """Count one request of `client` in `scope` and say whether it is allowed."""
+    now = int(time.time())
+    start = now - now % window
+    digest = hashlib.sha256(client.encode()).hexdigest()[:24]  # no addresses as cache keys
+    key = f"diarium:rl:{scope}:{start}:{digest}"
+    cache.add(key, 0, window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window + 1)
+        count = 1
+    return Verdict(count <= limit, limit, max(0, limit - count), start + window - now)
+
+
+def parse_rate(value) -> tuple[int, int] | None:
+    """"600/60" → (600, 60); "off", "0" or empty → None."""
+    value = str(value or "").strip().lower()
+    if value in ("", "0", "off", "none", "false"):
+        return None
+    count, _sep, seconds = value.partition("/")
+    return int(count), int(seconds or 60)
+
+
+class PublicRateLimitMiddleware:
+    """429 with Retry-After when one client asks too often; RateLimit-* headers
+    on every limited response so well-behaved harvesters can pace themselves.
+    The JSON API is limited only for requests without credentials."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _applies(self, request) -> bool:
+        path = request.path
+        if path.startswith(LIMITED_PREFIXES):
+            return True
+        if path.startswith(API_PREFIX):
+            user = getattr(request, "user", None)
+            return not request.META.get("HTTP_AUTHORIZATION") and not (user and user.is_authenticated)
+        return False
+
+    def __call__(self, request):
+        rate = parse_rate(getattr(settings, "DIARIUM_PUBLIC_RATE_LIMIT", "600/60"))
+        if rate is None or not self._applies(request):
+            return self.get_response(request)
+        verdict = hit("public", client_address(request), limit=rate[0], window=rate[1])
+        if verdict.allowed:
+            response = self.get_response(request)
+        else:
+            message = _("För många förfrågningar. Vänta %(seconds)s sekunder och försök igen.") % {
+                "seconds": verdict.reset}
+            if request.path.startswith(("/oparl/", API_PREFIX)):
+                response = HttpResponse(json.dumps({"type": "error", "message": message}, ensure_ascii=False),
+                                        status=429, content_type="application/json; charset=utf-8")
+            else:
+                response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+            response["Retry-After"] = str(verdict.reset)
+        response["RateLimit-Limit"] = str(verdict.limit)
+        response["RateLimit-Remaining"] = str(verdict.remaining)
+        response["RateLimit-Reset"] = str(verdict.reset)
+        return response
