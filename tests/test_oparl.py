@@ -78,7 +78,12 @@ def _stamps(obj):
 
 def _validate(obj):
     kind = obj["type"].rsplit("/", 1)[1]
-    VALIDATORS[kind].validate(obj)
+    if obj.get("deleted"):
+        # The spec: a deleted object keeps id, type and created, and gets deleted and a new modified;
+        # the schemas' required fields (File.accessUrl …) no longer apply.
+        assert set(obj) == {"id", "type", "created", "modified", "deleted"} and kind in VALIDATORS, obj
+    else:
+        VALIDATORS[kind].validate(obj)
     _stamps(obj)
 
 
@@ -312,3 +317,82 @@ def test_list_pages_take_a_bounded_number_of_queries(data, client, settings, reg
         decisions.agenda_item_add(actor=registrar, meeting=m, title="Information")
         decisions.meeting_publish_notice(actor=registrar, meeting=m)
     assert _query_counts(client, org_id) == before
+
+
+def _since(url, moment):
+    return f"{url}?modified_since={moment.isoformat().replace('+', '%2B')}"
+
+
+def test_withdrawn_objects_stay_as_deleted_and_are_listed_only_for_changes(data, client, registrar):
+    """A public attachment marked secret afterwards: its File leaves the list but
+    keeps its id with deleted: true, and a harvester asking what changed learns it;
+    when the secrecy is lifted it is back, modified then."""
+    body = _get(client, f"{BASE}body/")["data"][0]
+    public_file = data["public"].files.get()
+    file_url = f"{BASE}file/{public_file.pk}/"
+    before = _get(client, file_url)
+    marked_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+
+    registry.document_mark_secret(actor=registrar, document=data["public"], ground="OSL 21 kap. 1 §",
+                                  masked_fields=["description"])
+    deleted = _get(client, file_url)
+    assert deleted == {"id": file_url, "type": "https://schema.oparl.org/1.1/File", "created": before["created"],
+                       "modified": deleted["modified"], "deleted": True}
+    assert deleted["modified"] >= before["modified"]
+    # not in the plain list, nor in the agenda item's files; in the list of changes
+    assert file_url not in {o["id"] for o in _crawl_list(client, body["file"])}
+    item = _get(client, f"{BASE}agendaItem/{data['m1'].items.get().pk}/")
+    assert {fl["fileName"] for fl in item["auxiliaryFile"]} == {"tjansteskrivelse.html"}
+    changes = _crawl_list(client, _since(body["file"], marked_at))
+    assert [o for o in changes if o.get("deleted")] == [deleted]
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=5)
+    assert _get(client, _since(body["file"], later))["data"] == []
+    # the document that was secret from the start was never published: no trace of it
+    secret_file = data["secret"].files.get()
+    _get(client, f"{BASE}file/{secret_file.pk}/", status=404)
+    assert f"{BASE}file/{secret_file.pk}/" not in {o["id"] for o in changes}
+
+    registry.document_lift_secrecy(actor=registrar, document=data["public"], reason="Prövad, ingen sekretess")
+    back = _get(client, file_url)
+    _validate(back)
+    assert "deleted" not in back and back["modified"] >= deleted["modified"]
+    assert back["id"] in {o["id"] for o in _crawl_list(client, _since(body["file"], marked_at))}
+
+
+def test_a_new_file_version_withdraws_the_old_one(data, client, registrar):
+    body = _get(client, f"{BASE}body/")["data"][0]
+    old = data["public"].files.get()
+    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+    new = registry.document_file_add(actor=registrar, document=data["public"], replaces=old,
+                                     upload=f.text_file("plan.txt", "Handlingsplan, reviderad\n"))
+    assert _get(client, f"{BASE}file/{old.pk}/")["deleted"] is True
+    _validate(_get(client, f"{BASE}file/{new.pk}/"))
+    changes = {o["id"]: o for o in _crawl_list(client, _since(body["file"], start))}
+    assert changes[f"{BASE}file/{old.pk}/"]["deleted"] is True
+    assert "deleted" not in changes[f"{BASE}file/{new.pk}/"]
+
+
+def test_a_deleted_membership_is_kept_as_deleted(data, client):
+    body = _get(client, f"{BASE}body/")["data"][0]
+    membership = Membership.objects.filter(organ=data["kf"]).order_by("pk").first()
+    url = f"{BASE}membership/{membership.pk}/"
+    created = _get(client, url)["created"]
+    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+    membership.delete()  # as in the admin
+    gone = _get(client, url)
+    assert gone["deleted"] is True and gone["created"] == created
+    assert url not in {o["id"] for o in _crawl_list(client, body["membership"])}
+    assert url in {o["id"] for o in _crawl_list(client, _since(body["membership"], start))}
+    person = _get(client, f"{BASE}person/{membership.person_id}/")
+    assert url not in {m["id"] for m in person["membership"]}
+
+
+def test_responses_carry_last_modified_and_revalidate(data, client):
+    url = f"{BASE}meeting/{data['m1'].pk}/"
+    first = client.get(url)
+    assert "public" in first["Cache-Control"] and "max-age" in first["Cache-Control"]
+    stamp = dt.datetime.fromisoformat(first.json()["modified"])
+    from django.utils.http import parse_http_date
+
+    assert parse_http_date(first["Last-Modified"]) == int(stamp.timestamp())
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304

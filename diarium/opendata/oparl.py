@@ -17,9 +17,16 @@ Choices, documented:
   steps); an agenda item, consultation and location take its meeting's; a
   meeting's `modified` is its latest step (notice, opening, closing, minutes
   adjusted); a paper's is the latest event of its case.
-- Deleted objects are not published: nothing public in Diarium is deleted
-  (registered documents and decisions are kept); a document that is marked
-  secret afterwards simply leaves the File list.
+- Deleted objects: registered documents and decisions are never deleted, but
+  published objects can leave the public data: a file whose document is marked
+  secret or gets a newer version, a paper whose report is marked secret, a
+  membership, person or agenda item deleted in the admin. Each is recorded as a
+  Withdrawal (withdrawals.py) and served under its id with `deleted: true`,
+  its `created` and the time it left as `modified`; lists show them after the
+  live objects, only when `modified_since` is given. A file published again
+  (secrecy lifted) is live again with that time as its `modified`.
+- Caching: every 200 answer is public for a minute, with an ETag from the body
+  and Last-Modified from the newest `modified` in it.
 - `omit_internal`: embedded objects that are also published in their own list
   (agenda items, locations, consultations, files, memberships) are left out;
   Body.legislativeTerm stays, as the schema requires it.
@@ -39,13 +46,17 @@ from django.middleware.http import ConditionalGetMiddleware
 from django.utils.decorators import decorator_from_middleware
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
 
 from diarium.accounts.models import Organ, Organisation, Person
 from diarium.decisions import selectors
 from diarium.decisions.models import AgendaItem, Decision, Meeting, Membership, OfficerReport
 from diarium.registry import access as registry_access
 from diarium.registry.models import DocumentFile, Event
+
+from .models import Withdrawal
 
 OPARL = "https://schema.oparl.org/1.1/"
 PAGE_SIZE = 100
@@ -90,14 +101,19 @@ class Ctx:
 
     def org_stamps(self, org_id: int) -> tuple[dt.datetime, dt.datetime]:
         if org_id not in self._org_stamps:
-            ev = Event.objects.filter(organisation_id=org_id).aggregate(a=Min("at"), b=Max("at"))
-            mt = Meeting.objects.filter(organisation_id=org_id).aggregate(
-                a=Min("created_at"), b=Max(_meeting_modified_expr()))
-            firsts = [x for x in (ev["a"], mt["a"]) if x]
-            lasts = [x for x in (ev["b"], mt["b"]) if x]
-            created = min(firsts) if firsts else EPOCH
-            self._org_stamps[org_id] = (created, max(lasts) if lasts else created)
+            self._org_stamps[org_id] = org_stamps(org_id)
         return self._org_stamps[org_id]
+
+
+def org_stamps(org_id: int) -> tuple[dt.datetime, dt.datetime]:
+    """An organisation's first and latest recorded change (events and meeting steps)."""
+    ev = Event.objects.filter(organisation_id=org_id).aggregate(a=Min("at"), b=Max("at"))
+    mt = Meeting.objects.filter(organisation_id=org_id).aggregate(
+        a=Min("created_at"), b=Max(_meeting_modified_expr()))
+    firsts = [x for x in (ev["a"], mt["a"]) if x]
+    lasts = [x for x in (ev["b"], mt["b"]) if x]
+    created = min(firsts) if firsts else EPOCH
+    return created, max(lasts) if lasts else created
 
 
 def _meeting_modified_expr(prefix: str = ""):
@@ -182,7 +198,10 @@ def qs_file(ctx, org_id):
     files = (DocumentFile.objects.filter(document__case__organisation_id=org_id, document__is_secret=False)
              .exclude(Exists(newer)).filter(Exists(on_agenda) | Exists(report))
              .select_related("blob", "document", "document__case"))
-    return _stamped(files, F("created_at"), F("created_at"))
+    restored = Withdrawal.objects.filter(kind="file", object_id=OuterRef("pk")).values("restored_at")[:1]
+    return _stamped(files, F("created_at"),
+                    Greatest(F("created_at"), Coalesce(Subquery(restored), F("created_at")),
+                             output_field=DateTimeField()))
 
 
 def qs_legislativeterm(ctx, org_id):
@@ -368,6 +387,21 @@ def ser_paper(r, ctx):
     return out
 
 
+def ser_deleted(w, ctx):
+    """A deleted object as OParl 1.1 keeps it: id, type, created, a new modified, deleted."""
+    return {"id": ctx.url("object", w.kind, w.object_id), "type": OPARL + w.kind[0].upper() + w.kind[1:],
+            "created": _ts(w.created), "modified": _ts(w.withdrawn_at), "deleted": True}
+
+
+def _withdrawn(kind, org_id, flt):
+    if org_id is None:
+        return None
+    qs = Withdrawal.objects.filter(organisation_id=org_id, kind=kind, restored_at__isnull=True)
+    ops = {"created_since": "created__gte", "created_until": "created__lte",
+           "modified_since": "withdrawn_at__gte", "modified_until": "withdrawn_at__lte"}
+    return qs.filter(**{ops[name]: value for name, value in flt.items()}).order_by("withdrawn_at", "pk")
+
+
 # --- batch loading of embedded objects (bounded queries per page) -----------------------------------
 def _attach(kind, objs, ctx, org_id):
     if not objs or ctx.omit_internal:
@@ -425,10 +459,27 @@ LIST_ONLY = {"body": (None, ser_body)}
 conditional = decorator_from_middleware(ConditionalGetMiddleware)  # ETag from the body, 304 on If-None-Match
 
 
+CACHE_SECONDS = 60
+
+
+def _last_modified(data) -> str | None:
+    """The newest `modified` of an object or of a list page's objects, as an HTTP date."""
+    stamps = [data.get("modified")] if "modified" in data else [o.get("modified") for o in data.get("data", [])]
+    stamps = [dt.datetime.fromisoformat(s) for s in stamps if s]
+    return http_date(max(stamps).timestamp()) if stamps else None
+
+
 def _json(data, status=200):
     response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/json; charset=utf-8"
     response["Access-Control-Allow-Origin"] = "*"
+    if status == 200:
+        # Cacheable by anyone for a minute; ETag (from the body) and Last-Modified
+        # let clients revalidate with a 304 after that.
+        patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+        modified = _last_modified(data)
+        if modified:
+            response["Last-Modified"] = modified
     return response
 
 
@@ -488,19 +539,26 @@ def _list(request, ctx, kind, source, org_id):
     else:
         qs = qs.order_by("pk")
         total = qs.count()
-    pages = max(1, -(-total // size))
+    # Deleted objects follow the live ones, and only when a client asks what changed.
+    gone = _withdrawn(kind, org_id, flt) if "modified_since" in flt else None
+    gone_total = gone.count() if gone is not None else 0
+    pages = max(1, -(-(total + gone_total) // size))
     if page < 1 or page > pages:
         return _error(404, "Sidan finns inte.")
-    objs = list(qs[(page - 1) * size: page * size])
+    start, stop = (page - 1) * size, page * size
+    objs = list(qs[start:min(stop, total)]) if start < total else []
     objs = _attach(kind, objs, ctx, org_id)
+    serialise = (TYPES.get(kind) or LIST_ONLY[kind])[1]
+    data = [serialise(o, ctx) for o in objs]
+    if gone_total and stop > total:
+        data += [ser_deleted(w, ctx) for w in gone[max(0, start - total):stop - total]]
     links = {"first": _page_url(request, 1), "self": _page_url(request, page), "last": _page_url(request, pages)}
     if page > 1:
         links["prev"] = _page_url(request, page - 1)
     if page < pages:
         links["next"] = _page_url(request, page + 1)
-    serialise = (TYPES.get(kind) or LIST_ONLY[kind])[1]
-    return _json({"data": [serialise(o, ctx) for o in objs],
-                  "pagination": {"totalElements": total, "elementsPerPage": size, "currentPage": page,
+    return _json({"data": data,
+                  "pagination": {"totalElements": total + gone_total, "elementsPerPage": size, "currentPage": page,
                                  "totalPages": pages},
                   "links": links})
 
@@ -581,9 +639,13 @@ def obj(request, kind: str, pk: int):
         return _error(404, "Finns inte.")
     org_id = _org_of(kind, pk)
     if org_id is None:
-        return _error(404, "Finns inte.")
+        gone = Withdrawal.objects.filter(kind=kind, object_id=pk, restored_at__isnull=True).first()
+        return _json(ser_deleted(gone, ctx)) if gone is not None else _error(404, "Finns inte.")
     found = _attach(kind, list(TYPES[kind][0](ctx, org_id).filter(pk=pk)), ctx, org_id)
     if not found:
+        gone = Withdrawal.objects.filter(kind=kind, object_id=pk, restored_at__isnull=True).first()
+        if gone is not None:
+            return _json(ser_deleted(gone, ctx))
         return _error(404, "Finns inte.")
     if kind in ("meeting", "location", "agendaItem", "consultation"):
         meeting = found[0] if kind in ("meeting", "location") else found[0].meeting
