@@ -391,3 +391,24 @@ def test_the_worker_schedule_writes_the_dumps_daily(world):
     assert "opendata.dumps" in tasks.schedule_due()  # tasks run at once in the tests
     assert default_storage.exists("opendata/plans.json")
     assert "opendata.dumps" not in tasks.schedule_due()  # not again within the day
+
+
+def test_downloads_serve_the_nightly_dump_with_validators_until_something_is_masked(client, world, registrar):
+    call_command("dump_datasets", stdout=io.StringIO())
+    url = reverse("opendata:dataset_csv", args=["register"])
+    first = client.get(url)
+    text = _content(first).decode("utf-8")
+    assert "Remissvar från Sambruk" in text and SECRET_DESCRIPTION not in text
+    assert first.has_header("ETag") and first.has_header("Last-Modified")
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    # The night's file is what is served: a document registered since waits for the next dump.
+    f.document(registrar, world.public.case, counterpart="Ny avsändare AB", description="Inkom efter natten")
+    assert "Inkom efter natten" not in _content(client.get(url)).decode("utf-8")
+    # But a document masked since must not be handed out from the old file: the live data is served.
+    registry.document_mark_secret(actor=registrar, document=world.public, ground="OSL 21 kap. 1 §",
+                                  masked_fields=["description"])
+    live = client.get(url)
+    text = _content(live).decode("utf-8")
+    assert "Remissvar från Sambruk" not in text and "Inkom efter natten" in text
+    assert not live.has_header("ETag")

@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import Http404, StreamingHttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponseNotModified, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -34,7 +36,7 @@ from diarium.decisions import selectors as decision_selectors
 from diarium.decisions.models import Decision, Meeting
 from diarium.plans.models import PlanVersion, SteeringDocument
 from diarium.registry import selectors as registry_selectors
-from diarium.registry.models import Document
+from diarium.registry.models import Document, Event
 
 from . import selectors
 
@@ -337,11 +339,40 @@ def filename(name: str, fmt: str) -> str:
 
 
 # --- the view -------------------------------------------------------------------------------
+STORED_PREFIX = "opendata/"  # where `dump_datasets` and the nightly job write
+
+
+def stored_name(name: str, fmt: str, organisation: Organisation | None = None) -> str:
+    return STORED_PREFIX + (f"{organisation.slug}/" if organisation else "") + filename(name, fmt)
+
+
+def _stored_dump(name: str, fmt: str, organisation: Organisation | None):
+    """The nightly file and when it was written, if there is one that is still
+    safe to hand out: one written before a document was marked secret would
+    show what is now masked, so from that moment the live stream is served
+    until the next dump replaces it."""
+    target = stored_name(name, fmt, organisation)
+    try:
+        if not default_storage.exists(target):
+            return None, None
+        written = default_storage.get_modified_time(target)
+    except (NotImplementedError, OSError):
+        return None, None
+    masked_since = Event.objects.filter(kind=Event.Kind.SECRECY_MARKED, at__gte=written)
+    if organisation is not None:
+        masked_since = masked_since.filter(organisation=organisation)
+    if masked_since.exists():
+        return None, None
+    return target, written
+
+
 @require_safe
 @cache_control(public=True, max_age=3600)
 def dump_view(request, name: str, fmt: str):
-    """GET /datasets/<name>.csv|.json: the dataset streamed as it is read, so
-    memory stays flat. ?organisation=<slug> narrows it to one organisation."""
+    """GET /datasets/<name>.csv|.json. The nightly dump from the file storage
+    when there is a current one (with Last-Modified and ETag, so a harvester's
+    conditional request gets 304); otherwise the dataset streamed as it is read,
+    so memory stays flat. ?organisation=<slug> narrows it to one organisation."""
     if name not in DATASETS or fmt not in FORMATS:
         raise Http404(_("Datamängden finns inte."))
     organisation = None
@@ -350,7 +381,21 @@ def dump_view(request, name: str, fmt: str):
         organisation = Organisation.objects.filter(slug=slug).first()
         if organisation is None:
             raise Http404(_("Organisationen finns inte."))
-    encoded = (chunk.encode("utf-8") for chunk in chunks(name, fmt, organisation))
-    response = StreamingHttpResponse(encoded, content_type=FORMATS[fmt])
+    target, written = _stored_dump(name, fmt, organisation)
+    if target is not None:
+        stamp = int(written.timestamp())
+        etag = quote_etag(f"{name}-{fmt}-{slug or 'all'}-{stamp}")
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        if request.headers.get("If-None-Match") == etag or (
+                "If-None-Match" not in request.headers and since is not None and since >= stamp):
+            response = HttpResponseNotModified()
+        else:
+            response = FileResponse(default_storage.open(target, "rb"), content_type=FORMATS[fmt])
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(stamp)
+    else:
+        encoded = (chunk.encode("utf-8") for chunk in chunks(name, fmt, organisation))
+        response = StreamingHttpResponse(encoded, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'inline; filename="{filename(name, fmt)}"'
+    response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -15,12 +15,9 @@ from django.core.management.base import BaseCommand, CommandError
 from diarium.accounts.models import Organisation
 from diarium.opendata import dumps
 
-PREFIX = "opendata/"
-
-
-def dump(name: str, fmt: str, *, organisation: Organisation | None = None, prefix: str = PREFIX) -> tuple[str, int]:
+def dump(name: str, fmt: str, *, organisation: Organisation | None = None) -> tuple[str, int]:
     """Write one dump to the storage; return its stored name and size in bytes."""
-    target = prefix + (f"{organisation.slug}/" if organisation else "") + dumps.filename(name, fmt)
+    target = dumps.stored_name(name, fmt, organisation)
     with tempfile.TemporaryFile() as tmp:
         for chunk in dumps.chunks(name, fmt, organisation):
             tmp.write(chunk.encode("utf-8"))
