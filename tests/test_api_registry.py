@@ -135,6 +135,117 @@ def test_unknown_case_is_a_json_404(client, world):
     assert response.json() == {"detail": "Ärendet finns inte.", "errors": {}}
 
 
+# --- the register of documents -------------------------------------------------------------
+def _refs(response) -> list[str]:
+    return [item["reference"] for item in response.json()["items"]]
+
+
+def test_anonymous_document_register_lists_masked_entries_with_neutral_texts(client, world):
+    response = client.get("/api/documents")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["count"] == 3
+    assert _refs(response) == [world.private.reference, world.secret.reference, world.public.reference]
+    private, secret, public = data["items"]
+    assert secret["counterpart"] is None and secret["counterpart_masked"] is True
+    assert secret["counterpart_mask_reason"] == "secret"
+    assert secret["counterpart_text"] == "Sekretessmarkerad uppgift"
+    assert secret["description"] is None and secret["description_mask_reason"] == "secret"
+    assert secret["description_text"] == "Sekretessmarkerad uppgift"
+    assert secret["secrecy_ground"] == "OSL 26 kap. 1 §" and secret["content_hidden"] is True
+    assert private["counterpart"] is None and private["counterpart_mask_reason"] == "private"
+    assert private["counterpart_text"] == "Privatperson" and private["description_text"] == "Synpunkt från medborgare"
+    assert public["description"] == public["description_text"] == "Tjänsteskrivelse"
+    assert public["description_mask_reason"] is None and public["direction_label"] == "Upprättad"
+    assert public["case"] == {"id": world.case.pk, "diary_number": world.case.diary_number,
+                              "title": world.case.title}
+    assert public["organ"] == {"id": world.ks.pk, "code": "KS", "name": "Kommunstyrelsen"}
+    assert "files" not in public
+    assert_no_secrets(response)
+
+
+def test_staff_with_the_right_read_the_values_in_the_document_register(client, world):
+    client.force_login(world.registrar)
+    secret = by_number(client.get("/api/documents").json()["items"], world.secret)
+    assert secret["counterpart"] == secret["counterpart_text"] == SECRET_COUNTERPART
+    assert secret["description"] == SECRET_DESCRIPTION and secret["description_mask_reason"] is None
+    assert not Event.objects.filter(kind=Event.Kind.SECRET_READ).exists()  # a list is not a read of the entry
+    client.force_login(world.other)
+    assert_no_secrets(client.get("/api/documents"))
+
+
+def test_document_register_filters(client, world):
+    client.force_login(world.admin)
+    case = post_json(client, "/api/cases", {"organ": world.bun.pk, "title": "Skolskjuts"}).json()
+    client.post(f"/api/cases/{case['id']}/documents", {
+        "direction": "outgoing", "document_date": "2018-06-12", "counterpart": "Västtrafik",
+        "description": "Beställning av skolskjuts"})
+    client.logout()
+    outgoing = Document.objects.get(direction="outgoing")
+    this_year = dt.date.today().year
+    assert _refs(client.get("/api/documents", {"organ": world.bun.pk})) == [outgoing.reference]
+    assert _refs(client.get("/api/documents", {"direction": "outgoing"})) == [outgoing.reference]
+    assert _refs(client.get("/api/documents", {"direction": "drawn_up"})) == [world.public.reference]
+    assert client.get("/api/documents", {"year": this_year}).json()["count"] == 4
+    assert client.get("/api/documents", {"year": this_year - 1}).json()["count"] == 0
+    today = dt.date.today().isoformat()
+    assert client.get("/api/documents", {"date_from": today, "date_to": today}).json()["count"] == 4
+    assert client.get("/api/documents", {"date_to": "2018-12-31"}).json()["count"] == 0
+    assert _refs(client.get("/api/documents", {"q": "VÄSTTRAFIK"})) == [outgoing.reference]
+    assert _refs(client.get("/api/documents", {"q": "tjänsteskrivelse"})) == [world.public.reference]
+    assert _refs(client.get("/api/documents", {"q": world.secret.reference})) == [world.secret.reference]
+    page = client.get("/api/documents", {"limit": 2, "offset": 2}).json()
+    assert page["count"] == 4 and len(page["items"]) == 2
+
+
+def test_document_register_search_matches_only_what_the_reader_may_read(client, world):
+    for words in ("hälsa", "Hemliga Avsändaren", "Anna Privatperson"):
+        response = client.get("/api/documents", {"q": words})
+        assert response.json() == {"count": 0, "items": []}, words
+    client.force_login(world.reader)
+    assert _refs(client.get("/api/documents", {"q": "anna privat"})) == [world.private.reference]
+    assert client.get("/api/documents", {"q": "hälsa"}).json()["count"] == 0
+    client.force_login(world.registrar)
+    assert _refs(client.get("/api/documents", {"q": "hälsa"})) == [world.secret.reference]
+
+
+def test_document_register_rejects_bad_filters_in_swedish(client, world):
+    reversed_range = client.get("/api/documents", {"date_from": "2019-06-01", "date_to": "2019-01-01"})
+    assert reversed_range.status_code == 400
+    assert reversed_range.json() == {"detail": "Slutdatumet kan inte vara före startdatumet.",
+                                     "errors": {"date_to": ["Slutdatumet kan inte vara före startdatumet."]}}
+    bad = client.get("/api/documents", {"direction": "sideways", "date_from": "23/8 2018", "limit": 500})
+    assert bad.status_code == 422
+    errors = bad.json()["errors"]
+    assert errors["date_from"] == ["Ange datum som ÅÅÅÅ-MM-DD."]
+    assert errors["limit"] == ["Värdet får vara högst 100."]
+    assert errors["direction"][0].startswith("Välj ett av:")
+
+
+def test_document_register_matches_its_schema_and_stays_within_queries(client, world,
+                                                                       django_assert_max_num_queries):
+    from .test_api_schema import assert_matches
+
+    spec = client.get("/api/openapi.json").json()
+    operation = spec["paths"]["/api/documents"]["get"]
+    assert operation["summary"] == "Diariets handlingar"
+    assert {p["name"] for p in operation["parameters"]} == {
+        "organisation", "organ", "year", "direction", "date_from", "date_to", "q", "limit", "offset"}
+    client.force_login(world.registrar)
+    for n in range(30):
+        client.post(f"/api/cases/{world.case.pk}/documents", {
+            "direction": "incoming", "document_date": "2018-06-12", "counterpart": f"Person {n}",
+            "counterpart_is_private": "true", "description": f"Synpunkt {n}"})
+    for user in (None, world.reader):
+        client.logout()
+        if user:
+            client.force_login(user)
+        with django_assert_max_num_queries(8):
+            response = client.get("/api/documents", {"limit": 25, "q": "synpunkt"})
+        assert response.status_code == 200 and response.json()["count"] == 31
+        assert_matches(spec, response, "/api/documents")
+
+
 # --- files ------------------------------------------------------------------------------------
 def test_secret_file_download_needs_the_right_and_is_logged(client, world):
     url = f"/api/files/{world.secret_file.pk}/content"

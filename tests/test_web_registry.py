@@ -138,8 +138,9 @@ def test_anonymous_case_page_hides_secret_and_private_fields(client, case, secre
     assert f"<title>Ärende {case.diary_number} – Diarium</title>" in html
     assert "Göran Westerlund, Digitaliseringsansvarig" in html
     assert f"{case.diary_number}-1" in html
-    assert "Sekretess (OSL 26 kap. 1 §)" in html
-    assert "Privatperson – namnet visas inte" in html
+    assert ('<span class="masked">Sekretessmarkerad uppgift</span> '
+            '<span class="masked-ground small nowrap">(OSL 26 kap. 1 §)</span>') in html
+    assert '<span class="masked">Privatperson</span>' in html
     assert SECRET_NAME not in html
     assert SECRET_DESCRIPTION not in html
     assert PRIVATE_NAME not in html
@@ -155,7 +156,7 @@ def test_official_of_another_organ_does_not_see_secret_fields(client, org, case,
     colleague = f.user(org, Role.CASE_OFFICER, organ=bun)
     client.force_login(colleague)
     html = _html(client.get(reverse("registry:case_detail", args=[case.pk])))
-    assert "Sekretess (OSL 26 kap. 1 §)" in html
+    assert "Sekretessmarkerad uppgift" in html and "(OSL 26 kap. 1 §)" in html
     assert SECRET_NAME not in html and SECRET_DESCRIPTION not in html
     assert "lakarintyg.pdf" not in html
 

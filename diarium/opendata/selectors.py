@@ -20,16 +20,12 @@ from diarium.decisions import selectors as decision_selectors
 from diarium.decisions.models import Decision, Meeting
 from diarium.registry import access as registry_access
 from diarium.registry import selectors as registry_selectors
+from diarium.registry.masking import MASKED_PRIVATE_TEXT, MASKED_SECRET_TEXT  # noqa: F401 (the register's one wording)
 from diarium.registry.models import Case, Document
 
 FEED_SIZE = 50
 CALENDAR_DAYS_BACK = 365
 CALENDAR_MAX = 1000
-
-# The neutral texts of the public register (issue 7: "Sekretessmarkerad uppgift",
-# "Privatperson"), shown instead of a masked value.
-MASKED_SECRET_TEXT = "Sekretessmarkerad uppgift"
-MASKED_PRIVATE_TEXT = "Privatperson"
 
 # Organs that hold no meetings in Diarium (as decisions.views.NO_MEETINGS).
 NO_MEETINGS = (Organ.Kind.COMPANY, Organ.Kind.EXTERNAL)

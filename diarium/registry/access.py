@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
 from diarium.accounts import access as roles
 
 from .models import Case, Document
@@ -51,3 +56,41 @@ def masked(document: Document, field: str, *, read_secret: bool, read_internal: 
 def content_hidden(document: Document, *, read_secret: bool) -> bool:
     """Files of a secret document are never handed out without the right."""
     return document.is_secret and not read_secret
+
+
+# --- the same rules as a query ------------------------------------------------------------
+def _scope(user, allowed: set[str]) -> Q | bool:
+    """Documents whose case lies where the user holds one of the `allowed` roles:
+    True for all, False for none, else a condition on the case (as roles.can)."""
+    grants = roles.grants_for(user)
+    if grants.superuser:
+        return True
+    organisations, organs = grants.organ_ids_with(allowed)
+    parts = []
+    if organisations:
+        parts.append(Q(case__organisation_id__in=sorted(organisations)))
+    if organs:
+        parts.append(Q(case__organ_id__in=sorted(organs)))
+    return reduce(or_, parts) if parts else False
+
+
+def _unless(hidden: Q, scope: Q | bool) -> Q | None:
+    """Rows where `hidden` does not apply or the reader's scope lifts it; None
+    when nothing is hidden from this reader."""
+    if scope is True:
+        return None
+    shown = ~hidden
+    return shown | scope if isinstance(scope, Q) else shown
+
+
+def readable(user, field: str) -> Q | None:
+    """A condition on Document rows: where this reader may read the register
+    `field` ("counterpart" or "description"), exactly as mask_reason decides
+    row by row; None when the reader may read it everywhere. For searches,
+    which must never match a value the reader is not shown."""
+    secret_mask = Q(is_secret=True) & Q(masked_fields__icontains=f'"{field}"')
+    conditions = [_unless(secret_mask, _scope(user, roles.READ_SECRET))]
+    if field == "counterpart":
+        conditions.append(_unless(Q(counterpart_is_private=True), _scope(user, roles.READ_INTERNAL)))
+    conditions = [c for c in conditions if c is not None]
+    return reduce(lambda a, b: a & b, conditions) if conditions else None

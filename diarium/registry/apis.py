@@ -147,29 +147,83 @@ class FileOut(Schema):
     versions: list[FileVersionOut]
 
 
-class DocumentOut(Schema):
+MaskReason = Literal["secret", "private"]
+
+_MASKED_NULL = "null där uppgiften är dold för läsaren (se {field}_mask_reason)."
+_SHOWN_TEXT = ("Som uppgiften visas: värdet, eller där det är dolt den neutrala texten "
+               "\"Sekretessmarkerad uppgift\" eller \"Privatperson\".")
+
+
+class DocumentFields(Schema):
+    """A document's register entry as the reader may see it. A masked value is
+    never sent: it is null, with the reason and the neutral text beside it."""
+
     id: int
     case_id: int
     number: int
-    reference: str
+    reference: str = Field(description="Diarienummer och handlingens nummer, t.ex. \"KS 2018/12-3\".")
     direction: Direction
     direction_label: str
-    document_date: dt.date
+    document_date: dt.date = Field(description="Dag då handlingen kom in eller upprättades.")
     registered_at: dt.datetime
-    counterpart: str | None
+    counterpart: str | None = Field(description="Avsändare/mottagare; " + _MASKED_NULL.format(field="counterpart"))
     counterpart_masked: bool
-    counterpart_is_private: bool
-    description: str | None
+    counterpart_mask_reason: MaskReason | None = Field(
+        description="Varför avsändare/mottagare är dold: \"secret\" (sekretess) eller \"private\" "
+                    "(en privatpersons namn); null när den visas.")
+    counterpart_text: str = Field(description=_SHOWN_TEXT)
+    counterpart_is_private: bool = Field(description="Bara sant för läsare som får se privatpersoners namn.")
+    description: str | None = Field(description="Kort beskrivning; " + _MASKED_NULL.format(field="description"))
     description_masked: bool
+    description_mask_reason: Literal["secret"] | None = Field(
+        description="\"secret\" när beskrivningen är dold på grund av sekretess; null när den visas.")
+    description_text: str = Field(description=_SHOWN_TEXT)
     is_secret: bool
     secrecy_ground: str
     secrecy_marked_at: dt.datetime | None
     content_hidden: bool
-    files: list[FileOut]
 
     @staticmethod
     def resolve_direction_label(obj) -> str:
         return str(obj.direction_label)
+
+
+class DocumentOut(DocumentFields):
+    files: list[FileOut]
+
+
+class CaseRef(Schema):
+    id: int
+    diary_number: str
+    title: str
+
+
+class DocumentListItem(DocumentFields):
+    case: CaseRef
+    organ: OrganRef
+
+    @staticmethod
+    def resolve_organ(obj):
+        return obj.case.organ
+
+
+class DocumentPage(Schema):
+    count: int
+    items: list[DocumentListItem]
+
+
+class DocumentFilters(Schema):
+    organisation: int | None = Field(None, description="Organisationens id.")
+    organ: int | None = Field(None, description="Organets id.")
+    year: int | None = Field(None, ge=1900, le=2999, description="År då handlingen registrerades.")
+    direction: Direction | None = Field(None, description="Handlingens riktning.")
+    date_from: dt.date | None = Field(None, description="Registrerad denna dag eller senare (ÅÅÅÅ-MM-DD).")
+    date_to: dt.date | None = Field(None, description="Registrerad denna dag eller tidigare (ÅÅÅÅ-MM-DD).")
+    q: str | None = Field(None, max_length=200, description=(
+        "Fritext: diarienummer, handlingens nummer (\"KS 2018/12-3\"), ärendemening och de uppgifter om "
+        "avsändare/mottagare och beskrivning som läsaren får se."))
+    limit: int = Field(25, ge=1, le=MAX_PAGE, description="Högst så många handlingar.")
+    offset: int = Field(0, ge=0, description="Hoppa över så många handlingar.")
 
 
 class DocumentIn(Schema):
@@ -296,6 +350,30 @@ def case_events(request, case_id: int):
 
 
 # --- documents ------------------------------------------------------------------------------
+@router.get("/documents", response={200: DocumentPage, **ERRORS}, auth=PUBLIC_READ, url_name="document_list",
+            summary="Diariets handlingar",
+            description=(
+                "Det publika diariet på handlingsnivå, senast registrerade först. Läsning utan inloggning är "
+                "tillåten. Varje handling visas med det som offentlighets- och sekretesslagen tillåter: "
+                "sekretessmarkerade uppgifter och privatpersoners namn är null, med skälet i `*_mask_reason` "
+                "och den neutrala texten (\"Sekretessmarkerad uppgift\", \"Privatperson\") i `*_text`. "
+                "Fritextsökningen träffar bara uppgifter som läsaren får se. Ett datumintervall som slutar "
+                "före sin början ger 400."))
+def document_list(request, filters: Query[DocumentFilters]):
+    """The public register of documents: thin over selectors.document_list."""
+    user = actor(request)
+    qs = selectors.document_list(
+        user=user, organisation=filters.organisation, organ=filters.organ, year=filters.year,
+        direction=filters.direction, date_from=filters.date_from, date_to=filters.date_to, q=filters.q,
+    )
+    documents = list(qs[filters.offset: filters.offset + filters.limit])
+    if filters.offset == 0 and len(documents) < filters.limit:
+        count = len(documents)  # the whole result is on this page: no COUNT query
+    else:
+        count = qs.count()
+    return {"count": count, "items": selectors.register_entries(user=user, documents=documents)}
+
+
 @router.get("/cases/{case_id}/documents", response={200: list[DocumentOut], **ERRORS}, auth=PUBLIC_READ,
             url_name="case_documents")
 def case_documents(request, case_id: int):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from diarium.core.errors import DomainError
 
 from .models import Case, Document
+from .selectors import date_range_check
 from .services import COPY_CONTACT_MAX, COPY_FORMATS, COPY_MESSAGE_MAX, COPY_NAME_MAX
 
 
@@ -95,6 +96,58 @@ class CaseFilterForm(forms.Form):
             "year": data.get("year"),
             "status": data.get("status") or None,
             "case_officer": int(data["case_officer"]) if data.get("case_officer") else None,
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "q": data.get("q") or None,
+        }
+
+
+class DocumentFilterForm(forms.Form):
+    """The filter of the public register of documents. Like CaseFilterForm it
+    validates against lists the view already loaded; the date range is checked
+    by the selector's own rule."""
+
+    q = forms.CharField(label=_("Sök"), required=False, max_length=200,
+                        help_text=_("Söker i diarienummer, ärendemening och handlingarnas "
+                                    "avsändare/mottagare och beskrivning."))
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    organ = forms.ChoiceField(label=_("Organ"), required=False)
+    year = forms.TypedChoiceField(label=_("Registreringsår"), required=False, coerce=int, empty_value=None)
+    direction = forms.ChoiceField(label=_("Riktning"), required=False,
+                                  choices=[("", _("Alla"))] + list(Document.Direction.choices))
+    date_from = forms.DateField(label=_("Registrerad från"), required=False, widget=DateInput,
+                                error_messages={"invalid": _("Ange datum som ÅÅÅÅ-MM-DD.")})
+    date_to = forms.DateField(label=_("Registrerad till"), required=False, widget=DateInput,
+                              error_messages={"invalid": _("Ange datum som ÅÅÅÅ-MM-DD.")})
+
+    def __init__(self, *args, organisations=(), organs=(), years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations:
+            self.fields["organisation"].choices = _choices(organisations)
+        else:
+            del self.fields["organisation"]
+        self.fields["organ"].choices = _choices(organs, label=lambda o: f"{o.name} ({o.code})")
+        self.fields["year"].choices = [("", _("Alla"))] + [(str(y), str(y)) for y in years]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            date_range_check(date_from=data.get("date_from"), date_to=data.get("date_to"))
+        except DomainError as exc:
+            self.add_error("date_to", exc.message)
+        return data
+
+    def filters(self) -> dict:
+        """Keyword arguments for selectors.document_list (only the valid ones)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "organisation": int(data["organisation"]) if data.get("organisation") else None,
+            "organ": int(data["organ"]) if data.get("organ") else None,
+            "year": data.get("year"),
+            "direction": data.get("direction") or None,
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),
             "q": data.get("q") or None,

@@ -4,17 +4,18 @@ only what that user may see; masking happens here, once, for UI and API alike.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Func, Q, QuerySet, TextField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Organisation, Person
-from diarium.core.errors import NotFound, PermissionDenied
+from diarium.core.errors import DomainError, NotFound, PermissionDenied
 
-from . import access
+from . import access, masking
 from .models import Case, Classification, Document, DocumentFile, Event, SeriesCounter
 
 
@@ -115,6 +116,19 @@ class DocumentEntry:
     files: list[FileEntry] = field(default_factory=list)
     # Why the counterpart is hidden: access.MASKED_SECRET, access.MASKED_PRIVATE or None.
     counterpart_mask_reason: str | None = None
+    # Why the description is hidden: access.MASKED_SECRET or None.
+    description_mask_reason: str | None = None
+    case: Case | None = None
+
+    @property
+    def counterpart_text(self) -> str:
+        """The counterpart as shown: the neutral text where it is masked."""
+        return masking.shown_text(self.counterpart, self.counterpart_mask_reason)
+
+    @property
+    def description_text(self) -> str:
+        """The description as shown: the neutral text where it is masked."""
+        return masking.shown_text(self.description, self.description_mask_reason)
 
 
 def _direction_labels() -> dict[str, str]:
@@ -140,8 +154,9 @@ def _entry(document: Document, case: Case, files: list[FileEntry], *, read_secre
            direction_labels: dict[str, str] | None = None) -> DocumentEntry:
     counterpart_reason = access.mask_reason(document, "counterpart", read_secret=read_secret,
                                             read_internal=read_internal)
-    description_masked = access.masked(document, "description", read_secret=read_secret,
-                                       read_internal=read_internal)
+    description_reason = access.mask_reason(document, "description", read_secret=read_secret,
+                                            read_internal=read_internal)
+    description_masked = description_reason is not None
     hidden = access.content_hidden(document, read_secret=read_secret)
     return DocumentEntry(
         id=document.pk, case_id=case.pk, number=document.number, reference=f"{case.diary_number}-{document.number}",
@@ -154,7 +169,7 @@ def _entry(document: Document, case: Case, files: list[FileEntry], *, read_secre
         description_masked=description_masked,
         is_secret=document.is_secret, secrecy_ground=document.secrecy_ground,
         secrecy_marked_at=document.secrecy_marked_at, content_hidden=hidden, files=[] if hidden else files,
-        counterpart_mask_reason=counterpart_reason,
+        counterpart_mask_reason=counterpart_reason, description_mask_reason=description_reason, case=case,
     )
 
 
@@ -174,6 +189,104 @@ def register_entry(*, user, document: Document, direction_labels: dict[str, str]
 
 def _documents_qs():
     return Document.objects.select_related("case", "case__organ", "case__organisation")
+
+
+# --- the register of documents ----------------------------------------------------------------
+def _lower(value: str | None) -> str | None:
+    return None if value is None else value.lower()
+
+
+class _Lower(Func):
+    """Text in lower case, Swedish letters too. SQLite's own lower() folds only
+    ASCII, so there Python's str.lower is registered on the connection."""
+
+    function = "LOWER"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        connection.ensure_connection()
+        connection.connection.create_function("diarium_lower", 1, _lower, deterministic=True)
+        return self.as_sql(compiler, connection, function="diarium_lower", **extra_context)
+
+
+def date_range_check(*, date_from: dt.date | None, date_to: dt.date | None) -> None:
+    """A date range must not end before it starts."""
+    if date_from and date_to and date_to < date_from:
+        raise DomainError(_("Slutdatumet kan inte vara före startdatumet."), field="date_to")
+
+
+# "KS 2018/12-3": a document's reference, the case's diary number and its number.
+_REFERENCE = re.compile(r"(.+)-(\d{1,9})")
+
+
+def _document_text_filter(user, q: str) -> Q:
+    """Documents whose case (diary number, title, description), reference or
+    register fields contain `q`, case-insensitively. A register field counts only
+    where this reader is shown it: a search must not tell that a masked value
+    holds the words (access.readable)."""
+    match = Q(case__search_text__contains=q.casefold())
+    for name in ("counterpart", "description"):
+        contains = Q(**{f"{name}_lower__contains": q.lower()})
+        shown = access.readable(user, name)
+        match |= contains if shown is None else contains & shown
+    reference = _REFERENCE.fullmatch(q)
+    if reference:
+        match |= Q(case__diary_number__iexact=reference[1].strip(), number=int(reference[2]))
+    return match
+
+
+def document_list(
+    *,
+    user,
+    organisation: Organisation | int | None = None,
+    organ: int | None = None,
+    year: int | None = None,
+    direction: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    q: str | None = None,
+) -> QuerySet[Document]:
+    """Registered documents matching the filters, newest registration first.
+    `year` and the dates are those of registration. Turn the rows into what the
+    reader may see with register_entries; the text filter already looks only at
+    what the reader is shown. A date range that ends before it starts is an error."""
+    date_range_check(date_from=date_from, date_to=date_to)
+    qs = _documents_qs()
+    if organisation is not None:
+        qs = qs.filter(case__organisation=organisation)
+    if organ:
+        qs = qs.filter(case__organ_id=organ)
+    if direction:
+        qs = qs.filter(direction=direction)
+    # Bounds of local days, not a cast of every row: the index on registered_at answers.
+    if year:
+        qs = qs.filter(registered_at__gte=_local_day_start(dt.date(year, 1, 1)),
+                       registered_at__lt=_local_day_start(dt.date(year + 1, 1, 1)))
+    if date_from:
+        qs = qs.filter(registered_at__gte=_local_day_start(date_from))
+    if date_to:
+        qs = qs.filter(registered_at__lt=_local_day_start(date_to + dt.timedelta(days=1)))
+    q = (q or "").strip()
+    if q:
+        qs = qs.alias(counterpart_lower=_Lower("counterpart"), description_lower=_Lower("description"))
+        qs = qs.filter(_document_text_filter(user, q))
+    return qs.order_by("-registered_at", "-id")
+
+
+def register_entries(*, user, documents) -> list[DocumentEntry]:
+    """Register entries of documents from document_list, masked for this reader
+    (entry.case is the document's case). No queries beyond the reader's roles."""
+    labels = _direction_labels()
+    return [register_entry(user=user, document=d, direction_labels=labels) for d in documents]
+
+
+def document_years() -> list[int]:
+    """Years in which documents were registered, newest first (two indexed reads)."""
+    ordered = Document.objects.order_by("registered_at").values_list("registered_at", flat=True)
+    first, last = ordered.first(), ordered.last()
+    if first is None:
+        return []
+    return list(range(timezone.localtime(last).year, timezone.localtime(first).year - 1, -1))
 
 
 def document_entries(*, user, case: Case) -> list[DocumentEntry]:

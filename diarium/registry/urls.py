@@ -14,6 +14,7 @@ urlpatterns = [
     path("arenden/<int:pk>/avsluta/", views.case_close, name="case_close"),
     path("arenden/<int:pk>/ateroppna/", views.case_reopen, name="case_reopen"),
     path("arenden/<int:pk>/handlingar/ny/", views.document_register, name="document_register"),
+    path("handlingar/", views.document_list, name="document_list"),
     path("handlingar/<int:pk>/", views.document_detail, name="document_detail"),
     path("handlingar/<int:pk>/begar-ut/", views.document_copy_request, name="document_copy_request"),
     path("handlingar/<int:pk>/begar-ut/mottagen/", views.document_copy_receipt, name="document_copy_receipt"),

@@ -29,6 +29,7 @@ from .forms import (
     CaseForm,
     CaseReopenForm,
     CopyRequestForm,
+    DocumentFilterForm,
     DocumentForm,
     FileForm,
     SecrecyForm,
@@ -224,6 +225,27 @@ def case_reopen(request, pk: int):
 
 
 # --- documents -------------------------------------------------------------------------
+def document_list(request):
+    """The public register at document level: one row per registered document,
+    newest first, masked for the reader as on the case page."""
+    organs = list(selectors.organs_for_filter())
+    organisations = sorted({o.organisation for o in organs}, key=lambda o: o.name)
+    form = DocumentFilterForm(
+        request.GET or None,
+        organisations=organisations if len(organisations) > 1 else (),
+        organs=organs,
+        years=selectors.document_years(),
+    )
+    filters = {k: v for k, v in form.filters().items() if v is not None}
+    paginator = RegisterPaginator(selectors.document_list(user=request.user, **filters), PAGE_SIZE, cap=COUNT_CAP)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "registry/document_list.html", {
+        "form": form, "page": page, "paginator": paginator,
+        "entries": selectors.register_entries(user=request.user, documents=page.object_list),
+        "filtered": bool(request.GET.dict().keys() - {"page"}),
+    }, status=400 if form.errors else 200)
+
+
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])

@@ -91,7 +91,7 @@ def test_registrar_journey_ends_in_a_masked_public_view(page, alingsas, tmp_path
     page.get_by_role("button", name="Logga ut").click()
     page.goto(case_url)
     content = page.content()
-    assert number in content and "Sekretess (OSL 18 kap. 8 §)" in content
+    assert number in content and "Sekretessmarkerad uppgift" in content and "(OSL 18 kap. 8 §)" in content
     assert SECRET_DESCRIPTION not in content
     assert page.get_by_role("link", name="analys.txt", exact=True).count() == 0
     axe_scan(page)

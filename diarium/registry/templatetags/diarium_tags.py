@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
 from diarium.registry.access import MASKED_SECRET
+from diarium.registry.masking import masked_text
 
 register = template.Library()
 
@@ -38,18 +39,21 @@ def _url_pattern(context, name: str) -> str:
     return cache[name]
 
 
-def _secret_mask(entry) -> str:
-    return format_html('<span class="masked">{}</span>',
-                       _("Sekretess (%(ground)s)") % {"ground": entry.secrecy_ground})
+def _masked(reason: str, entry) -> str:
+    """The neutral text in place of a masked value (masking.masked_text); for
+    secrecy, the ground beside it in a smaller element."""
+    text = format_html('<span class="masked">{}</span>', masked_text(reason))
+    if reason == MASKED_SECRET and entry.secrecy_ground:
+        return format_html('{} <span class="masked-ground small nowrap">({})</span>', text, entry.secrecy_ground)
+    return text
 
 
 @register.simple_tag
 def counterpart_cell(entry) -> str:
-    """Sender or recipient, or why it is hidden (secrecy, or a private person)."""
-    if entry.counterpart_mask_reason == MASKED_SECRET:
-        return _secret_mask(entry)
-    if entry.counterpart_masked:
-        return format_html('<span class="masked">{}</span>', _("Privatperson – namnet visas inte"))
+    """Sender or recipient, or the neutral text where it is hidden (secrecy, or a
+    private person's name)."""
+    if entry.counterpart_mask_reason:
+        return _masked(entry.counterpart_mask_reason, entry)
     if entry.counterpart_is_private:
         return format_html('{} <span class="tag">{}</span>', entry.counterpart or "–", _("privatperson"))
     return entry.counterpart or "–"
@@ -57,8 +61,8 @@ def counterpart_cell(entry) -> str:
 
 @register.simple_tag
 def description_cell(entry) -> str:
-    if entry.description_masked:
-        return _secret_mask(entry)
+    if entry.description_mask_reason:
+        return _masked(entry.description_mask_reason, entry)
     return entry.description
 
 
