@@ -39,6 +39,7 @@ from diarium.registry import selectors as registry_selectors
 from diarium.registry.models import Document, Event
 
 from . import selectors
+from .models import Dump
 
 CHUNK = 2000
 
@@ -347,27 +348,30 @@ def stored_name(name: str, fmt: str, organisation: Organisation | None = None) -
 
 
 def _stored_dump(name: str, fmt: str, organisation: Organisation | None):
-    """The nightly file and when it was written, if there is one that is still
-    safe to hand out: one written before a document was marked secret would
-    show what is now masked, so from that moment the live stream is served
-    until the next dump replaces it."""
-    target = stored_name(name, fmt, organisation)
-    try:
-        if not default_storage.exists(target):
-            return None, None
-        written = default_storage.get_modified_time(target)
-    except (NotImplementedError, OSError):
-        return None, None
-    masked_since = Event.objects.filter(kind=Event.Kind.SECRECY_MARKED, at__gte=written)
+    """The nightly dump, if there is one that is still safe to hand out: a file
+    whose rows began to be read before a document was marked secret could show
+    what is now masked, so from that moment the live stream is served until the
+    next dump replaces it. Both times come from the database's side of the
+    application (not the storage's clock)."""
+    dump = (Dump.objects.filter(name=name, fmt=fmt, organisation=organisation)
+            .order_by("-written_at").first())
+    if dump is None:
+        return None
+    masked_since = Event.objects.filter(kind=Event.Kind.SECRECY_MARKED, at__gte=dump.started_at)
     if organisation is not None:
         masked_since = masked_since.filter(organisation=organisation)
     if masked_since.exists():
-        return None, None
-    return target, written
+        return None
+    try:
+        if not default_storage.exists(dump.stored_name):
+            return None
+    except OSError:
+        return None
+    return dump
 
 
 @require_safe
-@cache_control(public=True, max_age=3600)
+@cache_control(public=True, no_cache=True)  # stored, but revalidated each time: a masking takes effect at once
 def dump_view(request, name: str, fmt: str):
     """GET /datasets/<name>.csv|.json. The nightly dump from the file storage
     when there is a current one (with Last-Modified and ETag, so a harvester's
@@ -381,16 +385,16 @@ def dump_view(request, name: str, fmt: str):
         organisation = Organisation.objects.filter(slug=slug).first()
         if organisation is None:
             raise Http404(_("Organisationen finns inte."))
-    target, written = _stored_dump(name, fmt, organisation)
-    if target is not None:
-        stamp = int(written.timestamp())
+    dump = _stored_dump(name, fmt, organisation)
+    if dump is not None:
+        stamp = int(dump.written_at.timestamp())
         etag = quote_etag(f"{name}-{fmt}-{slug or 'all'}-{stamp}")
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
         if request.headers.get("If-None-Match") == etag or (
                 "If-None-Match" not in request.headers and since is not None and since >= stamp):
             response = HttpResponseNotModified()
         else:
-            response = FileResponse(default_storage.open(target, "rb"), content_type=FORMATS[fmt])
+            response = FileResponse(default_storage.open(dump.stored_name, "rb"), content_type=FORMATS[fmt])
         response["ETag"] = etag
         response["Last-Modified"] = http_date(stamp)
     else:

@@ -31,3 +31,24 @@ class Withdrawal(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"
+
+
+class Dump(models.Model):
+    """The latest stored dump of a dataset in a format (and organisation), with
+    when its rows began to be read. The downloads serve the stored file only if
+    no document has been marked secret since that moment: a mark made while the
+    file was being written would otherwise be missed."""
+
+    name = models.CharField(max_length=40)
+    fmt = models.CharField(max_length=10)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    stored_name = models.CharField(max_length=300)
+    started_at = models.DateTimeField()
+    written_at = models.DateTimeField()
+    size = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["name", "fmt", "organisation", "written_at"], name="dump_latest_idx")]
+
+    def __str__(self):
+        return self.stored_name

@@ -11,13 +11,17 @@ import tempfile
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
 
 from diarium.accounts.models import Organisation
 from diarium.opendata import dumps
+from diarium.opendata.models import Dump
 
 def dump(name: str, fmt: str, *, organisation: Organisation | None = None) -> tuple[str, int]:
     """Write one dump to the storage; return its stored name and size in bytes."""
     target = dumps.stored_name(name, fmt, organisation)
+    started = timezone.now()  # before the first row is read
     with tempfile.TemporaryFile() as tmp:
         for chunk in dumps.chunks(name, fmt, organisation):
             tmp.write(chunk.encode("utf-8"))
@@ -26,6 +30,10 @@ def dump(name: str, fmt: str, *, organisation: Organisation | None = None) -> tu
         if default_storage.exists(target):
             default_storage.delete(target)
         stored = default_storage.save(target, File(tmp, name=target))
+    with transaction.atomic():
+        Dump.objects.filter(name=name, fmt=fmt, organisation=organisation).delete()
+        Dump.objects.create(name=name, fmt=fmt, organisation=organisation, stored_name=stored,
+                            started_at=started, written_at=timezone.now(), size=size)
     return stored, size
 
 
