@@ -11,7 +11,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -19,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from diarium.core import errors
+from diarium.core import errors, ratelimit
 
 from . import access, selectors, services
 from .files import blob_open
@@ -358,23 +357,13 @@ COPY_REQUEST_RECEIPT = "diarium_copy_request"
 COPY_REQUEST_WINDOW = 3600  # seconds
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _copy_request_allowed(request) -> bool:
     """At most DIARIUM_COPY_REQUEST_LIMIT requests an hour from one address (20
     by default): enough for anyone asking for a case's documents one by one, and
     a brake on scripts filling the registrar's inbox."""
     limit = int(getattr(settings, "DIARIUM_COPY_REQUEST_LIMIT", 20))
-    key = f"diarium:copy-request:{_client_address(request)}"
-    cache.add(key, 0, COPY_REQUEST_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, COPY_REQUEST_WINDOW)
-        count = 1
-    return count <= limit
+    return ratelimit.hit("copy-request", ratelimit.client_address(request), limit=limit,
+                         window=COPY_REQUEST_WINDOW).allowed
 
 
 def _public_entry(document):
