@@ -236,3 +236,9 @@ def test_the_statement_has_a_default_contact_and_every_page_links_to_it(client, 
     assert "kommunens registratur" in body
     footer = _html(client.get(reverse("registry:case_list")))
     assert '<a href="/tillganglighet/">Tillgänglighetsredogörelse</a>' in footer
+
+
+def test_every_page_leads_to_the_open_data(client, org):
+    footer = _html(client.get(reverse("registry:document_list")))
+    assert '<a href="/floden/">Öppna data, flöden och kalendrar</a>' in footer
+    assert '<a href="/oparl/v1.1/">OParl-gränssnitt</a>' in footer
