@@ -33,6 +33,7 @@ bench: install
 	$(BIN)/python bench/registry_bench.py
 	$(BIN)/python bench/remiss_bench.py
 	$(BIN)/python bench/decisions_bench.py
+	$(BIN)/python bench/documents_bench.py
 
 clean:
 	rm -rf $(VENV) var

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "diarium.decisions",
     "diarium.plans",
     "diarium.opendata",
+    "diarium.documents",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -17,6 +17,7 @@ from diarium.registry.models import Document, Event
 
 from . import factories as f
 from .mail_support import FLAKY_BACKEND
+from .pdf_support import blob_pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -176,9 +177,9 @@ def test_adjusted_decisions_are_final_and_only_corrected_beside_them(registrar, 
     correction = decisions.decision_correct(actor=registrar, decision=decision, text="Rätt belopp är 100 000 kr.",
                                             reason="Skrivfel")
     assert correction.decision == decision
-    from diarium.registry.files import blob_open
-
-    stored = blob_open(minutes.blob).read().decode()
+    # The adjusted minutes are stored as PDF/A (issue 8).
+    assert minutes.blob.content_type == "application/pdf"
+    stored = blob_pdf_text(minutes.blob)
     assert "Ändrad före justering" in stored and "Ann Ludvigsson" in stored
 
 
@@ -249,12 +250,13 @@ def test_officer_report_is_registered_and_its_proposals_go_on_the_agenda(registr
         report_date=dt.date(2018, 8, 23),
     )
     assert report.document.direction == Document.Direction.DRAWN_UP
-    from diarium.registry.files import blob_open
-
-    html = blob_open(report.document.files.get().blob).read().decode()
+    # The report is registered as its PDF/A (issue 8).
+    file = report.document.files.get()
+    assert file.filename == "tjansteskrivelse.pdf" and file.blob.content_type == "application/pdf"
+    text = blob_pdf_text(file.blob)
     for fact in ("Tf. Kommundirektör", "Beslutet ska skickas till", "Samtliga nämnder", "Digital målbild antas.",
                  "2017-12-13 § 251", case.diary_number):
-        assert fact in html
+        assert fact in text
     meeting = decisions.meeting_create(actor=registrar, organ=ks, date=dt.date(2018, 9, 24))
     item = decisions.proposal_to_agenda(actor=registrar, proposal=report.proposals.get(organ=ks), meeting=meeting)
     assert list(item.supporting_documents.all()) == [report.document]

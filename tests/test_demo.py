@@ -430,8 +430,9 @@ def test_the_officers_report_is_written_with_the_facts_of_the_report(demo):
     document = report.document
     assert document.case == case and document.direction == Document.Direction.DRAWN_UP
     assert document.document_date == dt.date(2018, 8, 23)
+    # The drawn-up report is registered as PDF/A (issue 8; see tests/test_documents_pdf.py).
     assert sorted(document.files.values_list("filename", flat=True)) == ["tjansteskrivelse-2017-676-KS.txt",
-                                                                          "tjansteskrivelse.html"]
+                                                                          "tjansteskrivelse.pdf"]
     # It went with the proposal to the KS agenda.
     ks, _ = _ks_and_kf()
     assert document in ks.agenda_item.supporting_documents.all()

@@ -230,7 +230,7 @@ def test_crawl_validates_every_object_and_shows_only_public_data(data, client):
     assert paper["mainFile"]["accessUrl"].startswith("http://testserver/filer/")
     # files: the report and the public attachment, never the secret one; each downloadable
     names = {fl["fileName"] for fl in lists["file"]}
-    assert names == {"tjansteskrivelse.html", "plan.txt"}
+    assert names == {"tjansteskrivelse.pdf", "plan.txt"}
     for fl in lists["file"]:
         assert client.get(fl["downloadUrl"]).status_code == 200
     # hidden objects are not reachable by id either
@@ -270,7 +270,7 @@ def test_system_without_data(client):
 def test_agenda_items_carry_public_supporting_files_only(data, client):
     item = _get(client, f"{BASE}agendaItem/{data['m1'].items.get().pk}/")
     _validate(item)
-    assert {fl["fileName"] for fl in item["auxiliaryFile"]} == {"tjansteskrivelse.html", "plan.txt"}
+    assert {fl["fileName"] for fl in item["auxiliaryFile"]} == {"tjansteskrivelse.pdf", "plan.txt"}
     meeting = _get(client, f"{BASE}meeting/{data['m1'].pk}/?omit_internal")
     assert "agendaItem" not in meeting and "location" not in meeting
     _validate(meeting)
@@ -342,7 +342,7 @@ def test_withdrawn_objects_stay_as_deleted_and_are_listed_only_for_changes(data,
     # not in the plain list, nor in the agenda item's files; in the list of changes
     assert file_url not in {o["id"] for o in _crawl_list(client, body["file"])}
     item = _get(client, f"{BASE}agendaItem/{data['m1'].items.get().pk}/")
-    assert {fl["fileName"] for fl in item["auxiliaryFile"]} == {"tjansteskrivelse.html"}
+    assert {fl["fileName"] for fl in item["auxiliaryFile"]} == {"tjansteskrivelse.pdf"}
     changes = _crawl_list(client, _since(body["file"], marked_at))
     assert [o for o in changes if o.get("deleted")] == [deleted]
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=5)
@@ -396,3 +396,4 @@ def test_responses_carry_last_modified_and_revalidate(data, client):
 
     assert parse_http_date(first["Last-Modified"]) == int(stamp.timestamp())
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+

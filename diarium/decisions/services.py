@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -255,6 +255,35 @@ def attendance_set(*, actor, meeting: Meeting, present_ids: Sequence[int]) -> No
     meeting.attendance.filter(person_id__in=list(present_ids)).update(present=True)
 
 
+# --- drawn-up files -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class DrawnUpFile:
+    filename: str
+    content: bytes
+    content_type: str
+
+
+# The hook for the app that draws up documents (diarium.documents fills it in its
+# ready()): (kind, context) -> DrawnUpFile, the PDF/A of an officer's report
+# ("officer_report") or of the minutes ("minutes"). The documents app stands
+# above this one, so it is called through this hook, never imported. Without
+# it the report and the minutes are stored as the plain HTML of the templates here.
+_document_renderer: Callable[[str, dict], DrawnUpFile] | None = None
+
+
+def document_renderer_set(renderer: Callable[[str, dict], DrawnUpFile] | None) -> None:
+    global _document_renderer
+    _document_renderer = renderer
+
+
+def _drawn_up_file(kind: str, context: dict, *, template: str, stem: str) -> SimpleUploadedFile:
+    if _document_renderer is not None:
+        drawn = _document_renderer(kind, context)
+    else:
+        drawn = DrawnUpFile(f"{stem}.html", render_to_string(template, context).encode("utf-8"), "text/html")
+    return SimpleUploadedFile(drawn.filename, drawn.content, content_type=drawn.content_type)
+
+
 # --- officer's reports and proposals -----------------------------------------------------
 @dataclass
 class ProposalInput:
@@ -307,14 +336,14 @@ def officer_report_create(
         for position, p in enumerate(proposals, start=1):
             Proposal.objects.create(organ=p.organ, case=case, text=p.text.strip(), report=report, position=position,
                                     condition_organ=p.condition_organ, condition_text=(p.condition_text or "")[:500])
-        html = render_to_string("decisions/officer_report_document.html", {
+        upload = _drawn_up_file("officer_report", {
             "report": report, "case": case, "organisation": case.organisation,
-            "proposals": list(report.proposals.select_related("organ")),
-        })
+            "proposals": list(report.proposals.select_related("organ", "condition_organ")),
+        }, template="decisions/officer_report_document.html", stem="tjansteskrivelse")
         document = registry.document_create(
             actor=actor, case=case, direction=Document.Direction.DRAWN_UP, document_date=report_date,
             description=(_("Tjänsteskrivelse: %(title)s") % {"title": title})[:480], registered_at=now,
-            files=[SimpleUploadedFile("tjansteskrivelse.html", html.encode("utf-8"), content_type="text/html")],
+            files=[upload],
         )
         report.document = document
         report.save(update_fields=["document"])
@@ -642,12 +671,11 @@ def _adjust(actor, meeting: Meeting, minutes: Minutes, *, posted_on: dt.date, no
     minutes.posted_on = posted_on
     minutes.appeal_ends_on = posted_on + dt.timedelta(days=APPEAL_DAYS)
     minutes.take_down_on = minutes.appeal_ends_on
-    html = render_to_string("decisions/minutes_document.html", {
+    upload = _drawn_up_file("minutes", {
         "meeting": meeting, "minutes": minutes, "decisions": selectors.minutes_decisions(meeting),
         "attendance": list(meeting.attendance.select_related("person")),
         "signatures": list(minutes.signatures.select_related("person")), "organisation": meeting.organisation,
-    })
-    upload = SimpleUploadedFile("protokoll.html", html.encode("utf-8"), content_type="text/html")
+    }, template="decisions/minutes_document.html", stem="protokoll")
     checked = file_store.check_upload(upload)
     written: list[str] = []
     try:
