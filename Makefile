@@ -34,6 +34,7 @@ bench: install
 	$(BIN)/python bench/remiss_bench.py
 	$(BIN)/python bench/decisions_bench.py
 	$(BIN)/python bench/documents_bench.py
+	$(BIN)/python bench/opendata_bench.py
 
 clean:
 	rm -rf $(VENV) var

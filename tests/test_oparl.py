@@ -397,3 +397,13 @@ def test_responses_carry_last_modified_and_revalidate(data, client):
     assert parse_http_date(first["Last-Modified"]) == int(stamp.timestamp())
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
 
+
+def test_a_client_may_ask_for_smaller_pages(data, client, settings):
+    settings.DIARIUM_OPARL_PAGE_SIZE = 100
+    body = _get(client, f"{BASE}body/")["data"][0]
+    page = _get(client, f"{body['organization']}?limit=1")
+    assert len(page["data"]) == 1 and page["pagination"]["elementsPerPage"] == 1
+    assert "limit=1" in page["links"]["next"]
+    assert len(_crawl_list(client, f"{body['organization']}?limit=2")) == 3
+    assert _get(client, f"{body['organization']}?limit=5000")["pagination"]["elementsPerPage"] == 100
+    _get(client, f"{body['organization']}?limit=många", status=400)

@@ -25,6 +25,8 @@ Choices, documented:
   its `created` and the time it left as `modified`; lists show them after the
   live objects, only when `modified_since` is given. A file published again
   (secrecy lifted) is live again with that time as its `modified`.
+- Pages: 100 objects (DIARIUM_OPARL_PAGE_SIZE); a client may ask for fewer
+  with `limit`, which the `links` keep like the filters.
 - Caching: every 200 answer is public for a minute, with an ETag from the body
   and Last-Modified from the newest `modified` in it.
 - `omit_internal`: embedded objects that are also published in their own list
@@ -52,14 +54,15 @@ from django.utils.http import http_date
 
 from diarium.accounts.models import Organ, Organisation, Person
 from diarium.decisions import selectors
-from diarium.decisions.models import AgendaItem, Decision, Meeting, Membership, OfficerReport
+from diarium.decisions.models import AgendaItem, Decision, Meeting, Membership, OfficerReport, Proposal
 from diarium.registry import access as registry_access
-from diarium.registry.models import DocumentFile, Event
+from diarium.registry.models import Case, DocumentFile, Event
 
 from .models import Withdrawal
 
 OPARL = "https://schema.oparl.org/1.1/"
 PAGE_SIZE = 100
+URL_PLACEHOLDER = 918273645546372819  # stands for an object's id in a reversed URL (Ctx.reverse)
 EPOCH = dt.datetime(2014, 10, 15, tzinfo=dt.timezone.utc)  # before any data, when an organisation has none
 TERMS = [(2014, 2018), (2018, 2022), (2022, 2026)]
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
@@ -92,9 +95,23 @@ class Ctx:
         self.request = request
         self.omit_internal = "omit_internal" in request.GET
         self._org_stamps: dict[int, tuple] = {}
+        self._url_parts: dict[tuple, list[str]] = {}
 
     def url(self, name: str, *args) -> str:
-        return self.request.build_absolute_uri(reverse(f"opendata:oparl_{name}", args=args))
+        return self.reverse(f"opendata:oparl_{name}", *args)
+
+    def reverse(self, viewname: str, *args) -> str:
+        """The absolute URL of a view. reverse() costs a fifth of a millisecond and a
+        list page links thousands of objects, so each pattern is reversed once per
+        request with a placeholder for its last (integer) argument, then filled in."""
+        if not args or type(args[-1]) is not int:
+            return self.request.build_absolute_uri(reverse(viewname, args=args))
+        key = (viewname, args[:-1])
+        parts = self._url_parts.get(key)
+        if parts is None:
+            url = self.request.build_absolute_uri(reverse(viewname, args=(*args[:-1], URL_PLACEHOLDER)))
+            parts = self._url_parts[key] = url.rsplit(str(URL_PLACEHOLDER), 1)
+        return f"{parts[0]}{args[-1]}{parts[1]}"
 
     def abs(self, path: str) -> str:
         return self.request.build_absolute_uri(path)
@@ -107,7 +124,10 @@ class Ctx:
 
 def org_stamps(org_id: int) -> tuple[dt.datetime, dt.datetime]:
     """An organisation's first and latest recorded change (events and meeting steps)."""
-    ev = Event.objects.filter(organisation_id=org_id).aggregate(a=Min("at"), b=Max("at"))
+    # Two lookups in the index event_organisation_at: MIN and MAX in one query read
+    # every event of the organisation (SQLite optimises a lone MIN or MAX only).
+    events = Event.objects.filter(organisation_id=org_id).values_list("at", flat=True)
+    ev = {"a": events.order_by("at").first(), "b": events.order_by("-at").first()}
     mt = Meeting.objects.filter(organisation_id=org_id).aggregate(
         a=Min("created_at"), b=Max(_meeting_modified_expr()))
     firsts = [x for x in (ev["a"], mt["a"]) if x]
@@ -167,24 +187,42 @@ def qs_location(ctx, org_id):
     return qs_meeting(ctx, org_id).exclude(place="")
 
 
+def _in_org(case_field, org_id):
+    """The organisation as a correlated EXISTS rather than a join condition. As a
+    join condition SQLite (which has no statistics) drives the query from the
+    organisation's index: every case, or every meeting, of the organisation, and
+    then sorts all rows for a page (measured by bench/opendata_bench.py)."""
+    return Exists(Case.objects.filter(pk=OuterRef(case_field), organisation_id=org_id))
+
+
 def qs_agendaitem(ctx, org_id):
-    return _stamped(AgendaItem.objects.filter(meeting__in=public_meetings(), meeting__organisation_id=org_id)
-                    .select_related("meeting", "meeting__organ", "proposal"),
+    public = public_meetings().filter(pk=OuterRef("meeting_id"), organisation_id=org_id)  # see _in_org
+    return _stamped(AgendaItem.objects.filter(Exists(public))
+                    .select_related("meeting", "meeting__organ"),
                     F("meeting__created_at"), _meeting_modified_expr("meeting__"))
 
 
 def qs_consultation(ctx, org_id):
-    return qs_agendaitem(ctx, org_id).filter(proposal__isnull=False).select_related(
-        "proposal__report", "proposal__from_decision__proposal__report",
-        "proposal__from_decision__proposal__from_decision__proposal__report")
+    # The paper: the officer's report the proposal came from, up to two forwarding
+    # decisions back (KSAU → KS → KF), as one column: loading the chain as objects
+    # made ten model instances a consultation.
+    via = "proposal__from_decision__proposal__"
+    return qs_agendaitem(ctx, org_id).filter(proposal__isnull=False).annotate(oparl_paper_id=Coalesce(
+        F("proposal__report_id"), F(f"{via}report_id"), F(f"{via}from_decision__proposal__report_id")))
+
+
+def _public_reports(org_id):
+    """The officer's reports that are papers (qs_paper without its objects and stamps)."""
+    # The meeting's status through the join, not `meeting__in=public_meetings()`,
+    # which lists every public meeting for each query.
+    on_agenda = AgendaItem.objects.filter(meeting__status__in=selectors.PUBLIC_MEETING_STATUSES, case=OuterRef("case"))
+    return (OfficerReport.objects.filter(_in_org("case_id", org_id)).filter(Exists(on_agenda))
+            .filter(Q(document__isnull=True) | Q(document__is_secret=False)))
 
 
 def qs_paper(ctx, org_id):
-    on_agenda = AgendaItem.objects.filter(meeting__in=public_meetings(), case=OuterRef("case"))
     last_event = Event.objects.filter(case=OuterRef("case")).order_by("-at").values("at")[:1]
-    reports = (OfficerReport.objects.filter(case__organisation_id=org_id).filter(Exists(on_agenda))
-               .filter(Q(document__isnull=True) | Q(document__is_secret=False))
-               .select_related("case", "addressed_to", "document"))
+    reports = _public_reports(org_id).select_related("case", "addressed_to", "document")
     return _stamped(reports, F("created_at"),
                     Greatest(F("created_at"), Coalesce(Subquery(last_event), F("created_at")),
                              output_field=DateTimeField()))
@@ -193,11 +231,12 @@ def qs_paper(ctx, org_id):
 def qs_file(ctx, org_id):
     newer = DocumentFile.objects.filter(document=OuterRef("document"), position=OuterRef("position"),
                                         version__gt=OuterRef("version"))
-    on_agenda = AgendaItem.objects.filter(meeting__in=public_meetings(), supporting_documents=OuterRef("document"))
-    report = qs_paper(ctx, org_id).filter(document=OuterRef("document"))
-    files = (DocumentFile.objects.filter(document__case__organisation_id=org_id, document__is_secret=False)
+    on_agenda = AgendaItem.objects.filter(meeting__status__in=selectors.PUBLIC_MEETING_STATUSES,
+                                          supporting_documents=OuterRef("document"))  # see _public_reports
+    report = _public_reports(org_id).filter(document=OuterRef("document"))
+    files = (DocumentFile.objects.filter(_in_org("document__case_id", org_id), document__is_secret=False)
              .exclude(Exists(newer)).filter(Exists(on_agenda) | Exists(report))
-             .select_related("blob", "document", "document__case"))
+             .select_related("blob", "document"))
     restored = Withdrawal.objects.filter(kind="file", object_id=OuterRef("pk")).values("restored_at")[:1]
     return _stamped(files, F("created_at"),
                     Greatest(F("created_at"), Coalesce(Subquery(restored), F("created_at")),
@@ -300,8 +339,11 @@ def _items_with_decisions(items):
     adjusted = [i.meeting_id for i in items if selectors.decisions_visible(ANONYMOUS, i.meeting)]
     by_item: dict[int, list[Decision]] = {}
     if adjusted:
-        for d in Decision.objects.filter(meeting_id__in=adjusted, agenda_item__isnull=False).prefetch_related(
-                "forwarded_proposals").order_by("paragraph"):
+        # Whether a decision forwarded a proposal (for Consultation.authoritative), as
+        # EXISTS: prefetching the proposals cost a queryset per decision.
+        forwards = Proposal.objects.filter(from_decision=OuterRef("pk"))
+        for d in Decision.objects.filter(meeting_id__in=set(adjusted), agenda_item__isnull=False).annotate(
+                oparl_forwards=Exists(forwards)).order_by("paragraph"):
             by_item.setdefault(d.agenda_item_id, []).append(d)
     for i in items:
         i.oparl_decisions = by_item.get(i.pk, [])
@@ -327,35 +369,33 @@ def _items_with_files(items, ctx):
     return items
 
 
+OUTCOME_LABELS = dict(Decision.Outcome.choices)
+
+
+def _outcome_label(decision) -> str:
+    """decision.get_outcome_display(), which translates every choice on each call."""
+    return str(OUTCOME_LABELS.get(decision.outcome, decision.outcome))
+
+
 def ser_agendaitem(i, ctx):
     decisions = getattr(i, "oparl_decisions", [])
     out = _base(i, ctx, "AgendaItem", ctx.url("object", "agendaItem", i.pk),
                  meeting=ctx.url("object", "meeting", i.meeting_id), number=str(i.position), order=i.position,
                  name=i.title, public=True,
                  consultation=ctx.url("object", "consultation", i.pk) if i.proposal_id else None,
-                 result="; ".join(d.get_outcome_display() for d in decisions) or None,
+                 result="; ".join(_outcome_label(d) for d in decisions) or None,
                  resolutionText="\n\n".join(f"§ {d.paragraph} {d.text}" for d in decisions) or None)
     if not ctx.omit_internal and getattr(i, "oparl_files", None):
         out["auxiliaryFile"] = [ser_file(f, ctx) for f in i.oparl_files]
     return out
 
 
-def _root_report_id(proposal):
-    for _ in range(3):
-        if proposal is None:
-            return None
-        if proposal.report_id:
-            return proposal.report_id
-        proposal = proposal.from_decision.proposal if proposal.from_decision_id else None
-    return None
-
-
 def ser_consultation(i, ctx):
     decisions = getattr(i, "oparl_decisions", [])
-    report_id = _root_report_id(i.proposal)
+    report_id = i.oparl_paper_id
     authoritative = None
     if decisions:
-        authoritative = not any(d.forwarded_proposals.all() for d in decisions)
+        authoritative = not any(d.oparl_forwards for d in decisions)
     return _base(i, ctx, "Consultation", ctx.url("object", "consultation", i.pk),
                  paper=ctx.url("object", "paper", report_id) if report_id else None,
                  agendaItem=ctx.url("object", "agendaItem", i.pk), meeting=ctx.url("object", "meeting", i.meeting_id),
@@ -366,7 +406,7 @@ def ser_consultation(i, ctx):
 def ser_file(f, ctx):
     document = f.document
     assert not registry_access.content_hidden(document, read_secret=False)
-    download = ctx.abs(reverse("registry:file_download", args=[f.pk]))
+    download = ctx.reverse("registry:file_download", f.pk)
     return _base(f, ctx, "File", ctx.url("object", "file", f.pk), name=document.description, fileName=f.filename,
                  mimeType=f.blob.content_type, size=f.blob.size, date=document.document_date.isoformat(),
                  accessUrl=download, downloadUrl=download)
@@ -416,8 +456,11 @@ def _attach(kind, objs, ctx, org_id):
             p.oparl_memberships = by.get(p.pk, [])
     elif kind == "meeting":
         by = {}
-        items = _items_with_decisions(qs_agendaitem(ctx, org_id).filter(meeting__in=objs).order_by("position"))
-        for i in _items_with_files(items, ctx):
+        meetings = {m.pk: m for m in objs}
+        items = list(qs_agendaitem(ctx, org_id).filter(meeting__in=objs).select_related(None).order_by("position"))
+        for i in items:
+            i.meeting = meetings[i.meeting_id]  # the page's meetings, not a second copy of each
+        for i in _items_with_files(_items_with_decisions(items), ctx):
             by.setdefault(i.meeting_id, []).append(i)
         for m in objs:
             m.oparl_items = by.get(m.pk, [])
@@ -433,7 +476,7 @@ def _attach(kind, objs, ctx, org_id):
         cons: dict[int, list] = {}
         for i in _items_with_decisions(qs_consultation(ctx, org_id).filter(case_id__in=[r.case_id for r in objs])
                                        .order_by("meeting__date", "pk")):
-            cons.setdefault(_root_report_id(i.proposal), []).append(i)
+            cons.setdefault(i.oparl_paper_id, []).append(i)
         for r in objs:
             r.oparl_files = files.get(r.document_id, [])
             r.oparl_consultations = cons.get(r.pk, [])
@@ -530,9 +573,10 @@ def _list(request, ctx, kind, source, org_id):
     try:
         flt = _filters(request)
         page = int(request.GET.get("page", "1"))
+        # A client may ask for smaller pages (`limit`), never larger than the server's.
+        size = min(_page_size(), max(1, int(request.GET.get("limit", _page_size()))))
     except ValueError:
         return _error(400, "Ogiltig parameter.")
-    size = _page_size()
     qs = _apply(source, flt)
     if isinstance(qs, list):
         total = len(qs)

@@ -266,7 +266,12 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="event_case_at"),
+            # An organisation's first and latest event: OParl's created/modified of
+            # the body, organs, people and memberships (opendata.oparl.org_stamps).
+            models.Index(fields=["organisation", "at"], name="event_organisation_at"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
