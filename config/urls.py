@@ -7,6 +7,7 @@ urlpatterns = [
     path("konto/", include("diarium.accounts.urls")),
     path("", include("diarium.remiss.urls")),
     path("", include("diarium.decisions.urls")),
+    path("", include("diarium.documents.urls")),
     path("", include("diarium.plans.urls")),
     path("", include("diarium.registry.urls")),
     path("", include("diarium.opendata.urls")),

@@ -408,7 +408,7 @@ def test_dispatch_sends_excerpts_and_keeps_failures_retryable(client, s, monkeyp
     assert "SMTP-servern" in failed["error"]
     assert sorted(m.to[0] for m in mail.outbox) == ["bun@alingsas.se", "goran.westerlund@alingsas.se"]
     assert all(m.subject.startswith("Protokollsutdrag KS 2018-09-24 § 1") for m in mail.outbox)
-    assert mail.outbox[0].attachments[0][0] == "protokollsutdrag.html"
+    assert mail.outbox[0].attachments[0][0] == "protokollsutdrag.pdf"
     excerpt = Document.objects.get(case=c, direction=Document.Direction.OUTGOING)
     assert excerpt.description.startswith("Protokollsutdrag KS 2018-09-24 § 1")
     assert {r["excerpt_document_id"] for r in dispatched.json()["recipients"]} == {excerpt.pk}

@@ -213,7 +213,8 @@ def test_dispatch_registers_the_excerpt_and_mails_each_recipient_retrying_failur
     states = dict(decision.recipients.values_list("name", "state"))
     assert states == {"Barn- och ungdomsnämnden": "sent", "FABS AB": "failed", "Ekonomienheten": "sent"}
     assert [m.to for m in mail.outbox] == [["bun@alingsas.se"]]
-    assert mail.outbox[0].attachments[0][0] == "protokollsutdrag.html"
+    assert mail.outbox[0].attachments[0][0] == "protokollsutdrag.pdf"
+    assert mail.outbox[0].attachments[0][2] == "application/pdf"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert decisions.dispatch_retry(actor=registrar, decision=decision) == 1
     assert decision.recipients.get(name="FABS AB").state == DecisionRecipient.State.SENT

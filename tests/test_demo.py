@@ -32,6 +32,8 @@ from diarium.registry.models import Case, Document, DocumentFile, Event
 from diarium.remiss import selectors as remiss_selectors
 from diarium.remiss.models import RemissDeadline, RemissRecipient, RemissRound
 
+from .pdf_support import blob_pdf_text
+
 PASSWORD = "Demo-Lösen-Alingsås-2017"
 
 
@@ -268,8 +270,7 @@ def test_the_compilation_and_the_revised_action_plan_are_on_the_case(demo):
     assert compilation.description.startswith("Remissammanställning")
     assert compilation.direction == Document.Direction.DRAWN_UP
     assert str(compilation.document_date) == "2018-08-15"
-    with blob_open(round_.compilation_document.files.get().blob) as fh:
-        html = fh.read().decode("utf-8")
+    html = blob_pdf_text(round_.compilation_document.files.get().blob)  # drawn up as PDF/A
     for name in BOARDS + OTHERS:
         assert name in html
     assert "Kultur- och fritidsnämnden 2018-06-12 § 45" in html
@@ -481,8 +482,7 @@ def test_the_decision_is_dispatched_to_every_board_fabs_alingsashem_and_alingsas
         assert excerpt.description.startswith(f"Protokollsutdrag {decision.reference}")
         assert excerpt.document_date == dt.date(2018, 11, 5)
         assert excerpt.pk in public
-        with blob_open(excerpt.files.get().blob) as fh:
-            html = fh.read().decode("utf-8")
+        html = blob_pdf_text(excerpt.files.get().blob)  # drawn up as PDF/A
         assert all(name in html for name in BOARDS + COMPANIES)
 
 
@@ -663,8 +663,7 @@ def test_each_yearly_report_is_a_document_on_the_case_and_goes_to_ks(demo):
         assert document.case == case and document.direction == Document.Direction.DRAWN_UP
         assert document.description.startswith(f"Uppföljningsrapport {round_.year}")
         assert document.document_date == drawn_up and document.pk in public
-        with blob_open(document.files.get().blob) as fh:
-            html = fh.read().decode("utf-8")
+        html = blob_pdf_text(document.files.get().blob)  # drawn up as PDF/A
         assert ACTION_PLAN in html and "Bygg ut bredband till hela kommunen" in html
         assert "Två säkerhetsincidenter" not in html  # a comment marked internal stays inside
         # In one step onto the KS agenda, where KS decided on it.

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from diarium.core import drawing
 from diarium.core.errors import DomainError
 from diarium.decisions import services as decisions
 from diarium.documents import rendering
@@ -88,13 +89,14 @@ def test_a_template_cannot_make_the_server_fetch_anything(org, report, tmp_path)
 
 def test_the_report_is_registered_as_pdf_without_the_documents_hook_it_falls_back_to_html(registrar, ks, report):
     assert report.document.files.get().filename == "tjansteskrivelse.pdf"
-    decisions.document_renderer_set(None)
+    drawer = drawing.drawer("officer_report")
+    drawing.register("officer_report", None)
     try:
         again = decisions.officer_report_create(
             actor=registrar, case=report.case, title="Utan dokumentmodulen", addressed_to=ks, background="Text.",
             proposals=[decisions.ProposalInput(organ=ks, text="Godkänns.")])
     finally:
-        decisions.document_renderer_set(documents.decisions_document_draw)
+        drawing.register("officer_report", drawer)
     assert again.document.files.get().filename == "tjansteskrivelse.html"
 
 

@@ -17,6 +17,7 @@ from diarium.plans.models import ActionReport, FollowUpRequest, SteeringDocument
 from diarium.registry.models import Document
 
 from . import factories as f
+from .pdf_support import blob_pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +173,7 @@ def test_reminders_go_once_before_and_once_after_the_deadline_to_those_who_have_
 
 def test_the_report_is_registered_with_its_charts_and_goes_on_the_agenda(registrar, world, ks):
     from diarium.decisions import services as decisions
-    from diarium.registry.files import blob_open
+    from diarium.documents.drawers import follow_up_report_render
 
     plan = world["plan"]
     round_ = _round(registrar, plan)
@@ -182,10 +183,13 @@ def test_the_report_is_registered_with_its_charts_and_goes_on_the_agenda(registr
     ], values=[plans.IndicatorValueInput(world["indicator"], "12")])
     document = plans.follow_up_report(actor=registrar, round=round_)
     assert document.direction == Document.Direction.DRAWN_UP
-    html = blob_open(document.files.get().blob).read().decode()
+    file = document.files.get()
+    assert file.filename == "uppfoljningsrapport.pdf"
+    html = follow_up_report_render(round=round_, pdf=False).html  # what the PDF is rendered from
     assert html.count('role="img"') == 3  # progress, money, one indicator
-    assert "Portalen är lanserad." in html and "leverantören" not in html  # internal comments stay inside
-    assert "Publicerade datamängder" in html and "12" in html
+    text = blob_pdf_text(file.blob)
+    assert "Portalen är lanserad." in text and "leverantören" not in text  # internal comments stay inside
+    assert "Publicerade datamängder" in text and "12" in text
     again = plans.follow_up_report(actor=registrar, round=round_)
     assert again.pk == document.pk and document.files.count() == 2
     meeting = decisions.meeting_create(actor=registrar, organ=ks, date=timezone.localdate() + dt.timedelta(days=14))

@@ -17,6 +17,7 @@ from diarium.remiss.models import RemissRecipient, RemissRound
 
 from . import factories as f
 from .mail_support import FLAKY_BACKEND
+from .pdf_support import blob_pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def test_list_mode_registers_one_outgoing_document_with_the_recipient_list(org, 
     outgoing = Document.objects.filter(case=round_.case, direction=Document.Direction.OUTGOING)
     assert outgoing.count() == 1
     letter = outgoing.get().files.get()
-    assert letter.filename == "missiv.txt"
+    assert letter.filename == "remissbrev.pdf"
     assert len(mail.outbox) == 4
 
 
@@ -259,10 +260,9 @@ def test_compile_draws_up_a_document_and_a_second_compile_adds_a_version(sent, r
                          consideration="partly", comment="Åtgärd 1 utökas.")
     document = remiss.remiss_compile(actor=registrar, round=sent)
     assert document.direction == Document.Direction.DRAWN_UP
-    html = DocumentFile.objects.get(document=document).blob
-    from diarium.registry.files import blob_open
-
-    text = blob_open(html).read().decode()
+    file = DocumentFile.objects.get(document=document)
+    assert file.filename == "remissammanstallning.pdf"
+    text = blob_pdf_text(file.blob)
     assert "Vill ha mer öppna data." in text and "Delvis beaktat" in text and "Nämnd 3" in text
     again = remiss.remiss_compile(actor=registrar, round=sent)
     assert again.pk == document.pk

@@ -465,12 +465,13 @@ class OfficerReportForm(GroupedFormMixin, DomainErrorFormMixin, forms.Form):
         "dispatch": ["dispatch_to"],
     }
 
-    def __init__(self, *args, organs=(), **kwargs):
+    def __init__(self, *args, organs=(), proposal_rows: int = PROPOSAL_ROWS, signatory_rows: int = SIGNATORY_ROWS,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self._organs = list(organs)
         self.fields["addressed_to"].choices = _choices(self._organs, _organ_label, empty=_("Välj organ"))
         self.proposal_rows, self.signatory_rows = [], []
-        for n in range(1, PROPOSAL_ROWS + 1):
+        for n in range(1, proposal_rows + 1):
             self.fields[f"proposal_{n}_organ"] = forms.ChoiceField(
                 label=_("Förslag till"), required=False,
                 choices=_choices(self._organs, _organ_label, empty=_("Välj organ")))
@@ -483,7 +484,7 @@ class OfficerReportForm(GroupedFormMixin, DomainErrorFormMixin, forms.Form):
                 label=_("Villkoret i text (valfritt)"), max_length=500, required=False,
                 widget=forms.TextInput(attrs={"size": 60}))
             self.proposal_rows.append(n)
-        for n in range(1, SIGNATORY_ROWS + 1):
+        for n in range(1, signatory_rows + 1):
             self.fields[f"signatory_{n}_name"] = forms.CharField(label=_("Namn"), max_length=200, required=False)
             self.fields[f"signatory_{n}_title"] = forms.CharField(label=_("Titel"), max_length=200, required=False)
             self.signatory_rows.append(n)

@@ -68,6 +68,9 @@ class Meeting(models.Model):
                                   verbose_name=_("sekreterare"))
     adjusters = models.ManyToManyField(Person, blank=True, related_name="+", verbose_name=_("justerare"))
     notice_published_at = models.DateTimeField(null=True, blank=True)
+    # The notice with the agenda as published: a record of the organ's own
+    # meeting series (like the minutes' blob), not a document of each case.
+    notice_blob = models.ForeignKey(Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Person
+from diarium.core import drawing
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 from diarium.core.tasks import enqueue
 from diarium.registry import files as file_store
 from diarium.registry import services as registry
-from diarium.registry.models import Case, Document, Event
+from diarium.registry.models import Case, Document, DocumentFile, Event
 
 from .models import (
     AgendaItem, Assignment, Attendance, Correction, Decision, DecisionNote, DecisionRecipient, Meeting, Membership,
@@ -199,12 +200,32 @@ def meeting_publish_notice(*, actor, meeting: Meeting, now: dt.datetime | None =
         raise DomainError(_("Föredragningslistan är tom."))
     meeting = _status_change(actor, meeting, allowed_from=[Meeting.Status.PLANNED], to=Meeting.Status.NOTICE_PUBLISHED,
                              stamp="notice_published_at", message=_("Kallelsen är redan utskickad."), now=now)
+    _notice_store(meeting, published_on=timezone.localtime(now or meeting.notice_published_at).date())
     from . import tasks
 
     for attendance in meeting.attendance.select_related("person"):
         if attendance.person.email:
             enqueue(tasks.send_notice, meeting.pk, attendance.person_id)
     return meeting
+
+
+def _notice_store(meeting: Meeting, *, published_on: dt.date) -> None:
+    """Draw up the notice with the (public) agenda and keep it with the meeting,
+    as the minutes are: a record of the organ's meeting series, not of a case."""
+    from . import selectors
+
+    upload = _drawn_up_file("notice", {
+        "meeting": meeting, "items": selectors.agenda(meeting=meeting, user=None),
+        "organisation": meeting.organisation, "published_on": published_on,
+    }, template="decisions/notice_document.html", stem="kallelse")
+    checked = file_store.check_upload(upload)
+    written: list[str] = []
+    try:
+        meeting.notice_blob = file_store.blob_store(checked, written=written)
+        meeting.save(update_fields=["notice_blob"])
+    except BaseException:
+        file_store.remove_unreferenced(written)
+        raise
 
 
 def notice_deliver(meeting_id: int, person_id: int, *, connection=None) -> bool:
@@ -256,32 +277,13 @@ def attendance_set(*, actor, meeting: Meeting, present_ids: Sequence[int]) -> No
 
 
 # --- drawn-up files -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class DrawnUpFile:
-    filename: str
-    content: bytes
-    content_type: str
-
-
-# The hook for the app that draws up documents (diarium.documents fills it in its
-# ready()): (kind, context) -> DrawnUpFile, the PDF/A of an officer's report
-# ("officer_report") or of the minutes ("minutes"). The documents app stands
-# above this one, so it is called through this hook, never imported. Without
-# it the report and the minutes are stored as the plain HTML of the templates here.
-_document_renderer: Callable[[str, dict], DrawnUpFile] | None = None
-
-
-def document_renderer_set(renderer: Callable[[str, dict], DrawnUpFile] | None) -> None:
-    global _document_renderer
-    _document_renderer = renderer
-
-
+# The officer's report ("officer_report"), the minutes ("minutes"), the minutes
+# excerpt ("excerpt") and the notice ("notice") are drawn up through the hook in
+# diarium.core.drawing, which the documents app (above this one, never imported)
+# fills with its PDF/A renderers. Without it they are the plain HTML of the
+# templates here.
 def _drawn_up_file(kind: str, context: dict, *, template: str, stem: str) -> SimpleUploadedFile:
-    if _document_renderer is not None:
-        drawn = _document_renderer(kind, context)
-    else:
-        drawn = DrawnUpFile(f"{stem}.html", render_to_string(template, context).encode("utf-8"), "text/html")
-    return SimpleUploadedFile(drawn.filename, drawn.content, content_type=drawn.content_type)
+    return drawing.draw(kind, context, template=template, stem=stem).upload()
 
 
 # --- officer's reports and proposals -----------------------------------------------------
@@ -348,6 +350,93 @@ def officer_report_create(
         report.document = document
         report.save(update_fields=["document"])
         return report
+
+    return registry._with_file_cleanup(write)
+
+
+def _report_snapshot(report: OfficerReport) -> tuple:
+    proposals = tuple((p.organ_id, p.text, p.condition_organ_id, p.condition_text)
+                      for p in report.proposals.order_by("position", "id"))
+    return (report.title, report.addressed_to_id, report.office, report.background, report.opinion,
+            report.dispatch_to, report.signatories, report.report_date, proposals)
+
+
+def officer_report_update(
+    *, actor, report: OfficerReport, title: str, addressed_to: Organ, background: str, opinion: str = "",
+    proposals: Sequence[ProposalInput] = (), dispatch_to: Sequence[str] = (), signatories: Sequence[Signatory] = (),
+    office: str = "", report_date: dt.date | None = None, now: dt.datetime | None = None,
+) -> DocumentFile:
+    """Change a drawn-up officer's report and draw it up again. The registered
+    document is never overwritten: its file gets a new version (the earlier ones,
+    signed or not, stay as they were), with its event in the history. A proposal
+    already on an agenda cannot change. Returns the new file version."""
+    case = report.case
+    if not can_write_reports(actor, case):
+        raise PermissionDenied(_("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
+    now = now or timezone.now()
+    report_date = report_date or report.report_date
+    title, background = (title or "").strip(), (background or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not title:
+        errors["title"] = [_("Ange en rubrik.")]
+    if not background:
+        errors["background"] = [_("Beskriv ärendet (ärendebeskrivning).")]
+    if report_date > timezone.localtime(now).date():
+        errors["report_date"] = [_("Datumet kan inte ligga i framtiden.")]
+    proposals = [p for p in proposals if (p.text or "").strip()]
+    if not proposals:
+        errors["proposals"] = [_("Skriv minst ett förslag till beslut.")]
+    if any(p.organ.organisation_id != case.organisation_id for p in proposals) or \
+            addressed_to.organisation_id != case.organisation_id:
+        errors["proposals"] = [_("Förslagen måste ställas till organ i samma organisation.")]
+    existing = list(report.proposals.order_by("position", "id").prefetch_related("items"))
+    for position, old in enumerate(existing, start=1):
+        new = proposals[position - 1] if position <= len(proposals) else None
+        unchanged = new is not None and (new.organ.pk, new.text.strip(), getattr(new.condition_organ, "pk", None),
+                                         (new.condition_text or "")[:500]) == (
+            old.organ_id, old.text, old.condition_organ_id, old.condition_text)
+        if old.items.all() and not unchanged:
+            errors["proposals"] = [_("Förslag %(n)s står redan på ett sammanträdes föredragningslista och kan "
+                                     "inte ändras eller tas bort.") % {"n": position}]
+    _errors(errors)
+    recipients = [line.strip() for line in dispatch_to if line and line.strip()]
+    before = _report_snapshot(report)
+
+    def write(_written):
+        report.title, report.addressed_to, report.office = title[:500], addressed_to, office[:200]
+        report.background, report.opinion = background, (opinion or "").strip()
+        report.dispatch_to = "\n".join(recipients)
+        report.signatories = [{"name": s.name, "title": s.title} for s in signatories if s.name]
+        report.report_date = report_date
+        report.save(update_fields=["title", "addressed_to", "office", "background", "opinion", "dispatch_to",
+                                   "signatories", "report_date"])
+        for position, p in enumerate(proposals, start=1):
+            values = {"organ": p.organ, "case": case, "text": p.text.strip(), "condition_organ": p.condition_organ,
+                      "condition_text": (p.condition_text or "")[:500]}
+            if position <= len(existing):
+                old = existing[position - 1]
+                for field, value in values.items():
+                    setattr(old, field, value)
+                old.save(update_fields=list(values))
+            else:
+                Proposal.objects.create(report=report, position=position, **values)
+        Proposal.objects.filter(pk__in=[p.pk for p in existing[len(proposals):]]).delete()
+        if _report_snapshot(report) == before:
+            raise DomainError(_("Inget har ändrats i tjänsteskrivelsen."))
+        upload = _drawn_up_file("officer_report", {
+            "report": report, "case": case, "organisation": case.organisation,
+            "proposals": list(report.proposals.select_related("organ", "condition_organ")),
+        }, template="decisions/officer_report_document.html", stem="tjansteskrivelse")
+        if report.document_id is None:  # a report from before reports were drawn up
+            report.document = registry.document_create(
+                actor=actor, case=case, direction=Document.Direction.DRAWN_UP, document_date=report_date,
+                description=(_("Tjänsteskrivelse: %(title)s") % {"title": title})[:480], registered_at=now,
+                files=[upload])
+            report.save(update_fields=["document"])
+            return report.document.files.get()
+        current = report.document.files.order_by("position", "-version").first()
+        return registry.document_file_add(actor=actor, document=report.document, upload=upload, replaces=current,
+                                          at=now)
 
     return registry._with_file_cleanup(write)
 
@@ -708,17 +797,19 @@ def decision_dispatch(*, actor, decision: Decision, now: dt.datetime | None = No
     if not recipients:
         raise DomainError(_("Beslutet har inga mottagare som väntar på expediering."))
     with transaction.atomic():
-        html = render_to_string("decisions/excerpt_document.html", {
+        # The excerpt's certification ("utdragsbestyrkande"): who dispatches it, that day.
+        upload = _drawn_up_file("excerpt", {
             "decision": decision, "meeting": decision.meeting, "minutes": decision.meeting.minutes,
             "organisation": decision.meeting.organisation, "recipients": list(decision.recipients.all()),
             "notes": list(decision.notes.all()), "corrections": list(decision.corrections.all()),
-        })
+            "certified_by": registry._actor_name(actor), "certified_on": timezone.localtime(now).date(),
+        }, template="decisions/excerpt_document.html", stem="protokollsutdrag")
         document = registry.document_create(
             actor=actor, case=decision.case, direction=Document.Direction.OUTGOING,
             document_date=timezone.localtime(now).date(),
             description=_("Protokollsutdrag %(ref)s: %(title)s") % {"ref": decision.reference, "title": decision.title},
             counterpart=", ".join(r.name for r in recipients)[:300], registered_at=now,
-            files=[SimpleUploadedFile("protokollsutdrag.html", html.encode("utf-8"), content_type="text/html")],
+            files=[upload],
         )
         from . import tasks
 
@@ -754,7 +845,7 @@ def excerpt_deliver(recipient_id: int, *, now: dt.datetime | None = None, connec
         body=render_to_string("decisions/email/excerpt.txt", {"decision": r.decision, "recipient": r}),
         to=[r.email], connection=connection,
     )
-    message.attach(file.filename, content, "text/html")
+    message.attach(file.filename, content, file.blob.content_type)
     try:
         message.send()
     except Exception as exc:

@@ -8,10 +8,15 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Upprättade handlingar")
 
     def ready(self):
-        # The decisions app sits lower in the import picture and offers a hook:
-        # filled here, its drawn-up reports and minutes are stored as PDF/A.
-        from diarium.decisions import services as decisions
+        # The decisions, remiss and plans apps sit lower in the import picture and
+        # draw up their documents through the hook in diarium.core.drawing:
+        # filled here, what they register is PDF/A.
+        from .drawers import drawers_register
 
-        from .services import decisions_document_draw
+        drawers_register()
 
-        decisions.document_renderer_set(decisions_document_draw)
+        # A signed file version is never rewritten or removed, whoever tries, and
+        # the document page lists the signatures (signing.py).
+        from .signing import signing_connect
+
+        signing_connect()

@@ -1,6 +1,7 @@
 """Drawing up documents: from a domain object's data to the HTML and the PDF/A
 that is registered. The decisions app calls `decisions_document_draw` through
-its hook (see apps.py); tests and benchmarks call the renderers directly."""
+the hook in diarium.core.drawing (see apps.py; the other documents are in
+drawers.py); tests and benchmarks call the renderers directly."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from diarium.accounts.models import Organisation
 from diarium.core.errors import DomainError
-from diarium.decisions.services import DrawnUpFile
+from diarium.core.drawing import DrawnUpFile
 
 from . import rendering
 from .models import DocumentStyle

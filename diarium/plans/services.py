@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Person
+from diarium.core import drawing
 from diarium.core.errors import DomainError, PermissionDenied
 from diarium.core.tasks import enqueue, enqueue_due_reminders
 from diarium.registry import services as registry
@@ -579,15 +580,14 @@ def follow_up_report(*, actor, round: FollowUpRound, now: dt.datetime | None = N
     _require(actor, document)
     now = now or timezone.now()
     report = selectors.follow_up_report_data(round, user=None)  # the public view: no internal comments
-    html = render_to_string("plans/report_document.html", {
+    drawn = drawing.draw("follow_up_report", {
         "report": report, "charts": selectors.report_charts(report), "round": round, "document": document,
         "organisation": document.case.organisation, "drawn_up": timezone.localtime(now).date(),
-    })
+    }, template="plans/report_document.html", stem="uppfoljningsrapport")
     with transaction.atomic():
         locked = FollowUpRound.objects.select_for_update().get(pk=round.pk)
         report = registry.document_draw_up(
-            actor=actor, case=document.case, document=locked.report_document, html=html, now=now,
-            filename="uppfoljningsrapport.html",
+            actor=actor, case=document.case, document=locked.report_document, drawn=drawn, now=now,
             description=_("Uppföljningsrapport %(y)s: %(t)s") % {"y": round.year, "t": document.title},
         )
         if locked.report_document_id is None:

@@ -222,6 +222,7 @@ class Event(models.Model):
         DOCUMENT_REGISTERED = "document_registered", _("Handling registrerades")
         FILE_ADDED = "file_added", _("Fil lades till")
         FILE_VERSION_ADDED = "file_version_added", _("Ny version av fil")
+        DOCUMENT_SIGNED = "document_signed", _("Handlingen signerades")
         SECRECY_MARKED = "secrecy_marked", _("Handlingen sekretessmarkerades")
         SECRECY_LIFTED = "secrecy_lifted", _("Sekretessmarkeringen togs bort")
         SECRET_READ = "secret_read", _("Sekretessmarkerad handling lästes")

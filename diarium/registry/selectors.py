@@ -317,6 +317,25 @@ def document_get(*, user, pk: int, case: Case | None = None) -> tuple[Document, 
     return document, entry
 
 
+# Sections other apps add to a document's page, below its files: callables
+# (user, document, entry) -> HTML or "". The registry stands below the apps that
+# know more about a document (the documents app lists signatures), so they
+# register here in their ready() and are never imported.
+_document_sections: list = []
+
+
+def document_section_register(section) -> None:
+    if section not in _document_sections:
+        _document_sections.append(section)
+
+
+def document_sections(*, user, document: Document, entry: DocumentEntry) -> list[str]:
+    """The extra sections of a document's page, for a reader who may see its content."""
+    if entry.content_hidden:
+        return []
+    return [html for section in _document_sections if (html := section(user, document, entry))]
+
+
 def document_for_write(*, pk: int) -> Document:
     """A document to hand to a write service (which checks the rights itself).
     Not masked and not logged as a read: never show it to the user."""

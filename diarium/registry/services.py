@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Person
+from diarium.core.drawing import DrawnUpFile
 from diarium.core.errors import DomainError, PermissionDenied, errors_from_validation
 from diarium.core.tasks import enqueue
 
@@ -347,14 +348,16 @@ def document_create(
 
 
 def document_draw_up(
-    *, actor, case: Case, document: Document | None, description: str, filename: str, html: str,
-    now: dt.datetime | None = None,
+    *, actor, case: Case, document: Document | None, description: str, filename: str = "", html: str = "",
+    drawn: DrawnUpFile | None = None, now: dt.datetime | None = None,
 ) -> Document:
     """Register a document the system draws up (a compilation, a report) with its
-    HTML file; drawn up again, the file gets a new version and nothing is
-    overwritten. The caller has checked the actor's right."""
+    file (`drawn`, or the HTML `html` as `filename`); drawn up again, the file
+    gets a new version and nothing is overwritten. The caller has checked the
+    actor's right."""
     now = now or timezone.now()
-    upload = SimpleUploadedFile(filename, html.encode("utf-8"), content_type="text/html")
+    upload = drawn.upload() if drawn is not None else SimpleUploadedFile(
+        filename, html.encode("utf-8"), content_type="text/html")
     if document is None:
         return document_create(
             actor=actor, case=case, direction=Document.Direction.DRAWN_UP,

@@ -271,6 +271,7 @@ def document_detail(request, pk: int):
     document, entry = selectors.document_get(user=request.user, pk=pk)
     return render(request, "registry/document_detail.html", {
         "case": document.case, "entry": entry, "perms": access.case_permissions(request.user, document.case),
+        "sections": selectors.document_sections(user=request.user, document=document, entry=entry),
     })
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
 from diarium.accounts.models import Organ
+from diarium.core import drawing
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 from diarium.core.tasks import enqueue, enqueue_due_reminders
 from diarium.registry import services as registry
@@ -266,7 +267,7 @@ def remiss_send(*, actor, round: RemissRound, now: dt.datetime | None = None) ->
         raise DomainError(_("Sista svarsdag har passerat. Ändra sista svarsdag innan remissen skickas."),
                           field="deadline")
     description = _("Remiss: %(title)s") % {"title": round_.title}
-    letter_file = _letter_file(round_)
+    letter_file = _letter_file(round_, sent_on=today)
     if round_.dispatch_mode == RemissRound.DispatchMode.LIST:
         shared = registry.document_create(
             actor=actor, case=round_.case, direction=Document.Direction.OUTGOING, document_date=today,
@@ -299,14 +300,15 @@ def remiss_send(*, actor, round: RemissRound, now: dt.datetime | None = None) ->
     return round_
 
 
-def _letter_file(round_: RemissRound):
-    """The covering letter with the recipient list, as the file of the outgoing document."""
-    text = render_to_string("remiss/letter.txt", {
-        "round": round_, "recipients": list(round_.recipients.all()),
-        "files": list(round_.files.select_related("document")),
-    })
-    data = text.encode("utf-8")
-    return lambda: SimpleUploadedFile("missiv.txt", data, content_type="text/plain")
+def _letter_file(round_: RemissRound, *, sent_on: dt.date):
+    """The covering letter with the recipient list, as the file of the outgoing
+    document (PDF/A through the drawing hook). It is registered and may be read
+    by anyone: it says how to answer but never holds a recipient's answer link."""
+    drawn = drawing.draw("remiss_letter", {
+        "round": round_, "case": round_.case, "organisation": round_.organisation, "sent_on": sent_on,
+        "recipients": list(round_.recipients.all()), "files": list(round_.files.select_related("document")),
+    }, template="remiss/letter.txt", stem="missiv")
+    return drawn.upload
 
 
 @transaction.atomic
@@ -681,13 +683,12 @@ def remiss_compile(*, actor, round: RemissRound, now: dt.datetime | None = None)
         round_ = _locked_round(round)
         if round_.status == RemissRound.Status.DRAFT:
             raise DomainError(_("Remissen är inte skickad; det finns inget att sammanställa."))
-        html = render_to_string("remiss/compilation_document.html", {
+        drawn = drawing.draw("remiss_compilation", {
             "round": round_, "rows": selectors.recipient_rows(round_, today=timezone.localtime(now).date()),
             "organisation": round_.organisation, "case": round_.case, "drawn_up": timezone.localtime(now).date(),
-        })
+        }, template="remiss/compilation_document.html", stem="remissammanstallning")
         document = registry.document_draw_up(
-            actor=actor, case=round_.case, document=round_.compilation_document, html=html, now=now,
-            filename="remissammanstallning.html",
+            actor=actor, case=round_.case, document=round_.compilation_document, drawn=drawn, now=now,
             description=_("Remissammanställning: %(title)s") % {"title": round_.title},
         )
         if round_.compilation_document_id is None:

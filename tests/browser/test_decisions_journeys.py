@@ -331,7 +331,7 @@ def test_the_secretary_dispatches_and_retries_what_failed(page, alingsas, settin
     assert f"registrerat som {case.diary_number}-" in status_text(page)
     assert "och expedieras till 4 mottagare" in status_text(page)
     assert sorted(m.to[0] for m in mail.outbox) == ["info@fabs.se", "kf@alingsas.se"]
-    assert all(m.attachments and m.attachments[0][0] == "protokollsutdrag.html" for m in mail.outbox)
+    assert all(m.attachments and m.attachments[0][0] == "protokollsutdrag.pdf" for m in mail.outbox)
     table = page.get_by_role("table", name=re.compile("^Mottagare av"))
 
     def state(name):

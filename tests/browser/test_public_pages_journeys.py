@@ -233,7 +233,7 @@ def test_a_resident_reads_an_adopted_plan_and_its_follow_up(page, alingsas):
     # The report is also a registered document on the plan's case.
     follow(page.get_by_role("link", name=re.compile(rf"^{re.escape(a['case'].diary_number)}-\d+$")))
     assert page.title().startswith("Handling ")
-    expect(page.get_by_role("link", name="uppfoljningsrapport.html")).to_be_visible()
+    expect(page.get_by_role("link", name="uppfoljningsrapport.pdf")).to_be_visible()
     axe_scan(page)
 
 

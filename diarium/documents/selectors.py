@@ -1,0 +1,44 @@
+"""Reads of the documents app: the signatures of a document's file versions and
+the section of the document's page that shows them (registered with the
+registry in apps.py)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from diarium.decisions import services as decisions
+from diarium.decisions.models import OfficerReport
+from diarium.registry.models import Document, DocumentFile
+
+from .models import DocumentSignature
+from .signing import can_sign
+
+SIGNABLE = (Document.Direction.DRAWN_UP, Document.Direction.OUTGOING)
+
+
+def document_signatures(*, document) -> list[DocumentSignature]:
+    """Every signature of every version of the document's files, oldest first."""
+    return list(DocumentSignature.objects.filter(file__document=document).select_related("file")
+                .order_by("file__position", "file__version", "signed_at", "id"))
+
+
+def document_section(user, document, entry) -> str:
+    """The document page's "Underskrifter" section: who signed which version,
+    and for those who may, marking the current version signed and (for an
+    officer's report) changing and drawing it up again."""
+    signatures = document_signatures(document=document)
+    # Only what the organisation itself writes is signed here; incoming letters come signed.
+    may_sign = document.direction in SIGNABLE and can_sign(user, document)
+    report = OfficerReport.objects.filter(document=document).only("pk", "case_id").first()
+    may_edit = report is not None and decisions.can_write_reports(user, document.case)
+    if not (signatures or may_sign or may_edit):
+        return ""
+    current = []
+    if may_sign:
+        latest: dict[int, DocumentFile] = {}
+        for file in DocumentFile.objects.filter(document=document).order_by("position", "-version"):
+            latest.setdefault(file.position, file)
+        current = list(latest.values())
+    return render_to_string("documents/_document_signatures.html", {
+        "signatures": signatures, "current_files": current, "report": report if may_edit else None,
+    })
