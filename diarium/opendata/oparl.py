@@ -37,6 +37,7 @@ Choices, documented:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -59,10 +60,10 @@ from diarium.registry import access as registry_access
 from diarium.registry.models import Case, DocumentFile, Event
 
 from .models import Withdrawal
+from .selectors import url_for_ids
 
 OPARL = "https://schema.oparl.org/1.1/"
 PAGE_SIZE = 100
-URL_PLACEHOLDER = 918273645546372819  # stands for an object's id in a reversed URL (Ctx.reverse)
 EPOCH = dt.datetime(2014, 10, 15, tzinfo=dt.timezone.utc)  # before any data, when an organisation has none
 TERMS = [(2014, 2018), (2018, 2022), (2022, 2026)]
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
@@ -95,7 +96,7 @@ class Ctx:
         self.request = request
         self.omit_internal = "omit_internal" in request.GET
         self._org_stamps: dict[int, tuple] = {}
-        self._url_parts: dict[tuple, list[str]] = {}
+        self._url_makers: dict[tuple, Callable[[int], str]] = {}
 
     def url(self, name: str, *args) -> str:
         return self.reverse(f"opendata:oparl_{name}", *args)
@@ -107,11 +108,11 @@ class Ctx:
         if not args or type(args[-1]) is not int:
             return self.request.build_absolute_uri(reverse(viewname, args=args))
         key = (viewname, args[:-1])
-        parts = self._url_parts.get(key)
-        if parts is None:
-            url = self.request.build_absolute_uri(reverse(viewname, args=(*args[:-1], URL_PLACEHOLDER)))
-            parts = self._url_parts[key] = url.rsplit(str(URL_PLACEHOLDER), 1)
-        return f"{parts[0]}{args[-1]}{parts[1]}"
+        make = self._url_makers.get(key)
+        if make is None:
+            make = self._url_makers[key] = url_for_ids(viewname, *args[:-1],
+                                                       absolute=self.request.build_absolute_uri)
+        return make(args[-1])
 
     def abs(self, path: str) -> str:
         return self.request.build_absolute_uri(path)
@@ -682,15 +683,11 @@ def obj(request, kind: str, pk: int):
     if kind not in TYPES:
         return _error(404, "Finns inte.")
     org_id = _org_of(kind, pk)
-    if org_id is None:
+    found = _attach(kind, list(TYPES[kind][0](ctx, org_id).filter(pk=pk)), ctx, org_id) if org_id is not None else []
+    if not found:
+        # Not published now: a deleted object if it was published once, else nothing.
         gone = Withdrawal.objects.filter(kind=kind, object_id=pk, restored_at__isnull=True).first()
         return _json(ser_deleted(gone, ctx)) if gone is not None else _error(404, "Finns inte.")
-    found = _attach(kind, list(TYPES[kind][0](ctx, org_id).filter(pk=pk)), ctx, org_id)
-    if not found:
-        gone = Withdrawal.objects.filter(kind=kind, object_id=pk, restored_at__isnull=True).first()
-        if gone is not None:
-            return _json(ser_deleted(gone, ctx))
-        return _error(404, "Finns inte.")
     if kind in ("meeting", "location", "agendaItem", "consultation"):
         meeting = found[0] if kind in ("meeting", "location") else found[0].meeting
         if not selectors.meeting_visible(ANONYMOUS, meeting):
