@@ -78,10 +78,11 @@ CHUNK = 5000
 
 
 # --- environment (before Django is imported) -------------------------------------------
-def setup_environment(reset: bool) -> str:
+def setup_environment(reset: bool, keep: bool = False) -> str:
     OUT.mkdir(parents=True, exist_ok=True)
     media = OUT / "opendata-files"
-    shutil.rmtree(media, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(media, ignore_errors=True)
     os.environ["DIARIUM_MEDIA_ROOT"] = str(media)
     os.environ["DIARIUM_VAR_DIR"] = str(OUT / "var")
     os.environ["DIARIUM_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
@@ -90,7 +91,8 @@ def setup_environment(reset: bool) -> str:
     if not os.environ.get("DATABASE_URL"):
         db = OUT / "opendata.sqlite3"
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
+            if not keep:
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     sys.path.insert(0, str(ROOT))
     import django
@@ -104,7 +106,10 @@ def setup_environment(reset: bool) -> str:
     call_command("migrate", interactive=False, verbosity=0)
     from diarium.accounts.models import Organisation
 
-    if Organisation.objects.exists():
+    if keep:
+        if not Organisation.objects.filter(slug=ORG_SLUG).exists():
+            sys.exit("--keep needs the database of an earlier run of this benchmark.")
+    elif Organisation.objects.exists():
         if not reset:
             sys.exit("The benchmark database already holds data; pass --reset to empty it (flush).")
         call_command("flush", interactive=False, verbosity=0)
@@ -1045,14 +1050,25 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="timed requests per list")
     parser.add_argument("--service-meetings", type=int, default=20, help="first meetings made through the services")
     parser.add_argument("--reset", action="store_true", help="empty (flush) a DATABASE_URL database used before")
+    parser.add_argument("--no-dumps", action="store_true", help="leave out the dumps phase")
+    parser.add_argument("--keep", action="store_true",
+                        help="measure the database (and files) of an earlier run with the same --cases and "
+                             "--meetings again, without filling it")
     args = parser.parse_args()
 
-    database = setup_environment(args.reset)
+    database = setup_environment(args.reset, args.keep)
     print(f"Database: {database}; files: {os.environ['DIARIUM_MEDIA_ROOT']}", flush=True)
     results: dict = {"database": database, "started": dt.datetime.now().isoformat(timespec="seconds"),
                      "args": vars(args), "cpus": os.cpu_count(), "load_average": {"start": os.getloadavg()}}
-    plan, ref, results["fill"] = phase_fill(args)
-    expected = plan.expected(ref.memberships)
+    if args.keep:
+        from diarium.decisions.models import Membership
+
+        plan, results["fill"] = make_plan(args.cases, args.meetings), {"seconds": 0, "kept": True, "service_max_pk": {}}
+        expected = plan.expected(Membership.objects.count())
+        print("Fill: kept from an earlier run (the plan is rebuilt from its seed for the expected counts)")
+    else:
+        plan, ref, results["fill"] = phase_fill(args)
+        expected = plan.expected(ref.memberships)
     results["load_average"]["fill"] = os.getloadavg()
     with Server() as server:
         results["crawl"] = phase_crawl(server, expected, results["fill"]["service_max_pk"])
@@ -1062,7 +1078,7 @@ def main() -> None:
         results["latency"] = phase_latency(server, results["crawl"]["list_urls"], results["crawl"], args.requests)
         results["load_average"]["latency"] = os.getloadavg()
     results["queries"] = phase_queries(results["crawl"]["list_urls"], results["crawl"])
-    results["dumps"] = phase_dumps(plan.expected_rows())
+    results["dumps"] = None if args.no_dumps else phase_dumps(plan.expected_rows())
     results["load_average"]["dumps"] = os.getloadavg()
 
     crawl, dumps = results["crawl"], results["dumps"]
@@ -1082,7 +1098,7 @@ def main() -> None:
         rows.append((f"{key} list page p50 / p95 / max (ms)", f"{r['p50_ms']} / {r['p95_ms']} / {r['max_ms']}",
                      f"p95 <= {TARGET_P95_MS}", r["pass"]))
         rows.append(("  server CPU p50 / p95 (ms)", f"{r['server_cpu_p50_ms']} / {r['server_cpu_p95_ms']}", "", None))
-    rows += [
+    rows += [] if dumps is None else [
         ("dump_datasets (s)", dumps["seconds"], "", None),
         ("dump_datasets peak RSS (MB)", dumps["peak_rss_mb"], f"< {TARGET_RSS_MB}",
          dumps["peak_rss_mb"] < TARGET_RSS_MB),

@@ -118,6 +118,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "DIARIUM_TEST_DB", str(Path(tempfile.gettempdir()) / f"diarium-test-{os.getpid()}.sqlite3")
         )
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: it pays off for long analytical queries, and a web
+    # request's queries are short; with it on, PostgreSQL compiled the counts and
+    # semi-joins of the OParl lists on every request (twice the time of a page of
+    # files, bench/opendata_bench.py). A DATABASE_URL with ?options=... decides itself.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Files ----------------------------------------------------------------------
@@ -229,6 +235,8 @@ DIARIUM_COPY_REQUEST_LIMIT = int(os.environ.get("DIARIUM_COPY_REQUEST_LIMIT") or
 # the anonymous API ("off" to turn off), and how many proxies set X-Forwarded-For
 # (diarium/core/ratelimit.py).
 DIARIUM_PUBLIC_RATE_LIMIT = os.environ.get("DIARIUM_PUBLIC_RATE_LIMIT", "600/60")
+DIARIUM_GC_FREEZE = env_bool("DIARIUM_GC_FREEZE", True)  # diarium/core/memory.py
+DIARIUM_OPARL_LIST_SECONDS = int(os.environ.get("DIARIUM_OPARL_LIST_SECONDS") or 15)  # opendata/oparl.py _ids
 DIARIUM_PROXY_COUNT = int(os.environ.get("DIARIUM_PROXY_COUNT") or 0)
 # Absolute address of the site, for links in e-mail (answer links, reminders).
 SITE_URL = os.environ.get("DIARIUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

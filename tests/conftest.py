@@ -52,3 +52,12 @@ def _no_public_rate_limit(settings):
     """Tests fetch public endpoints far faster than any visitor; the limit itself
     is tested in test_ratelimit.py."""
     settings.DIARIUM_PUBLIC_RATE_LIMIT = "off"
+
+
+@pytest.fixture(autouse=True)
+def _exact_and_unfrozen(settings):
+    """OParl lists read afresh on every request (not kept for a few seconds;
+    tests of that set it themselves), and no gc.freeze() of the test process on
+    its first request (diarium/core/memory.py)."""
+    settings.DIARIUM_OPARL_LIST_SECONDS = 0
+    settings.DIARIUM_GC_FREEZE = False

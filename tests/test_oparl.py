@@ -407,3 +407,58 @@ def test_a_client_may_ask_for_smaller_pages(data, client, settings):
     assert len(_crawl_list(client, f"{body['organization']}?limit=2")) == 3
     assert _get(client, f"{body['organization']}?limit=5000")["pagination"]["elementsPerPage"] == 100
     _get(client, f"{body['organization']}?limit=många", status=400)
+
+
+def test_a_kept_total_never_hides_or_shows_an_object(data, client, settings, registrar):
+    """With totals kept for a while (DIARIUM_OPARL_LIST_SECONDS), a list's pages
+    and next links still follow the data at once: a file marked secret is gone
+    from the pages and a new one is there, and the last page states the exact total."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.DIARIUM_OPARL_LIST_SECONDS = 600
+    settings.DIARIUM_OPARL_PAGE_SIZE = 1
+    body = _get(client, f"{BASE}body/")["data"][0]
+    first = _get(client, body["file"])
+    ids = {o["id"] for o in _crawl_list(client, body["file"])}
+    assert first["pagination"]["totalElements"] == len(ids) == 2  # the report and the public attachment
+    public_file = data["public"].files.get()
+
+    registry.document_mark_secret(actor=registrar, document=data["public"], ground="OSL 21 kap. 1 §",
+                                  masked_fields=["description"])
+    pages, url = [], body["file"]
+    while url:
+        pages.append(_get(client, url))
+        url = pages[-1]["links"].get("next")
+    served = [o["id"] for p in pages for o in p["data"]]
+    assert f"{BASE}file/{public_file.pk}/" not in served and len(served) == 1
+    assert pages[-1]["pagination"]["totalElements"] == 1  # the last page counts exactly
+    assert "next" not in pages[-1]["links"]
+
+    registry.document_lift_secrecy(actor=registrar, document=data["public"], reason="Prövad, ingen sekretess")
+    new = registry.document_file_add(actor=registrar, document=data["report"].document,
+                                     upload=f.text_file("bilaga.txt", "Bilaga\n"))
+    pages, url = [], body["file"]
+    while url:
+        pages.append(_get(client, url))
+        url = pages[-1]["links"].get("next")
+    served = {o["id"] for p in pages for o in p["data"]}
+    assert {f"{BASE}file/{public_file.pk}/", f"{BASE}file/{new.pk}/"} <= served and len(served) == 3
+    assert pages[-1]["pagination"]["totalElements"] == 3
+    _get(client, f"{body['file']}?page={len(pages) + 1}", status=404)
+
+
+def test_next_links_continue_from_the_last_id_and_give_the_numbered_pages(data, client, settings):
+    settings.DIARIUM_OPARL_PAGE_SIZE = 1
+    body = _get(client, f"{BASE}body/")["data"][0]
+    for key in ("meeting", "agendaItem", "file", "paper", "membership"):
+        first = _get(client, body[key])
+        if "next" not in first["links"]:
+            continue
+        assert f"after={first['data'][-1]['id'].rstrip('/').rsplit('/', 1)[1]}" in first["links"]["next"]
+        by_next = _crawl_list(client, body[key])
+        pages = first["pagination"]["totalPages"]
+        by_number = [o for n in range(1, pages + 1) for o in _get(client, f"{body[key]}?page={n}")["data"]]
+        assert by_next == by_number
+    _get(client, f"{body['meeting']}?page=2&after=999999", status=404)
+    _get(client, f"{body['meeting']}?page=2&after=x", status=400)

@@ -37,25 +37,36 @@ Choices, documented:
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Callable
+from functools import lru_cache
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import DateTimeField, Exists, F, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
-from django.utils.decorators import decorator_from_middleware
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_datetime
+from django.utils.decorators import decorator_from_middleware
 from django.utils.http import http_date
 
 from diarium.accounts.models import Organ, Organisation, Person
 from diarium.decisions import selectors
-from diarium.decisions.models import AgendaItem, Decision, Meeting, Membership, OfficerReport, Proposal
+from diarium.decisions.models import (
+    AgendaItem,
+    Decision,
+    Meeting,
+    Membership,
+    OfficerReport,
+    Proposal,
+)
 from diarium.registry import access as registry_access
 from diarium.registry.models import Case, DocumentFile, Event
 
@@ -82,11 +93,38 @@ def _page_size() -> int:
 
 
 def _ts(value) -> str | None:
-    if value is None:
-        return None
+    """A timestamp in the site's time zone (TIME_ZONE), to the second."""
+    return None if value is None else _ts_of(value)
+
+
+@lru_cache(maxsize=8192)
+def _ts_of(value) -> str:
+    # A page repeats the same stamps many times (an agenda item has its meeting's),
+    # and converting and formatting was a tenth of the cost of serialising an object.
+    zone = timezone.get_default_timezone()
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time(), tzinfo=timezone.get_current_timezone())
-    return timezone.localtime(value).isoformat(timespec="seconds")
+        value = dt.datetime.combine(value, dt.time(), tzinfo=zone)
+    return value.astimezone(zone).isoformat(timespec="seconds")
+
+
+class Row(SimpleNamespace):
+    """A row read with values() instead of a model instance: list pages embed
+    hundreds of agenda items, decisions and files, and making model instances
+    of them cost most of a page's time. `a__b` columns become `row.a.b`."""
+
+    @classmethod
+    def of(cls, values: dict) -> Row:
+        nested: dict = {}
+        flat = {}
+        for key, value in values.items():
+            head, sep, rest = key.partition("__")
+            if sep:
+                nested.setdefault(head, {})[rest] = value
+            else:
+                flat[key] = value
+        for head, sub in nested.items():
+            flat[head] = cls.of(sub)
+        return cls(**flat)
 
 
 class Ctx:
@@ -166,22 +204,44 @@ def public_meetings():
     return Meeting.objects.filter(status__in=selectors.PUBLIC_MEETING_STATUSES)
 
 
+# Each list has a base (which rows, no annotations or joins for display: what a
+# page's count and its ids are taken from) and a full queryset (the base with
+# oparl_created / oparl_modified and the related rows its serialiser reads),
+# fetched for one page's ids only.
+def base_organization(org_id):
+    return Organ.objects.filter(organisation_id=org_id)
+
+
 def qs_organization(ctx, org_id):
-    return _stamped(Organ.objects.filter(organisation_id=org_id).select_related("parent"), *_org_const(ctx, org_id))
+    return _stamped(base_organization(org_id).select_related("parent"), *_org_const(ctx, org_id))
+
+
+def base_person(org_id):
+    return Person.objects.filter(organisation_id=org_id).filter(Exists(Membership.objects.filter(person=OuterRef("pk"))))
 
 
 def qs_person(ctx, org_id):
-    people = Person.objects.filter(organisation_id=org_id).filter(Exists(Membership.objects.filter(person=OuterRef("pk"))))
-    return _stamped(people, *_org_const(ctx, org_id))
+    return _stamped(base_person(org_id), *_org_const(ctx, org_id))
+
+
+def base_membership(org_id):
+    return Membership.objects.filter(organ__organisation_id=org_id)
 
 
 def qs_membership(ctx, org_id):
-    return _stamped(Membership.objects.filter(organ__organisation_id=org_id), *_org_const(ctx, org_id))
+    return _stamped(base_membership(org_id), *_org_const(ctx, org_id))
+
+
+def base_meeting(org_id):
+    return public_meetings().filter(organisation_id=org_id)
 
 
 def qs_meeting(ctx, org_id):
-    return _stamped(public_meetings().filter(organisation_id=org_id).select_related("organ", "minutes"),
-                    F("created_at"), _meeting_modified_expr())
+    return _stamped(base_meeting(org_id).select_related("organ", "minutes"), F("created_at"), _meeting_modified_expr())
+
+
+def base_location(org_id):
+    return base_meeting(org_id).exclude(place="")
 
 
 def qs_location(ctx, org_id):
@@ -196,11 +256,21 @@ def _in_org(case_field, org_id):
     return Exists(Case.objects.filter(pk=OuterRef(case_field), organisation_id=org_id))
 
 
+def base_agendaitem(org_id):
+    # The organisation's public meetings as a set (IN a subquery), which both
+    # databases build once; as a join condition SQLite drives the query from the
+    # meetings and sorts every item for a page (see _in_org), and as a correlated
+    # EXISTS it runs a lookup for every item it counts or skips.
+    return AgendaItem.objects.filter(meeting_id__in=base_meeting(org_id).values("pk"))
+
+
 def qs_agendaitem(ctx, org_id):
-    public = public_meetings().filter(pk=OuterRef("meeting_id"), organisation_id=org_id)  # see _in_org
-    return _stamped(AgendaItem.objects.filter(Exists(public))
-                    .select_related("meeting", "meeting__organ"),
+    return _stamped(base_agendaitem(org_id).select_related("meeting", "meeting__organ"),
                     F("meeting__created_at"), _meeting_modified_expr("meeting__"))
+
+
+def base_consultation(org_id):
+    return base_agendaitem(org_id).filter(proposal__isnull=False)
 
 
 def qs_consultation(ctx, org_id):
@@ -221,6 +291,9 @@ def _public_reports(org_id):
             .filter(Q(document__isnull=True) | Q(document__is_secret=False)))
 
 
+base_paper = _public_reports
+
+
 def qs_paper(ctx, org_id):
     last_event = Event.objects.filter(case=OuterRef("case")).order_by("-at").values("at")[:1]
     reports = _public_reports(org_id).select_related("case", "addressed_to", "document")
@@ -229,19 +302,28 @@ def qs_paper(ctx, org_id):
                              output_field=DateTimeField()))
 
 
-def qs_file(ctx, org_id):
-    newer = DocumentFile.objects.filter(document=OuterRef("document"), position=OuterRef("position"),
-                                        version__gt=OuterRef("version"))
+def base_file(org_id):
     on_agenda = AgendaItem.objects.filter(meeting__status__in=selectors.PUBLIC_MEETING_STATUSES,
                                           supporting_documents=OuterRef("document"))  # see _public_reports
     report = _public_reports(org_id).filter(document=OuterRef("document"))
-    files = (DocumentFile.objects.filter(_in_org("document__case_id", org_id), document__is_secret=False)
-             .exclude(Exists(newer)).filter(Exists(on_agenda) | Exists(report))
-             .select_related("blob", "document"))
+    return (DocumentFile.objects.filter(_in_org("document__case_id", org_id), document__is_secret=False)
+            .exclude(Exists(_newer_version())).filter(Exists(on_agenda) | Exists(report)))
+
+
+def _newer_version():
+    return DocumentFile.objects.filter(document=OuterRef("document"), position=OuterRef("position"),
+                                       version__gt=OuterRef("version"))
+
+
+def _file_stamped(files):
+    """A file is modified when published again (secrecy lifted, see withdrawals.py)."""
     restored = Withdrawal.objects.filter(kind="file", object_id=OuterRef("pk")).values("restored_at")[:1]
-    return _stamped(files, F("created_at"),
-                    Greatest(F("created_at"), Coalesce(Subquery(restored), F("created_at")),
-                             output_field=DateTimeField()))
+    return _stamped(files, F("created_at"), Greatest(F("created_at"), Coalesce(Subquery(restored), F("created_at")),
+                                                     output_field=DateTimeField()))
+
+
+def qs_file(ctx, org_id):
+    return _file_stamped(base_file(org_id).select_related("blob", "document"))
 
 
 def qs_legislativeterm(ctx, org_id):
@@ -324,7 +406,7 @@ def ser_meeting(m, ctx):
                 meetingState=state, cancelled=False,
                 start=_ts(_meeting_dt(m, m.start_time)),  # no time recorded: no start (the name carries the date)
                 end=_ts(_meeting_dt(m, m.end_time)), organization=[ctx.url("object", "organization", m.organ_id)],
-                web=ctx.abs(m.get_absolute_url()))
+                web=ctx.reverse("decisions:meeting_detail", m.pk))  # = m.get_absolute_url(), reversed once a page
     if not ctx.omit_internal:
         if m.place:
             out["location"] = ser_location(m, ctx)
@@ -335,17 +417,23 @@ def ser_meeting(m, ctx):
     return out
 
 
-def _items_with_decisions(items):
+def _items_with_decisions(items, *, forwards: bool = False):
+    """Each item's decisions (oparl_decisions), once the minutes are adjusted;
+    with `forwards`, whether each forwarded a proposal (for Consultation)."""
     items = list(items)
-    adjusted = [i.meeting_id for i in items if selectors.decisions_visible(ANONYMOUS, i.meeting)]
-    by_item: dict[int, list[Decision]] = {}
+    # selectors.decisions_visible for an anonymous reader: the minutes are adjusted.
+    adjusted = [i.meeting_id for i in items if i.meeting.status == Meeting.Status.ADJUSTED]
+    by_item: dict[int, list[Row]] = {}
     if adjusted:
         # Whether a decision forwarded a proposal (for Consultation.authoritative), as
         # EXISTS: prefetching the proposals cost a queryset per decision.
-        forwards = Proposal.objects.filter(from_decision=OuterRef("pk"))
-        for d in Decision.objects.filter(meeting_id__in=set(adjusted), agenda_item__isnull=False).annotate(
-                oparl_forwards=Exists(forwards)).order_by("paragraph"):
-            by_item.setdefault(d.agenda_item_id, []).append(d)
+        labels = {k: str(v) for k, v in OUTCOME_LABELS.items()}  # translated once, not per decision
+        decisions = Decision.objects.filter(meeting_id__in=set(adjusted), agenda_item__isnull=False)
+        if forwards:
+            decisions = decisions.annotate(oparl_forwards=Exists(Proposal.objects.filter(from_decision=OuterRef("pk"))))
+        for d in decisions.order_by("paragraph").values(
+                "agenda_item_id", "paragraph", "text", "outcome", *(["oparl_forwards"] if forwards else [])):
+            by_item.setdefault(d["agenda_item_id"], []).append(Row(**d, label=labels.get(d["outcome"], d["outcome"])))
     for i in items:
         i.oparl_decisions = by_item.get(i.pk, [])
     return items
@@ -360,7 +448,8 @@ def _items_with_files(items, ctx):
                  .values_list("agendaitem_id", "document_id"))
     by_doc: dict[int, list] = {}
     org_id = items[0].meeting.organisation_id
-    for f in qs_file(ctx, org_id).filter(document_id__in={d for _, d in pairs}).order_by("document_id", "position"):
+    for f in _file_rows(_files_of_public_documents(ctx, org_id, {d for _, d in pairs})
+                        .order_by("document_id", "position")):
         by_doc.setdefault(f.document_id, []).append(f)
     by_item: dict[int, list] = {}
     for item_id, doc_id in sorted(pairs, key=lambda p: p[1]):
@@ -370,12 +459,22 @@ def _items_with_files(items, ctx):
     return items
 
 
+def _files_of_public_documents(ctx, org_id, document_ids):
+    """qs_file for documents known to be on a public agenda or the reports of
+    public papers (the agenda items and papers of a page), without testing that
+    again for every file: the rest of qs_file's conditions."""
+    return _file_stamped(DocumentFile.objects.filter(document_id__in=document_ids, document__is_secret=False)
+                         .filter(_in_org("document__case_id", org_id)).exclude(Exists(_newer_version())))
+
+
+def _file_rows(files):
+    """Embedded files as rows with what ser_file reads."""
+    return [Row.of(v) for v in files.select_related(None).values(
+        "pk", "document_id", "position", "filename", "oparl_created", "oparl_modified", "blob__content_type",
+        "blob__size", "document__description", "document__document_date", "document__is_secret")]
+
+
 OUTCOME_LABELS = dict(Decision.Outcome.choices)
-
-
-def _outcome_label(decision) -> str:
-    """decision.get_outcome_display(), which translates every choice on each call."""
-    return str(OUTCOME_LABELS.get(decision.outcome, decision.outcome))
 
 
 def ser_agendaitem(i, ctx):
@@ -384,7 +483,7 @@ def ser_agendaitem(i, ctx):
                  meeting=ctx.url("object", "meeting", i.meeting_id), number=str(i.position), order=i.position,
                  name=i.title, public=True,
                  consultation=ctx.url("object", "consultation", i.pk) if i.proposal_id else None,
-                 result="; ".join(_outcome_label(d) for d in decisions) or None,
+                 result="; ".join(d.label for d in decisions) or None,
                  resolutionText="\n\n".join(f"§ {d.paragraph} {d.text}" for d in decisions) or None)
     if not ctx.omit_internal and getattr(i, "oparl_files", None):
         out["auxiliaryFile"] = [ser_file(f, ctx) for f in i.oparl_files]
@@ -447,7 +546,7 @@ def _withdrawn(kind, org_id, flt):
 def _attach(kind, objs, ctx, org_id):
     if not objs or ctx.omit_internal:
         if kind in ("agendaItem", "consultation"):
-            _items_with_decisions(objs)
+            _items_with_decisions(objs, forwards=kind == "consultation")
         return objs
     if kind == "person":
         by: dict[int, list] = {}
@@ -458,9 +557,12 @@ def _attach(kind, objs, ctx, org_id):
     elif kind == "meeting":
         by = {}
         meetings = {m.pk: m for m in objs}
-        items = list(qs_agendaitem(ctx, org_id).filter(meeting__in=objs).select_related(None).order_by("position"))
+        items = [Row(**v) for v in AgendaItem.objects.filter(meeting__in=objs).order_by("position").values(
+            "pk", "meeting_id", "position", "title", "proposal_id")]
         for i in items:
-            i.meeting = meetings[i.meeting_id]  # the page's meetings, not a second copy of each
+            # The page's meetings, not a second copy of each; an item's stamps are its meeting's.
+            i.meeting = m = meetings[i.meeting_id]
+            i.oparl_created, i.oparl_modified = m.oparl_created, m.oparl_modified
         for i in _items_with_files(_items_with_decisions(items), ctx):
             by.setdefault(i.meeting_id, []).append(i)
         for m in objs:
@@ -468,15 +570,17 @@ def _attach(kind, objs, ctx, org_id):
     elif kind == "agendaItem":
         _items_with_files(_items_with_decisions(objs), ctx)
     elif kind == "consultation":
-        _items_with_decisions(objs)
+        _items_with_decisions(objs, forwards=True)
     elif kind == "paper":
         docs = [r.document_id for r in objs if r.document_id]
         files: dict[int, list] = {}
-        for f in qs_file(ctx, org_id).filter(document_id__in=docs).order_by("position"):
+        for f in _file_rows(_files_of_public_documents(ctx, org_id, docs).order_by("position")):
             files.setdefault(f.document_id, []).append(f)
         cons: dict[int, list] = {}
-        for i in _items_with_decisions(qs_consultation(ctx, org_id).filter(case_id__in=[r.case_id for r in objs])
-                                       .order_by("meeting__date", "pk")):
+        consultations = qs_consultation(ctx, org_id).filter(case_id__in=[r.case_id for r in objs])
+        for i in _items_with_decisions((Row.of(v) for v in consultations.order_by("meeting__date", "pk").values(
+                "pk", "meeting_id", "meeting__organ_id", "meeting__status", "oparl_paper_id", "oparl_created",
+                "oparl_modified")), forwards=True):
             cons.setdefault(i.oparl_paper_id, []).append(i)
         for r in objs:
             r.oparl_files = files.get(r.document_id, [])
@@ -497,6 +601,9 @@ TYPES = {
     "legislativeTerm": (qs_legislativeterm, ser_legislativeterm),
 }
 LIST_ONLY = {"body": (None, ser_body)}
+BASES = {"organization": base_organization, "person": base_person, "membership": base_membership,
+         "meeting": base_meeting, "agendaItem": base_agendaitem, "consultation": base_consultation,
+         "paper": base_paper, "file": base_file, "location": base_location}
 
 
 # --- responses -------------------------------------------------------------------------------------
@@ -504,6 +611,7 @@ conditional = decorator_from_middleware(ConditionalGetMiddleware)  # ETag from t
 
 
 CACHE_SECONDS = 60
+LIST_SECONDS = 15
 
 
 def _last_modified(data) -> str | None:
@@ -562,46 +670,109 @@ def _apply(qs_or_list, flt):
     return qs_or_list.filter(**{f"{f}__{op}": flt[name] for name, (f, op) in ops.items() if name in flt})
 
 
-def _page_url(request, page):
-    params = [(k, v) for k, v in request.GET.lists() for v in v if k != "page"]
+def _page_url(request, page, after: int | None = None):
+    params = [(k, v) for k, v in request.GET.lists() for v in v if k not in ("page", "after")]
     if page > 1:
         params.append(("page", str(page)))
+    if after is not None:
+        params.append(("after", str(after)))
     base = request.build_absolute_uri(request.path)
     return f"{base}?{urlencode(params, safe=':')}" if params else base
 
 
-def _list(request, ctx, kind, source, org_id):
+def _list_seconds() -> int:
+    return int(getattr(settings, "DIARIUM_OPARL_LIST_SECONDS", LIST_SECONDS))
+
+
+def _ids(rows, key: str) -> array:
+    """The ids of a list in order, kept in the shared cache for a few seconds
+    (DIARIUM_OPARL_LIST_SECONDS; 0 reads them on every request). Which rows
+    belong to a list is decided by testing every row, so counting a list or
+    skipping to its 40th page costs as much as the whole list; a client paging
+    through it by number would pay that for every page. Kept ids are only an
+    index: the rows of a page are read and tested again when it is served."""
+    seconds = _list_seconds()
+    if seconds <= 0:
+        return array("q", rows.order_by("pk").values_list("pk", flat=True))
+    ids = cache.get(key)
+    if ids is None:
+        ids = array("q", rows.order_by("pk").values_list("pk", flat=True))
+        cache.set(key, ids, seconds)
+    return ids
+
+
+def _list(request, ctx, kind, source, org_id, base=None, key=None):
+    """One page of a list.
+
+    `source` is the full queryset (or a list). Without filters, `base` (the
+    same rows without display annotations and joins) decides which ids a page
+    has, and the full rows are read for those ids only, tested again as they
+    are read: an object that left the public data a second ago is not served.
+    - A `next` link carries the last id of its page (`after`), and the next
+      page starts there in the index: walking a whole list costs the same for
+      its last page as for its first, and it sees every change at once.
+    - A page asked for by number (first, prev, last, or typed) takes its ids
+      from the list's ids kept for a few seconds (_ids); so does the total,
+      except on a list's last page, which counts exactly.
+    With filters (created_since …) every page is counted and read afresh."""
     try:
         flt = _filters(request)
         page = int(request.GET.get("page", "1"))
+        after = int(request.GET["after"]) if "after" in request.GET else None
         # A client may ask for smaller pages (`limit`), never larger than the server's.
         size = min(_page_size(), max(1, int(request.GET.get("limit", _page_size()))))
     except ValueError:
         return _error(400, "Ogiltig parameter.")
-    qs = _apply(source, flt)
-    if isinstance(qs, list):
-        total = len(qs)
-    else:
-        qs = qs.order_by("pk")
-        total = qs.count()
-    # Deleted objects follow the live ones, and only when a client asks what changed.
-    gone = _withdrawn(kind, org_id, flt) if "modified_since" in flt else None
-    gone_total = gone.count() if gone is not None else 0
-    pages = max(1, -(-(total + gone_total) // size))
-    if page < 1 or page > pages:
+    if page < 1:
         return _error(404, "Sidan finns inte.")
     start, stop = (page - 1) * size, page * size
-    objs = list(qs[start:min(stop, total)]) if start < total else []
+    qs = _apply(source, flt)
+    gone, gone_total, last_id = None, 0, None
+    if base is not None and not flt:
+        key = f"diarium:oparl:ids:{key or f'{kind}:{org_id}'}"
+        listed = _ids(base, key)
+        if after is not None:
+            ids = list(base.order_by("pk").filter(pk__gt=after).values_list("pk", flat=True)[:size + 1])
+        else:
+            ids = list(listed[start:stop + 1])
+        more = len(ids) > size
+        ids = ids[:size]
+        if not ids and page > 1:
+            return _error(404, "Sidan finns inte.")
+        if more:
+            total = max(len(listed), stop + 1)
+        else:  # the last page: counted, and kept ids that were out of date are dropped
+            total = base.count() if _list_seconds() > 0 else len(listed)
+            if total != len(listed):
+                cache.delete(key)
+        objs = list(qs.filter(pk__in=ids).order_by("pk"))
+        last_id = ids[-1] if ids else None  # the page's last listed id, served or (just withdrawn) not
+    else:
+        total = len(qs) if isinstance(qs, list) else qs.count()
+        # Deleted objects follow the live ones, and only when a client asks what changed.
+        gone = _withdrawn(kind, org_id, flt) if "modified_since" in flt else None
+        gone_total = gone.count() if gone is not None else 0
+        if page > max(1, -(-(total + gone_total) // size)):
+            return _error(404, "Sidan finns inte.")
+        if start >= total:
+            objs = []
+        elif isinstance(qs, list):
+            objs = qs[start:stop]
+        else:
+            objs = list(qs.order_by("pk")[start:stop])
+    pages = max(1, -(-(total + gone_total) // size))
     objs = _attach(kind, objs, ctx, org_id)
     serialise = (TYPES.get(kind) or LIST_ONLY[kind])[1]
     data = [serialise(o, ctx) for o in objs]
     if gone_total and stop > total:
         data += [ser_deleted(w, ctx) for w in gone[max(0, start - total):stop - total]]
-    links = {"first": _page_url(request, 1), "self": _page_url(request, page), "last": _page_url(request, pages)}
+    keyset = base is not None and not flt
+    links = {"first": _page_url(request, 1), "self": _page_url(request, page, after=after if keyset else None),
+             "last": _page_url(request, pages)}
     if page > 1:
         links["prev"] = _page_url(request, page - 1)
     if page < pages:
-        links["next"] = _page_url(request, page + 1)
+        links["next"] = _page_url(request, page + 1, after=last_id if keyset else None)
     return _json({"data": data,
                   "pagination": {"totalElements": total + gone_total, "elementsPerPage": size, "currentPage": page,
                                  "totalPages": pages},
@@ -642,8 +813,9 @@ def body_sublist(request, pk: int, kind: str):
     ctx = Ctx(request)
     if kind not in TYPES or not Organisation.objects.filter(pk=pk).exists():
         return _error(404, "Finns inte.")
-    source = terms(ctx, pk) if kind == "legislativeTerm" else TYPES[kind][0](ctx, pk)
-    return _list(request, ctx, kind, source, pk)
+    if kind == "legislativeTerm":
+        return _list(request, ctx, kind, terms(ctx, pk), pk)
+    return _list(request, ctx, kind, TYPES[kind][0](ctx, pk), pk, base=BASES[kind](pk))
 
 
 @conditional
@@ -653,7 +825,8 @@ def organization_meetings(request, pk: int):
     if organ is None:
         return _error(404, "Finns inte.")
     return _list(request, ctx, "meeting", qs_meeting(ctx, organ.organisation_id).filter(organ=organ),
-                 organ.organisation_id)
+                 organ.organisation_id, base=base_meeting(organ.organisation_id).filter(organ=organ),
+                 key=f"meeting:{organ.organisation_id}:organ:{organ.pk}")
 
 
 def _org_of(kind, pk):
