@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "diarium.plans",
     "diarium.opendata",
     "diarium.documents",
+    "diarium.search",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -238,6 +239,11 @@ DIARIUM_PUBLIC_RATE_LIMIT = os.environ.get("DIARIUM_PUBLIC_RATE_LIMIT", "600/60"
 DIARIUM_GC_FREEZE = env_bool("DIARIUM_GC_FREEZE", True)  # diarium/core/memory.py
 DIARIUM_OPARL_LIST_SECONDS = int(os.environ.get("DIARIUM_OPARL_LIST_SECONDS") or 15)  # opendata/oparl.py _ids
 DIARIUM_PROXY_COUNT = int(os.environ.get("DIARIUM_PROXY_COUNT") or 0)
+# Full-text search (diarium/search): the engine ("tantivy", the default, or
+# "postgres" for PostgreSQL's own full-text search) and where the tantivy index
+# lives. Read lazily by diarium.search.conf.
+DIARIUM_SEARCH_ENGINE = os.environ.get("DIARIUM_SEARCH_ENGINE", "tantivy")
+DIARIUM_SEARCH_INDEX_DIR = os.environ.get("DIARIUM_SEARCH_INDEX_DIR") or str(VAR_DIR / "search-index")
 # Absolute address of the site, for links in e-mail (answer links, reminders).
 SITE_URL = os.environ.get("DIARIUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DIARIUM_FROM_EMAIL", "diarium@localhost")

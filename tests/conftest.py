@@ -61,3 +61,10 @@ def _exact_and_unfrozen(settings):
     its first request (diarium/core/memory.py)."""
     settings.DIARIUM_OPARL_LIST_SECONDS = 0
     settings.DIARIUM_GC_FREEZE = False
+
+
+@pytest.fixture(autouse=True)
+def _search_index_dir(settings, tmp_path):
+    """Each test keeps its search index (if it builds one) in its own folder."""
+    settings.DIARIUM_SEARCH_INDEX_DIR = tmp_path / "search-index"
+    return tmp_path / "search-index"

@@ -1,0 +1,33 @@
+"""Settings of the search app, read lazily (never at import time) with defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+
+ENGINES = ("tantivy", "postgres")
+
+
+def engine_name() -> str:
+    """DIARIUM_SEARCH_ENGINE: "tantivy" (default) or "postgres"."""
+    name = str(getattr(settings, "DIARIUM_SEARCH_ENGINE", "tantivy") or "tantivy").strip().lower()
+    return name if name in ENGINES else "tantivy"
+
+
+def index_dir() -> Path:
+    """DIARIUM_SEARCH_INDEX_DIR: where the tantivy index lives (default VAR_DIR/search-index)."""
+    configured = getattr(settings, "DIARIUM_SEARCH_INDEX_DIR", None)
+    if configured:
+        return Path(configured)
+    return Path(getattr(settings, "VAR_DIR", Path.cwd() / "var")) / "search-index"
+
+
+def writer_heap_bytes() -> int:
+    """DIARIUM_SEARCH_WRITER_HEAP_MB: memory of the tantivy writer during a rebuild."""
+    return int(getattr(settings, "DIARIUM_SEARCH_WRITER_HEAP_MB", 512)) * 1024 * 1024
+
+
+def batch_size() -> int:
+    """How many outbox rows one pass of pending_apply takes."""
+    return int(getattr(settings, "DIARIUM_SEARCH_BATCH", 500))
