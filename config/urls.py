@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("diarium.registry.urls")),
     path("", include("diarium.opendata.urls")),
     path("", include("diarium.core.urls")),
+    path("", include("diarium.search.urls")),
 ]

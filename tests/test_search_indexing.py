@@ -162,6 +162,23 @@ def test_a_busy_index_keeps_the_changes_until_it_is_free(tantivy_engine, registr
     assert services.pending_apply().applied == 0  # nothing left: applying is idempotent
 
 
+def test_the_worker_sweeps_changes_a_lost_task_left_behind(tantivy_engine, registrar, ks, monkeypatch):
+    from diarium.core import tasks as core_tasks
+
+    monkeypatch.setattr(tantivy_engine_module, "LOCK_WAIT_SECONDS", 0.1)
+    index = tantivy_engine_module.TantivyEngine()._reader().index
+    writer = index.writer(15_000_000, 1)  # the queued task finds the index busy and its retry is lost
+    f.case(registrar, ks, title="Medborgarförslag om utegym")
+    writer.rollback()
+    writer.wait_merging_threads()
+    assert find(None, "utegym").total == 0 and PendingChange.objects.count() == 1
+    job = next(j for j in core_tasks.PERIODIC if j.name == "search.outbox")
+    assert job.every <= dt.timedelta(minutes=1)
+    assert "search.outbox" in core_tasks.schedule_due()  # tasks run at once in the tests
+    assert titles(find(None, "utegym")) == ["Medborgarförslag om utegym"]
+    assert not PendingChange.objects.exists()
+
+
 # --- losing and rebuilding the index --------------------------------------------------------------
 def test_a_missing_index_falls_back_to_the_database_with_a_notice(tantivy_engine, registrar, ks, settings):
     f.case(registrar, ks, title="Handlingsplanen för öppna data")

@@ -45,6 +45,10 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("remiss.reminders", "diarium.remiss.tasks.send_due_reminders", dt.timedelta(minutes=30)),
     Periodic("plans.reminders", "diarium.plans.tasks.send_due_reminders", dt.timedelta(minutes=30)),
     Periodic("opendata.dumps", "diarium.opendata.tasks.dump_datasets", dt.timedelta(days=1)),
+    # A sweep of the search outbox: the task queued with each write applies it
+    # within a second; this catches anything a lost or failed task left behind.
+    Periodic("search.outbox", "diarium.search.tasks.apply_pending", dt.timedelta(minutes=1)),
+    Periodic("search.alerts", "diarium.search.tasks_alerts.send_search_alerts", dt.timedelta(days=1)),
 )
 
 

@@ -105,3 +105,6 @@ class IndexState(models.Model):
 
     def __str__(self):
         return self.name
+
+
+from .models_alerts import SavedSearch, SavedSearchSeen  # noqa: F401  (saved searches, alerts.py)

@@ -86,7 +86,7 @@ class _Context:
 
     organs: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (organisation id, label)
     urls: dict[str, str] = field(default_factory=dict)
-    tz: dt.tzinfo = dt.timezone.utc  # the site's time zone: dates are local days
+    tz: dt.tzinfo = dt.UTC  # the site's time zone: dates are local days
     # Rows from a full rebuild carry no digest (""): it is only compared when a
     # record changes, and an empty one just means that first change rewrites it.
     digests: bool = True

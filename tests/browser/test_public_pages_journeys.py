@@ -218,7 +218,7 @@ def test_a_resident_reads_an_adopted_plan_and_its_follow_up(page, alingsas):
     round_title = a["round"].title
     follow(page.get_by_role("link", name=round_title))
     expect(page.get_by_role("heading", level=1)).to_have_text(round_title)
-    expect(page.get_by_role("button")).to_have_count(0)  # nothing to answer or draw up for a visitor
+    expect(page.locator("main").get_by_role("button")).to_have_count(0)  # nothing to answer or draw up for a visitor
     status = page.get_by_role("table", name="Aktiviteternas läge enligt uppföljningen")
     expect(status).to_contain_text("Pågår")
     expect(status).to_contain_text("120\u00a0000")
