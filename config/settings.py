@@ -244,6 +244,13 @@ DIARIUM_PROXY_COUNT = int(os.environ.get("DIARIUM_PROXY_COUNT") or 0)
 # lives. Read lazily by diarium.search.conf.
 DIARIUM_SEARCH_ENGINE = os.environ.get("DIARIUM_SEARCH_ENGINE", "tantivy")
 DIARIUM_SEARCH_INDEX_DIR = os.environ.get("DIARIUM_SEARCH_INDEX_DIR") or str(VAR_DIR / "search-index")
+DIARIUM_SEARCH_REBUILD_PROCESSES = os.environ.get("DIARIUM_SEARCH_REBUILD_PROCESSES")  # default: CPUs - 1
+# The search app's numbers (README, "Search"): set from the environment when
+# given, else diarium.search's own defaults apply.
+for _name in ("BATCH", "WRITER_HEAP_MB", "MAX_FILE_BYTES", "MAX_TEXT_CHARS", "MAX_PDF_PAGES", "MAX_UNPACKED_BYTES",
+              "ALERT_MAX_HITS", "ALERT_LOOKBACK_DAYS", "SUBSCRIBE_LIMIT"):
+    if os.environ.get(f"DIARIUM_SEARCH_{_name}"):
+        globals()[f"DIARIUM_SEARCH_{_name}"] = int(os.environ[f"DIARIUM_SEARCH_{_name}"])
 # Absolute address of the site, for links in e-mail (answer links, reminders).
 SITE_URL = os.environ.get("DIARIUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DIARIUM_FROM_EMAIL", "diarium@localhost")

@@ -65,6 +65,10 @@ def _exact_and_unfrozen(settings):
 
 @pytest.fixture(autouse=True)
 def _search_index_dir(settings, tmp_path):
-    """Each test keeps its search index (if it builds one) in its own folder."""
+    """Each test keeps its search index (if it builds one) in its own folder,
+    and rebuilds it in-process: the test process may run a live server's
+    threads, which a forked producer would copy mid-flight (the producers are
+    tested in test_search_indexing.py)."""
     settings.DIARIUM_SEARCH_INDEX_DIR = tmp_path / "search-index"
+    settings.DIARIUM_SEARCH_REBUILD_PROCESSES = 0
     return tmp_path / "search-index"

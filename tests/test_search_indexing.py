@@ -18,9 +18,9 @@ from diarium.decisions import services as decisions
 from diarium.plans import services as plans
 from diarium.registry import services as registry
 from diarium.registry.models import DocumentFile, Event
-from diarium.search import selectors, services
+from diarium.search import projection, selectors, services
 from diarium.search.engines import tantivy as tantivy_engine_module
-from diarium.search.models import PendingChange, SearchRecord
+from diarium.search.models import FileText, PendingChange, SearchRecord
 
 from . import factories as f
 from .search_support import find, search_engine_fixture, tantivy_engine_fixture, titles  # noqa: F401
@@ -177,6 +177,85 @@ def test_the_worker_sweeps_changes_a_lost_task_left_behind(tantivy_engine, regis
     assert "search.outbox" in core_tasks.schedule_due()  # tasks run at once in the tests
     assert titles(find(None, "utegym")) == ["Medborgarförslag om utegym"]
     assert not PendingChange.objects.exists()
+
+
+# --- rebuilding fast: producer processes and kept file texts --------------------------------------
+def _projection_rows() -> list[tuple]:
+    return sorted(SearchRecord.objects.values_list("uid", "kind", "title", "body", "file_text", "organ_label",
+                                                   "date", "tier_public", "tier_internal", "tier_secret", "url"))
+
+
+@pytest.mark.django_db(transaction=True)  # producers read what is committed, on connections of their own
+def test_producer_processes_rebuild_the_same_projection_and_index(org, ks, registrar, settings, monkeypatch):
+    settings.DIARIUM_SEARCH_ENGINE = "tantivy"
+    case = f.case(registrar, ks, title="Handlingsplan för digitalisering")
+    f.document(registrar, case, description="Remissvar", files=[f.text_file("svar.txt", "Vi tillstyrker förslaget.\n")])
+    secret = f.document(registrar, case, counterpart="Säkerhetskonsult AB", description="Sårbarhetsrapport",
+                        files=[f.text_file("rapport.txt", "Brandväggen saknar uppdateringar.\n")])
+    registry.document_mark_secret(actor=registrar, document=secret, ground="OSL 18 kap. 8 §",
+                                  masked_fields=["description"])
+    f.document(registrar, case, counterpart="Anna Andersson", counterpart_is_private=True, description="Synpunkter")
+    for n in range(7):
+        f.case(registrar, ks, title=f"Bygglov för förråd {n}")
+    monkeypatch.setattr(projection, "CHUNK", 3)  # several jobs of each kind, in order
+    settings.DIARIUM_SEARCH_REBUILD_PROCESSES = 0
+    in_process = services.index_rebuild()
+    expected = _projection_rows()
+    settings.DIARIUM_SEARCH_REBUILD_PROCESSES = 2
+    pools = []
+    real_pool = services._producer_pool
+    monkeypatch.setattr(services, "_producer_pool", lambda *args: pools.append(real_pool(*args)) or pools[-1])
+    produced = services.index_rebuild()
+    assert pools[0] is not None  # it did fork producers
+    assert (produced.records, produced.rows) == (in_process.records, in_process.rows) == (11, 13)
+    assert _projection_rows() == expected
+    assert titles(find(None, "tillstyrker")) == ["Remissvar"] and not find(None, "tillstyrker").fallback
+    assert find(None, "brandväggen").total == 0 and find(None, "andersson").total == 0  # masked for the public
+    assert find(registrar, "brandväggen sårbarhetsrapport").total == 1
+    assert find(None, "förråd").total == 7
+    assert selectors.search_health()["pending"] == 0
+
+
+def test_file_texts_are_kept_and_a_rebuild_reads_no_file_again(tantivy_engine, registrar, ks, monkeypatch):
+    from diarium.registry import files
+
+    case = f.case(registrar, ks, title="Avtal")
+    document = f.document(registrar, case, description="Avtal", files=[f.text_file("avtal.txt", "Hyresavtal för Nolhaga.\n")])
+    kept = FileText.objects.get(blob__document_files__document=document)
+    assert kept.text == "Hyresavtal för Nolhaga." and kept.kind == "text"
+
+    def unreachable(blob):
+        raise OSError("the bucket cannot be reached")
+
+    monkeypatch.setattr(files, "blob_open", unreachable)
+    services.index_rebuild()
+    assert titles(find(None, "nolhaga")) == ["Avtal"]
+
+
+def test_a_changed_extractor_reads_the_file_again_and_a_failed_read_is_not_kept(tantivy_engine, registrar, ks,
+                                                                                  settings, monkeypatch):
+    from diarium.registry import files
+
+    case = f.case(registrar, ks, title="Avtal")
+    f.document(registrar, case, description="Avtal", files=[f.text_file("avtal.txt", "Arrende för Gräfsnäs.\n")])
+    settings.DIARIUM_SEARCH_MAX_TEXT_CHARS = 8  # another limit: the kept text no longer counts
+    real_open = files.blob_open
+    monkeypatch.setattr(files, "blob_open", lambda blob: (_ for _ in ()).throw(OSError("no storage")))
+    services.index_rebuild()
+    assert find(None, "gräfsnäs").total == 0  # indexed without the text it could not read
+    assert FileText.objects.get().text == "Arrende för Gräfsnäs."  # the failure replaced nothing
+    monkeypatch.setattr(files, "blob_open", real_open)
+    services.index_rebuild()
+    assert FileText.objects.get().text == "Arrende"  # read again under the new limit
+    assert find(None, "arrende").total == 1 and find(None, "gräfsnäs").total == 0
+
+
+def test_text_that_is_not_valid_unicode_is_still_indexed(tantivy_engine, registrar, ks):
+    from diarium.search.engines.tantivy import _document
+
+    row = projection.rows_for("case", [f.case(registrar, ks, title="Vägbelysning").pk])[0]
+    row["body"] = "trasig \udc80 text"
+    assert '"trasig ? text"' in _document(row) and '"Vägbelysning"' in _document(row)
 
 
 # --- losing and rebuilding the index --------------------------------------------------------------

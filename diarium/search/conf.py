@@ -31,3 +31,15 @@ def writer_heap_bytes() -> int:
 def batch_size() -> int:
     """How many outbox rows one pass of pending_apply takes."""
     return int(getattr(settings, "DIARIUM_SEARCH_BATCH", 500))
+
+
+def rebuild_processes() -> int:
+    """DIARIUM_SEARCH_REBUILD_PROCESSES: processes that read and project the
+    domain tables during `diarium reindex` beside the one writing the projection
+    and the index (default: one per CPU beyond the first; 0 projects in-process)."""
+    import os
+
+    configured = getattr(settings, "DIARIUM_SEARCH_REBUILD_PROCESSES", None)
+    if configured not in (None, ""):
+        return max(0, int(configured))
+    return max(0, (os.cpu_count() or 1) - 1)

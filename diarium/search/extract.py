@@ -52,6 +52,22 @@ def max_unpacked_bytes() -> int:
     return int(getattr(settings, "DIARIUM_SEARCH_MAX_UNPACKED_BYTES", 100 * MiB))
 
 
+# Raise when a reader's output changes: texts kept by an older one are read again.
+EXTRACTOR_VERSION = 1
+
+
+def signature() -> str:
+    """What a kept text (search.FileText) was extracted with: this code and its limits."""
+    return (f"v{EXTRACTOR_VERSION}:{max_file_bytes()}:{max_text_chars()}:{max_pdf_pages()}:"
+            f"{max_unpacked_bytes()}")
+
+
+def kind_of(content_type: str, filename: str) -> str | None:
+    """The reader for a file ("pdf", "docx", "odf", "text", "html", "xml"), or
+    None when its text is not read."""
+    return _kind(content_type, filename)
+
+
 def text_of_file(document_file) -> str:
     """The plain text of a DocumentFile's content, read through Django's storage.
 

@@ -76,6 +76,29 @@ class SearchRecord(models.Model):
                                      (Tier.SECRET, self.tier_secret)) if on)
 
 
+class FileText(models.Model):
+    """The text of a file's content as search reads it, extracted once per blob
+    and kept, so a rebuild reads it here instead of from the file storage (a
+    million GETs on object storage). Derived data like SearchRecord: it goes
+    with its blob, and a change of extractor or limits (extract.signature())
+    has it extracted again. Only text read without an error of the storage is
+    kept."""
+
+    blob = models.OneToOneField("registry.Blob", primary_key=True, on_delete=models.CASCADE,
+                                related_name="search_text")
+    kind = models.CharField(max_length=12)  # extract's reader: "pdf", "docx", "text", ...
+    extractor = models.CharField(max_length=80)
+    text = models.TextField(blank=True)
+    extracted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("filtext")
+        verbose_name_plural = _("filtexter")
+
+    def __str__(self):
+        return self.blob_id
+
+
 class PendingChange(models.Model):
     """The outbox: a record whose projection must be refreshed. Written in the
     same transaction as the domain write (receivers.py), deleted once applied,

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -35,7 +36,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -45,9 +47,9 @@ from diarium.decisions.selectors import PUBLIC_MEETING_STATUSES
 from diarium.plans.models import Action, FocusArea, Goal, PlanVersion, SteeringDocument
 from diarium.registry import access as registry_access
 from diarium.registry import masking
-from diarium.registry.models import Case, Document, DocumentFile
+from diarium.registry.models import Blob, Case, Document, DocumentFile
 
-from .models import Kind, Tier
+from .models import FileText, Kind, Tier
 
 logger = logging.getLogger("diarium.search")
 
@@ -90,6 +92,9 @@ class _Context:
     # Rows from a full rebuild carry no digest (""): it is only compared when a
     # record changes, and an empty one just means that first change rewrites it.
     digests: bool = True
+    # Newly extracted file texts, when the caller keeps them itself (a rebuild's
+    # producer processes leave writing to the one that writes the projection).
+    kept_texts: list | None = None
 
     @classmethod
     def load(cls, *, digests: bool = True) -> _Context:
@@ -156,10 +161,10 @@ def _cases(ctx: _Context, where: Q) -> list[dict]:
 
 
 # --- documents --------------------------------------------------------------------------------
-def extract_text(document_file) -> str:
+def extract_text(document_file) -> str | None:
     """The file's text through diarium.search.extract (imported lazily: without
-    it files add no text). A file whose storage fails is indexed without its
-    text and logged; `diarium reindex` reads it again."""
+    it files add no text). None when the storage fails: the file is indexed
+    without its text, logged, and read again next time (`diarium reindex`)."""
     try:
         from .extract import text_of_file
     except ImportError:
@@ -169,50 +174,99 @@ def extract_text(document_file) -> str:
     except Exception:
         logger.warning("No text from file %s of document %s", document_file.pk, document_file.document_id,
                        exc_info=True)
-        return ""
+        return None
 
 
-def file_texts(where: Q) -> dict[int, str]:
-    """The text of the latest version of each file of the documents, by document."""
-    latest: dict[tuple[int, int], DocumentFile] = {}
-    for f in DocumentFile.objects.filter(where).select_related("blob").order_by("document_id", "position",
-                                                                                "-version"):
-        latest.setdefault((f.document_id, f.position), f)
+def file_texts(where: Q, ctx: _Context | None = None) -> dict[int, str]:
+    """The text of the latest version of each file of the documents, by document.
+
+    Texts come from the kept texts (FileText) where they were extracted from the
+    same content with the same extractor; the others are extracted now and kept
+    (by ctx.kept_texts' owner when it collects them, see services.index_rebuild)."""
+    from .extract import kind_of, signature
+
+    current = signature()
+    latest: dict[tuple[int, int], tuple] = {}
+    for row in DocumentFile.objects.filter(where).order_by("document_id", "position", "-version").values_list(
+            "document_id", "position", "pk", "filename", "blob_id", "blob__size", "blob__content_type",
+            "blob__storage_name", "blob__search_text__kind", "blob__search_text__extractor",
+            "blob__search_text__text"):
+        latest.setdefault((row[0], row[1]), row)
     texts: dict[int, list[str]] = {}
-    for (document_id, _position), document_file in sorted(latest.items()):
-        texts.setdefault(document_id, []).append(extract_text(document_file))
+    fresh: dict[str, FileText] = {}
+    now = timezone.now()
+    for (document_id, _position), (_d, _p, pk, filename, sha, size, content_type, storage_name, kept_kind,
+                                    kept_by, kept_text) in sorted(latest.items()):
+        kind = kind_of(content_type, filename)
+        if kind is None:
+            text = ""
+        elif kept_by == current and kept_kind == kind:
+            text = kept_text
+        elif sha in fresh and fresh[sha].kind == kind:
+            text = fresh[sha].text
+        else:
+            blob = Blob(sha256=sha, size=size, content_type=content_type, storage_name=storage_name)
+            text = extract_text(SimpleNamespace(pk=pk, document_id=document_id, filename=filename, blob=blob))
+            if text is not None:
+                fresh[sha] = FileText(blob_id=sha, kind=kind, extractor=current, text=text, extracted_at=now)
+        texts.setdefault(document_id, []).append(text or "")
+    if fresh:
+        if ctx is not None and ctx.kept_texts is not None:
+            ctx.kept_texts.extend(fresh.values())
+        else:
+            texts_keep(list(fresh.values()))
     return {d: _lines(*parts) for d, parts in texts.items()}
 
 
+def texts_keep(texts: list[FileText]) -> None:
+    """Keep extracted texts (one statement; a text kept meanwhile by another process is replaced)."""
+    if texts:
+        FileText.objects.bulk_create(texts, batch_size=500, update_conflicts=True, unique_fields=["blob"],
+                                     update_fields=["kind", "extractor", "text", "extracted_at"])
+
+
 def _document_variant(doc, description: str, counterpart: str, direction_label: str, file_text: str,
-                      tier: str) -> tuple[str, str, str]:
-    """(title, body, file text) of a document as readers of `tier` are shown it."""
+                      tier: str) -> tuple[tuple[str, str, str], bool]:
+    """(title, body, file text) of a document as readers of `tier` are shown it,
+    and whether anything was withheld from them."""
     read_secret, read_internal = _RIGHTS[tier]
-    rights = {"read_secret": read_secret, "read_internal": read_internal}
-    shown_description = masking.shown_text(description, registry_access.mask_reason(doc, "description", **rights))
-    shown_counterpart = masking.shown_text(counterpart, registry_access.mask_reason(doc, "counterpart", **rights))
+    description_reason = registry_access.mask_reason(doc, "description", read_secret=read_secret,
+                                                     read_internal=read_internal)
+    counterpart_reason = registry_access.mask_reason(doc, "counterpart", read_secret=read_secret,
+                                                     read_internal=read_internal)
     hidden = registry_access.content_hidden(doc, read_secret=read_secret)
-    return _text(shown_description), _lines(shown_counterpart, direction_label), "" if hidden else file_text
+    variant = (_text(masking.shown_text(description, description_reason)),
+               _lines(masking.shown_text(counterpart, counterpart_reason), direction_label),
+               "" if hidden else file_text)
+    return variant, bool(description_reason or counterpart_reason or hidden)
 
 
 def _documents(ctx: _Context, where: Q, files_where: Q) -> list[dict]:
     directions = {value: str(label) for value, label in Document.Direction.choices}
-    rows = list(Document.objects.filter(where).order_by().values_list(
+    # masked_fields as its JSON text, decoded only for the few secret documents
+    # (the field's own decoding costs a tenth of a rebuild's reading).
+    rows = list(Document.objects.filter(where).order_by().annotate(
+        masked_json=Cast("masked_fields", TextField())).values_list(
         "pk", "number", "direction", "document_date", "counterpart", "counterpart_is_private", "description",
-        "is_secret", "masked_fields", "case__diary_number", "case__organisation_id", "case__organ_id"))
-    texts = file_texts(files_where) if rows else {}
+        "is_secret", "masked_json", "case__diary_number", "case__organisation_id", "case__organ_id"))
+    texts = file_texts(files_where, ctx) if rows else {}
     out = []
     for (pk, number, direction, date, counterpart, private, description, secret, masked_fields, diary_number,
          org, organ) in rows:
-        doc = SimpleNamespace(is_secret=secret, masked_fields=masked_fields or [], counterpart_is_private=private)
+        masked_fields = (json.loads(masked_fields) or []) if secret and masked_fields else []
+        doc = SimpleNamespace(is_secret=secret, masked_fields=masked_fields, counterpart_is_private=private)
         direction_label = directions.get(direction, "")
         file_text = texts.get(pk, "")
         fields = (doc, description, counterpart, direction_label, file_text)
-        public, secret_variant = _document_variant(*fields, Tier.PUBLIC), _document_variant(*fields, Tier.SECRET)
-        # More rights never hide more: when the least and the most reader see the
-        # same, so does the internal tier in between (most documents).
-        internal = public if public == secret_variant else _document_variant(*fields, Tier.INTERNAL)
-        variants = {Tier.PUBLIC: public, Tier.INTERNAL: internal, Tier.SECRET: secret_variant}
+        public, withheld = _document_variant(*fields, Tier.PUBLIC)
+        if not withheld:
+            # More rights never hide more: what the public is shown whole, every
+            # tier is shown the same (most documents).
+            variants = dict.fromkeys(TIERS, public)
+        else:
+            secret_variant = _document_variant(*fields, Tier.SECRET)[0]
+            internal = public if public == secret_variant else _document_variant(*fields, Tier.INTERNAL)[0]
+            variants = {Tier.PUBLIC: public, Tier.INTERNAL: internal, Tier.SECRET: secret_variant}
         out += _rows(ctx, kind=Kind.DOCUMENT, object_id=pk, organisation_id=org, organ_id=organ, date=date,
                      status=direction, diary_number=f"{diary_number}-{number}", variants=variants)
     return out
@@ -371,13 +425,53 @@ def count(kind: str) -> int:
     return MODELS[kind].objects.count()
 
 
-def stream(kind: str, *, chunk: int = 5000, ctx: _Context | None = None) -> Iterator[tuple[int, list[dict]]]:
-    """Every record of a kind in chunks of ids: (records read, rows) per chunk,
-    each read with a few range queries."""
-    ctx = ctx or _Context.load(digests=False)
+CHUNK = 5000  # records of one job of a rebuild
+
+
+def chunks(kind: str) -> Iterator[tuple[str, int, int, int]]:
+    """Every record of a kind as jobs for produce(): (kind, lowest id, highest id, records)."""
     ids = list(MODELS[kind].objects.order_by("pk").values_list("pk", flat=True))
+    chunk = CHUNK
     for start in range(0, len(ids), chunk):
         part = ids[start:start + chunk]
-        low, high = part[0], part[-1]
-        yield len(part), _build(ctx, kind, Q(pk__gte=low, pk__lte=high),
-                                Q(document_id__gte=low, document_id__lte=high))
+        yield kind, part[0], part[-1], len(part)
+
+
+def produce(ctx: _Context, job: tuple[str, int, int, int], encode=None) -> tuple[int, list[dict], list]:
+    """One job of a rebuild, read with a few range queries: (records read, rows,
+    newly extracted file texts to keep). `encode` (the engine's) adds each row's
+    document as the engine takes it, under ENCODED, so that work can run in a
+    producer process too."""
+    kind, low, high, records = job
+    ctx.kept_texts = []
+    rows = _build(ctx, kind, Q(pk__gte=low, pk__lte=high), Q(document_id__gte=low, document_id__lte=high))
+    if encode is not None:
+        for row in rows:
+            row[ENCODED] = encode(row)
+    kept, ctx.kept_texts = ctx.kept_texts, None
+    return records, rows, kept
+
+
+ENCODED = "_encoded"
+PACKED = "_packed"
+
+# --- producer processes (services.index_rebuild) ----------------------------------------------
+_producer: tuple | None = None
+
+
+def producer_start(ctx: _Context, encode, pack) -> None:
+    """Start of a forked producer process: the parent closed its database
+    connections before forking, so this process opens its own."""
+    global _producer
+    _producer = (ctx, encode, pack)
+
+
+def producer_run(job: tuple[str, int, int, int]) -> tuple[int, list[dict], list]:
+    """produce() in a producer process. What goes back to the writing process is
+    pickled there and unpickled here, so with an engine that takes encoded rows
+    each row travels as only its database values (`pack`) and its encoding."""
+    ctx, encode, pack = _producer
+    records, rows, kept = produce(ctx, job, encode)
+    if encode is not None:
+        rows = [{PACKED: pack(row), ENCODED: row[ENCODED]} for row in rows]
+    return records, rows, kept

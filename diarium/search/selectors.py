@@ -12,12 +12,13 @@ is missing or unreadable the database answers instead, with a notice.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Min
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -98,14 +99,21 @@ class SearchResult:
         return self.page > 1
 
 
-def _status_labels() -> dict[str, str]:
-    labels = {}
+def status_labels() -> dict[str, str]:
+    """The label of every status value a hit carries ("case:open" -> "Ärende:
+    Öppet"), in the active language."""
+    return dict(_status_labels_in(translation.get_language()))
+
+
+@functools.lru_cache(maxsize=16)
+def _status_labels_in(language: str | None) -> tuple[tuple[str, str], ...]:
+    labels = []
     for kind, choices in ((Kind.CASE, Case.Status), (Kind.DOCUMENT, Document.Direction),
                           (Kind.DECISION, Decision.Status), (Kind.MEETING, Meeting.Status),
                           (Kind.PLAN, SteeringDocument.Status)):
         for value, label in choices.choices:
-            labels[f"{kind}:{value}"] = f"{Kind(kind).label}: {label}"
-    return labels
+            labels.append((f"{kind}:{value}", f"{Kind(kind).label}: {label}"))
+    return tuple(labels)
 
 
 def _int(value, *, low: int, high: int) -> int | None:
@@ -177,7 +185,7 @@ def _facets(result: EngineResult, filters: Filters) -> dict[str, list[FacetValue
     raw = result.facets or {}
     organ_ids = [value for value, _n in raw.get("organ", [])]
     organs = {pk: name for pk, name in Organ.objects.filter(pk__in=organ_ids).values_list("pk", "name")}
-    statuses = _status_labels()
+    statuses = status_labels()
     selected = {"kind": filters.kind, "organ": filters.organ_id, "year": filters.year, "status": filters.status}
     labels = {
         "kind": lambda v: str(Kind(v).label) if v in Kind.values else str(v),
@@ -242,7 +250,7 @@ def search(*, user, q: str, kind: str | None = None, organ=None, year=None, date
     result.engine = engine.name
     result.total = found.total
     result.facets = _facets(found, filters)
-    statuses = _status_labels()
+    statuses = status_labels()
     result.hits = [SearchHit(
         kind=h.kind, kind_label=str(Kind(h.kind).label) if h.kind in Kind.values else h.kind, title=h.title,
         url=h.url, date=h.date, organ=h.organ_label, organ_id=h.organ_id, diary_number=h.diary_number,

@@ -21,16 +21,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import logging
+import multiprocessing
 import operator
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from . import projection
+from . import conf, projection
 from .engines import EngineBusy, EngineUnavailable, get_engine
 from .engines.base import RECORD_FIELDS
 from .models import IndexState, Kind, PendingChange, SearchRecord
@@ -42,6 +45,10 @@ STALE_REBUILD = dt.timedelta(hours=6)  # a rebuild flag older than this was left
 KINDS = (Kind.CASE, Kind.DOCUMENT, Kind.DECISION, Kind.MEETING, Kind.PLAN)
 _COLUMNS = (*RECORD_FIELDS, "digest", "updated_at")
 _KEYS_PER_QUERY = 500
+# Jobs of a rebuild handed to each producer process ahead of the one being
+# written (about 10 MB of rows each): enough to keep them busy while this
+# process empties the projection at the start and through uneven chunks.
+AHEAD = 6
 
 
 @dataclass
@@ -222,13 +229,28 @@ class RebuildReport:
 RebuildProgress = Callable[[int, int], None]  # (records done, records in all)
 
 
-def _insert(rows: list[dict], now: dt.datetime) -> None:
+class _Packer:
+    """A projection row as the values of its INSERT (or COPY) row, dates adapted
+    for the database once here (in a producer process when there is one)."""
+
+    def __init__(self, now: dt.datetime):
+        self.columns = operator.itemgetter(*_COLUMNS[:-1])
+        self.stamp = connection.ops.adapt_datetimefield_value(now)
+        self.date = _COLUMNS.index("date")
+        self.adapt_date = connection.ops.adapt_datefield_value
+
+    def __call__(self, row: dict) -> tuple:
+        values = [*self.columns(row), self.stamp]
+        values[self.date] = self.adapt_date(values[self.date])
+        return tuple(values)
+
+
+def _insert(rows: list[dict], pack: _Packer) -> None:
     """Append rows to the projection with one statement per chunk (COPY on PostgreSQL)."""
     if not rows:
         return
     table = SearchRecord._meta.db_table
-    columns = operator.itemgetter(*_COLUMNS[:-1])
-    values = [(*columns(row), now) for row in rows]
+    values = [row[projection.PACKED] if projection.PACKED in row else pack(row) for row in rows]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor
@@ -240,25 +262,61 @@ def _insert(rows: list[dict], now: dt.datetime) -> None:
             cursor.executemany(f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({placeholders})", values)
 
 
-def _projected(progress: RebuildProgress | None, total: int, counter: list[int]) -> Iterator[dict]:
+def _jobs() -> Iterator[tuple[str, int, int, int]]:
+    for kind in KINDS:
+        yield from projection.chunks(kind)
+
+
+def _producer_pool(ctx, encode, pack: _Packer):
+    """Processes that read and project the domain tables while this one writes
+    the projection and feeds the engine (conf.rebuild_processes), or None to do
+    it all here: inside a transaction (its rows are not visible to others), on
+    an in-memory database, or where processes cannot be forked."""
+    processes = conf.rebuild_processes()
+    if (processes < 1 or connection.in_atomic_block or "fork" not in multiprocessing.get_all_start_methods()
+            or (connection.vendor == "sqlite" and connection.is_in_memory_db())):
+        return None
+    connections.close_all()  # a forked child must never share this process's connection
+    return multiprocessing.get_context("fork").Pool(processes, initializer=projection.producer_start,
+                                                    initargs=(ctx, encode, pack))
+
+
+def _produced(ctx, encode, pool) -> Iterator[tuple[int, list[dict], list]]:
+    """The jobs' results in order; with a pool a few jobs ahead, never more (the
+    rows of a job waiting here cost memory). The first jobs are handed out at
+    once, so the producers start while this process empties the projection."""
+    if pool is None:
+        return (projection.produce(ctx, job, encode) for job in _jobs())
+    jobs = _jobs()
+    ahead = deque(pool.apply_async(projection.producer_run, (job,))
+                  for job in itertools.islice(jobs, AHEAD * conf.rebuild_processes()))
+    return _results(pool, jobs, ahead)
+
+
+def _results(pool, jobs, ahead: deque) -> Iterator[tuple[int, list[dict], list]]:
+    while ahead:
+        result = ahead.popleft().get()
+        job = next(jobs, None)
+        if job is not None:
+            ahead.append(pool.apply_async(projection.producer_run, (job,)))
+        yield result
+
+
+def _projected(produced, pack: _Packer, progress: RebuildProgress | None, total: int,
+               counter: list[int]) -> Iterator[dict]:
     """Every record's rows, written to the (emptied) projection chunk by chunk
-    as they are handed on to the engine."""
-    ctx = projection.context(digests=False)
-    now = timezone.now()
+    (with the file texts extracted for it) as they are handed on to the engine."""
     done = 0
     per_chunk = connection.vendor != "postgresql" and not connection.in_atomic_block
-    for kind in KINDS:
-        for read, rows in projection.stream(kind, ctx=ctx):
-            if per_chunk:
-                with transaction.atomic():
-                    _insert(rows, now)
-            else:
-                _insert(rows, now)
-            done += read
-            counter[0] += len(rows)
-            yield from rows
-            if progress is not None:
-                progress(done, total)
+    for read, rows, texts in produced:
+        with transaction.atomic() if per_chunk else contextlib.nullcontext():
+            _insert(rows, pack)
+            projection.texts_keep(texts)
+        done += read
+        counter[0] += len(rows)
+        yield from rows
+        if progress is not None:
+            progress(done, total)
 
 
 def index_rebuild(*, progress: RebuildProgress | None = None, force: bool = False) -> RebuildReport:
@@ -268,19 +326,31 @@ def index_rebuild(*, progress: RebuildProgress | None = None, force: bool = Fals
     commits); on SQLite chunk by chunk, so the site's writers never wait for
     it (the tantivy index is swapped in whole at the end either way). Outbox
     rows left when it ends (queued before or while it ran) are applied then:
-    applying is idempotent, and unchanged records cost no engine write."""
+    applying is idempotent, and unchanged records cost no engine write.
+
+    The domain tables are read and projected by producer processes where it
+    can (_producer_pool), in chunks of ids; this process writes the projection
+    and the engine, in the chunks' order."""
     started = time.perf_counter()
     _flag_rebuild(force=force)
     engine = get_engine()
+    encode = getattr(engine, "encode", None)
     counter = [0]
     total = sum(projection.count(kind) for kind in KINDS)
+    ctx = projection.context(digests=False)
+    pack = _Packer(timezone.now())
+    pool = _producer_pool(ctx, encode, pack)
     try:
         whole = transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext()
+        produced = _produced(ctx, encode, pool)
         with whole:
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {SearchRecord._meta.db_table}")
-            engine.rebuild(_projected(progress, total, counter))
+            engine.rebuild(_projected(produced, pack, progress, total, counter))
     finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
         _unflag_rebuild(counter[0])
     pending_apply()
     return RebuildReport(records=total, rows=counter[0], seconds=time.perf_counter() - started, engine=engine.name)
