@@ -35,6 +35,7 @@ bench: install
 	$(BIN)/python bench/decisions_bench.py
 	$(BIN)/python bench/documents_bench.py
 	$(BIN)/python bench/opendata_bench.py
+	$(BIN)/python bench/search_bench.py
 
 clean:
 	rm -rf $(VENV) var
