@@ -106,6 +106,21 @@ def test_plans_meetings_and_organs_are_followed(search_engine, registrar, org, k
     assert {h.organ for h in find(None, "styrning").hits} == {"Kommunstyrelsen i Alingsås (KS)"}
 
 
+def test_reservations_and_motions_are_found_with_their_decision(search_engine, registrar, ks):
+    case = f.case(registrar, ks, title="Utbyggnad av bredband")
+    meeting = f.meeting(registrar, ks, dt.date(2030, 2, 3))
+    item = decisions.agenda_item_add(actor=registrar, meeting=meeting, title="Utbyggnad av bredband", case=case)
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    meeting.refresh_from_db()
+    decisions.decision_record(actor=registrar, meeting=meeting, agenda_item=item, case=case,
+                              title="Utbyggnad av bredband", text="Förslaget bifalls.", notes=[
+                                  decisions.NoteInput(kind="reservation", text="Ledamot (V) reserverar sig mot beslutet."),
+                                  decisions.NoteInput(kind="motion", text="(M) yrkar avslag på fiberstödet.")])
+    decisions.meeting_close(actor=registrar, meeting=meeting)  # the notes are in: the decision is read again
+    for q in ("reserverar", "fiberstödet", "reservation"):
+        assert [h.kind for h in find(registrar, q).hits] == ["decision"], q
+
+
 def test_an_unchanged_record_is_not_rewritten(tantivy_engine, registrar, ks):
     case = f.case(registrar, ks, title="Oförändrat")
     before = SearchRecord.objects.get(key=f"case:{case.pk}")

@@ -13,7 +13,8 @@ is what its public variant holds:
   (masked values replaced by the neutral text, never stored), direction, date,
   and the text of the latest version of each file unless the tier may not
   read the files (a secret document's files are only in the secret tier).
-- decision: "KS 2018-09-24 § 141", title, text, corrections; public once the
+- decision: "KS 2018-09-24 § 141", title, text, motions, reservations and other
+  notes (as "Reservation: …"), corrections; public once the
   minutes are adjusted, before that internal and secret tiers only.
 - meeting: organ, date, place and agenda item titles; public once the notice
   is published.
@@ -42,7 +43,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from diarium.accounts.models import Organ
-from diarium.decisions.models import AgendaItem, Correction, Decision, Meeting
+from diarium.decisions.models import AgendaItem, Correction, Decision, DecisionNote, Meeting
 from diarium.decisions.selectors import PUBLIC_MEETING_STATUSES
 from diarium.plans.models import Action, FocusArea, Goal, PlanVersion, SteeringDocument
 from diarium.registry import access as registry_access
@@ -287,10 +288,16 @@ def _decisions(ctx: _Context, where: Q) -> list[dict]:
         "pk", "meeting__organ_id", "organ__code", "paragraph", "title", "text", "outcome", "status",
         "meeting__date", "meeting__status", "meeting__minutes__adjusted_at", "case__diary_number"))
     corrections: dict[int, list[str]] = {}
+    notes: dict[int, list[str]] = {}  # motions, reservations, dissents: "Reservation: …"
     if rows:
-        for decision_id, text in Correction.objects.filter(decision_id__in=[r[0] for r in rows]).order_by(
+        ids = [r[0] for r in rows]
+        for decision_id, text in Correction.objects.filter(decision_id__in=ids).order_by(
                 "at", "pk").values_list("decision_id", "text"):
             corrections.setdefault(decision_id, []).append(text)
+        note_kinds = {value: str(label) for value, label in DecisionNote.Kind.choices}
+        for decision_id, kind, text in DecisionNote.objects.filter(decision_id__in=ids).order_by(
+                "decision_id", "position").values_list("decision_id", "kind", "text"):
+            notes.setdefault(decision_id, []).append(f"{note_kinds.get(kind, '')}: {text}")
     out = []
     for (pk, organ, code, paragraph, title, text, outcome, status, date, meeting_status, adjusted_at,
          diary_number) in rows:
@@ -298,8 +305,8 @@ def _decisions(ctx: _Context, where: Q) -> list[dict]:
         if org is None:
             continue
         reference = f"{code} {date:%Y-%m-%d} § {paragraph}"
-        content = (f"{reference} {_text(title)}", _lines(text, outcomes.get(outcome, ""), *corrections.get(pk, ())),
-                   "")
+        content = (f"{reference} {_text(title)}",
+                   _lines(text, outcomes.get(outcome, ""), *notes.get(pk, ()), *corrections.get(pk, ())), "")
         tiers = TIERS if _decisions_public(meeting_status, adjusted_at) else (Tier.INTERNAL, Tier.SECRET)
         out += _rows(ctx, kind=Kind.DECISION, object_id=pk, organisation_id=org, organ_id=organ, date=date,
                      status=status, diary_number=diary_number or "", variants=dict.fromkeys(tiers, content))
