@@ -35,7 +35,7 @@ from registry_bench import (
     _check_counters,
     _free_port,
     _get,
-    _postgres_database_ensure,
+    database_open,
 )
 
 TARGET_OBJECTS_PER_S = 2000
@@ -88,32 +88,7 @@ def setup_environment(reset: bool, keep: bool = False) -> str:
     os.environ["DIARIUM_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ["DIARIUM_PUBLIC_RATE_LIMIT"] = "off"  # a trusted client (diarium/core/ratelimit.py)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    if not os.environ.get("DATABASE_URL"):
-        db = OUT / "opendata.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            if not keep:
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        _postgres_database_ensure(connection.settings_dict)
-    call_command("migrate", interactive=False, verbosity=0)
-    from diarium.accounts.models import Organisation
-
-    if keep:
-        if not Organisation.objects.filter(slug=ORG_SLUG).exists():
-            sys.exit("--keep needs the database of an earlier run of this benchmark.")
-    elif Organisation.objects.exists():
-        if not reset:
-            sys.exit("The benchmark database already holds data; pass --reset to empty it (flush).")
-        call_command("flush", interactive=False, verbosity=0)
-    return f"{connection.vendor} ({connection.settings_dict['NAME']})"
+    return database_open("opendata.sqlite3", ORG_SLUG, keep=keep, reset=reset)
 
 
 # --- the plan: every object to make, decided before anything is written -------------------------

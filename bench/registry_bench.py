@@ -89,6 +89,40 @@ def _postgres_database_ensure(settings_dict) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def database_open(sqlite_name: str, org_slug: str, *, keep: bool, reset: bool) -> str:
+    """The database of a benchmark that can measure an earlier run again
+    (opendata, search): DATABASE_URL if set, else bench/out/<sqlite_name>, a new
+    file unless `keep`. Sets Django up and migrates. With `keep` it must hold an
+    earlier run (organisation `org_slug`); without, it must be empty, or is
+    emptied (flush) with `reset`. Returns "vendor (name)"."""
+    if not os.environ.get("DATABASE_URL"):
+        db = OUT / sqlite_name
+        if not keep:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        _postgres_database_ensure(connection.settings_dict)
+    call_command("migrate", interactive=False, verbosity=0)
+    from diarium.accounts.models import Organisation
+
+    if keep:
+        if not Organisation.objects.filter(slug=org_slug).exists():
+            sys.exit("--keep needs the database of an earlier run of this benchmark.")
+    elif Organisation.objects.exists():
+        if not reset:
+            sys.exit("The benchmark database already holds data; pass --reset to empty it (flush).")
+        call_command("flush", interactive=False, verbosity=0)
+    return f"{connection.vendor} ({connection.settings_dict['NAME']})"
+
+
 # --- phase 1: register through the services ------------------------------------------------
 def reference_data():
     from diarium.accounts import services as accounts

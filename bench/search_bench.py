@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from registry_bench import OUT, ROOT, _free_port, _get, _postgres_database_ensure
+from registry_bench import OUT, ROOT, _free_port, _get, database_open
 
 TARGET_P95_MS = 20
 TARGET_RECORDS_PER_S = 20_000
@@ -131,32 +131,7 @@ def setup_environment(reset: bool, keep: bool) -> str:
     os.environ["DIARIUM_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ["DIARIUM_PUBLIC_RATE_LIMIT"] = "off"  # a trusted client (diarium/core/ratelimit.py)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    if not os.environ.get("DATABASE_URL"):
-        db = OUT / "search.sqlite3"
-        if not keep:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        _postgres_database_ensure(connection.settings_dict)
-    call_command("migrate", interactive=False, verbosity=0)
-    from diarium.accounts.models import Organisation
-
-    if keep:
-        if not Organisation.objects.filter(slug=ORG_SLUG).exists():
-            sys.exit("--keep needs the database of an earlier run of this benchmark.")
-    elif Organisation.objects.exists():
-        if not reset:
-            sys.exit("The benchmark database already holds data; pass --reset to empty it (flush).")
-        call_command("flush", interactive=False, verbosity=0)
-    return f"{connection.vendor} ({connection.settings_dict['NAME']})"
+    return database_open("search.sqlite3", ORG_SLUG, keep=keep, reset=reset)
 
 
 # --- fill -------------------------------------------------------------------------------
