@@ -37,18 +37,20 @@ Choices, documented:
 from __future__ import annotations
 
 import datetime as dt
+import json
 from array import array
 from collections.abc import Callable
 from functools import lru_cache
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
+import orjson
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import DateTimeField, Exists, F, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.urls import reverse
 from django.utils import timezone
@@ -240,7 +242,10 @@ def qs_meeting(ctx, org_id):
     # Not select_related("minutes"): nothing here reads the minutes object (their
     # adjusted_at is in the stamp), and a reverse one-to-one cached both ways is a
     # reference cycle, which leaves a page's objects to the full garbage collection.
-    return _stamped(base_meeting(org_id).select_related("organ"), F("created_at"), _meeting_modified_expr())
+    # Only what ser_meeting and ser_location read: the steps' times are in the stamp.
+    meetings = base_meeting(org_id).select_related("organ").only(
+        "organisation_id", "organ__name", "date", "start_time", "end_time", "place", "status", "created_at")
+    return _stamped(meetings, F("created_at"), _meeting_modified_expr())
 
 
 def base_location(org_id):
@@ -299,7 +304,11 @@ base_paper = _public_reports
 
 def qs_paper(ctx, org_id):
     last_event = Event.objects.filter(case=OuterRef("case")).order_by("-at").values("at")[:1]
-    reports = _public_reports(org_id).select_related("case", "addressed_to", "document")
+    # Only what ser_paper reads: the report's background and opinion and the case's
+    # search text are long, and a page of them cost more to read than to serialise.
+    reports = _public_reports(org_id).select_related("case").only(
+        "case__organisation_id", "case__diary_number", "title", "report_date", "addressed_to_id", "document_id",
+        "created_at")
     return _stamped(reports, F("created_at"),
                     Greatest(F("created_at"), Coalesce(Subquery(last_event), F("created_at")),
                              output_field=DateTimeField()))
@@ -447,8 +456,12 @@ def _items_with_files(items, ctx):
     if not items:
         return items
     through = AgendaItem.supporting_documents.through
-    pairs = list(through.objects.filter(agendaitem_id__in=[i.pk for i in items])
-                 .values_list("agendaitem_id", "document_id"))
+    # By the items' meetings (a hundred ids at most, for hundreds of items): building
+    # and planning an IN list of every item's id cost more than the pairs of the
+    # meetings' other items, which are left out here.
+    on_page = {i.pk for i in items}
+    pairs = [p for p in through.objects.filter(agendaitem__meeting_id__in={i.meeting_id for i in items})
+             .values_list("agendaitem_id", "document_id") if p[0] in on_page]
     by_doc: dict[int, list] = {}
     org_id = items[0].meeting.organisation_id
     for f in _file_rows(_files_of_public_documents(ctx, org_id, {d for _, d in pairs})
@@ -560,7 +573,7 @@ def _attach(kind, objs, ctx, org_id):
     elif kind == "meeting":
         by = {}
         meetings = {m.pk: m for m in objs}
-        items = [Row(**v) for v in AgendaItem.objects.filter(meeting__in=objs).order_by("position").values(
+        items = [Row(**v) for v in AgendaItem.objects.filter(meeting_id__in=list(meetings)).order_by("position").values(
             "pk", "meeting_id", "position", "title", "proposal_id")]
         for i in items:
             # What the items read of their meeting, without a reference back to the
@@ -629,9 +642,18 @@ def _last_modified(data) -> str | None:
     return http_date(max(stamps).timestamp()) if stamps else None
 
 
+def _encode(data) -> bytes:
+    """UTF-8 JSON. orjson (a dependency for the search index) writes a list page of
+    100 meetings with their agenda items in a tenth of the time of json.dumps. A
+    lone surrogate (a damaged text in SQLite) is written as an escape instead."""
+    try:
+        return orjson.dumps(data, default=str)
+    except orjson.JSONEncodeError:
+        return json.dumps(data, default=str).encode()
+
+
 def _json(data, status=200):
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Content-Type"] = "application/json; charset=utf-8"
+    response = HttpResponse(_encode(data), status=status, content_type="application/json; charset=utf-8")
     response["Access-Control-Allow-Origin"] = "*"
     if status == 200:
         # Cacheable by anyone for a minute; ETag (from the body) and Last-Modified
