@@ -231,6 +231,31 @@ def test_producer_processes_rebuild_the_same_projection_and_index(org, ks, regis
     assert selectors.search_health()["pending"] == 0
 
 
+def test_a_rebuild_gives_the_garbage_collector_back_even_when_it_fails(tantivy_engine, registrar, ks, monkeypatch):
+    """The rebuild pauses Python's cyclic garbage collector while it streams rows;
+    whatever happens, the process (the worker, say) gets it back, or its memory
+    would grow with every cycle it makes afterwards."""
+    import gc
+
+    f.case(registrar, ks, title="Handlingsplan för digitalisering")
+    paused = []
+    engine_class = tantivy_engine_module.TantivyEngine
+    real_rebuild = engine_class.rebuild
+
+    def failing(self, records, progress=None):
+        paused.append(not gc.isenabled())
+        list(records)
+        raise OSError("disken är full")
+
+    monkeypatch.setattr(engine_class, "rebuild", failing)
+    with pytest.raises(OSError):
+        services.index_rebuild()
+    assert paused == [True] and gc.isenabled()
+    monkeypatch.setattr(engine_class, "rebuild", real_rebuild)
+    services.index_rebuild()
+    assert gc.isenabled() and titles(find(None, "handlingsplanen")) == ["Handlingsplan för digitalisering"]
+
+
 def test_file_texts_are_kept_and_a_rebuild_reads_no_file_again(tantivy_engine, registrar, ks, monkeypatch):
     from diarium.registry import files
 
