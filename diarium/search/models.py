@@ -34,6 +34,10 @@ class Tier(models.TextChoices):
     SECRET = "secret", _("Behörig till sekretess")
 
 
+# Each tier and the projection column that says a row serves it.
+TIER_FLAGS = ((Tier.PUBLIC, "tier_public"), (Tier.INTERNAL, "tier_internal"), (Tier.SECRET, "tier_secret"))
+
+
 class SearchRecord(models.Model):
     """One variant of one searchable record, with exactly the text its tiers may read."""
 
@@ -72,8 +76,7 @@ class SearchRecord(models.Model):
 
     @property
     def tiers(self) -> tuple[str, ...]:
-        return tuple(t for t, on in ((Tier.PUBLIC, self.tier_public), (Tier.INTERNAL, self.tier_internal),
-                                     (Tier.SECRET, self.tier_secret)) if on)
+        return tuple(tier for tier, flag in TIER_FLAGS if getattr(self, flag))
 
 
 class FileText(models.Model):

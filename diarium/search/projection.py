@@ -438,9 +438,8 @@ CHUNK = 5000  # records of one job of a rebuild
 def chunks(kind: str) -> Iterator[tuple[str, int, int, int]]:
     """Every record of a kind as jobs for produce(): (kind, lowest id, highest id, records)."""
     ids = list(MODELS[kind].objects.order_by("pk").values_list("pk", flat=True))
-    chunk = CHUNK
-    for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start:start + CHUNK]
         yield kind, part[0], part[-1], len(part)
 
 

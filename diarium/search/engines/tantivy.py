@@ -54,7 +54,7 @@ from django.utils.html import escape
 
 from .. import conf
 from ..access import Audience
-from ..models import Tier
+from ..models import TIER_FLAGS, Tier
 from ..projection import ENCODED
 from ..query import Clause, ParsedQuery
 from .base import (
@@ -155,7 +155,7 @@ def _suffix_terms(title: str) -> str:
     return " ".join(endings)
 
 
-_TIERS = ((Tier.PUBLIC.value, "tier_public"), (Tier.INTERNAL.value, "tier_internal"), (Tier.SECRET.value, "tier_secret"))
+_TIERS = tuple((tier.value, flag) for tier, flag in TIER_FLAGS)  # plain strings: what orjson writes fastest
 
 
 def _document(row: dict) -> str:
