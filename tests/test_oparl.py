@@ -228,11 +228,17 @@ def test_crawl_validates_every_object_and_shows_only_public_data(data, client):
     assert organs == [f"{BASE}organization/{o.pk}/" for o in (data["ksau"], data["ks"], data["kf"])]
     assert [c.get("authoritative") for c in paper["consultation"]] == [False, False, None]
     assert paper["mainFile"]["accessUrl"].startswith("http://testserver/filer/")
-    # files: the report and the public attachment, never the secret one; each downloadable
+    # the licence of the data, which validators (liboparl) expect on System and Body
+    assert system["license"] == body["license"] == "http://creativecommons.org/publicdomain/zero/1.0/"
+    # files: the report and the public attachment, never the secret one; each downloadable from
+    # downloadUrl and shown by the browser from accessUrl, which must not send an attachment (OParl 2-07)
     names = {fl["fileName"] for fl in lists["file"]}
     assert names == {"tjansteskrivelse.pdf", "plan.txt"}
     for fl in lists["file"]:
-        assert client.get(fl["downloadUrl"]).status_code == 200
+        downloaded, shown = client.get(fl["downloadUrl"]), client.get(fl["accessUrl"])
+        assert downloaded.status_code == shown.status_code == 200
+        assert downloaded["Content-Disposition"].startswith("attachment")
+        assert shown["Content-Disposition"].startswith("inline")
     # hidden objects are not reachable by id either
     _get(client, f"{BASE}meeting/{data['hidden'].pk}/", status=404)
     secret_file = data["secret"].files.get()
@@ -346,11 +352,28 @@ def test_list_pages_leave_no_reference_cycles(data, client, settings):
         assert cyclic == [], f"{kind}: {len(cyclic)} objects freed only by the garbage collector"
 
 
+@pytest.fixture
+def later(monkeypatch):
+    """later() moves the clock five minutes on and returns the new time less a
+    second (for modified_since): stamps are to the second, and a change made in
+    the same second as the data before it could not be told from it."""
+    from django.utils import timezone
+
+    real, shift = timezone.now, [dt.timedelta(0)]
+    monkeypatch.setattr(timezone, "now", lambda: real() + shift[0])
+
+    def move_on() -> dt.datetime:
+        shift[0] += dt.timedelta(minutes=5)
+        return timezone.now() - dt.timedelta(seconds=1)
+
+    return move_on
+
+
 def _since(url, moment):
     return f"{url}?modified_since={moment.isoformat().replace('+', '%2B')}"
 
 
-def test_withdrawn_objects_stay_as_deleted_and_are_listed_only_for_changes(data, client, registrar):
+def test_withdrawn_objects_stay_as_deleted_and_are_listed_only_for_changes(data, client, registrar, later):
     """A public attachment marked secret afterwards: its File leaves the list but
     keeps its id with deleted: true, and a harvester asking what changed learns it;
     when the secrecy is lifted it is back, modified then."""
@@ -358,7 +381,9 @@ def test_withdrawn_objects_stay_as_deleted_and_are_listed_only_for_changes(data,
     public_file = data["public"].files.get()
     file_url = f"{BASE}file/{public_file.pk}/"
     before = _get(client, file_url)
-    marked_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+    meeting_url, item_url = f"{BASE}meeting/{data['m1'].pk}/", f"{BASE}agendaItem/{data['m1'].items.get().pk}/"
+    meeting_before = _get(client, meeting_url)
+    marked_at = later()
 
     registry.document_mark_secret(actor=registrar, document=data["public"], ground="OSL 21 kap. 1 §",
                                   masked_fields=["description"])
@@ -368,12 +393,17 @@ def test_withdrawn_objects_stay_as_deleted_and_are_listed_only_for_changes(data,
     assert deleted["modified"] >= before["modified"]
     # not in the plain list, nor in the agenda item's files; in the list of changes
     assert file_url not in {o["id"] for o in _crawl_list(client, body["file"])}
-    item = _get(client, f"{BASE}agendaItem/{data['m1'].items.get().pk}/")
+    item = _get(client, item_url)
     assert {fl["fileName"] for fl in item["auxiliaryFile"]} == {"tjansteskrivelse.pdf"}
+    # the meeting and the agenda item that embedded the file changed with it (OParl 2-08):
+    # a client syncing meetings modified since then fetches it again
+    meeting = _get(client, meeting_url)
+    assert meeting["modified"] == item["modified"] == deleted["modified"] > meeting_before["modified"]
+    assert meeting_url in {o["id"] for o in _crawl_list(client, _since(body["meeting"], marked_at))}
     changes = _crawl_list(client, _since(body["file"], marked_at))
     assert [o for o in changes if o.get("deleted")] == [deleted]
-    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=5)
-    assert _get(client, _since(body["file"], later))["data"] == []
+    afterwards = marked_at + dt.timedelta(seconds=6)
+    assert _get(client, _since(body["file"], afterwards))["data"] == []
     # the document that was secret from the start was never published: no trace of it
     secret_file = data["secret"].files.get()
     _get(client, f"{BASE}file/{secret_file.pk}/", status=404)
@@ -383,6 +413,7 @@ def test_withdrawn_objects_stay_as_deleted_and_are_listed_only_for_changes(data,
     back = _get(client, file_url)
     _validate(back)
     assert "deleted" not in back and back["modified"] >= deleted["modified"]
+    assert _get(client, meeting_url)["modified"] == back["modified"]  # published again: embedded again
     assert back["id"] in {o["id"] for o in _crawl_list(client, _since(body["file"], marked_at))}
 
 
@@ -399,12 +430,13 @@ def test_a_new_file_version_withdraws_the_old_one(data, client, registrar):
     assert "deleted" not in changes[f"{BASE}file/{new.pk}/"]
 
 
-def test_a_deleted_membership_is_kept_as_deleted(data, client):
+def test_a_deleted_membership_is_kept_as_deleted(data, client, later):
     body = _get(client, f"{BASE}body/")["data"][0]
     membership = Membership.objects.filter(organ=data["kf"]).order_by("pk").first()
     url = f"{BASE}membership/{membership.pk}/"
     created = _get(client, url)["created"]
-    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+    person_before = _get(client, f"{BASE}person/{membership.person_id}/")
+    start = later()
     membership.delete()  # as in the admin
     gone = _get(client, url)
     assert gone["deleted"] is True and gone["created"] == created
@@ -412,6 +444,49 @@ def test_a_deleted_membership_is_kept_as_deleted(data, client):
     assert url in {o["id"] for o in _crawl_list(client, _since(body["membership"], start))}
     person = _get(client, f"{BASE}person/{membership.person_id}/")
     assert url not in {m["id"] for m in person["membership"]}
+    # the person embedded the membership: modified with it, and listed as changed (OParl 2-08)
+    assert person["modified"] == gone["modified"] > person_before["modified"]
+    assert person["id"] in {o["id"] for o in _crawl_list(client, _since(body["person"], start))}
+
+
+def test_a_deleted_agenda_item_changes_its_meeting_and_paper(data, client, registrar, later):
+    """An agenda item deleted from a published meeting (in the admin) is kept as
+    deleted, with its consultation; the meeting and the paper that embedded them
+    are modified then (OParl 2-08)."""
+    body = _get(client, f"{BASE}body/")["data"][0]
+    ks = data["ks"]
+    report = decisions.officer_report_create(
+        actor=registrar, case=data["case"], title="Uppföljning", addressed_to=ks, background="B.",
+        proposals=[decisions.ProposalInput(organ=ks, text="Informationen läggs till handlingarna.")])
+    m = decisions.meeting_create(actor=registrar, organ=ks, date=dt.date(2018, 12, 3), place="Sal B")
+    item = decisions.proposal_to_agenda(actor=registrar, proposal=report.proposals.get(), meeting=m)
+    decisions.meeting_publish_notice(actor=registrar, meeting=m)
+    meeting_url, paper_url = f"{BASE}meeting/{m.pk}/", f"{BASE}paper/{report.pk}/"
+    meeting_before, paper_before = _get(client, meeting_url), _get(client, paper_url)
+    assert [c["id"] for c in paper_before["consultation"]] == [f"{BASE}consultation/{item.pk}/"]
+    start, item_id = later(), item.pk
+    item.delete()  # in the admin: the item has no decision yet
+    gone = _get(client, f"{BASE}agendaItem/{item_id}/")
+    assert gone["deleted"] is True and _get(client, f"{BASE}consultation/{item_id}/")["deleted"] is True
+    meeting, paper = _get(client, meeting_url), _get(client, paper_url)
+    assert meeting["agendaItem"] == [] and meeting["modified"] == gone["modified"] > meeting_before["modified"]
+    assert f"{BASE}consultation/{item_id}/" not in {c["id"] for c in paper["consultation"]}
+    assert paper["modified"] == gone["modified"] > paper_before["modified"]
+    assert meeting_url in {o["id"] for o in _crawl_list(client, _since(body["meeting"], start))}
+    assert paper_url in {o["id"] for o in _crawl_list(client, _since(body["paper"], start))}
+
+
+def test_a_consultation_links_its_paper_only_while_the_paper_is_published(data, client, registrar):
+    body = _get(client, f"{BASE}body/")["data"][0]
+    paper_url = f"{BASE}paper/{data['report'].pk}/"
+    assert {c.get("paper") for c in _crawl_list(client, body["consultation"])} == {paper_url}
+    registry.document_mark_secret(actor=registrar, document=data["report"].document, ground="OSL 18 kap. 8 §",
+                                  masked_fields=[])
+    assert _get(client, paper_url)["deleted"] is True
+    consultations = _crawl_list(client, body["consultation"])
+    assert len(consultations) == 3 and all("paper" not in c for c in consultations)
+    alone = _get(client, consultations[0]["id"])
+    assert "paper" not in alone and alone == consultations[0]
 
 
 def test_responses_carry_last_modified_and_revalidate(data, client):

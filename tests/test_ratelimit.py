@@ -23,6 +23,7 @@ def test_a_client_that_asks_too_often_is_told_to_wait(limited, client):
     assert 0 < int(refused["Retry-After"]) <= 60
     body = refused.json()
     assert body["type"] == "error" and body["message"].startswith("För många förfrågningar.")
+    assert refused["Access-Control-Allow-Origin"] == "*"  # an OParl client in a web page can read it and wait
     # feeds and dumps count against the same limit, with a plain-text message
     feed = client.get("/floden/diariet.atom", REMOTE_ADDR="192.0.2.10")
     assert feed.status_code == 429 and "Vänta" in feed.content.decode()

@@ -332,11 +332,34 @@ def test_public_file_downloads_as_attachment(client, registrar, case):
     assert response["Content-Type"].startswith("text/plain")
 
 
+def test_a_file_can_be_shown_in_the_browser_and_an_html_file_runs_no_script(client, registrar, case):
+    """?visa=1 (OParl's accessUrl) shows the file instead of downloading it. An
+    uploaded HTML file is shown sandboxed: whatever script it holds never runs on
+    the site's own origin."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = f.document(registrar, case, files=[f.text_file("svar.txt", "Hej från Sambruk\n")])
+    response = client.get(reverse("registry:file_download", args=[text.files.get().pk]) + "?visa=1")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline") and "svar.txt" in response["Content-Disposition"]
+    assert "sandbox" not in response["Content-Security-Policy"]
+    page = SimpleUploadedFile("skrivelse.html", b"<!DOCTYPE html><html lang='sv'><head><title>T</title></head>"
+                              b"<body><p>Text</p><script>alert(document.cookie)</script></body></html>",
+                              content_type="text/html")
+    html = f.document(registrar, case, files=[page])
+    url = reverse("registry:file_download", args=[html.files.get().pk])
+    shown = client.get(url + "?visa=1")
+    assert shown.status_code == 200 and shown["Content-Disposition"].startswith("inline")
+    assert shown["Content-Security-Policy"].startswith("sandbox") and "script-src" not in shown["Content-Security-Policy"]
+    assert client.get(url)["Content-Disposition"].startswith("attachment")
+
+
 def test_secret_file_download_is_refused_or_logged(client, org, ks, case, secret_document):
     document_file = DocumentFile.objects.get(document=secret_document)
     url = reverse("registry:file_download", args=[document_file.pk])
     response = client.get(url)
     assert response.status_code == 302 and reverse("accounts:login") in response.url
+    assert client.get(url + "?visa=1").status_code == 302  # shown or downloaded: the same rights
     bun = f.organ(org, code="BUN", name="Barn- och ungdomsnämnden", kind=Organ.Kind.BOARD)
     client.force_login(f.user(org, Role.REGISTRAR, organ=bun))
     response = client.get(url)

@@ -103,6 +103,8 @@ class PublicRateLimitMiddleware:
             if request.path.startswith(("/oparl/", API_PREFIX)):
                 response = HttpResponse(json.dumps({"type": "error", "message": message}, ensure_ascii=False),
                                         status=429, content_type="application/json; charset=utf-8")
+                # A browser client (an OParl client in a web page) can then read it and wait.
+                response["Access-Control-Allow-Origin"] = "*"
             else:
                 response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
             response["Retry-After"] = str(verdict.reset)

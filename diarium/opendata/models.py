@@ -33,6 +33,26 @@ class Withdrawal(models.Model):
         return f"{self.kind} {self.object_id}"
 
 
+class EmbeddedChange(models.Model):
+    """When an object embedded in a published meeting or paper last left the
+    public data or came back (an agenda item deleted, a supporting file withdrawn
+    or published again). OParl 1.1 (2-08) counts that as a change of every object
+    it was embedded in, so its time is part of that meeting's or paper's
+    `modified` (and of the meeting's agenda items', which take the meeting's).
+    A plain id, not a foreign key: the row may be written while the meeting
+    itself is being deleted."""
+
+    kind = models.CharField(max_length=20)  # "meeting" or "paper"
+    object_id = models.BigIntegerField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="embedded_change_unique")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"
+
+
 class Dump(models.Model):
     """The latest stored dump of a dataset in a format (and organisation), with
     when its rows began to be read. The downloads serve the stored file only if

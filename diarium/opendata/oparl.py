@@ -72,10 +72,11 @@ from diarium.decisions.models import (
 from diarium.registry import access as registry_access
 from diarium.registry.models import Case, DocumentFile, Event
 
-from .models import Withdrawal
+from .models import EmbeddedChange, Withdrawal
 from .selectors import url_for_ids
 
 OPARL = "https://schema.oparl.org/1.1/"
+LICENSE = "http://creativecommons.org/publicdomain/zero/1.0/"  # as dcat.CC0: the open data are CC0
 PAGE_SIZE = 100
 EPOCH = dt.datetime(2014, 10, 15, tzinfo=dt.timezone.utc)  # before any data, when an organisation has none
 TERMS = [(2014, 2018), (2018, 2022), (2022, 2026)]
@@ -171,17 +172,26 @@ def org_stamps(org_id: int) -> tuple[dt.datetime, dt.datetime]:
     ev = {"a": events.order_by("at").first(), "b": events.order_by("-at").first()}
     mt = Meeting.objects.filter(organisation_id=org_id).aggregate(
         a=Min("created_at"), b=Max(_meeting_modified_expr()))
+    # An object leaving the public data (a membership deleted, say) changes the objects
+    # it was embedded in (OParl 2-08): those stamped with the organisation's times.
+    gone = Withdrawal.objects.filter(organisation_id=org_id).aggregate(a=Max("withdrawn_at"), b=Max("restored_at"))
     firsts = [x for x in (ev["a"], mt["a"]) if x]
-    lasts = [x for x in (ev["b"], mt["b"]) if x]
+    lasts = [x for x in (ev["b"], mt["b"], gone["a"], gone["b"]) if x]
     created = min(firsts) if firsts else EPOCH
     return created, max(lasts) if lasts else created
+
+
+def _embedded_change(kind: str, pk_field: str):
+    """When something embedded in the object last left the public data or came back
+    (models.EmbeddedChange), or NULL."""
+    return Subquery(EmbeddedChange.objects.filter(kind=kind, object_id=OuterRef(pk_field)).values("changed_at")[:1])
 
 
 def _meeting_modified_expr(prefix: str = ""):
     c = F(f"{prefix}created_at")
     return Greatest(c, *(Coalesce(F(f"{prefix}{f}"), c) for f in (
         "notice_published_at", "opened_at", "closed_at", "minutes__adjusted_at")),
-        output_field=DateTimeField())
+        Coalesce(_embedded_change("meeting", f"{prefix}pk"), c), output_field=DateTimeField())
 
 
 def _stamped(qs, created, modified):
@@ -311,7 +321,7 @@ def qs_paper(ctx, org_id):
         "created_at")
     return _stamped(reports, F("created_at"),
                     Greatest(F("created_at"), Coalesce(Subquery(last_event), F("created_at")),
-                             output_field=DateTimeField()))
+                             Coalesce(_embedded_change("paper", "pk"), F("created_at")), output_field=DateTimeField()))
 
 
 def base_file(org_id):
@@ -352,7 +362,7 @@ def ser_body(org, ctx):
                  consultation=lst("consultation"), file=lst("file"), locationList=lst("location"),
                  legislativeTermList=lst("legislativeTerm"), membership=lst("membership"),
                  legislativeTerm=[ser_legislativeterm(t, ctx) for t in terms(ctx, org.pk)],
-                 classification="Kommun")
+                 classification="Kommun", license=LICENSE)
 
 
 class Term:
@@ -522,10 +532,11 @@ def ser_consultation(i, ctx):
 def ser_file(f, ctx):
     document = f.document
     assert not registry_access.content_hidden(document, read_secret=False)
+    # OParl 2-07: the accessUrl must not answer with Content-Disposition: attachment.
     download = ctx.reverse("registry:file_download", f.pk)
     return _base(f, ctx, "File", ctx.url("object", "file", f.pk), name=document.description, fileName=f.filename,
                  mimeType=f.blob.content_type, size=f.blob.size, date=document.document_date.isoformat(),
-                 accessUrl=download, downloadUrl=download)
+                 accessUrl=f"{download}?visa=1", downloadUrl=download)
 
 
 def ser_paper(r, ctx):
@@ -559,7 +570,21 @@ def _withdrawn(kind, org_id, flt):
 
 
 # --- batch loading of embedded objects (bounded queries per page) -----------------------------------
+def _public_papers(items, org_id):
+    """A consultation's paper only when it is published: the report of a chain of
+    forwards can be secret (or its item on no public agenda), and a link to it
+    would lead a client to a 404 or a deleted object."""
+    ids = {i.oparl_paper_id for i in items if i.oparl_paper_id}
+    public = set(_public_reports(org_id).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    for i in items:
+        if i.oparl_paper_id not in public:
+            i.oparl_paper_id = None
+    return items
+
+
 def _attach(kind, objs, ctx, org_id):
+    if kind == "consultation":
+        _public_papers(objs, org_id)
     if not objs or ctx.omit_internal:
         if kind in ("agendaItem", "consultation"):
             _items_with_decisions(objs, forwards=kind == "consultation")
@@ -701,7 +726,8 @@ def _apply(qs_or_list, flt):
 
 
 def _page_url(request, page, after: int | None = None):
-    params = [(k, v) for k, v in request.GET.lists() for v in v if k not in ("page", "after")]
+    # Sorted: the same list page has one URL whatever order a client wrote (OParl 2-03).
+    params = sorted((k, v) for k, v in request.GET.lists() for v in v if k not in ("page", "after"))
     if page > 1:
         params.append(("page", str(page)))
     if after is not None:
@@ -757,7 +783,7 @@ def _list(request, ctx, kind, source, org_id, base=None, key=None):
         return _error(404, "Sidan finns inte.")
     start, stop = (page - 1) * size, page * size
     qs = _apply(source, flt)
-    gone, gone_total, last_id = None, 0, None
+    gone, gone_total, last_id, more = None, 0, None, False
     if base is not None and not flt:
         key = f"diarium:oparl:ids:{key or f'{kind}:{org_id}'}"
         listed = _ids(base, key)
@@ -801,7 +827,9 @@ def _list(request, ctx, kind, source, org_id, base=None, key=None):
              "last": _page_url(request, pages)}
     if page > 1:
         links["prev"] = _page_url(request, page - 1)
-    if page < pages:
+    # On a keyset page `more` is what was read: a list that grew while a client walked
+    # it must not get a next link to a page with nothing on it (a 404 mid-walk).
+    if page < pages and (more if keyset else True):
         links["next"] = _page_url(request, page + 1, after=last_id if keyset else None)
     return _json({"data": data,
                   "pagination": {"totalElements": total + gone_total, "elementsPerPage": size, "currentPage": page,
@@ -817,6 +845,7 @@ def system(request):
     modified = max((s[1] for s in stamps), default=EPOCH)
     return _json({"id": ctx.url("system"), "type": OPARL + "System", "oparlVersion": "https://schema.oparl.org/1.1/",
                   "body": ctx.url("body_list"), "name": "Diarium", "website": request.build_absolute_uri("/"),
+                  "license": LICENSE,
                   "created": _ts(created), "modified": _ts(modified)})
 
 

@@ -10,6 +10,12 @@ What leaves the public data in Diarium:
 - a document marked secret: its files and, if it is an officer's report, the paper;
 - a new version of a file: the previous version (OParl File ids are versions);
 - a membership, person or agenda item deleted (in the admin).
+
+OParl 1.1 (2-08) also wants the `modified` of every object the withdrawn one
+was embedded in to change: a membership's person and an organisation's other
+objects take the organisation's latest withdrawal (oparl.org_stamps); the
+meetings and papers that embedded an agenda item or a supporting file are
+recorded here (EmbeddedChange).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from diarium.accounts.models import Person
 from diarium.decisions.models import AgendaItem, Membership, Meeting
 from diarium.registry.models import Document, DocumentFile
 
-from .models import Withdrawal
+from .models import EmbeddedChange, Withdrawal
 
 _PENDING = "_oparl_pending"  # attribute on the instance between the pre and post signals
 
@@ -35,18 +41,39 @@ def _public_of_document(document_id: int, org_id: int) -> list[tuple[str, int, o
     return out
 
 
-def withdraw(org_id: int, objects) -> None:
+def withdraw(org_id: int, objects, *, embedded_in=()) -> None:
+    """Record objects that left the public data; `embedded_in`: the (kind, id) of
+    the meetings and papers they were embedded in."""
     now = timezone.now()
     for kind, pk, created in objects:
         Withdrawal.objects.update_or_create(
             kind=kind, object_id=pk,
             defaults={"organisation_id": org_id, "created": created, "withdrawn_at": now, "restored_at": None})
+    if objects:
+        _touch(embedded_in, now)
 
 
-def restore(objects) -> None:
+def restore(objects, *, embedded_in=()) -> None:
     now = timezone.now()
+    restored = 0
     for kind, pk, _created in objects:
-        Withdrawal.objects.filter(kind=kind, object_id=pk, restored_at__isnull=True).update(restored_at=now)
+        restored += Withdrawal.objects.filter(kind=kind, object_id=pk, restored_at__isnull=True).update(restored_at=now)
+    if restored:
+        _touch(embedded_in, now)
+
+
+def _touch(embedded_in, now) -> None:
+    for kind, pk in set(embedded_in):
+        EmbeddedChange.objects.update_or_create(kind=kind, object_id=pk, defaults={"changed_at": now})
+
+
+def _embedding_document(document_id: int) -> list[tuple[str, int]]:
+    """The published meetings with this document on an agenda item (its files are
+    embedded there as auxiliaryFile)."""
+    from . import oparl
+
+    meetings = oparl.public_meetings().filter(items__supporting_documents=document_id)
+    return [("meeting", pk) for pk in meetings.values_list("pk", flat=True).distinct()]
 
 
 # --- documents: secrecy marked or lifted --------------------------------------------------------
@@ -70,9 +97,10 @@ def _document_post_save(sender, instance: Document, created, **kwargs):
     now_public = _public_of_document(instance.pk, org_id)
     if instance.is_secret:
         still = {(k, pk) for k, pk, _c in now_public}
-        withdraw(org_id, [o for o in before if (o[0], o[1]) not in still])
+        withdraw(org_id, [o for o in before if (o[0], o[1]) not in still],
+                 embedded_in=_embedding_document(instance.pk))
     else:
-        restore(now_public)
+        restore(now_public, embedded_in=_embedding_document(instance.pk))
 
 
 # --- files: a new version replaces the published one -------------------------------------------
@@ -93,28 +121,33 @@ def _file_post_save(sender, instance: DocumentFile, created, **kwargs):
     delattr(instance, _PENDING)
     org_id, before = pending
     still = {pk for kind, pk, _c in _public_of_document(instance.document_id, org_id) if kind == "file"}
-    withdraw(org_id, [o for o in before if o[1] not in still])
+    withdraw(org_id, [o for o in before if o[1] not in still], embedded_in=_embedding_document(instance.document_id))
 
 
 # --- deletions in the admin -------------------------------------------------------------------
-def _deleted_objects(instance) -> tuple[int, list] | None:
+def _deleted_objects(instance) -> tuple[int, list, list] | None:
+    """(organisation, what was published, the meetings and papers it was embedded in)."""
     from . import oparl
 
     if isinstance(instance, Membership):
         org_id = instance.organ.organisation_id
-        return org_id, [("membership", instance.pk, oparl.org_stamps(org_id)[0])]
+        return org_id, [("membership", instance.pk, oparl.org_stamps(org_id)[0])], []
     if isinstance(instance, Person):
         if not Membership.objects.filter(person_id=instance.pk).exists():
             return None
-        return instance.organisation_id, [("person", instance.pk, oparl.org_stamps(instance.organisation_id)[0])]
+        return instance.organisation_id, [("person", instance.pk, oparl.org_stamps(instance.organisation_id)[0])], []
     if isinstance(instance, AgendaItem):
         meeting = Meeting.objects.filter(pk=instance.meeting_id).first()
         if meeting is None or meeting.status not in oparl.selectors.PUBLIC_MEETING_STATUSES:
             return None
         objs = [("agendaItem", instance.pk, meeting.created_at)]
+        embedded_in = [("meeting", meeting.pk)]
         if instance.proposal_id:
             objs.append(("consultation", instance.pk, meeting.created_at))
-        return meeting.organisation_id, objs
+            # the consultation was embedded in its paper (the reports of the item's case)
+            papers = oparl.qs_paper(None, meeting.organisation_id).filter(case_id=instance.case_id)
+            embedded_in += [("paper", pk) for pk in papers.values_list("pk", flat=True)]
+        return meeting.organisation_id, objs, embedded_in
     return None
 
 
@@ -127,7 +160,8 @@ def _pre_delete(sender, instance, **kwargs):
 def _post_delete(sender, instance, **kwargs):
     pending = getattr(instance, _PENDING, None)
     if pending is not None:
-        withdraw(*pending)
+        org_id, objects, embedded_in = pending
+        withdraw(org_id, objects, embedded_in=embedded_in)
 
 
 def connect() -> None:

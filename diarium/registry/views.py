@@ -345,12 +345,24 @@ def document_file_add(request, pk: int):
     }, status=status)
 
 
+# Types a browser shows without running anything in them. Any other file shown
+# inline (an HTML or SVG file, say) is sandboxed: it renders, its scripts never run.
+INLINE_SAFE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"})
+INLINE_SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+
+
 @domain_errors
 def file_download(request, pk: int):
+    """The file as an attachment, or with ?visa=1 for the browser to show (inline:
+    OParl's accessUrl). The same rights either way."""
     document_file = selectors.file_for_download(user=request.user, file_id=pk)
     blob = document_file.blob
-    return FileResponse(blob_open(blob), as_attachment=True, filename=document_file.filename,
-                        content_type=blob.content_type)
+    inline = "visa" in request.GET
+    response = FileResponse(blob_open(blob), as_attachment=not inline, filename=document_file.filename,
+                            content_type=blob.content_type)
+    if inline and blob.content_type.split(";")[0].strip().lower() not in INLINE_SAFE_TYPES:
+        response["Content-Security-Policy"] = INLINE_SANDBOX_CSP
+    return response
 
 
 # --- requests for copies ("begär ut handling") ---------------------------------------------
