@@ -24,7 +24,10 @@ Choices, documented:
   Withdrawal (withdrawals.py) and served under its id with `deleted: true`,
   its `created` and the time it left as `modified`; lists show them after the
   live objects, only when `modified_since` is given. A file published again
-  (secrecy lifted) is live again with that time as its `modified`.
+  (secrecy lifted) is live again with that time as its `modified`. The objects
+  that embedded one that left or came back are modified then too (OParl 2-08):
+  its meetings and papers (models.EmbeddedChange), and for a membership the
+  objects stamped with the organisation's times.
 - Pages: 100 objects (DIARIUM_OPARL_PAGE_SIZE); a client may ask for fewer
   with `limit`, which the `links` keep like the filters.
 - Caching: every 200 answer is public for a minute, with an ETag from the body
