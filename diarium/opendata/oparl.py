@@ -141,9 +141,19 @@ class Ctx:
         self.omit_internal = "omit_internal" in request.GET
         self._org_stamps: dict[int, tuple] = {}
         self._url_makers: dict[tuple, Callable[[int], str]] = {}
+        self._objects: dict[str, Callable[[int], str]] = {}
 
     def url(self, name: str, *args) -> str:
         return self.reverse(f"opendata:oparl_{name}", *args)
+
+    def obj(self, kind: str, pk: int) -> str:
+        """url("object", kind, pk), the link a page writes thousands of times, by the
+        shortest path."""
+        make = self._objects.get(kind)
+        if make is None:
+            make = self._objects[kind] = url_for_ids("opendata:oparl_object", kind,
+                                                     absolute=self.request.build_absolute_uri)
+        return make(pk)
 
     def reverse(self, viewname: str, *args) -> str:
         """The absolute URL of a view. reverse() costs a fifth of a millisecond and a
@@ -303,12 +313,12 @@ def _as_consultations(items):
     # decisions back (KSAU → KS → KF), as one column: loading the chain as objects
     # made ten model instances a consultation.
     via = "proposal__from_decision__proposal__"
-    return _stamped_items(items.filter(proposal__isnull=False)).annotate(oparl_paper_id=Coalesce(
+    return _stamped_items(items).annotate(oparl_paper_id=Coalesce(
         F("proposal__report_id"), F(f"{via}report_id"), F(f"{via}from_decision__proposal__report_id")))
 
 
 def qs_consultation(ctx, org_id):
-    return _as_consultations(base_agendaitem(org_id))
+    return _as_consultations(base_consultation(org_id))
 
 
 def _public_reports(org_id):
@@ -390,28 +400,28 @@ def terms(ctx, org_id):
 
 
 def ser_legislativeterm(t, ctx):
-    return _base(t, ctx, "LegislativeTerm", ctx.url("object", "legislativeTerm", t.organisation_id * 10000 + t.pk),
+    return _base(t, ctx, "LegislativeTerm", ctx.obj("legislativeTerm", t.organisation_id * 10000 + t.pk),
                  body=ctx.url("body", t.organisation_id), name=t.name, startDate=t.start.isoformat(),
                  endDate=t.end.isoformat())
 
 
 def ser_organization(o, ctx):
-    return _base(o, ctx, "Organization", ctx.url("object", "organization", o.pk),
+    return _base(o, ctx, "Organization", ctx.obj("organization", o.pk),
                  body=ctx.url("body", o.organisation_id), name=o.name, shortName=o.code,
                  organizationType=ORGAN_TYPE.get(o.kind), classification=o.get_kind_display(),
-                 subOrganizationOf=ctx.url("object", "organization", o.parent_id) if o.parent_id else None,
+                 subOrganizationOf=ctx.obj("organization", o.parent_id) if o.parent_id else None,
                  meeting=ctx.url("organization_meetings", o.pk))
 
 
 def ser_membership(m, ctx):
-    return _base(m, ctx, "Membership", ctx.url("object", "membership", m.pk), person=ctx.url("object", "person", m.person_id),
-                 organization=ctx.url("object", "organization", m.organ_id), role=MEMBERSHIP_ROLE.get(m.role),
+    return _base(m, ctx, "Membership", ctx.obj("membership", m.pk), person=ctx.obj("person", m.person_id),
+                 organization=ctx.obj("organization", m.organ_id), role=MEMBERSHIP_ROLE.get(m.role),
                  votingRight=m.role != Membership.Role.SUBSTITUTE, startDate=m.start.isoformat(),
                  endDate=m.end.isoformat() if m.end else None)
 
 
 def ser_person(p, ctx):
-    out = _base(p, ctx, "Person", ctx.url("object", "person", p.pk), body=ctx.url("body", p.organisation_id),
+    out = _base(p, ctx, "Person", ctx.obj("person", p.pk), body=ctx.url("body", p.organisation_id),
                 name=p.name)  # no e-mail or phone: officials' contact details are not OParl data here
     if not ctx.omit_internal:
         memberships = getattr(p, "oparl_memberships", None)
@@ -422,8 +432,8 @@ def ser_person(p, ctx):
 
 
 def ser_location(m, ctx):
-    return _base(m, ctx, "Location", ctx.url("object", "location", m.pk), description=m.place,
-                 meetings=[ctx.url("object", "meeting", m.pk)])
+    return _base(m, ctx, "Location", ctx.obj("location", m.pk), description=m.place,
+                 meetings=[ctx.obj("meeting", m.pk)])
 
 
 def _meeting_dt(m, time):
@@ -435,10 +445,10 @@ def _meeting_dt(m, time):
 def ser_meeting(m, ctx):
     state = {Meeting.Status.NOTICE_PUBLISHED: "eingeladen", Meeting.Status.OPENED: "durchgeführt",
              Meeting.Status.CLOSED: "durchgeführt", Meeting.Status.ADJUSTED: "durchgeführt"}.get(m.status)
-    out = _base(m, ctx, "Meeting", ctx.url("object", "meeting", m.pk), name=f"{m.organ.name} {m.date:%Y-%m-%d}",
+    out = _base(m, ctx, "Meeting", ctx.obj("meeting", m.pk), name=f"{m.organ.name} {m.date:%Y-%m-%d}",
                 meetingState=state, cancelled=False,
                 start=_ts(_meeting_dt(m, m.start_time)),  # no time recorded: no start (the name carries the date)
-                end=_ts(_meeting_dt(m, m.end_time)), organization=[ctx.url("object", "organization", m.organ_id)],
+                end=_ts(_meeting_dt(m, m.end_time)), organization=[ctx.obj("organization", m.organ_id)],
                 web=ctx.reverse("decisions:meeting_detail", m.pk))  # = m.get_absolute_url(), reversed once a page
     if not ctx.omit_internal:
         if m.place:
@@ -516,10 +526,10 @@ OUTCOME_LABELS = dict(Decision.Outcome.choices)
 
 def ser_agendaitem(i, ctx):
     decisions = getattr(i, "oparl_decisions", [])
-    out = _base(i, ctx, "AgendaItem", ctx.url("object", "agendaItem", i.pk),
-                 meeting=ctx.url("object", "meeting", i.meeting_id), number=str(i.position), order=i.position,
+    out = _base(i, ctx, "AgendaItem", ctx.obj("agendaItem", i.pk),
+                 meeting=ctx.obj("meeting", i.meeting_id), number=str(i.position), order=i.position,
                  name=i.title, public=True,
-                 consultation=ctx.url("object", "consultation", i.pk) if i.proposal_id else None,
+                 consultation=ctx.obj("consultation", i.pk) if i.proposal_id else None,
                  result="; ".join(d.label for d in decisions) or None,
                  resolutionText="\n\n".join(f"§ {d.paragraph} {d.text}" for d in decisions) or None)
     if not ctx.omit_internal and getattr(i, "oparl_files", None):
@@ -533,10 +543,10 @@ def ser_consultation(i, ctx):
     authoritative = None
     if decisions:
         authoritative = not any(d.oparl_forwards for d in decisions)
-    return _base(i, ctx, "Consultation", ctx.url("object", "consultation", i.pk),
-                 paper=ctx.url("object", "paper", report_id) if report_id else None,
-                 agendaItem=ctx.url("object", "agendaItem", i.pk), meeting=ctx.url("object", "meeting", i.meeting_id),
-                 organization=[ctx.url("object", "organization", i.meeting.organ_id)], authoritative=authoritative,
+    return _base(i, ctx, "Consultation", ctx.obj("consultation", i.pk),
+                 paper=ctx.obj("paper", report_id) if report_id else None,
+                 agendaItem=ctx.obj("agendaItem", i.pk), meeting=ctx.obj("meeting", i.meeting_id),
+                 organization=[ctx.obj("organization", i.meeting.organ_id)], authoritative=authoritative,
                  role="Beslut" if authoritative else "Beredning" if authoritative is False else None)
 
 
@@ -545,16 +555,16 @@ def ser_file(f, ctx):
     assert not registry_access.content_hidden(document, read_secret=False)
     # OParl 2-07: the accessUrl must not answer with Content-Disposition: attachment.
     download = ctx.reverse("registry:file_download", f.pk)
-    return _base(f, ctx, "File", ctx.url("object", "file", f.pk), name=document.description, fileName=f.filename,
+    return _base(f, ctx, "File", ctx.obj("file", f.pk), name=document.description, fileName=f.filename,
                  mimeType=f.blob.content_type, size=f.blob.size, date=document.document_date.isoformat(),
                  accessUrl=f"{download}?visa=1", downloadUrl=download)
 
 
 def ser_paper(r, ctx):
-    out = _base(r, ctx, "Paper", ctx.url("object", "paper", r.pk), body=ctx.url("body", r.case.organisation_id),
+    out = _base(r, ctx, "Paper", ctx.obj("paper", r.pk), body=ctx.url("body", r.case.organisation_id),
                 name=r.title, reference=r.case.diary_number, date=r.report_date.isoformat(),
                 paperType="Tjänsteskrivelse",
-                underDirectionOf=[ctx.url("object", "organization", r.addressed_to_id)])
+                underDirectionOf=[ctx.obj("organization", r.addressed_to_id)])
     if not ctx.omit_internal:
         files = getattr(r, "oparl_files", [])
         if files:
@@ -567,7 +577,7 @@ def ser_paper(r, ctx):
 
 def ser_deleted(w, ctx):
     """A deleted object as OParl 1.1 keeps it: id, type, created, a new modified, deleted."""
-    return {"id": ctx.url("object", w.kind, w.object_id), "type": OPARL + w.kind[0].upper() + w.kind[1:],
+    return {"id": ctx.obj(w.kind, w.object_id), "type": OPARL + w.kind[0].upper() + w.kind[1:],
             "created": _ts(w.created), "modified": _ts(w.withdrawn_at), "deleted": True}
 
 
@@ -636,7 +646,10 @@ def _attach(kind, objs, ctx, org_id):
         cons: dict[int, list] = {}
         # The items of the page's cases on published agendas, by the cases' index: as
         # qs_consultation (the organisation's public meetings as a set) SQLite read
-        # every item of the organisation's meetings for them, 10 ms a page.
+        # every item of the organisation's meetings for them, 10 ms a page. Items
+        # without a proposal are not excluded here (they have no paper, so they match
+        # no report below): with that condition PostgreSQL read every item with a
+        # proposal, in order, for a merge join.
         consultations = _as_consultations(AgendaItem.objects.filter(
             case_id__in={r.case_id for r in objs}, meeting__status__in=selectors.PUBLIC_MEETING_STATUSES))
         for i in _items_with_decisions((Row.of(v) for v in consultations.order_by("meeting__date", "pk").values(
