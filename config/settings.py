@@ -125,6 +125,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # semi-joins of the OParl lists on every request (twice the time of a page of
     # files, bench/opendata_bench.py). A DATABASE_URL with ?options=... decides itself.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A streaming replica of the primary (DATABASE_REPLICA_URL), for reads that
+    # tolerate its lag: the PostgreSQL search engine's queries (DIARIUM_SEARCH_READ_DATABASE).
+    # In tests it is a mirror of the test database (Django's TEST MIRROR).
+    if os.environ.get("DATABASE_REPLICA_URL"):
+        DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Files ----------------------------------------------------------------------
@@ -245,6 +252,9 @@ DIARIUM_PROXY_COUNT = int(os.environ.get("DIARIUM_PROXY_COUNT") or 0)
 DIARIUM_SEARCH_ENGINE = os.environ.get("DIARIUM_SEARCH_ENGINE", "tantivy")
 DIARIUM_SEARCH_INDEX_DIR = os.environ.get("DIARIUM_SEARCH_INDEX_DIR") or str(VAR_DIR / "search-index")
 DIARIUM_SEARCH_REBUILD_PROCESSES = os.environ.get("DIARIUM_SEARCH_REBUILD_PROCESSES")  # default: CPUs - 1
+# The database the PostgreSQL engine reads from: "replica" when DATABASE_REPLICA_URL is set.
+DIARIUM_SEARCH_READ_DATABASE = os.environ.get("DIARIUM_SEARCH_READ_DATABASE") or (
+    "replica" if "replica" in DATABASES else "default")
 # The search app's numbers (README, "Search"): set from the environment when
 # given, else diarium.search's own defaults apply.
 for _name in ("BATCH", "WRITER_HEAP_MB", "MAX_FILE_BYTES", "MAX_TEXT_CHARS", "MAX_PDF_PAGES", "MAX_UNPACKED_BYTES",

@@ -175,3 +175,35 @@ def test_compound_endings_in_titles_with_tantivy(tantivy_engine, registrar, ks):
     assert sorted(found) == ["Detaljplanen för Sollebrunn", "Handlingsplan för digital målbild"]
     assert "<mark>Handlingsplan</mark>" in find(None, "plan").hits[0].title_html or \
         "<mark>Handlingsplan</mark>" in find(None, "plan").hits[1].title_html
+
+
+@pytest.mark.django_db(transaction=True)  # the replica's connection sees only what is committed
+def test_the_postgresql_engine_searches_on_the_replica(settings, registrar, ks):
+    """With a streaming replica (DATABASE_REPLICA_URL; DIARIUM_SEARCH_READ_DATABASE),
+    the PostgreSQL engine's searches, facets and snippets are read there and the
+    primary is left to the writes. The replica is here a second connection to the
+    test database, as Django's TEST MIRROR makes it."""
+    from django.db import connection, connections
+    from django.test.utils import CaptureQueriesContext
+
+    from diarium.search import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL engine needs a PostgreSQL test database")
+    settings.DIARIUM_SEARCH_ENGINE = "postgres"
+    services.index_rebuild()
+    f.case(registrar, ks, title="Handlingsplan för digitalisering")
+    connections["replica"] = connections.create_connection("default")  # its own session on the test database
+    settings.DIARIUM_SEARCH_READ_DATABASE = "replica"
+    try:
+        with CaptureQueriesContext(connections["replica"]) as replica, \
+                CaptureQueriesContext(connections["default"]) as primary:
+            result = find(None, "handlingsplanen")
+        assert titles(result) == ["Handlingsplan för digitalisering"] and result.total == 1
+        assert facet(result, "kind")  # counted on the replica too
+        on_replica = " ".join(q["sql"] for q in replica.captured_queries)
+        assert "search_vector @@" in on_replica and "ts_headline" in on_replica and "GROUP BY" in on_replica
+        assert not any("search_vector" in q["sql"] for q in primary.captured_queries)
+    finally:
+        connections["replica"].close()
+        del connections["replica"]

@@ -33,6 +33,21 @@ def batch_size() -> int:
     return int(getattr(settings, "DIARIUM_SEARCH_BATCH", 500))
 
 
+def read_database() -> str:
+    """DIARIUM_SEARCH_READ_DATABASE: the database alias the PostgreSQL engine's
+    searches read ("replica", a streaming replica, when DATABASE_REPLICA_URL is
+    set; else "default"). Writes and the outbox stay on the primary."""
+    from django.db import connections
+    from django.utils.connection import ConnectionDoesNotExist
+
+    alias = str(getattr(settings, "DIARIUM_SEARCH_READ_DATABASE", "") or "default")
+    try:
+        connections[alias]
+    except ConnectionDoesNotExist:
+        return "default"
+    return alias
+
+
 def rebuild_processes() -> int:
     """DIARIUM_SEARCH_REBUILD_PROCESSES: processes that read and project the
     domain tables during `diarium reindex` beside the one writing the projection

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import BooleanField, F, FloatField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from .. import conf
 from ..access import Audience
 from ..models import IndexState, SearchRecord
 from ..query import Clause, ParsedQuery
@@ -155,7 +156,11 @@ class PostgresEngine(Engine):
         if query.is_empty:
             return EngineResult(total=0, hits=[])
         tsq, params = tsquery(query)
-        qs = visible(audience, filters).filter(
+        # Searches read from a replica where there is one (conf.read_database): the
+        # primary keeps its capacity for writes, and a search tolerates the replica's
+        # lag as it does the outbox's.
+        alias = conf.read_database()
+        qs = visible(audience, filters).using(alias).filter(
             RawSQL(f"search_vector @@ {tsq}", params, output_field=BooleanField()))
         total = qs.count()
         if total == 0:
@@ -169,7 +174,7 @@ class PostgresEngine(Engine):
                                                   nulls_last=True), "-id")
         page = list(ordered.values("id", "uid", "key", "kind", "title", "url", "date", "organ_id", "organ_label",
                                    "diary_number", "status", "rank")[offset:offset + limit])
-        headlines = self._headlines([r["id"] for r in page], tsq, params)
+        headlines = self._headlines([r["id"] for r in page], tsq, params, alias)
         pattern = word_pattern(query.words)
         hits = []
         for r in page:
@@ -193,7 +198,7 @@ class PostgresEngine(Engine):
         return EngineResult(total=total, hits=hits, facets=facet_counts(qs))
 
     @staticmethod
-    def _headlines(ids: list[int], tsq: str, params: list[str]) -> dict[int, tuple]:
+    def _headlines(ids: list[int], tsq: str, params: list[str], alias: str) -> dict[int, tuple]:
         if not ids:
             return {}
         sql = (
@@ -203,7 +208,7 @@ class PostgresEngine(Engine):
             f" left(body, 2000), left(file_text, 2000)"
             f" FROM {TABLE} WHERE id = ANY(%s)"
         )
-        with connection.cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute(sql, [*params, TITLE_OPTIONS, *params, HEADLINE_OPTIONS, *params, HEADLINE_OPTIONS,
                                  ids])
             return {row[0]: row[1:] for row in cursor.fetchall()}
