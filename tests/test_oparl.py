@@ -498,6 +498,8 @@ def test_responses_carry_last_modified_and_revalidate(data, client):
 
     assert parse_http_date(first["Last-Modified"]) == int(stamp.timestamp())
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["Access-Control-Allow-Origin"] == "*"  # readable by a browser client
 
 
 def test_a_client_may_ask_for_smaller_pages(data, client, settings):

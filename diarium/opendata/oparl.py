@@ -43,7 +43,7 @@ import datetime as dt
 import json
 from array import array
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, wraps
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -681,7 +681,22 @@ BASES = {"organization": base_organization, "person": base_person, "membership":
 
 
 # --- responses -------------------------------------------------------------------------------------
-conditional = decorator_from_middleware(ConditionalGetMiddleware)  # ETag from the body, 304 on If-None-Match
+_conditional_get = decorator_from_middleware(ConditionalGetMiddleware)  # ETag from the body, 304 on If-None-Match
+
+
+def conditional(view):
+    """ETag and 304s, and the CORS header on every answer: the 304 that Django
+    makes from a 200 drops it, and a browser client revalidating by hand could
+    then not read it (OParl 2-06)."""
+    checked = _conditional_get(view)
+
+    @wraps(view)
+    def answer(request, *args, **kwargs):
+        response = checked(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return answer
 
 
 CACHE_SECONDS = 60
