@@ -13,6 +13,7 @@ from diarium.accounts.models import Organ, Role
 from diarium.core.errors import DomainError, PermissionDenied
 from diarium.decisions import selectors, services as decisions
 from diarium.decisions.models import Assignment, Decision, DecisionRecipient, Meeting, Membership
+from diarium.registry import files as registry_files
 from diarium.registry.models import Document, Event
 
 from . import factories as f
@@ -300,6 +301,12 @@ def test_publishing_the_notice_mails_the_agenda_to_members_with_an_address(regis
     assert message.to == ["simon@example.se"]
     assert "Kallelse" in message.subject and chain["case"].diary_number in message.body
     assert f"/sammantraden/{meeting.pk}/" in message.body
+    # the drawn-up notice, as published, goes with it
+    meeting.refresh_from_db()
+    [(filename, content, mimetype)] = message.attachments
+    assert filename == f"kallelse-ks-{meeting.date:%Y-%m-%d}.pdf" and mimetype == "application/pdf"
+    with registry_files.blob_open(meeting.notice_blob) as fh:
+        assert content == fh.read() and content.startswith(b"%PDF")
 
 
 def test_references_in_decision_texts_become_links_once_public(registrar, ks, chain):

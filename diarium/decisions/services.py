@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import mimetypes
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -229,7 +230,9 @@ def _notice_store(meeting: Meeting, *, published_on: dt.date) -> None:
 
 
 def notice_deliver(meeting_id: int, person_id: int, *, connection=None) -> bool:
-    meeting = Meeting.objects.select_related("organ", "organisation").filter(pk=meeting_id).first()
+    """Mail the notice to one member or substitute: the agenda in the message and
+    the drawn-up notice (PDF/A) attached, as it was published."""
+    meeting = Meeting.objects.select_related("organ", "organisation", "notice_blob").filter(pk=meeting_id).first()
     person = Person.objects.filter(pk=person_id).first()
     if meeting is None or person is None or not person.email:
         return False
@@ -244,8 +247,16 @@ def notice_deliver(meeting_id: int, person_id: int, *, connection=None) -> bool:
         "url": settings.SITE_URL + meeting.get_absolute_url(),
     })
     subject = _("Kallelse: %(organ)s %(date)s") % {"organ": meeting.organ.name, "date": meeting.date.isoformat()}
+    message = EmailMessage(subject=subject, body=body, to=[person.email], connection=connection)
+    if meeting.notice_blob is not None:
+        blob = meeting.notice_blob
+        with file_store.blob_open(blob) as fh:
+            content = fh.read()
+        extension = mimetypes.guess_extension(blob.content_type.split(";")[0].strip()) or ""
+        message.attach(f"kallelse-{meeting.organ.code}-{meeting.date:%Y-%m-%d}{extension}".lower(), content,
+                       blob.content_type)
     try:
-        EmailMessage(subject=subject, body=body, to=[person.email], connection=connection).send()
+        message.send()
     except Exception as exc:  # the mail server; a notice can be sent again
         logger.warning("Notice to %s failed: %s", person.email, exc)
         return False
