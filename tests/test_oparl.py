@@ -566,3 +566,32 @@ def test_next_links_continue_from_the_last_id_and_give_the_numbered_pages(data, 
         assert by_next == by_number
     _get(client, f"{body['meeting']}?page=2&after=999999", status=404)
     _get(client, f"{body['meeting']}?page=2&after=x", status=400)
+
+
+def test_a_list_that_grows_behind_a_walk_never_leads_to_an_empty_page(data, client, registrar, settings):
+    """A meeting with a lower id is published while a client walks the organ's
+    meetings: the count grows, but the walk's last page has nothing after it, so
+    it gives no next link (which would lead to an empty page, a 404)."""
+    settings.DIARIUM_OPARL_PAGE_SIZE = 1
+    organ = f.organ(data["ks"].organisation, code="SBN", name="Samhällsbyggnadsnämnden", kind=Organ.Kind.BOARD)
+    meetings = [decisions.meeting_create(actor=registrar, organ=organ, date=dt.date(2019, 3, d), place="Sal C")
+                for d in (4, 11, 18)]
+    for m in meetings:
+        decisions.agenda_item_add(actor=registrar, meeting=m, title="Information")
+    for m in meetings[1:]:
+        decisions.meeting_publish_notice(actor=registrar, meeting=m)
+    url = f"{BASE}organization/{organ.pk}/meeting/"
+    first = _get(client, url)
+    assert first["data"][0]["id"] == f"{BASE}meeting/{meetings[1].pk}/" and "next" in first["links"]
+    decisions.meeting_publish_notice(actor=registrar, meeting=meetings[0])  # behind the walk
+    last = _get(client, first["links"]["next"])
+    assert last["data"][0]["id"] == f"{BASE}meeting/{meetings[2].pk}/"
+    assert last["pagination"]["totalElements"] == 3 and "next" not in last["links"]
+
+
+def test_links_keep_the_parameters_in_one_order(data, client):
+    body = _get(client, f"{BASE}body/")["data"][0]
+    one = _get(client, f"{body['meeting']}?omit_internal=1&created_since=2000-01-01T00:00:00Z")
+    other = _get(client, f"{body['meeting']}?created_since=2000-01-01T00:00:00Z&omit_internal=1")
+    assert one["links"] == other["links"]
+    assert "?created_since=" in one["links"]["self"] and one["links"]["self"].endswith("omit_internal=1")
