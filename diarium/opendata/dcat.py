@@ -22,6 +22,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 from diarium.accounts.models import Organisation
 
 from . import dumps
+from .selectors import LICENSE
 from .views import public_cacheable
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -31,7 +32,7 @@ THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/"
 FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
 ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")
 PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
-CC0 = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
+CC0 = URIRef(LICENSE)
 PORTAL_ORGANISATION = "http://dataportal.se/organisation/SE"
 OPARL_PATH = "/oparl/v1.1/"
 MEDIA_TYPE = Namespace("http://www.iana.org/assignments/media-types/")

@@ -76,10 +76,9 @@ from diarium.registry import access as registry_access
 from diarium.registry.models import Case, DocumentFile, Event
 
 from .models import EmbeddedChange, Withdrawal
-from .selectors import url_for_ids
+from .selectors import LICENSE, url_for_ids
 
 OPARL = "https://schema.oparl.org/1.1/"
-LICENSE = "http://creativecommons.org/publicdomain/zero/1.0/"  # as dcat.CC0: the open data are CC0
 PAGE_SIZE = 100
 EPOCH = dt.datetime(2014, 10, 15, tzinfo=dt.timezone.utc)  # before any data, when an organisation has none
 TERMS = [(2014, 2018), (2018, 2022), (2022, 2026)]
@@ -721,8 +720,8 @@ def _encode(data) -> bytes:
 
 
 def _json(data, status=200):
+    # Access-Control-Allow-Origin: set by `conditional`, on this answer and on a 304 made from it.
     response = HttpResponse(_encode(data), status=status, content_type="application/json; charset=utf-8")
-    response["Access-Control-Allow-Origin"] = "*"
     if status == 200:
         # Cacheable by anyone for a minute; ETag (from the body) and Last-Modified
         # let clients revalidate with a 304 after that.
@@ -872,7 +871,7 @@ def _list(request, ctx, kind, source, org_id, base=None, key=None):
         links["prev"] = _page_url(request, page - 1)
     # On a keyset page `more` is what was read: a list that grew while a client walked
     # it must not get a next link to a page with nothing on it (a 404 mid-walk).
-    if page < pages and (more if keyset else True):
+    if page < pages and (more or not keyset):
         links["next"] = _page_url(request, page + 1, after=last_id if keyset else None)
     return _json({"data": data,
                   "pagination": {"totalElements": total + gone_total, "elementsPerPage": size, "currentPage": page,

@@ -26,6 +26,7 @@ from diarium.registry.masking import MASKED_PRIVATE_TEXT, MASKED_SECRET_TEXT  # 
 from diarium.registry.models import Case, Document
 
 ID_PLACEHOLDER = 918273645546372819  # stands for an object's id in a reversed URL
+LICENSE = "http://creativecommons.org/publicdomain/zero/1.0/"  # the open data's licence, CC0 1.0 (DCAT, OParl)
 
 
 def url_for_ids(viewname: str, *args, absolute) -> Callable[[int], str]:

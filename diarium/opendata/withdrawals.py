@@ -20,6 +20,8 @@ recorded here (EmbeddedChange).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
@@ -67,13 +69,15 @@ def _touch(embedded_in, now) -> None:
         EmbeddedChange.objects.update_or_create(kind=kind, object_id=pk, defaults={"changed_at": now})
 
 
-def _embedding_document(document_id: int) -> list[tuple[str, int]]:
+def _embedding_document(document_id: int) -> Iterator[tuple[str, int]]:
     """The published meetings with this document on an agenda item (its files are
-    embedded there as auxiliaryFile)."""
+    embedded there as auxiliaryFile). A generator: read only by _touch, when
+    something did leave or come back."""
     from . import oparl
 
     meetings = oparl.public_meetings().filter(items__supporting_documents=document_id)
-    return [("meeting", pk) for pk in meetings.values_list("pk", flat=True).distinct()]
+    for pk in meetings.values_list("pk", flat=True).distinct():
+        yield "meeting", pk
 
 
 # --- documents: secrecy marked or lifted --------------------------------------------------------
