@@ -252,9 +252,9 @@ DIARIUM_PROXY_COUNT = int(os.environ.get("DIARIUM_PROXY_COUNT") or 0)
 DIARIUM_SEARCH_ENGINE = os.environ.get("DIARIUM_SEARCH_ENGINE", "tantivy")
 DIARIUM_SEARCH_INDEX_DIR = os.environ.get("DIARIUM_SEARCH_INDEX_DIR") or str(VAR_DIR / "search-index")
 DIARIUM_SEARCH_REBUILD_PROCESSES = os.environ.get("DIARIUM_SEARCH_REBUILD_PROCESSES")  # default: CPUs - 1
-# The database the PostgreSQL engine reads from: "replica" when DATABASE_REPLICA_URL is set.
-DIARIUM_SEARCH_READ_DATABASE = os.environ.get("DIARIUM_SEARCH_READ_DATABASE") or (
-    "replica" if "replica" in DATABASES else "default")
+# The database the PostgreSQL engine reads from (default: "replica" when
+# DATABASE_REPLICA_URL is set, see diarium.search.conf.read_database).
+DIARIUM_SEARCH_READ_DATABASE = os.environ.get("DIARIUM_SEARCH_READ_DATABASE")
 # The search app's numbers (README, "Search"): set from the environment when
 # given, else diarium.search's own defaults apply.
 for _name in ("BATCH", "WRITER_HEAP_MB", "MAX_FILE_BYTES", "MAX_TEXT_CHARS", "MAX_PDF_PAGES", "MAX_UNPACKED_BYTES",

@@ -40,7 +40,8 @@ def read_database() -> str:
     from django.db import connections
     from django.utils.connection import ConnectionDoesNotExist
 
-    alias = str(getattr(settings, "DIARIUM_SEARCH_READ_DATABASE", "") or "default")
+    alias = getattr(settings, "DIARIUM_SEARCH_READ_DATABASE", None) or (
+        "replica" if "replica" in settings.DATABASES else "default")
     try:
         connections[alias]
     except ConnectionDoesNotExist:

@@ -268,12 +268,11 @@ def _jobs() -> Iterator[tuple[str, int, int, int]]:
         yield from projection.chunks(kind)
 
 
-def _producer_pool(ctx, encode, pack: _Packer):
-    """Processes that read and project the domain tables while this one writes
-    the projection and feeds the engine (conf.rebuild_processes), or None to do
-    it all here: inside a transaction (its rows are not visible to others), on
-    an in-memory database, or where processes cannot be forked."""
-    processes = conf.rebuild_processes()
+def _producer_pool(ctx, encode, pack: _Packer, processes: int):
+    """`processes` processes (conf.rebuild_processes) that read and project the
+    domain tables while this one writes the projection and feeds the engine, or
+    None to do it all here: inside a transaction (its rows are not visible to
+    others), on an in-memory database, or where processes cannot be forked."""
     if (processes < 1 or connection.in_atomic_block or "fork" not in multiprocessing.get_all_start_methods()
             or (connection.vendor == "sqlite" and connection.is_in_memory_db())):
         return None
@@ -282,7 +281,7 @@ def _producer_pool(ctx, encode, pack: _Packer):
                                                     initargs=(ctx, encode, pack))
 
 
-def _produced(ctx, encode, pool) -> Iterator[tuple[int, list[dict], list]]:
+def _produced(ctx, encode, pool, processes: int) -> Iterator[tuple[int, list[dict], list]]:
     """The jobs' results in order; with a pool a few jobs ahead, never more (the
     rows of a job waiting here cost memory). The first jobs are handed out at
     once, so the producers start while this process empties the projection."""
@@ -290,7 +289,7 @@ def _produced(ctx, encode, pool) -> Iterator[tuple[int, list[dict], list]]:
         return (projection.produce(ctx, job, encode) for job in _jobs())
     jobs = _jobs()
     ahead = deque(pool.apply_async(projection.producer_run, (job,))
-                  for job in itertools.islice(jobs, AHEAD * conf.rebuild_processes()))
+                  for job in itertools.islice(jobs, AHEAD * processes))
     return _results(pool, jobs, ahead)
 
 
@@ -364,10 +363,11 @@ def _index_rebuild(*, progress: RebuildProgress | None, force: bool) -> RebuildR
     total = sum(projection.count(kind) for kind in KINDS)
     ctx = projection.context(digests=False)
     pack = _Packer(timezone.now())
-    pool = _producer_pool(ctx, encode, pack)
+    processes = conf.rebuild_processes()
+    pool = _producer_pool(ctx, encode, pack, processes)
     try:
         whole = transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext()
-        produced = _produced(ctx, encode, pool)
+        produced = _produced(ctx, encode, pool, processes)
         with whole:
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {SearchRecord._meta.db_table}")
