@@ -36,6 +36,7 @@ from registry_bench import (
     _free_port,
     _get,
     database_open,
+    summary_print,
 )
 
 TARGET_OBJECTS_PER_S = 2000
@@ -1080,14 +1081,7 @@ def main() -> None:
         ("dump rows = plan", "yes" if all(f["pass"] for f in dumps["files"].values()) else "no", "yes",
          all(f["pass"] for f in dumps["files"].values())),
     ]
-    print(f"\nSummary ({database}; {os.cpu_count()} CPUs, load average "
-          + ", ".join(f"{k} {v[0]:.1f}" for k, v in results["load_average"].items()) + ")")
-    for label, value, target, ok in rows:
-        verdict = "" if ok is None else "PASS" if ok else "FAIL"
-        print(f"  {label:42} {value!s:>24}  {target:24} {verdict}")
-    results["pass"] = all(ok for *_rest, ok in rows if ok is not None)
-    (OUT / "opendata.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
-    print(f"\n{'ALL PASS' if results['pass'] else 'SOME FAIL'}; results in {OUT / 'opendata.json'}")
+    summary_print(database, results, rows, "opendata")
 
 
 if __name__ == "__main__":

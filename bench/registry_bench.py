@@ -51,21 +51,10 @@ def setup_environment(reset: bool) -> str:
     os.environ["DIARIUM_MEDIA_ROOT"] = str(media)
     os.environ["DIARIUM_VAR_DIR"] = str(OUT / "var")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    if not os.environ.get("DATABASE_URL"):
-        db = OUT / "bench.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    _database_migrate("bench.sqlite3", fresh=True)
     from django.core.management import call_command
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        _postgres_database_ensure(connection.settings_dict)
-    call_command("migrate", interactive=False, verbosity=0)
     from diarium.accounts.models import Organisation
 
     if Organisation.objects.filter(slug=ORG_SLUG).exists():
@@ -89,15 +78,13 @@ def _postgres_database_ensure(settings_dict) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def database_open(sqlite_name: str, org_slug: str, *, keep: bool, reset: bool) -> str:
-    """The database of a benchmark that can measure an earlier run again
-    (opendata, search): DATABASE_URL if set, else bench/out/<sqlite_name>, a new
-    file unless `keep`. Sets Django up and migrates. With `keep` it must hold an
-    earlier run (organisation `org_slug`); without, it must be empty, or is
-    emptied (flush) with `reset`. Returns "vendor (name)"."""
+def _database_migrate(sqlite_name: str, *, fresh: bool) -> None:
+    """DATABASE_URL if set (a PostgreSQL database is created on first use), else
+    the SQLite file bench/out/<sqlite_name>, deleted first if `fresh`; then Django
+    is set up and the database migrated."""
     if not os.environ.get("DATABASE_URL"):
         db = OUT / sqlite_name
-        if not keep:
+        if fresh:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{db}"
@@ -111,6 +98,34 @@ def database_open(sqlite_name: str, org_slug: str, *, keep: bool, reset: bool) -
     if connection.vendor == "postgresql":
         _postgres_database_ensure(connection.settings_dict)
     call_command("migrate", interactive=False, verbosity=0)
+
+
+def summary_print(database: str, results: dict, rows: list[tuple], name: str, widths=(42, 24, 24)) -> None:
+    """The closing table of a benchmark (opendata, search): the load average of
+    each phase, a line per (label, value, target, ok), where ok None is a figure
+    without a target; sets results["pass"] and writes bench/out/<name>.json."""
+    label_width, value_width, target_width = widths
+    print(f"\nSummary ({database}; {os.cpu_count()} CPUs, load average "
+          + ", ".join(f"{k} {v[0]:.1f}" for k, v in results["load_average"].items()) + ")")
+    for label, value, target, ok in rows:
+        verdict = "" if ok is None else "PASS" if ok else "FAIL"
+        print(f"  {label:{label_width}} {value!s:>{value_width}}  {target:{target_width}} {verdict}")
+    results["pass"] = all(ok for *_rest, ok in rows if ok is not None)
+    path = OUT / f"{name}.json"
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+    print(f"\n{'ALL PASS' if results['pass'] else 'SOME FAIL'}; results in {path}")
+
+
+def database_open(sqlite_name: str, org_slug: str, *, keep: bool, reset: bool) -> str:
+    """The database of a benchmark that can measure an earlier run again
+    (opendata, search): DATABASE_URL if set, else bench/out/<sqlite_name>, a new
+    file unless `keep`. Sets Django up and migrates. With `keep` it must hold an
+    earlier run (organisation `org_slug`); without, it must be empty, or is
+    emptied (flush) with `reset`. Returns "vendor (name)"."""
+    _database_migrate(sqlite_name, fresh=not keep)
+    from django.core.management import call_command
+    from django.db import connection
+
     from diarium.accounts.models import Organisation
 
     if keep:

@@ -40,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from registry_bench import OUT, ROOT, _free_port, _get, database_open
+from registry_bench import OUT, ROOT, _free_port, _get, database_open, summary_print
 
 TARGET_P95_MS = 20
 TARGET_RECORDS_PER_S = 20_000
@@ -398,8 +398,6 @@ def main() -> None:
         results["queries"][engine] = phase_queries(engine, args.rounds)
         results["load_average"][f"queries {engine}"] = os.getloadavg()
 
-    print(f"\nSummary ({database}; {os.cpu_count()} CPUs, load average "
-          + ", ".join(f"{k} {v[0]:.1f}" for k, v in results["load_average"].items()) + ")")
     rows = []
     for engine in engines:
         r = results["reindex"].get(engine)
@@ -412,12 +410,7 @@ def main() -> None:
                      q["p95_ms"] <= TARGET_P95_MS if engine == "tantivy" else None))
         rows.append((f"queries {engine}: server peak RSS (MB)", q["server_peak_mb"], f"<= {TARGET_SERVER_MB}",
                      q["server_peak_mb"] <= TARGET_SERVER_MB if engine == "tantivy" else None))
-    for label, value, target, ok in rows:
-        verdict = "" if ok is None else "PASS" if ok else "FAIL"
-        print(f"  {label:44} {value!s:>16}  {target:14} {verdict}")
-    results["pass"] = all(ok for *_rest, ok in rows if ok is not None)
-    (OUT / "search.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
-    print(f"\n{'ALL PASS' if results['pass'] else 'SOME FAIL'}; results in {OUT / 'search.json'}")
+    summary_print(database, results, rows, "search", widths=(44, 16, 14))
 
 
 if __name__ == "__main__":
