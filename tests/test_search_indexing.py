@@ -231,6 +231,50 @@ def test_producer_processes_rebuild_the_same_projection_and_index(org, ks, regis
     assert selectors.search_health()["pending"] == 0
 
 
+@pytest.mark.django_db(transaction=True)  # producers read what is committed, on connections of their own
+def test_producers_never_use_a_connection_they_inherited(org, ks, registrar, settings, monkeypatch, tmp_path):
+    """A rebuild started where an event loop runs in the thread (the browser tests'
+    Playwright does that for the whole test session) has its connections kept per
+    context: closing them before the fork leaves the thread's earlier ones open, and
+    a forked producer, which sees no loop, found one of those. Two producers on one
+    socket read each other's answers ("too many values to unpack", once in CI)."""
+    import asyncio
+    import os
+
+    from django.db import connections
+
+    settings.DIARIUM_SEARCH_ENGINE = "tantivy"
+    for n in range(9):
+        f.case(registrar, ks, title=f"Bygglov för förråd {n}")
+    connection.ensure_connection()  # this thread's connection, opened outside the loop
+    connections["default"]._opened_by_the_parent = True
+    used = tmp_path / "producers.txt"
+    real_produce = projection.produce
+
+    def produce(ctx, job, encode=None):
+        result = real_produce(ctx, job, encode)
+        with used.open("a") as out:
+            out.write(f"{os.getpid()} {getattr(connections['default'], '_opened_by_the_parent', False)}\n")
+        return result
+
+    monkeypatch.setattr(projection, "produce", produce)  # as the producers call it (forked, not pickled)
+    monkeypatch.setattr(projection, "CHUNK", 2)
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.DIARIUM_SEARCH_REBUILD_PROCESSES = 2
+
+    async def under_a_loop():
+        try:
+            return services.index_rebuild()
+        finally:
+            connections.close_all()  # the ones kept for this loop's context
+
+    report = asyncio.run(under_a_loop())
+    lines = used.read_text().split()
+    assert report.records == 9 and len(lines) == 2 * 5  # every job ran in a producer
+    assert set(lines[1::2]) == {"False"}, "a producer used the connection of the process that forked it"
+    assert find(None, "förråd").total == 9
+
+
 def test_a_rebuild_gives_the_garbage_collector_back_even_when_it_fails(tantivy_engine, registrar, ks, monkeypatch):
     """The rebuild pauses Python's cyclic garbage collector while it streams rows;
     whatever happens, the process (the worker, say) gets it back, or its memory

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -463,12 +464,22 @@ PACKED = "_packed"
 
 # --- producer processes (services.index_rebuild) ----------------------------------------------
 _producer: tuple | None = None
+_inherited: list = []  # a producer's database connections from before the fork: kept, never used
 
 
 def producer_start(ctx: _Context, encode, pack) -> None:
-    """Start of a forked producer process: the parent closed its database
-    connections before forking, so this process opens its own."""
+    """Start of a forked producer process, which opens database connections of
+    its own. The parent closed its connections before forking, but not always
+    all of them: where an event loop runs in its thread (Playwright's, in the
+    browser tests), Django keeps that thread's connections per context, and the
+    ones opened outside the loop stay open and are what a forked process, which
+    sees no loop, finds. Whatever this process inherited is set aside, unused
+    and never closed: closing it here would end the parent's PostgreSQL session
+    or let SQLite tidy a file the parent still has open."""
     global _producer
+    for inherited in connections.all(initialized_only=True):
+        _inherited.append(inherited)
+        del connections[inherited.alias]
     _producer = (ctx, encode, pack)
 
 
