@@ -8,7 +8,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def limited(settings):
+def limited(settings, monkeypatch):
+    """Three requests a minute, in a minute that does not end during the test
+    (the limiter's clock stands at its fifth second)."""
+    import time
+    from types import SimpleNamespace
+
+    from diarium.core import ratelimit
+
+    now = time.time()
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now - now % 60 + 5))
     settings.DIARIUM_PUBLIC_RATE_LIMIT = "3/60"
     return settings
 
@@ -57,3 +66,28 @@ def test_behind_a_proxy_the_forwarded_address_is_the_client(limited, client):
 def test_off_turns_the_limit_off(settings, client):
     settings.DIARIUM_PUBLIC_RATE_LIMIT = "off"
     assert all(client.get("/oparl/v1.1/").status_code == 200 for _ in range(10))
+
+
+def test_an_hourly_limit_holds_through_a_quiet_spell(monkeypatch):
+    """A client at an hourly limit (copy requests, subscriptions) stays refused for
+    the rest of its hour, however long it waits within it: the database cache used
+    to write the count back with its five-minute default, and after a quiet spell
+    that long the count began again."""
+    import datetime as dt
+    import time
+
+    from django.core.cache.backends import db as db_cache
+
+    from diarium.core import ratelimit
+
+    real_time, real_now = time.time, db_cache.tz_now
+    hour = 3600
+    offset = [hour - real_time() % hour + 10]  # ten seconds into the next hour
+    monkeypatch.setattr(time, "time", lambda: real_time() + offset[0])
+    monkeypatch.setattr(db_cache, "tz_now", lambda: real_now() + dt.timedelta(seconds=offset[0]))
+    verdicts = [ratelimit.hit("copy-request", "192.0.2.7", limit=3, window=hour).allowed for _ in range(4)]
+    assert verdicts == [True, True, True, False]
+    offset[0] += 20 * 60  # twenty quiet minutes, still within the hour
+    assert not ratelimit.hit("copy-request", "192.0.2.7", limit=3, window=hour).allowed
+    offset[0] += 40 * 60  # the next hour
+    assert ratelimit.hit("copy-request", "192.0.2.7", limit=3, window=hour).allowed

@@ -22,7 +22,8 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.base import BaseCache
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
@@ -58,14 +59,32 @@ def hit(scope: str, client: str, *, limit: int, window: int) -> Verdict:
     # Increment first: the key exists on every request of a window but its first,
     # and the database cache then reads and writes once (6 queries). Adding first
     # cost a failed insert on top of that on every request (11 queries).
+    left = start + window - now
     try:
-        count = cache.incr(key)
+        count = _increment(key, left + 1)
     except ValueError:  # the client's first request in this window
-        if cache.add(key, 1, window + 1):
+        if cache.add(key, 1, left + 1):
             count = 1
         else:  # a parallel request added it first
-            count = cache.incr(key)
-    return Verdict(count <= limit, limit, max(0, limit - count), start + window - now)
+            count = _increment(key, left + 1)
+    return Verdict(count <= limit, limit, max(0, limit - count), left)
+
+
+def _increment(key: str, ttl: int) -> int:
+    """The count at `key` plus one. Backends with an increment of their own
+    (Redis, memcached, local memory) keep the key's expiry, atomically; Django's
+    generic one (the database cache's) writes the key back with the cache's
+    default timeout, five minutes, and an hour's count (copy requests) would then
+    start again after five quiet minutes. There the count is read and written back
+    with the time left in its window (`ttl`), in as many queries."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if type(backend).incr is not BaseCache.incr:
+        return backend.incr(key)
+    value = backend.get(key)
+    if value is None:
+        raise ValueError(f"Key '{key}' not found")
+    backend.set(key, value + 1, ttl)
+    return value + 1
 
 
 def parse_rate(value) -> tuple[int, int] | None:
