@@ -240,14 +240,13 @@ def test_producers_never_use_a_connection_they_inherited(org, ks, registrar, set
     socket read each other's answers ("too many values to unpack", once in CI)."""
     import asyncio
     import os
+    import threading
 
     from django.db import connections
 
     settings.DIARIUM_SEARCH_ENGINE = "tantivy"
     for n in range(9):
         f.case(registrar, ks, title=f"Bygglov för förråd {n}")
-    connection.ensure_connection()  # this thread's connection, opened outside the loop
-    connections["default"]._opened_by_the_parent = True
     used = tmp_path / "producers.txt"
     real_produce = projection.produce
 
@@ -261,6 +260,7 @@ def test_producers_never_use_a_connection_they_inherited(org, ks, registrar, set
     monkeypatch.setattr(projection, "CHUNK", 2)
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.DIARIUM_SEARCH_REBUILD_PROCESSES = 2
+    outcome = {}
 
     async def under_a_loop():
         try:
@@ -268,7 +268,24 @@ def test_producers_never_use_a_connection_they_inherited(org, ks, registrar, set
         finally:
             connections.close_all()  # the ones kept for this loop's context
 
-    report = asyncio.run(under_a_loop())
+    def rebuild_under_a_loop():
+        connection.ensure_connection()  # this thread's connection, opened outside the loop
+        connections["default"]._opened_by_the_parent = True
+        try:
+            outcome["report"] = asyncio.run(under_a_loop())
+        except BaseException as error:  # raised again in the test's thread
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    # A thread of its own, where no loop runs yet (in the test's thread Playwright's
+    # may already run, once the browser tests have).
+    thread = threading.Thread(target=rebuild_under_a_loop)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    report = outcome["report"]
     lines = used.read_text().split()
     assert report.records == 9 and len(lines) == 2 * 5  # every job ran in a producer
     assert set(lines[1::2]) == {"False"}, "a producer used the connection of the process that forked it"
