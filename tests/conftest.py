@@ -72,3 +72,17 @@ def _search_index_dir(settings, tmp_path):
     settings.DIARIUM_SEARCH_INDEX_DIR = tmp_path / "search-index"
     settings.DIARIUM_SEARCH_REBUILD_PROCESSES = 0
     return tmp_path / "search-index"
+
+
+@pytest.fixture
+def limiter_clock(monkeypatch):
+    """The rate limiter's clock held at the fifth second of the current hour, so
+    that a test's requests never straddle the end of a window (a minute's or an
+    hour's) and start a new count halfway."""
+    import time
+    from types import SimpleNamespace
+
+    from diarium.core import ratelimit
+
+    now = time.time()
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now - now % 3600 + 5))

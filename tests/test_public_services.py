@@ -204,7 +204,7 @@ def test_a_secret_document_may_be_requested_with_a_notice(client, secret_documen
     assert "Kopian skickas till den adress du angav." in receipt
 
 
-def test_requests_are_rate_limited_per_address(client, settings, document, case):
+def test_requests_are_rate_limited_per_address(client, settings, document, case, limiter_clock):
     settings.DIARIUM_COPY_REQUEST_LIMIT = 2
     url = reverse("registry:document_copy_request", args=[document.pk])
     for _ in range(2):

@@ -8,16 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def limited(settings, monkeypatch):
-    """Three requests a minute, in a minute that does not end during the test
-    (the limiter's clock stands at its fifth second)."""
-    import time
-    from types import SimpleNamespace
-
-    from diarium.core import ratelimit
-
-    now = time.time()
-    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now - now % 60 + 5))
+def limited(settings, limiter_clock):
     settings.DIARIUM_PUBLIC_RATE_LIMIT = "3/60"
     return settings
 

@@ -259,7 +259,7 @@ def test_a_bad_address_or_search_is_refused_with_a_message(client, world):
     assert not SavedSearch.objects.exists() and mail.outbox == []
 
 
-def test_many_subscriptions_from_one_connection_are_slowed_down(client, world, settings):
+def test_many_subscriptions_from_one_connection_are_slowed_down(client, world, settings, limiter_clock):
     settings.DIARIUM_SEARCH_SUBSCRIBE_LIMIT = 2
     statuses = [client.post("/sok/bevaka/", {"email": f"person{n}@example.se", "q": "hemtjänsten"},
                             REMOTE_ADDR="192.0.2.77").status_code for n in range(3)]

@@ -179,7 +179,8 @@ def test_random_text_never_gives_a_server_error(client, world, q):
     assert SECRET_WORD not in str(body["hits"]) and "Ankasson" not in str(body["hits"])
 
 
-def test_the_anonymous_api_search_is_rate_limited_like_the_rest(client, world, registrar, settings):
+def test_the_anonymous_api_search_is_rate_limited_like_the_rest(client, world, registrar, settings,
+                                                              limiter_clock):
     settings.DIARIUM_PUBLIC_RATE_LIMIT = "3/60"
     statuses = [client.get(URL, {"q": "målbild"}, REMOTE_ADDR="192.0.2.40").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
