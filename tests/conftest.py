@@ -86,3 +86,57 @@ def limiter_clock(monkeypatch):
 
     now = time.time()
     monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now - now % 3600 + 5))
+
+
+# --- the Alingsås demo, loaded once per test module --------------------------------------
+DEMO_PASSWORD = "Demo-Lösen-Alingsås-2017"
+DEMO_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # as `diarium demo` has it
+
+
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`diarium demo --no-serve` run once for a whole test module, committed to the
+    test database, its files in a folder of the module's own; the database is
+    emptied again (as after a transactional test) when the module is done.
+
+    Loading the demo draws up some thirty PDF/A documents (about 15 s a load on
+    one core); loading it once per module instead of once per test is what keeps
+    the demo's tests inside CI's budget. Each test still runs in a transaction
+    of its own that is rolled back (pytest-django), so a test that changes the
+    demo changes it for itself only."""
+    from django.core import mail
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    folder = tmp_path_factory.mktemp("demo")
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(folder / "files")}},
+    }
+    overrides = dict(
+        TASKS=DEMO_TASKS, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], SITE_URL="http://testserver",
+        DIARIUM_SEARCH_INDEX_DIR=folder / "search-index", DIARIUM_SEARCH_REBUILD_PROCESSES=0,
+    )
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DIARIUM_DEMO_PASSWORD", DEMO_PASSWORD)
+    with django_db_blocker.unblock():
+        try:
+            from django.conf import settings as django_settings
+
+            with override_settings(STORAGES={**django_settings.STORAGES, **storages}, **overrides):
+                mail.outbox = []
+                call_command("demo", "--no-serve", verbosity=0)
+                assert mail.outbox == []  # loading sends nothing
+            yield storages
+        finally:
+            mp.undo()
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def demo(_demo_loaded, db, settings, monkeypatch):
+    """The Alingsås demo as `diarium demo` leaves it (see _demo_loaded), for one test."""
+    settings.TASKS = DEMO_TASKS
+    settings.STORAGES = {**settings.STORAGES, **_demo_loaded}
+    monkeypatch.setenv("DIARIUM_DEMO_PASSWORD", DEMO_PASSWORD)

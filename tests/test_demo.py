@@ -1,12 +1,10 @@
 """The Alingsås demo as a visitor meets it after `diarium demo`."""
 
 import datetime as dt
-import io
 import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -38,15 +36,6 @@ PASSWORD = "Demo-Lösen-Alingsås-2017"
 
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # as `diarium demo` has it
-
-
-@pytest.fixture
-def demo(monkeypatch, settings):
-    # The demo's own task queue: tasks wait for a worker instead of running at once.
-    settings.TASKS = DB_TASKS
-    monkeypatch.setenv("DIARIUM_DEMO_PASSWORD", PASSWORD)
-    call_command("demo", "--no-serve", verbosity=0)
-    assert mail.outbox == []  # loading sends nothing
 
 
 def _main_case():
@@ -142,18 +131,6 @@ def test_running_the_demo_twice_adds_nothing(demo, monkeypatch):
     assert {m.__name__: m.objects.count() for m in models} == before
     assert User.objects.get(username="admin").check_password("Ett-annat-lösen-2018")
     assert User.objects.get(username="handlaggare").check_password("Ett-annat-lösen-2018")
-
-
-@pytest.mark.django_db
-def test_generated_password_is_printed_with_the_url(monkeypatch):
-    monkeypatch.delenv("DIARIUM_DEMO_PASSWORD", raising=False)
-    out = io.StringIO()
-    call_command("demo", "--no-serve", "--port", "8123", stdout=out)
-    text = out.getvalue()
-    assert "http://127.0.0.1:8123/" in text
-    password = re.search(r"Password: (\S+)", text).group(1)
-    assert User.objects.get(username="admin").check_password(password)
-    assert User.objects.get(username="registrator").check_password(password)
 
 
 # --- services the demo added ------------------------------------------------------------
@@ -286,42 +263,6 @@ def test_the_compilation_and_the_revised_action_plan_are_on_the_case(demo):
     assert all(change.recipients.exists() for change in changes)
     # The round is over before the officer's report of 2018-08-23.
     assert _local_date(round_.closed_at) == dt.date(2018, 8, 20)
-
-
-@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections like a real one
-def test_a_worker_started_after_the_demo_sends_no_mail_for_the_2015_to_2018_events(monkeypatch, settings):
-    settings.TASKS = DB_TASKS
-    monkeypatch.setenv("DIARIUM_DEMO_PASSWORD", PASSWORD)
-    call_command("demo", "--no-serve", verbosity=0)
-    round_ = _round()
-    assert mail.outbox == []  # loading sends nothing
-    sent = {_local_date(r.sent_at) for r in round_.recipients.all()}
-    assert sent == {dt.date(2018, 3, 5)}
-    excerpts = DecisionRecipient.objects.exclude(email="")
-    before = {r.pk: (r.state, r.sent_at) for r in excerpts}
-    assert {state for state, _ in before.values()} == {DecisionRecipient.State.SENT}
-    from django_tasks_db.models import DBTaskResult
-
-    queued = DBTaskResult.objects.filter(task_path="diarium.remiss.tasks.deliver")
-    assert queued.count() == round_.recipients.count()  # remiss_send queued one letter each
-    # decision_dispatch queued one excerpt per recipient with an address; no notice went
-    # to the politicians (they have no e-mail addresses in the demo).
-    assert DBTaskResult.objects.filter(task_path="diarium.decisions.tasks.deliver_excerpt").count() == len(before)
-    assert not DBTaskResult.objects.filter(task_path="diarium.decisions.tasks.send_notice").exists()
-    call_command("worker", "--batch", verbosity=0)
-    assert DBTaskResult.objects.exclude(status="SUCCESSFUL").count() == 0  # the worker ran them all
-    assert mail.outbox == []  # the queued letters find the round closed; no reminders either
-    assert {(r.dispatch, r.reminder_count) for r in round_.recipients.all()} == {(RemissRecipient.Dispatch.SENT, 0)}
-    # The queued excerpts find themselves sent, on their historic day.
-    assert {r.pk: (r.state, r.sent_at) for r in excerpts} == before
-    assert max(_local_date(sent_at) for _, sent_at in before.values()) == dt.date(2018, 11, 5)
-    # The follow-up requests of 2019 and 2020 went out on the day each round opened; the queued
-    # tasks find the rounds closed and send nothing, and no reminders go out.
-    requests = FollowUpRequest.objects.select_related("round")
-    assert DBTaskResult.objects.filter(task_path="diarium.plans.tasks.send_request").count() == requests.count() > 0
-    assert {r.round.status for r in requests} == {FollowUpRound.Status.CLOSED}
-    assert all(_local_date(r.sent_at) == _local_date(r.round.created_at) for r in requests)
-    assert {(r.reminder_count, r.reminded_before_at, r.send_error) for r in requests} == {(0, None, "")}
 
 
 # --- meetings, decisions, minutes and dispatch of the worked example -----------------------------

@@ -25,7 +25,6 @@ from diarium.registry.models import DocumentFile, Event
 
 from . import factories as f
 from .pdf_support import blob_pdf_text, pdf_text
-from .test_documents_pdf import demo  # noqa: F401 - the demo loaded as `diarium demo` has it
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,6 @@ import warnings
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from pypdf import PdfReader
 
 from diarium.decisions.models import Meeting, OfficerReport
@@ -27,13 +26,6 @@ from diarium.registry.models import Case
 from .pdf_support import assert_tagged_pdfa, pdf_text
 
 SCREENSHOTS = Path(os.environ.get("DIARIUM_SCREENSHOTS") or Path(tempfile.gettempdir()) / "diarium-screenshots")
-
-
-@pytest.fixture
-def demo(monkeypatch, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # as `diarium demo` has it
-    monkeypatch.setenv("DIARIUM_DEMO_PASSWORD", "Demo-Lösen-Alingsås-2017")
-    call_command("demo", "--no-serve", verbosity=0)
 
 
 def _main_case() -> Case:
