@@ -22,7 +22,7 @@ from diarium.registry import access as registry_access
 from diarium.registry.models import Case, Document
 
 from .models import (
-    AgendaItem, Assignment, Decision, DecisionRecipient, Meeting, Minutes, Proposal,
+    AgendaItem, Assignment, Decision, Meeting, Minutes, Proposal,
 )
 from .services import REFERENCE, can_read_internal
 
@@ -245,11 +245,6 @@ def linked_text(text: str, *, organisation_id: int) -> str:
         last = match.end()
     out.append(escape((text or "")[last:]))
     return mark_safe("".join(out))
-
-
-def undispatched(decision: Decision) -> list[DecisionRecipient]:
-    return [r for r in decision.recipients.all() if r.state in (DecisionRecipient.State.PENDING,
-                                                                DecisionRecipient.State.FAILED)]
 
 
 def case_in_chain(case: Case) -> bool:

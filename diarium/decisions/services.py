@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Person
 from diarium.core import drawing
-from diarium.core.errors import DomainError, NotFound, PermissionDenied
+from diarium.core.errors import DomainError, PermissionDenied
 from diarium.core.tasks import enqueue
 from diarium.registry import files as file_store
 from diarium.registry import services as registry
@@ -909,8 +909,3 @@ def assignment_complete(*, actor, assignment: Assignment, decision: Decision | N
     return assignment
 
 
-def meeting_get_for_write(pk: int) -> Meeting:
-    meeting = Meeting.objects.select_related("organ", "organisation").filter(pk=pk).first()
-    if meeting is None:
-        raise NotFound(_("Sammanträdet finns inte."))
-    return meeting

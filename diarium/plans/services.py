@@ -44,13 +44,6 @@ def can_read_internal(user, document: SteeringDocument) -> bool:
     return roles.can(user, roles.READ_INTERNAL, organisation_id=case.organisation_id, organ_id=case.organ_id)
 
 
-def can_answer(user, request: FollowUpRequest) -> bool:
-    """The responsible person answers; those who run the plan may answer for them."""
-    person_user_id = request.person.user_id
-    return (person_user_id is not None and getattr(user, "pk", None) == person_user_id) or \
-        can_manage(user, request.round.document)
-
-
 def _require(user, document: SteeringDocument) -> None:
     if not can_manage(user, document):
         raise PermissionDenied(_("Du har inte behörighet att ändra styrdokumentet."))

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from diarium.accounts import access as roles
 from diarium.accounts.models import Organ
 from diarium.core import drawing
-from diarium.core.errors import DomainError, NotFound, PermissionDenied
+from diarium.core.errors import DomainError, PermissionDenied
 from diarium.core.tasks import enqueue, enqueue_due_reminders
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document, DocumentFile, Event
@@ -762,8 +762,3 @@ def remiss_close(*, actor, round: RemissRound, now: dt.datetime | None = None) -
     return round_
 
 
-def round_for_write(pk: int) -> RemissRound:
-    round_ = RemissRound.objects.select_related("case", "case__organ", "organisation").filter(pk=pk).first()
-    if round_ is None:
-        raise NotFound(_("Remissen finns inte."))
-    return round_

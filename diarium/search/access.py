@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 from diarium.accounts import access as roles
 
-from .models import Tier
 
 
 @dataclass(frozen=True)
@@ -37,10 +36,6 @@ class Audience:
     def anonymous(self) -> bool:
         return not (self.superuser or self.internal_organisations or self.internal_organs)
 
-    @property
-    def has_secret(self) -> bool:
-        return bool(self.secret_organisations or self.secret_organs)
-
     def in_secret(self, organisation_id: int, organ_id: int | None) -> bool:
         return organisation_id in self.secret_organisations or (
             organ_id is not None and organ_id in self.secret_organs)
@@ -48,14 +43,6 @@ class Audience:
     def in_internal(self, organisation_id: int, organ_id: int | None) -> bool:
         return organisation_id in self.internal_organisations or (
             organ_id is not None and organ_id in self.internal_organs)
-
-    def tier_for(self, organisation_id: int, organ_id: int | None) -> str:
-        """The one tier this reader reads a record of this place in."""
-        if self.superuser or self.in_secret(organisation_id, organ_id):
-            return Tier.SECRET
-        if self.in_internal(organisation_id, organ_id):
-            return Tier.INTERNAL
-        return Tier.PUBLIC
 
 
 PUBLIC = Audience()
