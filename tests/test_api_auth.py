@@ -7,9 +7,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from diarium.accounts.models import ApiToken
+from diarium.accounts.models import ApiToken, Role
 from diarium.registry.models import Case
 
+from . import factories as f
 from .api_support import (
     SECRET_DESCRIPTION,
     bearer,
@@ -109,6 +110,40 @@ def test_people_show_contact_details_only_to_staff(client, world):
     client.force_login(world.reader)
     [person] = client.get("/api/people").json()
     assert person["email"] == "goran.westerlund@example.se"
+
+
+def test_people_contact_details_stay_within_the_organisation(client, world):
+    """E-mail and phone go to the person themself and to staff of the person's own
+    organisation; the public and staff of another organisation see name and title only."""
+    other_org = f.organisation(name="Lerums kommun", slug="lerum")
+    other_ks = f.organ(other_org)
+    other_staff = f.user(other_org, Role.REGISTRAR, other_ks, username="lerum-registrator")
+    own = f.user(username="linnea")  # no role anywhere: the person's own login
+    f.person(other_org, "Linnea Ek", title="Registrator", organ=other_ks, email="linnea.ek@lerum.se",
+             phone="0302-52 10 00", user=own)
+
+    def contact(response):
+        assert response.status_code == 200
+        return {p["name"]: (p["email"], p["phone"]) for p in response.json()}
+
+    hidden = (None, None)
+    goran = ("goran.westerlund@example.se", "0322-61 60 00")
+    linnea = ("linnea.ek@lerum.se", "0302-52 10 00")
+    anonymous = client.get("/api/people")
+    assert contact(anonymous) == {"Göran Westerlund": hidden, "Linnea Ek": hidden}
+    assert "@" not in anonymous.content.decode()
+    client.force_login(other_staff)  # staff of Lerum: Lerum's people yes, Alingsås's no
+    response = client.get("/api/people")
+    assert contact(response) == {"Göran Westerlund": hidden, "Linnea Ek": linnea}
+    assert "goran.westerlund@example.se" not in response.content.decode()
+    assert contact(client.get("/api/people", {"organisation": world.org.pk})) == {"Göran Westerlund": hidden}
+    client.force_login(world.other)  # a case officer on another organ of Alingsås: same organisation
+    assert contact(client.get("/api/people")) == {"Göran Westerlund": goran, "Linnea Ek": hidden}
+    client.force_login(own)  # the person themself, without any role
+    assert contact(client.get("/api/people")) == {"Göran Westerlund": hidden, "Linnea Ek": linnea}
+    client.logout()
+    assert contact(client.get("/api/people", **bearer(token_for(other_staff)))) == {
+        "Göran Westerlund": hidden, "Linnea Ek": linnea}
 
 
 def test_organs_list(client, world):

@@ -70,3 +70,13 @@ def test_a_full_page_with_its_count_stays_within_the_budget(client, org, ks, reg
     count, sql, data = queries_of(client, "/api/cases?limit=5")
     assert data["count"] == 6 and len(data["items"]) == 5
     assert count <= MAX_QUERIES, sql
+
+
+def test_the_rate_limit_costs_one_query_a_request(client, org, ks, registrar, settings):
+    """The anonymous API's rate limit counts in one statement (diarium/core/ratelimit.py);
+    the database cache's read-then-write cost six."""
+    cases_register(registrar, ks, 3)
+    limited, _sql, _data = queries_of(client)
+    settings.DIARIUM_PUBLIC_RATE_LIMIT = "off"
+    unlimited, _sql, _data = queries_of(client)
+    assert limited - unlimited == 1

@@ -117,6 +117,33 @@ def test_answer_through_the_link_without_an_account(client, setup):
     assert Document.objects.filter(case=c, direction=Document.Direction.INCOMING).count() == 1
 
 
+def test_an_answered_link_gives_410_a_set_time_after_the_round_closed(client, org, ks, registrar):
+    from django.utils import timezone
+
+    from diarium.remiss import services as remiss
+
+    now = timezone.now()
+    sent_at = now - dt.timedelta(days=60)
+    round_, _organs = f.remiss_setup(registrar, org, ks, boards=1, now=sent_at,
+                                     deadline=timezone.localdate() - dt.timedelta(days=40))
+    remiss.remiss_send(actor=registrar, round=round_, now=sent_at)
+    token = re.search(r"/remissvar/([0-9a-f]{64})/", mail.outbox[0].body).group(1)
+    remiss.remiss_answer_by_link(token=token, text="Vårt svar.", now=sent_at + dt.timedelta(days=5))
+    closed_at = now - dt.timedelta(days=31)
+    last_day = timezone.localtime(closed_at).date() + dt.timedelta(days=30)
+    page = client.get(f"/api/remissvar/{token}").json()  # open: the answering time plus 30 days
+    assert page["readable_until"] == (round_.deadline + dt.timedelta(days=round_.grace_days + 30)).isoformat()
+    file_url = page["files"][0]["download_url"]
+    remiss.remiss_close(actor=registrar, round=round_, now=closed_at)
+    expired = client.get(f"/api/remissvar/{token}")
+    assert expired.status_code == 410
+    assert expired.json() == {"detail": expired.json()["detail"], "errors": {}}
+    assert expired.json()["detail"].startswith(f"Länken gällde till och med {last_day.isoformat()}")
+    assert "Kontakta registrator hos Alingsås kommun" in expired.json()["detail"]
+    assert round_.case.diary_number in expired.json()["detail"]
+    assert client.get(file_url).status_code == 410
+
+
 def test_the_public_reads_rounds_but_not_addresses_drafts_or_writes(client, org, setup):
     c, file, kfn, sn, auth = setup
     draft = _create(client, c, file, kfn, sn, auth).json()["id"]

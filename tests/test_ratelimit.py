@@ -82,3 +82,64 @@ def test_an_hourly_limit_holds_through_a_quiet_spell(monkeypatch):
     assert not ratelimit.hit("copy-request", "192.0.2.7", limit=3, window=hour).allowed
     offset[0] += 40 * 60  # the next hour
     assert ratelimit.hit("copy-request", "192.0.2.7", limit=3, window=hour).allowed
+
+
+@pytest.mark.parametrize("backend", ["database", "local memory"])
+@pytest.mark.django_db(transaction=True)
+def test_eight_clients_at_once_get_exactly_the_limit(settings, limiter_clock, backend):
+    """Eight threads hammer one client's count on the real database (SQLite or
+    PostgreSQL): exactly `limit` requests are allowed, each seeing its own count.
+    The database cache's read-then-write increment let 1,100 of 600 through."""
+    import threading
+
+    from django.db import connection
+
+    from diarium.core import ratelimit
+
+    if backend == "local memory":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    limit, threads, each = 120, 8, 40
+    start = threading.Barrier(threads)
+    verdicts: list[ratelimit.Verdict] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            start.wait()
+            mine = [ratelimit.hit("public", "198.51.100.99", limit=limit, window=60) for _ in range(each)]
+            verdicts.extend(mine)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    assert not errors, errors
+    allowed = [v for v in verdicts if v.allowed]
+    assert len(verdicts) == threads * each
+    assert len(allowed) == limit
+    assert sorted(v.remaining for v in allowed) == list(range(limit))  # no count seen twice
+    assert not ratelimit.hit("public", "198.51.100.99", limit=limit, window=60).allowed
+
+
+@pytest.mark.django_db
+def test_counts_of_ended_windows_are_swept(monkeypatch):
+    """The database's counters do not grow without end: a client's first request
+    in a window removes the rows of windows that have ended."""
+    from diarium.core import ratelimit
+    from diarium.core.models import RateCounter
+
+    clock = [1_800_000_000 - 1_800_000_000 % 3600 + 5]
+    monkeypatch.setattr(ratelimit, "time", type("Clock", (), {"time": staticmethod(lambda: clock[0])}))
+    for client in ("192.0.2.1", "192.0.2.2", "192.0.2.3"):
+        ratelimit.hit("public", client, limit=10, window=60)
+    ratelimit.hit("copy-request", "192.0.2.1", limit=20, window=3600)
+    assert RateCounter.objects.count() == 4
+    clock[0] += 60  # the next minute: the hour's count stays
+    assert ratelimit.hit("public", "192.0.2.1", limit=10, window=60).remaining == 9
+    assert RateCounter.objects.count() == 2
+    assert ratelimit.hit("copy-request", "192.0.2.1", limit=20, window=3600).remaining == 18

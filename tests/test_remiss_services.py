@@ -300,6 +300,55 @@ def test_closing_shows_no_answer_and_ends_the_links(sent, registrar):
     assert exc.value.reason == "closed"
 
 
+def _answered_round(org, ks, registrar, *, days_ago=60, deadline_days_ago=40):
+    """A round sent `days_ago` days ago with its deadline `deadline_days_ago` days
+    ago; the first recipient answered through the link before the deadline."""
+    now = timezone.now()
+    sent_at = now - dt.timedelta(days=days_ago)
+    deadline = timezone.localdate() - dt.timedelta(days=deadline_days_ago)
+    round_, _ = f.remiss_setup(registrar, org, ks, boards=2, deadline=deadline, now=sent_at)
+    round_ = remiss.remiss_send(actor=registrar, round=round_, now=sent_at)
+    first = round_.recipients.get(position=1)
+    remiss.remiss_answer_by_link(token=_token_for(first), text="Vi tillstyrker.", now=sent_at + dt.timedelta(days=5))
+    return round_, first
+
+
+def test_an_answered_link_reads_for_a_set_time_after_the_round_is_closed_then_expires(org, ks, registrar, settings):
+    settings.DIARIUM_REGISTRAR_EMAIL = "registrator@alingsas.se"
+    round_, first = _answered_round(org, ks, registrar)
+    token = _token_for(first)
+    closed_at = timezone.now() - dt.timedelta(days=35)
+    remiss.remiss_close(actor=registrar, round=round_, now=closed_at)
+    closed_on = timezone.localtime(closed_at).date()
+    last_day = closed_on + dt.timedelta(days=30)  # the default
+    assert remiss.recipient_for_token(token, today=last_day).answer_text == "Vi tillstyrker."
+    with pytest.raises(remiss.LinkInvalid) as exc:
+        remiss.recipient_for_token(token, today=last_day + dt.timedelta(days=1))
+    assert exc.value.status_code == 410
+    assert exc.value.message.startswith(f"Länken gällde till och med {last_day.isoformat()} och har slutat fungera.")
+    assert "Kontakta registrator hos Alingsås kommun (registrator@alingsas.se)" in exc.value.message
+    assert round_.case.diary_number in exc.value.message
+    # The setting sets the time.
+    settings.DIARIUM_REMISS_LINK_DAYS_AFTER_CLOSE = 40
+    assert remiss.recipient_for_token(token, today=closed_on + dt.timedelta(days=40)) == first
+    with pytest.raises(remiss.LinkInvalid):
+        remiss.recipient_for_token(token, today=closed_on + dt.timedelta(days=41))
+
+
+def test_an_answered_link_of_a_round_never_closed_expires_after_the_answering_time(org, ks, registrar):
+    """A round left open closes for the recipient when the link stops taking
+    answers: the deadline plus the round's grace days."""
+    round_, first = _answered_round(org, ks, registrar)
+    token = _token_for(first)
+    remiss.remiss_compile(actor=registrar, round=round_)  # drawing up the compilation does not close it
+    last_day = first.deadline + dt.timedelta(days=round_.grace_days + 30)
+    assert remiss.recipient_for_token(token, today=last_day) == first
+    with pytest.raises(remiss.LinkInvalid) as exc:
+        remiss.recipient_for_token(token, today=last_day + dt.timedelta(days=1))
+    assert exc.value.reason == "read_expired"
+    assert "Kontakta registrator hos Alingsås kommun och ange diarienummer" in exc.value.message
+
+
 def test_an_internal_board_answers_from_inside_the_system(org, ks, registrar):
     round_, organs = f.remiss_setup(registrar, org, ks, boards=2)
     remiss.remiss_send(actor=registrar, round=round_)

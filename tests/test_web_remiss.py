@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from diarium.accounts.models import Organ, Role
 from diarium.registry.models import Document
@@ -116,6 +117,33 @@ def test_a_bad_link_shows_a_clear_page_and_records_nothing(client, prepared, reg
     response = client.get(link)
     assert response.status_code == 410 and "spärrats" in response.content.decode()
     assert Document.objects.count() == before
+
+
+def test_an_answered_link_expires_a_set_time_after_the_round_closed(client, org, ks, registrar):
+    """The respondent reads their answer through the link until 30 days after the
+    round closed; then the link gives a clear page saying whom to contact."""
+    now = timezone.now()
+    links = {}
+    for closed_days_ago in (30, 31):
+        sent_at = now - dt.timedelta(days=60)
+        round_, _organs = f.remiss_setup(registrar, org, ks, boards=1, prefix=f"R{closed_days_ago}", now=sent_at,
+                                         deadline=timezone.localdate() - dt.timedelta(days=40))
+        mail.outbox.clear()
+        remiss.remiss_send(actor=registrar, round=round_, now=sent_at)
+        link = _link(mail.outbox[0])
+        remiss.remiss_answer_by_link(token=link.split("/")[2], text="Vi tillstyrker.",
+                                     now=sent_at + dt.timedelta(days=5))
+        remiss.remiss_close(actor=registrar, round=round_, now=now - dt.timedelta(days=closed_days_ago))
+        links[closed_days_ago] = link, round_.case
+    link, _case = links[30]
+    readable = client.get(link)
+    assert readable.status_code == 200 and "Ert svar är registrerat" in readable.content.decode()
+    link, case = links[31]
+    expired = client.get(link)
+    html = expired.content.decode()
+    assert expired.status_code == 410
+    assert "Länken har slutat gälla" in html and "Vi tillstyrker." not in html
+    assert "Kontakta registrator hos Alingsås kommun" in html and case.diary_number in html
 
 
 def test_an_upload_with_a_refused_type_is_shown_on_the_form_and_leaves_no_document(client, prepared, registrar):

@@ -28,6 +28,8 @@ class Grants:
     superuser: bool = False
     org_roles: dict[int, set[str]] = field(default_factory=dict)
     organ_roles: dict[int, set[str]] = field(default_factory=dict)
+    # Organisations the user holds any role in (organ-level roles included).
+    organisation_ids: set[int] = field(default_factory=set)
 
     def roles_on(self, organisation_id: int, organ_id: int | None) -> set[str]:
         roles = set(self.org_roles.get(organisation_id, ()))
@@ -50,6 +52,10 @@ class Grants:
     def is_staff_anywhere(self) -> bool:
         return self.superuser or bool(self.org_roles) or bool(self.organ_roles)
 
+    def is_staff_of(self, organisation_id: int) -> bool:
+        """Any role in the organisation, on all its organs or on one of them."""
+        return self.superuser or organisation_id in self.organisation_ids
+
 
 ANONYMOUS = Grants()
 
@@ -65,6 +71,7 @@ def grants_for(user) -> Grants:
     for organisation_id, organ_id, role in RoleAssignment.objects.filter(user=user).values_list(
         "organisation_id", "organ_id", "role"
     ):
+        grants.organisation_ids.add(organisation_id)
         if organ_id is None:
             grants.org_roles.setdefault(organisation_id, set()).add(role)
         else:
@@ -75,3 +82,12 @@ def grants_for(user) -> Grants:
 
 def can(user, allowed: set[str], *, organisation_id: int, organ_id: int | None) -> bool:
     return grants_for(user).allows(allowed, organisation_id, organ_id)
+
+
+def may_see_contact_details(user, *, organisation_id: int, person_user_id: int | None) -> bool:
+    """A person's e-mail address and direct phone number: for the person themself
+    and for staff of the person's own organisation. The public and staff of other
+    organisations see only what is published (name, title, organ, memberships)."""
+    if person_user_id is not None and getattr(user, "is_authenticated", False) and user.pk == person_user_id:
+        return True
+    return grants_for(user).is_staff_of(organisation_id)

@@ -38,8 +38,8 @@ class PersonOut(Schema):
     name: str
     title: str
     organ_id: int | None
-    email: str | None = Field(description="Bara för inloggade medarbetare.")
-    phone: str | None = Field(description="Bara för inloggade medarbetare.")
+    email: str | None = Field(description="Bara för personen själv och medarbetare i samma organisation.")
+    phone: str | None = Field(description="Bara för personen själv och medarbetare i samma organisation.")
 
 
 class ReferenceFilters(Schema):
@@ -70,7 +70,8 @@ def organ_list(request, filters: Query[ReferenceFilters]):
 
 @router.get("/people", response={200: list[PersonOut], **ERRORS}, auth=PUBLIC_READ, url_name="person_list")
 def person_list(request, filters: Query[ReferenceFilters]):
-    """Officials by name and title. Contact details only for logged-in staff."""
+    """Officials by name and title. Contact details (e-mail, phone) only for the
+    person themself and for staff of the person's own organisation."""
     return selectors.people_for(user=actor(request), organisation=filters.organisation)
 
 

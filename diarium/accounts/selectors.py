@@ -26,7 +26,8 @@ def user_for_api_token(raw: str) -> User | None:
 # --- reference lists and tokens (used by the API) ----------------------------------------
 @dataclass
 class PersonEntry:
-    """A person as this reader may see them: contact details only for staff."""
+    """A person as this reader may see them: contact details only where
+    access.may_see_contact_details allows (the person, staff of their organisation)."""
 
     id: int
     organisation_id: int
@@ -60,16 +61,19 @@ def person_get(*, pk: int) -> Person:
     return person
 
 
+def person_entry(*, user, person: Person) -> PersonEntry:
+    """One person as `user` may see them (the one rule: access.may_see_contact_details)."""
+    contact = roles.may_see_contact_details(user, organisation_id=person.organisation_id,
+                                            person_user_id=person.user_id)
+    return PersonEntry(person.pk, person.organisation_id, person.name, person.title, person.organ_id,
+                       person.email if contact else None, person.phone if contact else None)
+
+
 def people_for(*, user, organisation: int | None = None) -> list[PersonEntry]:
-    staff = roles.grants_for(user).is_staff_anywhere
     qs = Person.objects.all()
     if organisation is not None:
         qs = qs.filter(organisation_id=organisation)
-    return [
-        PersonEntry(p.pk, p.organisation_id, p.name, p.title, p.organ_id,
-                    p.email if staff else None, p.phone if staff else None)
-        for p in qs.order_by("name", "id")
-    ]
+    return [person_entry(user=user, person=p) for p in qs.order_by("name", "id")]
 
 
 def api_tokens_for(*, user) -> QuerySet[ApiToken]:

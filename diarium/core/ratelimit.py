@@ -1,11 +1,18 @@
 """Per-client rate limits on the public, machine-read endpoints (OParl, dumps,
-DCAT, feeds, calendars and the anonymous JSON API).
+DCAT, feeds, calendars and the anonymous JSON API), and on copy requests and
+search subscriptions.
 
-Counts live in Django's cache, which is shared by every app server (the
-database cache by default, Redis when DIARIUM_REDIS_URL is set), in fixed
-windows keyed by client address. Redis increments atomically; the database
-cache reads and writes, so under heavy concurrency it may let a few requests
-more through than the limit, never fewer. Nothing is kept in process memory.
+Counts are shared by every app server and kept in fixed windows keyed by client
+address (hashed); nothing is kept in process memory. Every count is atomic, so
+exactly `limit` requests of a window are allowed however many arrive at once:
+- with a cache that has an increment of its own (Redis when DIARIUM_REDIS_URL is
+  set, memcached, local memory) the count is the cache's incr, which keeps the
+  key's expiry;
+- with the database cache (the default) or any other cache whose incr is
+  Django's generic read-then-write, the count is one INSERT … ON CONFLICT DO
+  UPDATE … RETURNING on the RateCounter table (diarium/core/models.py), on
+  SQLite and PostgreSQL; a client's first request in a window sweeps ended
+  windows.
 
 Settings:
 - DIARIUM_PUBLIC_RATE_LIMIT: "requests/seconds", e.g. "600/60" (the default);
@@ -22,10 +29,13 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.base import BaseCache
+from django.db import connections, router
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+
+from .models import RateCounter
 
 LIMITED_PREFIXES = ("/oparl/", "/datasets/", "/floden/", "/kalender/")
 API_PREFIX = "/api/"
@@ -56,35 +66,48 @@ def hit(scope: str, client: str, *, limit: int, window: int) -> Verdict:
     start = now - now % window
     digest = hashlib.sha256(client.encode()).hexdigest()[:24]  # no addresses as cache keys
     key = f"diarium:rl:{scope}:{start}:{digest}"
-    # Increment first: the key exists on every request of a window but its first,
-    # and the database cache then reads and writes once (6 queries). Adding first
-    # cost a failed insert on top of that on every request (11 queries).
     left = start + window - now
-    try:
-        count = _increment(key, left + 1)
-    except ValueError:  # the client's first request in this window
-        if cache.add(key, 1, left + 1):
-            count = 1
-        else:  # a parallel request added it first
-            count = _increment(key, left + 1)
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if type(backend).incr is BaseCache.incr:
+        # Django's generic incr (the database cache's) reads and writes back: parallel
+        # requests read the same count and all but one of their counts are lost.
+        count = _count_in_database(key, window_end=start + window, now=now)
+    else:
+        count = _increment(backend, key, left + 1)
     return Verdict(count <= limit, limit, max(0, limit - count), left)
 
 
-def _increment(key: str, ttl: int) -> int:
-    """The count at `key` plus one. Backends with an increment of their own
-    (Redis, memcached, local memory) keep the key's expiry, atomically; Django's
-    generic one (the database cache's) writes the key back with the cache's
-    default timeout, five minutes, and an hour's count (copy requests) would then
-    start again after five quiet minutes. There the count is read and written back
-    with the time left in its window (`ttl`), in as many queries."""
-    backend = caches[DEFAULT_CACHE_ALIAS]
-    if type(backend).incr is not BaseCache.incr:
+def _increment(backend: BaseCache, key: str, ttl: int) -> int:
+    """The count at `key` plus one, in a cache with an atomic increment of its own
+    (Redis, memcached, local memory), which keeps the key's expiry. Increment
+    first: the key exists on every request of a window but its first."""
+    try:
         return backend.incr(key)
-    value = backend.get(key)
-    if value is None:
-        raise ValueError(f"Key '{key}' not found")
-    backend.set(key, value + 1, ttl)
-    return value + 1
+    except ValueError:  # the client's first request in this window
+        if backend.add(key, 1, ttl):
+            return 1
+        return backend.incr(key)  # a parallel request added it first
+
+
+def _count_in_database(key: str, *, window_end: int, now: int) -> int:
+    """The count at `key` plus one, in the RateCounter table: one statement that
+    inserts the window's row with 1 or adds 1 to it and returns the count, atomic on
+    SQLite (3.35+) and PostgreSQL alike. A client's first request in a window also
+    sweeps the rows of windows that have ended (one more query)."""
+    db = connections[router.db_for_write(RateCounter)]
+    q = db.ops.quote_name
+    table = q(RateCounter._meta.db_table)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({q('key')}, {q('count')}, {q('window_end')}) VALUES (%s, 1, %s) "
+            f"ON CONFLICT ({q('key')}) DO UPDATE SET {q('count')} = {table}.{q('count')} + 1 "
+            f"RETURNING {q('count')}",
+            [key, window_end],
+        )
+        count = cursor.fetchone()[0]
+        if count == 1:
+            cursor.execute(f"DELETE FROM {table} WHERE {q('window_end')} < %s", [now])
+    return count
 
 
 def parse_rate(value) -> tuple[int, int] | None:

@@ -194,6 +194,7 @@ class AnswerPageOut(Schema):
     ordered_by: str
     deadline: dt.date
     valid_until: dt.date
+    readable_until: dt.date = Field(description="Sista dagen länken fungerar sedan svaret lämnats.")
     files: list[RoundFileOut]
     answered_at: dt.datetime | None
     late: bool
@@ -441,6 +442,7 @@ def _answer_page(token: str, recipient) -> dict:
         "diary_number": round_.case.diary_number, "title": round_.title, "letter": round_.letter,
         "ordered_by": round_.ordered_by, "deadline": recipient.deadline,
         "valid_until": services.link_valid_until(recipient),
+        "readable_until": services.link_readable_until(recipient),
         "files": [_file_out(v, url=reverse("api:remiss_link_file", args=[token, v.pk]))
                   for v in selectors.answer_page_files(recipient)],
         "answered_at": recipient.answered_at, "late": recipient.late, "declined": recipient.declined,

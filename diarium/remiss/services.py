@@ -77,7 +77,8 @@ def answer_url(recipient: RemissRecipient) -> str:
 
 
 class LinkInvalid(DomainError):
-    """The answer link is forged, revoked or expired. Nothing was recorded."""
+    """The answer link is forged, revoked or expired (for answering, or for reading
+    an answer given). Nothing was recorded."""
 
     def __init__(self, message: str, *, reason: str):
         super().__init__(message)
@@ -87,7 +88,33 @@ class LinkInvalid(DomainError):
 
 
 def link_valid_until(recipient: RemissRecipient) -> dt.date:
+    """The last day the link takes an answer (the round may close earlier)."""
     return recipient.deadline + dt.timedelta(days=recipient.round.grace_days)
+
+
+def link_readable_until(recipient: RemissRecipient) -> dt.date:
+    """The last day an answered recipient can read what they sent through the link.
+
+    Counted from the day the round closed for the recipient: closed explicitly, or
+    the last day the link took answers, whichever came first; then
+    DIARIUM_REMISS_LINK_DAYS_AFTER_CLOSE days (default 30). Drawing up the
+    compilation does not close a round."""
+    closed_on = link_valid_until(recipient)
+    if recipient.round.closed_at is not None:
+        closed_on = min(closed_on, timezone.localtime(recipient.round.closed_at).date())
+    days = int(getattr(settings, "DIARIUM_REMISS_LINK_DAYS_AFTER_CLOSE", 30))
+    return closed_on + dt.timedelta(days=days)
+
+
+def _registrar_contact(recipient: RemissRecipient) -> str:
+    """Whom to contact about an answer link that no longer works."""
+    round_ = recipient.round
+    registrar = getattr(settings, "DIARIUM_REGISTRAR_EMAIL", "")
+    if registrar:
+        return _("Kontakta registrator hos %(organisation)s (%(email)s) och ange diarienummer %(number)s.") % {
+            "organisation": round_.organisation.name, "email": registrar, "number": round_.case.diary_number}
+    return _("Kontakta registrator hos %(organisation)s och ange diarienummer %(number)s.") % {
+        "organisation": round_.organisation.name, "number": round_.case.diary_number}
 
 
 def recipient_for_token(token: str, *, today: dt.date | None = None, for_update: bool = False) -> RemissRecipient:
@@ -108,6 +135,12 @@ def recipient_for_token(token: str, *, today: dt.date | None = None, for_update:
             _("Länken har spärrats. Kontakta registrator om ni behöver en ny länk."), reason="revoked",
         )
     today = today or timezone.localdate()
+    if recipient.has_answered and today > link_readable_until(recipient):
+        raise LinkInvalid(
+            _("Länken gällde till och med %(date)s och har slutat fungera. Ert svar är registrerat i ärendet.")
+            % {"date": link_readable_until(recipient).isoformat()} + " " + _registrar_contact(recipient),
+            reason="read_expired",
+        )
     if recipient.round.status == RemissRound.Status.CLOSED and not recipient.has_answered:
         raise LinkInvalid(_("Remissen är avslutad och tar inte längre emot svar."), reason="closed")
     if today > link_valid_until(recipient) and not recipient.has_answered:

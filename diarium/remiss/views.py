@@ -252,6 +252,7 @@ def answer(request, token: str):
         "recipient": recipient, "round": recipient.round, "case": recipient.round.case, "form": form,
         "files": selectors.answer_page_files(recipient), "token": token,
         "valid_until": services.link_valid_until(recipient),
+        "readable_until": services.link_readable_until(recipient),
         "late": timezone.localdate() > recipient.deadline,
     }, status=status)
 
