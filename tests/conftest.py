@@ -88,55 +88,96 @@ def limiter_clock(monkeypatch):
     monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now - now % 3600 + 5))
 
 
-# --- the Alingsås demo, loaded once per test module --------------------------------------
+# --- the Alingsås demo, loaded once for each run of tests that use it ----------------------
 DEMO_PASSWORD = "Demo-Lösen-Alingsås-2017"
 DEMO_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # as `diarium demo` has it
 
 
-@pytest.fixture(scope="module")
-def _demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
-    """`diarium demo --no-serve` run once for a whole test module, committed to the
-    test database, its files in a folder of the module's own; the database is
-    emptied again (as after a transactional test) when the module is done.
+class _Demo:
+    """`diarium demo --no-serve`, committed to the test database once for a run of
+    consecutive tests that use the `demo` fixture, with its files in a folder of
+    its own, and emptied again (as after a transactional test) when the next test
+    does not use it.
 
-    Loading the demo draws up some thirty PDF/A documents (about 15 s a load on
-    one core); loading it once per module instead of once per test is what keeps
-    the demo's tests inside CI's budget. Each test still runs in a transaction
-    of its own that is rolled back (pytest-django), so a test that changes the
-    demo changes it for itself only."""
-    from django.core import mail
-    from django.core.management import call_command
-    from django.test import override_settings
+    Loading the demo draws up some thirty PDF/A documents (about 15 s on one
+    core); loading it once for the demo's thirty-odd tests instead of once per
+    test is what keeps them inside CI's budget. pytest-django runs them one after
+    the other (every one is an ordinary, rolled-back test), and each still runs in
+    a transaction of its own, so a test that changes the demo changes it for
+    itself only."""
 
-    folder = tmp_path_factory.mktemp("demo")
-    storages = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(folder / "files")}},
-    }
-    overrides = dict(
-        TASKS=DEMO_TASKS, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], SITE_URL="http://testserver",
-        DIARIUM_SEARCH_INDEX_DIR=folder / "search-index", DIARIUM_SEARCH_REBUILD_PROCESSES=0,
-    )
-    mp = pytest.MonkeyPatch()
-    mp.setenv("DIARIUM_DEMO_PASSWORD", DEMO_PASSWORD)
-    with django_db_blocker.unblock():
+    def __init__(self):
+        self.blocker = None
+        self.folders = None
+        self.storages = None
+
+    @property
+    def loaded(self) -> bool:
+        return self.storages is not None
+
+    def load(self) -> None:
+        from django.conf import settings as django_settings
+        from django.core import mail
+        from django.core.management import call_command
+        from django.test import override_settings
+
+        folder = self.folders.mktemp("demo")
+        storages = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                "OPTIONS": {"location": str(folder / "files")}}}
+        overrides = dict(
+            STORAGES={**django_settings.STORAGES, **storages},
+            TASKS=DEMO_TASKS, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], SITE_URL="http://testserver",
+            DIARIUM_SEARCH_INDEX_DIR=folder / "search-index", DIARIUM_SEARCH_REBUILD_PROCESSES=0,
+        )
+        mp = pytest.MonkeyPatch()
+        mp.setenv("DIARIUM_DEMO_PASSWORD", DEMO_PASSWORD)
         try:
-            from django.conf import settings as django_settings
-
-            with override_settings(STORAGES={**django_settings.STORAGES, **storages}, **overrides):
+            with self.blocker.unblock(), override_settings(**overrides):
                 mail.outbox = []
-                call_command("demo", "--no-serve", verbosity=0)
+                try:
+                    call_command("demo", "--no-serve", verbosity=0)
+                except BaseException:
+                    call_command("flush", interactive=False, verbosity=0)
+                    raise
                 assert mail.outbox == []  # loading sends nothing
-            yield storages
         finally:
             mp.undo()
+        self.storages = storages
+
+    def unload(self) -> None:
+        from django.core.management import call_command
+
+        with self.blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
+        self.storages = None
+
+
+_DEMO = _Demo()
+
+
+@pytest.fixture(scope="module")
+def _demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The test database is set up (and the demo loaded) before any test's own
+    transaction begins."""
+    _DEMO.blocker, _DEMO.folders = django_db_blocker, tmp_path_factory
+    if not _DEMO.loaded:
+        _DEMO.load()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    uses = "demo" in getattr(item, "fixturenames", ())
+    if uses and _DEMO.blocker is not None and not _DEMO.loaded:
+        _DEMO.load()  # a demo test after others in the same module that emptied it
+    yield
+    if _DEMO.loaded and (nextitem is None or "demo" not in getattr(nextitem, "fixturenames", ())):
+        _DEMO.unload()
 
 
 @pytest.fixture
-def demo(_demo_loaded, db, settings, monkeypatch):
-    """The Alingsås demo as `diarium demo` leaves it (see _demo_loaded), for one test."""
+def demo(_demo_database, db, settings, monkeypatch):
+    """The Alingsås demo as `diarium demo` leaves it, for one test (see _Demo)."""
     settings.TASKS = DEMO_TASKS
-    settings.STORAGES = {**settings.STORAGES, **_demo_loaded}
+    settings.STORAGES = {**settings.STORAGES, **_DEMO.storages}
     monkeypatch.setenv("DIARIUM_DEMO_PASSWORD", DEMO_PASSWORD)

@@ -19,7 +19,7 @@ from diarium.remiss import services as remiss
 from diarium.remiss.models import RemissRound
 
 from .pdf_support import assert_tagged_pdfa, pdf_text
-from .test_documents_pdf import _save_first_page, demo  # noqa: F401  (the demo fixture)
+from .test_documents_pdf import _save_first_page
 
 AUTHOR = "Alingsås kommun"
 NUMBER = "2017.676 KS"
