@@ -91,3 +91,33 @@ def may_see_contact_details(user, *, organisation_id: int, person_user_id: int |
     if person_user_id is not None and getattr(user, "is_authenticated", False) and user.pk == person_user_id:
         return True
     return grants_for(user).is_staff_of(organisation_id)
+
+
+# --- the organisation's own administrators ---------------------------------------------------
+# An organisation's reference data (organs, diary number series, the
+# classification scheme) is kept by its administrators: the admin role for the
+# whole organisation (a role on one organ does not reach the organisation's
+# registers), or a superuser. The registry's services used this rule before it
+# had a name (series_counter_set, classification_create).
+ADMINISTER = {Role.ADMIN}
+
+
+def can_administer(user, organisation_id: int) -> bool:
+    return can(user, ADMINISTER, organisation_id=organisation_id, organ_id=None)
+
+
+def organisation_for_admin_get(*, user, pk: int):
+    """An organisation the user administers. One that does not exist is not
+    found; another organisation's is refused."""
+    from django.utils.translation import gettext as _
+
+    from diarium.core.errors import NotFound, PermissionDenied
+
+    from .models import Organisation
+
+    organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None:
+        raise NotFound(_("Organisationen finns inte."))
+    if not can_administer(user, organisation.pk):
+        raise PermissionDenied(_("Du är inte administratör för %(org)s.") % {"org": organisation.name})
+    return organisation

@@ -86,3 +86,17 @@ def api_token_get(*, user, pk: int) -> ApiToken:
     if token is None:
         raise NotFound(_("API-nyckeln finns inte."))
     return token
+
+
+# --- an organisation's own administrators -----------------------------------------------------
+def organs_of(*, organisation) -> QuerySet[Organ]:
+    """Every organ of the organisation, inactive ones too, for its administrators."""
+    return Organ.objects.filter(organisation=organisation).order_by("name", "id")
+
+
+def organ_of(*, organisation, pk: int) -> Organ:
+    """One of the organisation's organs; another organisation's is not found."""
+    organ = Organ.objects.filter(organisation=organisation, pk=pk).first()
+    if organ is None:
+        raise NotFound(_("Organet finns inte."))
+    return organ

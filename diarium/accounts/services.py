@@ -106,3 +106,86 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     return token
+
+
+# --- organs, by the organisation's own administrators ----------------------------------------
+def _require_admin(actor, organisation_id: int) -> None:
+    from diarium.core.errors import PermissionDenied
+
+    from . import access
+
+    if not access.can_administer(actor, organisation_id):
+        raise PermissionDenied(_("Bara organisationens administratörer kan ändra dess organ."))
+
+
+def _parent_checked(organ: Organ, parent: Organ | None) -> None:
+    if parent is None:
+        return
+    if parent.organisation_id != organ.organisation_id:
+        raise DomainError(_("Det överordnade organet hör till en annan organisation."), field="parent")
+    seen, current = set(), parent
+    while current is not None and current.pk not in seen:
+        if organ.pk is not None and current.pk == organ.pk:
+            raise DomainError(_("Ett organ kan inte ligga under sig självt."), field="parent")
+        seen.add(current.pk)
+        current = current.parent
+
+
+def _code_free(organ: Organ) -> None:
+    taken = Organ.objects.filter(organisation_id=organ.organisation_id, code=organ.code)
+    if organ.pk is not None:
+        taken = taken.exclude(pk=organ.pk)
+    if taken.exists():
+        raise DomainError(_("Förkortningen %(code)s används redan av ett annat organ.") % {"code": organ.code},
+                          field="code")
+
+
+@transaction.atomic
+def organ_add(*, actor, organisation: Organisation, name: str, code: str, kind: str, parent: Organ | None = None,
+              email: str = "", active: bool = True) -> Organ:
+    """An administrator adds an organ to their organisation."""
+    _require_admin(actor, organisation.pk)
+    organ = Organ(organisation=organisation, name=" ".join((name or "").split()), code=(code or "").strip(),
+                  kind=kind, parent=parent, email=(email or "").strip(), active=active)
+    _parent_checked(organ, parent)
+    _code_free(organ)
+    return _save(organ)
+
+
+ORGAN_FIELDS = ("name", "code", "kind", "parent", "email", "active")
+
+
+@transaction.atomic
+def organ_update(*, actor, organ: Organ, **changes) -> Organ:
+    """An administrator changes an organ of their organisation (name, code, kind,
+    parent, e-mail, whether it is active)."""
+    _require_admin(actor, organ.organisation_id)
+    unknown = set(changes) - set(ORGAN_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown organ fields: {sorted(unknown)}")
+    for name, value in changes.items():
+        if name == "name":
+            value = " ".join((value or "").split())
+        elif name in ("code", "email"):
+            value = (value or "").strip()
+        setattr(organ, name, value)
+    if "parent" in changes:
+        _parent_checked(organ, changes["parent"])
+    if "code" in changes:
+        _code_free(organ)
+    _save(organ)
+    return organ
+
+
+@transaction.atomic
+def organ_delete(*, actor, organ: Organ) -> None:
+    """Remove an organ no case, person, role, series or meeting refers to. One
+    in use is kept: make it inactive instead."""
+    from diarium.core.dependents import in_use
+    from diarium.core.errors import Conflict
+
+    _require_admin(actor, organ.organisation_id)
+    if in_use(organ):
+        raise Conflict(_("Organet används (av ärenden, personer, roller, serier eller sammanträden) och kan inte "
+                         "tas bort. Markera det som inaktivt i stället."))
+    organ.delete()

@@ -30,6 +30,18 @@ class NotFound(DomainError):
     status_code = 404
 
 
+class Conflict(DomainError):
+    """The request is sound but the data's state refuses it (e.g. a row still in use)."""
+
+    status_code = 409
+
+
+class TooManyRequests(DomainError):
+    """A per-client limit (requests an hour from one address) is reached."""
+
+    status_code = 429
+
+
 def errors_from_validation(exc) -> DomainError:
     """Turn Django's ValidationError (from full_clean) into a DomainError."""
     from django.utils.translation import gettext as _

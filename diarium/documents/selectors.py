@@ -42,3 +42,21 @@ def document_section(user, document, entry) -> str:
     return render_to_string("documents/_document_signatures.html", {
         "signatures": signatures, "current_files": current, "report": report if may_edit else None,
     })
+
+
+def document_signatures_for(*, user, document_id: int) -> list[DocumentSignature]:
+    """The signatures the document's page shows, for a reader who may open the
+    page (reading a secret document with the right to do so is logged, as there)."""
+    from diarium.registry import selectors as registry_selectors
+
+    document, _entry = registry_selectors.document_get(user=user, pk=document_id)
+    return document_signatures(document=document)
+
+
+def file_signatures_for(*, user, file_id: int) -> list[DocumentSignature]:
+    """The signatures of one file version, as its signing page lists them: for
+    those who may have the file (secret reads are logged)."""
+    from diarium.registry import selectors as registry_selectors
+
+    file = registry_selectors.file_for_download(user=user, file_id=file_id)
+    return list(file.signatures.select_related("file").order_by("signed_at", "id"))

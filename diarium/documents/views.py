@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from diarium.core import errors
 from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions
-from diarium.decisions import views as decisions_views
 from diarium.decisions.forms import PROPOSAL_ROWS, SIGNATORY_ROWS, OfficerReportForm
 from diarium.registry import selectors as registry_selectors
 from diarium.registry.views import _deny_unless, _show_on_form, domain_errors
@@ -27,7 +26,7 @@ from .forms import SignForm
 
 # --- the officer's report -----------------------------------------------------------------
 def _meeting_organs(organisation_id: int):
-    return decisions_views._meeting_organs(organisation=organisation_id)
+    return reports.report_organs(organisation_id=organisation_id)
 
 
 def _report_input(form) -> dict:
@@ -99,9 +98,7 @@ def officer_report_edit(request, pk: int):
 @require_POST
 def officer_report_preview_new(request, case_pk: int):
     """The preview PDF of a report not yet drawn up (the "new report" form posts here)."""
-    case = registry_selectors.case_get(user=request.user, pk=case_pk)
-    _deny_unless(decisions.can_write_reports(request.user, case),
-                 _("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
+    case = reports.case_for_reports(user=request.user, pk=case_pk)
     form = OfficerReportForm(request.POST, organs=_meeting_organs(case.organisation_id))
     if form.is_valid():
         try:

@@ -94,3 +94,10 @@ def readable(user, field: str) -> Q | None:
         conditions.append(_unless(Q(counterpart_is_private=True), _scope(user, roles.READ_INTERNAL)))
     conditions = [c for c in conditions if c is not None]
     return reduce(lambda a, b: a & b, conditions) if conditions else None
+
+
+def internal_scope(user) -> Q | bool:
+    """A condition on rows with a `case` (documents, history events): where this
+    user may read internal data, as can_read_internal decides case by case.
+    True for everywhere, False for nowhere."""
+    return _scope(user, roles.READ_INTERNAL)

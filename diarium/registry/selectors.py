@@ -493,3 +493,54 @@ def classifications(*, organisation=None) -> QuerySet[Classification]:
 def case_years() -> list[int]:
     """Years that have cases, read from the few counter rows, not the case table."""
     return sorted(set(SeriesCounter.objects.filter(last_seq__gt=0).values_list("year", flat=True)), reverse=True)
+
+
+# --- requests for copies, for staff ----------------------------------------------------------
+@dataclass
+class CopyRequestEntry:
+    """A request for a copy as staff see it (the requester's details included)."""
+
+    id: int
+    at: dt.datetime
+    case_id: int
+    diary_number: str
+    document_id: int | None
+    reference: str
+    name: str
+    contact: str
+    format: str
+    format_label: str
+    message: str
+    document_secret: bool
+
+
+def copy_request_list(*, user, organisation: int | None = None, case: int | None = None) -> QuerySet[Event]:
+    """Requests for copies, newest first, of the cases where this user may read
+    internal data (the same rule as the case history, case_event_queryset).
+    Someone who may read internal data nowhere is refused."""
+    scope = access.internal_scope(user)
+    if scope is False:
+        raise PermissionDenied(_("Du har inte behörighet att se begäranden om allmänna handlingar."))
+    events = Event.objects.filter(kind=Event.Kind.COPY_REQUESTED).select_related("case").order_by("-at", "-id")
+    if scope is not True:
+        events = events.filter(scope)
+    if organisation is not None:
+        events = events.filter(case__organisation_id=organisation)
+    if case is not None:
+        events = events.filter(case_id=case)
+    return events
+
+
+def copy_request_entries(events) -> list[CopyRequestEntry]:
+    entries = []
+    for e in events:
+        d = e.data or {}
+        request = d.get("request") or {}
+        entries.append(CopyRequestEntry(
+            id=e.pk, at=e.at, case_id=e.case_id, diary_number=e.case.diary_number, document_id=e.document_id,
+            reference=str(d.get("reference", "")), name=str(request.get("name", "")),
+            contact=str(request.get("contact", "")), format=str(request.get("format", "")),
+            format_label=str(request.get("format_label", "")), message=str(request.get("message", "")),
+            document_secret=bool(request.get("document_secret", False)),
+        ))
+    return entries

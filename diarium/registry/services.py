@@ -564,3 +564,17 @@ def copy_request_notify(event_id: int, *, connection=None) -> bool:
         logger.warning("Copy request %s could not be mailed to the registrar: %s", event_id, exc)
         return False
     return True
+
+
+COPY_REQUEST_WINDOW = 3600  # seconds
+
+
+def copy_request_allowed(*, client: str) -> bool:
+    """Count one request for a copy from `client` (an address) and say whether it
+    is within DIARIUM_COPY_REQUEST_LIMIT an hour (20 by default): enough for
+    anyone asking for a case's documents one by one, and a brake on scripts
+    filling the registrar's inbox. The web form and the API count together."""
+    from diarium.core import ratelimit
+
+    limit = int(getattr(settings, "DIARIUM_COPY_REQUEST_LIMIT", 20))
+    return ratelimit.hit("copy-request", client, limit=limit, window=COPY_REQUEST_WINDOW).allowed

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.decorators import login_required
@@ -367,16 +366,11 @@ def file_download(request, pk: int):
 
 # --- requests for copies ("begär ut handling") ---------------------------------------------
 COPY_REQUEST_RECEIPT = "diarium_copy_request"
-COPY_REQUEST_WINDOW = 3600  # seconds
 
 
 def _copy_request_allowed(request) -> bool:
-    """At most DIARIUM_COPY_REQUEST_LIMIT requests an hour from one address (20
-    by default): enough for anyone asking for a case's documents one by one, and
-    a brake on scripts filling the registrar's inbox."""
-    limit = int(getattr(settings, "DIARIUM_COPY_REQUEST_LIMIT", 20))
-    return ratelimit.hit("copy-request", ratelimit.client_address(request), limit=limit,
-                         window=COPY_REQUEST_WINDOW).allowed
+    """The limit of requests an hour from one address (services.copy_request_allowed)."""
+    return services.copy_request_allowed(client=ratelimit.client_address(request))
 
 
 def _public_entry(document):

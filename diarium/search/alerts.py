@@ -300,6 +300,20 @@ def saved_search_set_alerts(*, actor, saved_search: SavedSearch, alerts: bool,
 
 
 # --- services: subscriptions by e-mail (anyone) ----------------------------------------------
+SUBSCRIBE_WINDOW = 3600  # seconds
+
+
+def subscribe_allowed(*, client: str) -> bool:
+    """Count one subscription request from `client` (an address) and say whether
+    it is within DIARIUM_SEARCH_SUBSCRIBE_LIMIT an hour (10 by default): a brake
+    on scripts mailing confirmation links to others. The web form and the API
+    count together."""
+    from diarium.core import ratelimit
+
+    limit = int(getattr(settings, "DIARIUM_SEARCH_SUBSCRIBE_LIMIT", 10))
+    return ratelimit.hit("search-subscribe", client, limit=limit, window=SUBSCRIBE_WINDOW).allowed
+
+
 def _subscriptions_of(email: str):
     """The subscriptions of an address, however it is spelt (the unique index is on its lower case)."""
     return SavedSearch.objects.annotate(email_lower=Lower("email")).filter(owner__isnull=True,

@@ -5,7 +5,6 @@ written and read through alerts.py."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -31,7 +30,6 @@ from .forms import (
 )
 
 PER_PAGE = 20
-SUBSCRIBE_WINDOW = 3600
 FACETS = (("kind", gettext_lazy("Typ")), ("organ", gettext_lazy("Organ")), ("year", gettext_lazy("År")),
           ("status", gettext_lazy("Status")))
 LAG_NOTICE_SECONDS = 60
@@ -195,11 +193,8 @@ def saved_delete(request, pk: int):
 
 # --- subscriptions by e-mail (anyone) -------------------------------------------------------
 def _subscribe_allowed(request) -> bool:
-    """At most DIARIUM_SEARCH_SUBSCRIBE_LIMIT requests an hour from one address
-    (10 by default): a brake on scripts mailing confirmation links to others."""
-    limit = int(getattr(settings, "DIARIUM_SEARCH_SUBSCRIBE_LIMIT", 10))
-    return ratelimit.hit("search-subscribe", ratelimit.client_address(request), limit=limit,
-                         window=SUBSCRIBE_WINDOW).allowed
+    """The limit of subscriptions an hour from one address (alerts.subscribe_allowed)."""
+    return alerts.subscribe_allowed(client=ratelimit.client_address(request))
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,162 @@
+"""An organisation's diary number series and classification scheme, kept by its
+own administrators over JSON: thin over accounts.access.organisation_for_admin_get
+and reference.py.
+
+Who: the admin role for the whole organisation (or a superuser). An
+administrator of one organisation is refused another's (403) and never finds
+its rows (404). A series or process code in use is never removed (409)."""
+
+from __future__ import annotations
+
+from ninja import Field, Router, Schema, Status
+
+from diarium.accounts import access as accounts_access
+from diarium.accounts import selectors as people
+from diarium.api.auth import WRITE, actor
+from diarium.api.errors import ErrorOut
+from diarium.core.errors import DomainError, NotFound
+
+from . import reference, services
+from .apis import OrganRef
+
+router = Router(tags=["Organisation"])
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class SeriesOut(Schema):
+    id: int
+    organisation_id: int
+    code: str
+    name: str
+    organs: list[OrganRef] = Field(description="Organen som numrerar sina ärenden i serien.")
+
+    @staticmethod
+    def resolve_organs(obj) -> list:
+        return sorted(obj.organs.all(), key=lambda o: (o.name, o.pk))
+
+
+class SeriesIn(Schema):
+    code: str = Field(max_length=20, description="Seriekoden i diarienumret, t.ex. \"KS\".")
+    name: str = Field(max_length=200)
+    organs: list[int] = Field([], description="Organens id.")
+
+
+class SeriesChangeIn(Schema):
+    code: str | None = Field(None, max_length=20, description="Gäller ärenden som registreras efter ändringen.")
+    name: str | None = Field(None, max_length=200)
+    organs: list[int] | None = Field(None, description="Alla organ som ska numrera i serien.")
+
+
+class ClassificationOut(Schema):
+    id: int
+    organisation_id: int
+    code: str
+    title: str
+    retention: str
+
+
+class ClassificationIn(Schema):
+    code: str = Field(max_length=40)
+    title: str = Field(max_length=200)
+    retention: str = Field("", max_length=200, description="Bevarande eller gallring.")
+
+
+class ClassificationChangeIn(Schema):
+    code: str | None = Field(None, max_length=40)
+    title: str | None = Field(None, max_length=200)
+    retention: str | None = Field(None, max_length=200)
+
+
+def _organs(organisation, ids: list[int] | None):
+    if ids is None:
+        return None
+    try:
+        return [people.organ_of(organisation=organisation, pk=pk) for pk in dict.fromkeys(ids)]
+    except NotFound as exc:
+        raise DomainError(exc.message, field="organs") from exc
+
+
+def _set(payload) -> dict:
+    """The fields sent, null ones left as they are."""
+    return {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+
+
+# --- series -------------------------------------------------------------------------------------
+@router.get("/organisations/{organisation_id}/series", response={200: list[SeriesOut], **ERRORS}, auth=WRITE,
+            url_name="admin_series_list")
+def admin_series_list(request, organisation_id: int):
+    organisation = accounts_access.organisation_for_admin_get(user=actor(request), pk=organisation_id)
+    return reference.series_of(organisation=organisation)
+
+
+@router.post("/organisations/{organisation_id}/series", response={201: SeriesOut, **ERRORS}, auth=WRITE,
+             url_name="admin_series_create")
+def admin_series_create(request, organisation_id: int, payload: SeriesIn):
+    """Add a diary number series; an organ numbers in one series only."""
+    user = actor(request)
+    organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
+    series = reference.series_create(actor=user, organisation=organisation, code=payload.code, name=payload.name,
+                                     organs=_organs(organisation, payload.organs))
+    return Status(201, reference.series_get(organisation=organisation, pk=series.pk))
+
+
+@router.patch("/organisations/{organisation_id}/series/{series_id}", response={200: SeriesOut, **ERRORS},
+              auth=WRITE, url_name="admin_series_change")
+def admin_series_change(request, organisation_id: int, series_id: int, payload: SeriesChangeIn):
+    user = actor(request)
+    organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
+    series = reference.series_get(organisation=organisation, pk=series_id)
+    changes = _set(payload)
+    if "organs" in changes:
+        changes["organs"] = _organs(organisation, changes["organs"])
+    reference.series_update(actor=user, series=series, **changes)
+    return reference.series_get(organisation=organisation, pk=series_id)
+
+
+@router.delete("/organisations/{organisation_id}/series/{series_id}", response={204: None, **ERRORS}, auth=WRITE,
+               url_name="admin_series_delete")
+def admin_series_delete(request, organisation_id: int, series_id: int):
+    """Remove a series no case uses and no number has been taken in (409 otherwise)."""
+    user = actor(request)
+    organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
+    reference.series_delete(actor=user, series=reference.series_get(organisation=organisation, pk=series_id))
+    return Status(204, None)
+
+
+# --- the classification scheme -----------------------------------------------------------------
+@router.get("/organisations/{organisation_id}/classifications", response={200: list[ClassificationOut], **ERRORS},
+            auth=WRITE, url_name="admin_classification_list")
+def admin_classification_list(request, organisation_id: int):
+    organisation = accounts_access.organisation_for_admin_get(user=actor(request), pk=organisation_id)
+    return reference.classifications_of(organisation=organisation)
+
+
+@router.post("/organisations/{organisation_id}/classifications", response={201: ClassificationOut, **ERRORS},
+             auth=WRITE, url_name="admin_classification_create")
+def admin_classification_create(request, organisation_id: int, payload: ClassificationIn):
+    user = actor(request)
+    organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
+    return Status(201, services.classification_create(actor=user, organisation=organisation, code=payload.code,
+                                                      title=payload.title, retention=payload.retention))
+
+
+@router.patch("/organisations/{organisation_id}/classifications/{classification_id}",
+              response={200: ClassificationOut, **ERRORS}, auth=WRITE, url_name="admin_classification_change")
+def admin_classification_change(request, organisation_id: int, classification_id: int,
+                                payload: ClassificationChangeIn):
+    user = actor(request)
+    organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
+    classification = reference.classification_get(organisation=organisation, pk=classification_id)
+    return reference.classification_update(actor=user, classification=classification, **_set(payload))
+
+
+@router.delete("/organisations/{organisation_id}/classifications/{classification_id}",
+               response={204: None, **ERRORS}, auth=WRITE, url_name="admin_classification_delete")
+def admin_classification_delete(request, organisation_id: int, classification_id: int):
+    """Remove a process code no case is classified with (409 otherwise)."""
+    user = actor(request)
+    organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
+    reference.classification_delete(
+        actor=user, classification=reference.classification_get(organisation=organisation, pk=classification_id))
+    return Status(204, None)

@@ -1,0 +1,160 @@
+"""The register's reference data, kept by the organisation's own administrators:
+diary number series ("diarieserier", which organs number their cases in them)
+and the classification scheme (process codes). Reads and writes; the rule of
+who may is accounts.access.can_administer.
+
+A series or a process code that a case uses is never removed (the diary
+numbers and the cases' classification depend on it); nor is a series whose
+numbers have been taken. Changing a series' code changes the diary numbers of
+cases registered after the change, never the ones already given."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from diarium.accounts import access as roles
+from diarium.accounts.models import Organ
+from diarium.core.dependents import in_use
+from diarium.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    errors_from_validation,
+)
+
+from .models import Classification, Series
+
+
+def _require_admin(actor, organisation_id: int, message: str) -> None:
+    if not roles.can_administer(actor, organisation_id):
+        raise PermissionDenied(message)
+
+
+def _save(instance) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise errors_from_validation(exc) from exc
+    instance.save()
+
+
+# --- series -----------------------------------------------------------------------------------
+def series_of(*, organisation) -> QuerySet[Series]:
+    return Series.objects.filter(organisation=organisation).prefetch_related("organs").order_by("code", "id")
+
+
+def series_get(*, organisation, pk: int) -> Series:
+    """One of the organisation's series; another organisation's is not found."""
+    found = series_of(organisation=organisation).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("Diarieserien finns inte."))
+    return found
+
+
+def _series_checked(series: Series, organs: Sequence[Organ] | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if not series.code:
+        errors["code"] = [_("Ange seriens kod.")]
+    elif Series.objects.filter(organisation_id=series.organisation_id, code=series.code).exclude(
+            pk=series.pk).exists():
+        errors["code"] = [_("Koden %(code)s används redan av en annan serie.") % {"code": series.code}]
+    if not series.name:
+        errors["name"] = [_("Ange seriens namn.")]
+    if organs is not None:
+        if any(o.organisation_id != series.organisation_id for o in organs):
+            errors["organs"] = [_("Organen måste höra till samma organisation.")]
+        else:
+            elsewhere = (Series.objects.filter(organisation_id=series.organisation_id, organs__in=organs)
+                         .exclude(pk=series.pk).values_list("code", flat=True).distinct())
+            if elsewhere:
+                errors["organs"] = [_("Ett organ kan bara numrera i en serie; ta först bort det från %(codes)s.")
+                                    % {"codes": ", ".join(sorted(elsewhere))}]
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors=errors)
+
+
+@transaction.atomic
+def series_create(*, actor, organisation, code: str, name: str, organs: Sequence[Organ] = ()) -> Series:
+    """Add a diary number series, with the organs that register in it."""
+    _require_admin(actor, organisation.pk, _("Bara en administratör kan ändra nummerserier."))
+    series = Series(organisation=organisation, code=(code or "").strip(), name=" ".join((name or "").split()))
+    _series_checked(series, list(organs))
+    _save(series)
+    series.organs.set(organs)
+    return series
+
+
+@transaction.atomic
+def series_update(*, actor, series: Series, code: str | None = None, name: str | None = None,
+                  organs: Sequence[Organ] | None = None) -> Series:
+    """Change a series' code or name, or which organs register in it."""
+    _require_admin(actor, series.organisation_id, _("Bara en administratör kan ändra nummerserier."))
+    if code is not None:
+        series.code = code.strip()
+    if name is not None:
+        series.name = " ".join(name.split())
+    _series_checked(series, None if organs is None else list(organs))
+    _save(series)
+    if organs is not None:
+        series.organs.set(organs)
+    return series
+
+
+@transaction.atomic
+def series_delete(*, actor, series: Series) -> None:
+    """Remove a series no case uses and no number has been taken in."""
+    _require_admin(actor, series.organisation_id, _("Bara en administratör kan ändra nummerserier."))
+    if series.cases.exists() or series.counters.filter(last_seq__gt=0).exists():
+        raise Conflict(_("Diarieserien har använts för ärenden och kan inte tas bort."))
+    series.counters.all().delete()
+    if in_use(series):
+        raise Conflict(_("Diarieserien används och kan inte tas bort."))
+    series.delete()
+
+
+# --- the classification scheme ------------------------------------------------------------------
+def classifications_of(*, organisation) -> QuerySet[Classification]:
+    return Classification.objects.filter(organisation=organisation).order_by("code", "id")
+
+
+def classification_get(*, organisation, pk: int) -> Classification:
+    """One of the organisation's process codes; another organisation's is not found."""
+    found = classifications_of(organisation=organisation).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("Klassificeringen finns inte."))
+    return found
+
+
+@transaction.atomic
+def classification_update(*, actor, classification: Classification, code: str | None = None,
+                          title: str | None = None, retention: str | None = None) -> Classification:
+    """Change a process code, its name or its retention rule."""
+    _require_admin(actor, classification.organisation_id, _("Bara en administratör kan ändra klassificeringsstrukturen."))
+    if code is not None:
+        code = code.strip()
+        if Classification.objects.filter(organisation_id=classification.organisation_id, code=code).exclude(
+                pk=classification.pk).exists():
+            raise DomainError(_("Koden %(code)s finns redan.") % {"code": code}, field="code")
+        classification.code = code
+    if title is not None:
+        classification.title = title.strip()
+    if retention is not None:
+        classification.retention = retention.strip()
+    _save(classification)
+    return classification
+
+
+@transaction.atomic
+def classification_delete(*, actor, classification: Classification) -> None:
+    """Remove a process code no case is classified with."""
+    _require_admin(actor, classification.organisation_id, _("Bara en administratör kan ändra klassificeringsstrukturen."))
+    if in_use(classification):
+        raise Conflict(_("Klassificeringen används av ärenden och kan inte tas bort."))
+    classification.delete()
