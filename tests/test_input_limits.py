@@ -1,0 +1,178 @@
+"""Input limits shared by the web forms and the API: the same limit on each
+free-text field, the same words ("Högst N tecken."), and one rule for dates
+(ÅÅÅÅ-MM-DD; a date of something that happened is not in the future and not
+before 1900), on every path, with nothing stored when refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from diarium.core.errors import DomainError
+from diarium.registry import services as registry
+from diarium.registry.models import Case, Document, Event
+
+from . import factories as f
+from .api_support import post_json, world  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+def _form_error(html: str, field: str) -> list[str]:
+    """The messages shown next to a form field."""
+    found = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S)
+    return re.findall(r"<li>(.*?)</li>", found.group(1)) if found else []
+
+
+def _schema_property(client, schema: str, name: str) -> dict:
+    return client.get("/api/openapi.json").json()["components"]["schemas"][schema]["properties"][name]
+
+
+# --- registry: text ---------------------------------------------------------------------------
+def test_api_refuses_an_over_long_case_description_and_registers_nothing(client, world):
+    client.force_login(world.registrar)
+    before = Case.objects.count()
+    response = post_json(client, "/api/cases", {"organ": world.ks.pk, "title": "Ärende",
+                                                "description": "x" * 20_001})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"description": ["Högst 20000 tecken."]}
+    assert Case.objects.count() == before
+    ok = post_json(client, "/api/cases", {"organ": world.ks.pk, "title": "Ärende", "description": "x" * 20_000})
+    assert ok.status_code == 201
+
+
+def test_api_schema_shows_the_limits(client, world):
+    assert _schema_property(client, "CaseIn", "description")["maxLength"] == 20_000
+    assert _schema_property(client, "CaseUpdateIn", "description")["anyOf"][0]["maxLength"] == 20_000
+
+
+def test_form_refuses_an_over_long_case_description_in_the_apis_words(client, registrar, ks):
+    client.force_login(registrar)
+    response = client.post(reverse("registry:case_register"), {
+        "organ": ks.pk, "title": "t" * 501, "description": "x" * 20_001})
+    assert response.status_code == 400
+    html = _html(response)
+    assert _form_error(html, "description") == ["Högst 20000 tecken."]
+    assert _form_error(html, "title") == ["Högst 500 tecken."]
+    assert Case.objects.count() == 0
+
+
+def test_services_refuse_over_long_texts_on_every_path(registrar, ks):
+    case = f.case(registrar, ks)
+    with pytest.raises(DomainError) as err:
+        registry.case_register(actor=registrar, organ=ks, title="Ärende", description="x" * 20_001)
+    assert err.value.errors == {"description": ["Högst 20000 tecken."]}
+    with pytest.raises(DomainError) as err:
+        registry.case_update(actor=registrar, case=case, description="x" * 20_001)
+    assert err.value.errors == {"description": ["Högst 20000 tecken."]}
+    with pytest.raises(DomainError) as err:
+        registry.case_close(actor=registrar, case=case, reason="x" * 1001)
+    assert err.value.errors == {"reason": ["Högst 1000 tecken."]}
+    document = f.document(registrar, case)
+    with pytest.raises(DomainError) as err:
+        registry.document_mark_secret(actor=registrar, document=document, ground="x" * 201)
+    assert err.value.errors == {"ground": ["Högst 200 tecken."]}
+    with pytest.raises(DomainError) as err:
+        registry.document_register(actor=registrar, case=case, direction="incoming",
+                                   document_date=dt.date(2018, 6, 12), counterpart="x" * 301,
+                                   description="y" * 501)
+    assert err.value.errors == {"counterpart": ["Högst 300 tecken."], "description": ["Högst 500 tecken."]}
+    case.refresh_from_db()
+    assert case.description == "" and case.status == Case.Status.OPEN
+    assert Case.objects.count() == 1 and Document.objects.count() == 1
+    assert not Event.objects.filter(kind__in=[Event.Kind.CASE_UPDATED, Event.Kind.CASE_CLOSED,
+                                              Event.Kind.SECRECY_MARKED]).exists()
+
+
+def test_close_reason_has_one_limit_in_the_form_and_the_api(client, world):
+    client.force_login(world.registrar)
+    response = client.post(reverse("registry:case_close", args=[world.case.pk]), {"reason": "x" * 1001})
+    assert _form_error(_html(response), "reason") == ["Högst 1000 tecken."]
+    response = post_json(client, f"/api/cases/{world.case.pk}/close", {"reason": "x" * 1001})
+    assert response.json()["errors"] == {"reason": ["Högst 1000 tecken."]}
+    response = client.post(reverse("registry:case_close", args=[world.case.pk]), {"reason": "x" * 1000})
+    assert response.status_code == 302
+    world.case.refresh_from_db()
+    assert world.case.status == Case.Status.CLOSED
+
+
+# --- registry: dates --------------------------------------------------------------------------
+def _document(**changes) -> dict:
+    return {"direction": "incoming", "document_date": "2018-06-12", "counterpart": "Sambruk",
+            "description": "Remissvar", **changes}
+
+
+@pytest.mark.parametrize("value", ["2018-6-12", "12/06/2018", "06/12/2018", "2018-06-12T00:00:00", "20180612"])
+def test_form_and_api_refuse_the_same_date_formats_with_the_same_words(client, world, value):
+    client.force_login(world.registrar)
+    before = Document.objects.count()
+    api = client.post(f"/api/cases/{world.case.pk}/documents", _document(document_date=value))
+    assert api.status_code == 422
+    assert api.json()["errors"] == {"document_date": ["Ange datum som ÅÅÅÅ-MM-DD."]}
+    web = client.post(reverse("registry:document_register", args=[world.case.pk]), _document(document_date=value))
+    assert web.status_code == 400
+    assert _form_error(_html(web), "document_date") == ["Ange datum som ÅÅÅÅ-MM-DD."]
+    assert Document.objects.count() == before
+
+
+@pytest.mark.parametrize("value, message", [
+    ("0001-01-01", "Datumet kan inte vara tidigare än 1900-01-01."),
+    ("1899-12-31", "Datumet kan inte vara tidigare än 1900-01-01."),
+    ("tomorrow", "Datumet kan inte ligga i framtiden."),
+])
+def test_form_and_api_refuse_implausible_document_dates_with_every_error_at_once(client, world, value, message):
+    if value == "tomorrow":
+        value = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    client.force_login(world.registrar)
+    before = Document.objects.count()
+    data = _document(document_date=value, description="y" * 501)
+    api = client.post(f"/api/cases/{world.case.pk}/documents", data)
+    assert api.status_code == 422
+    assert api.json()["errors"] == {"document_date": [message], "description": ["Högst 500 tecken."]}
+    web = client.post(reverse("registry:document_register", args=[world.case.pk]), data)
+    html = _html(web)
+    assert _form_error(html, "document_date") == [message]
+    assert _form_error(html, "description") == ["Högst 500 tecken."]
+    assert Document.objects.count() == before
+    with pytest.raises(DomainError) as err:
+        registry.document_register(actor=world.registrar, case=world.case, direction="incoming",
+                                   document_date=dt.date.fromisoformat(value), counterpart="Sambruk",
+                                   description="Remissvar")
+    assert err.value.errors == {"document_date": [message]}
+
+
+def test_today_and_the_earliest_date_are_accepted(client, world):
+    client.force_login(world.registrar)
+    for value in (timezone.localdate().isoformat(), "1900-01-01"):
+        response = client.post(f"/api/cases/{world.case.pk}/documents", _document(document_date=value))
+        assert response.status_code == 201, response.content
+        assert response.json()["document_date"] == value
+
+
+def test_the_earliest_date_is_a_setting(client, world, settings):
+    settings.DIARIUM_EARLIEST_DATE = "2000-01-01"
+    client.force_login(world.registrar)
+    response = client.post(f"/api/cases/{world.case.pk}/documents", _document(document_date="1999-12-31"))
+    assert response.json()["errors"] == {"document_date": ["Datumet kan inte vara tidigare än 2000-01-01."]}
+
+
+def test_case_registration_date_is_not_in_the_future_or_implausibly_old(registrar, ks):
+    for when in (timezone.now() + dt.timedelta(days=2), dt.datetime(1850, 1, 1, tzinfo=dt.timezone.utc)):
+        with pytest.raises(DomainError) as err:
+            registry.case_register(actor=registrar, organ=ks, title="Ärende", registered_at=when)
+        assert list(err.value.errors) == ["registered_at"]
+    assert Case.objects.count() == 0
+
+
+def test_filter_dates_follow_the_same_format(client, world):
+    assert client.get("/api/cases", {"date_from": "2018-1-1"}).status_code == 422
+    html = _html(client.get(reverse("registry:document_list"), {"date_from": "2018-1-1"}))
+    assert "Registrerad från: Ange datum som ÅÅÅÅ-MM-DD." in html
