@@ -176,3 +176,83 @@ def test_filter_dates_follow_the_same_format(client, world):
     assert client.get("/api/cases", {"date_from": "2018-1-1"}).status_code == 422
     html = _html(client.get(reverse("registry:document_list"), {"date_from": "2018-1-1"}))
     assert "Registrerad från: Ange datum som ÅÅÅÅ-MM-DD." in html
+
+
+# --- decisions --------------------------------------------------------------------------------
+def _report_body(ks, **changes) -> dict:
+    return {"title": "Digital målbild", "addressed_to": ks.pk, "background": "Bakgrund.",
+            "proposals": [{"organ": ks.pk, "text": "Målbilden antas."}], "report_date": "2018-08-23", **changes}
+
+
+def test_api_refuses_an_over_long_officers_report_with_every_error_at_once(client, registrar, ks):
+    from diarium.decisions.models import OfficerReport
+
+    case = f.case(registrar, ks)
+    client.force_login(registrar)
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    response = post_json(client, f"/api/cases/{case.pk}/officer-reports", _report_body(
+        ks, background="x" * 100_001, opinion="y" * 100_001, dispatch_to=["z" * 301], report_date=tomorrow,
+        proposals=[{"organ": ks.pk, "text": "p" * 50_001}]))
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "background": ["Högst 100000 tecken."], "opinion": ["Högst 100000 tecken."],
+        "dispatch_to": ["Högst 300 tecken."], "report_date": ["Datumet kan inte ligga i framtiden."],
+        "proposals.text": ["Högst 50000 tecken."]}
+    assert not OfficerReport.objects.exists()
+    assert _schema_property(client, "OfficerReportIn", "background")["maxLength"] == 100_000
+
+
+def test_report_form_refuses_over_long_sections_and_a_future_date(client, registrar, ks):
+    from diarium.decisions.models import OfficerReport
+
+    case = f.case(registrar, ks)
+    client.force_login(registrar)
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    response = client.post(reverse("decisions:officer_report_create", args=[case.pk]), {
+        "title": "Digital målbild", "addressed_to": ks.pk, "report_date": tomorrow, "background": "x" * 100_001,
+        "proposal_1_organ": ks.pk, "proposal_1_text": "p" * 50_001})
+    assert response.status_code == 400
+    html = _html(response)
+    assert _form_error(html, "background") == ["Högst 100000 tecken."]
+    assert _form_error(html, "proposal_1_text") == ["Högst 50000 tecken."]
+    assert _form_error(html, "report_date") == ["Datumet kan inte ligga i framtiden."]
+    assert not OfficerReport.objects.exists()
+
+
+def test_decision_services_refuse_over_long_texts_instead_of_storing_or_cutting_them(registrar, ks):
+    from diarium.decisions import services as decisions
+    from diarium.decisions.models import AgendaItem, Decision
+
+    meeting = f.meeting(registrar, ks)
+    with pytest.raises(DomainError) as err:
+        decisions.agenda_item_add(actor=registrar, meeting=meeting, title="t" * 501)
+    assert err.value.errors == {"title": ["Högst 500 tecken."]}
+    assert not AgendaItem.objects.exists()
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    meeting.refresh_from_db()
+    with pytest.raises(DomainError) as err:
+        decisions.decision_record(actor=registrar, meeting=meeting, title="Beslut", text="x" * 50_001,
+                                  notes=[decisions.NoteInput(kind="reservation", text="r" * 20_001)])
+    assert err.value.errors == {"text": ["Högst 50000 tecken."], "notes": ["Högst 20000 tecken."]}
+    assert not Decision.objects.exists()
+    decision = decisions.decision_record(actor=registrar, meeting=meeting, title="Beslut", text="Bifall.")
+    with pytest.raises(DomainError) as err:
+        decisions.decision_update(actor=registrar, decision=decision, title="t" * 501)
+    assert err.value.errors == {"title": ["Högst 500 tecken."]}
+    decision.refresh_from_db()
+    assert decision.title == "Beslut"
+
+
+def test_decision_api_and_form_share_the_limit_of_a_decisions_text(client, registrar, ks):
+    from diarium.decisions import services as decisions
+    from diarium.decisions.models import Decision
+
+    meeting = f.meeting(registrar, ks)
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    client.force_login(registrar)
+    response = post_json(client, f"/api/meetings/{meeting.pk}/decisions", {"title": "Beslut", "text": "x" * 50_001})
+    assert response.status_code == 422 and response.json()["errors"] == {"text": ["Högst 50000 tecken."]}
+    response = client.post(reverse("decisions:decision_record", args=[meeting.pk]),
+                           {"title": "Beslut", "text": "x" * 50_001, "outcome": "adopted"})
+    assert _form_error(_html(response), "text") == ["Högst 50000 tecken."]
+    assert not Decision.objects.exists()
