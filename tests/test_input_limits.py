@@ -256,3 +256,83 @@ def test_decision_api_and_form_share_the_limit_of_a_decisions_text(client, regis
                            {"title": "Beslut", "text": "x" * 50_001, "outcome": "adopted"})
     assert _form_error(_html(response), "text") == ["Högst 50000 tecken."]
     assert not Decision.objects.exists()
+
+
+# --- remiss -----------------------------------------------------------------------------------
+@pytest.fixture
+def sent_round(org, ks, registrar):
+    from diarium.remiss import services as remiss
+
+    round_, _organs = f.remiss_setup(registrar, org, ks, boards=1)
+    remiss.remiss_send(actor=registrar, round=round_)
+    round_.refresh_from_db()
+    return round_
+
+
+def test_remiss_letter_has_one_limit_in_the_form_the_api_and_the_service(client, org, ks, registrar):
+    from diarium.remiss import services as remiss
+    from diarium.remiss.models import RemissRound
+
+    case = f.case(registrar, ks)
+    f.organ(org, code="KFN", name="Kultur- och fritidsnämnden", kind="board", email="kfn@alingsas.se")
+    client.force_login(registrar)
+    deadline = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    response = post_json(client, f"/api/cases/{case.pk}/remiss", {
+        "title": "Remiss", "letter": "x" * 20_001, "deadline": deadline, "recipients": [], "files": []})
+    assert response.status_code == 422 and response.json()["errors"] == {"letter": ["Högst 20000 tecken."]}
+    response = client.post(reverse("remiss:round_create", args=[case.pk]), {
+        "title": "Remiss", "letter": "x" * 20_001, "deadline": deadline, "dispatch_mode": "per_recipient",
+        "reminder_days_before": 7, "grace_days": 30})
+    assert _form_error(_html(response), "letter") == ["Högst 20000 tecken."]
+    with pytest.raises(DomainError) as err:
+        remiss.remiss_create(actor=registrar, case=case, title="t" * 301, letter="x" * 20_001,
+                             deadline=timezone.localdate() + dt.timedelta(days=30), recipients=[], files=[])
+    assert err.value.errors["title"] == ["Högst 300 tecken."]
+    assert err.value.errors["letter"] == ["Högst 20000 tecken."]
+    assert not RemissRound.objects.exists()
+
+
+def test_an_answer_through_the_link_is_limited_on_every_path(client, sent_round):
+    from diarium.remiss import services as remiss
+
+    recipient = sent_round.recipients.get()
+    token = remiss.answer_token(recipient)
+    response = client.post(f"/api/remissvar/{token}", {"text": "x" * 100_001, "answered_by": "y" * 201})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"text": ["Högst 100000 tecken."], "answered_by": ["Högst 200 tecken."]}
+    response = client.post(reverse("remiss:answer", args=[token]), {"answer": "answer", "text": "x" * 100_001})
+    assert _form_error(_html(response), "text") == ["Högst 100000 tecken."]
+    with pytest.raises(DomainError) as err:
+        remiss.remiss_answer_by_link(token=token, text="Svar.", answered_by="y" * 201)
+    assert err.value.errors == {"answered_by": ["Högst 200 tecken."]}
+    recipient.refresh_from_db()
+    assert recipient.answered_at is None
+
+
+def test_an_answer_received_on_paper_has_a_plausible_date_in_the_form_and_the_api(client, registrar, sent_round):
+    recipient = sent_round.recipients.get()
+    client.force_login(registrar)
+    for value, message in (("1899-12-31", "Datumet kan inte vara tidigare än 1900-01-01."),
+                           ((timezone.localdate() + dt.timedelta(days=1)).isoformat(),
+                            "Datumet kan inte ligga i framtiden."),
+                           ("2018-6-12", "Ange datum som ÅÅÅÅ-MM-DD.")):
+        api = client.post(f"/api/remiss/{sent_round.pk}/recipients/{recipient.pk}/answer",
+                          {"text": "Svar.", "received_on": value})
+        assert api.status_code == 422 and api.json()["errors"] == {"received_on": [message]}, value
+        web = client.post(reverse("remiss:answer_inside", args=[sent_round.pk, recipient.pk]),
+                          {"answer": "answer", "text": "Svar.", "received_on": value})
+        assert _form_error(_html(web), "received_on") == [message], value
+    recipient.refresh_from_db()
+    assert recipient.answered_at is None
+
+
+def test_assessment_is_limited_in_the_service(registrar, sent_round):
+    from diarium.remiss import services as remiss
+
+    recipient = sent_round.recipients.get()
+    with pytest.raises(DomainError) as err:
+        remiss.remiss_assess(actor=registrar, recipient=recipient, summary="x" * 10_001, consideration="",
+                             comment="y" * 10_001)
+    assert err.value.errors == {"summary": ["Högst 10000 tecken."], "comment": ["Högst 10000 tecken."]}
+    recipient.refresh_from_db()
+    assert recipient.summary == "" and recipient.consideration_comment == ""
