@@ -336,3 +336,29 @@ def test_assessment_is_limited_in_the_service(registrar, sent_round):
     assert err.value.errors == {"summary": ["Högst 10000 tecken."], "comment": ["Högst 10000 tecken."]}
     recipient.refresh_from_db()
     assert recipient.summary == "" and recipient.consideration_comment == ""
+
+
+# --- plans ------------------------------------------------------------------------------------
+def test_plan_description_has_one_limit_in_the_form_the_api_and_the_services(client, registrar, ks):
+    from diarium.plans import services as plans
+    from diarium.plans.models import FocusArea, SteeringDocument
+
+    case = f.case(registrar, ks)
+    client.force_login(registrar)
+    body = {"kind": "action_plan", "title": "Handlingsplan", "period_start": 2019, "period_end": 2021,
+            "owner_organ": ks.pk, "description": "x" * 20_001}
+    response = post_json(client, f"/api/cases/{case.pk}/plans", body)
+    assert response.status_code == 422 and response.json()["errors"] == {"description": ["Högst 20000 tecken."]}
+    response = client.post(reverse("plans:plan_create", args=[case.pk]), {
+        **body, "weighting": "budget", "follow_up_months": "12"})
+    assert _form_error(_html(response), "description") == ["Högst 20000 tecken."]
+    assert not SteeringDocument.objects.exists()
+    with pytest.raises(DomainError) as err:
+        plans.plan_create(actor=registrar, case=case, kind="action_plan", title="Handlingsplan", period_start=2019,
+                          period_end=2021, owner_organ=ks, description="x" * 20_001)
+    assert err.value.errors == {"description": ["Högst 20000 tecken."]}
+    plan = f.plan(registrar, case, ks)
+    with pytest.raises(DomainError) as err:
+        plans.focus_area_save(actor=registrar, document=plan, title="Öppen", description="x" * 20_001)
+    assert err.value.errors == {"description": ["Högst 20000 tecken."]}
+    assert not FocusArea.objects.exists()
