@@ -7,7 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from diarium.core.limits import DATE_FORMAT, IsoDateField, LimitedCharField, PastIsoDateField
+from diarium.core.limits import (
+    DATE_FORMAT,
+    IsoDateField,
+    LimitedCharField,
+    PastIsoDateField,
+)
 from diarium.registry.forms import DateInput, DomainErrorFormMixin, MultipleFileField
 
 from .models import (
