@@ -167,7 +167,7 @@ def test_meeting_form_errors_are_swedish_and_tied_to_fields(client, registrar, k
     assert response.status_code == 400
     html = _html(response)
     assert 'role="alert"' in html
-    assert "Ange ett datum (ÅÅÅÅ-MM-DD)." in html
+    assert "Ange datum som ÅÅÅÅ-MM-DD." in html
     assert "Ange ett klockslag (TT:MM)." in html
     assert "Välj minst en justerare." in html
     assert 'href="#id_adjusters_0"' in html and 'id="id_adjusters_0"' in html
@@ -483,7 +483,7 @@ def test_a_wrong_signer_is_refused_on_the_form(client, registrar, meeting, case,
     response = client.post(url, {"signer": f"adjuster:{people.member.pk}"})
     assert response.status_code == 400 and "Välj ordföranden eller en av justerarna." in _html(response)
     response = client.post(url, {"signer": f"chair:{people.chair.pk}", "posted_on": "i morgon"})
-    assert response.status_code == 400 and "Ange ett datum (ÅÅÅÅ-MM-DD)." in _html(response)
+    assert response.status_code == 400 and "Ange datum som ÅÅÅÅ-MM-DD." in _html(response)
     client.logout()
     assert client.post(url, {"signer": f"chair:{people.chair.pk}"}).status_code == 302  # to the login page
     meeting.refresh_from_db()
@@ -615,7 +615,7 @@ def test_report_form_errors_are_swedish(client, registrar, case, ks):
     response = client.post(url, {"title": "T", "addressed_to": ks.pk, "report_date": "23 aug",
                                  "background": "B", "proposal_1_text": "Förslag utan organ"})
     html = _html(response)
-    assert "Ange ett datum (ÅÅÅÅ-MM-DD)." in html and "Välj det organ som förslaget ställs till." in html
+    assert "Ange datum som ÅÅÅÅ-MM-DD." in html and "Välj det organ som förslaget ställs till." in html
     assert not OfficerReport.objects.exists()
 
 

@@ -68,7 +68,7 @@ def test_form_errors_are_shown_in_swedish_next_to_the_fields(client, org, ks, re
     assert response.status_code == 400
     html = response.content.decode()
     assert 'role="alert"' in html
-    assert "Ange ett datum (ÅÅÅÅ-MM-DD)." in html
+    assert "Ange datum som ÅÅÅÅ-MM-DD." in html
     assert "Rad 1: skriv namn; e-postadress" in html
     assert not RemissRound.objects.exists()
     # Without recipients the message sits on the organ checkboxes, linked from the summary.

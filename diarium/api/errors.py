@@ -9,6 +9,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from diarium.core.errors import DomainError
+from diarium.core.limits import MESSAGE_ERROR
 
 
 class ErrorOut(Schema):
@@ -29,6 +30,8 @@ def _message(error: dict) -> str:
     ctx = error.get("ctx") or {}
     if kind == "missing":
         return _("Fältet är obligatoriskt.")
+    if kind == MESSAGE_ERROR:  # a rule's own Swedish message (diarium.core.limits)
+        return str(ctx.get("message", ""))
     if kind.startswith("date") or kind.startswith("datetime"):
         if kind.startswith("datetime"):
             return _("Ange tidpunkt som ÅÅÅÅ-MM-DDTtt:mm.")

@@ -46,9 +46,14 @@ def errors_from_validation(exc) -> DomainError:
     """Turn Django's ValidationError (from full_clean) into a DomainError."""
     from django.utils.translation import gettext as _
 
-    if hasattr(exc, "message_dict"):
-        errors = {k: list(v) for k, v in exc.message_dict.items()}
+    def messages(items) -> list[str]:
+        # An over-long value says what the forms and the API say: "Högst N tecken."
+        return [_("Högst %(limit_value)s tecken.") % e.params if e.code == "max_length" and e.params
+                else str(next(iter(e))) for e in items]
+
+    if hasattr(exc, "error_dict"):
+        errors = {k: messages(v) for k, v in exc.error_dict.items()}
     else:
-        errors = {"__all__": list(exc.messages)}
+        errors = {"__all__": messages(exc.error_list)}
     first = next(iter(errors.values()))[0] if errors else _("Ogiltiga uppgifter.")
     return DomainError(_("Uppgifterna kunde inte sparas: %(error)s") % {"error": first}, errors=errors)

@@ -11,7 +11,7 @@ recipients' e-mail addresses and delivery errors.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -20,11 +20,31 @@ from diarium.accounts import selectors as people
 from diarium.api.auth import PUBLIC_READ, WRITE, actor
 from diarium.api.errors import ErrorOut
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
+from diarium.core.limits import IsoDate, PastIsoDate
 from diarium.registry import selectors as registry
 from diarium.registry.apis import OrganRef, PersonRef
 
 from . import selectors, services
-from .models import Assignment, Decision, Meeting, Membership, Proposal
+from .models import (
+    ASSIGNMENT_TEXT_MAX,
+    CONDITION_TEXT_MAX,
+    CORRECTION_REASON_MAX,
+    DECISION_TEXT_MAX,
+    DISPATCH_LINE_MAX,
+    DISPATCH_LINES_MAX,
+    NOTE_TEXT_MAX,
+    OFFICE_MAX,
+    PARTY_MAX,
+    PLACE_MAX,
+    REPORT_TEXT_MAX,
+    SIGNATORY_MAX,
+    TITLE_MAX,
+    Assignment,
+    Decision,
+    Meeting,
+    Membership,
+    Proposal,
+)
 
 router = Router(tags=["Sammanträden och beslut"])
 
@@ -45,9 +65,9 @@ ChainKind = Literal["proposal", "agenda", "decision"]
 class MembershipIn(Schema):
     person: int
     role: MembershipRole
-    start: dt.date
-    end: dt.date | None = None
-    party: str = Field("", max_length=40)
+    start: IsoDate
+    end: IsoDate | None = None
+    party: str = Field("", max_length=PARTY_MAX)
 
 
 class MembershipOut(Schema):
@@ -64,16 +84,16 @@ class MembershipOut(Schema):
 class MeetingFilters(Schema):
     organ: int | None = None
     organisation: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 class MeetingIn(Schema):
     organ: int
-    date: dt.date
+    date: IsoDate
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    place: str = Field("", max_length=200)
+    place: str = Field("", max_length=PLACE_MAX)
     chair: int | None = Field(None, description="Person id; the organ's chair on the day when left out.")
     secretary: int | None = None
     adjusters: list[int] = Field([], description="Person ids of the adjusters (justerare).")
@@ -190,7 +210,7 @@ class MeetingOut(MeetingListItem):
 
 
 class AgendaItemIn(Schema):
-    title: str = Field("", max_length=500, description="The case's title when left out.")
+    title: str = Field("", max_length=TITLE_MAX, description="The case's title when left out.")
     case: int | None = None
     proposal: int | None = None
     documents: list[int] = Field([], description="Ids of the case's documents (beslutsunderlag).")
@@ -207,12 +227,12 @@ class AttendanceIn(Schema):
 class SignatureIn(Schema):
     person: int
     role: SignatureRole
-    posted_on: dt.date | None = Field(None, description="The day the adjusted minutes are posted (anslaget).")
+    posted_on: IsoDate | None = Field(None, description="The day the adjusted minutes are posted (anslaget).")
 
 
 class NoteIn(Schema):
     kind: NoteKind
-    text: str
+    text: str = Field(max_length=NOTE_TEXT_MAX)
 
 
 class DecisionRecipientIn(Schema):
@@ -226,26 +246,26 @@ class DecisionRecipientIn(Schema):
 
 class ForwardIn(Schema):
     organ: int
-    text: str
+    text: str = Field(max_length=DECISION_TEXT_MAX)
     condition_organ: int | None = None
-    condition_text: str = Field("", max_length=500)
+    condition_text: str = Field("", max_length=CONDITION_TEXT_MAX)
 
 
 class AssignmentIn(Schema):
     organ: int
-    description: str
-    deadline: dt.date | None = None
+    description: str = Field(max_length=ASSIGNMENT_TEXT_MAX)
+    deadline: IsoDate | None = None
 
 
 class DecisionIn(Schema):
-    title: str = Field("", max_length=500, description="The agenda item's title when left out.")
-    text: str
+    title: str = Field("", max_length=TITLE_MAX, description="The agenda item's title when left out.")
+    text: str = Field(max_length=DECISION_TEXT_MAX)
     agenda_item: int | None = None
     case: int | None = None
     outcome: Outcome = "adopted"
     proposal: int | None = None
     condition_organ: int | None = Field(None, description="Takes effect only when this organ adopts the matter.")
-    condition_text: str = Field("", max_length=500)
+    condition_text: str = Field("", max_length=CONDITION_TEXT_MAX)
     participants: list[int] | None = Field(None, description="Person ids; those present when left out.")
     notes: list[NoteIn] = []
     recipients: list[DecisionRecipientIn] = []
@@ -254,14 +274,14 @@ class DecisionIn(Schema):
 
 
 class DecisionUpdateIn(Schema):
-    title: str | None = Field(None, max_length=500)
-    text: str | None = None
+    title: str | None = Field(None, max_length=TITLE_MAX)
+    text: str | None = Field(None, max_length=DECISION_TEXT_MAX)
     outcome: Outcome | None = None
 
 
 class CorrectionIn(Schema):
-    text: str
-    reason: str = Field(max_length=500)
+    text: str = Field(max_length=DECISION_TEXT_MAX)
+    reason: str = Field(max_length=CORRECTION_REASON_MAX)
 
 
 class NoteOut(Schema):
@@ -331,14 +351,14 @@ class DecisionOut(DecisionListItem):
 
 class ProposalIn(Schema):
     organ: int
-    text: str
+    text: str = Field(max_length=DECISION_TEXT_MAX)
     condition_organ: int | None = None
-    condition_text: str = Field("", max_length=500)
+    condition_text: str = Field("", max_length=CONDITION_TEXT_MAX)
 
 
 class SignatoryIn(Schema):
-    name: str = Field(max_length=200)
-    title: str = Field("", max_length=200)
+    name: str = Field(max_length=SIGNATORY_MAX)
+    title: str = Field("", max_length=SIGNATORY_MAX)
 
 
 class SignatoryOut(Schema):
@@ -347,15 +367,16 @@ class SignatoryOut(Schema):
 
 
 class OfficerReportIn(Schema):
-    title: str = Field(max_length=500)
+    title: str = Field(max_length=TITLE_MAX)
     addressed_to: int = Field(description="The organ the report is addressed to.")
-    office: str = Field("", max_length=200)
-    background: str
-    opinion: str = ""
+    office: str = Field("", max_length=OFFICE_MAX)
+    background: str = Field(max_length=REPORT_TEXT_MAX)
+    opinion: str = Field("", max_length=REPORT_TEXT_MAX)
     proposals: list[ProposalIn]
-    dispatch_to: list[str] = Field([], description="Beslutet ska skickas till: one recipient a line.")
+    dispatch_to: list[Annotated[str, Field(max_length=DISPATCH_LINE_MAX)]] = Field(
+        [], max_length=DISPATCH_LINES_MAX, description="Beslutet ska skickas till: one recipient a line.")
     signatories: list[SignatoryIn] = []
-    report_date: dt.date | None = None
+    report_date: PastIsoDate | None = None
 
 
 class OfficerReportOut(Schema):

@@ -8,12 +8,27 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from diarium.core.limits import DATE_FORMAT, IsoDateField, LimitedCharField, PastIsoDateField
 from diarium.registry.forms import DateInput, DomainErrorFormMixin
 
-from .models import Decision, DecisionNote
+from .models import (
+    ASSIGNMENT_TEXT_MAX,
+    CONDITION_TEXT_MAX,
+    CORRECTION_REASON_MAX,
+    DECISION_TEXT_MAX,
+    DISPATCH_TO_MAX,
+    NOTE_TEXT_MAX,
+    OFFICE_MAX,
+    PLACE_MAX,
+    REPORT_TEXT_MAX,
+    SIGNATORY_MAX,
+    TITLE_MAX,
+    Decision,
+    DecisionNote,
+)
 from .services import AssignmentInput, ForwardInput, NoteInput, ProposalInput, RecipientInput, Signatory
 
-DATE_ERRORS = {"required": _("Ange ett datum (ÅÅÅÅ-MM-DD)."), "invalid": _("Ange ett datum (ÅÅÅÅ-MM-DD).")}
+DATE_ERRORS = {"required": _("Ange ett datum (ÅÅÅÅ-MM-DD)."), "invalid": DATE_FORMAT}
 TIME_ERRORS = {"invalid": _("Ange ett klockslag (TT:MM).")}
 NOTE_ROWS = 3
 PROPOSAL_ROWS = 3
@@ -87,14 +102,14 @@ class MeetingForm(DomainErrorFormMixin, forms.Form):
         "required": _("Välj det organ som sammanträder."),
         "invalid_choice": _("Välj ett organ vars sammanträden du får planera."),
     })
-    date = forms.DateField(label=_("Datum"), widget=DateInput, error_messages={
-        "required": _("Ange datum för sammanträdet (ÅÅÅÅ-MM-DD)."), "invalid": _("Ange ett datum (ÅÅÅÅ-MM-DD)."),
+    date = IsoDateField(label=_("Datum"), widget=DateInput, error_messages={
+        "required": _("Ange datum för sammanträdet (ÅÅÅÅ-MM-DD)."), "invalid": DATE_FORMAT,
     })
     start_time = forms.TimeField(label=_("Klockan (valfritt)"), required=False, widget=TimeInput,
                                  error_messages=TIME_ERRORS)
     end_time = forms.TimeField(label=_("Till klockan (valfritt)"), required=False, widget=TimeInput,
                                error_messages=TIME_ERRORS)
-    place = forms.CharField(label=_("Plats"), max_length=200, required=False,
+    place = LimitedCharField(label=_("Plats"), max_length=PLACE_MAX, required=False,
                             widget=forms.TextInput(attrs={"size": 40}),
                             help_text=_("Till exempel \"Stadshuset, KS-salen\"."))
     chair = forms.ChoiceField(label=_("Ordförande"), required=False,
@@ -149,10 +164,10 @@ class AgendaItemForm(DomainErrorFormMixin, forms.Form):
     """A matter for the agenda: a case by diary number, or a proposal to the organ,
     with the case's documents to choose as supporting documents."""
 
-    title = forms.CharField(label=_("Rubrik"), max_length=500, required=False,
+    title = LimitedCharField(label=_("Rubrik"), max_length=TITLE_MAX, required=False,
                             widget=forms.TextInput(attrs={"size": 60}),
                             help_text=_("Lämnas tomt: ärendets ärendemening."))
-    diary_number = forms.CharField(label=_("Ärende (diarienummer)"), max_length=60, required=False,
+    diary_number = LimitedCharField(label=_("Ärende (diarienummer)"), max_length=60, required=False,
                                    help_text=_("Till exempel \"2017.676 KS\". Valfritt för punkter utan ärende."))
     proposal = forms.ChoiceField(label=_("Eller: förslag till beslut ställt till organet"), required=False)
     documents = forms.MultipleChoiceField(label=_("Beslutsunderlag"), required=False,
@@ -236,7 +251,7 @@ class MinutesSignForm(DomainErrorFormMixin, forms.Form):
     value "<role>:<person id>") says who approved; the date applies when the
     last approval adjusts the minutes."""
 
-    posted_on = forms.DateField(
+    posted_on = IsoDateField(
         label=_("Anslås på anslagstavlan (valfritt)"), required=False, widget=DateInput, error_messages=DATE_ERRORS,
         help_text=_("Gäller när det sista godkännandet registreras. Lämnas tomt: i dag. Överklagandetiden, tre "
                     "veckor, räknas från anslaget."),
@@ -289,10 +304,11 @@ class DecisionForm(GroupedFormMixin, DomainErrorFormMixin, forms.Form):
     """Record a decision ("protokollför beslut") at an open meeting."""
 
     agenda_item = forms.ChoiceField(label=_("Punkt på föredragningslistan"), required=False)
-    title = forms.CharField(label=_("Rubrik"), max_length=500, required=False,
+    title = LimitedCharField(label=_("Rubrik"), max_length=TITLE_MAX, required=False,
                             widget=forms.TextInput(attrs={"size": 60}),
                             help_text=_("Lämnas tomt: punktens rubrik."))
-    text = forms.CharField(label=_("Beslut"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+    text = LimitedCharField(label=_("Beslut"), required=False, max_length=DECISION_TEXT_MAX,
+                            widget=forms.Textarea(attrs={"rows": 6}),
                            help_text=_("Hänvisningar som \"KF 2017-12-13 § 251\" blir länkar till de besluten."))
     outcome = forms.ChoiceField(label=_("Utfall"), choices=Decision.Outcome.choices, initial=Decision.Outcome.ADOPTED)
     condition_organ = forms.ChoiceField(
@@ -300,25 +316,25 @@ class DecisionForm(GroupedFormMixin, DomainErrorFormMixin, forms.Form):
         help_text=_("Beslutet väntar tills organet fattar beslut i samma ärende: bifall gör det gällande, "
                     "avslag gör att det förfaller."),
     )
-    condition_text = forms.CharField(label=_("Villkoret i text (valfritt)"), max_length=500, required=False,
+    condition_text = LimitedCharField(label=_("Villkoret i text (valfritt)"), max_length=CONDITION_TEXT_MAX, required=False,
                                      widget=forms.TextInput(attrs={"size": 60}),
                                      help_text=_("Till exempel \"att kommunfullmäktige antar Digital målbild\"."))
     recipient_organs = forms.MultipleChoiceField(label=_("Organ och bolag"), required=False,
                                                  widget=forms.CheckboxSelectMultiple)
-    recipient_other = forms.CharField(
-        label=_("Andra mottagare (valfritt)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    recipient_other = LimitedCharField(
+        label=_("Andra mottagare (valfritt)"), required=False, max_length=DISPATCH_TO_MAX, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("En per rad: namn; e-postadress. Utan adress expedieras beslutet för hand."),
     )
     forward_organ = forms.ChoiceField(label=_("Organ"), required=False)
-    forward_text = forms.CharField(label=_("Förslag till beslut"), required=False,
+    forward_text = LimitedCharField(label=_("Förslag till beslut"), required=False, max_length=DECISION_TEXT_MAX,
                                    widget=forms.Textarea(attrs={"rows": 3}))
     forward_condition_organ = forms.ChoiceField(label=_("Villkor: beslut av (valfritt)"), required=False)
-    forward_condition_text = forms.CharField(label=_("Villkoret i text (valfritt)"), max_length=500,
+    forward_condition_text = LimitedCharField(label=_("Villkoret i text (valfritt)"), max_length=CONDITION_TEXT_MAX,
                                              required=False, widget=forms.TextInput(attrs={"size": 60}))
     assignment_organ = forms.ChoiceField(label=_("Organ som får uppdraget"), required=False)
-    assignment_description = forms.CharField(label=_("Uppdrag"), required=False,
+    assignment_description = LimitedCharField(label=_("Uppdrag"), required=False, max_length=ASSIGNMENT_TEXT_MAX,
                                              widget=forms.Textarea(attrs={"rows": 3}))
-    assignment_deadline = forms.DateField(label=_("Klart senast (valfritt)"), required=False, widget=DateInput,
+    assignment_deadline = IsoDateField(label=_("Klart senast (valfritt)"), required=False, widget=DateInput,
                                           error_messages=DATE_ERRORS)
 
     group_names = {
@@ -346,7 +362,7 @@ class DecisionForm(GroupedFormMixin, DomainErrorFormMixin, forms.Form):
         for n in range(1, NOTE_ROWS + 1):
             self.fields[f"note_{n}_kind"] = forms.ChoiceField(label=_("Slag"), choices=DecisionNote.Kind.choices,
                                                               required=False)
-            self.fields[f"note_{n}_text"] = forms.CharField(label=_("Text"), required=False,
+            self.fields[f"note_{n}_text"] = LimitedCharField(label=_("Text"), required=False, max_length=NOTE_TEXT_MAX,
                                                             widget=forms.Textarea(attrs={"rows": 2}))
             notes.append([f"note_{n}_kind", f"note_{n}_text"])
         self.note_rows = notes
@@ -425,16 +441,18 @@ class DecisionForm(GroupedFormMixin, DomainErrorFormMixin, forms.Form):
 
 
 class DecisionEditForm(DomainErrorFormMixin, forms.Form):
-    title = forms.CharField(label=_("Rubrik"), max_length=500, required=False,
+    title = LimitedCharField(label=_("Rubrik"), max_length=TITLE_MAX, required=False,
                             widget=forms.TextInput(attrs={"size": 60}))
-    text = forms.CharField(label=_("Beslut"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    text = LimitedCharField(label=_("Beslut"), required=False, max_length=DECISION_TEXT_MAX,
+                            widget=forms.Textarea(attrs={"rows": 8}))
     outcome = forms.ChoiceField(label=_("Utfall"), choices=Decision.Outcome.choices)
 
 
 class CorrectionForm(DomainErrorFormMixin, forms.Form):
-    text = forms.CharField(label=_("Rättelse"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+    text = LimitedCharField(label=_("Rättelse"), required=False, max_length=DECISION_TEXT_MAX,
+                            widget=forms.Textarea(attrs={"rows": 4}),
                            help_text=_("Vad som gäller i stället. Beslutet står kvar som det protokollfördes."))
-    reason = forms.CharField(label=_("Skäl"), max_length=500, required=False,
+    reason = LimitedCharField(label=_("Skäl"), max_length=CORRECTION_REASON_MAX, required=False,
                              widget=forms.TextInput(attrs={"size": 60}),
                              help_text=_("Till exempel \"Skrivfel i beloppet\"."))
 
@@ -443,21 +461,21 @@ class CorrectionForm(DomainErrorFormMixin, forms.Form):
 class OfficerReportForm(GroupedFormMixin, DomainErrorFormMixin, forms.Form):
     """The officer's report ("tjänsteskrivelse") with a few rows of proposals and signatories."""
 
-    title = forms.CharField(label=_("Rubrik"), max_length=500, required=False,
+    title = LimitedCharField(label=_("Rubrik"), max_length=TITLE_MAX, required=False,
                             widget=forms.TextInput(attrs={"size": 60}))
     addressed_to = forms.ChoiceField(label=_("Till"), error_messages={
         "required": _("Välj det organ skrivelsen ställs till."),
         "invalid_choice": _("Välj ett organ i organisationen."),
     })
-    office = forms.CharField(label=_("Förvaltning (valfritt)"), max_length=200, required=False,
+    office = LimitedCharField(label=_("Förvaltning (valfritt)"), max_length=OFFICE_MAX, required=False,
                              widget=forms.TextInput(attrs={"size": 40}),
                              help_text=_("Till exempel \"Kommunledningskontoret\"."))
-    report_date = forms.DateField(label=_("Datum"), widget=DateInput, error_messages=DATE_ERRORS)
-    background = forms.CharField(label=_("Ärendebeskrivning"), required=False,
+    report_date = PastIsoDateField(label=_("Datum"), widget=DateInput, error_messages=DATE_ERRORS)
+    background = LimitedCharField(label=_("Ärendebeskrivning"), required=False, max_length=REPORT_TEXT_MAX,
                                  widget=forms.Textarea(attrs={"rows": 8}))
-    opinion = forms.CharField(label=_("Förvaltningens yttrande"), required=False,
+    opinion = LimitedCharField(label=_("Förvaltningens yttrande"), required=False, max_length=REPORT_TEXT_MAX,
                               widget=forms.Textarea(attrs={"rows": 6}))
-    dispatch_to = forms.CharField(label=_("Beslutet ska skickas till"), required=False,
+    dispatch_to = LimitedCharField(label=_("Beslutet ska skickas till"), required=False, max_length=DISPATCH_TO_MAX,
                                   widget=forms.Textarea(attrs={"rows": 3}), help_text=_("En mottagare per rad."))
 
     group_names = {
@@ -475,18 +493,20 @@ class OfficerReportForm(GroupedFormMixin, DomainErrorFormMixin, forms.Form):
             self.fields[f"proposal_{n}_organ"] = forms.ChoiceField(
                 label=_("Förslag till"), required=False,
                 choices=_choices(self._organs, _organ_label, empty=_("Välj organ")))
-            self.fields[f"proposal_{n}_text"] = forms.CharField(
-                label=_("Förslag till beslut"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+            self.fields[f"proposal_{n}_text"] = LimitedCharField(
+                label=_("Förslag till beslut"), required=False, max_length=DECISION_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
             self.fields[f"proposal_{n}_condition_organ"] = forms.ChoiceField(
                 label=_("Villkor: beslut av (valfritt)"), required=False,
                 choices=_choices(self._organs, _organ_label, empty=_("Inget villkor")))
-            self.fields[f"proposal_{n}_condition_text"] = forms.CharField(
-                label=_("Villkoret i text (valfritt)"), max_length=500, required=False,
+            self.fields[f"proposal_{n}_condition_text"] = LimitedCharField(
+                label=_("Villkoret i text (valfritt)"), max_length=CONDITION_TEXT_MAX, required=False,
                 widget=forms.TextInput(attrs={"size": 60}))
             self.proposal_rows.append(n)
         for n in range(1, signatory_rows + 1):
-            self.fields[f"signatory_{n}_name"] = forms.CharField(label=_("Namn"), max_length=200, required=False)
-            self.fields[f"signatory_{n}_title"] = forms.CharField(label=_("Titel"), max_length=200, required=False)
+            self.fields[f"signatory_{n}_name"] = LimitedCharField(label=_("Namn"), max_length=SIGNATORY_MAX,
+                                                                  required=False)
+            self.fields[f"signatory_{n}_title"] = LimitedCharField(label=_("Titel"), max_length=SIGNATORY_MAX,
+                                                                   required=False)
             self.signatory_rows.append(n)
 
     @property
@@ -537,7 +557,7 @@ class OfficerReportForm(GroupedFormMixin, DomainErrorFormMixin, forms.Form):
 
 # --- assignments ------------------------------------------------------------------------
 class AssignmentLinkForm(DomainErrorFormMixin, forms.Form):
-    diary_number = forms.CharField(label=_("Ärende som besvarar uppdraget (diarienummer)"), max_length=60,
+    diary_number = LimitedCharField(label=_("Ärende som besvarar uppdraget (diarienummer)"), max_length=60,
                                    required=False, help_text=_("Till exempel \"2017.676 KS\"."))
 
     def __init__(self, *args, find_case=None, **kwargs):

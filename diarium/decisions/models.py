@@ -6,7 +6,24 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from diarium.accounts.models import Organ, Organisation, Person
+from diarium.core.limits import text_limit
 from diarium.registry.models import Blob, Case, Document
+
+# Limits of the free-text fields, used by the models, the forms and the API (core.limits).
+PARTY_MAX = 40
+PLACE_MAX = 200
+TITLE_MAX = 500  # an officer's report's, an agenda item's and a decision's heading
+OFFICE_MAX = 200
+REPORT_TEXT_MAX = 100_000  # a section of an officer's report: background, opinion
+DISPATCH_LINE_MAX = 300  # one recipient of "Beslutet ska skickas till"
+DISPATCH_LINES_MAX = 100
+DISPATCH_TO_MAX = DISPATCH_LINES_MAX * (DISPATCH_LINE_MAX + 1)  # the lines as one text (the form's field)
+SIGNATORY_MAX = 200  # a signatory's name, and title
+DECISION_TEXT_MAX = 50_000  # a proposed decision, a decision, a correction of one
+CONDITION_TEXT_MAX = 500
+NOTE_TEXT_MAX = 20_000  # a motion, reservation, dissent or note in the minutes
+ASSIGNMENT_TEXT_MAX = 10_000
+CORRECTION_REASON_MAX = 500
 
 
 class Membership(models.Model):
@@ -21,7 +38,7 @@ class Membership(models.Model):
     organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("uppdrag"), max_length=20, choices=Role.choices)
-    party = models.CharField(_("parti"), max_length=40, blank=True)
+    party = models.CharField(_("parti"), max_length=PARTY_MAX, blank=True)
     start = models.DateField(_("från"))
     end = models.DateField(_("till"), null=True, blank=True)
 
@@ -60,7 +77,7 @@ class Meeting(models.Model):
     date = models.DateField(_("datum"))
     start_time = models.TimeField(_("klockan"), null=True, blank=True)
     end_time = models.TimeField(_("till klockan"), null=True, blank=True)
-    place = models.CharField(_("plats"), max_length=200, blank=True)
+    place = models.CharField(_("plats"), max_length=PLACE_MAX, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     chair = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("ordförande"))
@@ -108,13 +125,13 @@ class OfficerReport(models.Model):
     """A "tjänsteskrivelse": the office's report on a case with proposed decisions."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="officer_reports")
-    title = models.CharField(_("rubrik"), max_length=500)
+    title = models.CharField(_("rubrik"), max_length=TITLE_MAX)
     addressed_to = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="+", verbose_name=_("till"))
-    office = models.CharField(_("förvaltning"), max_length=200, blank=True)
-    background = models.TextField(_("ärendebeskrivning"))
-    opinion = models.TextField(_("förvaltningens yttrande"), blank=True)
+    office = models.CharField(_("förvaltning"), max_length=OFFICE_MAX, blank=True)
+    background = models.TextField(_("ärendebeskrivning"), validators=text_limit(REPORT_TEXT_MAX))
+    opinion = models.TextField(_("förvaltningens yttrande"), blank=True, validators=text_limit(REPORT_TEXT_MAX))
     dispatch_to = models.TextField(_("beslutet ska skickas till"), blank=True,
-                                   help_text=_("En mottagare per rad."))
+                                   help_text=_("En mottagare per rad."), validators=text_limit(DISPATCH_TO_MAX))
     signatories = models.JSONField(_("underskrifter"), default=list, blank=True)  # [{"name":…, "title":…}]
     report_date = models.DateField(_("datum"))
     document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -136,7 +153,7 @@ class Proposal(models.Model):
 
     organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="+", verbose_name=_("organ"))
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="proposals")
-    text = models.TextField(_("förslag till beslut"))
+    text = models.TextField(_("förslag till beslut"), validators=text_limit(DECISION_TEXT_MAX))
     report = models.ForeignKey(OfficerReport, on_delete=models.CASCADE, null=True, blank=True,
                                related_name="proposals")
     from_decision = models.ForeignKey("Decision", on_delete=models.PROTECT, null=True, blank=True,
@@ -144,7 +161,7 @@ class Proposal(models.Model):
     position = models.PositiveIntegerField(default=1)
     condition_organ = models.ForeignKey(Organ, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                         verbose_name=_("villkor: beslut av"))
-    condition_text = models.CharField(_("villkor"), max_length=500, blank=True)
+    condition_text = models.CharField(_("villkor"), max_length=CONDITION_TEXT_MAX, blank=True)
 
     class Meta:
         ordering = ["case", "position", "id"]
@@ -158,7 +175,7 @@ class AgendaItem(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField()
-    title = models.CharField(_("rubrik"), max_length=500)
+    title = models.CharField(_("rubrik"), max_length=TITLE_MAX)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items")
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="items")
     supporting_documents = models.ManyToManyField(Document, blank=True, related_name="agenda_items",
@@ -196,13 +213,13 @@ class Decision(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
     year = models.PositiveIntegerField()
     paragraph = models.PositiveIntegerField(_("paragraf"))
-    title = models.CharField(_("rubrik"), max_length=500)
-    text = models.TextField(_("beslut"))
+    title = models.CharField(_("rubrik"), max_length=TITLE_MAX)
+    text = models.TextField(_("beslut"), validators=text_limit(DECISION_TEXT_MAX))
     outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices, default=Outcome.ADOPTED)
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.EFFECTIVE)
     condition_organ = models.ForeignKey(Organ, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    condition_text = models.CharField(_("villkor"), max_length=500, blank=True)
+    condition_text = models.CharField(_("villkor"), max_length=CONDITION_TEXT_MAX, blank=True)
     condition_decision = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                            related_name="conditions_met")
     status_changed_at = models.DateTimeField(null=True, blank=True)
@@ -246,7 +263,7 @@ class DecisionNote(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="notes")
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    text = models.TextField()
+    text = models.TextField(validators=text_limit(NOTE_TEXT_MAX))
 
     class Meta:
         ordering = ["decision", "position"]
@@ -256,8 +273,8 @@ class Correction(models.Model):
     """A recorded correction of an adjusted decision: the decision itself is never edited."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="corrections")
-    text = models.TextField(_("rättelse"))
-    reason = models.CharField(_("skäl"), max_length=500)
+    text = models.TextField(_("rättelse"), validators=text_limit(DECISION_TEXT_MAX))
+    reason = models.CharField(_("skäl"), max_length=CORRECTION_REASON_MAX)
     at = models.DateTimeField()
     by_name = models.CharField(max_length=200, blank=True)
 
@@ -338,7 +355,7 @@ class Assignment(models.Model):
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="assignments")
     organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="assignments")
-    description = models.TextField(_("uppdrag"))
+    description = models.TextField(_("uppdrag"), validators=text_limit(ASSIGNMENT_TEXT_MAX))
     deadline = models.DateField(_("klart senast"), null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     answering_case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True,

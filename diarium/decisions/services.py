@@ -24,12 +24,15 @@ from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Person
 from diarium.core import drawing
 from diarium.core.errors import DomainError, PermissionDenied
+from diarium.core.limits import check_lengths, length_errors, past_date_errors
 from diarium.core.tasks import enqueue
 from diarium.registry import files as file_store
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document, DocumentFile, Event
 
 from .models import (
+    ASSIGNMENT_TEXT_MAX, CONDITION_TEXT_MAX, CORRECTION_REASON_MAX, DECISION_TEXT_MAX, DISPATCH_LINE_MAX,
+    DISPATCH_LINES_MAX, NOTE_TEXT_MAX, OFFICE_MAX, PLACE_MAX, REPORT_TEXT_MAX, SIGNATORY_MAX, TITLE_MAX,
     AgendaItem, Assignment, Attendance, Correction, Decision, DecisionNote, DecisionRecipient, Meeting, Membership,
     Minutes, OfficerReport, ParagraphCounter, Proposal, Signature,
 )
@@ -62,6 +65,13 @@ def _require_meetings(user, organ: Organ) -> None:
 
 def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _too_long(errors: dict[str, list[str]], values: dict[str, tuple[object, int]]) -> None:
+    """Add "Högst N tecken." for each over-long value to `errors` (a field's
+    first error stays first)."""
+    for name, messages in length_errors(values).items():
+        errors.setdefault(name, messages)
 
 
 def _errors(errors: dict[str, list[str]]) -> None:
@@ -105,12 +115,13 @@ def meeting_create(
         raise DomainError(_("Ange datum för sammanträdet (ÅÅÅÅ-MM-DD)."), field="date")
     if organ.kind in (Organ.Kind.COMPANY, Organ.Kind.EXTERNAL):
         raise DomainError(_("%(organ)s håller inte sammanträden i Diarium.") % {"organ": organ.name}, field="organ")
+    check_lengths({"place": ((place or "").strip(), PLACE_MAX)})
     members = members_on(organ, date)
     if chair is None:
         chair = next((m.person for m in members if m.role == Membership.Role.CHAIR), None)
     meeting = Meeting.objects.create(
         organisation_id=organ.organisation_id, organ=organ, date=date, start_time=start_time, end_time=end_time,
-        place=(place or "").strip()[:200], chair=chair, secretary=secretary, created_at=now or timezone.now(),
+        place=(place or "").strip(), chair=chair, secretary=secretary, created_at=now or timezone.now(),
     )
     meeting.adjusters.set(list(adjusters))
     Attendance.objects.bulk_create([Attendance(meeting=meeting, person=m.person, role=m.role) for m in members])
@@ -143,13 +154,14 @@ def agenda_item_add(
     title = (title or (case.title if case else "")).strip()
     if not title:
         raise DomainError(_("Ange en rubrik för punkten."), field="title")
+    check_lengths({"title": (title, TITLE_MAX)})
     if case is not None and case.organisation_id != meeting.organisation_id:
         raise DomainError(_("Ärendet hör till en annan organisation."), field="case")
     documents = list(documents)
     if any(case is None or d.case_id != case.pk for d in documents):
         raise DomainError(_("Beslutsunderlaget måste höra till ärendet."), field="documents")
     position = (meeting.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    item = AgendaItem.objects.create(meeting=meeting, position=position, title=title[:500], case=case,
+    item = AgendaItem.objects.create(meeting=meeting, position=position, title=title, case=case,
                                      proposal=proposal)
     item.supporting_documents.set(documents)
     if case is not None:
@@ -312,6 +324,29 @@ class Signatory:
     title: str = ""
 
 
+def _report_errors(errors: dict[str, list[str]], *, title: str, office: str, background: str, opinion: str,
+                   proposals: Sequence[ProposalInput], dispatch_to: Sequence[str], signatories: Sequence[Signatory],
+                   report_date: dt.date | None) -> None:
+    """The limits of an officer's report's texts and its date, into `errors`."""
+    _too_long(errors, {"title": (title, TITLE_MAX), "office": ((office or "").strip(), OFFICE_MAX),
+                       "background": (background, REPORT_TEXT_MAX),
+                       "opinion": ((opinion or "").strip(), REPORT_TEXT_MAX)})
+    for p in proposals:
+        _too_long(errors, {"proposals": ((p.text or "").strip(), DECISION_TEXT_MAX)})
+        _too_long(errors, {"proposals": ((p.condition_text or "").strip(), CONDITION_TEXT_MAX)})
+    lines = [line.strip() for line in dispatch_to if line and line.strip()]
+    if len(lines) > DISPATCH_LINES_MAX:
+        errors.setdefault("dispatch_to", [_("Högst %(n)s mottagare.") % {"n": DISPATCH_LINES_MAX}])
+    for line in lines:
+        _too_long(errors, {"dispatch_to": (line, DISPATCH_LINE_MAX)})
+    for signatory in signatories:
+        _too_long(errors, {"signatories": ((signatory.name or "").strip(), SIGNATORY_MAX)})
+        _too_long(errors, {"signatories": ((signatory.title or "").strip(), SIGNATORY_MAX)})
+    wrong_date = past_date_errors(report_date)
+    if wrong_date:
+        errors.setdefault("report_date", wrong_date)
+
+
 def officer_report_create(
     *, actor, case: Case, title: str, addressed_to: Organ, background: str, opinion: str = "",
     proposals: Sequence[ProposalInput] = (), dispatch_to: Sequence[str] = (), signatories: Sequence[Signatory] = (),
@@ -336,12 +371,14 @@ def officer_report_create(
     if any(p.organ.organisation_id != case.organisation_id for p in proposals) or \
             addressed_to.organisation_id != case.organisation_id:
         errors["proposals"] = [_("Förslagen måste ställas till organ i samma organisation.")]
+    _report_errors(errors, title=title, office=office, background=background, opinion=opinion, proposals=proposals,
+                   dispatch_to=dispatch_to, signatories=signatories, report_date=report_date)
     _errors(errors)
     recipients = [line.strip() for line in dispatch_to if line and line.strip()]
 
     def write(_written):
         report = OfficerReport.objects.create(
-            case=case, title=title[:500], addressed_to=addressed_to, office=office[:200], background=background,
+            case=case, title=title, addressed_to=addressed_to, office=(office or "").strip(), background=background,
             opinion=(opinion or "").strip(), dispatch_to="\n".join(recipients),
             signatories=[{"name": s.name, "title": s.title} for s in signatories if s.name],
             report_date=report_date, created_at=now, created_by=_user(actor),
@@ -392,8 +429,6 @@ def officer_report_update(
         errors["title"] = [_("Ange en rubrik.")]
     if not background:
         errors["background"] = [_("Beskriv ärendet (ärendebeskrivning).")]
-    if report_date > timezone.localtime(now).date():
-        errors["report_date"] = [_("Datumet kan inte ligga i framtiden.")]
     proposals = [p for p in proposals if (p.text or "").strip()]
     if not proposals:
         errors["proposals"] = [_("Skriv minst ett förslag till beslut.")]
@@ -409,12 +444,14 @@ def officer_report_update(
         if old.items.all() and not unchanged:
             errors["proposals"] = [_("Förslag %(n)s står redan på ett sammanträdes föredragningslista och kan "
                                      "inte ändras eller tas bort.") % {"n": position}]
+    _report_errors(errors, title=title, office=office, background=background, opinion=opinion, proposals=proposals,
+                   dispatch_to=dispatch_to, signatories=signatories, report_date=report_date)
     _errors(errors)
     recipients = [line.strip() for line in dispatch_to if line and line.strip()]
     before = _report_snapshot(report)
 
     def write(_written):
-        report.title, report.addressed_to, report.office = title[:500], addressed_to, office[:200]
+        report.title, report.addressed_to, report.office = title, addressed_to, (office or "").strip()
         report.background, report.opinion = background, (opinion or "").strip()
         report.dispatch_to = "\n".join(recipients)
         report.signatories = [{"name": s.name, "title": s.title} for s in signatories if s.name]
@@ -602,6 +639,14 @@ def decision_record(
     for a in assignments:
         if not (a.description or "").strip():
             errors["assignments"] = [_("Beskriv uppdraget.")]
+        _too_long(errors, {"assignments": ((a.description or "").strip(), ASSIGNMENT_TEXT_MAX)})
+    _too_long(errors, {"title": (title, TITLE_MAX), "text": (text, DECISION_TEXT_MAX),
+                       "condition_text": ((condition_text or "").strip(), CONDITION_TEXT_MAX)})
+    for note in notes:
+        _too_long(errors, {"notes": ((note.text or "").strip(), NOTE_TEXT_MAX)})
+    if forward is not None:
+        _too_long(errors, {"forward": ((forward.text or "").strip(), DECISION_TEXT_MAX)})
+        _too_long(errors, {"forward": ((forward.condition_text or "").strip(), CONDITION_TEXT_MAX)})
     named_organs = [condition_organ, *(r.organ for r in recipients), *(a.organ for a in assignments),
                     forward.organ if forward else None, forward.condition_organ if forward else None]
     named_people = [*(participants or ()), *(r.person for r in recipients)]
@@ -622,7 +667,7 @@ def decision_record(
         paragraph = _next_paragraph(meeting.organ, year if restart else 0)
         decision = Decision.objects.create(
             organisation_id=meeting.organisation_id, organ=meeting.organ, meeting=meeting, agenda_item=agenda_item,
-            case=case, year=year if restart else 0, paragraph=paragraph, title=title[:500], text=text,
+            case=case, year=year if restart else 0, paragraph=paragraph, title=title, text=text,
             outcome=outcome, proposal=proposal,
             status=Decision.Status.PENDING if condition_organ else Decision.Status.EFFECTIVE,
             condition_organ=condition_organ, condition_text=(condition_text or "")[:500], recorded_at=now,
@@ -693,8 +738,9 @@ def decision_update(*, actor, decision: Decision, title: str | None = None, text
     decision = Decision.objects.select_for_update(of=("self",)).select_related("organ", "meeting").get(pk=decision.pk)
     if _adjusted(decision):
         raise DomainError(_("Protokollet är justerat. Beslutet kan inte ändras, bara rättas med en protokollförd rättelse."))
+    check_lengths({"title": ((title or "").strip(), TITLE_MAX), "text": ((text or "").strip(), DECISION_TEXT_MAX)})
     if title is not None:
-        decision.title = title.strip()[:500] or decision.title
+        decision.title = title.strip() or decision.title
     if text is not None:
         if not text.strip():
             raise DomainError(_("Skriv beslutet."), field="text")
@@ -718,11 +764,12 @@ def decision_correct(*, actor, decision: Decision, text: str, reason: str, now: 
         errors["text"] = [_("Skriv rättelsen.")]
     if not reason:
         errors["reason"] = [_("Ange skälet till rättelsen.")]
+    _too_long(errors, {"text": (text, DECISION_TEXT_MAX), "reason": (reason, CORRECTION_REASON_MAX)})
     _errors(errors)
     if not _adjusted(decision):
         raise DomainError(_("Protokollet är inte justerat; ändra beslutet i stället."))
     now = now or timezone.now()
-    correction = Correction.objects.create(decision=decision, text=text, reason=reason[:500], at=now,
+    correction = Correction.objects.create(decision=decision, text=text, reason=reason, at=now,
                                            by_name=registry._actor_name(actor))
     if decision.case_id:
         registry.event_append(case=decision.case, kind=Event.Kind.DECISION_CORRECTED, actor=actor, at=now,

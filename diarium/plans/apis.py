@@ -23,6 +23,7 @@ from diarium.accounts import selectors as people
 from diarium.api.auth import PUBLIC_READ, WRITE, actor
 from diarium.api.errors import ErrorOut
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
+from diarium.core.limits import IsoDate
 from diarium.decisions import selectors as decisions
 from diarium.decisions.apis import AgendaItemOut, DecisionRef
 from diarium.registry import selectors as registry
@@ -30,6 +31,7 @@ from diarium.registry.apis import DocumentOut, OrganRef, PersonRef
 
 from . import selectors, services
 from .models import (
+    COMMENT_MAX, DESCRIPTION_MAX, INTERNAL_NOTE_MAX,
     Action, ActionReport, FocusArea, FollowUpRound, Goal, Indicator, IndicatorValue, PlanVersion, SteeringDocument,
 )
 
@@ -64,7 +66,7 @@ class PlanIn(Schema):
     parent: int | None = Field(None, description="Id of the steering document this one belongs to.")
     weighting: Weighting = Field("budget", description="How action progress is weighted: by budget or by weights.")
     follow_up_months: int = Field(12, ge=1, le=36)
-    description: str = ""
+    description: str = Field("", max_length=DESCRIPTION_MAX)
 
 
 class PlanUpdateIn(Schema):
@@ -80,7 +82,7 @@ class PlanUpdateIn(Schema):
     parent: int | None = None
     weighting: Weighting | None = None
     follow_up_months: int | None = Field(None, ge=1, le=36)
-    description: str | None = None
+    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
 
 
 class PlanStatusIn(Schema):
@@ -279,12 +281,12 @@ class AdoptIn(Schema):
 # --- schemas: structure --------------------------------------------------------------------
 class FocusAreaIn(Schema):
     title: str = Field(max_length=300)
-    description: str = ""
+    description: str = Field("", max_length=DESCRIPTION_MAX)
 
 
 class FocusAreaUpdateIn(Schema):
     title: str | None = Field(None, max_length=300)
-    description: str | None = None
+    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
 
 
 class FocusAreaOut(Schema):
@@ -297,12 +299,12 @@ class FocusAreaOut(Schema):
 
 class GoalIn(Schema):
     title: str = Field(max_length=300)
-    description: str = ""
+    description: str = Field("", max_length=DESCRIPTION_MAX)
 
 
 class GoalUpdateIn(Schema):
     title: str | None = Field(None, max_length=300)
-    description: str | None = None
+    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
     focus_area: int | None = Field(None, description="Move the goal to another focus area of the plan.")
 
 
@@ -349,14 +351,14 @@ class BudgetIn(Schema):
 
 class ActionIn(Schema):
     title: str = Field(max_length=300)
-    description: str = ""
+    description: str = Field("", max_length=DESCRIPTION_MAX)
     responsible_organ: int | None = None
     responsible_person: int | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
     funding_source: str = Field("", max_length=200, description='E.g. "Flerårsstrategi 2018–2020".')
     weight: Decimal | None = Field(None, description="Used when the plan is weighted by weights.")
-    internal_note: str = Field("", description="Never shown to the public.")
+    internal_note: str = Field("", max_length=INTERNAL_NOTE_MAX, description="Never shown to the public.")
     budgets: list[BudgetIn] = Field([], description="One row per year, operating and investment money.")
 
 
@@ -365,15 +367,15 @@ class ActionUpdateIn(Schema):
     replaces every budget row (years left out are removed)."""
 
     title: str | None = Field(None, max_length=300)
-    description: str | None = None
+    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
     goal: int | None = Field(None, description="Move the action to another goal of the plan.")
     responsible_organ: int | None = None
     responsible_person: int | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
     funding_source: str | None = Field(None, max_length=200)
     weight: Decimal | None = None
-    internal_note: str | None = None
+    internal_note: str | None = Field(None, max_length=INTERNAL_NOTE_MAX)
     budgets: list[BudgetIn] | None = None
 
 
@@ -386,7 +388,7 @@ class ActionDetailOut(PlanActionOut):
 # --- schemas: follow-up --------------------------------------------------------------------
 class FollowUpIn(Schema):
     year: int = Field(ge=1901, le=2199)
-    deadline: dt.date
+    deadline: IsoDate
     title: str = Field("", max_length=300)
     kind: FollowUpKind = "yearly"
     reminder_days_before: int = Field(7, ge=0, le=60)
@@ -455,7 +457,7 @@ class ActionReportIn(Schema):
     progress: int = Field(ge=0, le=100)
     used_operating: Decimal = Decimal("0")
     used_investment: Decimal = Decimal("0")
-    comment: str = ""
+    comment: str = Field("", max_length=COMMENT_MAX)
     comment_internal: bool = False
 
 

@@ -7,12 +7,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from diarium.core.limits import DATE_FORMAT, IsoDateField, LimitedCharField
 from diarium.registry.forms import DateInput, DomainErrorFormMixin
 
-from .models import ActionReport, FollowUpRound, SteeringDocument
+from .models import COMMENT_MAX, DESCRIPTION_MAX, INTERNAL_NOTE_MAX, ActionReport, FollowUpRound, SteeringDocument
 
 YEAR_ERRORS = {"required": _("Ange ett årtal, till exempel 2019."), "invalid": _("Ange ett årtal, till exempel 2019.")}
-DATE_ERRORS = {"required": _("Ange ett datum (ÅÅÅÅ-MM-DD)."), "invalid": _("Ange ett datum (ÅÅÅÅ-MM-DD).")}
+DATE_ERRORS = {"required": _("Ange ett datum (ÅÅÅÅ-MM-DD)."), "invalid": DATE_FORMAT}
 MONEY_ATTRS = {"inputmode": "decimal", "size": 14, "autocomplete": "off"}
 
 
@@ -48,7 +49,7 @@ class PlanForm(DomainErrorFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Typ"), choices=[("", _("Välj typ"))] + list(SteeringDocument.Kind.choices),
                              error_messages={"required": _("Välj typ av styrdokument."),
                                              "invalid_choice": _("Välj typ av styrdokument.")})
-    title = forms.CharField(label=_("Namn"), max_length=300, widget=forms.TextInput(attrs={"size": 60}),
+    title = LimitedCharField(label=_("Namn"), max_length=300, widget=forms.TextInput(attrs={"size": 60}),
                             error_messages={"required": _("Ange styrdokumentets namn.")},
                             help_text=_("Till exempel \"Digital målbild för Alingsås kommun – öppen och smart\"."))
     period_start = forms.IntegerField(label=_("Gäller från år"), min_value=1901, max_value=2199,
@@ -61,7 +62,7 @@ class PlanForm(DomainErrorFormMixin, forms.Form):
         "required": _("Välj det organ som äger styrdokumentet."),
         "invalid_choice": _("Välj det organ som äger styrdokumentet.")})
     process_owner = forms.ChoiceField(label=_("Processägare"), required=False)
-    process_owner_role = forms.CharField(label=_("Processägarens roll"), max_length=200, required=False,
+    process_owner_role = LimitedCharField(label=_("Processägarens roll"), max_length=200, required=False,
                                          help_text=_("Till exempel \"Kommundirektör\"."))
     parent = forms.ChoiceField(label=_("Hör till styrdokument"), required=False,
                                help_text=_("Till exempel den målbild som handlingsplanen genomför."))
@@ -75,7 +76,8 @@ class PlanForm(DomainErrorFormMixin, forms.Form):
                                                           "min_value": _("Uppföljningen görs var 1–36 månad."),
                                                           "max_value": _("Uppföljningen görs var 1–36 månad.")},
                                           help_text=_("12 betyder en gång om året."))
-    description = forms.CharField(label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = LimitedCharField(label=_("Beskrivning"), required=False, max_length=DESCRIPTION_MAX,
+                                   widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, organs=(), people=(), parents=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,15 +114,17 @@ class StatusForm(DomainErrorFormMixin, forms.Form):
 
 
 class FocusAreaForm(DomainErrorFormMixin, forms.Form):
-    title = forms.CharField(label=_("Målområde"), max_length=300, widget=forms.TextInput(attrs={"size": 60}),
+    title = LimitedCharField(label=_("Målområde"), max_length=300, widget=forms.TextInput(attrs={"size": 60}),
                             error_messages={"required": _("Ange målområdets namn.")})
-    description = forms.CharField(label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = LimitedCharField(label=_("Beskrivning"), required=False, max_length=DESCRIPTION_MAX,
+                                   widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class GoalForm(DomainErrorFormMixin, forms.Form):
-    title = forms.CharField(label=_("Mål"), max_length=300, widget=forms.TextInput(attrs={"size": 60}),
+    title = LimitedCharField(label=_("Mål"), max_length=300, widget=forms.TextInput(attrs={"size": 60}),
                             error_messages={"required": _("Ange målets namn.")})
-    description = forms.CharField(label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = LimitedCharField(label=_("Beskrivning"), required=False, max_length=DESCRIPTION_MAX,
+                                   widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class _YearsMixin:
@@ -136,9 +140,9 @@ class _YearsMixin:
 
 
 class IndicatorForm(_YearsMixin, DomainErrorFormMixin, forms.Form):
-    name = forms.CharField(label=_("Indikator"), max_length=300, widget=forms.TextInput(attrs={"size": 60}),
+    name = LimitedCharField(label=_("Indikator"), max_length=300, widget=forms.TextInput(attrs={"size": 60}),
                            error_messages={"required": _("Ange indikatorns namn.")})
-    unit = forms.CharField(label=_("Enhet"), max_length=40,
+    unit = LimitedCharField(label=_("Enhet"), max_length=40,
                            error_messages={"required": _("Ange enhet, till exempel \"procent\" eller \"antal\".")},
                            help_text=_("Till exempel \"procent\" eller \"antal\"."))
     baseline = forms.DecimalField(label=_("Utgångsvärde"), required=False, max_digits=14, decimal_places=2,
@@ -168,20 +172,21 @@ class IndicatorForm(_YearsMixin, DomainErrorFormMixin, forms.Form):
 
 
 class ActionForm(_YearsMixin, DomainErrorFormMixin, forms.Form):
-    title = forms.CharField(label=_("Aktivitet"), max_length=300, widget=forms.TextInput(attrs={"size": 60}),
+    title = LimitedCharField(label=_("Aktivitet"), max_length=300, widget=forms.TextInput(attrs={"size": 60}),
                             error_messages={"required": _("Ange aktivitetens namn.")})
-    description = forms.CharField(label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = LimitedCharField(label=_("Beskrivning"), required=False, max_length=DESCRIPTION_MAX,
+                                   widget=forms.Textarea(attrs={"rows": 3}))
     responsible_organ = forms.ChoiceField(label=_("Ansvarigt organ"), required=False)
     responsible_person = forms.ChoiceField(label=_("Ansvarig person"), required=False,
                                            help_text=_("Den som svarar på uppföljningarna."))
-    start = forms.DateField(label=_("Start"), required=False, widget=DateInput, error_messages=DATE_ERRORS)
-    end = forms.DateField(label=_("Klar"), required=False, widget=DateInput, error_messages=DATE_ERRORS)
-    funding_source = forms.CharField(label=_("Finansiering"), max_length=200, required=False,
+    start = IsoDateField(label=_("Start"), required=False, widget=DateInput, error_messages=DATE_ERRORS)
+    end = IsoDateField(label=_("Klar"), required=False, widget=DateInput, error_messages=DATE_ERRORS)
+    funding_source = LimitedCharField(label=_("Finansiering"), max_length=200, required=False,
                                      help_text=_("Till exempel \"Flerårsstrategi 2018–2020\"."))
-    weight = forms.CharField(label=_("Vikt"), max_length=20, required=False,
+    weight = LimitedCharField(label=_("Vikt"), max_length=20, required=False,
                              widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
                              help_text=_("Används när planen vägs med angivna vikter. Tomt betyder 1."))
-    internal_note = forms.CharField(label=_("Intern anteckning"), required=False,
+    internal_note = LimitedCharField(label=_("Intern anteckning"), required=False, max_length=INTERNAL_NOTE_MAX,
                                     widget=forms.Textarea(attrs={"rows": 3}),
                                     help_text=_("Visas aldrig för allmänheten."))
 
@@ -194,7 +199,7 @@ class ActionForm(_YearsMixin, DomainErrorFormMixin, forms.Form):
         self._year_groups = []
         for year in self.years:
             for kind, label in (("operating", _("drift")), ("investment", _("investering"))):
-                self.fields[f"{kind}_{year}"] = forms.CharField(
+                self.fields[f"{kind}_{year}"] = LimitedCharField(
                     label=f"{label.capitalize()} {year}, kr", required=False, max_length=20,
                     widget=forms.TextInput(attrs=MONEY_ATTRS))
             self._year_groups.append((_("Budget %(y)s") % {"y": year}, [f"operating_{year}", f"investment_{year}"]))
@@ -230,7 +235,7 @@ class AdoptForm(DomainErrorFormMixin, forms.Form):
     reference = forms.CharField(label=_("Beslut (hänvisning)"), max_length=100, required=False,
                                 help_text=_("Till exempel \"KF 2018-10-31 § 190\"."))
     decision = forms.ChoiceField(label=_("Eller välj beslutet"), required=False)
-    note = forms.CharField(label=_("Anteckning"), max_length=500, required=False,
+    note = LimitedCharField(label=_("Anteckning"), max_length=500, required=False,
                            widget=forms.TextInput(attrs={"size": 60}))
 
     def __init__(self, *args, decisions=(), find_decisions=None, **kwargs):
@@ -273,7 +278,7 @@ class FollowUpOpenForm(DomainErrorFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Typ av uppföljning"), choices=FollowUpRound.Kind.choices,
                              initial=FollowUpRound.Kind.YEARLY, widget=forms.RadioSelect,
                              error_messages={"required": _("Välj årlig uppföljning eller uppföljning vid behov.")})
-    deadline = forms.DateField(label=_("Svara senast"), widget=DateInput, error_messages=DATE_ERRORS)
+    deadline = IsoDateField(label=_("Svara senast"), widget=DateInput, error_messages=DATE_ERRORS)
     title = forms.CharField(label=_("Rubrik (valfritt)"), max_length=300, required=False,
                             widget=forms.TextInput(attrs={"size": 60}),
                             help_text=_("Lämnas tomt: \"Uppföljning <år>: <styrdokumentets namn>\"."))
@@ -310,15 +315,15 @@ class AnswerForm(DomainErrorFormMixin, forms.Form):
             self.fields[f"used_investment_{a.pk}"] = forms.CharField(
                 label=_("Använt, investering (kr)"), required=False, max_length=20,
                 widget=forms.TextInput(attrs=MONEY_ATTRS), initial=str(r.used_investment) if r else "")
-            self.fields[f"comment_{a.pk}"] = forms.CharField(
-                label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+            self.fields[f"comment_{a.pk}"] = LimitedCharField(
+                label=_("Kommentar"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
                 initial=r.comment if r else "")
             self.fields[f"comment_internal_{a.pk}"] = forms.BooleanField(
                 label=_("Kommentaren är intern"), required=False, initial=r.comment_internal if r else False,
                 help_text=_("En intern kommentar visas aldrig för allmänheten."))
         for i in self.indicators:
             v = values.get(i.pk)
-            self.fields[f"value_{i.pk}"] = forms.CharField(
+            self.fields[f"value_{i.pk}"] = LimitedCharField(
                 label=f"{i.name} ({i.unit})", required=False, max_length=20,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 14}),
                 initial=str(v.value) if v else "")

@@ -9,7 +9,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from diarium.accounts.models import Organ, Organisation, Person
+from diarium.core.limits import text_limit
 from diarium.registry.models import Case, Document
+
+# Limits of the free-text fields, used by the models, the forms and the API (core.limits).
+DESCRIPTION_MAX = 20_000  # a plan's, a focus area's, a goal's and an action's description
+INTERNAL_NOTE_MAX = 10_000
+COMMENT_MAX = 10_000  # a comment in a follow-up answer
 
 
 class SteeringDocument(models.Model):
@@ -51,7 +57,7 @@ class SteeringDocument(models.Model):
     weighting = models.CharField(_("sammanvägning"), max_length=10, choices=Weighting.choices,
                                  default=Weighting.BUDGET)
     follow_up_months = models.PositiveSmallIntegerField(_("uppföljning var … månad"), default=12)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = models.TextField(_("beskrivning"), blank=True, validators=text_limit(DESCRIPTION_MAX))
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -94,7 +100,7 @@ class FocusArea(models.Model):
     document = models.ForeignKey(SteeringDocument, on_delete=models.CASCADE, related_name="focus_areas")
     position = models.PositiveIntegerField()
     title = models.CharField(_("målområde"), max_length=300)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = models.TextField(_("beskrivning"), blank=True, validators=text_limit(DESCRIPTION_MAX))
 
     class Meta:
         ordering = ["document", "position", "id"]
@@ -107,7 +113,7 @@ class Goal(models.Model):
     focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="goals")
     position = models.PositiveIntegerField()
     title = models.CharField(_("mål"), max_length=300)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = models.TextField(_("beskrivning"), blank=True, validators=text_limit(DESCRIPTION_MAX))
 
     class Meta:
         ordering = ["focus_area", "position", "id"]
@@ -136,7 +142,7 @@ class Action(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
     position = models.PositiveIntegerField()
     title = models.CharField(_("aktivitet"), max_length=300)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = models.TextField(_("beskrivning"), blank=True, validators=text_limit(DESCRIPTION_MAX))
     responsible_organ = models.ForeignKey(Organ, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                           verbose_name=_("ansvarigt organ"))
     responsible_person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
@@ -145,7 +151,7 @@ class Action(models.Model):
     end = models.DateField(_("klar"), null=True, blank=True)
     funding_source = models.CharField(_("finansiering"), max_length=200, blank=True)
     weight = models.DecimalField(_("vikt"), max_digits=8, decimal_places=2, null=True, blank=True)
-    internal_note = models.TextField(_("intern anteckning"), blank=True,
+    internal_note = models.TextField(_("intern anteckning"), blank=True, validators=text_limit(INTERNAL_NOTE_MAX),
                                      help_text=_("Visas aldrig för allmänheten."))
 
     class Meta:
@@ -232,7 +238,7 @@ class ActionReport(models.Model):
     used_operating = models.DecimalField(_("använt, drift"), max_digits=14, decimal_places=2, default=Decimal("0"))
     used_investment = models.DecimalField(_("använt, investering"), max_digits=14, decimal_places=2,
                                           default=Decimal("0"))
-    comment = models.TextField(_("kommentar"), blank=True)
+    comment = models.TextField(_("kommentar"), blank=True, validators=text_limit(COMMENT_MAX))
     comment_internal = models.BooleanField(_("kommentaren är intern"), default=False)
     answered_at = models.DateTimeField()
     answered_by_name = models.CharField(max_length=200, blank=True)

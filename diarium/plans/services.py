@@ -20,11 +20,13 @@ from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Person
 from diarium.core import drawing
 from diarium.core.errors import DomainError, PermissionDenied
+from diarium.core.limits import check_lengths, length_errors
 from diarium.core.tasks import enqueue, enqueue_due_reminders
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document, Event
 
 from .models import (
+    COMMENT_MAX, DESCRIPTION_MAX, INTERNAL_NOTE_MAX,
     Action, ActionBudget, ActionReport, FocusArea, FollowUpRequest, FollowUpRound, Goal, Indicator, IndicatorValue,
     PlanVersion, SteeringDocument,
 )
@@ -100,6 +102,7 @@ def plan_create(
         errors["weighting"] = [_("Välj hur aktiviteterna vägs samman.")]
     if not 1 <= int(follow_up_months) <= 36:
         errors["follow_up_months"] = [_("Uppföljningen görs var 1–36 månad.")]
+    errors.update(length_errors({"description": ((description or "").strip(), DESCRIPTION_MAX)}))
     _errors(errors)
     document = SteeringDocument.objects.create(
         organisation_id=case.organisation_id, case=case, kind=kind, title=title[:300], parent=parent,
@@ -122,6 +125,7 @@ def plan_update(*, actor, document: SteeringDocument, **changes) -> SteeringDocu
     unknown = set(changes) - PLAN_FIELDS
     if unknown:
         raise DomainError(_("Okända fält: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    check_lengths({"description": ((changes.get("description") or "").strip(), DESCRIPTION_MAX)})
     for name, value in changes.items():
         setattr(document, name, value.strip() if isinstance(value, str) else value)
     if not document.title:
@@ -163,6 +167,7 @@ def focus_area_save(*, actor, document: SteeringDocument, title: str, descriptio
                     focus_area: FocusArea | None = None, now: dt.datetime | None = None) -> FocusArea:
     _require(actor, document)
     title = _require_title(title, _("Ange målområdets namn."))
+    check_lengths({"description": ((description or "").strip(), DESCRIPTION_MAX)})
     if focus_area is None:
         focus_area = FocusArea(document=document, position=_next_position(document.focus_areas))
     focus_area.title, focus_area.description = title, (description or "").strip()
@@ -177,6 +182,7 @@ def goal_save(*, actor, focus_area: FocusArea, title: str, description: str = ""
     document = focus_area.document
     _require(actor, document)
     title = _require_title(title, _("Ange målets namn."))
+    check_lengths({"description": ((description or "").strip(), DESCRIPTION_MAX)})
     if goal is None:
         goal = Goal(focus_area=focus_area, position=_next_position(focus_area.goals))
     goal.focus_area, goal.title, goal.description = focus_area, title, (description or "").strip()
@@ -247,6 +253,8 @@ def action_save(
     errors: dict[str, list[str]] = {}
     if not title:
         errors["title"] = [_("Ange aktivitetens namn.")]
+    errors.update(length_errors({"description": ((description or "").strip(), DESCRIPTION_MAX),
+                                 "internal_note": ((internal_note or "").strip(), INTERNAL_NOTE_MAX)}))
     if start and end and end < start:
         errors["end"] = [_("Aktiviteten kan inte vara klar innan den har börjat.")]
     if responsible_organ is not None and responsible_organ.organisation_id != document.organisation_id:
@@ -500,6 +508,7 @@ def follow_up_answer(*, actor, round: FollowUpRound, reports: Sequence[ActionRep
             progress = int(r.progress)
         except (TypeError, ValueError):
             progress = -1
+        errors.update(length_errors({f"comment_{r.action.pk}": ((r.comment or "").strip(), COMMENT_MAX)}))
         if not 0 <= progress <= 100:
             errors[f"progress_{r.action.pk}"] = [_("Ange hur stor del av %(t)s som är klar, 0–100 procent.")
                                                  % {"t": r.action.title}]

@@ -19,10 +19,20 @@ from diarium.accounts import selectors as people
 from diarium.api.auth import PUBLIC_READ, WRITE, actor
 from diarium.api.errors import ErrorOut
 from diarium.core.errors import DomainError, NotFound
+from diarium.core.limits import IsoDate, PastIsoDate
 
 from . import access, selectors, services
 from . import files as file_store
-from .models import Case
+from .models import (
+    CASE_DESCRIPTION_MAX,
+    CASE_TITLE_MAX,
+    DOCUMENT_COUNTERPART_MAX,
+    DOCUMENT_DESCRIPTION_MAX,
+    REASON_MAX,
+    REGISTER_QUERY_MAX,
+    SECRECY_GROUND_MAX,
+    Case,
+)
 
 router = Router(tags=["Diarium"])
 
@@ -101,30 +111,30 @@ class CaseFilters(Schema):
     year: int | None = Field(None, ge=1900, le=2999)
     status: Literal["open", "closed"] | None = None
     case_officer: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    q: str | None = Field(None, max_length=200)
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
+    q: str | None = Field(None, max_length=REGISTER_QUERY_MAX)
     limit: int = Field(25, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0)
 
 
 class CaseIn(Schema):
     organ: int
-    title: str = Field(max_length=500)
+    title: str = Field(max_length=CASE_TITLE_MAX)
     case_officer: int | None = None
     classification: int | None = None
-    description: str = ""
+    description: str = Field("", max_length=CASE_DESCRIPTION_MAX)
 
 
 class CaseUpdateIn(Schema):
-    title: str | None = Field(None, max_length=500)
-    description: str | None = None
+    title: str | None = Field(None, max_length=CASE_TITLE_MAX)
+    description: str | None = Field(None, max_length=CASE_DESCRIPTION_MAX)
     case_officer: int | None = None
     classification: int | None = None
 
 
 class ReasonIn(Schema):
-    reason: str = Field("", max_length=1000)
+    reason: str = Field("", max_length=REASON_MAX)
 
 
 class FileVersionOut(Schema):
@@ -217,9 +227,9 @@ class DocumentFilters(Schema):
     organ: int | None = Field(None, description="Organets id.")
     year: int | None = Field(None, ge=1900, le=2999, description="År då handlingen registrerades.")
     direction: Direction | None = Field(None, description="Handlingens riktning.")
-    date_from: dt.date | None = Field(None, description="Registrerad denna dag eller senare (ÅÅÅÅ-MM-DD).")
-    date_to: dt.date | None = Field(None, description="Registrerad denna dag eller tidigare (ÅÅÅÅ-MM-DD).")
-    q: str | None = Field(None, max_length=200, description=(
+    date_from: IsoDate | None = Field(None, description="Registrerad denna dag eller senare (ÅÅÅÅ-MM-DD).")
+    date_to: IsoDate | None = Field(None, description="Registrerad denna dag eller tidigare (ÅÅÅÅ-MM-DD).")
+    q: str | None = Field(None, max_length=REGISTER_QUERY_MAX, description=(
         "Fritext: diarienummer, handlingens nummer (\"KS 2018/12-3\"), ärendemening och de uppgifter om "
         "avsändare/mottagare och beskrivning som läsaren får se."))
     limit: int = Field(25, ge=1, le=MAX_PAGE, description="Högst så många handlingar.")
@@ -228,14 +238,14 @@ class DocumentFilters(Schema):
 
 class DocumentIn(Schema):
     direction: Direction
-    document_date: dt.date
-    counterpart: str = Field("", max_length=300)
+    document_date: PastIsoDate
+    counterpart: str = Field("", max_length=DOCUMENT_COUNTERPART_MAX)
     counterpart_is_private: bool = False
-    description: str = Field("", max_length=500)
+    description: str = Field("", max_length=DOCUMENT_DESCRIPTION_MAX)
 
 
 class SecrecyIn(Schema):
-    ground: str = Field(max_length=200)
+    ground: str = Field(max_length=SECRECY_GROUND_MAX)
     masked_fields: list[MaskableField] = []
 
 

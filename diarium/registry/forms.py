@@ -7,8 +7,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from diarium.core.errors import DomainError
+from diarium.core.limits import IsoDateField, LimitedCharField, PastIsoDateField
 
-from .models import Case, Document
+from .models import (
+    CASE_DESCRIPTION_MAX,
+    CASE_TITLE_MAX,
+    DOCUMENT_COUNTERPART_MAX,
+    DOCUMENT_DESCRIPTION_MAX,
+    REASON_MAX,
+    REGISTER_QUERY_MAX,
+    SECRECY_GROUND_MAX,
+    Case,
+    Document,
+)
 from .selectors import date_range_check
 from .services import COPY_CONTACT_MAX, COPY_FORMATS, COPY_MESSAGE_MAX, COPY_NAME_MAX
 
@@ -63,7 +74,7 @@ class CaseFilterForm(forms.Form):
     """The public register's filter. Choices come from lists the view already
     loaded, so validating costs no queries."""
 
-    q = forms.CharField(label=_("Sök"), required=False, max_length=200,
+    q = LimitedCharField(label=_("Sök"), required=False, max_length=REGISTER_QUERY_MAX,
                         help_text=_("Söker i diarienummer, ärendemening och beskrivning."))
     organisation = forms.ChoiceField(label=_("Organisation"), required=False)
     organ = forms.ChoiceField(label=_("Organ"), required=False)
@@ -71,8 +82,8 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Alla"))] + list(Case.Status.choices))
     case_officer = forms.ChoiceField(label=_("Handläggare"), required=False)
-    date_from = forms.DateField(label=_("Registrerat från"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("Registrerat till"), required=False, widget=DateInput)
+    date_from = IsoDateField(label=_("Registrerat från"), required=False, widget=DateInput)
+    date_to = IsoDateField(label=_("Registrerat till"), required=False, widget=DateInput)
 
     def __init__(self, *args, organisations=(), organs=(), officers=(), years=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,7 +118,7 @@ class DocumentFilterForm(forms.Form):
     validates against lists the view already loaded; the date range is checked
     by the selector's own rule."""
 
-    q = forms.CharField(label=_("Sök"), required=False, max_length=200,
+    q = LimitedCharField(label=_("Sök"), required=False, max_length=REGISTER_QUERY_MAX,
                         help_text=_("Söker i diarienummer, ärendemening och handlingarnas "
                                     "avsändare/mottagare och beskrivning."))
     organisation = forms.ChoiceField(label=_("Organisation"), required=False)
@@ -115,10 +126,8 @@ class DocumentFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Registreringsår"), required=False, coerce=int, empty_value=None)
     direction = forms.ChoiceField(label=_("Riktning"), required=False,
                                   choices=[("", _("Alla"))] + list(Document.Direction.choices))
-    date_from = forms.DateField(label=_("Registrerad från"), required=False, widget=DateInput,
-                                error_messages={"invalid": _("Ange datum som ÅÅÅÅ-MM-DD.")})
-    date_to = forms.DateField(label=_("Registrerad till"), required=False, widget=DateInput,
-                              error_messages={"invalid": _("Ange datum som ÅÅÅÅ-MM-DD.")})
+    date_from = IsoDateField(label=_("Registrerad från"), required=False, widget=DateInput)
+    date_to = IsoDateField(label=_("Registrerad till"), required=False, widget=DateInput)
 
     def __init__(self, *args, organisations=(), organs=(), years=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,11 +170,12 @@ class CaseForm(DomainErrorFormMixin, forms.Form):
         "required": _("Välj det organ ärendet hör till."),
         "invalid_choice": _("Välj ett organ som du får registrera ärenden i."),
     })
-    title = forms.CharField(label=_("Ärendemening"), max_length=500, required=False,
+    title = LimitedCharField(label=_("Ärendemening"), max_length=CASE_TITLE_MAX, required=False,
                             widget=forms.TextInput(attrs={"aria-required": "true", "size": 60}))
     case_officer = forms.ChoiceField(label=_("Handläggare"), required=False)
     classification = forms.ChoiceField(label=_("Klassificering"), required=False)
-    description = forms.CharField(label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = LimitedCharField(label=_("Beskrivning"), required=False, max_length=CASE_DESCRIPTION_MAX,
+                                   widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, organs=None, officers=(), classifications=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,11 +204,11 @@ class CaseForm(DomainErrorFormMixin, forms.Form):
 
 
 class CaseCloseForm(DomainErrorFormMixin, forms.Form):
-    reason = forms.CharField(label=_("Kommentar (valfri)"), required=False, max_length=500)
+    reason = LimitedCharField(label=_("Kommentar (valfri)"), required=False, max_length=REASON_MAX)
 
 
 class CaseReopenForm(DomainErrorFormMixin, forms.Form):
-    reason = forms.CharField(label=_("Skäl till att ärendet återöppnas"), required=False, max_length=500,
+    reason = LimitedCharField(label=_("Skäl till att ärendet återöppnas"), required=False, max_length=REASON_MAX,
                              widget=forms.TextInput(attrs={"aria-required": "true"}))
 
 
@@ -206,23 +216,22 @@ class DocumentForm(DomainErrorFormMixin, forms.Form):
     direction = forms.ChoiceField(label=_("Riktning"), choices=Document.Direction.choices, widget=forms.RadioSelect,
                                   error_messages={"required": _("Välj om handlingen är inkommande, upprättad, "
                                                                 "utgående eller intern.")})
-    document_date = forms.DateField(
+    document_date = PastIsoDateField(
         label=_("Datum"), widget=DateInput, help_text=_("Dag då handlingen kom in eller upprättades (ÅÅÅÅ-MM-DD)."),
-        error_messages={"required": _("Ange datum då handlingen kom in eller upprättades (ÅÅÅÅ-MM-DD)."),
-                        "invalid": _("Ange datum då handlingen kom in eller upprättades (ÅÅÅÅ-MM-DD).")},
+        error_messages={"required": _("Ange datum då handlingen kom in eller upprättades (ÅÅÅÅ-MM-DD).")},
     )
-    counterpart = forms.CharField(label=_("Avsändare/mottagare"), required=False, max_length=300,
+    counterpart = LimitedCharField(label=_("Avsändare/mottagare"), required=False, max_length=DOCUMENT_COUNTERPART_MAX,
                                   help_text=_("Krävs för inkommande och utgående handlingar."))
     counterpart_is_private = forms.BooleanField(label=_("Avsändaren/mottagaren är en privatperson"), required=False,
                                                 help_text=_("Namnet visas då inte i det publika diariet."))
-    description = forms.CharField(label=_("Beskrivning"), required=False, max_length=500,
+    description = LimitedCharField(label=_("Beskrivning"), required=False, max_length=DOCUMENT_DESCRIPTION_MAX,
                                   widget=forms.TextInput(attrs={"aria-required": "true", "size": 60}))
     files = MultipleFileField(label=_("Filer"), required=False,
                               help_text=_("Du kan välja flera filer. Filtypen kontrolleras mot innehållet."))
 
 
 class SecrecyForm(DomainErrorFormMixin, forms.Form):
-    ground = forms.CharField(label=_("Sekretessgrund"), max_length=200, required=False,
+    ground = LimitedCharField(label=_("Sekretessgrund"), max_length=SECRECY_GROUND_MAX, required=False,
                              help_text=_("Till exempel \"OSL 26 kap. 1 §\"."),
                              widget=forms.TextInput(attrs={"aria-required": "true"}))
     masked_fields = forms.MultipleChoiceField(
@@ -232,7 +241,7 @@ class SecrecyForm(DomainErrorFormMixin, forms.Form):
 
 
 class SecrecyLiftForm(DomainErrorFormMixin, forms.Form):
-    reason = forms.CharField(label=_("Skäl till att sekretessmarkeringen tas bort"), max_length=500, required=False,
+    reason = LimitedCharField(label=_("Skäl till att sekretessmarkeringen tas bort"), max_length=REASON_MAX, required=False,
                              widget=forms.TextInput(attrs={"aria-required": "true"}))
 
 

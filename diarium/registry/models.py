@@ -5,6 +5,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from diarium.accounts.models import Organ, Organisation, Person
+from diarium.core.limits import text_limit
+
+# Limits of the free-text fields, used by the models, the forms and the API (core.limits).
+CASE_TITLE_MAX = 500
+CASE_DESCRIPTION_MAX = 20_000
+DOCUMENT_COUNTERPART_MAX = 300
+DOCUMENT_DESCRIPTION_MAX = 500
+SECRECY_GROUND_MAX = 200
+REASON_MAX = 1000  # why a case was closed or reopened, why secrecy was lifted (kept in the history)
+REGISTER_QUERY_MAX = 200  # the public register's text filter
 
 
 class Series(models.Model):
@@ -71,8 +81,8 @@ class Case(models.Model):
     year = models.PositiveIntegerField(_("år"))
     seq = models.PositiveIntegerField(_("löpnummer"))
     diary_number = models.CharField(_("diarienummer"), max_length=60)
-    title = models.CharField(_("ärendemening"), max_length=500)
-    description = models.TextField(_("beskrivning"), blank=True)
+    title = models.CharField(_("ärendemening"), max_length=CASE_TITLE_MAX)
+    description = models.TextField(_("beskrivning"), blank=True, validators=text_limit(CASE_DESCRIPTION_MAX))
     case_officer = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("handläggare")
     )
@@ -142,13 +152,13 @@ class Document(models.Model):
     number = models.PositiveIntegerField(_("löpnummer i ärendet"))
     direction = models.CharField(_("riktning"), max_length=10, choices=Direction.choices)
     document_date = models.DateField(_("datum"), help_text=_("Dag då handlingen kom in eller upprättades."))
-    counterpart = models.CharField(_("avsändare/mottagare"), max_length=300, blank=True)
+    counterpart = models.CharField(_("avsändare/mottagare"), max_length=DOCUMENT_COUNTERPART_MAX, blank=True)
     counterpart_is_private = models.BooleanField(_("privatperson"), default=False)
-    description = models.CharField(_("beskrivning"), max_length=500)
+    description = models.CharField(_("beskrivning"), max_length=DOCUMENT_DESCRIPTION_MAX)
     registered_at = models.DateTimeField(_("registrerad"))
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     is_secret = models.BooleanField(_("sekretessmarkerad"), default=False)
-    secrecy_ground = models.CharField(_("sekretessgrund"), max_length=200, blank=True)
+    secrecy_ground = models.CharField(_("sekretessgrund"), max_length=SECRECY_GROUND_MAX, blank=True)
     secrecy_marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

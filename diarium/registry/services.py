@@ -25,10 +25,23 @@ from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Person
 from diarium.core.drawing import DrawnUpFile
 from diarium.core.errors import DomainError, PermissionDenied, errors_from_validation
+from diarium.core.limits import check_lengths, length_errors, past_date_errors
 from diarium.core.tasks import enqueue
 
 from . import files as file_store
-from .models import Case, Classification, Document, DocumentFile, Event, Series, SeriesCounter
+from .models import (
+    DOCUMENT_COUNTERPART_MAX,
+    DOCUMENT_DESCRIPTION_MAX,
+    REASON_MAX,
+    SECRECY_GROUND_MAX,
+    Case,
+    Classification,
+    Document,
+    DocumentFile,
+    Event,
+    Series,
+    SeriesCounter,
+)
 
 logger = logging.getLogger("diarium.registry")
 
@@ -175,6 +188,10 @@ def case_register(
         raise DomainError(_("Handläggaren hör till en annan organisation."), field="case_officer")
     if classification is not None and classification.organisation_id != organ.organisation_id:
         raise DomainError(_("Klassificeringen hör till en annan organisation."), field="classification")
+    if registered_at is not None:
+        wrong_date = past_date_errors(timezone.localtime(registered_at).date())
+        if wrong_date:
+            raise DomainError(wrong_date[0], field="registered_at")
     registered_at = registered_at or timezone.now()
     year = timezone.localtime(registered_at).year
     series = series_for_organ(organ)
@@ -235,6 +252,7 @@ def case_update(*, actor, case: Case, **changes) -> Case:
 @transaction.atomic
 def case_close(*, actor, case: Case, reason: str = "") -> Case:
     _require(actor, roles.CLOSE_CASE, case.organ, _("Du har inte behörighet att avsluta ärendet."))
+    check_lengths({"reason": ((reason or "").strip(), REASON_MAX)})
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status == Case.Status.CLOSED:
         raise DomainError(_("Ärendet är redan avslutat."))
@@ -251,6 +269,7 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Ange varför ärendet återöppnas."), field="reason")
+    check_lengths({"reason": (reason, REASON_MAX)})
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status != Case.Status.CLOSED:
         raise DomainError(_("Ärendet är inte avslutat."))
@@ -308,14 +327,17 @@ def document_create(
         errors["direction"] = [_("Välj om handlingen är inkommande, upprättad, utgående eller intern.")]
     if not isinstance(document_date, dt.date):
         errors["document_date"] = [_("Ange datum då handlingen kom in eller upprättades (ÅÅÅÅ-MM-DD).")]
-    elif document_date > timezone.localdate():
-        errors["document_date"] = [_("Datumet kan inte ligga i framtiden.")]
+    elif past_date_errors(document_date):
+        errors["document_date"] = past_date_errors(document_date)
     if not description:
         errors["description"] = [_("Ange kortfattat vad handlingen rör.")]
     if direction == Document.Direction.INCOMING and not counterpart:
         errors["counterpart"] = [_("Ange vem handlingen kom från.")]
     if direction == Document.Direction.OUTGOING and not counterpart:
         errors["counterpart"] = [_("Ange vem handlingen skickades till.")]
+    for name, messages in length_errors({"description": (description, DOCUMENT_DESCRIPTION_MAX),
+                                         "counterpart": (counterpart, DOCUMENT_COUNTERPART_MAX)}).items():
+        errors.setdefault(name, messages)
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(first, errors=errors)
@@ -361,7 +383,7 @@ def document_draw_up(
     if document is None:
         return document_create(
             actor=actor, case=case, direction=Document.Direction.DRAWN_UP,
-            document_date=timezone.localtime(now).date(), description=description[:500], files=[upload],
+            document_date=timezone.localtime(now).date(), description=description[:DOCUMENT_DESCRIPTION_MAX], files=[upload],
             registered_at=now,
         )
     current = document.files.order_by("position", "-version").first()
@@ -423,6 +445,7 @@ def document_mark_secret(*, actor, document: Document, ground: str, masked_field
     ground = (ground or "").strip()
     if not ground:
         raise DomainError(_("Ange sekretessgrund, till exempel \"OSL 26 kap. 1 §\"."), field="ground")
+    check_lengths({"ground": (ground, SECRECY_GROUND_MAX)})
     unknown = set(masked_fields) - set(Document.MASKABLE_FIELDS)
     if unknown:
         raise DomainError(_("Okänt fält att maskera: %(f)s") % {"f": ", ".join(sorted(unknown))}, field="masked_fields")
@@ -444,6 +467,7 @@ def document_lift_secrecy(*, actor, document: Document, reason: str) -> Document
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Ange varför sekretessmarkeringen tas bort."), field="reason")
+    check_lengths({"reason": (reason, REASON_MAX)})
     document = Document.objects.select_for_update().select_related("case").get(pk=document.pk)
     if not document.is_secret:
         raise DomainError(_("Handlingen är inte sekretessmarkerad."))

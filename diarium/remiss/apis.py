@@ -23,12 +23,23 @@ from diarium.accounts import selectors as people
 from diarium.api.auth import PUBLIC_READ, WRITE, actor
 from diarium.api.errors import ErrorOut
 from diarium.core.errors import DomainError, NotFound
+from diarium.core.limits import IsoDate, PastIsoDate
 from diarium.registry import selectors as registry
 from diarium.registry.apis import DocumentOut
 from diarium.registry.files import blob_open
 
 from . import selectors, services
-from .models import RemissRound
+from .models import (
+    ANSWER_TEXT_MAX,
+    ANSWERED_BY_MAX,
+    ASSESSMENT_MAX,
+    DECISION_REF_MAX,
+    EXTEND_REASON_MAX,
+    LETTER_MAX,
+    RECIPIENT_NAME_MAX,
+    TITLE_MAX,
+    RemissRound,
+)
 
 router = Router(tags=["Remiss"])
 
@@ -45,17 +56,17 @@ class RecipientIn(Schema):
     """An organ by id (its name and e-mail are used), or a name and e-mail."""
 
     organ: int | None = None
-    name: str = Field("", max_length=300)
+    name: str = Field("", max_length=RECIPIENT_NAME_MAX)
     email: str = Field("", max_length=254)
 
 
 class RoundIn(Schema):
-    title: str = Field(max_length=300)
-    letter: str
-    deadline: dt.date
+    title: str = Field(max_length=TITLE_MAX)
+    letter: str = Field(max_length=LETTER_MAX)
+    deadline: IsoDate
     recipients: list[RecipientIn]
     files: list[int] = Field(description="Ids of the file versions to send (see the case's documents).")
-    ordered_by: str = Field("", max_length=200, description='E.g. "KSAU 2018-02-28 § 8".')
+    ordered_by: str = Field("", max_length=DECISION_REF_MAX, description='E.g. "KSAU 2018-02-28 § 8".')
     dispatch_mode: DispatchMode = "per_recipient"
     reminder_days_before: int = Field(7, ge=0, le=60)
     grace_days: int = Field(30, ge=0, le=365)
@@ -156,15 +167,15 @@ class RecipientsIn(Schema):
 
 
 class ExtendIn(RecipientsIn):
-    deadline: dt.date
-    reason: str = Field(max_length=500)
-    decision_ref: str = Field("", max_length=200)
+    deadline: IsoDate
+    reason: str = Field(max_length=EXTEND_REASON_MAX)
+    decision_ref: str = Field("", max_length=DECISION_REF_MAX)
 
 
 class AssessmentIn(Schema):
-    summary: str = ""
+    summary: str = Field("", max_length=ASSESSMENT_MAX)
     consideration: Consideration = ""
-    comment: str = ""
+    comment: str = Field("", max_length=ASSESSMENT_MAX)
 
 
 class CountResult(Schema):
@@ -172,17 +183,17 @@ class CountResult(Schema):
 
 
 class AnswerIn(Schema):
-    text: str = ""
-    decision_ref: str = Field("", max_length=200)
+    text: str = Field("", max_length=ANSWER_TEXT_MAX)
+    decision_ref: str = Field("", max_length=DECISION_REF_MAX)
     declined: bool = False
 
 
 class InsideAnswerIn(AnswerIn):
-    received_on: dt.date | None = None
+    received_on: PastIsoDate | None = None
 
 
 class LinkAnswerIn(AnswerIn):
-    answered_by: str = Field("", max_length=200)
+    answered_by: str = Field("", max_length=ANSWERED_BY_MAX)
 
 
 class AnswerPageOut(Schema):

@@ -7,30 +7,49 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from diarium.core.limits import (
+    DATE_FORMAT,
+    IsoDateField,
+    LimitedCharField,
+    PastIsoDateField,
+)
 from diarium.registry.forms import DateInput, DomainErrorFormMixin, MultipleFileField
 
-from .models import RemissRecipient, RemissRound
+from .models import (
+    ANSWER_TEXT_MAX,
+    ANSWERED_BY_MAX,
+    ASSESSMENT_MAX,
+    CHANGE_MAX,
+    DECISION_REF_MAX,
+    EXTEND_REASON_MAX,
+    LETTER_MAX,
+    RECIPIENT_NAME_MAX,
+    REVISION_NOTE_MAX,
+    TITLE_MAX,
+    RemissRecipient,
+    RemissRound,
+)
 from .services import RecipientInput
 
-DATE_ERRORS = {"required": _("Ange ett datum (ÅÅÅÅ-MM-DD)."), "invalid": _("Ange ett datum (ÅÅÅÅ-MM-DD).")}
+DATE_ERRORS = {"required": _("Ange ett datum (ÅÅÅÅ-MM-DD)."), "invalid": DATE_FORMAT}
 
 
 class RoundForm(DomainErrorFormMixin, forms.Form):
-    title = forms.CharField(label=_("Rubrik"), max_length=300, required=False,
+    title = LimitedCharField(label=_("Rubrik"), max_length=TITLE_MAX, required=False,
                             widget=forms.TextInput(attrs={"aria-required": "true", "size": 60}))
     files = forms.MultipleChoiceField(label=_("Remisshandlingar"), required=False,
                                       widget=forms.CheckboxSelectMultiple,
                                       help_text=_("Den version som är aktuell nu skickas."))
-    letter = forms.CharField(label=_("Missiv"), required=False,
+    letter = LimitedCharField(label=_("Missiv"), required=False, max_length=LETTER_MAX,
                              widget=forms.Textarea(attrs={"rows": 6, "aria-required": "true"}),
                              help_text=_("Följebrevet: vad remissen gäller och vad ni vill ha synpunkter på."))
-    deadline = forms.DateField(label=_("Sista svarsdag"), widget=DateInput, required=False, error_messages=DATE_ERRORS)
-    ordered_by = forms.CharField(label=_("Beslut om remiss (valfritt)"), max_length=200, required=False,
+    deadline = IsoDateField(label=_("Sista svarsdag"), widget=DateInput, required=False, error_messages=DATE_ERRORS)
+    ordered_by = LimitedCharField(label=_("Beslut om remiss (valfritt)"), max_length=DECISION_REF_MAX, required=False,
                                  help_text=_("Till exempel \"KSAU 2018-02-28 § 8\"."))
     organs = forms.MultipleChoiceField(label=_("Remissinstanser inom kommunen och hos samverkanspartner"),
                                        required=False, widget=forms.CheckboxSelectMultiple)
-    external = forms.CharField(
-        label=_("Andra remissinstanser (valfritt)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    external = LimitedCharField(
+        label=_("Andra remissinstanser (valfritt)"), required=False, max_length=100 * (RECIPIENT_NAME_MAX + 256), widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("En per rad: namn; e-postadress. Till exempel \"Föreningen Sambruk; info@sambruk.se\"."),
     )
     dispatch_mode = forms.ChoiceField(label=_("Registrering av utskicket"), choices=RemissRound.DispatchMode.choices,
@@ -91,20 +110,20 @@ class AnswerForm(DomainErrorFormMixin, forms.Form):
     )
     files = MultipleFileField(label=_("Svarsfiler"), required=False,
                               help_text=_("Till exempel ert yttrande som PDF. Du kan välja flera filer."))
-    text = forms.CharField(label=_("Svar i text"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+    text = LimitedCharField(label=_("Svar i text"), required=False, max_length=ANSWER_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6}),
                            help_text=_("Valfritt om ni bifogar en fil. Avstår ni kan ni skriva varför."))
-    decision_ref = forms.CharField(
-        label=_("Beslut bakom svaret (valfritt)"), max_length=200, required=False,
+    decision_ref = LimitedCharField(
+        label=_("Beslut bakom svaret (valfritt)"), max_length=DECISION_REF_MAX, required=False,
         help_text=_("Till exempel \"Kultur- och fritidsnämnden 2018-06-12 § 45\"."),
     )
-    answered_by = forms.CharField(label=_("Ert namn (valfritt)"), max_length=200, required=False,
+    answered_by = LimitedCharField(label=_("Ert namn (valfritt)"), max_length=ANSWERED_BY_MAX, required=False,
                                   help_text=_("Den som lämnar svaret för remissinstansen."))
 
     def __init__(self, *args, inside=False, **kwargs):
         super().__init__(*args, **kwargs)
         if inside:
             del self.fields["answered_by"]
-            self.fields["received_on"] = forms.DateField(
+            self.fields["received_on"] = PastIsoDateField(
                 label=_("Inkom (valfritt)"), required=False, widget=DateInput, error_messages=DATE_ERRORS,
                 help_text=_("Datum då svaret kom in, om det kom med post eller e-post. Annars i dag."),
             )
@@ -124,28 +143,28 @@ class RecipientChoiceForm(forms.Form):
 
 
 class ExtendForm(DomainErrorFormMixin, RecipientChoiceForm):
-    deadline = forms.DateField(label=_("Ny sista svarsdag"), widget=DateInput, required=False,
+    deadline = IsoDateField(label=_("Ny sista svarsdag"), widget=DateInput, required=False,
                                error_messages=DATE_ERRORS)
-    reason = forms.CharField(label=_("Skäl"), max_length=500, required=False,
+    reason = LimitedCharField(label=_("Skäl"), max_length=EXTEND_REASON_MAX, required=False,
                              widget=forms.TextInput(attrs={"aria-required": "true", "size": 60}))
-    decision_ref = forms.CharField(label=_("Beslut om förlängning (valfritt)"), max_length=200, required=False,
+    decision_ref = LimitedCharField(label=_("Beslut om förlängning (valfritt)"), max_length=DECISION_REF_MAX, required=False,
                                    help_text=_("Till exempel \"KSAU 2018-04-25 § 53\"."))
 
     field_order = ["deadline", "reason", "decision_ref", "recipients"]
 
 
 class AssessmentForm(DomainErrorFormMixin, forms.Form):
-    summary = forms.CharField(label=_("Sammanfattning av svaret"), required=False,
+    summary = LimitedCharField(label=_("Sammanfattning av svaret"), required=False, max_length=ASSESSMENT_MAX,
                               widget=forms.Textarea(attrs={"rows": 3}))
     consideration = forms.ChoiceField(label=_("Beaktande"), required=False,
                                       choices=[("", _("Ej bedömt"))] + list(RemissRecipient.Consideration.choices))
-    comment = forms.CharField(label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = LimitedCharField(label=_("Kommentar"), required=False, max_length=ASSESSMENT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReviseForm(DomainErrorFormMixin, forms.Form):
     consulted = forms.ChoiceField(label=_("Handling som reviderats"))
     file = forms.FileField(label=_("Reviderad version"), error_messages={"required": _("Välj den reviderade filen.")})
-    note = forms.CharField(label=_("Om revideringen"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = LimitedCharField(label=_("Om revideringen"), required=False, max_length=REVISION_NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, consulted=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,7 +176,7 @@ class ReviseForm(DomainErrorFormMixin, forms.Form):
 
 
 class ChangeForm(forms.Form):
-    description = forms.CharField(label=_("Ändring"), required=False, max_length=1000,
+    description = LimitedCharField(label=_("Ändring"), required=False, max_length=CHANGE_MAX,
                                   widget=forms.TextInput(attrs={"size": 60}))
     recipients = forms.MultipleChoiceField(label=_("Svar som ledde till ändringen"), required=False,
                                            widget=forms.CheckboxSelectMultiple)

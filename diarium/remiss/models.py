@@ -7,7 +7,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from diarium.accounts.models import Organ, Organisation
+from diarium.core.limits import text_limit
 from diarium.registry.models import Case, Document, DocumentFile
+
+# Limits of the free-text fields, used by the models, the forms and the API (core.limits).
+TITLE_MAX = 300
+LETTER_MAX = 20_000  # the covering letter ("missiv")
+DECISION_REF_MAX = 200  # "KSAU 2018-02-28 § 8": who ordered the remiss, decided an answer or an extension
+RECIPIENT_NAME_MAX = 300
+ANSWER_TEXT_MAX = 100_000  # an answer written in the text box
+ANSWERED_BY_MAX = 200
+ASSESSMENT_MAX = 10_000  # the summary of an answer, and the comment on how it was considered
+EXTEND_REASON_MAX = 500
+REVISION_NOTE_MAX = 10_000
+CHANGE_MAX = 1000  # one change in the revised version
 
 
 class RemissRound(models.Model):
@@ -22,10 +35,10 @@ class RemissRound(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="remiss_rounds")
-    title = models.CharField(_("rubrik"), max_length=300)
-    letter = models.TextField(_("missiv"))
+    title = models.CharField(_("rubrik"), max_length=TITLE_MAX)
+    letter = models.TextField(_("missiv"), validators=text_limit(LETTER_MAX))
     deadline = models.DateField(_("sista svarsdag"))
-    ordered_by = models.CharField(_("beslut om remiss"), max_length=200, blank=True)
+    ordered_by = models.CharField(_("beslut om remiss"), max_length=DECISION_REF_MAX, blank=True)
     dispatch_mode = models.CharField(
         _("registrering av utskick"), max_length=20, choices=DispatchMode.choices, default=DispatchMode.PER_RECIPIENT,
     )
@@ -41,7 +54,7 @@ class RemissRound(models.Model):
         Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
     )
     revised_file = models.ForeignKey(DocumentFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    revision_note = models.TextField(_("om revideringen"), blank=True)
+    revision_note = models.TextField(_("om revideringen"), blank=True, validators=text_limit(REVISION_NOTE_MAX))
 
     class Meta:
         verbose_name = _("remiss")
@@ -75,7 +88,7 @@ class RemissRecipient(models.Model):
     round = models.ForeignKey(RemissRound, on_delete=models.CASCADE, related_name="recipients")
     position = models.PositiveIntegerField()
     organ = models.ForeignKey(Organ, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    name = models.CharField(_("remissinstans"), max_length=300)
+    name = models.CharField(_("remissinstans"), max_length=RECIPIENT_NAME_MAX)
     email = models.EmailField(_("e-post"), blank=True)
     deadline = models.DateField(_("sista svarsdag"))
     dispatch = models.CharField(max_length=10, choices=Dispatch.choices, default=Dispatch.PENDING)
@@ -93,13 +106,13 @@ class RemissRecipient(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     answer_document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     declined = models.BooleanField(default=False)
-    answer_text = models.TextField(_("svar i text"), blank=True)
-    answer_decision = models.CharField(_("beslut bakom svaret"), max_length=200, blank=True)
-    answered_by_name = models.CharField(_("besvarad av"), max_length=200, blank=True)
+    answer_text = models.TextField(_("svar i text"), blank=True, validators=text_limit(ANSWER_TEXT_MAX))
+    answer_decision = models.CharField(_("beslut bakom svaret"), max_length=DECISION_REF_MAX, blank=True)
+    answered_by_name = models.CharField(_("besvarad av"), max_length=ANSWERED_BY_MAX, blank=True)
     late = models.BooleanField(default=False)
-    summary = models.TextField(_("sammanfattning av svaret"), blank=True)
+    summary = models.TextField(_("sammanfattning av svaret"), blank=True, validators=text_limit(ASSESSMENT_MAX))
     consideration = models.CharField(_("beaktande"), max_length=20, choices=Consideration.choices, blank=True)
-    consideration_comment = models.TextField(_("kommentar"), blank=True)
+    consideration_comment = models.TextField(_("kommentar"), blank=True, validators=text_limit(ASSESSMENT_MAX))
 
     class Meta:
         ordering = ["round", "position"]
@@ -125,8 +138,8 @@ class RemissDeadline(models.Model):
     deadline = models.DateField()
     set_at = models.DateTimeField()
     set_by_name = models.CharField(max_length=200, blank=True)
-    reason = models.CharField(max_length=500, blank=True)
-    decision_ref = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=EXTEND_REASON_MAX, blank=True)
+    decision_ref = models.CharField(max_length=DECISION_REF_MAX, blank=True)
 
     class Meta:
         ordering = ["recipient", "set_at", "id"]
@@ -137,7 +150,7 @@ class RemissChange(models.Model):
 
     round = models.ForeignKey(RemissRound, on_delete=models.CASCADE, related_name="changes")
     position = models.PositiveIntegerField()
-    description = models.TextField(_("ändring"))
+    description = models.TextField(_("ändring"), validators=text_limit(CHANGE_MAX))
     recipients = models.ManyToManyField(RemissRecipient, related_name="changes", blank=True)
 
     class Meta:

@@ -27,11 +27,27 @@ from diarium.accounts import access as roles
 from diarium.accounts.models import Organ
 from diarium.core import drawing
 from diarium.core.errors import DomainError, PermissionDenied
+from diarium.core.limits import check_lengths, length_errors, past_date_errors
 from diarium.core.tasks import enqueue, enqueue_due_reminders
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document, DocumentFile, Event
 
-from .models import RemissChange, RemissDeadline, RemissRecipient, RemissRound
+from .models import (
+    ANSWER_TEXT_MAX,
+    ANSWERED_BY_MAX,
+    ASSESSMENT_MAX,
+    CHANGE_MAX,
+    DECISION_REF_MAX,
+    EXTEND_REASON_MAX,
+    LETTER_MAX,
+    RECIPIENT_NAME_MAX,
+    REVISION_NOTE_MAX,
+    TITLE_MAX,
+    RemissChange,
+    RemissDeadline,
+    RemissRecipient,
+    RemissRound,
+)
 
 logger = logging.getLogger("diarium.remiss")
 
@@ -177,6 +193,9 @@ def _recipients_checked(case: Case, recipients: Sequence[RecipientInput]) -> lis
         if not name:
             problems.append(_("En mottagare saknar namn."))
             continue
+        if len(name) > RECIPIENT_NAME_MAX and organ is None:
+            problems.append(_("En mottagares namn får vara högst %(n)s tecken.") % {"n": RECIPIENT_NAME_MAX})
+            continue
         if not email:
             problems.append(_("%(name)s saknar e-postadress.") % {"name": name})
             continue
@@ -190,7 +209,7 @@ def _recipients_checked(case: Case, recipients: Sequence[RecipientInput]) -> lis
             problems.append(_("%(name)s finns två gånger bland mottagarna.") % {"name": name})
             continue
         seen.add(key)
-        checked.append(RecipientInput(organ=organ, name=name[:300], email=email))
+        checked.append(RecipientInput(organ=organ, name=name[:RECIPIENT_NAME_MAX], email=email))
     if problems:
         raise DomainError(problems[0], errors={"recipients": problems})
     if not checked:
@@ -225,6 +244,9 @@ def remiss_create(
         errors["title"] = [_("Ange en rubrik för remissen.")]
     if not letter:
         errors["letter"] = [_("Skriv missivet, följebrevet som går till remissinstanserna.")]
+    for name, messages in length_errors({"title": (title, TITLE_MAX), "letter": (letter, LETTER_MAX),
+                                         "ordered_by": (ordered_by, DECISION_REF_MAX)}).items():
+        errors.setdefault(name, messages)
     if not isinstance(deadline, dt.date):
         errors["deadline"] = [_("Ange sista svarsdag (ÅÅÅÅ-MM-DD).")]
     elif deadline <= timezone.localtime(now).date():
@@ -247,8 +269,8 @@ def remiss_create(
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     round_ = RemissRound.objects.create(
-        organisation_id=case.organisation_id, case=case, title=title[:300], letter=letter, deadline=deadline,
-        ordered_by=ordered_by[:200], dispatch_mode=dispatch_mode, reminder_days_before=reminder_days_before,
+        organisation_id=case.organisation_id, case=case, title=title, letter=letter, deadline=deadline,
+        ordered_by=ordered_by, dispatch_mode=dispatch_mode, reminder_days_before=reminder_days_before,
         grace_days=grace_days, created_at=now, created_by=_user(actor),
     )
     round_.files.set(files)
@@ -512,6 +534,9 @@ def remiss_extend(
         errors["deadline"] = [_("Ange ny sista svarsdag (ÅÅÅÅ-MM-DD).")]
     if not reason:
         errors["reason"] = [_("Ange varför svarstiden förlängs.")]
+    for name, messages in length_errors({"reason": (reason, EXTEND_REASON_MAX),
+                                         "decision_ref": (decision_ref, DECISION_REF_MAX)}).items():
+        errors.setdefault(name, messages)
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     recipients = round_.recipients.filter(answered_at__isnull=True)
@@ -531,8 +556,8 @@ def remiss_extend(
         recipient.reminded_before_at = None
         recipient.reminded_after_at = None
         recipient.save(update_fields=["deadline", "reminded_before_at", "reminded_after_at"])
-        RemissDeadline.objects.create(recipient=recipient, deadline=deadline, set_at=now, reason=reason[:500],
-                                      decision_ref=decision_ref[:200], set_by_name=registry._actor_name(actor))
+        RemissDeadline.objects.create(recipient=recipient, deadline=deadline, set_at=now, reason=reason,
+                                      decision_ref=decision_ref, set_by_name=registry._actor_name(actor))
     if not round_.recipients.filter(deadline__lt=deadline).exists() and deadline > round_.deadline:
         round_.deadline = deadline  # everyone has the new deadline: it is the round's too
         round_.save(update_fields=["deadline"])
@@ -591,9 +616,7 @@ def _answer(
         raise DomainError(_("Remissen är inte skickad."))
     if not declined and not files and not text:
         raise DomainError(_("Bifoga ert svar som fil eller skriv det i textrutan."), field="files")
-    if len(decision_ref) > 200:
-        raise DomainError(_("Ange beslutet kort, till exempel \"Kultur- och fritidsnämnden 2018-06-12 § 45\"."),
-                          field="decision_ref")
+    check_lengths({"text": (text, ANSWER_TEXT_MAX), "decision_ref": (decision_ref, DECISION_REF_MAX)})
     received = timezone.localtime(received_at).date()
     late = received > recipient.deadline
     uploads = list(files)
@@ -617,7 +640,7 @@ def _answer(
     recipient.declined = declined
     recipient.answer_text = text
     recipient.answer_decision = decision_ref
-    recipient.answered_by_name = answered_by[:200]
+    recipient.answered_by_name = answered_by[:ANSWERED_BY_MAX]  # an inside answer: the user's name
     recipient.late = late
     recipient.save(update_fields=["answered_at", "answer_document", "declined", "answer_text", "answer_decision",
                                   "answered_by_name", "late"])
@@ -639,6 +662,9 @@ def remiss_answer_by_link(
     """An answer through the personal link, without an account. It is registered
     on the case at once as an incoming document, dated the day it came in."""
     now = now or timezone.now()
+    check_lengths({"text": ((text or "").strip(), ANSWER_TEXT_MAX),
+                   "decision_ref": ((decision_ref or "").strip(), DECISION_REF_MAX),
+                   "answered_by": ((answered_by or "").strip(), ANSWERED_BY_MAX)})
 
     def write(_written):
         recipient = recipient_for_token(token, today=timezone.localtime(now).date(), for_update=True)
@@ -660,8 +686,9 @@ def remiss_answer_inside(
         raise PermissionDenied(_("Du har inte behörighet att registrera svar för %(name)s.") % {"name": recipient.name})
     now = now or timezone.now()
     if received_on is not None:
-        if received_on > timezone.localtime(now).date():
-            raise DomainError(_("Datumet kan inte ligga i framtiden."), field="received_on")
+        wrong_date = past_date_errors(received_on, today=timezone.localtime(now).date())
+        if wrong_date:
+            raise DomainError(wrong_date[0], field="received_on")
         received_at = timezone.make_aware(dt.datetime.combine(received_on, dt.time(12, 0)))
         received_at = min(received_at, now)
     else:
@@ -688,6 +715,7 @@ def remiss_assess(
     """The office's consideration ("beaktande") of one answer."""
     _require_manage(actor, recipient.round)
     summary, comment = (summary or "").strip(), (comment or "").strip()
+    check_lengths({"summary": (summary, ASSESSMENT_MAX), "comment": (comment, ASSESSMENT_MAX)})
     if consideration and consideration not in RemissRecipient.Consideration.values:
         raise DomainError(_("Välj beaktat, delvis beaktat, ej beaktat eller noterat."), field="consideration")
     if consideration and not recipient.has_answered:
@@ -755,6 +783,9 @@ def remiss_revise(
         raise DomainError(_("Remissen har redan en reviderad version."))
     if not changes and not note:
         raise DomainError(_("Beskriv vad som ändrades efter remissen."), field="note")
+    check_lengths({"note": (note, REVISION_NOTE_MAX),
+                   **{"changes": (c.description.strip(), CHANGE_MAX) for c in changes
+                      if len(c.description.strip()) > CHANGE_MAX}})
     valid = set(round.recipients.filter(answered_at__isnull=False).values_list("pk", flat=True))
     for change in changes:
         if set(change.recipient_ids) - valid:
