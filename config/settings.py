@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "diarium.core.middleware.SecurityHeadersMiddleware",
+    # Before anything reads the body (CSRF, the views): a 413 for oversized requests.
+    "diarium.core.middleware.RequestSizeLimitMiddleware",
     "diarium.core.ratelimit.PublicRateLimitMiddleware",
     # Must be last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
@@ -197,6 +199,9 @@ WHITENOISE_AUTOREFRESH = True
 DIARIUM_MAX_UPLOAD_BYTES = int(os.environ.get("DIARIUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Larger uploads are written here while a request runs (deleted when it ends);
+# files a crashed process left are removed at the next start (diarium.core.apps).
+FILE_UPLOAD_TEMP_DIR = os.environ.get("DIARIUM_UPLOAD_TEMP_DIR") or str(VAR_DIR / "upload-tmp")
 
 # --- Cache (shared between app servers: database by default) ---------------------
 CACHES = {
