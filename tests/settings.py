@@ -10,4 +10,4 @@ import secrets
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-" + secrets.token_urlsafe(50))
 
-from config.settings import *  # noqa: E402,F403
+from config.settings import *

@@ -18,9 +18,9 @@ from . import factories as f
 # An opening <script> tag without src= (a JSON data block, which browsers never run, is fine),
 # and an inline event handler (onclick=, onload=, ...) inside a tag.
 INLINE_SCRIPT = re.compile(
-    r"<script\b(?![^>]*\bsrc\s*=)(?![^>]*\btype\s*=\s*[\"']application/(?:ld\+)?json[\"'])[^>]*>", re.I
+    r"<script\b(?![^>]*\bsrc\s*=)(?![^>]*\btype\s*=\s*[\"']application/(?:ld\+)?json[\"'])[^>]*>", re.IGNORECASE
 )
-EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
+EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE)
 
 
 def script_src(response) -> list[str]:

@@ -27,7 +27,7 @@ def _env(var_dir: Path, **extra) -> dict:
 
 
 def _run(args: list[str], env: dict, timeout: int = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False,
                           timeout=timeout)
 
 

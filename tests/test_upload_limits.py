@@ -110,7 +110,7 @@ def test_temporary_files_of_a_killed_process_are_removed_at_the_next_start(tmp_p
         print(request.FILES["file"].temporary_file_path(), flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
     """)
-    result = subprocess.run([sys.executable, "-c", killed], cwd=ROOT, env=env, capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-c", killed], cwd=ROOT, env=env, capture_output=True, text=True, check=False,
                             timeout=120)
     assert result.returncode == -signal.SIGKILL, result.stderr
     left = Path(result.stdout.strip())
@@ -119,7 +119,7 @@ def test_temporary_files_of_a_killed_process_are_removed_at_the_next_start(tmp_p
     os.utime(left, (an_hour_ago, an_hour_ago))
     current = left.with_name("tmp-now.upload.txt")
     current.write_bytes(b"an upload in progress")
-    started = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env,
+    started = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, check=False,
                              capture_output=True, text=True, timeout=120)
     assert started.returncode == 0, started.stderr
     assert not left.exists()

@@ -10,7 +10,8 @@ import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import PurePosixPath
 
 from django.conf import settings
