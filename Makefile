@@ -29,6 +29,8 @@ demo: install
 test: install test-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The benchmarks' own var/ gets a secret key of its own (config/settings.py).
+bench: export DIARIUM_SECRET_KEY_CREATE = 1
 bench: install
 	$(BIN)/python bench/registry_bench.py
 	$(BIN)/python bench/remiss_bench.py

@@ -33,10 +33,49 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def secret_key(key_file: Path, *, create: bool) -> str:
+    """DJANGO_SECRET_KEY, else the key kept in `key_file` (var/secret_key).
+
+    The key signs sessions, CSRF tokens and the remiss answer links, so it must
+    not be in the source: anyone with the code and a copy of the database could
+    forge links. Where neither is set, the demo and a debug start (`create`)
+    make a random key and keep it in `key_file` (mode 0600) for later starts;
+    any other start refuses to run.
+    """
+    from django.core.exceptions import ImproperlyConfigured
+
+    key = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+    if key:
+        return key
+    try:
+        key = key_file.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        return key
+    if not create:
+        raise ImproperlyConfigured(
+            f"No secret key: set DJANGO_SECRET_KEY (a long random string, e.g. from "
+            f"`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`) or keep one in {key_file}. "
+            f"Only `diarium demo` and DIARIUM_DEBUG=1 make one themselves."
+        )
+    import secrets
+
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process of the demo made it first
+        return secret_key(key_file, create=False)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key + "\n")
+    return key
+
+
 DEBUG = env_bool("DIARIUM_DEBUG", False)
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "insecure-demo-key-change-me-in-production-0123456789abcdef"
-)
+# `diarium demo` sets DIARIUM_SECRET_KEY_CREATE (diarium/cli.py), as does `make bench`.
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
+SECRET_KEY = secret_key(SECRET_KEY_FILE, create=DEBUG or env_bool("DIARIUM_SECRET_KEY_CREATE"))
 ALLOWED_HOSTS = env_list("DIARIUM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DIARIUM_CSRF_TRUSTED_ORIGINS")
 
@@ -73,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "diarium.core.middleware.SecurityHeadersMiddleware",
+    # Before anything reads the body (CSRF, the views): a 413 for oversized requests.
+    "diarium.core.middleware.RequestSizeLimitMiddleware",
     "diarium.core.ratelimit.PublicRateLimitMiddleware",
     # Must be last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
@@ -158,6 +199,9 @@ WHITENOISE_AUTOREFRESH = True
 DIARIUM_MAX_UPLOAD_BYTES = int(os.environ.get("DIARIUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Larger uploads are written here while a request runs (deleted when it ends);
+# files a crashed process left are removed at the next start (diarium.core.apps).
+FILE_UPLOAD_TEMP_DIR = os.environ.get("DIARIUM_UPLOAD_TEMP_DIR") or str(VAR_DIR / "upload-tmp")
 
 # --- Cache (shared between app servers: database by default) ---------------------
 CACHES = {

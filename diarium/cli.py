@@ -11,10 +11,19 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "diarium"
+    if argv[1:2] == ["demo"]:
+        # The demo makes its own secret key and keeps it under var/ (config/settings.py).
+        os.environ.setdefault("DIARIUM_SECRET_KEY_CREATE", "1")
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (reads the settings, which refuse a start without a secret key)
+    except ImproperlyConfigured as exc:
+        sys.exit(f"diarium: {exc}")
     execute_from_command_line(argv)
 
 

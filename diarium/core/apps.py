@@ -1,4 +1,37 @@
+import logging
+import os
+import time
+from pathlib import Path
+
 from django.apps import AppConfig
+
+logger = logging.getLogger("diarium")
+
+# An upload's temporary file is written to as long as its request reads the
+# body and deleted when the request ends; one untouched for this long belongs
+# to a process that died (killed, out of memory) and is removed at a start.
+STALE_UPLOAD_SECONDS = 3600
+
+
+def upload_temp_dir_sweep(directory) -> int:
+    """Create the upload temp dir if need be and remove the stale files in it."""
+    if not directory:
+        return 0
+    path = Path(directory)
+    path.mkdir(parents=True, exist_ok=True)
+    removed = 0
+    cutoff = time.time() - STALE_UPLOAD_SECONDS
+    with os.scandir(path) as entries:
+        for entry in entries:
+            try:
+                if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+            except FileNotFoundError:  # another process removed it first
+                pass
+    if removed:
+        logger.warning("Removed %s temporary upload file(s) left by a stopped process in %s", removed, path)
+    return removed
 
 
 class CoreConfig(AppConfig):
@@ -6,8 +39,13 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
+        from django.conf import settings
         from django.core.signals import request_finished
 
         from .memory import freeze_after_first_request
 
         request_finished.connect(freeze_after_first_request, dispatch_uid="diarium.core.memory.freeze")
+        try:
+            upload_temp_dir_sweep(getattr(settings, "FILE_UPLOAD_TEMP_DIR", None))
+        except OSError:  # a read-only or missing disk must not stop a start; uploads will say so
+            logger.warning("Could not prepare the upload temp dir", exc_info=True)

@@ -1,11 +1,13 @@
 class SecurityHeadersMiddleware:
     """Headers Django's SecurityMiddleware does not set: a strict CSP and a
-    permissions policy. Pages use no inline scripts; the API docs page (Swagger UI)
-    loads its assets from our own static files."""
+    permissions policy. Scripts come only from our own static files: no page has
+    an inline script or event handler (tests/test_csp.py checks), and the API
+    docs page (Swagger UI) reads its settings from a JSON data block, which is
+    not run. Inline styles stay allowed (the SVG charts, Swagger UI)."""
 
     CSP = (
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; "
+        "script-src 'self'; object-src 'none'; base-uri 'self'; "
         "form-action 'self'; frame-ancestors 'none'"
     )
 
@@ -16,4 +18,51 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """413 for a request whose declared Content-Length is over what any form or
+    API call can carry (DIARIUM_MAX_UPLOAD_BYTES of files plus the form fields,
+    which Django caps at DATA_UPLOAD_MAX_MEMORY_SIZE), answered before a byte of
+    the body is read: a client declaring 50 GB is not read on for hours."""
+
+    API_PREFIX = "/api/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def limit() -> int:
+        from django.conf import settings
+
+        return int(getattr(settings, "DIARIUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)) + int(
+            getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", None) or 2621440)
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > self.limit():
+            return self._too_large(request)
+        return self.get_response(request)
+
+    def _too_large(self, request):
+        import json
+
+        from django.conf import settings
+        from django.http import HttpResponse
+        from django.template.defaultfilters import filesizeformat
+        from django.utils.translation import gettext as _
+
+        message = _("Förfrågan är för stor. En fil får vara högst %(limit)s.") % {
+            "limit": filesizeformat(int(getattr(settings, "DIARIUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)))}
+        if request.path.startswith(self.API_PREFIX):
+            response = HttpResponse(json.dumps({"detail": message, "errors": {}}, ensure_ascii=False), status=413,
+                                    content_type="application/json; charset=utf-8")
+        else:
+            response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        # The unread body is not waited for: the connection ends with this answer.
+        response["Connection"] = "close"
         return response

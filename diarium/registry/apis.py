@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -146,10 +145,16 @@ class FileVersionOut(Schema):
     sha256: str
     created_at: dt.datetime
     download_url: str
+    notes: list[str] = Field(description="Vad registratorn bör veta om innehållet: skript i en PDF, "
+                                         "text som inte kunde läsas.")
 
     @staticmethod
     def resolve_download_url(obj) -> str:
         return reverse("api:file_content", args=[obj.id])
+
+    @staticmethod
+    def resolve_notes(obj) -> list[str]:
+        return obj.note_texts
 
 
 class FileOut(Schema):
@@ -471,8 +476,5 @@ def file_content(request, file_id: int):
     """The file's content. Files of secret documents need the right to read
     them, and each such read is logged."""
     document_file = selectors.file_for_download(user=actor(request), file_id=file_id)
-    return FileResponse(
-        file_store.blob_open(document_file.blob), as_attachment=True, filename=document_file.filename,
-        content_type=document_file.blob.content_type,
-    )
+    return file_store.file_response(document_file.blob, document_file.filename)
 

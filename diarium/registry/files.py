@@ -7,7 +7,12 @@ object storage by setting), so no path is hard-wired here.
 from __future__ import annotations
 
 import hashlib
+import io
+import re
+import zipfile
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import File
@@ -45,12 +50,73 @@ DEFAULT_ALLOWED_TYPES = {
 }
 
 
+# The file name endings each detected type may carry. A file whose content is
+# not what its name says (an HTML page named .pdf) is refused: the name decides
+# how a recipient's computer opens it, the content what it then does. Only the
+# name is compared, not the type the client declares: browsers derive that from
+# the name anyway (Windows declares CSV as application/vnd.ms-excel).
+_OLE_OFFICE = (".doc", ".dot", ".xls", ".xlt", ".ppt", ".pps", ".pot")
+DEFAULT_EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx", ".dotx"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx", ".xltx"),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (".pptx", ".potx", ".ppsx"),
+    "application/vnd.oasis.opendocument.text": (".odt", ".ott"),
+    "application/vnd.oasis.opendocument.spreadsheet": (".ods", ".ots"),
+    "application/vnd.oasis.opendocument.presentation": (".odp", ".otp"),
+    # libmagic tells the three old Office formats apart unreliably: any of their endings.
+    "application/msword": _OLE_OFFICE,
+    "application/vnd.ms-excel": _OLE_OFFICE,
+    "application/vnd.ms-powerpoint": _OLE_OFFICE,
+    # Plain text is harmless whatever it is called, as long as the name says text of some kind.
+    "text/plain": (".txt", ".text", ".csv", ".tsv", ".md", ".log", ".json", ".xml", ".html", ".htm", ".eml",
+                   ".ics", ".vcf", ".sql", ".ini", ".cfg", ".asc"),
+    "text/csv": (".csv", ".txt", ".tsv"),
+    "application/csv": (".csv", ".txt", ".tsv"),
+    "text/html": (".html", ".htm"),
+    "application/xml": (".xml", ".xsd", ".gml", ".kml"),
+    "text/xml": (".xml", ".xsd", ".gml", ".kml"),
+    "application/json": (".json", ".geojson"),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"),
+    "image/tiff": (".tif", ".tiff"),
+    "message/rfc822": (".eml",),
+}
+
+# Types a browser would run (scripts in HTML, SVG, XML) if shown: always downloaded.
+# Other types are shown on request (?visa=1) only if in INLINE_SAFE_TYPES.
+INLINE_SAFE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp",
+                               "text/plain"})
+# Every file response but a clean PDF shown inline: scripts never run, nothing
+# is fetched. (Browsers refuse to show a PDF in a sandbox at all, so a PDF is
+# shown only when it holds no scripts, see pdf_scripts.)
+FILE_SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+
+NOTE_SCRIPTS = "scripts"
+NOTE_UNPACKED = "unpacked_too_large"
+
+
 def max_upload_bytes() -> int:
     return int(getattr(settings, "DIARIUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
 
 
 def allowed_types() -> dict[str, str]:
     return getattr(settings, "DIARIUM_ALLOWED_FILE_TYPES", DEFAULT_ALLOWED_TYPES)
+
+
+def max_unpacked_bytes() -> int:
+    """How much a zipped office file (DOCX, ODF) may unpack to before its text
+    is not read (the search app's limit, diarium/search/extract.py)."""
+    return int(getattr(settings, "DIARIUM_SEARCH_MAX_UNPACKED_BYTES", 100 * 1024 * 1024))
+
+
+def extensions_for(content_type: str) -> tuple[str, ...]:
+    known = getattr(settings, "DIARIUM_FILE_EXTENSIONS", DEFAULT_EXTENSIONS).get(content_type)
+    if known is not None:
+        return tuple(known)
+    import mimetypes
+
+    return tuple(mimetypes.guess_all_extensions(content_type))
 
 
 def detect_content_type(head: bytes) -> str:
@@ -68,6 +134,7 @@ class CheckedFile:
     size: int
     content_type: str
     source: File
+    notes: list[dict] = dataclass_field(default_factory=list)
 
 
 def check_upload(upload, *, field: str = "files") -> CheckedFile:
@@ -107,8 +174,148 @@ def check_upload(upload, *, field: str = "files") -> CheckedFile:
             },
             field=field,
         )
+    suffix = PurePosixPath(name).suffix.lower()
+    expected = extensions_for(content_type)
+    if suffix and expected and suffix not in expected:
+        raise DomainError(
+            _("Filen %(name)s är inte vad filändelsen säger: innehållet är %(type)s, inte %(suffix)s. "
+              "Kontrollera att det är rätt fil, eller ge den rätt filändelse (%(expected)s).")
+            % {"name": name, "type": allowed_types().get(content_type, content_type), "suffix": suffix,
+               "expected": ", ".join(expected)},
+            field=field,
+        )
     upload.seek(0)
-    return CheckedFile(name=name[:255], sha256=digest.hexdigest(), size=size, content_type=content_type, source=upload)
+    notes = inspect_content(upload, content_type)
+    upload.seek(0)
+    return CheckedFile(name=name[:255], sha256=digest.hexdigest(), size=size, content_type=content_type,
+                       source=upload, notes=notes)
+
+
+# --- what the registrar should know about a file's content --------------------------------
+
+_ZIPPED_OFFICE = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+}
+
+
+def inspect_content(fh, content_type: str) -> list[dict]:
+    """Notes on a file's content (stored on its Blob, shown beside the file):
+    a PDF with scripts or actions that start programs, an office file that
+    unpacks to more than the text reader takes. Reads from `fh`'s position."""
+    if content_type == "application/pdf":
+        return [{"code": NOTE_SCRIPTS}] if pdf_scripts(fh) else []
+    if content_type in _ZIPPED_OFFICE:
+        declared = zip_unpacked_bytes(fh)
+        if declared is not None and declared > max_unpacked_bytes():
+            return [{"code": NOTE_UNPACKED, "limit": max_unpacked_bytes()}]
+    return []
+
+
+def note_texts(notes) -> list[str]:
+    """The notes in Swedish, as the registrar reads them."""
+    texts = []
+    for note in notes or ():
+        code = note.get("code") if isinstance(note, dict) else None
+        if code == NOTE_SCRIPTS:
+            texts.append(_("Filen innehåller skript eller åtgärder som startas när den öppnas (JavaScript i PDF). "
+                           "Den visas inte i webbläsaren utan laddas ned; öppna den bara om avsändaren är känd."))
+        elif code == NOTE_UNPACKED:
+            texts.append(_("Texten kunde inte läsas: filen packas upp till mer än %(limit)s. "
+                           "Den finns inte med i sökningen på innehåll.")
+                         % {"limit": filesizeformat(note.get("limit") or max_unpacked_bytes())})
+    return texts
+
+
+# PDF names that run something: JavaScript (as an action, a name tree or its
+# code) and Launch (starts a program). /OpenAction and /AA (additional actions)
+# count when the action they trigger is one of these; opening at a page is fine.
+_PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch"}
+_PDF_ACTIVE_KEYS = {"/JS", "/JavaScript"}
+_PDF_MAX_OBJECTS = 200_000
+
+
+def pdf_scripts(fh) -> bool:
+    """Whether the PDF holds JavaScript or Launch actions anywhere (document,
+    pages, annotations, form fields, name trees), found by pypdf, which also
+    reads compressed object streams and decodes escaped names. A PDF pypdf
+    cannot read is judged by its raw bytes."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    data = fh.read()
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        pending = [reader.trailer]
+        seen: set[tuple[int, int]] = set()
+        visited = 0
+        while pending:
+            obj = pending.pop()
+            if isinstance(obj, IndirectObject):
+                key = (obj.idnum, obj.generation)
+                if key in seen:
+                    continue
+                seen.add(key)
+                obj = obj.get_object()
+            visited += 1
+            if visited > _PDF_MAX_OBJECTS:
+                return True  # not checkable in reason: treated as active
+            if isinstance(obj, DictionaryObject):
+                if _PDF_ACTIVE_KEYS & set(obj.keys()) or obj.get("/S") in _PDF_ACTIVE_ACTIONS:
+                    return True
+                pending.extend(v for k, v in obj.items() if k not in ("/Parent", "/P"))
+            elif isinstance(obj, ArrayObject):
+                pending.extend(obj)
+        return False
+    except Exception:
+        return bool(_PDF_RAW_ACTIVE.search(data))
+
+
+_PDF_RAW_ACTIVE = re.compile(rb"/(?:JS|JavaScript|Launch)\b|/J#|/L#")
+
+
+def zip_unpacked_bytes(fh) -> int | None:
+    """The unpacked size a zip archive declares for its members (zipfile never
+    inflates past it), or None if it is no readable zip."""
+    try:
+        with zipfile.ZipFile(fh) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
+def active_content(blob) -> bool:
+    """Whether a browser showing the file could run something in it."""
+    content_type = blob.content_type.split(";")[0].strip().lower()
+    if content_type not in INLINE_SAFE_TYPES:
+        return True
+    if content_type == "application/pdf":
+        if blob.notes is None:  # stored before files were inspected: inspect it now, once
+            with blob_open(blob) as fh:
+                blob.notes = inspect_content(fh, blob.content_type)
+            type(blob).objects.filter(pk=blob.pk).update(notes=blob.notes)
+        return any(note.get("code") == NOTE_SCRIPTS for note in blob.notes)
+    return False
+
+
+def file_response(blob, filename: str, *, inline: bool = False):
+    """A file for the browser: downloaded, or shown (inline) where nothing in it
+    can run. Never sniffed into another type; sandboxed unless a clean PDF."""
+    from django.http import FileResponse
+
+    show = inline and not active_content(blob)
+    response = FileResponse(blob_open(blob), as_attachment=not show, filename=filename,
+                            content_type=blob.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    if not (show and blob.content_type.split(";")[0].strip().lower() == "application/pdf"):
+        response["Content-Security-Policy"] = FILE_SANDBOX_CSP
+    return response
 
 
 def storage_name_for(sha256: str) -> str:
@@ -131,7 +338,8 @@ def blob_store(checked: CheckedFile, *, written: list[str]) -> Blob:
         else:
             written.append(name)
     return Blob.objects.create(
-        sha256=checked.sha256, size=checked.size, content_type=checked.content_type, storage_name=name
+        sha256=checked.sha256, size=checked.size, content_type=checked.content_type, storage_name=name,
+        notes=checked.notes,
     )
 
 

@@ -190,6 +190,10 @@ class Blob(models.Model):
     content_type = models.CharField(max_length=200)
     storage_name = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the registrar should know about the content (diarium.registry.files.inspect_content):
+    # [{"code": "scripts"}, {"code": "unpacked_too_large", "limit": bytes}]. None: stored
+    # before files were inspected (a PDF is then inspected when first shown).
+    notes = models.JSONField(null=True, blank=True)
 
 
 class DocumentFile(models.Model):

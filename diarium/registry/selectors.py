@@ -80,6 +80,13 @@ class FileVersion:
     content_type: str
     sha256: str
     created_at: dt.datetime
+    notes: list | None = None  # Blob.notes; registry.files.note_texts says them in Swedish
+
+    @property
+    def note_texts(self) -> list[str]:
+        from .files import note_texts
+
+        return note_texts(self.notes)
 
 
 @dataclass
@@ -142,7 +149,7 @@ def _file_entries(document_ids) -> dict[int, list[FileEntry]]:
         DocumentFile.objects.filter(document_id__in=document_ids)
         .order_by("document_id", "position", "-version")
         .values_list("document_id", "position", "id", "version", "filename", "blob__size",
-                     "blob__content_type", "blob_id", "created_at")
+                     "blob__content_type", "blob_id", "created_at", "blob__notes")
     )
     grouped: dict[int, dict[int, list[FileVersion]]] = {}
     for document_id, position, *version in rows:

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from diarium.core import errors, ratelimit
 
 from . import access, selectors, services
-from .files import blob_open
+from .files import file_response, note_texts
 from .forms import (
     CaseCloseForm,
     CaseFilterForm,
@@ -244,6 +244,13 @@ def document_list(request):
     }, status=400 if form.errors else 200)
 
 
+def _note_files(request, document_files) -> None:
+    """Tell the registrar what the stored files' content holds (scripts, text not read)."""
+    for document_file in document_files:
+        for text in note_texts(document_file.blob.notes):
+            messages.warning(request, _("%(name)s: %(note)s") % {"name": document_file.filename, "note": text})
+
+
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
@@ -260,6 +267,7 @@ def document_register(request, pk: int):
         else:
             messages.success(request, _("Handlingen %(ref)s har registrerats.")
                              % {"ref": f"{case.diary_number}-{document.number}"})
+            _note_files(request, document.files.select_related("blob"))
             return redirect(case)
     status = 400 if form.is_bound else 200
     return render(request, "registry/document_form.html", {"form": form, "case": case}, status=status)
@@ -336,6 +344,7 @@ def document_file_add(request, pk: int):
         else:
             messages.success(request, _("Filen %(name)s har lagts till (version %(v)s).")
                              % {"name": added.filename, "v": added.version})
+            _note_files(request, [added])
             return redirect("registry:document_detail", pk=document.pk)
     status = 400 if form.is_bound else 200
     return render(request, "registry/document_file_form.html", {
@@ -344,24 +353,13 @@ def document_file_add(request, pk: int):
     }, status=status)
 
 
-# Types a browser shows without running anything in them. Any other file shown
-# inline (an HTML or SVG file, say) is sandboxed: it renders, its scripts never run.
-INLINE_SAFE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"})
-INLINE_SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
-
-
 @domain_errors
 def file_download(request, pk: int):
     """The file as an attachment, or with ?visa=1 for the browser to show (inline:
-    OParl's accessUrl). The same rights either way."""
+    OParl's accessUrl) where nothing in it can run (registry.files.file_response).
+    The same rights either way."""
     document_file = selectors.file_for_download(user=request.user, file_id=pk)
-    blob = document_file.blob
-    inline = "visa" in request.GET
-    response = FileResponse(blob_open(blob), as_attachment=not inline, filename=document_file.filename,
-                            content_type=blob.content_type)
-    if inline and blob.content_type.split(";")[0].strip().lower() not in INLINE_SAFE_TYPES:
-        response["Content-Security-Policy"] = INLINE_SANDBOX_CSP
-    return response
+    return file_response(document_file.blob, document_file.filename, inline="visa" in request.GET)
 
 
 # --- requests for copies ("begär ut handling") ---------------------------------------------

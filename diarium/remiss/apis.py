@@ -12,7 +12,6 @@ import datetime as dt
 import json
 from typing import Literal
 
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from diarium.core.errors import DomainError, NotFound
 from diarium.core.limits import IsoDate, PastIsoDate
 from diarium.registry import selectors as registry
 from diarium.registry.apis import DocumentOut
-from diarium.registry.files import blob_open
+from diarium.registry.files import file_response
 
 from . import selectors, services
 from .models import (
@@ -488,5 +487,4 @@ def link_answer(request, token: str, form: Form[LinkAnswerIn], files: File[list[
             url_name="remiss_link_file")
 def link_file(request, token: str, file_id: int):
     version = selectors.answer_file(_link_recipient(token), file_id)
-    return FileResponse(blob_open(version.blob), as_attachment=True, filename=version.filename,
-                        content_type=version.blob.content_type)
+    return file_response(version.blob, version.filename)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from diarium.accounts import selectors as accounts_selectors
 from diarium.core import errors
 from diarium.registry import selectors as registry_selectors
-from diarium.registry.files import blob_open
+from diarium.registry.files import file_response
 from diarium.registry.views import _deny_unless, _show_on_form, domain_errors, post_action
 
 from . import selectors, services
@@ -267,8 +266,7 @@ def answer_file(request, token: str, file_pk: int):
         version = selectors.answer_file(recipient, file_pk)
     except errors.NotFound as exc:
         return _invalid_link(request, services.LinkInvalid(exc.message, reason="forged"))
-    return FileResponse(blob_open(version.blob), as_attachment=True, filename=version.filename,
-                        content_type=version.blob.content_type)
+    return file_response(version.blob, version.filename)
 
 
 # --- compile and revise ---------------------------------------------------------------

@@ -49,7 +49,10 @@ def max_pdf_pages() -> int:
 
 
 def max_unpacked_bytes() -> int:
-    return int(getattr(settings, "DIARIUM_SEARCH_MAX_UNPACKED_BYTES", 100 * MiB))
+    # The registry reads the same limit to tell the registrar at upload (registry.files.inspect_content).
+    from diarium.registry.files import max_unpacked_bytes
+
+    return max_unpacked_bytes()
 
 
 # Raise when a reader's output changes: texts kept by an older one are read again.

@@ -83,6 +83,7 @@ def files_cell(context, entry, may_add_version: bool = False) -> str:
             meta = f"{meta}, " + _("version %(v)s") % {"v": current.version}
         parts = [format_html('<a href="{}" download>{}</a> <span class="meta">({})</span>',
                              download.format(current.id), current.filename, meta)]
+        parts += [format_html('<span class="file-note">{}</span>', text) for text in current.note_texts]
         if len(file.versions) > 1:
             older = format_html_join(
                 "", '<li><a href="{}" download>{}</a> <span class="meta">({})</span></li>',
