@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0012_event_kind_document_signed'),
+        ('registry', '0013_case_description_limit'),
     ]
 
     operations = [
