@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "diarium.opendata",
     "diarium.documents",
     "diarium.search",
+    "diarium.demo",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from diarium.accounts.selectors import organisation_names
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("diarium.api.urls")),
@@ -11,6 +13,8 @@ urlpatterns = [
     path("", include("diarium.plans.urls")),
     path("", include("diarium.registry.urls")),
     path("", include("diarium.opendata.urls")),
-    path("", include("diarium.core.urls")),
+    # The site's own pages; core imports no app above it, so what they show of
+    # the organisations is passed in here.
+    path("", include("diarium.core.urls"), {"organisation_names": organisation_names}),
     path("", include("diarium.search.urls")),
 ]

@@ -8,7 +8,12 @@ from django.utils.translation import gettext as _
 from diarium.core.errors import NotFound
 
 from . import access as roles
-from .models import ApiToken, Organ, Person, User
+from .models import ApiToken, Organ, Organisation, Person, User
+
+
+def organisation_names() -> list[str]:
+    """The names of the organisations on this site, by name."""
+    return list(Organisation.objects.order_by("name").values_list("name", flat=True))
 
 
 def user_for_api_token(raw: str) -> User | None:

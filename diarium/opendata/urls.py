@@ -11,7 +11,7 @@ urlpatterns = [
     path("kalender/organ/<str:code>.ics", views.meeting_calendar, name="meeting_calendar"),
 ]
 
-# OParl 1.1 (diarium/opendata/oparl.py)
+# OParl 1.1 (diarium/opendata/oparl/)
 from . import oparl  # noqa: E402
 
 urlpatterns += [

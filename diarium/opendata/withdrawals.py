@@ -36,7 +36,7 @@ _PENDING = "_oparl_pending"  # attribute on the instance between the pre and pos
 
 def _public_of_document(document_id: int, org_id: int) -> list[tuple[str, int, object]]:
     """(kind, id, created) of the files and papers of one document that OParl publishes now."""
-    from . import oparl
+    from .oparl import querysets as oparl
 
     out = [("file", f.pk, f.oparl_created) for f in oparl.qs_file(None, org_id).filter(document_id=document_id)]
     out += [("paper", p.pk, p.oparl_created) for p in oparl.qs_paper(None, org_id).filter(document_id=document_id)]
@@ -73,7 +73,7 @@ def _embedding_document(document_id: int) -> Iterator[tuple[str, int]]:
     """The published meetings with this document on an agenda item (its files are
     embedded there as auxiliaryFile). A generator: read only by _touch, when
     something did leave or come back."""
-    from . import oparl
+    from .oparl import querysets as oparl
 
     meetings = oparl.public_meetings().filter(items__supporting_documents=document_id)
     for pk in meetings.values_list("pk", flat=True).distinct():
@@ -131,7 +131,7 @@ def _file_post_save(sender, instance: DocumentFile, created, **kwargs):
 # --- deletions in the admin -------------------------------------------------------------------
 def _deleted_objects(instance) -> tuple[int, list, list] | None:
     """(organisation, what was published, the meetings and papers it was embedded in)."""
-    from . import oparl
+    from .oparl import querysets as oparl
 
     if isinstance(instance, Membership):
         org_id = instance.organ.organisation_id

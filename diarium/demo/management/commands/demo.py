@@ -50,7 +50,7 @@ class Command(BaseCommand):
             self.stdout.write("\n".join(lines))
         if no_serve:
             return
-        from .worker import start_in_background
+        from diarium.core.management.commands.worker import start_in_background
 
         if start_in_background() and verbosity:
             self.stdout.write("  Worker:   running in this process (e-mail is printed here)\n")

@@ -1,0 +1,112 @@
+"""The OParl 1.1 endpoints: System, the Body list and each Body, a Body's
+object lists, an Organization's meetings and any single object (or, once
+published and gone, its deleted stub)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from diarium.accounts.models import Organ, Organisation, Person
+from diarium.decisions import selectors
+from diarium.decisions.models import AgendaItem, Meeting, Membership, OfficerReport
+from diarium.registry.models import DocumentFile
+
+from ..models import Withdrawal
+from ..selectors import LICENSE
+from .context import Ctx, ts
+from .embedding import attach
+from .http import conditional, error, json_response, list_page
+from .querysets import BASES, EPOCH, base_meeting, qs_meeting, terms
+from .serializers import OPARL, TYPES, ser_body, ser_deleted, ser_legislativeterm
+
+ANONYMOUS = AnonymousUser()
+
+
+@conditional
+def system(request):
+    ctx = Ctx(request)
+    stamps = [ctx.org_stamps(pk) for pk in Organisation.objects.values_list("pk", flat=True)]
+    created = min((s[0] for s in stamps), default=EPOCH)
+    modified = max((s[1] for s in stamps), default=EPOCH)
+    return json_response({"id": ctx.url("system"), "type": OPARL + "System", "oparlVersion": "https://schema.oparl.org/1.1/",
+                  "body": ctx.url("body_list"), "name": "Diarium", "website": request.build_absolute_uri("/"),
+                  "license": LICENSE,
+                  "created": ts(created), "modified": ts(modified)})
+
+
+@conditional
+def body_list(request):
+    ctx = Ctx(request)
+    orgs = list(Organisation.objects.order_by("pk"))
+    for o in orgs:
+        o.oparl_created, o.oparl_modified = ctx.org_stamps(o.pk)
+    return list_page(request, ctx, "body", orgs, None)
+
+
+@conditional
+def body(request, pk: int):
+    ctx = Ctx(request)
+    org = Organisation.objects.filter(pk=pk).first()
+    if org is None:
+        return error(404, "Finns inte.")
+    return json_response(ser_body(org, ctx))
+
+
+@conditional
+def body_sublist(request, pk: int, kind: str):
+    ctx = Ctx(request)
+    if kind not in TYPES or not Organisation.objects.filter(pk=pk).exists():
+        return error(404, "Finns inte.")
+    if kind == "legislativeTerm":
+        return list_page(request, ctx, kind, terms(ctx, pk), pk)
+    return list_page(request, ctx, kind, TYPES[kind][0](ctx, pk), pk, base=BASES[kind](pk))
+
+
+@conditional
+def organization_meetings(request, pk: int):
+    ctx = Ctx(request)
+    organ = Organ.objects.filter(pk=pk).first()
+    if organ is None:
+        return error(404, "Finns inte.")
+    return list_page(request, ctx, "meeting", qs_meeting(ctx, organ.organisation_id).filter(organ=organ),
+                 organ.organisation_id, base=base_meeting(organ.organisation_id).filter(organ=organ),
+                 key=f"meeting:{organ.organisation_id}:organ:{organ.pk}")
+
+
+def _org_of(kind, pk):
+    lookups = {
+        "organization": Organ.objects.filter(pk=pk).values_list("organisation_id", flat=True),
+        "person": Person.objects.filter(pk=pk).values_list("organisation_id", flat=True),
+        "membership": Membership.objects.filter(pk=pk).values_list("organ__organisation_id", flat=True),
+        "meeting": Meeting.objects.filter(pk=pk).values_list("organisation_id", flat=True),
+        "location": Meeting.objects.filter(pk=pk).values_list("organisation_id", flat=True),
+        "agendaItem": AgendaItem.objects.filter(pk=pk).values_list("meeting__organisation_id", flat=True),
+        "consultation": AgendaItem.objects.filter(pk=pk).values_list("meeting__organisation_id", flat=True),
+        "paper": OfficerReport.objects.filter(pk=pk).values_list("case__organisation_id", flat=True),
+        "file": DocumentFile.objects.filter(pk=pk).values_list("document__case__organisation_id", flat=True),
+    }
+    return lookups[kind].first()
+
+
+@conditional
+def obj(request, kind: str, pk: int):
+    ctx = Ctx(request)
+    if kind == "legislativeTerm":
+        org_id, year = divmod(pk, 10000)
+        found = [t for t in terms(ctx, org_id) if t.pk == year and Organisation.objects.filter(pk=org_id).exists()]
+        if not found:
+            return error(404, "Finns inte.")
+        return json_response(ser_legislativeterm(found[0], ctx))
+    if kind not in TYPES:
+        return error(404, "Finns inte.")
+    org_id = _org_of(kind, pk)
+    found = attach(kind, list(TYPES[kind][0](ctx, org_id).filter(pk=pk)), ctx, org_id) if org_id is not None else []
+    if not found:
+        # Not published now: a deleted object if it was published once, else nothing.
+        gone = Withdrawal.objects.filter(kind=kind, object_id=pk, restored_at__isnull=True).first()
+        return json_response(ser_deleted(gone, ctx)) if gone is not None else error(404, "Finns inte.")
+    if kind in ("meeting", "location", "agendaItem", "consultation"):
+        meeting = found[0] if kind in ("meeting", "location") else found[0].meeting
+        if not selectors.meeting_visible(ANONYMOUS, meeting):
+            return error(404, "Finns inte.")
+    return json_response(TYPES[kind][1](found[0], ctx))
