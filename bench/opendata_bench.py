@@ -417,6 +417,7 @@ def _proposal_pk(item: ItemSpec) -> int | None:
 
 def meeting_by_services(m: MeetingSpec, ref: Ref) -> None:
     from diarium.decisions import services as decisions
+    from diarium.decisions.events import DecisionEvent
     from diarium.decisions.models import Proposal
     from diarium.registry.models import Case, Document
 
@@ -654,7 +655,7 @@ def meetings_by_bulk(specs: list[MeetingSpec], hidden: list[MeetingSpec], ref: R
                                        case_id=item.case.pk if item.case else None, proposal_id=proposal))
                 if item.case:
                     events.append(Event(organisation_id=ref.org.pk, case_id=item.case.pk,
-                                        kind=Event.Kind.AGENDA_ITEM_ADDED, actor_id=user.pk, actor_name=name,
+                                        kind=DecisionEvent.AGENDA_ITEM_ADDED, actor_id=user.pk, actor_name=name,
                                         at=m.notice_at - dt.timedelta(hours=1),
                                         data={"meeting": m.pk,
                                               "details": f"{code} {m.date:%Y-%m-%d}, punkt {position}"}))
@@ -690,13 +691,13 @@ def meetings_by_bulk(specs: list[MeetingSpec], hidden: list[MeetingSpec], ref: R
             if item.case is None:
                 continue
             reference = f"{ORGANS[m.organ][0]} {m.date:%Y-%m-%d} § {row.paragraph}"
-            events.append(Event(organisation_id=ref.org.pk, case_id=item.case.pk, kind=Event.Kind.DECISION_RECORDED,
+            events.append(Event(organisation_id=ref.org.pk, case_id=item.case.pk, kind=DecisionEvent.DECISION_RECORDED,
                                 actor_id=user.pk, actor_name=name, at=row.recorded_at,
                                 data={"decision": row.pk, "details": f"{reference} {item.title}"[:300]}))
             if m.status == "adjusted":
                 ends = m.posted_on + dt.timedelta(days=21)
                 events.append(Event(organisation_id=ref.org.pk, case_id=item.case.pk,
-                                    kind=Event.Kind.MINUTES_ADJUSTED,
+                                    kind=DecisionEvent.MINUTES_ADJUSTED,
                                     actor_id=user.pk, actor_name=name, at=m.adjusted_at, data={
                                         "decision": row.pk, "details": f"{reference}, anslaget {m.posted_on}, "
                                                                        f"överklagandetiden går ut {ends}"}))

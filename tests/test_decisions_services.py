@@ -12,6 +12,7 @@ from diarium.accounts import services as accounts
 from diarium.accounts.models import Organ, Role
 from diarium.core.errors import DomainError, PermissionDenied
 from diarium.decisions import selectors, services as decisions
+from diarium.decisions.events import DecisionEvent
 from diarium.decisions.models import Assignment, Decision, DecisionRecipient, Meeting, Membership
 from diarium.registry import files as registry_files
 from diarium.registry.models import Document, Event
@@ -140,7 +141,7 @@ def test_a_conditional_decision_becomes_effective_when_the_council_adopts(regist
     ks_decision.refresh_from_db()
     assert ks_decision.status == Decision.Status.EFFECTIVE
     assert ks_decision.condition_decision == kf_decision
-    assert Event.objects.filter(case=case, kind=Event.Kind.DECISION_EFFECTIVE).exists()
+    assert Event.objects.filter(case=case, kind=DecisionEvent.DECISION_EFFECTIVE).exists()
     chain_steps = [(s.organ.code, s.kind) for s in selectors.case_chain(user=registrar, case=case)]
     assert chain_steps == [("KS", "decision"), ("KF", "proposal"), ("KF", "agenda"), ("KF", "decision")]
 

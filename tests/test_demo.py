@@ -13,12 +13,14 @@ from diarium.accounts.models import Organ, Organisation, Person, User
 from diarium.core.errors import DomainError, PermissionDenied
 from diarium.decisions import selectors as decision_selectors
 from diarium.decisions import services as decision_services
+from diarium.decisions.events import DecisionEvent
 from diarium.decisions.models import (
     AgendaItem, Assignment, Attendance, Decision, DecisionRecipient, Meeting, Membership, Minutes, OfficerReport,
     ParagraphCounter, Proposal, Signature,
 )
 from diarium.demo import loader
 from diarium.plans import selectors as plan_selectors
+from diarium.plans.events import PlanEvent
 from diarium.plans.models import (
     Action, ActionBudget, ActionReport, FocusArea, FollowUpRequest, FollowUpRound, Goal, Indicator, IndicatorValue,
     PlanVersion, SteeringDocument,
@@ -393,7 +395,7 @@ def test_ks_approves_the_plan_on_condition_and_it_takes_effect_when_kf_adopts_th
     assert ks.status == Decision.Status.EFFECTIVE
     assert ks.condition_decision == kf
     assert ks.status_changed_at == kf.recorded_at
-    assert Event.objects.filter(case=ks.case, kind=Event.Kind.DECISION_EFFECTIVE, data__decision=ks.pk).exists()
+    assert Event.objects.filter(case=ks.case, kind=DecisionEvent.DECISION_EFFECTIVE, data__decision=ks.pk).exists()
     # KS carried the proposal forward to KF: the chain on the case goes KSAU → KS → KF, and then
     # KS receives the yearly follow-ups of the action plan.
     assert kf.proposal.from_decision == ks and kf.proposal.organ.code == "KF"
@@ -436,14 +438,14 @@ def test_the_assignment_of_kf_251_to_ks_is_answered_by_2017_676(demo):
     assert assignment.answering_case == _main_case()
     assert decision_selectors.assignments_answered_by(_main_case()) == [assignment]
     assert assignment in decision_selectors.open_assignments(organ=assignment.organ)
-    linked = Event.objects.get(case=_main_case(), kind=Event.Kind.ASSIGNMENT_LINKED)
+    linked = Event.objects.get(case=_main_case(), kind=DecisionEvent.ASSIGNMENT_LINKED)
     assert _local_date(linked.at) == dt.date(2017, 12, 18)
 
 
 @pytest.mark.django_db
 def test_the_history_of_meetings_and_decisions_is_dated_when_it_happened(demo):
-    kinds = [Event.Kind.AGENDA_ITEM_ADDED, Event.Kind.DECISION_RECORDED, Event.Kind.DECISION_EFFECTIVE,
-             Event.Kind.MINUTES_ADJUSTED, Event.Kind.DECISION_DISPATCHED, Event.Kind.ASSIGNMENT_LINKED]
+    kinds = [DecisionEvent.AGENDA_ITEM_ADDED, DecisionEvent.DECISION_RECORDED, DecisionEvent.DECISION_EFFECTIVE,
+             DecisionEvent.MINUTES_ADJUSTED, DecisionEvent.DECISION_DISPATCHED, DecisionEvent.ASSIGNMENT_LINKED]
     events = Event.objects.filter(kind__in=kinds)
     assert events.count() >= 20
     assert {timezone.localtime(e.at).year for e in events} <= {2015, 2017, 2018, 2020, 2021}
@@ -511,7 +513,7 @@ def test_the_vision_and_the_action_plan_are_on_2017_676_adopted_by_ks_160_and_kf
                           "Inför en gemensam e-tjänsteplattform med inloggning med e-legitimation"}
     assert any("2021 investering: 2 500 000 → 3 500 000 kr" in re.sub(r"\s", " ", c.details) for c in changes)
     # The adoptions are in the case's history on their days.
-    adopted = Event.objects.filter(case=plan.case, kind=Event.Kind.PLAN_ADOPTED)
+    adopted = Event.objects.filter(case=plan.case, kind=PlanEvent.PLAN_ADOPTED)
     assert sorted(_local_date(e.at) for e in adopted) == [dt.date(2018, 9, 24), dt.date(2018, 10, 31),
                                                           dt.date(2020, 3, 2)]
 
@@ -639,8 +641,8 @@ def test_the_public_reads_the_adopted_plan_without_internal_notes(demo):
 
 @pytest.mark.django_db
 def test_the_history_of_the_plans_is_dated_when_it_happened(demo):
-    kinds = [Event.Kind.PLAN_CHANGED, Event.Kind.PLAN_ADOPTED, Event.Kind.FOLLOW_UP_OPENED,
-             Event.Kind.FOLLOW_UP_ANSWERED]
+    kinds = [PlanEvent.PLAN_CHANGED, PlanEvent.PLAN_ADOPTED, PlanEvent.FOLLOW_UP_OPENED,
+             PlanEvent.FOLLOW_UP_ANSWERED]
     events = Event.objects.filter(case=_main_case(), kind__in=kinds)
     assert events.count() >= 50
     assert {timezone.localtime(e.at).year for e in events} == {2018, 2020, 2021}

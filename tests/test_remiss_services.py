@@ -13,6 +13,7 @@ from diarium.accounts.models import Role
 from diarium.core.errors import DomainError, PermissionDenied
 from diarium.registry.models import Document, DocumentFile, Event
 from diarium.remiss import selectors, services as remiss
+from diarium.remiss.events import RemissEvent
 from diarium.remiss.models import RemissRecipient, RemissRound
 
 from . import factories as f
@@ -51,7 +52,7 @@ def test_sending_registers_outgoing_documents_and_mails_a_personal_link_to_each(
     assert {r.dispatch for r in recipients} == {RemissRecipient.Dispatch.SENT}
     rows = selectors.recipient_rows(sent)
     assert [r.status for r in rows] == ["sent"] * 3
-    assert Event.objects.filter(case=sent.case, kind=Event.Kind.REMISS_SENT).count() == 1
+    assert Event.objects.filter(case=sent.case, kind=RemissEvent.REMISS_SENT).count() == 1
 
 
 def test_replies_to_a_remiss_e_mail_go_to_the_case_officer(org, ks, registrar):
@@ -90,7 +91,7 @@ def test_answer_by_link_registers_an_incoming_document_at_once(sent):
     assert not answered.late
     statuses = {r.recipient.name: r.status for r in selectors.recipient_rows(sent)}
     assert statuses == {"Nämnd 1": "sent", "Nämnd 2": "answered", "Nämnd 3": "sent"}
-    event = Event.objects.get(case=sent.case, kind=Event.Kind.REMISS_ANSWERED)
+    event = Event.objects.get(case=sent.case, kind=RemissEvent.REMISS_ANSWERED)
     assert "via svarslänk" in event.actor_name
 
 

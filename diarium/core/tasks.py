@@ -39,17 +39,17 @@ class Periodic:
     every: dt.timedelta
 
 
-# Jobs every worker keeps on the schedule. Each is idempotent: running it twice
-# in a row does nothing the second time.
-PERIODIC: tuple[Periodic, ...] = (
-    Periodic("remiss.reminders", "diarium.remiss.tasks.send_due_reminders", dt.timedelta(minutes=30)),
-    Periodic("plans.reminders", "diarium.plans.tasks.send_due_reminders", dt.timedelta(minutes=30)),
-    Periodic("opendata.dumps", "diarium.opendata.tasks.dump_datasets", dt.timedelta(days=1)),
-    # A sweep of the search outbox: the task queued with each write applies it
-    # within a second; this catches anything a lost or failed task left behind.
-    Periodic("search.outbox", "diarium.search.tasks.apply_pending", dt.timedelta(minutes=1)),
-    Periodic("search.alerts", "diarium.search.tasks_alerts.send_search_alerts", dt.timedelta(days=1)),
-)
+# Jobs every worker keeps on the schedule, registered by the apps that own them
+# (periodic_register, from their AppConfig.ready). Each is idempotent: running it
+# twice in a row does nothing the second time.
+PERIODIC: list[Periodic] = []
+
+
+def periodic_register(name: str, task: str, every: dt.timedelta) -> None:
+    """Put a task (its dotted path) on every worker's schedule; a name is kept once."""
+    if any(job.name == name for job in PERIODIC):
+        return
+    PERIODIC.append(Periodic(name, task, every))
 
 
 def schedule_due(now: dt.datetime | None = None) -> list[str]:

@@ -28,8 +28,9 @@ from diarium.core.limits import check_lengths, length_errors, past_date_errors
 from diarium.core.tasks import enqueue
 from diarium.registry import files as file_store
 from diarium.registry import services as registry
-from diarium.registry.models import Case, Document, DocumentFile, Event
+from diarium.registry.models import Case, Document, DocumentFile
 
+from .events import DecisionEvent
 from .models import (
     ASSIGNMENT_TEXT_MAX, CONDITION_TEXT_MAX, CORRECTION_REASON_MAX, DECISION_TEXT_MAX, DISPATCH_LINE_MAX,
     DISPATCH_LINES_MAX, NOTE_TEXT_MAX, OFFICE_MAX, PLACE_MAX, REPORT_TEXT_MAX, SIGNATORY_MAX, TITLE_MAX,
@@ -165,7 +166,7 @@ def agenda_item_add(
                                      proposal=proposal)
     item.supporting_documents.set(documents)
     if case is not None:
-        registry.event_append(case=case, kind=Event.Kind.AGENDA_ITEM_ADDED, actor=actor, at=now, data={
+        registry.event_append(case=case, kind=DecisionEvent.AGENDA_ITEM_ADDED, actor=actor, at=now, data={
             "meeting": meeting.pk, "details": f"{meeting.organ.code} {meeting.date:%Y-%m-%d}, punkt {position}",
         })
     return item
@@ -693,7 +694,7 @@ def decision_record(
                                     condition_organ=forward.condition_organ,
                                     condition_text=(forward.condition_text or "")[:500])
         if case is not None:
-            registry.event_append(case=case, kind=Event.Kind.DECISION_RECORDED, actor=actor, at=now, data={
+            registry.event_append(case=case, kind=DecisionEvent.DECISION_RECORDED, actor=actor, at=now, data={
                 "decision": decision.pk, "details": f"{decision.reference} {title}"[:300],
             })
             _resolve_conditions(decision, now)
@@ -720,7 +721,7 @@ def _resolve_conditions(decision: Decision, now: dt.datetime) -> None:
         pending.save(update_fields=["status", "condition_decision", "status_changed_at"])
         registry.event_append(
             case=decision.case,
-            kind=Event.Kind.DECISION_EFFECTIVE if status == Decision.Status.EFFECTIVE else Event.Kind.DECISION_VOID,
+            kind=DecisionEvent.DECISION_EFFECTIVE if status == Decision.Status.EFFECTIVE else DecisionEvent.DECISION_VOID,
             actor=None, at=now, data={"decision": pending.pk, "details": _("%(pending)s genom %(by)s") % {
                 "pending": pending.reference, "by": decision.reference}},
         )
@@ -772,7 +773,7 @@ def decision_correct(*, actor, decision: Decision, text: str, reason: str, now: 
     correction = Correction.objects.create(decision=decision, text=text, reason=reason, at=now,
                                            by_name=registry._actor_name(actor))
     if decision.case_id:
-        registry.event_append(case=decision.case, kind=Event.Kind.DECISION_CORRECTED, actor=actor, at=now,
+        registry.event_append(case=decision.case, kind=DecisionEvent.DECISION_CORRECTED, actor=actor, at=now,
                               data={"decision": decision.pk, "details": f"{decision.reference}: {reason}"[:300]})
     return correction
 
@@ -833,7 +834,7 @@ def _adjust(actor, meeting: Meeting, minutes: Minutes, *, posted_on: dt.date, no
         raise
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.ADJUSTED)
     for decision in meeting.decisions.exclude(case=None).select_related("case", "organ"):
-        registry.event_append(case=decision.case, kind=Event.Kind.MINUTES_ADJUSTED, actor=actor, at=now, data={
+        registry.event_append(case=decision.case, kind=DecisionEvent.MINUTES_ADJUSTED, actor=actor, at=now, data={
             "decision": decision.pk, "details": _("%(ref)s, anslaget %(posted)s, överklagandetiden går ut %(ends)s")
             % {"ref": decision.reference, "posted": posted_on.isoformat(),
                "ends": minutes.appeal_ends_on.isoformat()},
@@ -880,7 +881,7 @@ def decision_dispatch(*, actor, decision: Decision, now: dt.datetime | None = No
             else:  # delivered by hand or internal mail: dispatched when registered
                 r.state, r.sent_at = DecisionRecipient.State.SENT, now
                 r.save(update_fields=["excerpt_document", "state", "sent_at"])
-        registry.event_append(case=decision.case, document=document, kind=Event.Kind.DECISION_DISPATCHED,
+        registry.event_append(case=decision.case, document=document, kind=DecisionEvent.DECISION_DISPATCHED,
                               actor=actor, at=now, data={
                                   "decision": decision.pk, "number": document.number,
                                   "details": f"{decision.reference} till {len(recipients)} mottagare",
@@ -937,7 +938,7 @@ def assignment_link_case(*, actor, assignment: Assignment, case: Case,
     if not can_write_reports(actor, case):
         raise PermissionDenied(_("Du har inte behörighet att ändra ärendet."))
     Assignment.objects.filter(pk=assignment.pk).update(answering_case=case)
-    registry.event_append(case=case, kind=Event.Kind.ASSIGNMENT_LINKED, actor=actor, at=now, data={
+    registry.event_append(case=case, kind=DecisionEvent.ASSIGNMENT_LINKED, actor=actor, at=now, data={
         "assignment": assignment.pk, "details": assignment.decision.reference,
     })
     assignment.refresh_from_db()

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,9 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Öppna data")
 
     def ready(self):
+        from diarium.core import tasks
+
         from . import withdrawals
 
         withdrawals.connect()
+        tasks.periodic_register("opendata.dumps", "diarium.opendata.tasks.dump_datasets", dt.timedelta(days=1))

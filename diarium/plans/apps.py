@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,18 @@ class PlansConfig(AppConfig):
     name = "diarium.plans"
     label = "plans"
     verbose_name = _("Styrdokument och handlingsplaner")
+
+    def ready(self):
+        # What this app adds to the registry: its kinds of event on a case's
+        # history, and its section of the case page; its jobs on the
+        # workers' schedule.
+        from diarium.core import tasks
+        from diarium.registry import extensions
+
+        from . import events, sections
+
+        extensions.event_kinds_register(events.PlanEvent)
+        extensions.case_section_register(name="plans", order=30, template="plans/_case_section.html",
+                                         context=sections.case_section)
+        tasks.periodic_register("plans.reminders", "diarium.plans.tasks.send_due_reminders",
+                                dt.timedelta(minutes=30))

@@ -457,3 +457,11 @@ def indicators_of(document: SteeringDocument):
 
     return list(Indicator.objects.filter(goal__focus_area__document=document).order_by(
         "goal__focus_area__position", "goal__position", "position"))
+
+
+def case_plans(*, user, case) -> list:
+    """The case's steering documents the user may read, newest period first. One
+    query for a case without any; their versions (ids only) with them."""
+    documents = case.steering_documents.select_related("owner_organ").prefetch_related(
+        Prefetch("versions", queryset=PlanVersion.objects.only("id", "document_id"))).order_by("-period_start", "title")
+    return [p for p in documents if plan_visible(user, p)]

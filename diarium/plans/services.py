@@ -23,8 +23,9 @@ from diarium.core.errors import DomainError, PermissionDenied
 from diarium.core.limits import check_lengths, length_errors
 from diarium.core.tasks import enqueue, enqueue_due_reminders
 from diarium.registry import services as registry
-from diarium.registry.models import Case, Document, Event
+from diarium.registry.models import Case, Document
 
+from .events import PlanEvent
 from .models import (
     COMMENT_MAX, DESCRIPTION_MAX, INTERNAL_NOTE_MAX,
     Action, ActionBudget, ActionReport, FocusArea, FollowUpRequest, FollowUpRound, Goal, Indicator, IndicatorValue,
@@ -71,7 +72,7 @@ def _money(value, field_name: str) -> Decimal:
 def _touch(document: SteeringDocument, actor, details: str, now: dt.datetime | None = None) -> None:
     now = now or timezone.now()
     SteeringDocument.objects.filter(pk=document.pk).update(updated_at=now)
-    registry.event_append(case=document.case, kind=Event.Kind.PLAN_CHANGED, actor=actor, at=now,
+    registry.event_append(case=document.case, kind=PlanEvent.PLAN_CHANGED, actor=actor, at=now,
                           data={"plan": document.pk, "details": f"{document.title}: {details}"[:300]})
 
 
@@ -110,7 +111,7 @@ def plan_create(
         process_owner_role=(process_owner_role or "").strip()[:200], weighting=weighting,
         follow_up_months=follow_up_months, description=(description or "").strip(), created_at=now, updated_at=now,
     )
-    registry.event_append(case=case, kind=Event.Kind.PLAN_CHANGED, actor=actor, at=now,
+    registry.event_append(case=case, kind=PlanEvent.PLAN_CHANGED, actor=actor, at=now,
                           data={"plan": document.pk, "details": _("%(title)s skapades") % {"title": document.title}})
     return document
 
@@ -354,7 +355,7 @@ def plan_adopt(*, actor, document: SteeringDocument, decision=None, note: str = 
         document.adopted_by = decision
     document.save(update_fields=["status", "adopted_by"])
     ref = f" ({decision.reference})" if decision is not None else ""
-    registry.event_append(case=document.case, kind=Event.Kind.PLAN_ADOPTED, actor=actor, at=now, data={
+    registry.event_append(case=document.case, kind=PlanEvent.PLAN_ADOPTED, actor=actor, at=now, data={
         "plan": document.pk, "details": _("%(t)s, version %(n)s%(ref)s") % {"t": document.title, "n": number,
                                                                              "ref": ref}})
     return version
@@ -394,7 +395,7 @@ def follow_up_open(*, actor, document: SteeringDocument, year: int, deadline: dt
         created_at=now,
     )
     requests = FollowUpRequest.objects.bulk_create([FollowUpRequest(round=round_, person=p) for p in people])
-    registry.event_append(case=document.case, kind=Event.Kind.FOLLOW_UP_OPENED, actor=actor, at=now, data={
+    registry.event_append(case=document.case, kind=PlanEvent.FOLLOW_UP_OPENED, actor=actor, at=now, data={
         "plan": document.pk, "details": _("%(t)s, %(n)s ansvariga, svar senast %(d)s") % {
             "t": round_.title, "n": len(people), "d": deadline.isoformat()}})
     from . import tasks
@@ -555,7 +556,7 @@ def follow_up_answer(*, actor, round: FollowUpRound, reports: Sequence[ActionRep
         if not theirs.exclude(reports__round=round_).exists():
             FollowUpRequest.objects.filter(pk=request.pk).update(answered_at=now)
     if clean or clean_values:
-        registry.event_append(case=document.case, kind=Event.Kind.FOLLOW_UP_ANSWERED, actor=actor, at=now, data={
+        registry.event_append(case=document.case, kind=PlanEvent.FOLLOW_UP_ANSWERED, actor=actor, at=now, data={
             "plan": document.pk, "details": _("%(t)s: %(n)s aktiviteter%(late)s") % {
                 "t": round_.title, "n": len(clean), "late": " " + _("(efter svarsdatum)") if late else ""}})
     return result

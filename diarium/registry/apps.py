@@ -6,3 +6,9 @@ class RegistryConfig(AppConfig):
     name = "diarium.registry"
     label = "registry"
     verbose_name = _("Diarium")
+
+    def ready(self):
+        from . import extensions
+        from .models import Event
+
+        extensions.event_kinds_register(Event.Kind)

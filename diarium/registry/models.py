@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.limits import text_limit
+from . import extensions
 
 # Limits of the free-text fields, used by the models, the forms and the API (core.limits).
 CASE_TITLE_MAX = 500
@@ -240,38 +241,14 @@ class Event(models.Model):
         SECRECY_MARKED = "secrecy_marked", _("Handlingen sekretessmarkerades")
         SECRECY_LIFTED = "secrecy_lifted", _("Sekretessmarkeringen togs bort")
         SECRET_READ = "secret_read", _("Sekretessmarkerad handling lästes")
-        REMISS_CREATED = "remiss_created", _("Remiss förbereddes")
-        REMISS_DISCARDED = "remiss_discarded", _("Remissutkast togs bort")
-        REMISS_SENT = "remiss_sent", _("Remiss skickades")
-        REMISS_DELIVERED = "remiss_delivered", _("Remiss levererades")
-        REMISS_DELIVERY_FAILED = "remiss_delivery_failed", _("Remiss kunde inte levereras")
-        REMISS_REMINDED = "remiss_reminded", _("Påminnelse om remiss skickades")
-        REMISS_EXTENDED = "remiss_extended", _("Remisstiden förlängdes")
-        REMISS_ANSWERED = "remiss_answered", _("Remissvar kom in")
-        REMISS_DECLINED = "remiss_declined", _("Remissinstans avstod från att svara")
-        REMISS_LINK_REVOKED = "remiss_link_revoked", _("Svarslänk spärrades")
-        REMISS_ASSESSED = "remiss_assessed", _("Remissvar bedömdes")
-        REMISS_COMPILED = "remiss_compiled", _("Remissammanställning upprättades")
-        REMISS_REVISED = "remiss_revised", _("Reviderad version registrerades")
-        REMISS_CLOSED = "remiss_closed", _("Remissen avslutades")
-        AGENDA_ITEM_ADDED = "agenda_item_added", _("Ärendet sattes upp på föredragningslistan")
-        DECISION_RECORDED = "decision_recorded", _("Beslut protokollfördes")
-        DECISION_EFFECTIVE = "decision_effective", _("Villkorat beslut trädde i kraft")
-        DECISION_VOID = "decision_void", _("Villkorat beslut förföll")
-        DECISION_CORRECTED = "decision_corrected", _("Beslut rättades")
-        MINUTES_ADJUSTED = "minutes_adjusted", _("Protokollet justerades")
-        DECISION_DISPATCHED = "decision_dispatched", _("Beslutet expedierades")
-        ASSIGNMENT_LINKED = "assignment_linked", _("Ärendet kopplades till ett uppdrag")
-        PLAN_CHANGED = "plan_changed", _("Styrdokumentet ändrades")
-        PLAN_ADOPTED = "plan_adopted", _("Styrdokumentet antogs")
-        FOLLOW_UP_OPENED = "follow_up_opened", _("Uppföljning startade")
-        FOLLOW_UP_ANSWERED = "follow_up_answered", _("Uppföljning besvarades")
         COPY_REQUESTED = "copy_requested", _("Begäran om utlämnande av allmän handling")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, related_name="events")
     document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    kind = models.CharField(max_length=40, choices=Kind.choices)
+    # The registry's own kinds and those the apps above it register
+    # (extensions.event_kinds_register, from their AppConfig.ready).
+    kind = models.CharField(max_length=40, choices=extensions.event_kind_choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     actor_name = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField()

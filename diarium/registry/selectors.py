@@ -15,7 +15,7 @@ from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 
-from . import access, masking
+from . import access, extensions, masking
 from .models import Case, Classification, Document, DocumentFile, Event, SeriesCounter
 
 
@@ -453,7 +453,7 @@ def case_event_queryset(*, user, case: Case) -> QuerySet[Event]:
 
 
 def event_entries(events) -> list[EventEntry]:
-    labels = {value: str(label) for value, label in Event.Kind.choices}
+    labels = {value: str(label) for value, label in extensions.event_kind_choices()}
     return [
         EventEntry(at=e.at, kind=e.kind, label=labels.get(e.kind, e.kind), actor_name=e.actor_name,
                    document_number=e.document_number, details=_event_details(e))

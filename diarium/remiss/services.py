@@ -30,8 +30,9 @@ from diarium.core.errors import DomainError, PermissionDenied
 from diarium.core.limits import check_lengths, length_errors, past_date_errors
 from diarium.core.tasks import enqueue, enqueue_due_reminders
 from diarium.registry import services as registry
-from diarium.registry.models import Case, Document, DocumentFile, Event
+from diarium.registry.models import Case, Document, DocumentFile
 
+from .events import RemissEvent
 from .models import (
     ANSWER_TEXT_MAX,
     ANSWERED_BY_MAX,
@@ -278,7 +279,7 @@ def remiss_create(
         RemissRecipient(round=round_, position=i, organ=r.organ, name=r.name, email=r.email, deadline=deadline)
         for i, r in enumerate(checked, start=1)
     ])
-    registry.event_append(case=case, kind=Event.Kind.REMISS_CREATED, actor=actor, at=now, data={
+    registry.event_append(case=case, kind=RemissEvent.REMISS_CREATED, actor=actor, at=now, data={
         "round": round_.pk, "details": _("%(title)s, %(n)s remissinstanser, svar senast %(deadline)s")
         % {"title": round_.title, "n": len(checked), "deadline": deadline.isoformat()},
     })
@@ -295,7 +296,7 @@ def remiss_discard(*, actor, round: RemissRound) -> None:
         raise DomainError(_("En skickad remiss kan inte tas bort; den kan avslutas."))
     title, case = round_.title, round_.case
     round_.delete()
-    registry.event_append(case=case, kind=Event.Kind.REMISS_DISCARDED, actor=actor, data={"details": title})
+    registry.event_append(case=case, kind=RemissEvent.REMISS_DISCARDED, actor=actor, data={"details": title})
 
 
 def _user(actor):
@@ -344,7 +345,7 @@ def remiss_send(*, actor, round: RemissRound, now: dt.datetime | None = None) ->
     round_.status = RemissRound.Status.SENT
     round_.sent_at = now
     round_.save(update_fields=["status", "sent_at"])
-    registry.event_append(case=round_.case, kind=Event.Kind.REMISS_SENT, actor=actor, at=now, data={
+    registry.event_append(case=round_.case, kind=RemissEvent.REMISS_SENT, actor=actor, at=now, data={
         "round": round_.pk, "details": _("%(title)s till %(n)s remissinstanser") % {
             "title": round_.title, "n": len(recipients)},
     })
@@ -440,7 +441,7 @@ def _delivered(recipient: RemissRecipient, kind: str, now: dt.datetime) -> None:
         RemissRecipient.objects.filter(pk=recipient.pk).update(
             dispatch=RemissRecipient.Dispatch.SENT, dispatch_error="", sent_at=now,
         )
-        registry.event_append(case=case, kind=Event.Kind.REMISS_DELIVERED, actor=None, at=now, actor_name="",
+        registry.event_append(case=case, kind=RemissEvent.REMISS_DELIVERED, actor=None, at=now, actor_name="",
                               data={"recipient": recipient.pk, "details": recipient.name})
         return
     RemissRecipient.objects.filter(pk=recipient.pk).update(reminder_count=F("reminder_count") + 1,
@@ -449,7 +450,7 @@ def _delivered(recipient: RemissRecipient, kind: str, now: dt.datetime) -> None:
         "reminder_before": _("före sista svarsdag"), "reminder_after": _("efter sista svarsdag"),
         "reminder_manual": _("manuell"),
     }
-    registry.event_append(case=case, kind=Event.Kind.REMISS_REMINDED, actor=None, at=now, data={
+    registry.event_append(case=case, kind=RemissEvent.REMISS_REMINDED, actor=None, at=now, data={
         "recipient": recipient.pk, "details": f"{recipient.name} ({labels[kind]})",
     })
 
@@ -467,7 +468,7 @@ def _delivery_failed(recipient: RemissRecipient, kind: str, error: str, now: dt.
         RemissRecipient.objects.filter(pk=recipient.pk).update(reminded_after_at=None)
     # The server's error stays on the recipient, for those who run the round;
     # the public history says only who did not get the e-mail.
-    registry.event_append(case=case, kind=Event.Kind.REMISS_DELIVERY_FAILED, actor=None, at=now, data={
+    registry.event_append(case=case, kind=RemissEvent.REMISS_DELIVERY_FAILED, actor=None, at=now, data={
         "recipient": recipient.pk, "kind": kind, "details": recipient.name,
     })
 
@@ -562,7 +563,7 @@ def remiss_extend(
         round_.deadline = deadline  # everyone has the new deadline: it is the round's too
         round_.save(update_fields=["deadline"])
     names = _("alla remissinstanser") if not recipient_ids else ", ".join(r.name for r in recipients)
-    registry.event_append(case=round_.case, kind=Event.Kind.REMISS_EXTENDED, actor=actor, at=now, data={
+    registry.event_append(case=round_.case, kind=RemissEvent.REMISS_EXTENDED, actor=actor, at=now, data={
         "round": round_.pk, "details": _("till %(deadline)s för %(names)s: %(reason)s%(ref)s") % {
             "deadline": deadline.isoformat(), "names": names, "reason": reason,
             "ref": f" ({decision_ref})" if decision_ref else "",
@@ -579,7 +580,7 @@ def remiss_revoke_link(*, actor, recipient: RemissRecipient, now: dt.datetime | 
                                              token_nonce__isnull=False).update(token_revoked_at=now)
     if not updated:
         raise DomainError(_("Länken är redan spärrad eller har inte skickats."))
-    registry.event_append(case=recipient.round.case, kind=Event.Kind.REMISS_LINK_REVOKED, actor=actor, at=now,
+    registry.event_append(case=recipient.round.case, kind=RemissEvent.REMISS_LINK_REVOKED, actor=actor, at=now,
                           data={"recipient": recipient.pk, "details": recipient.name})
     recipient.refresh_from_db()
     return recipient
@@ -648,7 +649,7 @@ def _answer(
         " – " + _("efter sista svarsdag") if late else "")
     registry.event_append(
         case=round_.case, document=document,
-        kind=Event.Kind.REMISS_DECLINED if declined else Event.Kind.REMISS_ANSWERED,
+        kind=RemissEvent.REMISS_DECLINED if declined else RemissEvent.REMISS_ANSWERED,
         actor=actor, actor_name=actor_name, at=received_at,
         data={"recipient": recipient.pk, "number": document.number, "late": late, "details": details},
     )
@@ -724,7 +725,7 @@ def remiss_assess(
     RemissRecipient.objects.filter(pk=recipient.pk).update(
         summary=summary, consideration=consideration, consideration_comment=comment,
     )
-    registry.event_append(case=recipient.round.case, kind=Event.Kind.REMISS_ASSESSED, actor=actor, at=now, data={
+    registry.event_append(case=recipient.round.case, kind=RemissEvent.REMISS_ASSESSED, actor=actor, at=now, data={
         "recipient": recipient.pk,
         "details": f"{recipient.name}: {RemissRecipient.Consideration(consideration).label}" if consideration
         else recipient.name,
@@ -755,7 +756,7 @@ def remiss_compile(*, actor, round: RemissRound, now: dt.datetime | None = None)
         if round_.compilation_document_id is None:
             round_.compilation_document = document
             round_.save(update_fields=["compilation_document"])
-        registry.event_append(case=round_.case, document=document, kind=Event.Kind.REMISS_COMPILED, actor=actor,
+        registry.event_append(case=round_.case, document=document, kind=RemissEvent.REMISS_COMPILED, actor=actor,
                               at=now, data={"round": round_.pk, "number": document.number, "details": round_.title})
         return document
 
@@ -801,7 +802,7 @@ def remiss_revise(
         for position, change in enumerate(changes, start=1):
             row = RemissChange.objects.create(round=round_, position=position, description=change.description.strip())
             row.recipients.set(list(change.recipient_ids))
-        registry.event_append(case=round_.case, document=consulted.document, kind=Event.Kind.REMISS_REVISED,
+        registry.event_append(case=round_.case, document=consulted.document, kind=RemissEvent.REMISS_REVISED,
                               actor=actor, at=now, data={
                                   "round": round_.pk, "number": consulted.document.number,
                                   "details": _("%(file)s version %(v)s, %(n)s ändringar") % {
@@ -821,7 +822,7 @@ def remiss_close(*, actor, round: RemissRound, now: dt.datetime | None = None) -
     round_.status = RemissRound.Status.CLOSED
     round_.closed_at = now
     round_.save(update_fields=["status", "closed_at"])
-    registry.event_append(case=round_.case, kind=Event.Kind.REMISS_CLOSED, actor=actor, at=now,
+    registry.event_append(case=round_.case, kind=RemissEvent.REMISS_CLOSED, actor=actor, at=now,
                           data={"round": round_.pk, "details": round_.title})
     return round_
 

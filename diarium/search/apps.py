@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,13 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         # The only place that listens to the domain apps' writes (see receivers.py).
+        from diarium.core import tasks
+
         from . import receivers
 
         receivers.connect()
+        # A sweep of the search outbox: the task queued with each write applies it
+        # within a second; this catches anything a lost or failed task left behind.
+        tasks.periodic_register("search.outbox", "diarium.search.tasks.apply_pending", dt.timedelta(minutes=1))
+        tasks.periodic_register("search.alerts", "diarium.search.tasks_alerts.send_search_alerts",
+                                dt.timedelta(days=1))

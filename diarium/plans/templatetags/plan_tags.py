@@ -1,31 +1,13 @@
-"""The case page's section on steering documents; charts and number formats
-of the plan pages."""
+"""Charts and number formats of the plan pages."""
 
 from decimal import Decimal
 
 from django import template
-from django.db.models import Prefetch
 
-from diarium.accounts import access as roles
 
 from .. import charts, formatting, selectors
-from ..models import PlanVersion
 
 register = template.Library()
-
-
-@register.inclusion_tag("plans/_case_section.html", takes_context=True)
-def case_plans(context, case):
-    """The case's steering documents the user may read, and "Nytt styrdokument"
-    for those who register documents in the case."""
-    user = context["request"].user
-    # One query for a case without steering documents; the versions (ids only) with them.
-    documents = case.steering_documents.select_related("owner_organ").prefetch_related(
-        Prefetch("versions", queryset=PlanVersion.objects.only("id", "document_id"))).order_by("-period_start", "title")
-    plans = [p for p in documents if selectors.plan_visible(user, p)]
-    can_create = user.is_authenticated and roles.can(user, roles.REGISTER_DOCUMENT,
-                                                     organisation_id=case.organisation_id, organ_id=case.organ_id)
-    return {"case": case, "plans": plans, "can_create": can_create}
 
 
 @register.simple_tag

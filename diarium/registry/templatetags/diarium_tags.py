@@ -10,6 +10,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
+from diarium.registry import extensions
 from diarium.registry.access import MASKED_SECRET
 from diarium.registry.masking import masked_text
 
@@ -23,6 +24,21 @@ def may_register_cases(user) -> bool:
     organisations, organs = grants.organ_ids_with(roles.REGISTER_CASE)
     return grants.superuser or bool(organisations or organs)
 
+
+
+@register.simple_tag(takes_context=True)
+def case_sections(context, case):
+    """The sections the apps above the registry add to the case page
+    (extensions.case_section_register), each rendered as an inclusion tag would
+    render it: its own context, with the page's CSRF token."""
+    out = []
+    for section in extensions.case_sections():
+        values = section.context(context["request"], case)
+        inner = context.new(values)
+        if context.get("csrf_token") is not None:
+            inner["csrf_token"] = context.get("csrf_token")
+        out.append(context.template.engine.get_template(section.template).render(inner))
+    return mark_safe("".join(out))
 
 
 # --- Rows of large tables ---------------------------------------------------------------

@@ -1,16 +1,14 @@
-from django import template
+"""The remiss app's section of the case page (registered in RemissConfig.ready)."""
+
 from django.utils import timezone
 
-from .. import selectors, services
-
-register = template.Library()
+from . import selectors, services
 
 
-@register.inclusion_tag("remiss/_case_section.html", takes_context=True)
-def case_remiss(context, case):
+def case_section(request, case) -> dict:
     """The case page's remiss rounds: each round's letter, recipients, deadlines
     (with extensions) and answers, as the reader may see them."""
-    user = context["request"].user
+    user = request.user
     rounds = selectors.rounds_for_case(user=user, case=case)
     return {
         "case": case,

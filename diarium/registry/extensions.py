@@ -1,0 +1,58 @@
+"""What the apps above the registry add to it, registered from their
+AppConfig.ready(): the kinds of event they write to a case's history, and the
+sections they add to the case page. The registry itself imports none of them.
+
+    # diarium/remiss/apps.py
+    def ready(self):
+        from diarium.registry import extensions
+        from . import events, sections
+        extensions.event_kinds_register(events.RemissEvent)
+        extensions.case_section_register(name="remiss", order=10, template="remiss/_case_section.html",
+                                         context=sections.case_section)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+
+# --- event kinds ---------------------------------------------------------------------------
+_EVENT_KINDS: dict[str, object] = {}  # value -> label, in the order registered
+
+
+def event_kinds_register(kinds: type[models.TextChoices]) -> None:
+    """Add an app's kinds of event. A value is registered once, by one app."""
+    for value, label in kinds.choices:
+        known = _EVENT_KINDS.get(value)
+        if known is not None and str(known) != str(label):
+            raise ValueError(f"The event kind {value!r} is already registered as {known!r}")
+        _EVENT_KINDS[value] = label
+
+
+def event_kind_choices() -> list[tuple[str, object]]:
+    """Every registered kind of event as (value, label): the choices of Event.kind."""
+    return list(_EVENT_KINDS.items())
+
+
+# --- sections of the case page --------------------------------------------------------------
+@dataclass(frozen=True)
+class CaseSection:
+    name: str
+    order: int
+    template: str
+    # context(request, case) -> the template's context, as the request's user may see it
+    context: Callable[..., dict]
+
+
+_CASE_SECTIONS: dict[str, CaseSection] = {}
+
+
+def case_section_register(*, name: str, order: int, template: str, context: Callable[..., dict]) -> None:
+    """Add a section to the case page, below its documents, in `order`."""
+    _CASE_SECTIONS[name] = CaseSection(name=name, order=order, template=template, context=context)
+
+
+def case_sections() -> list[CaseSection]:
+    return sorted(_CASE_SECTIONS.values(), key=lambda s: (s.order, s.name))
