@@ -292,7 +292,7 @@ DIARIUM_REMISS_LINK_DAYS_AFTER_CLOSE = int(os.environ.get("DIARIUM_REMISS_LINK_D
 # (diarium/core/ratelimit.py).
 DIARIUM_PUBLIC_RATE_LIMIT = os.environ.get("DIARIUM_PUBLIC_RATE_LIMIT", "600/60")
 DIARIUM_GC_FREEZE = env_bool("DIARIUM_GC_FREEZE", True)  # diarium/core/memory.py
-DIARIUM_OPARL_LIST_SECONDS = int(os.environ.get("DIARIUM_OPARL_LIST_SECONDS") or 15)  # opendata/oparl.py _ids
+DIARIUM_OPARL_LIST_SECONDS = int(os.environ.get("DIARIUM_OPARL_LIST_SECONDS") or 15)  # opendata/oparl/http.py
 DIARIUM_PROXY_COUNT = int(os.environ.get("DIARIUM_PROXY_COUNT") or 0)
 # Full-text search (diarium/search): the engine ("tantivy", the default, or
 # "postgres" for PostgreSQL's own full-text search) and where the tantivy index

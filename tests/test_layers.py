@@ -1,35 +1,43 @@
-"""The layer rule of docs/ARCHITECTURE.md for core, the bottom of the stack: no
-module of diarium/core imports another Diarium app (the demo command, which
-loads every app, lives in diarium/demo; the accessibility statement gets the
-organisations' names passed in by config/urls.py)."""
+"""The one-way dependencies of docs/ARCHITECTURE.md, checked by import-linter
+with the contracts in pyproject.toml ([tool.importlinter]): core, accounts,
+registry, then decisions, then remiss and plans, then documents, opendata and
+search, then the demo; no app imports config (the composition root)."""
 
-import ast
+import subprocess
+import sys
 from pathlib import Path
 
-import diarium
-
-ROOT = Path(diarium.__file__).parent
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def _diarium_imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-    return {name for name in names if name.startswith("diarium.")}
+def _lint(config: Path | None = None) -> subprocess.CompletedProcess:
+    command = [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"]
+    if config is not None:
+        command += ["--config", str(config)]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False, timeout=300)
 
 
-def test_core_imports_no_app_above_it():
-    upward = {
-        f"{path.relative_to(ROOT.parent)}: {name}"
-        for path in (ROOT / "core").rglob("*.py")
-        for name in _diarium_imports(path)
-        if not name.startswith("diarium.core")
-    }
-    assert not upward, sorted(upward)
+def test_the_import_contracts_hold():
+    result = _lint()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_an_import_up_the_layers_breaks_the_contract(tmp_path):
+    """The check itself: a contract that puts search below the registry is
+    broken, since search reads the registry."""
+    config = tmp_path / "importlinter.toml"
+    config.write_text("""[tool.importlinter]
+root_packages = ["diarium"]
+
+[[tool.importlinter.contracts]]
+name = "search below the registry (wrong on purpose)"
+type = "layers"
+layers = ["diarium.registry", "diarium.search"]
+""", encoding="utf-8")
+    result = _lint(config)
+    assert result.returncode != 0
+    assert "diarium.search is not allowed to import diarium.registry" in result.stdout
 
 
 def test_the_demo_command_is_the_demo_apps():

@@ -3,7 +3,7 @@ change only through the services (web pages and API), so they are read-only here
 
 from django.contrib import admin
 
-from diarium.remiss.admin import ReadOnlyAdmin
+from diarium.core.admin import ReadOnlyAdmin
 
 from .models import Decision, Meeting, Membership
 

@@ -3,18 +3,9 @@ through the services (the web pages and the API), so the history stays whole."""
 
 from django.contrib import admin
 
+from diarium.core.admin import ReadOnlyAdmin
+
 from .models import RemissRecipient, RemissRound
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RecipientInline(admin.TabularInline):
