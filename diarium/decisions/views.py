@@ -18,7 +18,7 @@ from diarium.accounts import selectors as accounts_selectors
 from diarium.accounts.models import Organ
 from diarium.core import errors
 from diarium.registry import selectors as registry_selectors
-from diarium.registry.views import _deny_unless, _show_on_form, domain_errors, post_action
+from diarium.core.web import deny_unless, domain_errors, post_action, show_on_form
 
 from . import selectors, services
 from .forms import (
@@ -41,7 +41,7 @@ def _meeting_organs(organisation=None):
 
 def _managed_meeting(request, pk: int) -> Meeting:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    _deny_unless(services.can_manage_meetings(request.user, meeting.organ),
+    deny_unless(services.can_manage_meetings(request.user, meeting.organ),
                  _("Du har inte behörighet att hantera sammanträden för %(organ)s.") % {"organ": meeting.organ.name})
     return meeting
 
@@ -71,7 +71,7 @@ def meeting_list(request):
 @require_http_methods(["GET", "POST"])
 def meeting_create(request):
     organs = [o for o in _meeting_organs() if services.can_manage_meetings(request.user, o)]
-    _deny_unless(bool(organs), _("Du har inte behörighet att planera sammanträden."))
+    deny_unless(bool(organs), _("Du har inte behörighet att planera sammanträden."))
     organisations = {o.organisation_id for o in organs}
     people = registry_selectors.case_officers(organisation=next(iter(organisations)) if len(organisations) == 1
                                               else None).select_related("organisation")
@@ -81,7 +81,7 @@ def meeting_create(request):
         try:
             meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Sammanträdet är planerat. Lägg till punkter på föredragningslistan."))
             return redirect(meeting)
@@ -138,7 +138,7 @@ def agenda_item_add(request, pk: int):
             item = services.agenda_item_add(actor=request.user, meeting=meeting, title=d["title"],
                                             case=d["diary_number"], proposal=d.get("proposal"), documents=chosen)
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Punkt %(n)s, %(title)s, är tillagd.") % {"n": item.position,
                                                                                    "title": item.title})
@@ -268,7 +268,7 @@ def decision_record(request, pk: int):
                 assignments=form.assignments(),
             )
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Beslutet är protokollfört som %(ref)s.") % {"ref": decision.reference})
             return redirect(decision)
@@ -314,7 +314,7 @@ def decision_edit(request, pk: int):
     """Edit a decision until the minutes are adjusted; afterwards the service
     refuses, and the page says so and points to a correction."""
     decision = selectors.decision_get(user=request.user, pk=pk)
-    _deny_unless(services.can_manage_meetings(request.user, decision.organ),
+    deny_unless(services.can_manage_meetings(request.user, decision.organ),
                  _("Du har inte behörighet att ändra beslutet."))
     minutes = selectors.minutes_for(decision.meeting)
     adjusted = minutes is not None and minutes.adjusted
@@ -325,7 +325,7 @@ def decision_edit(request, pk: int):
         try:
             services.decision_update(actor=request.user, decision=decision, **form.cleaned_data)
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Beslutet %(ref)s är ändrat.") % {"ref": decision.reference})
             return redirect(decision)
@@ -342,14 +342,14 @@ def decision_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def decision_correct(request, pk: int):
     decision = selectors.decision_get(user=request.user, pk=pk)
-    _deny_unless(services.can_manage_meetings(request.user, decision.organ),
+    deny_unless(services.can_manage_meetings(request.user, decision.organ),
                  _("Du har inte behörighet att rätta beslutet."))
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_correct(actor=request.user, decision=decision, **form.cleaned_data)
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Rättelsen av %(ref)s är protokollförd.") % {"ref": decision.reference})
             return redirect(reverse("decisions:decision_detail", args=[decision.pk]) + "#rattelser")
@@ -363,7 +363,7 @@ def decision_correct(request, pk: int):
 def decision_dispatch(request, pk: int):
     """Dispatch the decision to its recipients, or (action=retry) send the failed ones again."""
     decision = selectors.decision_get(user=request.user, pk=pk)
-    _deny_unless(services.can_manage_meetings(request.user, decision.organ),
+    deny_unless(services.can_manage_meetings(request.user, decision.organ),
                  _("Du har inte behörighet att expediera beslutet."))
 
     def dispatch():
@@ -406,14 +406,14 @@ def minutes(request, pk: int):
     if request.method == "POST":
         if not request.user.is_authenticated:
             raise errors.PermissionDenied(_("Logga in för att justera protokollet."))
-        _deny_unless(form is not None, _("Protokollet kan inte justeras här."))
+        deny_unless(form is not None, _("Protokollet kan inte justeras här."))
         if form.is_valid():
             person = form.cleaned_data["person"]
             try:
                 record = services.minutes_sign(actor=request.user, meeting=meeting, person=person,
                                                role=form.cleaned_data["role"], posted_on=form.cleaned_data["posted_on"])
             except errors.DomainError as exc:
-                _show_on_form(form, exc)
+                show_on_form(form, exc)
             else:
                 if record.adjusted:
                     messages.success(request, _(
@@ -441,7 +441,7 @@ def minutes(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def officer_report_create(request, case_pk: int):
     case = registry_selectors.case_get(user=request.user, pk=case_pk)
-    _deny_unless(services.can_write_reports(request.user, case),
+    deny_unless(services.can_write_reports(request.user, case),
                  _("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
     organs = _meeting_organs(organisation=case.organisation_id)
     officer = case.case_officer
@@ -460,7 +460,7 @@ def officer_report_create(request, case_pk: int):
                 report_date=d["report_date"],
             )
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Tjänsteskrivelsen är registrerad som %(ref)s. Sätt upp förslagen på "
                                         "sammanträden under Beslutsgång.") % {
@@ -476,7 +476,7 @@ def officer_report_create(request, case_pk: int):
 def proposal_to_agenda(request, pk: int):
     """Put a proposal on a planned meeting of the organ it is addressed to."""
     proposal = selectors.proposal_get(pk=pk)
-    _deny_unless(services.can_manage_meetings(request.user, proposal.organ),
+    deny_unless(services.can_manage_meetings(request.user, proposal.organ),
                  _("Du har inte behörighet att hantera sammanträden för %(organ)s.") % {"organ": proposal.organ.name})
     meetings = sorted((m for m in selectors.meeting_list(user=request.user, organ=proposal.organ)
                        if m.status in AGENDA_OPEN), key=lambda m: (m.date, m.start_time or dt.time.min))
@@ -493,7 +493,7 @@ def proposal_to_agenda(request, pk: int):
                                                documents=selectors.case_documents(
                                                    case=proposal.case, ids=form.chosen_document_ids()))
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Förslaget är punkt %(n)s på föredragningslistan för %(meeting)s.") % {
                 "n": item.position, "meeting": f"{meeting.organ.code} {meeting.date:%Y-%m-%d}"})
@@ -531,13 +531,13 @@ def assignment_detail(request, pk: int):
     if request.method == "POST":
         if not request.user.is_authenticated:
             raise errors.PermissionDenied(_("Logga in för att koppla ett ärende till uppdraget."))
-        _deny_unless(can_link, _("Du har inte behörighet att koppla ärenden till uppdraget."))
+        deny_unless(can_link, _("Du har inte behörighet att koppla ärenden till uppdraget."))
         if form.is_valid():
             case = form.cleaned_data["diary_number"]
             try:
                 services.assignment_link_case(actor=request.user, assignment=assignment, case=case)
             except errors.DomainError as exc:
-                _show_on_form(form, exc)
+                show_on_form(form, exc)
             else:
                 messages.success(request, _("Ärende %(dnr)s är kopplat till uppdraget.") % {"dnr": case.diary_number})
                 return redirect("decisions:assignment_detail", pk=assignment.pk)

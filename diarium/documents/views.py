@@ -18,7 +18,7 @@ from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions
 from diarium.decisions.forms import PROPOSAL_ROWS, SIGNATORY_ROWS, OfficerReportForm
 from diarium.registry import selectors as registry_selectors
-from diarium.registry.views import _deny_unless, _show_on_form, domain_errors
+from diarium.core.web import deny_unless, domain_errors, show_on_form
 
 from . import batches, markup, reports, signing
 from .forms import SignForm
@@ -82,7 +82,7 @@ def officer_report_edit(request, pk: int):
         except errors.DomainError as exc:
             if exc.status_code != 400:
                 raise
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Tjänsteskrivelsen är upprättad på nytt som version %(v)s av %(ref)s.") % {
                 "v": added.version, "ref": f"{case.diary_number}-{report.document.number}"})
@@ -106,7 +106,7 @@ def officer_report_preview_new(request, case_pk: int):
         except errors.DomainError as exc:
             if exc.status_code != 400:
                 raise
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             return _pdf_response(rendered, "forhandsgranskning.pdf")
     return render(request, "decisions/officer_report_form.html", {"form": form, "case": case}, status=400)
@@ -120,7 +120,7 @@ def document_file_sign(request, pk: int):
     """Mark a version of a document's file as signed by a named person in a role."""
     file = registry_selectors.file_for_download(user=request.user, file_id=pk)
     document = file.document
-    _deny_unless(signing.can_sign(request.user, document),
+    deny_unless(signing.can_sign(request.user, document),
                  _("Du har inte behörighet att markera handlingar som signerade."))
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +129,7 @@ def document_file_sign(request, pk: int):
         except errors.DomainError as exc:
             if exc.status_code != 400:
                 raise
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("%(file)s version %(v)s är markerad som signerad av %(name)s.") % {
                 "file": file.filename, "v": file.version, "name": form.cleaned_data["name"]})

@@ -20,7 +20,7 @@ from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions_services
 from diarium.decisions.models import Meeting
 from diarium.registry import selectors as registry_selectors
-from diarium.registry.views import _deny_unless, _show_on_form, domain_errors, post_action
+from diarium.core.web import deny_unless, domain_errors, post_action, show_on_form
 
 from . import selectors, services
 from .forms import (
@@ -39,7 +39,7 @@ EXPORT_TYPES = {
 # --- helpers ------------------------------------------------------------------------------
 def _managed(request, pk: int) -> SteeringDocument:
     document = selectors.plan_get(user=request.user, pk=pk)
-    _deny_unless(services.can_manage(request.user, document),
+    deny_unless(services.can_manage(request.user, document),
                  _("Du har inte behörighet att ändra styrdokumentet."))
     return document
 
@@ -57,7 +57,7 @@ def _managed_item(request, model, pk: int, path: str):
     document = item
     for part in path.split("__"):
         document = getattr(document, part)
-    _deny_unless(services.can_manage(request.user, document),
+    deny_unless(services.can_manage(request.user, document),
                  _("Du har inte behörighet att ändra styrdokumentet."))
     return item, document
 
@@ -100,7 +100,7 @@ def plan_list(request):
 @require_http_methods(["GET", "POST"])
 def plan_create(request, case_pk: int):
     case = registry_selectors.case_get(user=request.user, pk=case_pk)
-    _deny_unless(roles.can(request.user, roles.REGISTER_DOCUMENT, organisation_id=case.organisation_id,
+    deny_unless(roles.can(request.user, roles.REGISTER_DOCUMENT, organisation_id=case.organisation_id,
                            organ_id=case.organ_id),
                  _("Du har inte behörighet att skapa styrdokument i ärendet."))
     initial = {"title": case.title, "owner_organ": str(case.organ_id), "weighting": "budget",
@@ -110,7 +110,7 @@ def plan_create(request, case_pk: int):
         try:
             document = services.plan_create(actor=request.user, case=case, **form.cleaned_data)
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Styrdokumentet är skapat. Lägg till målområden, mål och aktiviteter."))
             return redirect("plans:plan_structure", pk=document.pk)
@@ -160,7 +160,7 @@ def plan_edit(request, pk: int):
         try:
             services.plan_update(actor=request.user, document=document, **form.cleaned_data)
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Styrdokumentets uppgifter är sparade."))
             return redirect(document)
@@ -197,7 +197,7 @@ def _structure_form(request, *, document, form, heading, save, anchor, back=None
         try:
             item = save(form)
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("%(t)s är sparad.") % {"t": str(item)})
             return redirect(_structure_url(document, f"{anchor}-{item.pk}"))
@@ -379,7 +379,7 @@ def plan_adopt(request, pk: int):
             version = services.plan_adopt(actor=request.user, document=document,
                                           decision=form.cleaned_data["chosen"], note=form.cleaned_data["note"])
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Version %(n)s är antagen och visas nu för allmänheten.") % {
                 "n": version.number})
@@ -418,7 +418,7 @@ def plan_export(request, pk: int, fmt: str):
     from . import io
 
     document = selectors.plan_get(user=request.user, pk=pk)
-    _deny_unless(services.can_read_internal(request.user, document),
+    deny_unless(services.can_read_internal(request.user, document),
                  _("Du har inte behörighet att exportera styrdokumentet."))
     if fmt not in EXPORT_TYPES:
         raise Http404(_("Exporten finns som CSV och XLSX."))
@@ -440,7 +440,7 @@ def plan_import(request, pk: int):
         try:
             result = io.import_file(actor=request.user, document=document, upload=form.cleaned_data["upload"])
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Importen är klar: %(c)s nya och %(u)s ändrade aktiviteter, %(b)s "
                                         "budgetrader.") % {"c": result.created, "u": result.updated,
@@ -455,7 +455,7 @@ def plan_import(request, pk: int):
 # --- follow-ups -------------------------------------------------------------------------
 def _managed_round(request, pk: int):
     round_ = selectors.follow_up_get(user=request.user, pk=pk)
-    _deny_unless(services.can_manage(request.user, round_.document),
+    deny_unless(services.can_manage(request.user, round_.document),
                  _("Du har inte behörighet att hantera uppföljningen."))
     return round_
 
@@ -472,7 +472,7 @@ def follow_up_open(request, pk: int):
         try:
             round_ = services.follow_up_open(actor=request.user, document=document, **form.cleaned_data)
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Uppföljningen är startad. %(n)s ansvariga har fått frågan.") % {
                 "n": round_.requests.count()})
@@ -516,7 +516,7 @@ def follow_up_answer(request, pk: int):
     document = round_.document
     can_manage = services.can_manage(request.user, document)
     actions = selectors.actions_to_answer(user=request.user, round_=round_)
-    _deny_unless(bool(actions) or can_manage,
+    deny_unless(bool(actions) or can_manage,
                  _("Du är inte ansvarig för någon aktivitet i uppföljningen."))
     indicators = selectors.indicators_of(document) if can_manage else []
     reports = {r.action_id: r for r in round_.action_reports.filter(action__in=actions)}
@@ -528,7 +528,7 @@ def follow_up_answer(request, pk: int):
             services.follow_up_answer(actor=request.user, round=round_, reports=form.report_inputs(),
                                       values=form.value_inputs())
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Tack! Svaret är sparat."))
             return redirect(round_)

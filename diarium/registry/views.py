@@ -3,21 +3,18 @@ services (writes), and show DomainErrors next to the fields they concern."""
 
 from __future__ import annotations
 
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from diarium.core import errors, ratelimit
+from diarium.core.web import deny_unless, domain_errors, show_on_form
 
 from . import access, selectors, services
 from .files import file_response, note_texts
@@ -40,50 +37,6 @@ CASE_PAGE_EVENTS = 20  # the case page shows the latest; the history page has th
 HISTORY_PAGE_SIZE = 100
 # Beyond this many matches the list says "more than" instead of counting them all.
 COUNT_CAP = 1000
-
-
-def domain_errors(view):
-    """Turn DomainError subclasses into Django's 403/404 pages. Anonymous users
-    who are denied are sent to the login page instead."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound as exc:
-            raise Http404(exc.message) from exc
-        except errors.PermissionDenied as exc:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise HttpForbidden(exc.message) from exc
-
-    return wrapper
-
-
-def _deny_unless(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise errors.PermissionDenied(message)
-
-
-def post_action(request, target, action):
-    """Run a POST-only action and go back to `target` with its message: the
-    action's success text, or the DomainError's message when input was refused."""
-    try:
-        message = action()
-    except errors.DomainError as exc:
-        if exc.status_code != 400:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, message)
-    return redirect(target)
-
-
-def _show_on_form(form, exc: errors.DomainError) -> None:
-    """Input errors go on the form; denials and missing objects become pages."""
-    if exc.status_code != 400:
-        raise exc
-    form.add_domain_error(exc)
 
 
 # --- cases ------------------------------------------------------------------------------
@@ -120,14 +73,14 @@ def _case_form_choices(organisation_ids):
 @require_http_methods(["GET", "POST"])
 def case_register(request):
     organs = selectors.organs_user_can_register_in(request.user)
-    _deny_unless(bool(organs), _("Du har inte behörighet att registrera ärenden."))
+    deny_unless(bool(organs), _("Du har inte behörighet att registrera ärenden."))
     choices = _case_form_choices({o.organisation_id for o in organs})
     form = CaseForm(request.POST or None, organs=organs, **choices)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_register(actor=request.user, **form.cleaned_data)
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Ärendet %(dnr)s har registrerats.") % {"dnr": case.diary_number})
             return redirect(case)
@@ -167,7 +120,7 @@ def case_history(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def case_edit(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
-    _deny_unless(access.case_permissions(request.user, case)["edit"], _("Du har inte behörighet att ändra ärendet."))
+    deny_unless(access.case_permissions(request.user, case)["edit"], _("Du har inte behörighet att ändra ärendet."))
     initial = {
         "title": case.title, "description": case.description,
         "case_officer": case.case_officer_id or "", "classification": case.classification_id or "",
@@ -177,7 +130,7 @@ def case_edit(request, pk: int):
         try:
             services.case_update(actor=request.user, case=case, **form.cleaned_data)
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Ärendet %(dnr)s har ändrats.") % {"dnr": case.diary_number})
             return redirect(case)
@@ -187,14 +140,14 @@ def case_edit(request, pk: int):
 
 def _case_status_change(request, pk, *, form_class, service, heading, button, done_message):
     case = selectors.case_get(user=request.user, pk=pk)
-    _deny_unless(access.case_permissions(request.user, case)["close"],
+    deny_unless(access.case_permissions(request.user, case)["close"],
                  _("Du har inte behörighet att avsluta eller återöppna ärendet."))
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             service(actor=request.user, case=case, reason=form.cleaned_data["reason"])
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, done_message % {"dnr": case.diary_number})
             return redirect(case)
@@ -256,14 +209,14 @@ def _note_files(request, document_files) -> None:
 @require_http_methods(["GET", "POST"])
 def document_register(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
-    _deny_unless(access.case_permissions(request.user, case)["register_document"],
+    deny_unless(access.case_permissions(request.user, case)["register_document"],
                  _("Du har inte behörighet att registrera handlingar i ärendet."))
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             document = services.document_register(actor=request.user, case=case, **form.cleaned_data)
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Handlingen %(ref)s har registrerats.")
                              % {"ref": f"{case.diary_number}-{document.number}"})
@@ -289,7 +242,7 @@ def document_secrecy(request, pk: int):
     """Mark a document secret (action=mark) or lift the mark (action=lift)."""
     document = selectors.document_for_write(pk=pk)
     case = document.case
-    _deny_unless(access.case_permissions(request.user, case)["mark_secret"],
+    deny_unless(access.case_permissions(request.user, case)["mark_secret"],
                  _("Du har inte behörighet att sekretessmarkera handlingar."))
     entry = None
     if request.method == "GET":  # showing the entry is a read (logged if secret)
@@ -308,7 +261,7 @@ def document_secrecy(request, pk: int):
                 services.document_mark_secret(actor=request.user, document=document, **form.cleaned_data)
                 message = _("Handlingen %(ref)s har sekretessmarkerats.")
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, message % {"ref": f"{case.diary_number}-{document.number}"})
             return redirect("registry:document_detail", pk=document.pk)
@@ -327,7 +280,7 @@ def document_file_add(request, pk: int):
     """Add a file to a document, or a new version of one (?ersatter=<file id>)."""
     document = selectors.document_for_write(pk=pk)
     case = document.case
-    _deny_unless(access.case_permissions(request.user, case)["register_document"],
+    deny_unless(access.case_permissions(request.user, case)["register_document"],
                  _("Du har inte behörighet att lägga till filer."))
     replaces = None
     if request.GET.get("ersatter"):
@@ -340,7 +293,7 @@ def document_file_add(request, pk: int):
             added = services.document_file_add(actor=request.user, document=document, replaces=replaces,
                                                upload=form.cleaned_data["file"])
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Filen %(name)s har lagts till (version %(v)s).")
                              % {"name": added.filename, "v": added.version})
@@ -393,7 +346,7 @@ def document_copy_request(request, pk: int):
             try:
                 event = services.copy_request_record(document=document, **form.cleaned_data)
             except errors.DomainError as exc:
-                _show_on_form(form, exc)
+                show_on_form(form, exc)
             else:
                 request.session[COPY_REQUEST_RECEIPT] = {
                     "document": document.pk, "at": event.at.isoformat(), "format": form.cleaned_data["format"],

@@ -15,7 +15,7 @@ from diarium.accounts import selectors as accounts_selectors
 from diarium.core import errors
 from diarium.registry import selectors as registry_selectors
 from diarium.registry.files import file_response
-from diarium.registry.views import _deny_unless, _show_on_form, domain_errors, post_action
+from diarium.core.web import deny_unless, domain_errors, post_action, show_on_form
 
 from . import selectors, services
 from .forms import AnswerForm, AssessmentForm, ChangeFormSet, ExtendForm, RecipientChoiceForm, ReviseForm, RoundForm
@@ -24,7 +24,7 @@ from .models import RemissRecipient, RemissRound
 
 def _managed_round(request, pk: int) -> RemissRound:
     round_ = selectors.round_get(user=request.user, pk=pk)
-    _deny_unless(services.can_manage(request.user, round_.case), _("Du har inte behörighet att hantera remissen."))
+    deny_unless(services.can_manage(request.user, round_.case), _("Du har inte behörighet att hantera remissen."))
     return round_
 
 
@@ -41,7 +41,7 @@ def overview(request):
 @require_http_methods(["GET", "POST"])
 def round_create(request, case_pk: int):
     case = registry_selectors.case_get(user=request.user, pk=case_pk)
-    _deny_unless(services.can_manage(request.user, case), _("Du har inte behörighet att skicka remisser i ärendet."))
+    deny_unless(services.can_manage(request.user, case), _("Du har inte behörighet att skicka remisser i ärendet."))
     organs = [o for o in accounts_selectors.organ_list(organisation=case.organisation) if o.pk != case.organ_id]
     form = RoundForm(request.POST or None, organs=organs, files=selectors.consulted_files(case=case),
                      initial={"title": case.title})
@@ -55,7 +55,7 @@ def round_create(request, case_pk: int):
                 grace_days=data["grace_days"],
             )
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Remissen är förberedd. Granska den och skicka den."))
             return redirect(round_)
@@ -182,7 +182,7 @@ def round_extend(request, pk: int):
                 recipient_ids=form.recipient_ids() or None,
             )
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Svarstiden är förlängd för %(n)s remissinstanser.") % {"n": n})
             return redirect(round_)
@@ -204,7 +204,7 @@ def _answer_kwargs(form) -> dict:
 def answer_inside(request, pk: int, recipient_pk: int):
     round_ = selectors.round_get(user=request.user, pk=pk)
     recipient = _recipient(round_, recipient_pk)
-    _deny_unless(services.can_answer_inside(request.user, recipient),
+    deny_unless(services.can_answer_inside(request.user, recipient),
                  _("Du har inte behörighet att registrera svar för %(name)s.") % {"name": recipient.name})
     form = AnswerForm(request.POST or None, request.FILES or None, inside=True)
     if request.method == "POST" and form.is_valid():
@@ -212,7 +212,7 @@ def answer_inside(request, pk: int, recipient_pk: int):
             services.remiss_answer_inside(actor=request.user, recipient=recipient,
                                           received_on=form.cleaned_data.get("received_on"), **_answer_kwargs(form))
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Svaret från %(name)s är registrerat.") % {"name": recipient.name})
             return redirect(round_)
@@ -243,7 +243,7 @@ def answer(request, token: str):
         except services.LinkInvalid as exc:
             return _invalid_link(request, exc)
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             return redirect("remiss:answer", token=token)
     status = 400 if form.is_bound and not recipient.has_answered else 200
@@ -328,7 +328,7 @@ def round_revise(request, pk: int):
                          for c in changes.cleaned_data if c],
             )
         except errors.DomainError as exc:
-            _show_on_form(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Den reviderade versionen är registrerad."))
             return redirect(reverse("remiss:round_detail", args=[round_.pk]) + "#revidering")
