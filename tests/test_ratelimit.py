@@ -82,3 +82,29 @@ def test_an_hourly_limit_holds_through_a_quiet_spell(monkeypatch):
     assert not ratelimit.hit("copy-request", "192.0.2.7", limit=3, window=hour).allowed
     offset[0] += 40 * 60  # the next hour
     assert ratelimit.hit("copy-request", "192.0.2.7", limit=3, window=hour).allowed
+
+
+def test_only_a_request_that_really_authenticates_skips_the_api_limit(limited, client, registrar):
+    """Any Authorization header used to skip the limit: a bogus `Basic …` or an
+    unknown token got 200s where 429s were due."""
+    from diarium.accounts import services as accounts
+
+    for n, header in enumerate(["Basic YWxhZGRpbjpvcGVuc2VzYW1l", "Bearer not-a-token", "Bearer", "Token x"]):
+        address = f"192.0.2.{40 + n}"
+        statuses = [client.get("/api/cases", REMOTE_ADDR=address, HTTP_AUTHORIZATION=header).status_code
+                    for _ in range(4)]
+        assert statuses[-1] == 429, (header, statuses)
+        assert client.get("/api/cases", REMOTE_ADDR=address).status_code == 429
+    _token, raw = accounts.api_token_create(user=registrar, name="skript")
+    statuses = [client.get("/api/cases", REMOTE_ADDR="192.0.2.50", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code
+                for _ in range(6)]
+    assert statuses == [200] * 6
+
+
+def test_the_apis_429_has_the_apis_error_shape(limited, client, org):
+    for _ in range(3):
+        client.get("/api/cases", REMOTE_ADDR="192.0.2.60")
+    refused = client.get("/api/cases", REMOTE_ADDR="192.0.2.60")
+    assert refused.status_code == 429
+    body = refused.json()
+    assert set(body) == {"detail", "errors"} and body["detail"].startswith("För många förfrågningar.")
