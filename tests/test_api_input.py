@@ -15,6 +15,8 @@ from diarium.registry.models import Case
 
 from .api_support import bearer, post_json, rich_world, token_for, world  # noqa: F401
 
+# ruff: noqa: F811 (the fixtures imported above are test arguments)
+
 pytestmark = pytest.mark.django_db
 
 TOO_BIG = 2**64  # beyond BIGINT: an OverflowError in SQLite, an error in PostgreSQL
@@ -184,10 +186,18 @@ def test_the_services_refuse_numbers_their_columns_cannot_hold(rich_world):
     with pytest.raises(DomainError) as refused:
         plans.indicator_save(actor=w.registrar, goal=w.goal, indicator=w.indicator, name="I", unit="st",
                              baseline="1e20")
-    assert refused.value.errors == {"baseline": ["Ange ett tal med högst 12 siffror före och två efter "
-                                                 "decimaltecknet."]}
+    message = "Ange ett tal med högst 12 siffror före och två efter decimaltecknet."
+    assert refused.value.errors == {"baseline": [message]}
     with pytest.raises(DomainError) as refused:
         plans.action_save(actor=w.registrar, goal=w.goal, action=w.action, title="A", weight="123456789")
     assert list(refused.value.errors) == ["weight"]
     w.indicator.refresh_from_db()
     w.action.refresh_from_db()
+    assert w.indicator.baseline == 20 and w.action.weight is None  # as plan_structure left them
+
+
+def test_an_unknown_key_with_control_characters_is_ignored_like_any_unknown_key(client, world, auth):
+    assert client.get("/api/cases?%00x=1&q=m%C3%A5lbild").status_code == 200
+    response = client.post("/api/cases", '{"\\u0000": 1, "organ": %d, "title": "Nytt"}' % world.ks.pk,
+                           content_type="application/json", **auth)
+    assert response.status_code == 201, response.content

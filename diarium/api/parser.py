@@ -47,13 +47,22 @@ def screen(value: Any) -> Any:
     return value
 
 
+def screen_top(value: Any) -> Any:
+    """As screen(), but the top level stays what ninja reads fields from: a key
+    with control characters names no field and is dropped (as any unknown key)."""
+    if isinstance(value, dict):
+        return {key: screen(item) for key, item in value.items()
+                if not (isinstance(key, str) and has_control_characters(key))}
+    return screen(value)
+
+
 class ScreeningParser(Parser):
     def parse_body(self, request):
-        return screen(json.loads(request.body))
+        return screen_top(json.loads(request.body))
 
     def parse_querydict(self, data, list_fields, request):
         result = super().parse_querydict(data, list_fields, request)
         match = getattr(request, "resolver_match", None)
         if data is request.GET and match is not None and match.view_name in ANY_TEXT_VIEWS:
             return result
-        return screen(result)
+        return screen_top(result)
