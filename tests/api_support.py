@@ -68,3 +68,25 @@ def post_json(client, url, data, **extra):
 
 def text_upload(name="remissvar.txt", content="Remissvar från Sambruk.\n"):
     return SimpleUploadedFile(name, content.encode(), content_type="text/plain")
+
+
+@pytest.fixture
+def rich_world(world):
+    """`world` with a meeting and a decision on the case, an action plan with its
+    structure, and a remiss round: something behind every kind of path id."""
+    import datetime as dt
+
+    from diarium.decisions import services as decisions
+
+    chair = f.person(world.org, "Ordförande Ordförandesson")
+    meeting = f.meeting(world.registrar, world.ks, dt.date(2018, 9, 24), members=[(chair, "chair")])
+    item = decisions.agenda_item_add(actor=world.registrar, meeting=meeting, title="Digital målbild",
+                                     case=world.case)
+    decision = f.held(world.registrar, meeting, item, "Målbilden godkänns", adjust=False)
+    plan = f.plan(world.registrar, world.case, world.ks)
+    area, goal, indicator, action = f.plan_structure(world.registrar, plan)
+    round_, _organs = f.remiss_setup(world.registrar, world.org, world.ks, boards=1)
+    return SimpleNamespace(
+        **vars(world), meeting=meeting, item=item, decision=decision, plan=plan, area=area, goal=goal,
+        indicator=indicator, action=action, round=round_, recipient=round_.recipients.get(),
+    )

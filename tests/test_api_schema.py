@@ -153,3 +153,41 @@ def test_writes_match_the_schema(client, spec, world):
         statuses.append(response.status_code)
         assert_matches(spec, response, path, method)
     assert statuses == [201, 422, 200, 200, 200, 201, 200, 200, 201, 201, 401]
+
+
+def test_every_operation_documents_the_error_answers_and_public_reads_say_so(spec):
+    """429 (the public rate limit covers every request that does not
+    authenticate) with the API's error shape, and 401/403/404/422 on every
+    operation; an operation anonymous callers may use lists `{}` among its
+    security requirements."""
+    public = 0
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            for status in ("401", "403", "404", "422", "429"):
+                schema = responses[status]["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, status)
+            if {} in operation.get("security", []):
+                public += 1
+    assert spec["paths"]["/api/cases"]["get"]["security"][-1] == {}
+    assert {} not in spec["paths"]["/api/cases"]["post"]["security"]
+    assert public >= 20
+
+
+def test_meeting_times_are_sent_as_the_schema_says(client, world, spec):  # noqa: F811
+    """start_time was declared `format: time` (RFC 3339: with a zone offset) but
+    sent as "13:00:00"; it is now a local time with a pattern that the answer
+    matches. A time with an offset is refused (SQLite cannot store one)."""
+    auth = bearer(token_for(world.registrar))
+    sent = post_json(client, "/api/meetings", {"organ": world.ks.pk, "date": "2018-09-24",
+                                               "start_time": "13:00", "end_time": "16:30:00"}, **auth)
+    assert sent.status_code == 201, sent.content
+    meeting = sent.json()
+    assert (meeting["start_time"], meeting["end_time"]) == ("13:00:00", "16:30:00")
+    schema = spec["components"]["schemas"]["MeetingOut"]["properties"]["start_time"]["anyOf"][0]
+    assert "format" not in schema and re.fullmatch(schema["pattern"], meeting["start_time"])
+    assert_matches(spec, client.get(f"/api/meetings/{meeting['id']}"), "/api/meetings/{meeting_id}")
+    zoned = post_json(client, "/api/meetings", {"organ": world.ks.pk, "date": "2018-09-25",
+                                                "start_time": "13:00:00+02:00"}, **auth)
+    assert zoned.status_code == 422
+    assert zoned.json()["errors"] == {"start_time": ["Ange tid som tt:mm."]}

@@ -143,3 +143,29 @@ def test_counts_of_ended_windows_are_swept(monkeypatch):
     assert ratelimit.hit("public", "192.0.2.1", limit=10, window=60).remaining == 9
     assert RateCounter.objects.count() == 2
     assert ratelimit.hit("copy-request", "192.0.2.1", limit=20, window=3600).remaining == 18
+
+
+def test_only_a_request_that_really_authenticates_skips_the_api_limit(limited, client, registrar):
+    """Any Authorization header used to skip the limit: a bogus `Basic …` or an
+    unknown token got 200s where 429s were due."""
+    from diarium.accounts import services as accounts
+
+    for n, header in enumerate(["Basic YWxhZGRpbjpvcGVuc2VzYW1l", "Bearer not-a-token", "Bearer", "Token x"]):
+        address = f"192.0.2.{40 + n}"
+        statuses = [client.get("/api/cases", REMOTE_ADDR=address, HTTP_AUTHORIZATION=header).status_code
+                    for _ in range(4)]
+        assert statuses[-1] == 429, (header, statuses)
+        assert client.get("/api/cases", REMOTE_ADDR=address).status_code == 429
+    _token, raw = accounts.api_token_create(user=registrar, name="skript")
+    statuses = [client.get("/api/cases", REMOTE_ADDR="192.0.2.50", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code
+                for _ in range(6)]
+    assert statuses == [200] * 6
+
+
+def test_the_apis_429_has_the_apis_error_shape(limited, client, org):
+    for _ in range(3):
+        client.get("/api/cases", REMOTE_ADDR="192.0.2.60")
+    refused = client.get("/api/cases", REMOTE_ADDR="192.0.2.60")
+    assert refused.status_code == 429
+    body = refused.json()
+    assert set(body) == {"detail", "errors"} and body["detail"].startswith("För många förfrågningar.")

@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from diarium.api.auth import PUBLIC_READ, SESSION_ONLY, WRITE, actor
-from diarium.api.errors import ErrorOut
+from diarium.api.errors import ERRORS
+from diarium.api.types import Id
 
 from . import selectors, services
 from .models import Organ
 
 router = Router(tags=["Organisation"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class OrganOut(Schema):
@@ -43,7 +43,7 @@ class PersonOut(Schema):
 
 
 class ReferenceFilters(Schema):
-    organisation: int | None = None
+    organisation: Id | None = None
 
 
 class TokenIn(Schema):
@@ -91,7 +91,7 @@ def token_create(request, payload: TokenIn):
 
 
 @router.delete("/tokens/{token_id}", response={204: None, **ERRORS}, auth=WRITE, url_name="token_revoke")
-def token_revoke(request, token_id: int):
+def token_revoke(request, token_id: Id):
     """Revoke one of your tokens; it stops working at once."""
     services.api_token_revoke(token=selectors.api_token_get(user=actor(request), pk=token_id))
     return Status(204, None)

@@ -7,6 +7,7 @@ shape are set here for every endpoint (see auth.py and errors.py).
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from diarium.accounts.apis import router as accounts_router
 from diarium.decisions.apis import router as decisions_router
@@ -15,9 +16,45 @@ from diarium.registry.apis import router as registry_router
 from diarium.remiss.apis import router as remiss_router
 
 from . import errors
-from .auth import WRITE
+from .auth import WRITE, anonymous
+from .parser import REFUSED, ScreeningParser
 
-api = NinjaAPI(
+
+class DiariumOpenAPISchema(OpenAPISchema):
+    def operation_security(self, operation):
+        """An endpoint anonymous callers may use (PUBLIC_READ) says so with the
+        empty requirement `{}` beside the token and the session."""
+        security = super().operation_security(operation)
+        if security and anonymous in operation.auth_callbacks:
+            security.append({})
+        return security
+
+
+class DiariumAPI(NinjaAPI):
+    """NinjaAPI with the parser that screens out control characters and the
+    schema that marks public endpoints."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return DiariumOpenAPISchema(self, path_prefix)
+
+    def validation_error_from_error_contexts(self, error_contexts):
+        """As ninja's, with two kinds of error told apart by their input, which
+        ninja drops: the parser's REFUSED marker ("control_characters") and null
+        sent for a field that may not be null ("null"; e.g. in a PATCH)."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        inputs = [(e["type"], e.get("input")) for context in error_contexts
+                  for e in context.pydantic_validation_error.errors(include_url=False)]
+        for item, (kind, value) in zip(error.errors, inputs, strict=True):
+            if value is REFUSED:
+                item["type"] = "control_characters"
+            elif value is None and kind != "missing":
+                item["type"] = "null"
+        return error
+
+
+api = DiariumAPI(
     title="Diarium API",
     version="1",
     description=(
@@ -31,6 +68,7 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     auth=WRITE,
+    parser=ScreeningParser(),
 )
 errors.install(api)
 api.add_router("", registry_router)

@@ -15,7 +15,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from diarium.accounts.selectors import user_for_api_token
+from diarium.accounts.selectors import api_token_user
 from diarium.core.errors import PermissionDenied
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -26,7 +26,7 @@ class ApiToken(HttpBearer):
     error (401), never a silent fall back to anonymous access."""
 
     def authenticate(self, request, token):
-        user = user_for_api_token(token.strip())
+        user = api_token_user(request)  # the token in the header ninja read `token` from
         if user is None:
             raise AuthenticationError()
         request.user = user

@@ -17,6 +17,12 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]]
 
 
+# The error answers every endpoint documents. 429 comes from the public rate
+# limit (diarium.core.ratelimit), which covers every request to /api/ that does
+# not authenticate.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
 # Where ninja says a value came from; not part of the field name a client sent.
 _SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
 # Parameter names the API uses for schema-typed arguments; ninja puts them in
@@ -28,10 +34,16 @@ def _message(error: dict) -> str:
     """A Swedish message for one pydantic error."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
+    if kind == "control_characters":
+        return _("Texten får inte innehålla styrtecken (till exempel NUL).")
+    if kind == "null":
+        return _("Fältet får inte vara null.")
     if kind == "missing":
         return _("Fältet är obligatoriskt.")
     if kind == MESSAGE_ERROR:  # a rule's own Swedish message (diarium.core.limits)
         return str(ctx.get("message", ""))
+    if kind.startswith("time"):
+        return _("Ange tid som tt:mm.")
     if kind.startswith("date") or kind.startswith("datetime"):
         if kind.startswith("datetime"):
             return _("Ange tidpunkt som ÅÅÅÅ-MM-DDTtt:mm.")
@@ -50,6 +62,10 @@ def _message(error: dict) -> str:
     if kind in {"less_than_equal", "less_than"}:
         limit = ctx.get("le", ctx.get("lt"))
         return _("Värdet får vara högst %(n)s.") % {"n": limit}
+    if kind == "decimal_max_places":
+        return _("Högst %(n)s decimaler.") % {"n": ctx.get("decimal_places")}
+    if kind in {"decimal_max_digits", "decimal_whole_digits"}:
+        return _("Talet är för stort.")
     if kind in {"literal_error", "enum"}:
         return _("Välj ett av: %(values)s.") % {"values": ctx.get("expected", "")}
     if kind in {"list_type", "tuple_type", "set_type"}:

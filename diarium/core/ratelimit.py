@@ -122,7 +122,8 @@ def parse_rate(value) -> tuple[int, int] | None:
 class PublicRateLimitMiddleware:
     """429 with Retry-After when one client asks too often; RateLimit-* headers
     on every limited response so well-behaved harvesters can pace themselves.
-    The JSON API is limited only for requests without credentials."""
+    The JSON API is limited for every request that does not authenticate: one
+    with a valid API token of an active user or a logged-in session is not."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -133,7 +134,11 @@ class PublicRateLimitMiddleware:
             return True
         if path.startswith(API_PREFIX):
             user = getattr(request, "user", None)
-            return not request.META.get("HTTP_AUTHORIZATION") and not (user and user.is_authenticated)
+            if user is not None and user.is_authenticated:
+                return False
+            from diarium.accounts.selectors import api_token_user
+
+            return api_token_user(request) is None
         return False
 
     def __call__(self, request):
@@ -147,7 +152,10 @@ class PublicRateLimitMiddleware:
             message = _("För många förfrågningar. Vänta %(seconds)s sekunder och försök igen.") % {
                 "seconds": verdict.reset}
             if request.path.startswith(("/oparl/", API_PREFIX)):
-                response = HttpResponse(json.dumps({"type": "error", "message": message}, ensure_ascii=False),
+                # OParl's error object, or the JSON API's one error shape (diarium.api.errors).
+                body = ({"detail": message, "errors": {}} if request.path.startswith(API_PREFIX)
+                        else {"type": "error", "message": message})
+                response = HttpResponse(json.dumps(body, ensure_ascii=False),
                                         status=429, content_type="application/json; charset=utf-8")
                 # A browser client (an OParl client in a web page) can then read it and wait.
                 response["Access-Control-Allow-Origin"] = "*"

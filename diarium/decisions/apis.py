@@ -18,7 +18,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from diarium.accounts import selectors as people
 from diarium.api.auth import PUBLIC_READ, WRITE, actor
-from diarium.api.errors import ErrorOut
+from diarium.api.errors import ERRORS
+from diarium.api.types import Id, LocalTime
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 from diarium.core.limits import IsoDate, PastIsoDate
 from diarium.registry import selectors as registry
@@ -48,7 +49,6 @@ from .models import (
 
 router = Router(tags=["Sammanträden och beslut"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 MembershipRole = Literal["chair", "vice_chair", "member", "substitute"]
 MeetingStatus = Literal["planned", "notice_published", "opened", "closed", "adjusted"]
@@ -63,7 +63,7 @@ ChainKind = Literal["proposal", "agenda", "decision"]
 
 # --- schemas ------------------------------------------------------------------------------
 class MembershipIn(Schema):
-    person: int
+    person: Id
     role: MembershipRole
     start: IsoDate
     end: IsoDate | None = None
@@ -82,21 +82,21 @@ class MembershipOut(Schema):
 
 
 class MeetingFilters(Schema):
-    organ: int | None = None
-    organisation: int | None = None
+    organ: Id | None = None
+    organisation: Id | None = None
     date_from: IsoDate | None = None
     date_to: IsoDate | None = None
 
 
 class MeetingIn(Schema):
-    organ: int
+    organ: Id
     date: IsoDate
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: LocalTime | None = None
+    end_time: LocalTime | None = None
     place: str = Field("", max_length=PLACE_MAX)
-    chair: int | None = Field(None, description="Person id; the organ's chair on the day when left out.")
-    secretary: int | None = None
-    adjusters: list[int] = Field([], description="Person ids of the adjusters (justerare).")
+    chair: Id | None = Field(None, description="Person id; the organ's chair on the day when left out.")
+    secretary: Id | None = None
+    adjusters: list[Id] = Field([], description="Person ids of the adjusters (justerare).")
 
 
 class MeetingListItem(Schema):
@@ -104,8 +104,8 @@ class MeetingListItem(Schema):
     organisation_id: int
     organ: OrganRef
     date: dt.date
-    start_time: dt.time | None
-    end_time: dt.time | None
+    start_time: LocalTime | None
+    end_time: LocalTime | None
     place: str
     status: MeetingStatus
     status_label: str
@@ -211,9 +211,9 @@ class MeetingOut(MeetingListItem):
 
 class AgendaItemIn(Schema):
     title: str = Field("", max_length=TITLE_MAX, description="The case's title when left out.")
-    case: int | None = None
-    proposal: int | None = None
-    documents: list[int] = Field([], description="Ids of the case's documents (beslutsunderlag).")
+    case: Id | None = None
+    proposal: Id | None = None
+    documents: list[Id] = Field([], description="Ids of the case's documents (beslutsunderlag).")
 
 
 class MoveIn(Schema):
@@ -221,11 +221,11 @@ class MoveIn(Schema):
 
 
 class AttendanceIn(Schema):
-    present: list[int] = Field(description="Person ids of those present; everyone else is marked absent.")
+    present: list[Id] = Field(description="Person ids of those present; everyone else is marked absent.")
 
 
 class SignatureIn(Schema):
-    person: int
+    person: Id
     role: SignatureRole
     posted_on: IsoDate | None = Field(None, description="The day the adjusted minutes are posted (anslaget).")
 
@@ -238,21 +238,21 @@ class NoteIn(Schema):
 class DecisionRecipientIn(Schema):
     """An organ or a person by id (name and e-mail come from them), or a name and e-mail."""
 
-    organ: int | None = None
-    person: int | None = None
+    organ: Id | None = None
+    person: Id | None = None
     name: str = Field("", max_length=300)
     email: str = Field("", max_length=254)
 
 
 class ForwardIn(Schema):
-    organ: int
+    organ: Id
     text: str = Field(max_length=DECISION_TEXT_MAX)
-    condition_organ: int | None = None
+    condition_organ: Id | None = None
     condition_text: str = Field("", max_length=CONDITION_TEXT_MAX)
 
 
 class AssignmentIn(Schema):
-    organ: int
+    organ: Id
     description: str = Field(max_length=ASSIGNMENT_TEXT_MAX)
     deadline: IsoDate | None = None
 
@@ -260,13 +260,13 @@ class AssignmentIn(Schema):
 class DecisionIn(Schema):
     title: str = Field("", max_length=TITLE_MAX, description="The agenda item's title when left out.")
     text: str = Field(max_length=DECISION_TEXT_MAX)
-    agenda_item: int | None = None
-    case: int | None = None
+    agenda_item: Id | None = None
+    case: Id | None = None
     outcome: Outcome = "adopted"
-    proposal: int | None = None
-    condition_organ: int | None = Field(None, description="Takes effect only when this organ adopts the matter.")
+    proposal: Id | None = None
+    condition_organ: Id | None = Field(None, description="Takes effect only when this organ adopts the matter.")
     condition_text: str = Field("", max_length=CONDITION_TEXT_MAX)
-    participants: list[int] | None = Field(None, description="Person ids; those present when left out.")
+    participants: list[Id] | None = Field(None, description="Person ids; those present when left out.")
     notes: list[NoteIn] = []
     recipients: list[DecisionRecipientIn] = []
     forward: ForwardIn | None = Field(None, description="A proposal to another organ (KS föreslår KF …).")
@@ -274,9 +274,9 @@ class DecisionIn(Schema):
 
 
 class DecisionUpdateIn(Schema):
-    title: str | None = Field(None, max_length=TITLE_MAX)
-    text: str | None = Field(None, max_length=DECISION_TEXT_MAX)
-    outcome: Outcome | None = None
+    title: str = Field(None, max_length=TITLE_MAX)
+    text: str = Field(None, max_length=DECISION_TEXT_MAX)
+    outcome: Outcome = None
 
 
 class CorrectionIn(Schema):
@@ -350,9 +350,9 @@ class DecisionOut(DecisionListItem):
 
 
 class ProposalIn(Schema):
-    organ: int
+    organ: Id
     text: str = Field(max_length=DECISION_TEXT_MAX)
-    condition_organ: int | None = None
+    condition_organ: Id | None = None
     condition_text: str = Field("", max_length=CONDITION_TEXT_MAX)
 
 
@@ -368,7 +368,7 @@ class SignatoryOut(Schema):
 
 class OfficerReportIn(Schema):
     title: str = Field(max_length=TITLE_MAX)
-    addressed_to: int = Field(description="The organ the report is addressed to.")
+    addressed_to: Id = Field(description="The organ the report is addressed to.")
     office: str = Field("", max_length=OFFICE_MAX)
     background: str = Field(max_length=REPORT_TEXT_MAX)
     opinion: str = Field("", max_length=REPORT_TEXT_MAX)
@@ -397,8 +397,8 @@ class OfficerReportOut(Schema):
 
 
 class ProposalAgendaIn(Schema):
-    meeting: int
-    documents: list[int] | None = Field(None, description="Document ids; the officer's report when left out.")
+    meeting: Id
+    documents: list[Id] | None = Field(None, description="Document ids; the officer's report when left out.")
 
 
 class ChainStepOut(Schema):
@@ -411,16 +411,16 @@ class ChainStepOut(Schema):
 
 
 class AssignmentFilters(Schema):
-    organ: int | None = None
-    organisation: int | None = None
+    organ: Id | None = None
+    organisation: Id | None = None
 
 
 class AnsweringCaseIn(Schema):
-    case: int
+    case: Id
 
 
 class CompleteIn(Schema):
-    decision: int | None = Field(None, description="The decision that completes the assignment.")
+    decision: Id | None = Field(None, description="The decision that completes the assignment.")
 
 
 class RetryCount(Schema):
@@ -672,7 +672,7 @@ def _report_out(user, report) -> dict:
 # --- memberships ----------------------------------------------------------------------------
 @router.get("/organs/{organ_id}/memberships", response={200: list[MembershipOut], **ERRORS}, auth=PUBLIC_READ,
             url_name="membership_list")
-def membership_list(request, organ_id: int):
+def membership_list(request, organ_id: Id):
     """The organ's members, substitutes and chairs with their periods."""
     organ = people.organ_get(pk=organ_id)
     return [{
@@ -684,7 +684,7 @@ def membership_list(request, organ_id: int):
 
 @router.post("/organs/{organ_id}/memberships", response={201: MembershipOut, **ERRORS}, auth=WRITE,
              url_name="membership_add")
-def membership_add(request, organ_id: int, payload: MembershipIn):
+def membership_add(request, organ_id: Id, payload: MembershipIn):
     """Give a person a seat in the organ for a period."""
     user = actor(request)
     organ = people.organ_get(pk=organ_id)
@@ -727,7 +727,7 @@ def meeting_create(request, payload: MeetingIn):
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, **ERRORS}, auth=PUBLIC_READ,
             url_name="meeting_detail")
-def meeting_detail(request, meeting_id: int):
+def meeting_detail(request, meeting_id: Id):
     """A meeting with attendance, the agenda with its supporting documents and,
     where visible, its decisions and the minutes (adjustment, posting, appeal period)."""
     return _fresh_meeting(request, meeting_id)
@@ -735,7 +735,7 @@ def meeting_detail(request, meeting_id: int):
 
 @router.post("/meetings/{meeting_id}/items", response={201: AgendaItemOut, **ERRORS}, auth=WRITE,
              url_name="agenda_item_add")
-def agenda_item_add(request, meeting_id: int, payload: AgendaItemIn):
+def agenda_item_add(request, meeting_id: Id, payload: AgendaItemIn):
     """Put a matter on the agenda with the documents it rests on."""
     user = actor(request)
     meeting = _meeting(request, meeting_id)
@@ -750,7 +750,7 @@ def agenda_item_add(request, meeting_id: int, payload: AgendaItemIn):
 
 @router.post("/meetings/{meeting_id}/items/{item_id}/move", response={200: list[AgendaItemOut], **ERRORS},
              auth=WRITE, url_name="agenda_item_move")
-def agenda_item_move(request, meeting_id: int, item_id: int, payload: MoveIn):
+def agenda_item_move(request, meeting_id: Id, item_id: Id, payload: MoveIn):
     """Move an item one step up or down; the agenda in its new order."""
     user = actor(request)
     meeting = _meeting(request, meeting_id)
@@ -760,7 +760,7 @@ def agenda_item_move(request, meeting_id: int, item_id: int, payload: MoveIn):
 
 @router.post("/meetings/{meeting_id}/publish-notice", response={200: MeetingOut, **ERRORS}, auth=WRITE,
              url_name="meeting_publish_notice")
-def meeting_publish_notice(request, meeting_id: int):
+def meeting_publish_notice(request, meeting_id: Id):
     """Publish the notice (kallelse): e-mailed to members and substitutes; the
     agenda and its public documents become public."""
     services.meeting_publish_notice(actor=actor(request), meeting=_meeting(request, meeting_id))
@@ -769,14 +769,14 @@ def meeting_publish_notice(request, meeting_id: int):
 
 @router.post("/meetings/{meeting_id}/open", response={200: MeetingOut, **ERRORS}, auth=WRITE,
              url_name="meeting_open")
-def meeting_open(request, meeting_id: int):
+def meeting_open(request, meeting_id: Id):
     services.meeting_open(actor=actor(request), meeting=_meeting(request, meeting_id))
     return _fresh_meeting(request, meeting_id)
 
 
 @router.post("/meetings/{meeting_id}/close", response={200: MeetingOut, **ERRORS}, auth=WRITE,
              url_name="meeting_close")
-def meeting_close(request, meeting_id: int):
+def meeting_close(request, meeting_id: Id):
     """Close the meeting; the minutes then wait for the chair and the adjusters."""
     services.meeting_close(actor=actor(request), meeting=_meeting(request, meeting_id))
     return _fresh_meeting(request, meeting_id)
@@ -784,7 +784,7 @@ def meeting_close(request, meeting_id: int):
 
 @router.put("/meetings/{meeting_id}/attendance", response={200: MeetingOut, **ERRORS}, auth=WRITE,
             url_name="meeting_attendance")
-def meeting_attendance(request, meeting_id: int, payload: AttendanceIn):
+def meeting_attendance(request, meeting_id: Id, payload: AttendanceIn):
     """Who was present: the persons listed; everyone else called is marked absent."""
     services.attendance_set(actor=actor(request), meeting=_meeting(request, meeting_id), present_ids=payload.present)
     return _fresh_meeting(request, meeting_id)
@@ -792,7 +792,7 @@ def meeting_attendance(request, meeting_id: int, payload: AttendanceIn):
 
 @router.post("/meetings/{meeting_id}/minutes/signatures", response={201: MeetingOut, **ERRORS}, auth=WRITE,
              url_name="minutes_sign")
-def minutes_sign(request, meeting_id: int, payload: SignatureIn):
+def minutes_sign(request, meeting_id: Id, payload: SignatureIn):
     """Record the chair's or an adjuster's approval of the minutes. With the last
     one the minutes are adjusted and posted; the appeal period starts."""
     user = actor(request)
@@ -807,7 +807,7 @@ def minutes_sign(request, meeting_id: int, payload: SignatureIn):
 # --- decisions ------------------------------------------------------------------------------
 @router.post("/meetings/{meeting_id}/decisions", response={201: DecisionOut, **ERRORS}, auth=WRITE,
              url_name="decision_record")
-def decision_record(request, meeting_id: int, payload: DecisionIn):
+def decision_record(request, meeting_id: Id, payload: DecisionIn):
     """Record a decision at an open meeting; it gets the organ's next paragraph
     number. A conditional decision is pending until the other organ decides."""
     user = actor(request)
@@ -846,7 +846,7 @@ def decision_record(request, meeting_id: int, payload: DecisionIn):
 
 @router.get("/decisions/{decision_id}", response={200: DecisionOut, **ERRORS}, auth=PUBLIC_READ,
             url_name="decision_detail")
-def decision_detail(request, decision_id: int):
+def decision_detail(request, decision_id: Id):
     """A decision ("KS 2018-09-24 § 141") with its status, condition, notes,
     recipients and dispatch state, corrections, references and assignments.
     Public once the minutes are adjusted."""
@@ -855,7 +855,7 @@ def decision_detail(request, decision_id: int):
 
 @router.patch("/decisions/{decision_id}", response={200: DecisionOut, **ERRORS}, auth=WRITE,
               url_name="decision_update")
-def decision_update(request, decision_id: int, payload: DecisionUpdateIn):
+def decision_update(request, decision_id: Id, payload: DecisionUpdateIn):
     """Edit a decision before the minutes are adjusted; afterwards only a correction."""
     changes = payload.dict(exclude_unset=True)
     services.decision_update(actor=actor(request), decision=_decision(request, decision_id), **changes)
@@ -864,7 +864,7 @@ def decision_update(request, decision_id: int, payload: DecisionUpdateIn):
 
 @router.post("/decisions/{decision_id}/corrections", response={201: DecisionOut, **ERRORS}, auth=WRITE,
              url_name="decision_correct")
-def decision_correct(request, decision_id: int, payload: CorrectionIn):
+def decision_correct(request, decision_id: Id, payload: CorrectionIn):
     """Record a correction (rättelse) of an adjusted decision beside it."""
     services.decision_correct(actor=actor(request), decision=_decision(request, decision_id), text=payload.text,
                               reason=payload.reason)
@@ -873,7 +873,7 @@ def decision_correct(request, decision_id: int, payload: CorrectionIn):
 
 @router.post("/decisions/{decision_id}/dispatch", response={200: DecisionOut, **ERRORS}, auth=WRITE,
              url_name="decision_dispatch")
-def decision_dispatch(request, decision_id: int):
+def decision_dispatch(request, decision_id: Id):
     """Dispatch the adjusted decision: the minutes excerpt is registered as an
     outgoing document on the case and e-mailed to each recipient with an address."""
     services.decision_dispatch(actor=actor(request), decision=_decision(request, decision_id))
@@ -882,7 +882,7 @@ def decision_dispatch(request, decision_id: int):
 
 @router.post("/decisions/{decision_id}/dispatch/retry", response={200: RetryCount, **ERRORS}, auth=WRITE,
              url_name="decision_dispatch_retry")
-def decision_dispatch_retry(request, decision_id: int):
+def decision_dispatch_retry(request, decision_id: Id):
     """Queue again the e-mails that could not be sent."""
     return {"count": services.dispatch_retry(actor=actor(request), decision=_decision(request, decision_id))}
 
@@ -890,7 +890,7 @@ def decision_dispatch_retry(request, decision_id: int):
 # --- officer's reports, proposals and the chain -----------------------------------------------
 @router.get("/cases/{case_id}/officer-reports", response={200: list[OfficerReportOut], **ERRORS},
             auth=PUBLIC_READ, url_name="officer_report_list")
-def officer_report_list(request, case_id: int):
+def officer_report_list(request, case_id: Id):
     """The case's officer's reports (tjänsteskrivelser) with their proposed decisions."""
     user = actor(request)
     case = registry.case_get(user=user, pk=case_id)
@@ -899,7 +899,7 @@ def officer_report_list(request, case_id: int):
 
 @router.post("/cases/{case_id}/officer-reports", response={201: OfficerReportOut, **ERRORS}, auth=WRITE,
              url_name="officer_report_create")
-def officer_report_create(request, case_id: int, payload: OfficerReportIn):
+def officer_report_create(request, case_id: Id, payload: OfficerReportIn):
     """Write the officer's report; it is registered on the case as a drawn-up document."""
     user = actor(request)
     case = registry.case_get(user=user, pk=case_id)
@@ -921,7 +921,7 @@ def officer_report_create(request, case_id: int, payload: OfficerReportIn):
 
 @router.post("/proposals/{proposal_id}/agenda", response={201: AgendaItemOut, **ERRORS}, auth=WRITE,
              url_name="proposal_to_agenda")
-def proposal_to_agenda(request, proposal_id: int, payload: ProposalAgendaIn):
+def proposal_to_agenda(request, proposal_id: Id, payload: ProposalAgendaIn):
     """Send a proposal to a meeting's agenda; the officer's report goes with it
     as supporting document unless `documents` names others."""
     user = actor(request)
@@ -937,7 +937,7 @@ def proposal_to_agenda(request, proposal_id: int, payload: ProposalAgendaIn):
 
 @router.get("/cases/{case_id}/chain", response={200: list[ChainStepOut], **ERRORS}, auth=PUBLIC_READ,
             url_name="case_chain")
-def case_chain(request, case_id: int):
+def case_chain(request, case_id: Id):
     """The case's way through the organs (KSAU → KS → KF): proposals, agenda items and decisions."""
     user = actor(request)
     case = registry.case_get(user=user, pk=case_id)
@@ -960,7 +960,7 @@ def assignment_list(request, filters: Query[AssignmentFilters]):
 
 @router.post("/assignments/{assignment_id}/answering-case", response={200: AssignmentOut, **ERRORS}, auth=WRITE,
              url_name="assignment_answering_case")
-def assignment_answering_case(request, assignment_id: int, payload: AnsweringCaseIn):
+def assignment_answering_case(request, assignment_id: Id, payload: AnsweringCaseIn):
     """Record the case that answers the assignment."""
     user = actor(request)
     assignment = _assignment(user, assignment_id)
@@ -971,7 +971,7 @@ def assignment_answering_case(request, assignment_id: int, payload: AnsweringCas
 
 @router.post("/assignments/{assignment_id}/complete", response={200: AssignmentOut, **ERRORS}, auth=WRITE,
              url_name="assignment_complete")
-def assignment_complete(request, assignment_id: int, payload: CompleteIn):
+def assignment_complete(request, assignment_id: Id, payload: CompleteIn):
     """Mark the assignment done, optionally by the decision that completes it."""
     user = actor(request)
     assignment = _assignment(user, assignment_id)

@@ -21,7 +21,8 @@ from ninja.files import UploadedFile
 
 from diarium.accounts import selectors as people
 from diarium.api.auth import PUBLIC_READ, WRITE, actor
-from diarium.api.errors import ErrorOut
+from diarium.api.errors import ERRORS
+from diarium.api.types import Amount, Id, Weight
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 from diarium.core.limits import IsoDate
 from diarium.decisions import selectors as decisions
@@ -37,7 +38,6 @@ from .models import (
 
 router = Router(tags=["Styrdokument och uppföljning"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 PlanKind = Literal["vision", "strategy", "programme", "plan", "action_plan", "policy", "guideline"]
 PlanStatus = Literal["draft", "on_remiss", "adopted", "replaced", "repealed"]
@@ -51,8 +51,8 @@ ChangeKind = Literal["added", "removed", "rebudgeted", "changed"]
 
 # --- schemas: the plan --------------------------------------------------------------------
 class PlanFilters(Schema):
-    organisation: int | None = None
-    case: int | None = None
+    organisation: Id | None = None
+    case: Id | None = None
 
 
 class PlanIn(Schema):
@@ -60,10 +60,10 @@ class PlanIn(Schema):
     title: str = Field(max_length=300)
     period_start: int = Field(ge=1901, le=2199, description="First year, e.g. 2019.")
     period_end: int = Field(ge=1901, le=2199, description="Last year, e.g. 2021.")
-    owner_organ: int = Field(description="Organ id of the owner, e.g. KS.")
-    process_owner: int | None = Field(None, description="Person id.")
+    owner_organ: Id = Field(description="Organ id of the owner, e.g. KS.")
+    process_owner: Id | None = Field(None, description="Person id.")
     process_owner_role: str = Field("", max_length=200, description='E.g. "kommundirektör".')
-    parent: int | None = Field(None, description="Id of the steering document this one belongs to.")
+    parent: Id | None = Field(None, description="Id of the steering document this one belongs to.")
     weighting: Weighting = Field("budget", description="How action progress is weighted: by budget or by weights.")
     follow_up_months: int = Field(12, ge=1, le=36)
     description: str = Field("", max_length=DESCRIPTION_MAX)
@@ -72,17 +72,17 @@ class PlanIn(Schema):
 class PlanUpdateIn(Schema):
     """Only the fields sent are changed; null clears the process owner or parent."""
 
-    kind: PlanKind | None = None
-    title: str | None = Field(None, max_length=300)
-    period_start: int | None = Field(None, ge=1901, le=2199)
-    period_end: int | None = Field(None, ge=1901, le=2199)
-    owner_organ: int | None = None
-    process_owner: int | None = None
-    process_owner_role: str | None = Field(None, max_length=200)
-    parent: int | None = None
-    weighting: Weighting | None = None
-    follow_up_months: int | None = Field(None, ge=1, le=36)
-    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
+    kind: PlanKind = None
+    title: str = Field(None, max_length=300)
+    period_start: int = Field(None, ge=1901, le=2199)
+    period_end: int = Field(None, ge=1901, le=2199)
+    owner_organ: Id = None
+    process_owner: Id | None = None
+    process_owner_role: str = Field(None, max_length=200)
+    parent: Id | None = None
+    weighting: Weighting = None
+    follow_up_months: int = Field(None, ge=1, le=36)
+    description: str = Field(None, max_length=DESCRIPTION_MAX)
 
 
 class PlanStatusIn(Schema):
@@ -274,7 +274,7 @@ class PlanVersionDetailOut(PlanVersionOut):
 
 
 class AdoptIn(Schema):
-    decision: int | None = Field(None, description="Id of the decision that adopted this version.")
+    decision: Id | None = Field(None, description="Id of the decision that adopted this version.")
     note: str = Field("", max_length=500)
 
 
@@ -285,8 +285,8 @@ class FocusAreaIn(Schema):
 
 
 class FocusAreaUpdateIn(Schema):
-    title: str | None = Field(None, max_length=300)
-    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
+    title: str = Field(None, max_length=300)
+    description: str = Field(None, max_length=DESCRIPTION_MAX)
 
 
 class FocusAreaOut(Schema):
@@ -303,9 +303,9 @@ class GoalIn(Schema):
 
 
 class GoalUpdateIn(Schema):
-    title: str | None = Field(None, max_length=300)
-    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
-    focus_area: int | None = Field(None, description="Move the goal to another focus area of the plan.")
+    title: str = Field(None, max_length=300)
+    description: str = Field(None, max_length=DESCRIPTION_MAX)
+    focus_area: Id = Field(None, description="Move the goal to another focus area of the plan.")
 
 
 class GoalOut(Schema):
@@ -319,17 +319,17 @@ class GoalOut(Schema):
 class IndicatorIn(Schema):
     name: str = Field(max_length=300)
     unit: str = Field(max_length=40)
-    baseline: Decimal | None = None
+    baseline: Amount | None = None
     baseline_year: int | None = Field(None, ge=1901, le=2199)
-    targets: dict[str, Decimal] = Field({}, description='Target per year: {"2019": 40}.')
+    targets: dict[str, Amount] = Field({}, description='Target per year: {"2019": 40}.')
 
 
 class IndicatorUpdateIn(Schema):
-    name: str | None = Field(None, max_length=300)
-    unit: str | None = Field(None, max_length=40)
-    baseline: Decimal | None = None
+    name: str = Field(None, max_length=300)
+    unit: str = Field(None, max_length=40)
+    baseline: Amount | None = None
     baseline_year: int | None = Field(None, ge=1901, le=2199)
-    targets: dict[str, Decimal] | None = None
+    targets: dict[str, Amount] = None
 
 
 class IndicatorOut(Schema):
@@ -345,19 +345,19 @@ class IndicatorOut(Schema):
 
 class BudgetIn(Schema):
     year: int = Field(ge=1901, le=2199)
-    operating: Decimal = Field(Decimal("0"), description="Drift, kronor.")
-    investment: Decimal = Field(Decimal("0"), description="Investering, kronor.")
+    operating: Amount = Field(Decimal("0"), description="Drift, kronor.")
+    investment: Amount = Field(Decimal("0"), description="Investering, kronor.")
 
 
 class ActionIn(Schema):
     title: str = Field(max_length=300)
     description: str = Field("", max_length=DESCRIPTION_MAX)
-    responsible_organ: int | None = None
-    responsible_person: int | None = None
+    responsible_organ: Id | None = None
+    responsible_person: Id | None = None
     start: IsoDate | None = None
     end: IsoDate | None = None
     funding_source: str = Field("", max_length=200, description='E.g. "Flerårsstrategi 2018–2020".')
-    weight: Decimal | None = Field(None, description="Used when the plan is weighted by weights.")
+    weight: Weight | None = Field(None, description="Used when the plan is weighted by weights.")
     internal_note: str = Field("", max_length=INTERNAL_NOTE_MAX, description="Never shown to the public.")
     budgets: list[BudgetIn] = Field([], description="One row per year, operating and investment money.")
 
@@ -366,17 +366,17 @@ class ActionUpdateIn(Schema):
     """Only the fields sent are changed. `budgets`, when sent and not empty,
     replaces every budget row (years left out are removed)."""
 
-    title: str | None = Field(None, max_length=300)
-    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
-    goal: int | None = Field(None, description="Move the action to another goal of the plan.")
-    responsible_organ: int | None = None
-    responsible_person: int | None = None
+    title: str = Field(None, max_length=300)
+    description: str = Field(None, max_length=DESCRIPTION_MAX)
+    goal: Id = Field(None, description="Move the action to another goal of the plan.")
+    responsible_organ: Id | None = None
+    responsible_person: Id | None = None
     start: IsoDate | None = None
     end: IsoDate | None = None
-    funding_source: str | None = Field(None, max_length=200)
-    weight: Decimal | None = None
-    internal_note: str | None = Field(None, max_length=INTERNAL_NOTE_MAX)
-    budgets: list[BudgetIn] | None = None
+    funding_source: str = Field(None, max_length=200)
+    weight: Weight | None = None
+    internal_note: str = Field(None, max_length=INTERNAL_NOTE_MAX)
+    budgets: list[BudgetIn] = None
 
 
 class ActionDetailOut(PlanActionOut):
@@ -452,18 +452,18 @@ class FollowUpOut(FollowUpListItem):
 
 
 class ActionReportIn(Schema):
-    action: int
+    action: Id
     status: ReportStatus
     progress: int = Field(ge=0, le=100)
-    used_operating: Decimal = Decimal("0")
-    used_investment: Decimal = Decimal("0")
+    used_operating: Amount = Decimal("0")
+    used_investment: Amount = Decimal("0")
     comment: str = Field("", max_length=COMMENT_MAX)
     comment_internal: bool = False
 
 
 class IndicatorValueIn(Schema):
-    indicator: int
-    value: Decimal
+    indicator: Id
+    value: Amount
 
 
 class FollowUpAnswerIn(Schema):
@@ -472,7 +472,7 @@ class FollowUpAnswerIn(Schema):
 
 
 class FollowUpAgendaIn(Schema):
-    meeting: int = Field(description="The meeting (the board's) to put the report on.")
+    meeting: Id = Field(description="The meeting (the board's) to put the report on.")
 
 
 class ImportResultOut(Schema):
@@ -815,7 +815,7 @@ def plan_list(request, filters: Query[PlanFilters]):
 
 
 @router.post("/cases/{case_id}/plans", response={201: PlanOut, **ERRORS}, auth=WRITE, url_name="plan_create")
-def plan_create(request, case_id: int, payload: PlanIn):
+def plan_create(request, case_id: Id, payload: PlanIn):
     """Create a steering document (a draft) on a case."""
     user = actor(request)
     case = registry.case_get(user=user, pk=case_id)
@@ -834,7 +834,7 @@ def plan_create(request, case_id: int, payload: PlanIn):
 
 
 @router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, auth=PUBLIC_READ, url_name="plan_detail")
-def plan_detail(request, plan_id: int):
+def plan_detail(request, plan_id: Id):
     """The plan's facts and structure (staff: the working copy; the public: the
     latest adopted version), its versions, follow-ups and the roll-up of
     progress, money per year and indicators against targets."""
@@ -842,15 +842,11 @@ def plan_detail(request, plan_id: int):
 
 
 @router.patch("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, auth=WRITE, url_name="plan_update")
-def plan_update(request, plan_id: int, payload: PlanUpdateIn):
+def plan_update(request, plan_id: Id, payload: PlanUpdateIn):
     """Change the plan's facts: only the fields sent."""
     user = actor(request)
     document = _plan(request, plan_id)
     changes = payload.dict(exclude_unset=True)
-    for name in ("kind", "title", "period_start", "period_end", "owner_organ", "weighting", "follow_up_months",
-                 "process_owner_role", "description"):
-        if name in changes and changes[name] is None:
-            raise DomainError(_("Fältet får inte vara tomt."), field=name)
     if "owner_organ" in changes:
         changes["owner_organ"] = _organ(changes["owner_organ"], "owner_organ", document.organisation_id)
     if "process_owner" in changes:
@@ -862,7 +858,7 @@ def plan_update(request, plan_id: int, payload: PlanUpdateIn):
 
 
 @router.post("/plans/{plan_id}/status", response={200: PlanOut, **ERRORS}, auth=WRITE, url_name="plan_status")
-def plan_status(request, plan_id: int, payload: PlanStatusIn):
+def plan_status(request, plan_id: Id, payload: PlanStatusIn):
     """Draft, on remiss, replaced or repealed."""
     services.plan_set_status(actor=actor(request), document=_plan(request, plan_id), status=payload.status)
     return _fresh_plan(request, plan_id)
@@ -871,7 +867,7 @@ def plan_status(request, plan_id: int, payload: PlanStatusIn):
 # --- structure -----------------------------------------------------------------------------
 @router.post("/plans/{plan_id}/focus-areas", response={201: FocusAreaOut, **ERRORS}, auth=WRITE,
              url_name="focus_area_create")
-def focus_area_create(request, plan_id: int, payload: FocusAreaIn):
+def focus_area_create(request, plan_id: Id, payload: FocusAreaIn):
     item = services.focus_area_save(actor=actor(request), document=_plan(request, plan_id), title=payload.title,
                                     description=payload.description)
     return Status(201, _focus_area_out(item))
@@ -879,7 +875,7 @@ def focus_area_create(request, plan_id: int, payload: FocusAreaIn):
 
 @router.patch("/focus-areas/{focus_area_id}", response={200: FocusAreaOut, **ERRORS}, auth=WRITE,
               url_name="focus_area_update")
-def focus_area_update(request, focus_area_id: int, payload: FocusAreaUpdateIn):
+def focus_area_update(request, focus_area_id: Id, payload: FocusAreaUpdateIn):
     item = _focus_area(actor(request), focus_area_id)
     changes = payload.dict(exclude_unset=True)
     item = services.focus_area_save(
@@ -892,7 +888,7 @@ def focus_area_update(request, focus_area_id: int, payload: FocusAreaUpdateIn):
 
 @router.delete("/focus-areas/{focus_area_id}", response={204: None, **ERRORS}, auth=WRITE,
                url_name="focus_area_delete")
-def focus_area_delete(request, focus_area_id: int):
+def focus_area_delete(request, focus_area_id: Id):
     """Remove a focus area with its goals, indicators and actions (not if a follow-up reported on them)."""
     services.structure_delete(actor=actor(request), item=_focus_area(actor(request), focus_area_id))
     return Status(204, None)
@@ -900,7 +896,7 @@ def focus_area_delete(request, focus_area_id: int):
 
 @router.post("/focus-areas/{focus_area_id}/goals", response={201: GoalOut, **ERRORS}, auth=WRITE,
              url_name="goal_create")
-def goal_create(request, focus_area_id: int, payload: GoalIn):
+def goal_create(request, focus_area_id: Id, payload: GoalIn):
     area = _focus_area(actor(request), focus_area_id)
     item = services.goal_save(actor=actor(request), focus_area=area, title=payload.title,
                               description=payload.description)
@@ -908,7 +904,7 @@ def goal_create(request, focus_area_id: int, payload: GoalIn):
 
 
 @router.patch("/goals/{goal_id}", response={200: GoalOut, **ERRORS}, auth=WRITE, url_name="goal_update")
-def goal_update(request, goal_id: int, payload: GoalUpdateIn):
+def goal_update(request, goal_id: Id, payload: GoalUpdateIn):
     user = actor(request)
     item = _goal(user, goal_id)
     changes = payload.dict(exclude_unset=True)
@@ -927,14 +923,14 @@ def goal_update(request, goal_id: int, payload: GoalUpdateIn):
 
 
 @router.delete("/goals/{goal_id}", response={204: None, **ERRORS}, auth=WRITE, url_name="goal_delete")
-def goal_delete(request, goal_id: int):
+def goal_delete(request, goal_id: Id):
     services.structure_delete(actor=actor(request), item=_goal(actor(request), goal_id))
     return Status(204, None)
 
 
 @router.post("/goals/{goal_id}/indicators", response={201: IndicatorOut, **ERRORS}, auth=WRITE,
              url_name="indicator_create")
-def indicator_create(request, goal_id: int, payload: IndicatorIn):
+def indicator_create(request, goal_id: Id, payload: IndicatorIn):
     goal = _goal(actor(request), goal_id)
     item = services.indicator_save(
         actor=actor(request), goal=goal, name=payload.name, unit=payload.unit, baseline=payload.baseline,
@@ -945,7 +941,7 @@ def indicator_create(request, goal_id: int, payload: IndicatorIn):
 
 @router.patch("/indicators/{indicator_id}", response={200: IndicatorOut, **ERRORS}, auth=WRITE,
               url_name="indicator_update")
-def indicator_update(request, indicator_id: int, payload: IndicatorUpdateIn):
+def indicator_update(request, indicator_id: Id, payload: IndicatorUpdateIn):
     user = actor(request)
     item = _indicator(user, indicator_id)
     changes = payload.dict(exclude_unset=True)
@@ -965,7 +961,7 @@ def indicator_update(request, indicator_id: int, payload: IndicatorUpdateIn):
 
 @router.delete("/indicators/{indicator_id}", response={204: None, **ERRORS}, auth=WRITE,
                url_name="indicator_delete")
-def indicator_delete(request, indicator_id: int):
+def indicator_delete(request, indicator_id: Id):
     services.structure_delete(actor=actor(request), item=_indicator(actor(request), indicator_id))
     return Status(204, None)
 
@@ -976,7 +972,7 @@ def _budgets(rows) -> list[services.BudgetInput]:
 
 @router.post("/goals/{goal_id}/actions", response={201: ActionDetailOut, **ERRORS}, auth=WRITE,
              url_name="action_create")
-def action_create(request, goal_id: int, payload: ActionIn):
+def action_create(request, goal_id: Id, payload: ActionIn):
     """Add an action with its responsible organ and person, dates, funding and a budget per year."""
     user = actor(request)
     goal = _goal(user, goal_id)
@@ -993,7 +989,7 @@ def action_create(request, goal_id: int, payload: ActionIn):
 
 @router.patch("/actions/{action_id}", response={200: ActionDetailOut, **ERRORS}, auth=WRITE,
               url_name="action_update")
-def action_update(request, action_id: int, payload: ActionUpdateIn):
+def action_update(request, action_id: Id, payload: ActionUpdateIn):
     """Change an action: only the fields sent. A non-empty `budgets` replaces every budget row."""
     user = actor(request)
     item = _action(user, action_id)
@@ -1027,7 +1023,7 @@ def action_update(request, action_id: int, payload: ActionUpdateIn):
 
 
 @router.delete("/actions/{action_id}", response={204: None, **ERRORS}, auth=WRITE, url_name="action_delete")
-def action_delete(request, action_id: int):
+def action_delete(request, action_id: Id):
     """Remove an action (not once a follow-up has reported on it: report it cancelled instead)."""
     services.structure_delete(actor=actor(request), item=_action(actor(request), action_id))
     return Status(204, None)
@@ -1036,7 +1032,7 @@ def action_delete(request, action_id: int):
 # --- versions ------------------------------------------------------------------------------
 @router.post("/plans/{plan_id}/adopt", response={201: PlanVersionOut, **ERRORS}, auth=WRITE,
              url_name="plan_adopt")
-def plan_adopt(request, plan_id: int, payload: AdoptIn):
+def plan_adopt(request, plan_id: Id, payload: AdoptIn):
     """Freeze the working copy as the next adopted version, optionally with the adopting decision."""
     user = actor(request)
     document = _plan(request, plan_id)
@@ -1050,7 +1046,7 @@ def plan_adopt(request, plan_id: int, payload: AdoptIn):
 
 @router.get("/plans/{plan_id}/versions", response={200: list[PlanVersionOut], **ERRORS}, auth=PUBLIC_READ,
             url_name="plan_versions")
-def plan_versions(request, plan_id: int):
+def plan_versions(request, plan_id: Id):
     """Every adopted version, with what changed against the one before
     (actions added, removed, re-budgeted or changed)."""
     user = actor(request)
@@ -1059,7 +1055,7 @@ def plan_versions(request, plan_id: int):
 
 @router.get("/plans/{plan_id}/versions/{number}", response={200: PlanVersionDetailOut, **ERRORS},
             auth=PUBLIC_READ, url_name="plan_version")
-def plan_version(request, plan_id: int, number: int):
+def plan_version(request, plan_id: Id, number: Id):
     """One adopted version as it was adopted."""
     user = actor(request)
     document = _plan(request, plan_id)
@@ -1093,21 +1089,21 @@ def _export(request, plan_id: int, fmt: str) -> HttpResponse:
 
 
 @router.get("/plans/{plan_id}/export.csv", response={200: None, **ERRORS}, auth=WRITE, url_name="plan_export_csv")
-def plan_export_csv(request, plan_id: int):
+def plan_export_csv(request, plan_id: Id):
     """The working copy's actions and budgets as CSV (staff)."""
     return _export(request, plan_id, "csv")
 
 
 @router.get("/plans/{plan_id}/export.xlsx", response={200: None, **ERRORS}, auth=WRITE,
             url_name="plan_export_xlsx")
-def plan_export_xlsx(request, plan_id: int):
+def plan_export_xlsx(request, plan_id: Id):
     """The working copy's actions and budgets as an Excel workbook (staff)."""
     return _export(request, plan_id, "xlsx")
 
 
 @router.post("/plans/{plan_id}/import", response={200: ImportResultOut, **ERRORS}, auth=WRITE,
              url_name="plan_import")
-def plan_import(request, plan_id: int, file: File[UploadedFile]):
+def plan_import(request, plan_id: Id, file: File[UploadedFile]):
     """Import actions and budgets from CSV or XLSX (multipart/form-data, `file`).
     All or nothing: with a bad row nothing is saved and `errors.rows` lists each row's problem."""
     from . import io
@@ -1123,7 +1119,7 @@ def plan_import(request, plan_id: int, file: File[UploadedFile]):
 # --- follow-ups ------------------------------------------------------------------------------
 @router.post("/plans/{plan_id}/follow-ups", response={201: FollowUpOut, **ERRORS}, auth=WRITE,
              url_name="follow_up_open")
-def follow_up_open(request, plan_id: int, payload: FollowUpIn):
+def follow_up_open(request, plan_id: Id, payload: FollowUpIn):
     """Open a follow-up round: each responsible person is asked (by e-mail, through the worker)."""
     round_ = services.follow_up_open(
         actor=actor(request), document=_plan(request, plan_id), year=payload.year, deadline=payload.deadline,
@@ -1134,7 +1130,7 @@ def follow_up_open(request, plan_id: int, payload: FollowUpIn):
 
 @router.get("/follow-ups/{round_id}", response={200: FollowUpOut, **ERRORS}, auth=PUBLIC_READ,
             url_name="follow_up_detail")
-def follow_up_detail(request, round_id: int):
+def follow_up_detail(request, round_id: Id):
     """The round: who was asked (sent, answered, late), the reports (internal
     comments only for staff), indicator values and the roll-up of this round."""
     return _fresh_round(request, round_id)
@@ -1142,7 +1138,7 @@ def follow_up_detail(request, round_id: int):
 
 @router.post("/follow-ups/{round_id}/answers", response={200: FollowUpOut, **ERRORS}, auth=WRITE,
              url_name="follow_up_answer")
-def follow_up_answer(request, round_id: int, payload: FollowUpAnswerIn):
+def follow_up_answer(request, round_id: Id, payload: FollowUpAnswerIn):
     """Answer for actions (the responsible person, or those who run the plan)
     and give indicator values (those who run the plan). Answering again replaces
     the earlier answer for that action; an answer after the deadline is marked late."""
@@ -1179,7 +1175,7 @@ def follow_up_answer(request, round_id: int, payload: FollowUpAnswerIn):
 
 @router.post("/follow-ups/{round_id}/close", response={200: FollowUpOut, **ERRORS}, auth=WRITE,
              url_name="follow_up_close")
-def follow_up_close(request, round_id: int):
+def follow_up_close(request, round_id: Id):
     """Close the round: no more answers."""
     services.follow_up_close(actor=actor(request), round=_round(request, round_id))
     return _fresh_round(request, round_id)
@@ -1187,7 +1183,7 @@ def follow_up_close(request, round_id: int):
 
 @router.post("/follow-ups/{round_id}/report", response={201: DocumentOut, **ERRORS}, auth=WRITE,
              url_name="follow_up_report")
-def follow_up_report(request, round_id: int):
+def follow_up_report(request, round_id: Id):
     """Draw up the follow-up report for the board, registered as a document on
     the plan's case (drawn up again: a new version of the same document)."""
     user = actor(request)
@@ -1197,7 +1193,7 @@ def follow_up_report(request, round_id: int):
 
 @router.post("/follow-ups/{round_id}/agenda", response={201: AgendaItemOut, **ERRORS}, auth=WRITE,
              url_name="follow_up_agenda")
-def follow_up_agenda(request, round_id: int, payload: FollowUpAgendaIn):
+def follow_up_agenda(request, round_id: Id, payload: FollowUpAgendaIn):
     """Put the follow-up report on a meeting's agenda (the board's) in one step."""
     from diarium.decisions import apis as decisions_api
 

@@ -69,6 +69,17 @@ def _money(value, field_name: str) -> Decimal:
     return amount
 
 
+def _number(value: Decimal, field_name: str, *, max_digits: int) -> Decimal:
+    """`value` if the database column (max_digits, two decimals) can hold it and
+    hand it back: SQLite stores a larger number as it is, and reading it then
+    fails (PostgreSQL refuses the write)."""
+    whole = max_digits - 2
+    if not value.is_finite() or abs(value) >= Decimal(10) ** whole or value.normalize().as_tuple().exponent < -2:
+        raise DomainError(_("Ange ett tal med högst %(n)s siffror före och två efter decimaltecknet.")
+                          % {"n": whole}, field=field_name)
+    return value
+
+
 def _touch(document: SteeringDocument, actor, details: str, now: dt.datetime | None = None) -> None:
     now = now or timezone.now()
     SteeringDocument.objects.filter(pk=document.pk).update(updated_at=now)
@@ -202,6 +213,7 @@ def _targets(targets: dict, years: Sequence[int]) -> dict[str, str]:
             number = Decimal(str(value).replace(",", "."))
         except (ValueError, InvalidOperation) as exc:
             raise DomainError(_("Ange målvärden som tal per år."), field="targets") from exc
+        _number(number, "targets", max_digits=14)
         if year_int not in years:
             raise DomainError(_("Målvärdet för %(y)s ligger utanför giltighetstiden.") % {"y": year_int},
                               field="targets")
@@ -225,7 +237,13 @@ def indicator_save(*, actor, goal: Goal, name: str, unit: str, baseline=None, ba
     if indicator is None:
         indicator = Indicator(goal=goal, position=_next_position(goal.indicators))
     indicator.goal, indicator.name, indicator.unit = goal, name[:300], unit.strip()[:40]
-    indicator.baseline = None if baseline in (None, "") else Decimal(str(baseline).replace(",", "."))
+    if baseline in (None, ""):
+        indicator.baseline = None
+    else:
+        try:
+            indicator.baseline = _number(Decimal(str(baseline).replace(",", ".")), "baseline", max_digits=14)
+        except InvalidOperation as exc:
+            raise DomainError(_("Ange utgångsvärdet som ett tal."), field="baseline") from exc
     indicator.baseline_year = baseline_year
     indicator.targets = _targets(targets or {}, document.years)
     indicator.save()
@@ -268,6 +286,11 @@ def action_save(
             clean_weight = Decimal("-1")
         if clean_weight < 0:
             errors["weight"] = [_("Vikten är ett tal, 0 eller mer.")]
+        else:
+            try:
+                _number(clean_weight, "weight", max_digits=8)
+            except DomainError as exc:
+                errors["weight"] = [exc.message]
     amounts = []
     for b in budgets:
         if b.year not in document.years:
@@ -532,9 +555,12 @@ def follow_up_answer(*, actor, round: FollowUpRound, reports: Sequence[ActionRep
         if v.value in (None, ""):
             continue
         try:
-            clean_values.append((v.indicator, Decimal(str(v.value).replace(",", ".").replace(" ", ""))))
+            number = Decimal(str(v.value).replace(",", ".").replace(" ", ""))
+            clean_values.append((v.indicator, _number(number, f"value_{v.indicator.pk}", max_digits=14)))
         except InvalidOperation:
             errors[f"value_{v.indicator.pk}"] = [_("Ange värdet för %(n)s som ett tal.") % {"n": v.indicator.name}]
+        except DomainError as exc:
+            errors[f"value_{v.indicator.pk}"] = [exc.message]
     _errors(errors)
     who = registry._actor_name(actor)
     late = timezone.localtime(now).date() > round_.deadline

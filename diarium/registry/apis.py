@@ -16,7 +16,8 @@ from ninja.files import UploadedFile
 
 from diarium.accounts import selectors as people
 from diarium.api.auth import PUBLIC_READ, WRITE, actor
-from diarium.api.errors import ErrorOut
+from diarium.api.errors import ERRORS
+from diarium.api.types import Id, Offset
 from diarium.core.errors import DomainError, NotFound
 from diarium.core.limits import IsoDate, PastIsoDate
 
@@ -35,7 +36,6 @@ from .models import (
 
 router = Router(tags=["Diarium"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 MAX_PAGE = 100
 
 Direction = Literal["incoming", "drawn_up", "outgoing", "internal"]
@@ -105,31 +105,31 @@ class CasePage(Schema):
 
 
 class CaseFilters(Schema):
-    organisation: int | None = None
-    organ: int | None = None
+    organisation: Id | None = None
+    organ: Id | None = None
     year: int | None = Field(None, ge=1900, le=2999)
     status: Literal["open", "closed"] | None = None
-    case_officer: int | None = None
+    case_officer: Id | None = None
     date_from: IsoDate | None = None
     date_to: IsoDate | None = None
     q: str | None = Field(None, max_length=REGISTER_QUERY_MAX)
     limit: int = Field(25, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: Offset = Field(0, ge=0)
 
 
 class CaseIn(Schema):
-    organ: int
+    organ: Id
     title: str = Field(max_length=CASE_TITLE_MAX)
-    case_officer: int | None = None
-    classification: int | None = None
+    case_officer: Id | None = None
+    classification: Id | None = None
     description: str = Field("", max_length=CASE_DESCRIPTION_MAX)
 
 
 class CaseUpdateIn(Schema):
-    title: str | None = Field(None, max_length=CASE_TITLE_MAX)
-    description: str | None = Field(None, max_length=CASE_DESCRIPTION_MAX)
-    case_officer: int | None = None
-    classification: int | None = None
+    title: str = Field(None, max_length=CASE_TITLE_MAX)
+    description: str = Field(None, max_length=CASE_DESCRIPTION_MAX)
+    case_officer: Id | None = None
+    classification: Id | None = None
 
 
 class ReasonIn(Schema):
@@ -228,8 +228,8 @@ class DocumentPage(Schema):
 
 
 class DocumentFilters(Schema):
-    organisation: int | None = Field(None, description="Organisationens id.")
-    organ: int | None = Field(None, description="Organets id.")
+    organisation: Id | None = Field(None, description="Organisationens id.")
+    organ: Id | None = Field(None, description="Organets id.")
     year: int | None = Field(None, ge=1900, le=2999, description="År då handlingen registrerades.")
     direction: Direction | None = Field(None, description="Handlingens riktning.")
     date_from: IsoDate | None = Field(None, description="Registrerad denna dag eller senare (ÅÅÅÅ-MM-DD).")
@@ -238,7 +238,7 @@ class DocumentFilters(Schema):
         "Fritext: diarienummer, handlingens nummer (\"KS 2018/12-3\"), ärendemening och de uppgifter om "
         "avsändare/mottagare och beskrivning som läsaren får se."))
     limit: int = Field(25, ge=1, le=MAX_PAGE, description="Högst så många handlingar.")
-    offset: int = Field(0, ge=0, description="Hoppa över så många handlingar.")
+    offset: Offset = Field(0, ge=0, description="Hoppa över så många handlingar.")
 
 
 class DocumentIn(Schema):
@@ -323,12 +323,12 @@ def case_register(request, payload: CaseIn):
 
 
 @router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS}, auth=PUBLIC_READ, url_name="case_detail")
-def case_detail(request, case_id: int):
+def case_detail(request, case_id: Id):
     return selectors.case_get(user=actor(request), pk=case_id)
 
 
 @router.patch("/cases/{case_id}", response={200: CaseOut, **ERRORS}, auth=WRITE, url_name="case_update")
-def case_update(request, case_id: int, payload: CaseUpdateIn):
+def case_update(request, case_id: Id, payload: CaseUpdateIn):
     """Change title, description, case officer or classification. Send only the
     fields to change; null clears the case officer or classification."""
     user = actor(request)
@@ -343,14 +343,14 @@ def case_update(request, case_id: int, payload: CaseUpdateIn):
 
 
 @router.post("/cases/{case_id}/close", response={200: CaseOut, **ERRORS}, auth=WRITE, url_name="case_close")
-def case_close(request, case_id: int, payload: ReasonIn):
+def case_close(request, case_id: Id, payload: ReasonIn):
     user = actor(request)
     services.case_close(actor=user, case=selectors.case_get(user=user, pk=case_id), reason=payload.reason)
     return selectors.case_get(user=user, pk=case_id)
 
 
 @router.post("/cases/{case_id}/reopen", response={200: CaseOut, **ERRORS}, auth=WRITE, url_name="case_reopen")
-def case_reopen(request, case_id: int, payload: ReasonIn):
+def case_reopen(request, case_id: Id, payload: ReasonIn):
     user = actor(request)
     services.case_reopen(actor=user, case=selectors.case_get(user=user, pk=case_id), reason=payload.reason)
     return selectors.case_get(user=user, pk=case_id)
@@ -358,7 +358,7 @@ def case_reopen(request, case_id: int, payload: ReasonIn):
 
 @router.get("/cases/{case_id}/events", response={200: list[EventOut], **ERRORS}, auth=PUBLIC_READ,
             url_name="case_events")
-def case_events(request, case_id: int):
+def case_events(request, case_id: Id):
     """The case history, oldest first."""
     user = actor(request)
     return selectors.case_events(user=user, case=selectors.case_get(user=user, pk=case_id))
@@ -391,7 +391,7 @@ def document_list(request, filters: Query[DocumentFilters]):
 
 @router.get("/cases/{case_id}/documents", response={200: list[DocumentOut], **ERRORS}, auth=PUBLIC_READ,
             url_name="case_documents")
-def case_documents(request, case_id: int):
+def case_documents(request, case_id: Id):
     """The case's documents. Masked fields are null with their `*_masked` flag set;
     files of secret documents are left out (`content_hidden`)."""
     user = actor(request)
@@ -400,7 +400,7 @@ def case_documents(request, case_id: int):
 
 @router.post("/cases/{case_id}/documents", response={201: DocumentOut, **ERRORS}, auth=WRITE,
              url_name="document_register")
-def document_register(request, case_id: int, form: Form[DocumentIn], files: File[list[UploadedFile]] = None):
+def document_register(request, case_id: Id, form: Form[DocumentIn], files: File[list[UploadedFile]] = None):
     """Register a document with its files (multipart/form-data). A file that is
     refused leaves nothing behind."""
     user = actor(request)
@@ -414,7 +414,7 @@ def document_register(request, case_id: int, form: Form[DocumentIn], files: File
 
 @router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS}, auth=PUBLIC_READ,
             url_name="document_detail")
-def document_detail(request, document_id: int):
+def document_detail(request, document_id: Id):
     """One document. Reading a secret document with the right to do so is logged."""
     _document, entry = selectors.document_get(user=actor(request), pk=document_id)
     return entry
@@ -422,7 +422,7 @@ def document_detail(request, document_id: int):
 
 @router.post("/documents/{document_id}/secrecy", response={200: DocumentOut, **ERRORS}, auth=WRITE,
              url_name="document_secrecy")
-def document_mark_secret(request, document_id: int, payload: SecrecyIn):
+def document_mark_secret(request, document_id: Id, payload: SecrecyIn):
     """Mark a document secret with its legal ground and the fields to mask."""
     user = actor(request)
     document = services.document_mark_secret(
@@ -442,21 +442,21 @@ def _lift(request, document_id: int, reason: str):
 
 @router.delete("/documents/{document_id}/secrecy", response={200: DocumentOut, **ERRORS}, auth=WRITE,
                url_name="document_secrecy_delete")
-def document_lift_secrecy(request, document_id: int, payload: ReasonIn):
+def document_lift_secrecy(request, document_id: Id, payload: ReasonIn):
     """Lift the secrecy mark; the reason goes into the history."""
     return _lift(request, document_id, payload.reason)
 
 
 @router.post("/documents/{document_id}/secrecy/lift", response={200: DocumentOut, **ERRORS}, auth=WRITE,
              url_name="document_secrecy_lift")
-def document_lift_secrecy_post(request, document_id: int, payload: ReasonIn):
+def document_lift_secrecy_post(request, document_id: Id, payload: ReasonIn):
     """The same as DELETE …/secrecy, for clients that cannot send a body with DELETE."""
     return _lift(request, document_id, payload.reason)
 
 
 @router.post("/documents/{document_id}/files", response={201: DocumentOut, **ERRORS}, auth=WRITE,
              url_name="document_file_add")
-def document_file_add(request, document_id: int, file: File[UploadedFile], replaces: Form[int | None] = None):
+def document_file_add(request, document_id: Id, file: File[UploadedFile], replaces: Form[int | None] = None):
     """Add a file (multipart/form-data), or a new version of one with `replaces`
     (the id of the file version it replaces). Earlier versions stay."""
     user = actor(request)
@@ -472,7 +472,7 @@ def document_file_add(request, document_id: int, file: File[UploadedFile], repla
 
 @router.get("/files/{file_id}/content", response={200: None, **ERRORS}, auth=PUBLIC_READ,
             url_name="file_content")
-def file_content(request, file_id: int):
+def file_content(request, file_id: Id):
     """The file's content. Files of secret documents need the right to read
     them, and each such read is logged."""
     document_file = selectors.file_for_download(user=actor(request), file_id=file_id)

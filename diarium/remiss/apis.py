@@ -20,7 +20,9 @@ from ninja.files import UploadedFile
 
 from diarium.accounts import selectors as people
 from diarium.api.auth import PUBLIC_READ, WRITE, actor
+from diarium.api.errors import ERRORS as API_ERRORS
 from diarium.api.errors import ErrorOut
+from diarium.api.types import Id
 from diarium.core.errors import DomainError, NotFound
 from diarium.core.limits import IsoDate, PastIsoDate
 from diarium.registry import selectors as registry
@@ -42,7 +44,7 @@ from .models import (
 
 router = Router(tags=["Remiss"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 410: ErrorOut, 422: ErrorOut}
+ERRORS = {**API_ERRORS, 410: ErrorOut}
 
 RoundStatus = Literal["draft", "sent", "closed"]
 DispatchMode = Literal["per_recipient", "list"]
@@ -54,7 +56,7 @@ Consideration = Literal["", "accepted", "partly", "not_accepted", "noted"]
 class RecipientIn(Schema):
     """An organ by id (its name and e-mail are used), or a name and e-mail."""
 
-    organ: int | None = None
+    organ: Id | None = None
     name: str = Field("", max_length=RECIPIENT_NAME_MAX)
     email: str = Field("", max_length=254)
 
@@ -64,7 +66,7 @@ class RoundIn(Schema):
     letter: str = Field(max_length=LETTER_MAX)
     deadline: IsoDate
     recipients: list[RecipientIn]
-    files: list[int] = Field(description="Ids of the file versions to send (see the case's documents).")
+    files: list[Id] = Field(description="Ids of the file versions to send (see the case's documents).")
     ordered_by: str = Field("", max_length=DECISION_REF_MAX, description='E.g. "KSAU 2018-02-28 § 8".')
     dispatch_mode: DispatchMode = "per_recipient"
     reminder_days_before: int = Field(7, ge=0, le=60)
@@ -162,7 +164,7 @@ class RoundOut(Schema):
 
 
 class RecipientsIn(Schema):
-    recipients: list[int] | None = Field(None, description="Recipient ids; empty or null for everyone.")
+    recipients: list[Id] | None = Field(None, description="Recipient ids; empty or null for everyone.")
 
 
 class ExtendIn(RecipientsIn):
@@ -281,7 +283,7 @@ def _recipient(round_: RemissRound, recipient_id: int):
 # --- rounds ------------------------------------------------------------------------------------
 @router.get("/cases/{case_id}/remiss", response={200: list[RoundListItem], **ERRORS}, auth=PUBLIC_READ,
             url_name="remiss_list")
-def round_list(request, case_id: int):
+def round_list(request, case_id: Id):
     """The case's remiss rounds with counts of answers."""
     user = actor(request)
     case = registry.case_get(user=user, pk=case_id)
@@ -295,7 +297,7 @@ def round_list(request, case_id: int):
 
 
 @router.post("/cases/{case_id}/remiss", response={201: RoundOut, **ERRORS}, auth=WRITE, url_name="remiss_create")
-def round_create(request, case_id: int, payload: RoundIn):
+def round_create(request, case_id: Id, payload: RoundIn):
     """Prepare a round (a draft). Nothing is sent until POST …/send."""
     user = actor(request)
     case = registry.case_get(user=user, pk=case_id)
@@ -322,20 +324,20 @@ def round_create(request, case_id: int, payload: RoundIn):
 
 
 @router.get("/remiss/{round_id}", response={200: RoundOut, **ERRORS}, auth=PUBLIC_READ, url_name="remiss_detail")
-def round_detail(request, round_id: int):
+def round_detail(request, round_id: Id):
     """A round with every recipient's status, deadlines (extensions included) and answer."""
     return _fresh(request, round_id)
 
 
 @router.delete("/remiss/{round_id}", response={204: None, **ERRORS}, auth=WRITE, url_name="remiss_discard")
-def round_discard(request, round_id: int):
+def round_discard(request, round_id: Id):
     """Remove a draft that was never sent (a sent round can only be closed)."""
     services.remiss_discard(actor=actor(request), round=_round(request, round_id))
     return Status(204, None)
 
 
 @router.post("/remiss/{round_id}/send", response={200: RoundOut, **ERRORS}, auth=WRITE, url_name="remiss_send")
-def round_send(request, round_id: int):
+def round_send(request, round_id: Id):
     """Send the round: the dispatch is registered and one e-mail per recipient is queued."""
     services.remiss_send(actor=actor(request), round=_round(request, round_id))
     return _fresh(request, round_id)
@@ -343,14 +345,14 @@ def round_send(request, round_id: int):
 
 @router.post("/remiss/{round_id}/retry", response={200: CountResult, **ERRORS}, auth=WRITE,
              url_name="remiss_retry")
-def round_retry(request, round_id: int):
+def round_retry(request, round_id: Id):
     """Queue again the e-mails that could not be sent."""
     return {"count": services.remiss_retry(actor=actor(request), round=_round(request, round_id))}
 
 
 @router.post("/remiss/{round_id}/remind", response={200: CountResult, **ERRORS}, auth=WRITE,
              url_name="remiss_remind")
-def round_remind(request, round_id: int, payload: RecipientsIn):
+def round_remind(request, round_id: Id, payload: RecipientsIn):
     """Remind now: those chosen (or all) who have not answered."""
     return {"count": services.remiss_remind(actor=actor(request), round=_round(request, round_id),
                                             recipient_ids=payload.recipients or None)}
@@ -358,7 +360,7 @@ def round_remind(request, round_id: int, payload: RecipientsIn):
 
 @router.post("/remiss/{round_id}/extend", response={200: RoundOut, **ERRORS}, auth=WRITE,
              url_name="remiss_extend")
-def round_extend(request, round_id: int, payload: ExtendIn):
+def round_extend(request, round_id: Id, payload: ExtendIn):
     """Extend the deadline for all recipients who have not answered, or the chosen ones."""
     services.remiss_extend(actor=actor(request), round=_round(request, round_id), deadline=payload.deadline,
                            reason=payload.reason, decision_ref=payload.decision_ref,
@@ -367,14 +369,14 @@ def round_extend(request, round_id: int, payload: ExtendIn):
 
 
 @router.post("/remiss/{round_id}/close", response={200: RoundOut, **ERRORS}, auth=WRITE, url_name="remiss_close")
-def round_close(request, round_id: int):
+def round_close(request, round_id: Id):
     services.remiss_close(actor=actor(request), round=_round(request, round_id))
     return _fresh(request, round_id)
 
 
 @router.post("/remiss/{round_id}/recipients/{recipient_id}/answer", response={201: RoundOut, **ERRORS},
              auth=WRITE, url_name="remiss_answer_inside")
-def answer_inside(request, round_id: int, recipient_id: int, form: Form[InsideAnswerIn],
+def answer_inside(request, round_id: Id, recipient_id: Id, form: Form[InsideAnswerIn],
                   files: File[list[UploadedFile]] = None):
     """Register an answer inside the system (multipart/form-data), by the answering
     organ's staff or by the registrar with the date it came in."""
@@ -388,7 +390,7 @@ def answer_inside(request, round_id: int, recipient_id: int, form: Form[InsideAn
 
 @router.post("/remiss/{round_id}/recipients/{recipient_id}/revoke-link", response={200: RoundOut, **ERRORS},
              auth=WRITE, url_name="remiss_revoke_link")
-def revoke_link(request, round_id: int, recipient_id: int):
+def revoke_link(request, round_id: Id, recipient_id: Id):
     round_ = _round(request, round_id)
     services.remiss_revoke_link(actor=actor(request), recipient=_recipient(round_, recipient_id))
     return _fresh(request, round_id)
@@ -396,7 +398,7 @@ def revoke_link(request, round_id: int, recipient_id: int):
 
 @router.post("/remiss/{round_id}/recipients/{recipient_id}/new-link", response={200: RoundOut, **ERRORS},
              auth=WRITE, url_name="remiss_new_link")
-def new_link(request, round_id: int, recipient_id: int):
+def new_link(request, round_id: Id, recipient_id: Id):
     """Replace the recipient's answer link with a new one and e-mail it."""
     round_ = _round(request, round_id)
     services.remiss_new_link(actor=actor(request), recipient=_recipient(round_, recipient_id))
@@ -405,7 +407,7 @@ def new_link(request, round_id: int, recipient_id: int):
 
 @router.put("/remiss/{round_id}/recipients/{recipient_id}/assessment", response={200: RoundOut, **ERRORS},
             auth=WRITE, url_name="remiss_assess")
-def assess(request, round_id: int, recipient_id: int, payload: AssessmentIn):
+def assess(request, round_id: Id, recipient_id: Id, payload: AssessmentIn):
     """The office's summary and consideration ("beaktande") of one answer."""
     round_ = _round(request, round_id)
     services.remiss_assess(actor=actor(request), recipient=_recipient(round_, recipient_id),
@@ -415,7 +417,7 @@ def assess(request, round_id: int, recipient_id: int, payload: AssessmentIn):
 
 @router.post("/remiss/{round_id}/compilation", response={201: DocumentOut, **ERRORS}, auth=WRITE,
              url_name="remiss_compile")
-def compile_round(request, round_id: int):
+def compile_round(request, round_id: Id):
     """Draw up the compilation as a document on the case (again: a new version)."""
     user = actor(request)
     document = services.remiss_compile(actor=user, round=_round(request, round_id))
@@ -424,7 +426,7 @@ def compile_round(request, round_id: int):
 
 @router.post("/remiss/{round_id}/revision", response={201: RoundOut, **ERRORS}, auth=WRITE,
              url_name="remiss_revise")
-def revise(request, round_id: int, file: File[UploadedFile], consulted: Form[int], note: Form[str] = "",
+def revise(request, round_id: Id, file: File[UploadedFile], consulted: Form[int], note: Form[str] = "",
            changes: Form[str] = "[]"):
     """Register the revised version of a consulted file (multipart/form-data).
     `changes` is a JSON list of {"description": …, "recipient_ids": […]}."""
@@ -485,6 +487,6 @@ def link_answer(request, token: str, form: Form[LinkAnswerIn], files: File[list[
 
 @router.get("/remissvar/{token}/files/{file_id}", response={200: None, **ERRORS}, auth=None,
             url_name="remiss_link_file")
-def link_file(request, token: str, file_id: int):
+def link_file(request, token: str, file_id: Id):
     version = selectors.answer_file(_link_recipient(token), file_id)
     return file_response(version.blob, version.filename)

@@ -15,14 +15,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from diarium.api.auth import PUBLIC_READ, actor
-from diarium.api.errors import ErrorOut
+from diarium.api.errors import ERRORS
 from diarium.core.errors import DomainError
 
 from . import selectors
 
 router = Router(tags=["Sök"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut}
 PER_PAGE = 20
 
 
