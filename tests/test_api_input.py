@@ -130,6 +130,14 @@ def _patch_targets(w) -> dict[str, str]:
         "/api/goals/{goal_id}": f"/api/goals/{w.goal.pk}",
         "/api/indicators/{indicator_id}": f"/api/indicators/{w.indicator.pk}",
         "/api/actions/{action_id}": f"/api/actions/{w.action.pk}",
+        # The body is checked before the objects are looked up: any id does.
+        "/api/officer-reports/{report_id}": "/api/officer-reports/1",
+        "/api/saved-searches/{saved_search_id}": "/api/saved-searches/1",
+        "/api/organisations/{organisation_id}/organs/{organ_id}": "/api/organisations/1/organs/1",
+        "/api/organisations/{organisation_id}/series/{series_id}": "/api/organisations/1/series/1",
+        "/api/organisations/{organisation_id}/classifications/{classification_id}":
+            "/api/organisations/1/classifications/1",
+        "/api/organs/{organ_id}/memberships/{membership_id}": "/api/organs/1/memberships/1",
     }
 
 

@@ -12,7 +12,9 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 
 from diarium.api.auth import WRITE, actor
+from diarium.api.errors import ERRORS as API_ERRORS
 from diarium.api.errors import ErrorOut
+from diarium.api.types import Id
 from diarium.core.errors import DomainError, NotFound
 
 from . import access, selectors, services
@@ -20,7 +22,7 @@ from .models import Organ
 
 router = Router(tags=["Organisation"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {**API_ERRORS, 409: ErrorOut}  # 409: still in use
 
 OrganKind = Literal["council", "executive_board", "committee", "board", "company", "federation", "external"]
 
@@ -45,18 +47,18 @@ class OrganIn(Schema):
     name: str = Field(max_length=200)
     code: str = Field(max_length=20, description="Förkortning, unik i organisationen, t.ex. \"KS\".")
     kind: OrganKind
-    parent: int | None = Field(None, description="Det överordnade organets id.")
+    parent: Id | None = Field(None, description="Det överordnade organets id.")
     email: str = Field("", max_length=254)
     active: bool = True
 
 
 class OrganChangeIn(Schema):
-    name: str | None = Field(None, max_length=200)
-    code: str | None = Field(None, max_length=20)
-    kind: OrganKind | None = None
-    parent: int | None = Field(None, description="Det överordnade organets id; null tar bort det.")
-    email: str | None = Field(None, max_length=254)
-    active: bool | None = None
+    name: str = Field(None, max_length=200)
+    code: str = Field(None, max_length=20)
+    kind: OrganKind = None
+    parent: Id | None = Field(None, description="Det överordnade organets id; null tar bort det.")
+    email: str = Field(None, max_length=254)
+    active: bool = None
 
 
 def _parent(organisation, pk: int | None):
@@ -71,7 +73,7 @@ def _parent(organisation, pk: int | None):
 
 @router.get("/organisations/{organisation_id}/organs", response={200: list[AdminOrganOut], **ERRORS}, auth=WRITE,
             url_name="admin_organ_list")
-def admin_organ_list(request, organisation_id: int):
+def admin_organ_list(request, organisation_id: Id):
     """Every organ of the organisation, inactive ones too (administrators only)."""
     organisation = access.organisation_for_admin_get(user=actor(request), pk=organisation_id)
     return selectors.organs_of(organisation=organisation)
@@ -79,7 +81,7 @@ def admin_organ_list(request, organisation_id: int):
 
 @router.post("/organisations/{organisation_id}/organs", response={201: AdminOrganOut, **ERRORS}, auth=WRITE,
              url_name="admin_organ_create")
-def admin_organ_create(request, organisation_id: int, payload: OrganIn):
+def admin_organ_create(request, organisation_id: Id, payload: OrganIn):
     user = actor(request)
     organisation = access.organisation_for_admin_get(user=user, pk=organisation_id)
     organ = services.organ_add(actor=user, organisation=organisation, name=payload.name, code=payload.code,
@@ -90,7 +92,7 @@ def admin_organ_create(request, organisation_id: int, payload: OrganIn):
 
 @router.patch("/organisations/{organisation_id}/organs/{organ_id}", response={200: AdminOrganOut, **ERRORS},
               auth=WRITE, url_name="admin_organ_change")
-def admin_organ_change(request, organisation_id: int, organ_id: int, payload: OrganChangeIn):
+def admin_organ_change(request, organisation_id: Id, organ_id: Id, payload: OrganChangeIn):
     """Change an organ; send only what changes. Null leaves a field as it is,
     except `parent`, where it removes the parent."""
     user = actor(request)
@@ -104,7 +106,7 @@ def admin_organ_change(request, organisation_id: int, organ_id: int, payload: Or
 
 @router.delete("/organisations/{organisation_id}/organs/{organ_id}", response={204: None, **ERRORS}, auth=WRITE,
                url_name="admin_organ_delete")
-def admin_organ_delete(request, organisation_id: int, organ_id: int):
+def admin_organ_delete(request, organisation_id: Id, organ_id: Id):
     """Remove an organ nothing refers to; one in use is 409 (make it inactive instead)."""
     user = actor(request)
     organisation = access.organisation_for_admin_get(user=user, pk=organisation_id)

@@ -9,20 +9,22 @@ from ninja import Field, Router, Schema, Status
 
 from diarium.accounts import selectors as people
 from diarium.api.auth import WRITE, actor
+from diarium.api.errors import ERRORS as API_ERRORS
 from diarium.api.errors import ErrorOut
+from diarium.api.types import Id
 
 from . import memberships
 from .apis import MembershipOut, MembershipRole, _person_ref
 
 router = Router(tags=["Sammanträden och beslut"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {**API_ERRORS, 409: ErrorOut}  # 409: still in use
 
 
 class MembershipChangeIn(Schema):
-    role: MembershipRole | None = None
-    party: str | None = Field(None, max_length=40)
-    start: dt.date | None = None
+    role: MembershipRole = None
+    party: str = Field(None, max_length=40)
+    start: dt.date = None
     end: dt.date | None = Field(None, description="Sista dagen; null gör uppdraget tillsvidare.")
 
 
@@ -33,7 +35,7 @@ def _out(m) -> dict:
 
 @router.patch("/organs/{organ_id}/memberships/{membership_id}", response={200: MembershipOut, **ERRORS},
               auth=WRITE, url_name="membership_change")
-def membership_change(request, organ_id: int, membership_id: int, payload: MembershipChangeIn):
+def membership_change(request, organ_id: Id, membership_id: Id, payload: MembershipChangeIn):
     """Change a seat's role, party or period; send only what changes. Needs the
     right to manage the organ's meetings, as adding one."""
     user = actor(request)
@@ -45,7 +47,7 @@ def membership_change(request, organ_id: int, membership_id: int, payload: Membe
 
 @router.delete("/organs/{organ_id}/memberships/{membership_id}", response={204: None, **ERRORS}, auth=WRITE,
                url_name="membership_delete")
-def membership_delete(request, organ_id: int, membership_id: int):
+def membership_delete(request, organ_id: Id, membership_id: Id):
     """Remove a seat entered by mistake; one that has ended gets an end date instead."""
     memberships.membership_delete(
         actor=actor(request),

@@ -7,14 +7,16 @@ rights and the same rules."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from diarium.api.auth import PUBLIC_READ, WRITE, actor
-from diarium.api.errors import ErrorOut
+from diarium.api.errors import ERRORS
+from diarium.api.types import Id
+from diarium.core.limits import PastIsoDate
 from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions
 from diarium.decisions.apis import (
@@ -23,13 +25,13 @@ from diarium.decisions.apis import (
     SignatoryIn,
     _report_out,
 )
+from diarium.decisions.models import DISPATCH_LINE_MAX, DISPATCH_LINES_MAX, OFFICE_MAX, REPORT_TEXT_MAX, TITLE_MAX
 from diarium.registry import selectors as registry_selectors
 
 from . import batches, reports, selectors, signing
 
 router = Router(tags=["Upprättade handlingar"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 PDF_RESPONSE = {
     "responses": {
@@ -103,29 +105,29 @@ class GenerationBatchOut(Schema):
 class OfficerReportChangeIn(Schema):
     """The sections to change; those left out (or null) stay as they are."""
 
-    title: str | None = Field(None, max_length=500)
-    addressed_to: int | None = Field(None, description="Organet skrivelsen ställs till.")
-    office: str | None = Field(None, max_length=200)
-    report_date: dt.date | None = None
-    background: str | None = None
-    opinion: str | None = None
-    proposals: list[ProposalIn] | None = Field(None, description="Alla förslag till beslut, i ordning.")
-    dispatch_to: list[str] | None = Field(None, description="Beslutet ska skickas till: en mottagare per rad.")
-    signatories: list[SignatoryIn] | None = None
+    title: str = Field(None, max_length=TITLE_MAX)
+    addressed_to: Id = Field(None, description="Organet skrivelsen ställs till.")
+    office: str = Field(None, max_length=OFFICE_MAX)
+    report_date: PastIsoDate = None
+    background: str = Field(None, max_length=REPORT_TEXT_MAX)
+    opinion: str = Field(None, max_length=REPORT_TEXT_MAX)
+    proposals: list[ProposalIn] = Field(None, description="Alla förslag till beslut, i ordning.")
+    dispatch_to: list[Annotated[str, Field(max_length=DISPATCH_LINE_MAX)]] = Field(None, max_length=DISPATCH_LINES_MAX, description="Beslutet ska skickas till: en mottagare per rad.")
+    signatories: list[SignatoryIn] = None
 
 
 class OfficerReportPreviewIn(Schema):
     """A report not yet drawn up, as the new report's form sends it."""
 
-    title: str = Field(max_length=500)
-    addressed_to: int = Field(description="Organet skrivelsen ställs till.")
-    office: str = Field("", max_length=200)
-    background: str = ""
-    opinion: str = ""
+    title: str = Field(max_length=TITLE_MAX)
+    addressed_to: Id = Field(description="Organet skrivelsen ställs till.")
+    office: str = Field("", max_length=OFFICE_MAX)
+    background: str = Field("", max_length=REPORT_TEXT_MAX)
+    opinion: str = Field("", max_length=REPORT_TEXT_MAX)
     proposals: list[ProposalIn] = []
-    dispatch_to: list[str] = Field([], description="Beslutet ska skickas till: en mottagare per rad.")
+    dispatch_to: list[Annotated[str, Field(max_length=DISPATCH_LINE_MAX)]] = Field([], max_length=DISPATCH_LINES_MAX, description="Beslutet ska skickas till: en mottagare per rad.")
     signatories: list[SignatoryIn] = []
-    report_date: dt.date | None = None
+    report_date: PastIsoDate | None = None
 
 
 class OfficerReportDrawnUpOut(OfficerReportOut):
@@ -170,14 +172,14 @@ def _pdf(rendered) -> HttpResponse:
 # --- signatures -------------------------------------------------------------------------------
 @router.get("/documents/{document_id}/signatures", response={200: list[FileSignatureOut], **ERRORS},
             auth=PUBLIC_READ, url_name="document_signature_list")
-def document_signature_list(request, document_id: int):
+def document_signature_list(request, document_id: Id):
     """Who signed which version of the document's files, as its page shows it."""
     return selectors.document_signatures_for(user=actor(request), document_id=document_id)
 
 
 @router.get("/files/{file_id}/signatures", response={200: list[FileSignatureOut], **ERRORS}, auth=PUBLIC_READ,
             url_name="file_signature_list")
-def file_signature_list(request, file_id: int):
+def file_signature_list(request, file_id: Id):
     """The signatures of one file version. A secret document's files need the
     right to read them (403), and each such read is logged."""
     return selectors.file_signatures_for(user=actor(request), file_id=file_id)
@@ -185,7 +187,7 @@ def file_signature_list(request, file_id: int):
 
 @router.post("/files/{file_id}/signatures", response={201: FileSignatureOut, **ERRORS}, auth=WRITE,
              url_name="file_sign")
-def file_sign(request, file_id: int, payload: FileSignatureIn):
+def file_sign(request, file_id: Id, payload: FileSignatureIn):
     """Mark this version of a document's file as signed by a named person in a
     role (manuell markering), as "Markera som signerad" does. Needs the right to
     register documents on the case; only the latest version can be signed, and a
@@ -198,7 +200,7 @@ def file_sign(request, file_id: int, payload: FileSignatureIn):
 # --- background generation --------------------------------------------------------------------
 @router.post("/meetings/{meeting_id}/excerpt-batches", response={202: GenerationBatchOut, **ERRORS}, auth=WRITE,
              url_name="meeting_excerpts_dispatch")
-def meeting_excerpts_dispatch(request, meeting_id: int):
+def meeting_excerpts_dispatch(request, meeting_id: Id):
     """Draw up and dispatch the minutes excerpts of every decision of the meeting
     that has recipients waiting, in the background. Needs the right to manage
     the organ's meetings (403) and adjusted minutes; a batch already running for
@@ -212,7 +214,7 @@ def meeting_excerpts_dispatch(request, meeting_id: int):
 
 @router.get("/generation-batches/{batch_id}", response={200: GenerationBatchOut, **ERRORS}, auth=WRITE,
             url_name="generation_batch_detail")
-def generation_batch_detail(request, batch_id: int):
+def generation_batch_detail(request, batch_id: Id):
     """The progress of a background batch, for those who may read its
     organisation's internal work."""
     return _batch_out(batches.generation_batch_get(user=actor(request), pk=batch_id))
@@ -225,7 +227,7 @@ def _report(user, report_id: int) -> dict:
 
 @router.get("/officer-reports/{report_id}", response={200: OfficerReportOut, **ERRORS}, auth=WRITE,
             url_name="officer_report_detail")
-def officer_report_detail(request, report_id: int):
+def officer_report_detail(request, report_id: Id):
     """The report's sections, to change them: for those who may write reports
     in its case (403 otherwise), as the edit page."""
     return _report(actor(request), report_id)
@@ -233,7 +235,7 @@ def officer_report_detail(request, report_id: int):
 
 @router.patch("/officer-reports/{report_id}", response={200: OfficerReportDrawnUpOut, **ERRORS}, auth=WRITE,
               url_name="officer_report_change")
-def officer_report_change(request, report_id: int, payload: OfficerReportChangeIn):
+def officer_report_change(request, report_id: Id, payload: OfficerReportChangeIn):
     """Change sections of the report and draw it up again: the registered file
     gets a new version, the earlier (signed or not) stay. A proposal already on
     an agenda cannot change, and a change that changes nothing is 400."""
@@ -247,7 +249,7 @@ def officer_report_change(request, report_id: int, payload: OfficerReportChangeI
 
 @router.post("/officer-reports/{report_id}/preview", response={200: None, **ERRORS}, auth=WRITE,
              url_name="officer_report_preview", openapi_extra=PDF_RESPONSE)
-def officer_report_preview(request, report_id: int, payload: OfficerReportChangeIn):
+def officer_report_preview(request, report_id: Id, payload: OfficerReportChangeIn):
     """The PDF the report would be drawn up as with these changes (the sections
     left out as they are). Nothing is saved or registered."""
     user = actor(request)
@@ -259,7 +261,7 @@ def officer_report_preview(request, report_id: int, payload: OfficerReportChange
 
 @router.post("/cases/{case_id}/officer-reports/preview", response={200: None, **ERRORS}, auth=WRITE,
              url_name="officer_report_preview_new", openapi_extra=PDF_RESPONSE)
-def officer_report_preview_new(request, case_id: int, payload: OfficerReportPreviewIn):
+def officer_report_preview_new(request, case_id: Id, payload: OfficerReportPreviewIn):
     """The PDF a new report would be drawn up as. Nothing is saved or registered."""
     user = actor(request)
     case = reports.case_for_reports(user=user, pk=case_id)

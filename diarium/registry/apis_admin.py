@@ -13,7 +13,9 @@ from ninja import Field, Router, Schema, Status
 from diarium.accounts import access as accounts_access
 from diarium.accounts import selectors as people
 from diarium.api.auth import WRITE, actor
+from diarium.api.errors import ERRORS as API_ERRORS
 from diarium.api.errors import ErrorOut
+from diarium.api.types import Id
 from diarium.core.errors import DomainError, NotFound
 
 from . import reference, services
@@ -21,7 +23,7 @@ from .apis import OrganRef
 
 router = Router(tags=["Organisation"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {**API_ERRORS, 409: ErrorOut}  # 409: still in use
 
 
 class SeriesOut(Schema):
@@ -39,13 +41,13 @@ class SeriesOut(Schema):
 class SeriesIn(Schema):
     code: str = Field(max_length=20, description="Seriekoden i diarienumret, t.ex. \"KS\".")
     name: str = Field(max_length=200)
-    organs: list[int] = Field([], description="Organens id.")
+    organs: list[Id] = Field([], description="Organens id.")
 
 
 class SeriesChangeIn(Schema):
-    code: str | None = Field(None, max_length=20, description="Gäller ärenden som registreras efter ändringen.")
-    name: str | None = Field(None, max_length=200)
-    organs: list[int] | None = Field(None, description="Alla organ som ska numrera i serien.")
+    code: str = Field(None, max_length=20, description="Gäller ärenden som registreras efter ändringen.")
+    name: str = Field(None, max_length=200)
+    organs: list[Id] = Field(None, description="Alla organ som ska numrera i serien.")
 
 
 class ClassificationOut(Schema):
@@ -63,9 +65,9 @@ class ClassificationIn(Schema):
 
 
 class ClassificationChangeIn(Schema):
-    code: str | None = Field(None, max_length=40)
-    title: str | None = Field(None, max_length=200)
-    retention: str | None = Field(None, max_length=200)
+    code: str = Field(None, max_length=40)
+    title: str = Field(None, max_length=200)
+    retention: str = Field(None, max_length=200)
 
 
 def _organs(organisation, ids: list[int] | None):
@@ -85,14 +87,14 @@ def _set(payload) -> dict:
 # --- series -------------------------------------------------------------------------------------
 @router.get("/organisations/{organisation_id}/series", response={200: list[SeriesOut], **ERRORS}, auth=WRITE,
             url_name="admin_series_list")
-def admin_series_list(request, organisation_id: int):
+def admin_series_list(request, organisation_id: Id):
     organisation = accounts_access.organisation_for_admin_get(user=actor(request), pk=organisation_id)
     return reference.series_of(organisation=organisation)
 
 
 @router.post("/organisations/{organisation_id}/series", response={201: SeriesOut, **ERRORS}, auth=WRITE,
              url_name="admin_series_create")
-def admin_series_create(request, organisation_id: int, payload: SeriesIn):
+def admin_series_create(request, organisation_id: Id, payload: SeriesIn):
     """Add a diary number series; an organ numbers in one series only."""
     user = actor(request)
     organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
@@ -103,7 +105,7 @@ def admin_series_create(request, organisation_id: int, payload: SeriesIn):
 
 @router.patch("/organisations/{organisation_id}/series/{series_id}", response={200: SeriesOut, **ERRORS},
               auth=WRITE, url_name="admin_series_change")
-def admin_series_change(request, organisation_id: int, series_id: int, payload: SeriesChangeIn):
+def admin_series_change(request, organisation_id: Id, series_id: Id, payload: SeriesChangeIn):
     user = actor(request)
     organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
     series = reference.series_get(organisation=organisation, pk=series_id)
@@ -116,7 +118,7 @@ def admin_series_change(request, organisation_id: int, series_id: int, payload: 
 
 @router.delete("/organisations/{organisation_id}/series/{series_id}", response={204: None, **ERRORS}, auth=WRITE,
                url_name="admin_series_delete")
-def admin_series_delete(request, organisation_id: int, series_id: int):
+def admin_series_delete(request, organisation_id: Id, series_id: Id):
     """Remove a series no case uses and no number has been taken in (409 otherwise)."""
     user = actor(request)
     organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
@@ -127,14 +129,14 @@ def admin_series_delete(request, organisation_id: int, series_id: int):
 # --- the classification scheme -----------------------------------------------------------------
 @router.get("/organisations/{organisation_id}/classifications", response={200: list[ClassificationOut], **ERRORS},
             auth=WRITE, url_name="admin_classification_list")
-def admin_classification_list(request, organisation_id: int):
+def admin_classification_list(request, organisation_id: Id):
     organisation = accounts_access.organisation_for_admin_get(user=actor(request), pk=organisation_id)
     return reference.classifications_of(organisation=organisation)
 
 
 @router.post("/organisations/{organisation_id}/classifications", response={201: ClassificationOut, **ERRORS},
              auth=WRITE, url_name="admin_classification_create")
-def admin_classification_create(request, organisation_id: int, payload: ClassificationIn):
+def admin_classification_create(request, organisation_id: Id, payload: ClassificationIn):
     user = actor(request)
     organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
     return Status(201, services.classification_create(actor=user, organisation=organisation, code=payload.code,
@@ -143,7 +145,7 @@ def admin_classification_create(request, organisation_id: int, payload: Classifi
 
 @router.patch("/organisations/{organisation_id}/classifications/{classification_id}",
               response={200: ClassificationOut, **ERRORS}, auth=WRITE, url_name="admin_classification_change")
-def admin_classification_change(request, organisation_id: int, classification_id: int,
+def admin_classification_change(request, organisation_id: Id, classification_id: Id,
                                 payload: ClassificationChangeIn):
     user = actor(request)
     organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
@@ -153,7 +155,7 @@ def admin_classification_change(request, organisation_id: int, classification_id
 
 @router.delete("/organisations/{organisation_id}/classifications/{classification_id}",
                response={204: None, **ERRORS}, auth=WRITE, url_name="admin_classification_delete")
-def admin_classification_delete(request, organisation_id: int, classification_id: int):
+def admin_classification_delete(request, organisation_id: Id, classification_id: Id):
     """Remove a process code no case is classified with (409 otherwise)."""
     user = actor(request)
     organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from diarium.api.auth import PUBLIC_READ, WRITE, actor
-from diarium.api.errors import ErrorOut
+from diarium.api.errors import ERRORS
+from diarium.api.types import Id, Offset
 from diarium.core import ratelimit
 from diarium.core.errors import TooManyRequests
 
@@ -26,7 +27,6 @@ from . import selectors, services
 
 router = Router(tags=["Diarium"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 MAX_PAGE = 100
 
 
@@ -69,16 +69,16 @@ class CopyRequestPage(Schema):
 
 
 class CopyRequestFilters(Schema):
-    organisation: int | None = Field(None, description="Organisationens id.")
-    case: int | None = Field(None, description="Ärendets id.")
+    organisation: Id | None = Field(None, description="Organisationens id.")
+    case: Id | None = Field(None, description="Ärendets id.")
     limit: int = Field(25, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
-@router.post("/documents/{document_id}/copy-requests", response={201: CopyRequestReceiptOut, 429: ErrorOut,
+@router.post("/documents/{document_id}/copy-requests", response={201: CopyRequestReceiptOut,
                                                                   **ERRORS},
              auth=PUBLIC_READ, url_name="document_copy_request")
-def document_copy_request(request, document_id: int, payload: CopyRequestIn):
+def document_copy_request(request, document_id: Id, payload: CopyRequestIn):
     """Ask for a copy of a document, anonymously if one likes. Secret documents
     too: the secrecy is assessed when the request is handled."""
     document = selectors.document_for_write(pk=document_id)

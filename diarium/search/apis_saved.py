@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from diarium.api.auth import PUBLIC_READ, WRITE, actor
-from diarium.api.errors import ErrorOut
+from diarium.api.errors import ERRORS, ErrorOut
+from diarium.api.types import Id
 from diarium.core import ratelimit
 from diarium.core.errors import TooManyRequests
 
@@ -26,7 +27,6 @@ from .forms import params_from
 
 router = Router(tags=["Sök"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class SearchParams(Schema):
@@ -124,13 +124,13 @@ def saved_search_create(request, payload: SavedSearchIn):
 
 @router.get("/saved-searches/{saved_search_id}", response={200: SavedSearchOut, **ERRORS}, auth=WRITE,
             url_name="saved_search_detail")
-def saved_search_detail(request, saved_search_id: int):
+def saved_search_detail(request, saved_search_id: Id):
     return _saved_out(request, alerts.saved_search_get(user=actor(request), pk=saved_search_id))
 
 
 @router.patch("/saved-searches/{saved_search_id}", response={200: SavedSearchOut, **ERRORS}, auth=WRITE,
               url_name="saved_search_change")
-def saved_search_change(request, saved_search_id: int, payload: SavedSearchChangeIn):
+def saved_search_change(request, saved_search_id: Id, payload: SavedSearchChangeIn):
     """Turn the daily e-mail on or off. Turned on again, it starts from what the
     search finds now."""
     user = actor(request)
@@ -142,14 +142,14 @@ def saved_search_change(request, saved_search_id: int, payload: SavedSearchChang
 
 @router.delete("/saved-searches/{saved_search_id}", response={204: None, **ERRORS}, auth=WRITE,
                url_name="saved_search_delete")
-def saved_search_delete(request, saved_search_id: int):
+def saved_search_delete(request, saved_search_id: Id):
     user = actor(request)
     alerts.saved_search_delete(actor=user, saved_search=alerts.saved_search_get(user=user, pk=saved_search_id))
     return Status(204, None)
 
 
 # --- subscriptions by e-mail (anyone) ------------------------------------------------------------
-@router.post("/search-subscriptions", response={202: SubscriptionRequestedOut, 429: ErrorOut, **ERRORS},
+@router.post("/search-subscriptions", response={202: SubscriptionRequestedOut, **ERRORS},
              auth=PUBLIC_READ, url_name="search_subscribe")
 def search_subscribe(request, payload: SubscriptionIn):
     """Follow a search by e-mail, without an account. The address gets a link to
