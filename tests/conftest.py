@@ -165,13 +165,20 @@ def _demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
         _DEMO.load()
 
 
+def _uses_demo(item) -> bool:
+    """Whether the test uses this module's `demo` (a module may define a `demo`
+    of its own, as the search journeys do)."""
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.get("demo") if info is not None else None
+    return bool(definitions) and getattr(definitions[-1].func, "__module__", None) == __name__
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    uses = "demo" in getattr(item, "fixturenames", ())
-    if uses and _DEMO.blocker is not None and not _DEMO.loaded:
+    if _uses_demo(item) and _DEMO.blocker is not None and not _DEMO.loaded:
         _DEMO.load()  # a demo test after others in the same module that emptied it
     yield
-    if _DEMO.loaded and (nextitem is None or "demo" not in getattr(nextitem, "fixturenames", ())):
+    if _DEMO.loaded and (nextitem is None or not _uses_demo(nextitem)):
         _DEMO.unload()
 
 
