@@ -3,9 +3,11 @@ from django.urls import include, path
 
 from diarium.accounts.selectors import organisation_names
 
+from .api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", include("diarium.api.urls")),
+    path("api/", api.urls),
     path("konto/", include("diarium.accounts.urls")),
     path("", include("diarium.remiss.urls")),
     path("", include("diarium.decisions.urls")),

@@ -7,9 +7,9 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from diarium.api.auth import PUBLIC_READ, SESSION_ONLY, WRITE, actor
-from diarium.api.errors import ERRORS
-from diarium.api.types import Id
+from diarium.core.api.auth import PUBLIC_READ, SESSION_ONLY, WRITE, actor
+from diarium.core.api.errors import ERRORS
+from diarium.core.api.types import Id
 
 from . import selectors, services
 from .models import Organ

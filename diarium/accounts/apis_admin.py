@@ -11,10 +11,10 @@ from typing import Literal
 
 from ninja import Field, Router, Schema, Status
 
-from diarium.api.auth import WRITE, actor
-from diarium.api.errors import ERRORS as API_ERRORS
-from diarium.api.errors import ErrorOut
-from diarium.api.types import Id
+from diarium.core.api.auth import WRITE, actor
+from diarium.core.api.errors import ERRORS as API_ERRORS
+from diarium.core.api.errors import ErrorOut
+from diarium.core.api.types import Id
 from diarium.core.errors import DomainError, NotFound
 
 from . import access, selectors, services

@@ -28,23 +28,6 @@ def user_for_api_token(raw: str) -> User | None:
     return token.user if token else None
 
 
-def api_token_user(request) -> User | None:
-    """The active user whose API token the request carries (`Authorization:
-    Bearer <token>`), or None: no header, another scheme, or a token unknown or
-    revoked. Only a request with the header costs a query, once: the rate limit
-    and the API's authentication both ask."""
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if not header:
-        return None
-    cached = getattr(request, "_api_token_user", None)
-    if cached is not None and cached[0] == header:
-        return cached[1]
-    scheme, _sep, raw = header.partition(" ")
-    user = user_for_api_token(raw.strip()) if scheme.lower() == "bearer" else None
-    request._api_token_user = (header, user)
-    return user
-
-
 # --- reference lists and tokens (used by the API) ----------------------------------------
 @dataclass
 class PersonEntry:

@@ -2,7 +2,7 @@
 PostgreSQL fail (a 500) and SQLite store it as it is, and the others (all but
 tab, line feed and carriage return; lone surrogates too) cannot be shown. They
 are refused where a request enters: here for addresses (the path and the query
-string), in diarium.api.parser for the JSON API's bodies and parameters.
+string), in diarium.core.api.parser for the JSON API's bodies and parameters.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def has_control_characters(text: str) -> bool:
 class RefuseControlCharactersMiddleware:
     """404 for a path with control characters (no such page exists); 400 for a
     web page's query string with them. The JSON API checks its own parameters
-    and answers 422 naming the field (diarium.api.parser)."""
+    and answers 422 naming the field (diarium.core.api.parser)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -6,7 +6,7 @@ models.py (`CASE_DESCRIPTION_MAX = 20_000`), and uses it in the model field
 field (`LimitedCharField(max_length=...)`) and the ninja schema
 (`Field(max_length=...)`, shown as `maxLength` in the OpenAPI schema). Every
 path says the same thing: "Högst N tecken." (the API's string_too_long, see
-diarium/api/errors.py).
+diarium/core/api/errors.py).
 
 Dates follow one rule as well: ISO 8601 `ÅÅÅÅ-MM-DD` with two-digit month and
 day, nothing else, in forms (`IsoDateField`) and the API (`IsoDate`). A date
@@ -36,7 +36,7 @@ from .errors import DomainError
 TOO_LONG = gettext_lazy("Högst %(limit_value)s tecken.")
 DATE_FORMAT = gettext_lazy("Ange datum som ÅÅÅÅ-MM-DD.")
 
-# The ninja error handler (diarium/api/errors.py) shows this kind's message as is.
+# The ninja error handler (diarium/core/api/errors.py) shows this kind's message as is.
 MESSAGE_ERROR = "diarium_message"
 
 

@@ -136,7 +136,7 @@ class PublicRateLimitMiddleware:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
                 return False
-            from diarium.accounts.selectors import api_token_user
+            from .api.auth import api_token_user
 
             return api_token_user(request) is None
         return False
@@ -152,7 +152,7 @@ class PublicRateLimitMiddleware:
             message = _("För många förfrågningar. Vänta %(seconds)s sekunder och försök igen.") % {
                 "seconds": verdict.reset}
             if request.path.startswith(("/oparl/", API_PREFIX)):
-                # OParl's error object, or the JSON API's one error shape (diarium.api.errors).
+                # OParl's error object, or the JSON API's one error shape (diarium.core.api.errors).
                 body = ({"detail": message, "errors": {}} if request.path.startswith(API_PREFIX)
                         else {"type": "error", "message": message})
                 response = HttpResponse(json.dumps(body, ensure_ascii=False),

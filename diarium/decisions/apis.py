@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from diarium.accounts import selectors as people
-from diarium.api.auth import PUBLIC_READ, WRITE, actor
-from diarium.api.errors import ERRORS
-from diarium.api.types import Id, LocalTime
+from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
+from diarium.core.api.errors import ERRORS
+from diarium.core.api.types import Id, LocalTime
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 from diarium.core.limits import IsoDate, PastIsoDate
 from diarium.registry import selectors as registry

@@ -8,10 +8,10 @@ import datetime as dt
 from ninja import Field, Router, Schema, Status
 
 from diarium.accounts import selectors as people
-from diarium.api.auth import WRITE, actor
-from diarium.api.errors import ERRORS as API_ERRORS
-from diarium.api.errors import ErrorOut
-from diarium.api.types import Id
+from diarium.core.api.auth import WRITE, actor
+from diarium.core.api.errors import ERRORS as API_ERRORS
+from diarium.core.api.errors import ErrorOut
+from diarium.core.api.types import Id
 
 from . import memberships
 from .apis import MembershipOut, MembershipRole, _person_ref

@@ -13,9 +13,9 @@ from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
-from diarium.api.auth import PUBLIC_READ, WRITE, actor
-from diarium.api.errors import ERRORS
-from diarium.api.types import Id
+from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
+from diarium.core.api.errors import ERRORS
+from diarium.core.api.types import Id
 from diarium.core.limits import PastIsoDate
 from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions

@@ -20,9 +20,9 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from diarium.accounts import selectors as people
-from diarium.api.auth import PUBLIC_READ, WRITE, actor
-from diarium.api.errors import ERRORS
-from diarium.api.types import Amount, Id, Weight
+from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
+from diarium.core.api.errors import ERRORS
+from diarium.core.api.types import Amount, Id, Weight
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 from diarium.core.limits import IsoDate
 from diarium.decisions import selectors as decisions

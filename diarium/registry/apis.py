@@ -15,9 +15,9 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from diarium.accounts import selectors as people
-from diarium.api.auth import PUBLIC_READ, WRITE, actor
-from diarium.api.errors import ERRORS
-from diarium.api.types import Id, Offset
+from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
+from diarium.core.api.errors import ERRORS
+from diarium.core.api.types import Id, Offset
 from diarium.core.errors import DomainError, NotFound
 from diarium.core.limits import IsoDate, PastIsoDate
 

@@ -17,9 +17,9 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from diarium.api.auth import PUBLIC_READ, WRITE, actor
-from diarium.api.errors import ERRORS
-from diarium.api.types import Id, Offset
+from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
+from diarium.core.api.errors import ERRORS
+from diarium.core.api.types import Id, Offset
 from diarium.core import ratelimit
 from diarium.core.errors import TooManyRequests
 

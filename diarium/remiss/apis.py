@@ -19,10 +19,10 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from diarium.accounts import selectors as people
-from diarium.api.auth import PUBLIC_READ, WRITE, actor
-from diarium.api.errors import ERRORS as API_ERRORS
-from diarium.api.errors import ErrorOut
-from diarium.api.types import Id
+from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
+from diarium.core.api.errors import ERRORS as API_ERRORS
+from diarium.core.api.errors import ErrorOut
+from diarium.core.api.types import Id
 from diarium.core.errors import DomainError, NotFound
 from diarium.core.limits import IsoDate, PastIsoDate
 from diarium.registry import selectors as registry

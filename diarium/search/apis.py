@@ -14,8 +14,8 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from diarium.api.auth import PUBLIC_READ, actor
-from diarium.api.errors import ERRORS
+from diarium.core.api.auth import PUBLIC_READ, actor
+from diarium.core.api.errors import ERRORS
 from diarium.core.errors import DomainError
 
 from . import selectors

@@ -16,9 +16,9 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from diarium.api.auth import PUBLIC_READ, WRITE, actor
-from diarium.api.errors import ERRORS, ErrorOut
-from diarium.api.types import Id
+from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
+from diarium.core.api.errors import ERRORS, ErrorOut
+from diarium.core.api.types import Id
 from diarium.core import ratelimit
 from diarium.core.errors import TooManyRequests
 

@@ -1,7 +1,9 @@
-"""The Diarium JSON API: one NinjaAPI with a router per app.
+"""The Diarium JSON API: one NinjaAPI with a router per app, composed here
+(the composition root knows every app; no app imports it).
 
 Docs at /api/docs, schema at /api/openapi.json. Authentication and the error
-shape are set here for every endpoint (see auth.py and errors.py).
+shape are set here for every endpoint, from what the apps share in
+diarium/core/api/ (auth.py, errors.py, parser.py, types.py).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from diarium.plans.apis import router as plans_router
 from diarium.registry.apis import router as registry_router
 from diarium.remiss.apis import router as remiss_router
 
-from . import errors
-from .auth import WRITE, anonymous
-from .parser import REFUSED, ScreeningParser
+from diarium.core.api import errors
+from diarium.core.api.auth import WRITE, anonymous
+from diarium.core.api.parser import REFUSED, ScreeningParser
 
 
 class DiariumOpenAPISchema(OpenAPISchema):

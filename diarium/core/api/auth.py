@@ -8,6 +8,8 @@ caller may not see. `WRITE` requires a user; without one the answer is 401.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
@@ -15,10 +17,36 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from diarium.accounts.selectors import api_token_user
 from diarium.core.errors import PermissionDenied
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+# token -> its active user or None; the accounts app, which keeps the tokens,
+# registers it (AccountsConfig.ready).
+_token_users: list[Callable[[str], object | None]] = []
+
+
+def token_user_resolver_register(resolve: Callable[[str], object | None]) -> None:
+    _token_users[:] = [resolve]
+
+
+def api_token_user(request):
+    """The active user whose API token the request carries (`Authorization:
+    Bearer <token>`), or None: no header, another scheme, or a token unknown or
+    revoked. Only a request with the header costs a query, once: the public rate
+    limit and the API's authentication both ask."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if not header:
+        return None
+    cached = getattr(request, "_api_token_user", None)
+    if cached is not None and cached[0] == header:
+        return cached[1]
+    scheme, _sep, raw = header.partition(" ")
+    user = None
+    if scheme.lower() == "bearer" and _token_users:
+        user = _token_users[0](raw.strip())
+    request._api_token_user = (header, user)
+    return user
 
 
 class ApiToken(HttpBearer):

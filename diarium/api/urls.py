@@ -1,5 +1,0 @@
-from django.urls import path
-
-from .api import api
-
-urlpatterns = [path("", api.urls)]
