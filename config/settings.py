@@ -287,6 +287,9 @@ DIARIUM_ACCESSIBILITY_CONTACT = os.environ.get("DIARIUM_ACCESSIBILITY_CONTACT", 
 DIARIUM_COPY_REQUEST_LIMIT = int(os.environ.get("DIARIUM_COPY_REQUEST_LIMIT") or 20)
 # Days a remiss recipient who answered can still read the answer through the
 # personal link after the round closed for them (diarium/remiss/services.py).
+# The earliest date a record of something that happened may carry (registration,
+# a document's date, a report's date); none may lie after today (diarium.core.limits).
+DIARIUM_EARLIEST_DATE = os.environ.get("DIARIUM_EARLIEST_DATE") or "1900-01-01"
 DIARIUM_REMISS_LINK_DAYS_AFTER_CLOSE = int(os.environ.get("DIARIUM_REMISS_LINK_DAYS_AFTER_CLOSE") or 30)
 # Requests per window one client may make to OParl, dumps, feeds, calendars and
 # the anonymous API ("off" to turn off), and how many proxies set X-Forwarded-For
