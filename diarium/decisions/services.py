@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import mimetypes
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,7 +19,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Person
 from diarium.core import drawing
 from diarium.core.errors import DomainError, PermissionDenied
@@ -30,6 +28,7 @@ from diarium.registry import files as file_store
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document, DocumentFile
 
+from . import access
 from .events import DecisionEvent
 from .models import (
     ASSIGNMENT_TEXT_MAX, CONDITION_TEXT_MAX, CORRECTION_REASON_MAX, DECISION_TEXT_MAX, DISPATCH_LINE_MAX,
@@ -37,31 +36,11 @@ from .models import (
     AgendaItem, Assignment, Attendance, Correction, Decision, DecisionNote, DecisionRecipient, Meeting, Membership,
     Minutes, OfficerReport, ParagraphCounter, Proposal, Signature,
 )
+from .references import REFERENCE
 
 logger = logging.getLogger("diarium.decisions")
 
 APPEAL_DAYS = 21  # kommunallagen 13 kap. 5 §: three weeks from the posting of the adjusted minutes
-
-# Who runs an organ's meetings (the board secretary is its registrar).
-MANAGE_MEETINGS = roles.REGISTER_CASE
-
-
-# --- rights -------------------------------------------------------------------------------
-def can_manage_meetings(user, organ: Organ) -> bool:
-    return roles.can(user, MANAGE_MEETINGS, organisation_id=organ.organisation_id, organ_id=organ.pk)
-
-
-def can_read_internal(user, organ: Organ) -> bool:
-    return roles.can(user, roles.READ_INTERNAL, organisation_id=organ.organisation_id, organ_id=organ.pk)
-
-
-def can_write_reports(user, case: Case) -> bool:
-    return roles.can(user, roles.REGISTER_DOCUMENT, organisation_id=case.organisation_id, organ_id=case.organ_id)
-
-
-def _require_meetings(user, organ: Organ) -> None:
-    if not can_manage_meetings(user, organ):
-        raise PermissionDenied(_("Du har inte behörighet att hantera sammanträden för %(organ)s.") % {"organ": organ.name})
 
 
 def _user(actor):
@@ -84,7 +63,7 @@ def _errors(errors: dict[str, list[str]]) -> None:
 @transaction.atomic
 def membership_add(*, actor, organ: Organ, person: Person, role: str, start: dt.date,
                    end: dt.date | None = None, party: str = "") -> Membership:
-    _require_meetings(actor, organ)
+    access.require_manage_meetings(actor, organ)
     errors = {}
     if role not in Membership.Role.values:
         errors["role"] = [_("Välj ordförande, vice ordförande, ledamot eller ersättare.")]
@@ -111,7 +90,7 @@ def meeting_create(
 ) -> Meeting:
     """Plan a meeting. Its members and substitutes come from the organ's
     memberships on the day; the chair defaults to the organ's chair."""
-    _require_meetings(actor, organ)
+    access.require_manage_meetings(actor, organ)
     if not isinstance(date, dt.date):
         raise DomainError(_("Ange datum för sammanträdet (ÅÅÅÅ-MM-DD)."), field="date")
     if organ.kind in (Organ.Kind.COMPANY, Organ.Kind.EXTERNAL):
@@ -145,7 +124,7 @@ def agenda_item_add(
 ) -> AgendaItem:
     """Put a matter on the agenda with the documents it rests on ("beslutsunderlag").
     `now`: when (default now; loaders of historic data pass the date)."""
-    _require_meetings(actor, meeting.organ)
+    access.require_manage_meetings(actor, meeting.organ)
     meeting = _locked_meeting(meeting)
     _editable_agenda(meeting)
     if proposal is not None:
@@ -174,7 +153,7 @@ def agenda_item_add(
 
 @transaction.atomic
 def agenda_item_move(*, actor, item: AgendaItem, up: bool) -> AgendaItem:
-    _require_meetings(actor, item.meeting.organ)
+    access.require_manage_meetings(actor, item.meeting.organ)
     meeting = _locked_meeting(item.meeting)
     _editable_agenda(meeting)
     items = list(meeting.items.order_by("position"))
@@ -195,7 +174,7 @@ def agenda_item_move(*, actor, item: AgendaItem, up: bool) -> AgendaItem:
 
 def _status_change(actor, meeting: Meeting, *, allowed_from: Sequence[str], to: str, stamp: str, message: str,
                    now: dt.datetime | None) -> Meeting:
-    _require_meetings(actor, meeting.organ)
+    access.require_manage_meetings(actor, meeting.organ)
     meeting = _locked_meeting(meeting)
     if meeting.status not in allowed_from:
         raise DomainError(message)
@@ -209,7 +188,7 @@ def _status_change(actor, meeting: Meeting, *, allowed_from: Sequence[str], to: 
 def meeting_publish_notice(*, actor, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
     """Publish the notice ("kallelse") with the agenda: e-mail to members and
     substitutes, and the agenda with its public documents to the public view."""
-    _require_meetings(actor, meeting.organ)
+    access.require_manage_meetings(actor, meeting.organ)
     if not meeting.items.exists():
         raise DomainError(_("Föredragningslistan är tom."))
     meeting = _status_change(actor, meeting, allowed_from=[Meeting.Status.PLANNED], to=Meeting.Status.NOTICE_PUBLISHED,
@@ -293,7 +272,7 @@ def meeting_close(*, actor, meeting: Meeting, now: dt.datetime | None = None) ->
 
 @transaction.atomic
 def attendance_set(*, actor, meeting: Meeting, present_ids: Sequence[int]) -> None:
-    _require_meetings(actor, meeting.organ)
+    access.require_manage_meetings(actor, meeting.organ)
     if meeting.status == Meeting.Status.ADJUSTED:
         raise DomainError(_("Protokollet är justerat; närvaron kan inte ändras."))
     meeting.attendance.update(present=False)
@@ -356,8 +335,7 @@ def officer_report_create(
     """Write the officer's report ("tjänsteskrivelse") on a case: background, the
     office's opinion, proposed decisions per organ, who the decision goes to and
     who signs. It is registered on the case as a drawn-up document."""
-    if not can_write_reports(actor, case):
-        raise PermissionDenied(_("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
+    access.require_write_reports(actor, case, _("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
     now = now or timezone.now()
     report_date = report_date or timezone.localtime(now).date()
     title, background = (title or "").strip(), (background or "").strip()
@@ -420,8 +398,7 @@ def officer_report_update(
     signed or not, stay as they were), with its event in the history. A proposal
     already on an agenda cannot change. Returns the new file version."""
     case = report.case
-    if not can_write_reports(actor, case):
-        raise PermissionDenied(_("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
+    access.require_write_reports(actor, case, _("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
     now = now or timezone.now()
     report_date = report_date or report.report_date
     title, background = (title or "").strip(), (background or "").strip()
@@ -501,9 +478,6 @@ def proposal_to_agenda(*, actor, proposal: Proposal, meeting: Meeting,
 
 
 # --- decisions -------------------------------------------------------------------------------
-REFERENCE = re.compile(r"\b([A-ZÅÄÖ][A-ZÅÄÖa-zåäö]{0,9})\s+(\d{4}-\d{2}-\d{2})\s*§\s*(\d{1,4})\b")
-
-
 def references_in(text: str, *, organisation_id: int) -> list[Decision]:
     """Decisions named in a text as "KF 2017-12-13 § 251" that exist."""
     found = []
@@ -535,7 +509,7 @@ def paragraph_counter_set(*, actor, organ: Organ, year: int, last: int) -> Parag
     over from minutes kept elsewhere: the next decision of `year` gets `last` + 1.
     Paragraphs are never reused, so the counter only moves forward. When the
     organisation numbers on without a yearly restart, `year` is ignored."""
-    if not roles.can(actor, {roles.Role.ADMIN}, organisation_id=organ.organisation_id, organ_id=None):
+    if not access.can_set_paragraphs(actor, organ):
         raise PermissionDenied(_("Bara en administratör kan ändra paragrafnumreringen."))
     if not isinstance(last, int) or last < 0:
         raise DomainError(_("Ange ett paragrafnummer (0 eller mer)."), field="last")
@@ -615,7 +589,7 @@ def decision_record(
     """Record a decision at an open meeting. It gets the organ's next paragraph
     number for the year; a conditional decision waits for its condition; a
     decision that meets or fails another's condition makes it effective or void."""
-    _require_meetings(actor, meeting.organ)
+    access.require_manage_meetings(actor, meeting.organ)
     now = now or timezone.now()
     if agenda_item is not None:
         if agenda_item.meeting_id != meeting.pk:
@@ -735,7 +709,7 @@ def _adjusted(decision: Decision) -> bool:
 def decision_update(*, actor, decision: Decision, title: str | None = None, text: str | None = None,
                     outcome: str | None = None) -> Decision:
     """Edit a decision before the minutes are adjusted; afterwards only a correction."""
-    _require_meetings(actor, decision.organ)
+    access.require_manage_meetings(actor, decision.organ)
     decision = Decision.objects.select_for_update(of=("self",)).select_related("organ", "meeting").get(pk=decision.pk)
     if _adjusted(decision):
         raise DomainError(_("Protokollet är justerat. Beslutet kan inte ändras, bara rättas med en protokollförd rättelse."))
@@ -758,7 +732,7 @@ def decision_update(*, actor, decision: Decision, title: str | None = None, text
 @transaction.atomic
 def decision_correct(*, actor, decision: Decision, text: str, reason: str, now: dt.datetime | None = None) -> Correction:
     """Correct an adjusted decision ("rättelse"): recorded beside it, never in place."""
-    _require_meetings(actor, decision.organ)
+    access.require_manage_meetings(actor, decision.organ)
     text, reason = (text or "").strip(), (reason or "").strip()
     errors = {}
     if not text:
@@ -771,7 +745,7 @@ def decision_correct(*, actor, decision: Decision, text: str, reason: str, now: 
         raise DomainError(_("Protokollet är inte justerat; ändra beslutet i stället."))
     now = now or timezone.now()
     correction = Correction.objects.create(decision=decision, text=text, reason=reason, at=now,
-                                           by_name=registry._actor_name(actor))
+                                           by_name=registry.actor_name(actor))
     if decision.case_id:
         registry.event_append(case=decision.case, kind=DecisionEvent.DECISION_CORRECTED, actor=actor, at=now,
                               data={"decision": decision.pk, "details": f"{decision.reference}: {reason}"[:300]})
@@ -785,7 +759,7 @@ def minutes_sign(*, actor, meeting: Meeting, person: Person, role: str, posted_o
     and every adjuster have, the minutes are adjusted: the decisions become final,
     the minutes are stored, and the posting on the notice board starts the
     three-week appeal period."""
-    _require_meetings(actor, meeting.organ)
+    access.require_manage_meetings(actor, meeting.organ)
     now = now or timezone.now()
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
@@ -846,7 +820,7 @@ def decision_dispatch(*, actor, decision: Decision, now: dt.datetime | None = No
     """Send the adjusted decision to its recipients: the minutes excerpt is
     registered as an outgoing document on the case, and each recipient with an
     e-mail address gets it by mail. What fails stays unsent and retryable."""
-    _require_meetings(actor, decision.organ)
+    access.require_manage_meetings(actor, decision.organ)
     now = now or timezone.now()
     if decision.case_id is None:
         raise DomainError(_("Beslutet hör inte till något ärende; det kan inte expedieras härifrån."))
@@ -861,7 +835,7 @@ def decision_dispatch(*, actor, decision: Decision, now: dt.datetime | None = No
             "decision": decision, "meeting": decision.meeting, "minutes": decision.meeting.minutes,
             "organisation": decision.meeting.organisation, "recipients": list(decision.recipients.all()),
             "notes": list(decision.notes.all()), "corrections": list(decision.corrections.all()),
-            "certified_by": registry._actor_name(actor), "certified_on": timezone.localtime(now).date(),
+            "certified_by": registry.actor_name(actor), "certified_on": timezone.localtime(now).date(),
         }, template="decisions/excerpt_document.html", stem="protokollsutdrag")
         document = registry.document_create(
             actor=actor, case=decision.case, direction=Document.Direction.OUTGOING,
@@ -918,7 +892,7 @@ def excerpt_deliver(recipient_id: int, *, now: dt.datetime | None = None, connec
 
 @transaction.atomic
 def dispatch_retry(*, actor, decision: Decision) -> int:
-    _require_meetings(actor, decision.organ)
+    access.require_manage_meetings(actor, decision.organ)
     failed = list(decision.recipients.filter(state=DecisionRecipient.State.FAILED).values_list("pk", flat=True))
     if not failed:
         raise DomainError(_("Det finns inga misslyckade utskick att skicka igen."))
@@ -935,8 +909,7 @@ def dispatch_retry(*, actor, decision: Decision) -> int:
 def assignment_link_case(*, actor, assignment: Assignment, case: Case,
                          now: dt.datetime | None = None) -> Assignment:
     """Record that a case answers an assignment (KS's case 2017.676 answers KF § 251)."""
-    if not can_write_reports(actor, case):
-        raise PermissionDenied(_("Du har inte behörighet att ändra ärendet."))
+    access.require_write_reports(actor, case, _("Du har inte behörighet att ändra ärendet."))
     Assignment.objects.filter(pk=assignment.pk).update(answering_case=case)
     registry.event_append(case=case, kind=DecisionEvent.ASSIGNMENT_LINKED, actor=actor, at=now, data={
         "assignment": assignment.pk, "details": assignment.decision.reference,
@@ -948,7 +921,7 @@ def assignment_link_case(*, actor, assignment: Assignment, case: Case,
 @transaction.atomic
 def assignment_complete(*, actor, assignment: Assignment, decision: Decision | None = None,
                         now: dt.datetime | None = None) -> Assignment:
-    _require_meetings(actor, assignment.organ)
+    access.require_manage_meetings(actor, assignment.organ)
     if assignment.status == Assignment.Status.DONE:
         raise DomainError(_("Uppdraget är redan slutfört."))
     Assignment.objects.filter(pk=assignment.pk).update(status=Assignment.Status.DONE, done_at=now or timezone.now(),

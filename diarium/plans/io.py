@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from diarium.accounts.models import Organ, Person
 from diarium.core.errors import DomainError, PermissionDenied
 
-from . import services
+from . import access, services
 from .models import Action, FocusArea, Goal, SteeringDocument
 
 # The columns, in order. The header row uses exactly these names.
@@ -571,8 +571,7 @@ def import_file(*, actor, document: SteeringDocument, upload) -> ImportResult:
     """Add or update actions and their budgets per year from a CSV or XLSX file
     laid out as the export. Nothing is written unless every row is right; then
     a DomainError lists every problem under errors["rows"]."""
-    if not services.can_manage(actor, document):
-        raise PermissionDenied(_("Du har inte behörighet att ändra styrdokumentet."))
+    access.require_manage(actor, document)
     rows, is_csv = read_table(upload)
     if not rows:
         message = _("Filen innehåller inga aktiviteter.")

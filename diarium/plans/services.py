@@ -16,7 +16,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Person
 from diarium.core import drawing
 from diarium.core.errors import DomainError, PermissionDenied
@@ -25,6 +24,7 @@ from diarium.core.tasks import enqueue, enqueue_due_reminders
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document
 
+from . import access
 from .events import PlanEvent
 from .models import (
     COMMENT_MAX, DESCRIPTION_MAX, INTERNAL_NOTE_MAX,
@@ -33,23 +33,6 @@ from .models import (
 )
 
 logger = logging.getLogger("diarium.plans")
-
-
-# --- rights --------------------------------------------------------------------------------
-def can_manage(user, document: SteeringDocument) -> bool:
-    """Those who handle the plan's case edit the plan and run its follow-ups."""
-    case = document.case
-    return roles.can(user, roles.REGISTER_DOCUMENT, organisation_id=case.organisation_id, organ_id=case.organ_id)
-
-
-def can_read_internal(user, document: SteeringDocument) -> bool:
-    case = document.case
-    return roles.can(user, roles.READ_INTERNAL, organisation_id=case.organisation_id, organ_id=case.organ_id)
-
-
-def _require(user, document: SteeringDocument) -> None:
-    if not can_manage(user, document):
-        raise PermissionDenied(_("Du har inte behörighet att ändra styrdokumentet."))
 
 
 def _errors(errors: dict[str, list[str]]) -> None:
@@ -84,8 +67,7 @@ def plan_create(
     weighting: str = SteeringDocument.Weighting.BUDGET, follow_up_months: int = 12, description: str = "",
     now: dt.datetime | None = None,
 ) -> SteeringDocument:
-    if not roles.can(actor, roles.REGISTER_DOCUMENT, organisation_id=case.organisation_id, organ_id=case.organ_id):
-        raise PermissionDenied(_("Du har inte behörighet att skapa styrdokument i ärendet."))
+    access.require_create(actor, case)
     now = now or timezone.now()
     title = (title or "").strip()
     errors: dict[str, list[str]] = {}
@@ -122,7 +104,7 @@ PLAN_FIELDS = {"title", "description", "period_start", "period_end", "owner_orga
 
 @transaction.atomic
 def plan_update(*, actor, document: SteeringDocument, **changes) -> SteeringDocument:
-    _require(actor, document)
+    access.require_manage(actor, document)
     unknown = set(changes) - PLAN_FIELDS
     if unknown:
         raise DomainError(_("Okända fält: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -142,7 +124,7 @@ def plan_update(*, actor, document: SteeringDocument, **changes) -> SteeringDocu
 def plan_set_status(*, actor, document: SteeringDocument, status: str, now: dt.datetime | None = None
                     ) -> SteeringDocument:
     """Draft, on remiss, replaced or repealed. Adoption goes through plan_adopt (it keeps the version)."""
-    _require(actor, document)
+    access.require_manage(actor, document)
     if status not in SteeringDocument.Status.values or status == SteeringDocument.Status.ADOPTED:
         raise DomainError(_("Ett styrdokument antas genom att versionen fastställs."), field="status")
     document.status = status
@@ -166,7 +148,7 @@ def _require_title(title: str, message: str) -> str:
 @transaction.atomic
 def focus_area_save(*, actor, document: SteeringDocument, title: str, description: str = "",
                     focus_area: FocusArea | None = None, now: dt.datetime | None = None) -> FocusArea:
-    _require(actor, document)
+    access.require_manage(actor, document)
     title = _require_title(title, _("Ange målområdets namn."))
     check_lengths({"description": ((description or "").strip(), DESCRIPTION_MAX)})
     if focus_area is None:
@@ -181,7 +163,7 @@ def focus_area_save(*, actor, document: SteeringDocument, title: str, descriptio
 def goal_save(*, actor, focus_area: FocusArea, title: str, description: str = "", goal: Goal | None = None,
               now: dt.datetime | None = None) -> Goal:
     document = focus_area.document
-    _require(actor, document)
+    access.require_manage(actor, document)
     title = _require_title(title, _("Ange målets namn."))
     check_lengths({"description": ((description or "").strip(), DESCRIPTION_MAX)})
     if goal is None:
@@ -214,7 +196,7 @@ def indicator_save(*, actor, goal: Goal, name: str, unit: str, baseline=None, ba
                    targets: dict | None = None, indicator: Indicator | None = None,
                    now: dt.datetime | None = None) -> Indicator:
     document = goal.focus_area.document
-    _require(actor, document)
+    access.require_manage(actor, document)
     name = (name or "").strip()
     errors = {}
     if not name:
@@ -249,7 +231,7 @@ def action_save(
 ) -> Action:
     """Add or change an action with its budget per year (operating and investment)."""
     document = goal.focus_area.document
-    _require(actor, document)
+    access.require_manage(actor, document)
     title = (title or "").strip()
     errors: dict[str, list[str]] = {}
     if not title:
@@ -320,7 +302,7 @@ def structure_delete(*, actor, item) -> None:
         reported = item.reports.exists()
     else:
         raise TypeError(item)
-    _require(actor, document)
+    access.require_manage(actor, document)
     if reported:
         raise DomainError(_("Det finns uppföljningar av %(t)s; den kan inte tas bort. Markera aktiviteten som "
                             "avbruten i nästa uppföljning i stället.") % {"t": str(item)})
@@ -337,7 +319,7 @@ def plan_adopt(*, actor, document: SteeringDocument, decision=None, note: str = 
     is kept; the next one is compared with it."""
     from . import selectors
 
-    _require(actor, document)
+    access.require_manage(actor, document)
     now = now or timezone.now()
     document = SteeringDocument.objects.select_for_update().get(pk=document.pk)
     if decision is not None and decision.organisation_id != document.organisation_id:
@@ -368,7 +350,7 @@ def follow_up_open(*, actor, document: SteeringDocument, year: int, deadline: dt
                    now: dt.datetime | None = None) -> FollowUpRound:
     """Start a follow-up round: each responsible person is asked (by e-mail,
     through the worker) about their actions and the indicators of their goals."""
-    _require(actor, document)
+    access.require_manage(actor, document)
     now = now or timezone.now()
     document = SteeringDocument.objects.select_related("case").get(pk=document.pk)  # its current status
     errors = {}
@@ -493,7 +475,7 @@ def follow_up_answer(*, actor, round: FollowUpRound, reports: Sequence[ActionRep
     document = round_.document
     if round_.status != FollowUpRound.Status.OPEN:
         raise DomainError(_("Uppföljningen är avslutad."))
-    managing = can_manage(actor, document)
+    managing = access.can_manage(actor, document)
     my_person_ids = set(Person.objects.filter(user_id=getattr(actor, "pk", None)).values_list("pk", flat=True))
     errors: dict[str, list[str]] = {}
     clean = []
@@ -536,7 +518,7 @@ def follow_up_answer(*, actor, round: FollowUpRound, reports: Sequence[ActionRep
         except InvalidOperation:
             errors[f"value_{v.indicator.pk}"] = [_("Ange värdet för %(n)s som ett tal.") % {"n": v.indicator.name}]
     _errors(errors)
-    who = registry._actor_name(actor)
+    who = registry.actor_name(actor)
     late = timezone.localtime(now).date() > round_.deadline
     result = AnswerResult()
     for r, progress, (used_operating, used_investment) in clean:
@@ -564,7 +546,7 @@ def follow_up_answer(*, actor, round: FollowUpRound, reports: Sequence[ActionRep
 
 @transaction.atomic
 def follow_up_close(*, actor, round: FollowUpRound, now: dt.datetime | None = None) -> FollowUpRound:
-    _require(actor, round.document)
+    access.require_manage(actor, round.document)
     now = now or timezone.now()
     updated = FollowUpRound.objects.filter(pk=round.pk, status=FollowUpRound.Status.OPEN).update(
         status=FollowUpRound.Status.CLOSED, closed_at=now)
@@ -580,7 +562,7 @@ def follow_up_report(*, actor, round: FollowUpRound, now: dt.datetime | None = N
     from . import selectors
 
     document = round.document
-    _require(actor, document)
+    access.require_manage(actor, document)
     now = now or timezone.now()
     report = selectors.follow_up_report_data(round, user=None)  # the public view: no internal comments
     drawn = drawing.draw("follow_up_report", {

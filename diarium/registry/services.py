@@ -28,7 +28,10 @@ from diarium.core.errors import DomainError, PermissionDenied, errors_from_valid
 from diarium.core.limits import check_lengths, length_errors, past_date_errors
 from diarium.core.tasks import enqueue
 
+from . import access
 from . import files as file_store
+from . import history
+from .history import event_append, secret_read_log  # noqa: F401 (secret_read_log re-exported)
 from .models import (
     DOCUMENT_COUNTERPART_MAX,
     DOCUMENT_DESCRIPTION_MAX,
@@ -45,37 +48,10 @@ from .models import (
 
 logger = logging.getLogger("diarium.registry")
 
+actor_name = history.actor_name  # for the apps above, which name the actor in their own records
+
 
 # --- helpers ---------------------------------------------------------------------
-def _actor_name(user) -> str:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return ""
-    person = getattr(user, "person", None) if hasattr(user, "person") else None
-    return (person.name if person else "") or user.get_full_name() or user.get_username()
-
-
-def event_append(
-    *, case: Case | None, kind: str, actor, document: Document | None = None, data: dict | None = None,
-    at: dt.datetime | None = None, organisation_id: int | None = None, actor_name: str | None = None,
-) -> Event:
-    """Append one event to the history. The only way events are written."""
-    return Event.objects.create(
-        organisation_id=organisation_id or case.organisation_id,
-        case=case,
-        document=document,
-        kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=actor_name if actor_name is not None else _actor_name(actor),
-        at=at or timezone.now(),
-        data=data or {},
-    )
-
-
-def _require(user, allowed: set[str], organ: Organ, message: str) -> None:
-    if not roles.can(user, allowed, organisation_id=organ.organisation_id, organ_id=organ.pk):
-        raise PermissionDenied(message)
-
-
 def _clean(instance, exclude: Sequence[str] = ()) -> None:
     try:
         instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
@@ -135,7 +111,7 @@ def _next_number(series: Series, year: int) -> int:
 def series_counter_set(*, series: Series, year: int, last_seq: int, actor) -> SeriesCounter:
     """Move a series forward, e.g. when the register continues from an earlier
     system. Numbers are never reused, so the counter only moves forward."""
-    if not roles.can(actor, {roles.Role.ADMIN}, organisation_id=series.organisation_id, organ_id=None):
+    if not roles.can_administer(actor, series.organisation_id):
         raise PermissionDenied(_("Bara en administratör kan ändra nummerserier."))
     counter, _created = SeriesCounter.objects.select_for_update().get_or_create(series=series, year=year)
     if last_seq < counter.last_seq:
@@ -153,7 +129,7 @@ def series_counter_set(*, series: Series, year: int, last_seq: int, actor) -> Se
 @transaction.atomic
 def classification_create(*, actor, organisation, code: str, title: str, retention: str = "") -> Classification:
     """Add a process code to the organisation's classification scheme."""
-    if not roles.can(actor, {roles.Role.ADMIN}, organisation_id=organisation.pk, organ_id=None):
+    if not roles.can_administer(actor, organisation.pk):
         raise PermissionDenied(_("Bara en administratör kan ändra klassificeringsstrukturen."))
     code, title = (code or "").strip(), (title or "").strip()
     if Classification.objects.filter(organisation=organisation, code=code).exists():
@@ -178,7 +154,7 @@ def case_register(
     registered_at: dt.datetime | None = None,
 ) -> Case:
     """Register a case and give it the next diary number of the organ's series."""
-    _require(actor, roles.REGISTER_CASE, organ, _("Du har inte behörighet att registrera ärenden för %(organ)s.") % {"organ": organ.name})
+    access.require_role(actor, roles.REGISTER_CASE, organ, _("Du har inte behörighet att registrera ärenden för %(organ)s.") % {"organ": organ.name})
     if organ.kind == Organ.Kind.EXTERNAL:
         raise DomainError(_("Ärenden kan inte registreras på en extern organisation."), field="organ")
     title = (title or "").strip()
@@ -224,7 +200,7 @@ CASE_EDITABLE = ("title", "description", "case_officer", "classification")
 @transaction.atomic
 def case_update(*, actor, case: Case, **changes) -> Case:
     """Change a case's title, description, officer or classification."""
-    _require(actor, roles.REGISTER_CASE | roles.CLOSE_CASE, case.organ, _("Du har inte behörighet att ändra ärendet."))
+    access.require_role(actor, roles.REGISTER_CASE | roles.CLOSE_CASE, case.organ, _("Du har inte behörighet att ändra ärendet."))
     unknown = set(changes) - set(CASE_EDITABLE)
     if unknown:
         raise DomainError(_("Fältet kan inte ändras: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -251,7 +227,7 @@ def case_update(*, actor, case: Case, **changes) -> Case:
 
 @transaction.atomic
 def case_close(*, actor, case: Case, reason: str = "") -> Case:
-    _require(actor, roles.CLOSE_CASE, case.organ, _("Du har inte behörighet att avsluta ärendet."))
+    access.require_role(actor, roles.CLOSE_CASE, case.organ, _("Du har inte behörighet att avsluta ärendet."))
     check_lengths({"reason": ((reason or "").strip(), REASON_MAX)})
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status == Case.Status.CLOSED:
@@ -265,7 +241,7 @@ def case_close(*, actor, case: Case, reason: str = "") -> Case:
 
 @transaction.atomic
 def case_reopen(*, actor, case: Case, reason: str) -> Case:
-    _require(actor, roles.CLOSE_CASE, case.organ, _("Du har inte behörighet att återöppna ärendet."))
+    access.require_role(actor, roles.CLOSE_CASE, case.organ, _("Du har inte behörighet att återöppna ärendet."))
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Ange varför ärendet återöppnas."), field="reason")
@@ -300,7 +276,7 @@ def document_register(*, actor, case: Case, **fields) -> Document:
     """Register a document on a case with its files (the fields of
     document_create). OSL 5 kap. 1 § requires the date, the diary number, the
     sender or recipient and what it concerns."""
-    _require(actor, roles.REGISTER_DOCUMENT, case.organ, _("Du har inte behörighet att registrera handlingar i ärendet."))
+    access.require_role(actor, roles.REGISTER_DOCUMENT, case.organ, _("Du har inte behörighet att registrera handlingar i ärendet."))
     fields.pop("actor_name", None)  # the history names the user who registers
     return document_create(actor=actor, case=case, **fields)
 
@@ -412,7 +388,7 @@ def document_file_add(
     """Add a file to a document, or (with `replaces`) a new version of one of its
     files. Nothing is overwritten: earlier versions stay readable. `at`: when it
     was added (default now; loaders of historic data pass the date)."""
-    _require(actor, roles.REGISTER_DOCUMENT, document.case.organ, _("Du har inte behörighet att lägga till filer."))
+    access.require_role(actor, roles.REGISTER_DOCUMENT, document.case.organ, _("Du har inte behörighet att lägga till filer."))
     if replaces is not None and replaces.document_id != document.pk:
         raise DomainError(_("Filen hör inte till handlingen."), field="replaces")
     checked = file_store.check_upload(upload, field="file")
@@ -441,7 +417,7 @@ def document_file_add(
 def document_mark_secret(*, actor, document: Document, ground: str, masked_fields: Sequence[str] = ()) -> Document:
     """Mark a document secret with its legal ground and the register fields that
     are masked in public views."""
-    _require(actor, roles.MARK_SECRET, document.case.organ, _("Du har inte behörighet att sekretessmarkera handlingar."))
+    access.require_role(actor, roles.MARK_SECRET, document.case.organ, _("Du har inte behörighet att sekretessmarkera handlingar."))
     ground = (ground or "").strip()
     if not ground:
         raise DomainError(_("Ange sekretessgrund, till exempel \"OSL 26 kap. 1 §\"."), field="ground")
@@ -463,7 +439,7 @@ def document_mark_secret(*, actor, document: Document, ground: str, masked_field
 
 @transaction.atomic
 def document_lift_secrecy(*, actor, document: Document, reason: str) -> Document:
-    _require(actor, roles.MARK_SECRET, document.case.organ, _("Du har inte behörighet att ta bort sekretessmarkeringar."))
+    access.require_role(actor, roles.MARK_SECRET, document.case.organ, _("Du har inte behörighet att ta bort sekretessmarkeringar."))
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Ange varför sekretessmarkeringen tas bort."), field="reason")
@@ -479,12 +455,6 @@ def document_lift_secrecy(*, actor, document: Document, reason: str) -> Document
     event_append(case=document.case, document=document, kind=Event.Kind.SECRECY_LIFTED, actor=actor,
                  data={"number": document.number, "previous_ground": previous, "reason": reason})
     return document
-
-
-def secret_read_log(*, actor, document: Document, what: str) -> None:
-    """Log that someone read a secret document (its entry or a file)."""
-    event_append(case=document.case, document=document, kind=Event.Kind.SECRET_READ, actor=actor,
-                 data={"number": document.number, "what": what})
 
 
 # --- requests for copies of public documents ("begär ut handling") -----------------------

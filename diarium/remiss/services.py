@@ -23,15 +23,15 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from diarium.accounts import access as roles
 from diarium.accounts.models import Organ
 from diarium.core import drawing
-from diarium.core.errors import DomainError, PermissionDenied
+from diarium.core.errors import DomainError
 from diarium.core.limits import check_lengths, length_errors, past_date_errors
 from diarium.core.tasks import enqueue, enqueue_due_reminders
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document, DocumentFile
 
+from . import access
 from .events import RemissEvent
 from .models import (
     ANSWER_TEXT_MAX,
@@ -54,29 +54,6 @@ logger = logging.getLogger("diarium.remiss")
 
 TOKEN_SALT = "diarium.remiss.answer-link"
 NONCE_BYTES = 16  # 128 bits of randomness in every answer link
-
-
-# --- rights ---------------------------------------------------------------------------------
-def can_manage(user, case: Case) -> bool:
-    """Case officers and registrars of the case's organ run its remiss rounds."""
-    return roles.can(user, roles.REGISTER_DOCUMENT, organisation_id=case.organisation_id, organ_id=case.organ_id)
-
-
-def can_answer_inside(user, recipient: RemissRecipient) -> bool:
-    """Inside the system an answer is registered by those who run the round or by
-    the answering organ's own staff."""
-    case = recipient.round.case
-    if can_manage(user, case):
-        return True
-    return recipient.organ_id is not None and roles.can(
-        user, roles.REGISTER_DOCUMENT, organisation_id=case.organisation_id, organ_id=recipient.organ_id,
-    )
-
-
-def _require_manage(user, round_or_case) -> None:
-    case = round_or_case.case if isinstance(round_or_case, RemissRound) else round_or_case
-    if not can_manage(user, case):
-        raise PermissionDenied(_("Du har inte behörighet att hantera remisser i ärendet."))
 
 
 # --- answer links ---------------------------------------------------------------------------
@@ -235,7 +212,7 @@ def remiss_create(
     now: dt.datetime | None = None,
 ) -> RemissRound:
     """Prepare a round (a draft): what is sent, to whom, by when. Nothing is sent yet."""
-    _require_manage(actor, case)
+    access.require_manage(actor, case)
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     title, letter, ordered_by = (title or "").strip(), (letter or "").strip(), (ordered_by or "").strip()
@@ -290,7 +267,7 @@ def remiss_create(
 def remiss_discard(*, actor, round: RemissRound) -> None:
     """Remove a draft that was never sent. Nothing of it was registered or sent;
     the history keeps that it was prepared and removed."""
-    _require_manage(actor, round)
+    access.require_manage(actor, round)
     round_ = _locked_round(round)
     if round_.status != RemissRound.Status.DRAFT:
         raise DomainError(_("En skickad remiss kan inte tas bort; den kan avslutas."))
@@ -312,7 +289,7 @@ def remiss_send(*, actor, round: RemissRound, now: dt.datetime | None = None) ->
     """Send a prepared round: register the dispatch as outgoing document(s) on the
     case and put one e-mail per recipient on the queue. A recipient counts as
     sent only when its e-mail has gone."""
-    _require_manage(actor, round)
+    access.require_manage(actor, round)
     round_ = _locked_round(round)
     if round_.status != RemissRound.Status.DRAFT:
         raise DomainError(_("Remissen är redan skickad."))
@@ -341,7 +318,7 @@ def remiss_send(*, actor, round: RemissRound, now: dt.datetime | None = None) ->
         recipient.dispatch = RemissRecipient.Dispatch.QUEUED
         recipient.save(update_fields=["outgoing_document", "token_nonce", "dispatch"])
         RemissDeadline.objects.create(recipient=recipient, deadline=recipient.deadline, set_at=now,
-                                      set_by_name=registry._actor_name(actor))
+                                      set_by_name=registry.actor_name(actor))
     round_.status = RemissRound.Status.SENT
     round_.sent_at = now
     round_.save(update_fields=["status", "sent_at"])
@@ -370,7 +347,7 @@ def _letter_file(round_: RemissRound, *, sent_on: dt.date):
 @transaction.atomic
 def remiss_retry(*, actor, round: RemissRound) -> int:
     """Put the e-mails that could not be sent on the queue again."""
-    _require_manage(actor, round)
+    access.require_manage(actor, round)
     failed = list(round.recipients.filter(dispatch=RemissRecipient.Dispatch.FAILED).values_list("pk", flat=True))
     if not failed:
         raise DomainError(_("Det finns inga misslyckade utskick att skicka igen."))
@@ -500,7 +477,7 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
 @transaction.atomic
 def remiss_remind(*, actor, round: RemissRound, recipient_ids: Sequence[int] | None = None) -> int:
     """"Remind now": one reminder to each chosen recipient that has not answered."""
-    _require_manage(actor, round)
+    access.require_manage(actor, round)
     if round.status != RemissRound.Status.SENT:
         raise DomainError(_("Bara en skickad remiss kan påminnas om."))
     qs = _open_recipients().filter(round=round)
@@ -524,7 +501,7 @@ def remiss_extend(
 ) -> int:
     """Move the deadline for all recipients or some. The earlier deadlines stay in
     each recipient's history. A later reminder before the new deadline is due again."""
-    _require_manage(actor, round)
+    access.require_manage(actor, round)
     round_ = _locked_round(round)
     now = now or timezone.now()
     reason, decision_ref = (reason or "").strip(), (decision_ref or "").strip()
@@ -558,7 +535,7 @@ def remiss_extend(
         recipient.reminded_after_at = None
         recipient.save(update_fields=["deadline", "reminded_before_at", "reminded_after_at"])
         RemissDeadline.objects.create(recipient=recipient, deadline=deadline, set_at=now, reason=reason,
-                                      decision_ref=decision_ref, set_by_name=registry._actor_name(actor))
+                                      decision_ref=decision_ref, set_by_name=registry.actor_name(actor))
     if not round_.recipients.filter(deadline__lt=deadline).exists() and deadline > round_.deadline:
         round_.deadline = deadline  # everyone has the new deadline: it is the round's too
         round_.save(update_fields=["deadline"])
@@ -574,7 +551,7 @@ def remiss_extend(
 
 @transaction.atomic
 def remiss_revoke_link(*, actor, recipient: RemissRecipient, now: dt.datetime | None = None) -> RemissRecipient:
-    _require_manage(actor, recipient.round)
+    access.require_manage(actor, recipient.round)
     now = now or timezone.now()
     updated = RemissRecipient.objects.filter(pk=recipient.pk, token_revoked_at__isnull=True,
                                              token_nonce__isnull=False).update(token_revoked_at=now)
@@ -589,7 +566,7 @@ def remiss_revoke_link(*, actor, recipient: RemissRecipient, now: dt.datetime | 
 @transaction.atomic
 def remiss_new_link(*, actor, recipient: RemissRecipient, now: dt.datetime | None = None) -> RemissRecipient:
     """Replace a revoked (or leaked) link with a new one and send it."""
-    _require_manage(actor, recipient.round)
+    access.require_manage(actor, recipient.round)
     recipient = RemissRecipient.objects.select_for_update(of=("self",)).select_related("round").get(pk=recipient.pk)
     if recipient.round.status != RemissRound.Status.SENT or recipient.has_answered:
         raise DomainError(_("Remissinstansen har redan svarat eller remissen är inte skickad."))
@@ -683,8 +660,7 @@ def remiss_answer_inside(
 ) -> RemissRecipient:
     """An answer registered inside the system: by the answering board's staff, or
     by the registrar for an answer that came by post or e-mail (on its date)."""
-    if not can_answer_inside(actor, recipient):
-        raise PermissionDenied(_("Du har inte behörighet att registrera svar för %(name)s.") % {"name": recipient.name})
+    access.require_answer_inside(actor, recipient)
     now = now or timezone.now()
     if received_on is not None:
         wrong_date = past_date_errors(received_on, today=timezone.localtime(now).date())
@@ -700,8 +676,8 @@ def remiss_answer_inside(
             "round", "round__case", "round__case__organ").get(pk=recipient.pk)
         if locked.round.status == RemissRound.Status.CLOSED:
             raise DomainError(_("Remissen är avslutad."))
-        return _answer(locked, actor=actor, actor_name=registry._actor_name(actor), files=files, text=text,
-                       decision_ref=decision_ref, answered_by=registry._actor_name(actor), declined=declined,
+        return _answer(locked, actor=actor, actor_name=registry.actor_name(actor), files=files, text=text,
+                       decision_ref=decision_ref, answered_by=registry.actor_name(actor), declined=declined,
                        received_at=received_at)
 
     return registry._with_file_cleanup(write)
@@ -714,7 +690,7 @@ def remiss_assess(
     now: dt.datetime | None = None,
 ) -> RemissRecipient:
     """The office's consideration ("beaktande") of one answer."""
-    _require_manage(actor, recipient.round)
+    access.require_manage(actor, recipient.round)
     summary, comment = (summary or "").strip(), (comment or "").strip()
     check_lengths({"summary": (summary, ASSESSMENT_MAX), "comment": (comment, ASSESSMENT_MAX)})
     if consideration and consideration not in RemissRecipient.Consideration.values:
@@ -737,7 +713,7 @@ def remiss_assess(
 def remiss_compile(*, actor, round: RemissRound, now: dt.datetime | None = None) -> Document:
     """Draw up the compilation ("remissammanställning") as a document on the case.
     Drawing it up again adds a new version of its file; nothing is overwritten."""
-    _require_manage(actor, round)
+    access.require_manage(actor, round)
     from . import selectors
 
     now = now or timezone.now()
@@ -773,7 +749,7 @@ def remiss_revise(
 ) -> DocumentFile:
     """Register the revised version of a consulted document (a new version of its
     file) and which answers led to which change."""
-    _require_manage(actor, round)
+    access.require_manage(actor, round)
     note = (note or "").strip()
     changes = [c for c in changes if (c.description or "").strip()]
     if not round.files.filter(pk=consulted.pk).exists():
@@ -814,7 +790,7 @@ def remiss_revise(
 @transaction.atomic
 def remiss_close(*, actor, round: RemissRound, now: dt.datetime | None = None) -> RemissRound:
     """Close the round: no more answers through links; who never answered shows "no answer"."""
-    _require_manage(actor, round)
+    access.require_manage(actor, round)
     round_ = _locked_round(round)
     if round_.status != RemissRound.Status.SENT:
         raise DomainError(_("Bara en skickad remiss kan avslutas."))
