@@ -23,7 +23,7 @@ from diarium.accounts.models import Organ, Person
 from diarium.core import drawing
 from diarium.core.errors import DomainError, PermissionDenied
 from diarium.core.limits import check_lengths, length_errors, past_date_errors
-from diarium.core.tasks import enqueue
+from diarium.core.tasks import enqueue_by_name
 from diarium.registry import files as file_store
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document, DocumentFile
@@ -194,11 +194,9 @@ def meeting_publish_notice(*, actor, meeting: Meeting, now: dt.datetime | None =
     meeting = _status_change(actor, meeting, allowed_from=[Meeting.Status.PLANNED], to=Meeting.Status.NOTICE_PUBLISHED,
                              stamp="notice_published_at", message=_("Kallelsen är redan utskickad."), now=now)
     _notice_store(meeting, published_on=timezone.localtime(now or meeting.notice_published_at).date())
-    from . import tasks
-
     for attendance in meeting.attendance.select_related("person"):
         if attendance.person.email:
-            enqueue(tasks.send_notice, meeting.pk, attendance.person_id)
+            enqueue_by_name("diarium.decisions.tasks.send_notice", meeting.pk, attendance.person_id)
     return meeting
 
 
@@ -844,14 +842,12 @@ def decision_dispatch(*, actor, decision: Decision, now: dt.datetime | None = No
             counterpart=", ".join(r.name for r in recipients)[:300], registered_at=now,
             files=[upload],
         )
-        from . import tasks
-
         for r in recipients:
             r.excerpt_document = document
             if r.email:
                 r.state = DecisionRecipient.State.QUEUED
                 r.save(update_fields=["excerpt_document", "state"])
-                enqueue(tasks.deliver_excerpt, r.pk)
+                enqueue_by_name("diarium.decisions.tasks.deliver_excerpt", r.pk)
             else:  # delivered by hand or internal mail: dispatched when registered
                 r.state, r.sent_at = DecisionRecipient.State.SENT, now
                 r.save(update_fields=["excerpt_document", "state", "sent_at"])
@@ -897,10 +893,8 @@ def dispatch_retry(*, actor, decision: Decision) -> int:
     if not failed:
         raise DomainError(_("Det finns inga misslyckade utskick att skicka igen."))
     DecisionRecipient.objects.filter(pk__in=failed).update(state=DecisionRecipient.State.QUEUED, error="")
-    from . import tasks
-
     for pk in failed:
-        enqueue(tasks.deliver_excerpt, pk)
+        enqueue_by_name("diarium.decisions.tasks.deliver_excerpt", pk)
     return len(failed)
 
 

@@ -20,7 +20,7 @@ from diarium.accounts.models import Organ, Person
 from diarium.core import drawing
 from diarium.core.errors import DomainError, PermissionDenied
 from diarium.core.limits import check_lengths, length_errors
-from diarium.core.tasks import enqueue, enqueue_due_reminders
+from diarium.core.tasks import enqueue_by_name, enqueue_due_reminders
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document
 
@@ -380,10 +380,8 @@ def follow_up_open(*, actor, document: SteeringDocument, year: int, deadline: dt
     registry.event_append(case=document.case, kind=PlanEvent.FOLLOW_UP_OPENED, actor=actor, at=now, data={
         "plan": document.pk, "details": _("%(t)s, %(n)s ansvariga, svar senast %(d)s") % {
             "t": round_.title, "n": len(people), "d": deadline.isoformat()}})
-    from . import tasks
-
     for request in requests:
-        enqueue(tasks.send_request, request.pk, "request")
+        enqueue_by_name("diarium.plans.tasks.send_request", request.pk, "request")
     return round_
 
 
@@ -428,8 +426,6 @@ def request_deliver(request_id: int, kind: str, *, now: dt.datetime | None = Non
 def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     """Remind those who have not answered: some days before the deadline and
     once after it."""
-    from . import tasks
-
     now = now or timezone.now()
     open_requests = FollowUpRequest.objects.filter(
         round__status=FollowUpRound.Status.OPEN, answered_at__isnull=True, reminded_after_at__isnull=True,
@@ -437,7 +433,7 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     return enqueue_due_reminders(
         open_requests.iterator(), deadline=lambda r: r.round.deadline,
         days_before=lambda r: r.round.reminder_days_before, today=timezone.localtime(now).date(), now=now,
-        task=tasks.send_request,
+        task="diarium.plans.tasks.send_request",
     )
 
 

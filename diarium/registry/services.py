@@ -26,7 +26,7 @@ from diarium.accounts.models import Organ, Person
 from diarium.core.drawing import DrawnUpFile
 from diarium.core.errors import DomainError, PermissionDenied, errors_from_validation
 from diarium.core.limits import check_lengths, length_errors, past_date_errors
-from diarium.core.tasks import enqueue
+from diarium.core.tasks import enqueue_by_name
 
 from . import access
 from . import files as file_store
@@ -525,9 +525,7 @@ def copy_request_record(*, document: Document, name: str = "", contact: str = ""
         },
     )
     if getattr(settings, "DIARIUM_REGISTRAR_EMAIL", ""):
-        from . import tasks
-
-        enqueue(tasks.notify_copy_request, event.pk)
+        enqueue_by_name("diarium.registry.tasks.notify_copy_request", event.pk)
     return event
 
 

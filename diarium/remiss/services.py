@@ -27,7 +27,7 @@ from diarium.accounts.models import Organ
 from diarium.core import drawing
 from diarium.core.errors import DomainError
 from diarium.core.limits import check_lengths, length_errors, past_date_errors
-from diarium.core.tasks import enqueue, enqueue_due_reminders
+from diarium.core.tasks import enqueue_by_name, enqueue_due_reminders
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document, DocumentFile
 
@@ -326,10 +326,8 @@ def remiss_send(*, actor, round: RemissRound, now: dt.datetime | None = None) ->
         "round": round_.pk, "details": _("%(title)s till %(n)s remissinstanser") % {
             "title": round_.title, "n": len(recipients)},
     })
-    from . import tasks
-
     for recipient in recipients:
-        enqueue(tasks.deliver, recipient.pk, "letter")
+        enqueue_by_name("diarium.remiss.tasks.deliver", recipient.pk, "letter")
     return round_
 
 
@@ -352,10 +350,8 @@ def remiss_retry(*, actor, round: RemissRound) -> int:
     if not failed:
         raise DomainError(_("Det finns inga misslyckade utskick att skicka igen."))
     RemissRecipient.objects.filter(pk__in=failed).update(dispatch=RemissRecipient.Dispatch.QUEUED, dispatch_error="")
-    from . import tasks
-
     for pk in failed:
-        enqueue(tasks.deliver, pk, "letter")
+        enqueue_by_name("diarium.remiss.tasks.deliver", pk, "letter")
     return len(failed)
 
 
@@ -461,8 +457,6 @@ def _open_recipients():
 def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     """Claim and enqueue the reminders that are due: some days before the deadline
     (the round decides how many) and once after it."""
-    from . import tasks
-
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     candidates = _open_recipients().select_related("round").only(
@@ -470,7 +464,7 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     )
     return enqueue_due_reminders(
         candidates.filter(reminded_after_at__isnull=True).iterator(), deadline=lambda r: r.deadline,
-        days_before=lambda r: r.round.reminder_days_before, today=today, now=now, task=tasks.deliver,
+        days_before=lambda r: r.round.reminder_days_before, today=today, now=now, task="diarium.remiss.tasks.deliver",
     )
 
 
@@ -486,10 +480,8 @@ def remiss_remind(*, actor, round: RemissRound, recipient_ids: Sequence[int] | N
     ids = list(qs.values_list("pk", flat=True))
     if not ids:
         raise DomainError(_("Alla valda remissinstanser har redan svarat eller har inte fått remissen."))
-    from . import tasks
-
     for pk in ids:
-        enqueue(tasks.deliver, pk, "reminder_manual")
+        enqueue_by_name("diarium.remiss.tasks.deliver", pk, "reminder_manual")
     return len(ids)
 
 
@@ -574,9 +566,7 @@ def remiss_new_link(*, actor, recipient: RemissRecipient, now: dt.datetime | Non
     recipient.token_revoked_at = None
     recipient.dispatch = RemissRecipient.Dispatch.QUEUED
     recipient.save(update_fields=["token_nonce", "token_revoked_at", "dispatch"])
-    from . import tasks
-
-    enqueue(tasks.deliver, recipient.pk, "letter")
+    enqueue_by_name("diarium.remiss.tasks.deliver", recipient.pk, "letter")
     return recipient
 
 
