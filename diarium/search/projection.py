@@ -44,8 +44,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from diarium.accounts.models import Organ
-from diarium.decisions.models import AgendaItem, Correction, Decision, DecisionNote, Meeting
 from diarium.decisions.access import PUBLIC_MEETING_STATUSES
+from diarium.decisions.models import AgendaItem, Correction, Decision, DecisionNote, Meeting
 from diarium.plans.models import Action, FocusArea, Goal, PlanVersion, SteeringDocument
 from diarium.registry import access as registry_access
 from diarium.registry import masking
@@ -277,7 +277,7 @@ def _documents(ctx: _Context, where: Q, files_where: Q) -> list[dict]:
 # --- meetings and decisions -------------------------------------------------------------------
 def _decisions_public(meeting_status: str, minutes_adjusted_at) -> bool:
     """decisions.access.decisions_visible for the public: the minutes are
-    adjusted. decisions.services._adjust saves the adjusted minutes before it
+    adjusted. decisions.services.minutes._adjust saves the adjusted minutes before it
     sets the meeting's status with a queryset update (no signal), so both are
     read: after that transaction commits they always agree."""
     return meeting_status == Meeting.Status.ADJUSTED or minutes_adjusted_at is not None
