@@ -19,6 +19,7 @@ from diarium.decisions.models import (
     ParagraphCounter, Proposal, Signature,
 )
 from diarium.demo import loader
+from diarium.plans import access as plan_access
 from diarium.plans import selectors as plan_selectors
 from diarium.plans.events import PlanEvent
 from diarium.plans.models import (
@@ -623,7 +624,7 @@ def test_each_yearly_report_is_a_document_on_the_case_and_goes_to_ks(demo):
 def test_the_public_reads_the_adopted_plan_without_internal_notes(demo):
     vision, plan = _plans()
     anonymous = AnonymousUser()
-    assert plan_selectors.plan_visible(anonymous, vision) and plan_selectors.plan_visible(anonymous, plan)
+    assert plan_access.plan_visible(anonymous, vision) and plan_access.plan_visible(anonymous, plan)
     assert {d.pk for d in plan_selectors.plan_list(user=anonymous)} >= {vision.pk, plan.pk}
     data, working = plan_selectors.plan_data_for(anonymous, plan)
     assert not working and data == plan_selectors.latest_version(plan).snapshot

@@ -12,7 +12,7 @@ from django.utils import timezone
 from diarium.accounts import services as accounts
 from diarium.accounts.models import Organ, Role
 from diarium.core.errors import DomainError, PermissionDenied
-from diarium.plans import selectors, services as plans
+from diarium.plans import access, selectors, services as plans
 from diarium.plans.models import ActionReport, FollowUpRequest, SteeringDocument
 from diarium.registry.models import Document
 
@@ -79,7 +79,7 @@ def test_the_public_sees_the_adopted_version_never_the_working_copy_or_internal_
                       responsible_person=world["other"], internal_note="Leverantören är sen",
                       budgets=[B(2019, 100000, 0)])
     public = AnonymousUser()
-    assert not selectors.plan_visible(public, plan)
+    assert not access.plan_visible(public, plan)
     plans.plan_adopt(actor=registrar, document=plan)
     plans.action_save(actor=registrar, goal=world["goal"], title="Hemligt utkast")
     data, working = selectors.plan_data_for(public, plan)

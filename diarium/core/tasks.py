@@ -4,6 +4,10 @@ Tasks are django-tasks tasks. With the embedded database backend a task is
 enqueued inside the caller's transaction (it commits or rolls back with the
 writes it belongs to); with any other backend (a real queue) it is enqueued
 after the commit, so a worker never picks up work whose data is not there yet.
+
+Services enqueue a task by its dotted path (enqueue_by_name), resolved when it
+is enqueued, so that a services module never imports the tasks module that
+calls it back.
 """
 
 from __future__ import annotations
@@ -30,6 +34,12 @@ def enqueue(task, *args, **kwargs) -> None:
         task.enqueue(*args, **kwargs)
     else:
         transaction.on_commit(partial(task.enqueue, *args, **kwargs))
+
+
+def enqueue_by_name(path: str, *args, **kwargs) -> None:
+    """Enqueue the task at the dotted `path` (e.g. "diarium.remiss.tasks.deliver"),
+    looked up now, with the semantics of enqueue."""
+    enqueue(import_string(path), *args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -74,8 +84,10 @@ def enqueue_due_reminders(rows, *, deadline, days_before, today: dt.date, now: d
     """Claim and enqueue the reminders due for `rows` (objects not yet answered,
     with `reminded_before_at`/`reminded_after_at` fields): one some days before the
     deadline, one after it. Each is claimed with a conditional UPDATE on its row,
-    so concurrent workers never send one twice. `task` is called as
-    task(pk, "reminder_before" | "reminder_after")."""
+    so concurrent workers never send one twice. `task` (a task or its dotted
+    path) is called as task(pk, "reminder_before" | "reminder_after")."""
+    if isinstance(task, str):
+        task = import_string(task)
     queued = 0
     for row in rows:
         days_left = (deadline(row) - today).days

@@ -25,7 +25,7 @@ from diarium.core.limits import IsoDate, PastIsoDate
 from diarium.registry import selectors as registry
 from diarium.registry.apis import OrganRef, PersonRef
 
-from . import selectors, services
+from . import access, selectors, services
 from .models import (
     ASSIGNMENT_TEXT_MAX,
     CONDITION_TEXT_MAX,
@@ -499,7 +499,7 @@ def _assignment(user, assignment_id: int) -> Assignment:
     assignment = Assignment.objects.select_related(
         "organ", "decision", "decision__organ", "decision__meeting", "decision__meeting__organ",
     ).filter(pk=assignment_id).first()
-    if assignment is None or not selectors.decisions_visible(user, assignment.decision.meeting):
+    if assignment is None or not access.decisions_visible(user, assignment.decision.meeting):
         raise NotFound(_("Uppdraget finns inte."))
     return assignment
 
@@ -520,7 +520,7 @@ def _decision_ref(decision: Decision) -> dict:
 
 def _visible_ref(user, decision: Decision | None) -> dict | None:
     """A reference to another decision, only if this reader may see it."""
-    if decision is None or not selectors.decisions_visible(user, decision.meeting):
+    if decision is None or not access.decisions_visible(user, decision.meeting):
         return None
     return _decision_ref(decision)
 
@@ -569,7 +569,7 @@ def _agenda_item_out(user, row: selectors.AgendaRow) -> dict:
 
 
 def _meeting_out(user, meeting: Meeting) -> dict:
-    show = selectors.decisions_visible(user, meeting)
+    show = access.decisions_visible(user, meeting)
     minutes = selectors.minutes_for(meeting) if show else None
     out = _meeting_list_item(meeting)
     out.update({
@@ -588,7 +588,7 @@ def _meeting_out(user, meeting: Meeting) -> dict:
             "signatures": [{"person": _person_ref(s.person), "role": s.role, "role_label": str(s.get_role_display()),
                             "signed_at": s.signed_at, "method": s.method} for s in minutes.signatures.all()],
         },
-        "can_manage": services.can_manage_meetings(user, meeting.organ),
+        "can_manage": access.can_manage_meetings(user, meeting.organ),
     })
     return out
 
@@ -616,7 +616,7 @@ def _assignment_out(user, a: Assignment) -> dict:
 
 
 def _decision_out(user, d: Decision) -> dict:
-    staff = services.can_read_internal(user, d.organ)
+    staff = access.can_read_internal(user, d.organ)
     minutes = selectors.minutes_for(d.meeting)
     out = _decision_list_item(d)
     out.update({
@@ -645,7 +645,7 @@ def _decision_out(user, d: Decision) -> dict:
         "adjusted": bool(minutes and minutes.adjusted),
         "adjusted_at": minutes.adjusted_at if minutes else None,
         "appeal_ends_on": minutes.appeal_ends_on if minutes else None,
-        "can_manage": services.can_manage_meetings(user, d.organ),
+        "can_manage": access.can_manage_meetings(user, d.organ),
     })
     return out
 
@@ -688,7 +688,7 @@ def membership_add(request, organ_id: Id, payload: MembershipIn):
     """Give a person a seat in the organ for a period."""
     user = actor(request)
     organ = people.organ_get(pk=organ_id)
-    services._require_meetings(user, organ)
+    access.require_manage_meetings(user, organ)
     m = services.membership_add(
         actor=user, organ=organ, person=_referenced(lambda: people.person_get(pk=payload.person), "person"),
         role=payload.role, start=payload.start, end=payload.end, party=payload.party,
@@ -714,7 +714,7 @@ def meeting_create(request, payload: MeetingIn):
     """Plan a meeting; its members and substitutes come from the organ's memberships on the day."""
     user = actor(request)
     organ = _organ(payload.organ, "organ")
-    services._require_meetings(user, organ)
+    access.require_manage_meetings(user, organ)
     org = organ.organisation_id
     meeting = services.meeting_create(
         actor=user, organ=organ, date=payload.date, start_time=payload.start_time, end_time=payload.end_time,
@@ -739,7 +739,7 @@ def agenda_item_add(request, meeting_id: Id, payload: AgendaItemIn):
     """Put a matter on the agenda with the documents it rests on."""
     user = actor(request)
     meeting = _meeting(request, meeting_id)
-    services._require_meetings(user, meeting.organ)
+    access.require_manage_meetings(user, meeting.organ)
     org = meeting.organisation_id
     item = services.agenda_item_add(
         actor=user, meeting=meeting, title=payload.title, case=_case(user, payload.case, "case", org),
@@ -797,7 +797,7 @@ def minutes_sign(request, meeting_id: Id, payload: SignatureIn):
     one the minutes are adjusted and posted; the appeal period starts."""
     user = actor(request)
     meeting = _meeting(request, meeting_id)
-    services._require_meetings(user, meeting.organ)
+    access.require_manage_meetings(user, meeting.organ)
     services.minutes_sign(actor=user, meeting=meeting,
                           person=_person(payload.person, "person", meeting.organisation_id),
                           role=payload.role, posted_on=payload.posted_on)
@@ -812,7 +812,7 @@ def decision_record(request, meeting_id: Id, payload: DecisionIn):
     number. A conditional decision is pending until the other organ decides."""
     user = actor(request)
     meeting = _meeting(request, meeting_id)
-    services._require_meetings(user, meeting.organ)
+    access.require_manage_meetings(user, meeting.organ)
     org = meeting.organisation_id
     recipients = []
     for r in payload.recipients:
@@ -903,7 +903,7 @@ def officer_report_create(request, case_id: Id, payload: OfficerReportIn):
     """Write the officer's report; it is registered on the case as a drawn-up document."""
     user = actor(request)
     case = registry.case_get(user=user, pk=case_id)
-    if not services.can_write_reports(user, case):
+    if not access.can_write_reports(user, case):
         raise PermissionDenied(_("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
     report = services.officer_report_create(
         actor=user, case=case, title=payload.title, addressed_to=_organ(payload.addressed_to, "addressed_to"),
@@ -927,7 +927,7 @@ def proposal_to_agenda(request, proposal_id: Id, payload: ProposalAgendaIn):
     user = actor(request)
     proposal = _proposal(proposal_id, None)
     meeting = _referenced(lambda: selectors.meeting_get(user=user, pk=payload.meeting), "meeting")
-    services._require_meetings(user, meeting.organ)
+    access.require_manage_meetings(user, meeting.organ)
     item = services.proposal_to_agenda(
         actor=user, proposal=proposal, meeting=meeting,
         documents=None if payload.documents is None else _documents(payload.documents),

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from diarium.core.dependents import in_use
 from diarium.core.errors import Conflict, DomainError, NotFound
 
+from . import access
 from .models import Membership
-from .services import _require_meetings
 
 
 def membership_get(*, organ, pk: int) -> Membership:
@@ -33,7 +33,7 @@ _UNSET = object()
 def membership_update(*, actor, membership: Membership, role: str | None = None, party: str | None = None,
                       start: dt.date | None = None, end: dt.date | None | object = _UNSET) -> Membership:
     """Change the role, party or period of a seat (`end=None` makes it open-ended)."""
-    _require_meetings(actor, membership.organ)
+    access.require_manage_meetings(actor, membership.organ)
     errors: dict[str, list[str]] = {}
     if role is not None:
         if role not in Membership.Role.values:
@@ -56,7 +56,7 @@ def membership_update(*, actor, membership: Membership, role: str | None = None,
 @transaction.atomic
 def membership_delete(*, actor, membership: Membership) -> None:
     """Remove a seat entered by mistake (one that has ended gets an end date instead)."""
-    _require_meetings(actor, membership.organ)
+    access.require_manage_meetings(actor, membership.organ)
     if in_use(membership):
         raise Conflict(_("Ledamotskapet används och kan inte tas bort. Ange ett slutdatum i stället."))
     membership.delete()

@@ -1,6 +1,6 @@
 """The decisions app's section of the case page (registered in DecisionsConfig.ready)."""
 
-from . import selectors, services
+from . import access, selectors
 
 
 def case_section(request, case) -> dict:
@@ -11,17 +11,17 @@ def case_section(request, case) -> dict:
     user = request.user
     section = {
         "case": case, "chain": [], "answers": [], "reports": [], "forwarded": [],
-        "can_write": case.status == case.Status.OPEN and services.can_write_reports(user, case),
+        "can_write": case.status == case.Status.OPEN and access.can_write_reports(user, case),
     }
     if not selectors.case_in_chain(case):
         return section
     section["chain"] = selectors.case_chain(user=user, case=case)
     section["answers"] = [a for a in selectors.assignments_answered_by(case)
-                          if selectors.decisions_visible(user, a.decision.meeting)]
-    if services.can_read_internal(user, case.organ):
+                          if access.decisions_visible(user, a.decision.meeting)]
+    if access.can_read_internal(user, case.organ):
         reports: dict[int, tuple] = {}
         for p in selectors.case_proposals(case):
-            row = (p, services.can_manage_meetings(user, p.organ), list(p.items.all()))
+            row = (p, access.can_manage_meetings(user, p.organ), list(p.items.all()))
             if p.report_id:
                 reports.setdefault(p.report_id, (p.report, []))[1].append(row)
             else:

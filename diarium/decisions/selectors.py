@@ -21,26 +21,14 @@ from diarium.core.errors import NotFound
 from diarium.registry import access as registry_access
 from diarium.registry.models import Case, Document
 
+from . import access
 from .models import (
     AgendaItem, Assignment, Decision, Meeting, Minutes, Proposal,
 )
-from .services import REFERENCE, can_read_internal
-
-PUBLIC_MEETING_STATUSES = [Meeting.Status.NOTICE_PUBLISHED, Meeting.Status.OPENED, Meeting.Status.CLOSED,
-                           Meeting.Status.ADJUSTED]
-
+from .references import REFERENCE
 
 def _adjusted_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}meeting__minutes__adjusted_at__isnull": False})
-
-
-def meeting_visible(user, meeting: Meeting) -> bool:
-    return meeting.status in PUBLIC_MEETING_STATUSES or can_read_internal(user, meeting.organ)
-
-
-def decisions_visible(user, meeting: Meeting) -> bool:
-    """Decisions are public records when the minutes are adjusted."""
-    return meeting.status == Meeting.Status.ADJUSTED or can_read_internal(user, meeting.organ)
 
 
 def meeting_list(*, user, organ: Organ | None = None, organisation_id: int | None = None,
@@ -55,14 +43,12 @@ def meeting_list(*, user, organ: Organ | None = None, organisation_id: int | Non
     if date_to is not None:
         qs = qs.filter(date__lte=date_to)
     meetings = list(qs[:500])
-    return [m for m in meetings if meeting_visible(user, m)]
+    return [m for m in meetings if access.meeting_visible(user, m)]
 
 
 def meeting_get(*, user, pk: int) -> Meeting:
-    meeting = Meeting.objects.select_related("organ", "organisation", "chair", "secretary").filter(pk=pk).first()
-    if meeting is None or not meeting_visible(user, meeting):
-        raise NotFound(_("Sammanträdet finns inte."))
-    return meeting
+    """A meeting the user may see (access.meeting_get)."""
+    return access.meeting_get(user=user, pk=pk)
 
 
 @dataclass
@@ -102,7 +88,7 @@ def agenda(*, meeting: Meeting, user) -> list[AgendaRow]:
     items = meeting.items.select_related("case", "proposal", "proposal__organ").prefetch_related(
         Prefetch("supporting_documents", queryset=Document.objects.select_related("case").order_by("number")),
     ).order_by("position")
-    show_decisions = user is not None and decisions_visible(user, meeting)
+    show_decisions = user is not None and access.decisions_visible(user, meeting)
     decisions: dict[int, list[Decision]] = {}
     if show_decisions:
         for d in meeting.decisions.select_related("organ", "meeting").order_by("paragraph"):
@@ -130,7 +116,7 @@ def minutes_decisions(meeting: Meeting, *, full: bool = True) -> list[Decision]:
 
 def meeting_decisions(*, user, meeting: Meeting) -> list[Decision]:
     """The meeting's decisions for lists (no notes, recipients or participants)."""
-    if not decisions_visible(user, meeting):
+    if not access.decisions_visible(user, meeting):
         return []
     return list(meeting.decisions.select_related("organ", "meeting", "case").order_by("paragraph"))
 
@@ -145,7 +131,7 @@ def decision_get(*, user, pk: int) -> Decision:
                           "referenced_by__meeting", "conditions_met__organ", "conditions_met__meeting")
         .filter(pk=pk).first()
     )
-    if decision is None or not decisions_visible(user, decision.meeting):
+    if decision is None or not access.decisions_visible(user, decision.meeting):
         raise NotFound(_("Beslutet finns inte."))
     return decision
 
@@ -176,19 +162,19 @@ def case_chain(*, user, case: Case) -> list[ChainStep]:
         date = p.from_decision.meeting.date if p.from_decision_id else (p.report.report_date if p.report_id else None)
         if date is None:
             continue
-        if p.from_decision_id and not decisions_visible(user, p.from_decision.meeting):
+        if p.from_decision_id and not access.decisions_visible(user, p.from_decision.meeting):
             continue  # a proposal a decision forwards is public with that decision
         steps.append(ChainStep(date=date, organ=p.organ, kind="proposal",
                                label=_("Förslag till %(organ)s (%(origin)s)") % {"organ": p.organ.name,
                                                                                  "origin": origin},
                                rank=3 if p.from_decision_id else 0))
     for item in AgendaItem.objects.filter(case=case).select_related("meeting", "meeting__organ"):
-        if meeting_visible(user, item.meeting):
+        if access.meeting_visible(user, item.meeting):
             steps.append(ChainStep(date=item.meeting.date, organ=item.meeting.organ, kind="agenda",
                                    label=_("På föredragningslistan, punkt %(n)s") % {"n": item.position},
                                    url=item.meeting.get_absolute_url(), rank=1))
     for d in Decision.objects.filter(case=case).select_related("organ", "meeting", "meeting__organ"):
-        if decisions_visible(user, d.meeting):
+        if access.decisions_visible(user, d.meeting):
             steps.append(ChainStep(date=d.meeting.date, organ=d.organ, kind="decision",
                                    label=f"{d.reference} {d.title}", url=d.get_absolute_url(), decision=d,
                                    rank=2))
@@ -310,7 +296,7 @@ def assignment_get(*, user, pk: int) -> Assignment:
     assignment = (Assignment.objects.select_related("organ", "decision", "decision__organ", "decision__meeting",
                                                     "decision__case", "answering_case", "done_by_decision")
                   .filter(pk=pk).first())
-    if assignment is None or not decisions_visible(user, assignment.decision.meeting):
+    if assignment is None or not access.decisions_visible(user, assignment.decision.meeting):
         raise NotFound(_("Uppdraget finns inte."))
     return assignment
 

@@ -13,14 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from diarium.accounts import access as roles
 from diarium.accounts import selectors as accounts_selectors
 from diarium.accounts.models import Organ
 from diarium.core import errors
 from diarium.registry import selectors as registry_selectors
 from diarium.core.web import deny_unless, domain_errors, post_action, show_on_form
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import (
     AgendaItemForm, AssignmentLinkForm, CorrectionForm, DecisionEditForm, DecisionForm, MeetingForm, MinutesSignForm,
     OfficerReportForm, OrganFilterForm, ProposalToAgendaForm,
@@ -40,10 +39,7 @@ def _meeting_organs(organisation=None):
 
 
 def _managed_meeting(request, pk: int) -> Meeting:
-    meeting = selectors.meeting_get(user=request.user, pk=pk)
-    deny_unless(services.can_manage_meetings(request.user, meeting.organ),
-                 _("Du har inte behörighet att hantera sammanträden för %(organ)s.") % {"organ": meeting.organ.name})
-    return meeting
+    return access.meeting_manage_get(user=request.user, pk=pk)
 
 
 def _case_finder(organisation_id: int):
@@ -51,7 +47,7 @@ def _case_finder(organisation_id: int):
 
 
 def _visible(user, decisions):
-    return [d for d in decisions if selectors.decisions_visible(user, d.meeting)]
+    return [d for d in decisions if access.decisions_visible(user, d.meeting)]
 
 
 # --- meetings -----------------------------------------------------------------------------
@@ -60,7 +56,7 @@ def meeting_list(request):
     form = OrganFilterForm(request.GET or None, organs=organs)
     organ = form.chosen_organ()
     meetings = selectors.meeting_list(user=request.user, organ=organ)
-    can_plan = request.user.is_authenticated and any(services.can_manage_meetings(request.user, o) for o in organs)
+    can_plan = request.user.is_authenticated and any(access.can_manage_meetings(request.user, o) for o in organs)
     return render(request, "decisions/meeting_list.html", {
         "form": form, "meetings": meetings, "organ": organ, "can_plan": can_plan,
     })
@@ -70,7 +66,7 @@ def meeting_list(request):
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def meeting_create(request):
-    organs = [o for o in _meeting_organs() if services.can_manage_meetings(request.user, o)]
+    organs = [o for o in _meeting_organs() if access.can_manage_meetings(request.user, o)]
     deny_unless(bool(organs), _("Du har inte behörighet att planera sammanträden."))
     organisations = {o.organisation_id for o in organs}
     people = registry_selectors.case_officers(organisation=next(iter(organisations)) if len(organisations) == 1
@@ -92,7 +88,7 @@ def meeting_create(request):
 @domain_errors
 def meeting_detail(request, pk: int):
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    can_manage = services.can_manage_meetings(request.user, meeting.organ)
+    can_manage = access.can_manage_meetings(request.user, meeting.organ)
     attendance = sorted(meeting.attendance.select_related("person", "replaces"),
                         key=lambda a: (ROLE_ORDER.get(a.role, 9), a.person.name))
     return render(request, "decisions/meeting_detail.html", {
@@ -101,7 +97,7 @@ def meeting_detail(request, pk: int):
         "agenda_open": meeting.status in AGENDA_OPEN,
         "rows": selectors.agenda(meeting=meeting, user=request.user),
         "decisions": selectors.meeting_decisions(user=request.user, meeting=meeting),
-        "decisions_visible": selectors.decisions_visible(request.user, meeting),
+        "decisions_visible": access.decisions_visible(request.user, meeting),
         "attendance": attendance,
         "adjusters": list(meeting.adjusters.all()),
         "minutes": selectors.minutes_for(meeting),
@@ -281,7 +277,7 @@ def decision_record(request, pk: int):
 def decision_detail(request, pk: int):
     decision = selectors.decision_get(user=request.user, pk=pk)
     user = request.user
-    can_manage = services.can_manage_meetings(user, decision.organ)
+    can_manage = access.can_manage_meetings(user, decision.organ)
     minutes = selectors.minutes_for(decision.meeting)
     adjusted = minutes is not None and minutes.adjusted
     recipients = list(decision.recipients.all())
@@ -295,7 +291,7 @@ def decision_detail(request, pk: int):
         "can_manage": can_manage,
         "adjusted": adjusted,
         "minutes": minutes,
-        "condition_visible": condition is not None and selectors.decisions_visible(user, condition.meeting),
+        "condition_visible": condition is not None and access.decisions_visible(user, condition.meeting),
         "references": _visible(user, decision.references.all()),
         "referenced_by": _visible(user, decision.referenced_by.all()),
         "conditions_met": _visible(user, decision.conditions_met.all()),
@@ -314,8 +310,7 @@ def decision_edit(request, pk: int):
     """Edit a decision until the minutes are adjusted; afterwards the service
     refuses, and the page says so and points to a correction."""
     decision = selectors.decision_get(user=request.user, pk=pk)
-    deny_unless(services.can_manage_meetings(request.user, decision.organ),
-                 _("Du har inte behörighet att ändra beslutet."))
+    access.require_manage_meetings(request.user, decision.organ, _("Du har inte behörighet att ändra beslutet."))
     minutes = selectors.minutes_for(decision.meeting)
     adjusted = minutes is not None and minutes.adjusted
     form = DecisionEditForm(request.POST or None, initial={
@@ -342,8 +337,7 @@ def decision_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def decision_correct(request, pk: int):
     decision = selectors.decision_get(user=request.user, pk=pk)
-    deny_unless(services.can_manage_meetings(request.user, decision.organ),
-                 _("Du har inte behörighet att rätta beslutet."))
+    access.require_manage_meetings(request.user, decision.organ, _("Du har inte behörighet att rätta beslutet."))
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -363,8 +357,7 @@ def decision_correct(request, pk: int):
 def decision_dispatch(request, pk: int):
     """Dispatch the decision to its recipients, or (action=retry) send the failed ones again."""
     decision = selectors.decision_get(user=request.user, pk=pk)
-    deny_unless(services.can_manage_meetings(request.user, decision.organ),
-                 _("Du har inte behörighet att expediera beslutet."))
+    access.require_manage_meetings(request.user, decision.organ, _("Du har inte behörighet att expediera beslutet."))
 
     def dispatch():
         if request.POST.get("action") == "retry":
@@ -395,7 +388,7 @@ def minutes(request, pk: int):
     by the chair and the adjusters; once adjusted, the posting on the notice board
     and the end of the appeal period."""
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    can_manage = services.can_manage_meetings(request.user, meeting.organ)
+    can_manage = access.can_manage_meetings(request.user, meeting.organ)
     record = selectors.minutes_for(meeting)
     signatures = list(record.signatures.all()) if record else []
     signed = {(s.person_id, s.role) for s in signatures}
@@ -422,7 +415,7 @@ def minutes(request, pk: int):
                 else:
                     messages.success(request, _("Godkännandet från %(name)s är registrerat.") % {"name": person.name})
                 return redirect("decisions:minutes", pk=meeting.pk)
-    visible = selectors.decisions_visible(request.user, meeting)
+    visible = access.decisions_visible(request.user, meeting)
     attendance = sorted(meeting.attendance.select_related("person"),
                         key=lambda a: (ROLE_ORDER.get(a.role, 9), a.person.name)) if visible else []
     decisions = selectors.minutes_decisions(meeting, full=False) if visible else []
@@ -441,8 +434,7 @@ def minutes(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def officer_report_create(request, case_pk: int):
     case = registry_selectors.case_get(user=request.user, pk=case_pk)
-    deny_unless(services.can_write_reports(request.user, case),
-                 _("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
+    access.require_write_reports(request.user, case, _("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
     organs = _meeting_organs(organisation=case.organisation_id)
     officer = case.case_officer
     initial = {"title": case.title, "addressed_to": case.organ_id, "report_date": timezone.localdate(),
@@ -476,8 +468,7 @@ def officer_report_create(request, case_pk: int):
 def proposal_to_agenda(request, pk: int):
     """Put a proposal on a planned meeting of the organ it is addressed to."""
     proposal = selectors.proposal_get(pk=pk)
-    deny_unless(services.can_manage_meetings(request.user, proposal.organ),
-                 _("Du har inte behörighet att hantera sammanträden för %(organ)s.") % {"organ": proposal.organ.name})
+    access.require_manage_meetings(request.user, proposal.organ)
     meetings = sorted((m for m in selectors.meeting_list(user=request.user, organ=proposal.organ)
                        if m.status in AGENDA_OPEN), key=lambda m: (m.date, m.start_time or dt.time.min))
     documents = registry_selectors.document_entries(user=request.user, case=proposal.case)
@@ -524,8 +515,7 @@ def assignment_list(request):
 def assignment_detail(request, pk: int):
     assignment = selectors.assignment_get(user=request.user, pk=pk)
     organ = assignment.organ
-    can_link = roles.can(request.user, roles.REGISTER_DOCUMENT, organisation_id=organ.organisation_id,
-                         organ_id=organ.pk)
+    can_link = access.can_link_cases(request.user, organ)
     form = AssignmentLinkForm(request.POST or None, find_case=_case_finder(organ.organisation_id)) if can_link \
         else None
     if request.method == "POST":

@@ -19,7 +19,8 @@ from django.utils.translation import ngettext
 
 from diarium.accounts import access as roles
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
-from diarium.core.tasks import enqueue
+from diarium.core.tasks import enqueue_by_name
+from diarium.decisions import access as decisions_access
 from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions
 from diarium.decisions.models import Decision, DecisionRecipient, Meeting
@@ -40,7 +41,7 @@ def _decisions_to_dispatch(meeting) -> list:
 def meeting_excerpts_batch_start(*, actor, meeting, now: dt.datetime | None = None) -> GenerationBatch:
     """Draw up and dispatch the minutes excerpts of every decision of an adjusted
     meeting that has recipients waiting, in the background worker."""
-    if not decisions.can_manage_meetings(actor, meeting.organ):
+    if not decisions_access.can_manage_meetings(actor, meeting.organ):
         raise PermissionDenied(_("Du har inte behörighet att expediera beslut från sammanträdet."))
     minutes = getattr(meeting, "minutes", None)
     if minutes is None or minutes.adjusted_at is None:
@@ -59,9 +60,7 @@ def meeting_excerpts_batch_start(*, actor, meeting, now: dt.datetime | None = No
         subject_id=meeting.pk, items=items, total=len(items),
         created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=now or timezone.now(),
     )
-    from . import tasks
-
-    enqueue(tasks.generation_batch_run, batch.pk)
+    enqueue_by_name("diarium.documents.tasks.generation_batch_run", batch.pk)
     return batch
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
+from diarium.decisions import access as decisions_access
 from diarium.decisions import services as decisions
 from diarium.decisions.models import OfficerReport, Proposal
 from diarium.registry import selectors as registry_selectors
@@ -26,7 +27,7 @@ def officer_report_for_edit(*, user, pk: int) -> OfficerReport:
     if report is None:
         raise NotFound(_("Tjänsteskrivelsen finns inte."))
     registry_selectors.case_get(user=user, pk=report.case_id)  # may the user see the case at all?
-    if not decisions.can_write_reports(user, report.case):
+    if not decisions_access.can_write_reports(user, report.case):
         raise PermissionDenied(_("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
     return report
 
@@ -34,7 +35,7 @@ def officer_report_for_edit(*, user, pk: int) -> OfficerReport:
 def case_for_reports(*, user, pk: int):
     """A case the user may write officer's reports in (the new report's preview)."""
     case = registry_selectors.case_get(user=user, pk=pk)
-    if not decisions.can_write_reports(user, case):
+    if not decisions_access.can_write_reports(user, case):
         raise PermissionDenied(_("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
     return case
 
@@ -46,7 +47,7 @@ def officer_report_preview(
 ) -> RenderedDocument:
     """The PDF the report would be drawn up as, from what is in the form. Nothing
     is saved or registered."""
-    if not decisions.can_write_reports(actor, case):
+    if not decisions_access.can_write_reports(actor, case):
         raise PermissionDenied(_("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
     title = " ".join((title or "").split())
     if not title:

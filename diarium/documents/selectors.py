@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from diarium.decisions import services as decisions
+from diarium.decisions import access as decisions_access
 from diarium.decisions.models import OfficerReport
 from diarium.registry.models import Document, DocumentFile
 
@@ -30,7 +30,7 @@ def document_section(user, document, entry) -> str:
     # Only what the organisation itself writes is signed here; incoming letters come signed.
     may_sign = document.direction in SIGNABLE and can_sign(user, document)
     report = OfficerReport.objects.filter(document=document).only("pk", "case_id").first()
-    may_edit = report is not None and decisions.can_write_reports(user, document.case)
+    may_edit = report is not None and decisions_access.can_write_reports(user, document.case)
     if not (signatures or may_sign or may_edit):
         return ""
     current = []

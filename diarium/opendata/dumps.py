@@ -32,7 +32,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from diarium.accounts.models import Organisation
-from diarium.decisions import selectors as decision_selectors
+from diarium.decisions import access as decisions_access
 from diarium.decisions.models import Decision, Meeting
 from diarium.plans.models import PlanVersion, SteeringDocument
 from diarium.registry import selectors as registry_selectors
@@ -130,7 +130,7 @@ def decision_rows(organisation: Organisation | None = None) -> Iterator[Row]:
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     for d in qs.order_by("meeting__date", "organ_id", "paragraph", "id").iterator(chunk_size=CHUNK):
-        if not decision_selectors.decisions_visible(user, d.meeting):
+        if not decisions_access.decisions_visible(user, d.meeting):
             continue
         minutes = d.meeting.minutes
         yield {
@@ -165,12 +165,12 @@ def meeting_rows(organisation: Organisation | None = None) -> Iterator[Row]:
     """Meetings whose notice is published (or later), in date order."""
     user = selectors.public_user()
     statuses, url = _labels(Meeting.Status.choices), _urls("decisions:meeting_detail")  # Meeting.get_absolute_url
-    qs = (Meeting.objects.filter(status__in=decision_selectors.PUBLIC_MEETING_STATUSES)
+    qs = (Meeting.objects.filter(status__in=decisions_access.PUBLIC_MEETING_STATUSES)
           .select_related("organisation", "organ", "minutes"))
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     for m in qs.order_by("date", "start_time", "id").iterator(chunk_size=CHUNK):
-        if not decision_selectors.meeting_visible(user, m):
+        if not decisions_access.meeting_visible(user, m):
             continue
         minutes = m.minutes if selectors._has_minutes(m) else None
         adjusted = minutes is not None and minutes.adjusted_at is not None and m.status == Meeting.Status.ADJUSTED

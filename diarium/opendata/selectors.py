@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diarium.accounts.models import Organ
-from diarium.decisions import selectors as decision_selectors
+from diarium.decisions import access as decisions_access
 from diarium.decisions.models import Decision, Meeting
 from diarium.registry import access as registry_access
 from diarium.registry import selectors as registry_selectors
@@ -117,7 +117,7 @@ def organ_decisions(*, organ: Organ, limit: int = FEED_SIZE) -> list[Decision]:
                                   meeting__minutes__adjusted_at__isnull=False)
           .select_related("organ", "organ__organisation", "meeting", "meeting__minutes", "case")
           .order_by("-meeting__minutes__adjusted_at", "-meeting__date", "-paragraph", "-id"))
-    return [d for d in qs[:limit] if decision_selectors.decisions_visible(user, d.meeting)]
+    return [d for d in qs[:limit] if decisions_access.decisions_visible(user, d.meeting)]
 
 
 def organ_minutes(*, organ: Organ, limit: int = FEED_SIZE) -> list[Meeting]:
@@ -129,7 +129,7 @@ def organ_minutes(*, organ: Organ, limit: int = FEED_SIZE) -> list[Meeting]:
           .prefetch_related(Prefetch("decisions", queryset=Decision.objects.only(
               "id", "meeting_id", "paragraph", "title").order_by("paragraph")))
           .order_by("-minutes__adjusted_at", "-date", "-id"))
-    return [m for m in qs[:limit] if decision_selectors.decisions_visible(user, m)]
+    return [m for m in qs[:limit] if decisions_access.decisions_visible(user, m)]
 
 
 def organ_calendar(*, organ: Organ, today: dt.date | None = None) -> list[Meeting]:
@@ -137,10 +137,10 @@ def organ_calendar(*, organ: Organ, today: dt.date | None = None) -> list[Meetin
     onwards, in time order. One query."""
     user = public_user()
     since = (today or timezone.localdate()) - dt.timedelta(days=CALENDAR_DAYS_BACK)
-    qs = (Meeting.objects.filter(organ=organ, status__in=decision_selectors.PUBLIC_MEETING_STATUSES, date__gte=since)
+    qs = (Meeting.objects.filter(organ=organ, status__in=decisions_access.PUBLIC_MEETING_STATUSES, date__gte=since)
           .select_related("organ", "organisation", "minutes")
           .order_by("date", "start_time", "id"))
-    return [m for m in qs[:CALENDAR_MAX] if decision_selectors.meeting_visible(user, m)]
+    return [m for m in qs[:CALENDAR_MAX] if decisions_access.meeting_visible(user, m)]
 
 
 def meeting_changed_at(meeting: Meeting) -> dt.datetime:

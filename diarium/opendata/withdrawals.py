@@ -26,6 +26,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.utils import timezone
 
 from diarium.accounts.models import Person
+from diarium.decisions.access import PUBLIC_MEETING_STATUSES
 from diarium.decisions.models import AgendaItem, Membership, Meeting
 from diarium.registry.models import Document, DocumentFile
 
@@ -142,7 +143,7 @@ def _deleted_objects(instance) -> tuple[int, list, list] | None:
         return instance.organisation_id, [("person", instance.pk, oparl.org_stamps(instance.organisation_id)[0])], []
     if isinstance(instance, AgendaItem):
         meeting = Meeting.objects.filter(pk=instance.meeting_id).first()
-        if meeting is None or meeting.status not in oparl.selectors.PUBLIC_MEETING_STATUSES:
+        if meeting is None or meeting.status not in PUBLIC_MEETING_STATUSES:
             return None
         objs = [("agendaItem", instance.pk, meeting.created_at)]
         embedded_in = [("meeting", meeting.pk)]

@@ -23,14 +23,15 @@ from diarium.accounts import selectors as people
 from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
 from diarium.core.api.errors import ERRORS
 from diarium.core.api.types import Amount, Id, Weight
-from diarium.core.errors import DomainError, NotFound, PermissionDenied
+from diarium.core.errors import DomainError, NotFound
 from diarium.core.limits import IsoDate
+from diarium.decisions import access as decisions_access
 from diarium.decisions import selectors as decisions
 from diarium.decisions.apis import AgendaItemOut, DecisionRef
 from diarium.registry import selectors as registry
 from diarium.registry.apis import DocumentOut, OrganRef, PersonRef
 
-from . import selectors, services
+from . import access, selectors, services
 from .models import (
     COMMENT_MAX, DESCRIPTION_MAX, INTERNAL_NOTE_MAX,
     Action, ActionReport, FocusArea, FollowUpRound, Goal, Indicator, IndicatorValue, PlanVersion, SteeringDocument,
@@ -588,7 +589,7 @@ def _person_ref(person) -> dict | None:
 
 def _decision_ref(user, decision) -> dict | None:
     """The adopting decision, only if this reader may see it."""
-    if decision is None or not decisions.decisions_visible(user, decision.meeting):
+    if decision is None or not decisions_access.decisions_visible(user, decision.meeting):
         return None
     return {"id": decision.pk, "reference": decision.reference, "title": decision.title,
             "status": decision.status, "status_label": str(decision.get_status_display())}
@@ -694,7 +695,7 @@ def _plan_out(user, document: SteeringDocument) -> dict:
         "follow_up_months": document.follow_up_months, "created_at": document.created_at,
         "updated_at": document.updated_at, "working_copy": overview.working_copy,
         "shown_version": None if overview.working_copy else (versions[-1].number if versions else None),
-        "can_manage": services.can_manage(user, document),
+        "can_manage": access.can_manage(user, document),
         "focus_areas": _structure(overview.data),
         "rollup": _rollup(overview.rollup, overview.latest_round),
         "money": _money_rows(overview.money), "indicators": _indicator_rows(overview.indicators),
@@ -749,8 +750,8 @@ def _request_late(request, deadline: dt.date, today: dt.date, late_people: set[i
 
 def _round_out(user, round_: FollowUpRound) -> dict:
     document = round_.document
-    managing = services.can_manage(user, document)
-    internal = services.can_read_internal(user, document)
+    managing = access.can_manage(user, document)
+    internal = access.can_read_internal(user, document)
     report = selectors.follow_up_report_data(round_, user=user)
     # The public reads what the adopted version holds; staff every action.
     shown = None if internal else {x["key"]: x for x in selectors.actions_of(report.data)}
@@ -819,9 +820,7 @@ def plan_create(request, case_id: Id, payload: PlanIn):
     """Create a steering document (a draft) on a case."""
     user = actor(request)
     case = registry.case_get(user=user, pk=case_id)
-    if not services.roles.can(user, services.roles.REGISTER_DOCUMENT, organisation_id=case.organisation_id,
-                              organ_id=case.organ_id):
-        raise PermissionDenied(_("Du har inte behörighet att skapa styrdokument i ärendet."))
+    access.require_create(user, case)
     document = services.plan_create(
         actor=user, case=case, kind=payload.kind, title=payload.title, period_start=payload.period_start,
         period_end=payload.period_end, owner_organ=_organ(payload.owner_organ, "owner_organ", case.organisation_id),
@@ -1076,8 +1075,8 @@ def _export(request, plan_id: int, fmt: str) -> HttpResponse:
 
     user = actor(request)
     document = _plan(request, plan_id)
-    if not services.can_read_internal(user, document):
-        raise PermissionDenied(_("Du har inte behörighet att exportera styrdokumentets arbetsversion."))
+    access.require_read_internal(user, document,
+                                 _("Du har inte behörighet att exportera styrdokumentets arbetsversion."))
     if fmt == "csv":
         body, content_type = io.export_csv(document), "text/csv; charset=utf-8"
     else:
@@ -1199,8 +1198,7 @@ def follow_up_agenda(request, round_id: Id, payload: FollowUpAgendaIn):
 
     user = actor(request)
     round_ = _round(request, round_id)
-    if not services.can_manage(user, round_.document):
-        raise PermissionDenied(_("Du har inte behörighet att ändra styrdokumentet."))
+    access.require_manage(user, round_.document)
     meeting = _referenced(lambda: decisions.meeting_get(user=user, pk=payload.meeting), "meeting")
     item = services.report_to_agenda(actor=user, round=round_, meeting=meeting)
     return Status(201, decisions_api._agenda_row(user, item))

@@ -1,8 +1,6 @@
 """The plans app's section of the case page (registered in PlansConfig.ready)."""
 
-from diarium.accounts import access as roles
-
-from . import selectors
+from . import access, selectors
 
 
 def case_section(request, case) -> dict:
@@ -10,6 +8,5 @@ def case_section(request, case) -> dict:
     for those who register documents in the case."""
     user = request.user
     plans = selectors.case_plans(user=user, case=case)
-    can_create = user.is_authenticated and roles.can(user, roles.REGISTER_DOCUMENT,
-                                                     organisation_id=case.organisation_id, organ_id=case.organ_id)
+    can_create = user.is_authenticated and access.can_create(user, case)
     return {"case": case, "plans": plans, "can_create": can_create}

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from diarium.core.errors import NotFound
 
+from . import access
 from .formatting import kr
 from .models import (
     Action, ActionBudget, ActionReport, FocusArea, FollowUpRound, Goal, IndicatorValue, PlanVersion,
     SteeringDocument,
 )
-from .services import can_manage, can_read_internal
 
 ZERO = Decimal("0")
 
@@ -285,27 +285,18 @@ def plan_list(*, user, organisation_id: int | None = None) -> list[SteeringDocum
     qs = SteeringDocument.objects.select_related("owner_organ", "case").order_by("-period_start", "title")
     if organisation_id is not None:
         qs = qs.filter(organisation_id=organisation_id)
-    return [d for d in qs[:500] if plan_visible(user, d)]
-
-
-def plan_visible(user, document: SteeringDocument) -> bool:
-    """The public reads a plan once a version is adopted; staff of the case always."""
-    return document.versions.exists() or can_read_internal(user, document)
+    return [d for d in qs[:500] if access.plan_visible(user, d)]
 
 
 def plan_get(*, user, pk: int) -> SteeringDocument:
-    document = SteeringDocument.objects.select_related(
-        "case", "case__organisation", "owner_organ", "process_owner", "adopted_by", "adopted_by__organ",
-        "adopted_by__meeting", "parent").filter(pk=pk).first()
-    if document is None or not plan_visible(user, document):
-        raise NotFound(_("Styrdokumentet finns inte."))
-    return document
+    """A steering document the user may read (access.plan_get)."""
+    return access.plan_get(user=user, pk=pk)
 
 
 def plan_data_for(user, document: SteeringDocument) -> tuple[dict, bool]:
     """(structure, is_working_copy): staff see the working copy, the public the
     latest adopted version."""
-    if can_read_internal(user, document):
+    if access.can_read_internal(user, document):
         return snapshot(document), True
     version = latest_version(document)
     if version is None:
@@ -340,7 +331,7 @@ class PlanOverview:
 
 def plan_overview(*, user, document: SteeringDocument) -> PlanOverview:
     data, working = plan_data_for(user, document)
-    internal = can_read_internal(user, document)
+    internal = access.can_read_internal(user, document)
     rounds = rounds_of(document)
     grouped = reports_by_round(rounds)
     latest = rounds[-1] if rounds else None
@@ -373,7 +364,7 @@ def follow_up_report_data(round_: FollowUpRound, *, user=None) -> ReportData:
     document = round_.document
     version = latest_version(document)
     data = version.snapshot if version else snapshot(document)
-    internal = user is not None and can_read_internal(user, document)
+    internal = user is not None and access.can_read_internal(user, document)
     rounds = [r for r in rounds_of(document) if (r.year, r.created_at) <= (round_.year, round_.created_at)]
     grouped = reports_by_round(rounds)
     values = list(IndicatorValue.objects.filter(round__in=rounds))
@@ -387,11 +378,8 @@ def follow_up_report_data(round_: FollowUpRound, *, user=None) -> ReportData:
 
 
 def follow_up_get(*, user, pk: int) -> FollowUpRound:
-    round_ = FollowUpRound.objects.select_related("document", "document__case", "report_document").filter(
-        pk=pk).first()
-    if round_ is None or not plan_visible(user, round_.document):
-        raise NotFound(_("Uppföljningen finns inte."))
-    return round_
+    """A follow-up of a plan the user may read (access.follow_up_get)."""
+    return access.follow_up_get(user=user, pk=pk)
 
 
 def actions_to_answer(*, user, round_: FollowUpRound) -> list[Action]:
@@ -399,7 +387,7 @@ def actions_to_answer(*, user, round_: FollowUpRound) -> list[Action]:
     qs = Action.objects.filter(goal__focus_area__document=round_.document).select_related(
         "goal", "goal__focus_area", "responsible_person", "responsible_organ").order_by(
         "goal__focus_area__position", "goal__position", "position")
-    if not can_manage(user, round_.document):
+    if not access.can_manage(user, round_.document):
         qs = qs.filter(responsible_person__user_id=getattr(user, "pk", None))
     return list(qs)
 
@@ -464,4 +452,4 @@ def case_plans(*, user, case) -> list:
     query for a case without any; their versions (ids only) with them."""
     documents = case.steering_documents.select_related("owner_organ").prefetch_related(
         Prefetch("versions", queryset=PlanVersion.objects.only("id", "document_id"))).order_by("-period_start", "title")
-    return [p for p in documents if plan_visible(user, p)]
+    return [p for p in documents if access.plan_visible(user, p)]

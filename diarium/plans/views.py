@@ -13,16 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from diarium.accounts import access as roles
 from diarium.accounts import selectors as accounts_selectors
 from diarium.core import errors
+from diarium.decisions import access as decisions_access
 from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions_services
 from diarium.decisions.models import Meeting
 from diarium.registry import selectors as registry_selectors
 from diarium.core.web import deny_unless, domain_errors, post_action, show_on_form
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import (
     ActionForm, AdoptForm, AnswerForm, FocusAreaForm, FollowUpOpenForm, GoalForm, ImportForm, IndicatorForm,
     MeetingChoiceForm, PlanForm, StatusForm,
@@ -38,10 +38,7 @@ EXPORT_TYPES = {
 
 # --- helpers ------------------------------------------------------------------------------
 def _managed(request, pk: int) -> SteeringDocument:
-    document = selectors.plan_get(user=request.user, pk=pk)
-    deny_unless(services.can_manage(request.user, document),
-                 _("Du har inte behörighet att ändra styrdokumentet."))
-    return document
+    return access.plan_manage_get(user=request.user, pk=pk)
 
 
 def _item(model, pk: int, path: str):
@@ -57,8 +54,7 @@ def _managed_item(request, model, pk: int, path: str):
     document = item
     for part in path.split("__"):
         document = getattr(document, part)
-    deny_unless(services.can_manage(request.user, document),
-                 _("Du har inte behörighet att ändra styrdokumentet."))
+    access.require_manage(request.user, document)
     return item, document
 
 
@@ -91,7 +87,7 @@ def plan_list(request):
     plans = selectors.plan_list(user=request.user)
     return render(request, "plans/plan_list.html", {
         "plans": plans,
-        "staff": any(services.can_read_internal(request.user, p) for p in plans),
+        "staff": any(access.can_read_internal(request.user, p) for p in plans),
     })
 
 
@@ -100,9 +96,7 @@ def plan_list(request):
 @require_http_methods(["GET", "POST"])
 def plan_create(request, case_pk: int):
     case = registry_selectors.case_get(user=request.user, pk=case_pk)
-    deny_unless(roles.can(request.user, roles.REGISTER_DOCUMENT, organisation_id=case.organisation_id,
-                           organ_id=case.organ_id),
-                 _("Du har inte behörighet att skapa styrdokument i ärendet."))
+    access.require_create(request.user, case)
     initial = {"title": case.title, "owner_organ": str(case.organ_id), "weighting": "budget",
                "follow_up_months": 12}
     form = PlanForm(request.POST or None, initial=initial, **_plan_choices(case))
@@ -127,10 +121,10 @@ def plan_detail(request, pk: int):
     return render(request, "plans/plan_detail.html", {
         "document": document,
         "o": overview,
-        "internal": services.can_read_internal(request.user, document),
-        "can_manage": services.can_manage(request.user, document),
+        "internal": access.can_read_internal(request.user, document),
+        "can_manage": access.can_manage(request.user, document),
         "internal_notes": selectors.internal_notes(document) if overview.working_copy else {},
-        "decision_visible": decision is not None and decisions_selectors.decisions_visible(request.user,
+        "decision_visible": decision is not None and decisions_access.decisions_visible(request.user,
                                                                                             decision.meeting),
         "rounds": _rounds_info(overview.rounds, today),
         "progress": {a.action["key"]: a for g in overview.rollup.goals for a in g.actions} if overview.rollup else {},
@@ -398,17 +392,17 @@ def plan_versions(request, pk: int):
     versions = selectors.versions(document)
     rows, previous = [], None
     for v in versions:
-        visible = v.adopted_by_decision is not None and decisions_selectors.decisions_visible(
+        visible = v.adopted_by_decision is not None and decisions_access.decisions_visible(
             request.user, v.adopted_by_decision.meeting)
         rows.append({"version": v, "decision_visible": visible,
                      "changes": selectors.diff(previous.snapshot, v.snapshot) if previous else None})
         previous = v
     working = None
-    if services.can_read_internal(request.user, document) and previous is not None:
+    if access.can_read_internal(request.user, document) and previous is not None:
         working = selectors.diff(previous.snapshot, selectors.snapshot(document))
     return render(request, "plans/plan_versions.html", {
         "document": document, "rows": list(reversed(rows)), "working": working,
-        "can_manage": services.can_manage(request.user, document),
+        "can_manage": access.can_manage(request.user, document),
     })
 
 
@@ -418,8 +412,7 @@ def plan_export(request, pk: int, fmt: str):
     from . import io
 
     document = selectors.plan_get(user=request.user, pk=pk)
-    deny_unless(services.can_read_internal(request.user, document),
-                 _("Du har inte behörighet att exportera styrdokumentet."))
+    access.require_read_internal(request.user, document, _("Du har inte behörighet att exportera styrdokumentet."))
     if fmt not in EXPORT_TYPES:
         raise Http404(_("Exporten finns som CSV och XLSX."))
     body = io.export_csv(document) if fmt == "csv" else io.export_xlsx(document)
@@ -454,10 +447,7 @@ def plan_import(request, pk: int):
 
 # --- follow-ups -------------------------------------------------------------------------
 def _managed_round(request, pk: int):
-    round_ = selectors.follow_up_get(user=request.user, pk=pk)
-    deny_unless(services.can_manage(request.user, round_.document),
-                 _("Du har inte behörighet att hantera uppföljningen."))
-    return round_
+    return access.follow_up_manage_get(user=request.user, pk=pk)
 
 
 @login_required
@@ -490,8 +480,8 @@ def _meetings_for(user, document):
 def follow_up_detail(request, pk: int):
     round_ = selectors.follow_up_get(user=request.user, pk=pk)
     document = round_.document
-    can_manage = services.can_manage(request.user, document)
-    internal = services.can_read_internal(request.user, document)
+    can_manage = access.can_manage(request.user, document)
+    internal = access.can_read_internal(request.user, document)
     report = selectors.follow_up_report_data(round_, user=request.user)
     today = timezone.localdate()
     requests = [(r, (r.answered_at is not None and timezone.localtime(r.answered_at).date() > round_.deadline)
@@ -514,7 +504,7 @@ def follow_up_detail(request, pk: int):
 def follow_up_answer(request, pk: int):
     round_ = selectors.follow_up_get(user=request.user, pk=pk)
     document = round_.document
-    can_manage = services.can_manage(request.user, document)
+    can_manage = access.can_manage(request.user, document)
     actions = selectors.actions_to_answer(user=request.user, round_=round_)
     deny_unless(bool(actions) or can_manage,
                  _("Du är inte ansvarig för någon aktivitet i uppföljningen."))
@@ -558,7 +548,7 @@ def follow_up_report(request, pk: int):
     return render(request, "plans/follow_up_report.html", {
         "round": round_, "document": round_.document,
         "report": selectors.follow_up_report_data(round_, user=request.user),
-        "can_manage": services.can_manage(request.user, round_.document),
+        "can_manage": access.can_manage(request.user, round_.document),
     })
 
 

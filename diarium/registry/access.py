@@ -8,6 +8,8 @@ from operator import or_
 from django.db.models import Q
 
 from diarium.accounts import access as roles
+from diarium.accounts.models import Organ
+from diarium.core.errors import PermissionDenied
 
 from .models import Case, Document
 
@@ -18,6 +20,13 @@ def can_read_secret(user, case: Case) -> bool:
 
 def can_read_internal(user, case: Case) -> bool:
     return roles.can(user, roles.READ_INTERNAL, organisation_id=case.organisation_id, organ_id=case.organ_id)
+
+
+def require_role(user, allowed: set[str], organ: Organ, message: str) -> None:
+    """Refuse (PermissionDenied with `message`) unless the user holds one of the
+    `allowed` roles on the organ (or its whole organisation)."""
+    if not roles.can(user, allowed, organisation_id=organ.organisation_id, organ_id=organ.pk):
+        raise PermissionDenied(message)
 
 
 def case_permissions(user, case: Case) -> dict[str, bool]:

@@ -15,7 +15,7 @@ from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 
-from . import access, extensions, masking
+from . import access, extensions, history, masking
 from .models import Case, Classification, Document, DocumentFile, Event, SeriesCounter
 
 
@@ -318,9 +318,7 @@ def document_get(*, user, pk: int, case: Case | None = None) -> tuple[Document, 
         raise NotFound(_("Handlingen finns inte."))
     entry = _entry_for(user, document)
     if document.is_secret and not entry.content_hidden:
-        from .services import secret_read_log
-
-        secret_read_log(actor=user, document=document, what="entry")
+        history.secret_read_log(actor=user, document=document, what="entry")
     return document, entry
 
 
@@ -378,9 +376,7 @@ def file_for_download(*, user, file_id: int) -> DocumentFile:
     if document.is_secret:
         if not access.can_read_secret(user, document.case):
             raise PermissionDenied(_("Handlingen är sekretessmarkerad (%(ground)s).") % {"ground": document.secrecy_ground})
-        from .services import secret_read_log
-
-        secret_read_log(actor=user, document=document, what=f"file {document_file.position} v{document_file.version}")
+        history.secret_read_log(actor=user, document=document, what=f"file {document_file.position} v{document_file.version}")
     return document_file
 
 

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from . import selectors, services
+from . import access, selectors
 
 
 def case_section(request, case) -> dict:
@@ -13,5 +13,5 @@ def case_section(request, case) -> dict:
     return {
         "case": case,
         "rounds": selectors.case_round_views(user=user, case=case, rounds=rounds, today=timezone.localdate()),
-        "can_start": case.status == case.Status.OPEN and services.can_manage(user, case),
+        "can_start": case.status == case.Status.OPEN and access.can_manage(user, case),
     }

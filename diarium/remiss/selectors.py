@@ -14,8 +14,8 @@ from diarium.core.errors import NotFound
 from diarium.registry import selectors as registry
 from diarium.registry.models import Case, DocumentFile
 
+from . import access
 from .models import RemissDeadline, RemissRecipient, RemissRound
-from .services import can_answer_inside, can_manage
 
 STATUS_LABELS = {
     "draft": gettext_lazy("Ej skickad"),
@@ -104,7 +104,7 @@ def status_counts(rows: list[RecipientRow]) -> list[tuple[str, str, int]]:
 def rounds_for_case(*, user, case: Case) -> list[RemissRound]:
     """The case's rounds; drafts only for those who run them."""
     rounds = case.remiss_rounds.order_by("created_at", "id")
-    if not can_manage(user, case):
+    if not access.can_manage(user, case):
         rounds = rounds.exclude(status=RemissRound.Status.DRAFT)
     return list(rounds)
 
@@ -125,13 +125,8 @@ class RoundView:
 
 
 def round_get(*, user, pk: int) -> RemissRound:
-    round_ = RemissRound.objects.select_related("case", "case__organ", "case__organisation", "organisation").filter(
-        pk=pk).first()
-    if round_ is None:
-        raise NotFound(_("Remissen finns inte."))
-    if round_.status == RemissRound.Status.DRAFT and not can_manage(user, round_.case):
-        raise NotFound(_("Remissen finns inte."))
-    return round_
+    """A round the user may see (access.round_get)."""
+    return access.round_get(user=user, pk=pk)
 
 
 def round_view(*, user, round_: RemissRound, today: dt.date | None = None) -> RoundView:
@@ -139,7 +134,7 @@ def round_view(*, user, round_: RemissRound, today: dt.date | None = None) -> Ro
     entries = _entries_by_id(user, case)
     rows = recipient_rows(round_, today=today, user=user, entries=entries)
     versions = list(round_.files.select_related("document", "blob").order_by("document__number", "position"))
-    managing = can_manage(user, case)
+    managing = access.can_manage(user, case)
     return RoundView(
         round=round_, case=case, rows=rows, counts=status_counts(rows),
         files=[entries[v.document_id] for v in versions if v.document_id in entries],
@@ -150,7 +145,7 @@ def round_view(*, user, round_: RemissRound, today: dt.date | None = None) -> Ro
         changes=list(round_.changes.prefetch_related("recipients")),
         can_manage=managing,
         answerable=[row.recipient for row in rows if row.status not in ("answered", "declined", "draft")
-                    and can_answer_inside(user, row.recipient)] if round_.status == RemissRound.Status.SENT else [],
+                    and access.can_answer_inside(user, row.recipient)] if round_.status == RemissRound.Status.SENT else [],
     )
 
 

@@ -15,17 +15,15 @@ from diarium.accounts import selectors as accounts_selectors
 from diarium.core import errors
 from diarium.registry import selectors as registry_selectors
 from diarium.registry.files import file_response
-from diarium.core.web import deny_unless, domain_errors, post_action, show_on_form
+from diarium.core.web import domain_errors, post_action, show_on_form
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import AnswerForm, AssessmentForm, ChangeFormSet, ExtendForm, RecipientChoiceForm, ReviseForm, RoundForm
 from .models import RemissRecipient, RemissRound
 
 
 def _managed_round(request, pk: int) -> RemissRound:
-    round_ = selectors.round_get(user=request.user, pk=pk)
-    deny_unless(services.can_manage(request.user, round_.case), _("Du har inte behörighet att hantera remissen."))
-    return round_
+    return access.round_manage_get(user=request.user, pk=pk)
 
 
 @login_required
@@ -41,7 +39,7 @@ def overview(request):
 @require_http_methods(["GET", "POST"])
 def round_create(request, case_pk: int):
     case = registry_selectors.case_get(user=request.user, pk=case_pk)
-    deny_unless(services.can_manage(request.user, case), _("Du har inte behörighet att skicka remisser i ärendet."))
+    access.require_manage(request.user, case, _("Du har inte behörighet att skicka remisser i ärendet."))
     organs = [o for o in accounts_selectors.organ_list(organisation=case.organisation) if o.pk != case.organ_id]
     form = RoundForm(request.POST or None, organs=organs, files=selectors.consulted_files(case=case),
                      initial={"title": case.title})
@@ -204,8 +202,7 @@ def _answer_kwargs(form) -> dict:
 def answer_inside(request, pk: int, recipient_pk: int):
     round_ = selectors.round_get(user=request.user, pk=pk)
     recipient = _recipient(round_, recipient_pk)
-    deny_unless(services.can_answer_inside(request.user, recipient),
-                 _("Du har inte behörighet att registrera svar för %(name)s.") % {"name": recipient.name})
+    access.require_answer_inside(request.user, recipient)
     form = AnswerForm(request.POST or None, request.FILES or None, inside=True)
     if request.method == "POST" and form.is_valid():
         try:

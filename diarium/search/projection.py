@@ -4,7 +4,7 @@ Each builder reads many records at once with a few plain queries (values_list,
 no per-record queries) and returns rows as dicts of SearchRecord fields. The
 rules are the domain apps' own: registry.access.mask_reason / content_hidden
 and registry.masking for documents, the meeting statuses the public reads
-(decisions.selectors.PUBLIC_MEETING_STATUSES) and adjusted minutes for
+(decisions.access.PUBLIC_MEETING_STATUSES) and adjusted minutes for
 decisions, adopted versions for plans. What the public page of an object shows
 is what its public variant holds:
 
@@ -44,8 +44,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from diarium.accounts.models import Organ
+from diarium.decisions.access import PUBLIC_MEETING_STATUSES
 from diarium.decisions.models import AgendaItem, Correction, Decision, DecisionNote, Meeting
-from diarium.decisions.selectors import PUBLIC_MEETING_STATUSES
 from diarium.plans.models import Action, FocusArea, Goal, PlanVersion, SteeringDocument
 from diarium.registry import access as registry_access
 from diarium.registry import masking
@@ -276,8 +276,8 @@ def _documents(ctx: _Context, where: Q, files_where: Q) -> list[dict]:
 
 # --- meetings and decisions -------------------------------------------------------------------
 def _decisions_public(meeting_status: str, minutes_adjusted_at) -> bool:
-    """decisions.selectors.decisions_visible for the public: the minutes are
-    adjusted. decisions.services._adjust saves the adjusted minutes before it
+    """decisions.access.decisions_visible for the public: the minutes are
+    adjusted. decisions.services.minutes._adjust saves the adjusted minutes before it
     sets the meeting's status with a queryset update (no signal), so both are
     read: after that transaction commits they always agree."""
     return meeting_status == Meeting.Status.ADJUSTED or minutes_adjusted_at is not None

@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 
 from diarium.accounts.models import Organ, Person
-from diarium.decisions import selectors
+from diarium.decisions.access import PUBLIC_MEETING_STATUSES
 from diarium.decisions.models import AgendaItem, Meeting, Membership, OfficerReport
 from diarium.registry.models import Case, DocumentFile, Event
 
@@ -80,16 +80,16 @@ def _org_const(ctx, org_id):
 
 def decisions_public(meeting_status) -> bool:
     """public: an agenda item's decisions are published once the minutes are
-    adjusted. Duplicates decisions.selectors.decisions_visible for an anonymous
+    adjusted. Duplicates decisions.access.decisions_visible for an anonymous
     reader (there for one meeting object, here for a meeting's status on a row)."""
     return meeting_status == Meeting.Status.ADJUSTED
 
 
 def public_meetings():
-    # public: a meeting from its published notice on, by decisions.selectors'
-    # PUBLIC_MEETING_STATUSES (the rule of selectors.meeting_visible for an
+    # public: a meeting from its published notice on, by decisions.access'
+    # PUBLIC_MEETING_STATUSES (the rule of access.meeting_visible for an
     # anonymous reader, as a queryset).
-    return Meeting.objects.filter(status__in=selectors.PUBLIC_MEETING_STATUSES)
+    return Meeting.objects.filter(status__in=PUBLIC_MEETING_STATUSES)
 
 
 # Each list has a base (which rows, no annotations or joins for display: what a
@@ -192,7 +192,7 @@ def consultations_of_cases(case_ids):
     papers' embedded consultations; see embedding.attach)."""
     # public: the same meeting statuses as public_meetings, through the join.
     return as_consultations(AgendaItem.objects.filter(
-        case_id__in=case_ids, meeting__status__in=selectors.PUBLIC_MEETING_STATUSES))
+        case_id__in=case_ids, meeting__status__in=PUBLIC_MEETING_STATUSES))
 
 
 def public_reports(org_id):
@@ -204,7 +204,7 @@ def public_reports(org_id):
     # "on a public agenda" is OParl's own rule.
     # The meeting's status through the join, not `meeting__in=public_meetings()`,
     # which lists every public meeting for each query.
-    on_agenda = AgendaItem.objects.filter(meeting__status__in=selectors.PUBLIC_MEETING_STATUSES, case=OuterRef("case"))
+    on_agenda = AgendaItem.objects.filter(meeting__status__in=PUBLIC_MEETING_STATUSES, case=OuterRef("case"))
     return (OfficerReport.objects.filter(_in_org("case_id", org_id)).filter(Exists(on_agenda))
             .filter(Q(document__isnull=True) | Q(document__is_secret=False)))
 
@@ -230,7 +230,7 @@ def base_file(org_id):
     # secret" duplicates registry.access.content_hidden(document, read_secret=False)
     # (and decisions.selectors._supporting for the agenda); latest version only and
     # "on a public agenda" are OParl's own rules.
-    on_agenda = AgendaItem.objects.filter(meeting__status__in=selectors.PUBLIC_MEETING_STATUSES,
+    on_agenda = AgendaItem.objects.filter(meeting__status__in=PUBLIC_MEETING_STATUSES,
                                           supporting_documents=OuterRef("document"))  # see public_reports
     report = public_reports(org_id).filter(document=OuterRef("document"))
     return (DocumentFile.objects.filter(_in_org("document__case_id", org_id), document__is_secret=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 
 from diarium.accounts.models import Organ, Organisation, Person
-from diarium.decisions import selectors
+from diarium.decisions import access as decisions_access
 from diarium.decisions.models import AgendaItem, Meeting, Membership, OfficerReport
 from diarium.registry.models import DocumentFile
 
@@ -107,6 +107,6 @@ def obj(request, kind: str, pk: int):
         return json_response(ser_deleted(gone, ctx)) if gone is not None else error(404, "Finns inte.")
     if kind in ("meeting", "location", "agendaItem", "consultation"):
         meeting = found[0] if kind in ("meeting", "location") else found[0].meeting
-        if not selectors.meeting_visible(ANONYMOUS, meeting):
+        if not decisions_access.meeting_visible(ANONYMOUS, meeting):
             return error(404, "Finns inte.")
     return json_response(TYPES[kind][1](found[0], ctx))

@@ -1,0 +1,74 @@
+"""Writes for meetings and decisions. Every write is one transaction that also
+appends its event to the case history where there is a case. One module per
+concept (meetings, reports, decisions, minutes, dispatch, assignments); the
+public names are re-exported here, so callers use `services.<name>`."""
+
+from .assignments import assignment_complete, assignment_link_case
+from .decisions import (
+    AssignmentInput,
+    ForwardInput,
+    NoteInput,
+    RecipientInput,
+    decision_adjusted,
+    decision_correct,
+    decision_record,
+    decision_update,
+    paragraph_counter_set,
+    references_in,
+)
+from .dispatch import decision_dispatch, dispatch_retry, excerpt_deliver
+from .meetings import (
+    agenda_item_add,
+    agenda_item_move,
+    attendance_set,
+    meeting_close,
+    meeting_create,
+    meeting_open,
+    meeting_publish_notice,
+    members_on,
+    membership_add,
+    notice_deliver,
+)
+from .minutes import APPEAL_DAYS, minutes_sign
+from .reports import (
+    ProposalInput,
+    Signatory,
+    officer_report_create,
+    officer_report_update,
+    proposal_to_agenda,
+)
+
+__all__ = [
+    "APPEAL_DAYS",
+    "AssignmentInput",
+    "ForwardInput",
+    "NoteInput",
+    "ProposalInput",
+    "RecipientInput",
+    "Signatory",
+    "agenda_item_add",
+    "agenda_item_move",
+    "assignment_complete",
+    "assignment_link_case",
+    "attendance_set",
+    "decision_adjusted",
+    "decision_correct",
+    "decision_dispatch",
+    "decision_record",
+    "decision_update",
+    "dispatch_retry",
+    "excerpt_deliver",
+    "meeting_close",
+    "meeting_create",
+    "meeting_open",
+    "meeting_publish_notice",
+    "members_on",
+    "membership_add",
+    "minutes_sign",
+    "notice_deliver",
+    "officer_report_create",
+    "officer_report_update",
+    "paragraph_counter_set",
+    "proposal_to_agenda",
+    "references_in",
+]

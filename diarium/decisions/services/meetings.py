@@ -1,0 +1,255 @@
+"""Writes for an organ's seats and meetings: memberships, the meeting itself,
+its agenda, the published notice (e-mailed to each member by a task),
+opening, closing and attendance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import mimetypes
+from collections.abc import Sequence
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diarium.accounts.models import Organ, Person
+from diarium.core.errors import DomainError
+from diarium.core.limits import check_lengths
+from diarium.core.tasks import enqueue_by_name
+from diarium.registry import files as file_store
+from diarium.registry import services as registry
+from diarium.registry.models import Case, Document
+
+from .. import access
+from ..events import DecisionEvent
+from ..models import (
+    PLACE_MAX,
+    TITLE_MAX,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    Membership,
+    Minutes,
+    Proposal,
+)
+from .shared import drawn_up_file, errors_raise, meeting_locked
+
+logger = logging.getLogger("diarium.decisions")
+
+
+@transaction.atomic
+def membership_add(*, actor, organ: Organ, person: Person, role: str, start: dt.date,
+                   end: dt.date | None = None, party: str = "") -> Membership:
+    access.require_manage_meetings(actor, organ)
+    errors = {}
+    if role not in Membership.Role.values:
+        errors["role"] = [_("Välj ordförande, vice ordförande, ledamot eller ersättare.")]
+    if person.organisation_id != organ.organisation_id:
+        errors["person"] = [_("Personen hör till en annan organisation.")]
+    if end is not None and end < start:
+        errors["end"] = [_("Slutdatum kan inte ligga före startdatum.")]
+    errors_raise(errors)
+    return Membership.objects.create(organ=organ, person=person, role=role, start=start, end=end, party=party[:40])
+
+
+def members_on(organ: Organ, day: dt.date) -> list[Membership]:
+    return list(
+        Membership.objects.filter(organ=organ, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day)).select_related("person").order_by("role", "person__name")
+    )
+
+
+@transaction.atomic
+def meeting_create(
+    *, actor, organ: Organ, date: dt.date, start_time: dt.time | None = None, end_time: dt.time | None = None,
+    place: str = "", chair: Person | None = None, secretary: Person | None = None,
+    adjusters: Sequence[Person] = (), now: dt.datetime | None = None,
+) -> Meeting:
+    """Plan a meeting. Its members and substitutes come from the organ's
+    memberships on the day; the chair defaults to the organ's chair."""
+    access.require_manage_meetings(actor, organ)
+    if not isinstance(date, dt.date):
+        raise DomainError(_("Ange datum för sammanträdet (ÅÅÅÅ-MM-DD)."), field="date")
+    if organ.kind in (Organ.Kind.COMPANY, Organ.Kind.EXTERNAL):
+        raise DomainError(_("%(organ)s håller inte sammanträden i Diarium.") % {"organ": organ.name}, field="organ")
+    check_lengths({"place": ((place or "").strip(), PLACE_MAX)})
+    members = members_on(organ, date)
+    if chair is None:
+        chair = next((m.person for m in members if m.role == Membership.Role.CHAIR), None)
+    meeting = Meeting.objects.create(
+        organisation_id=organ.organisation_id, organ=organ, date=date, start_time=start_time, end_time=end_time,
+        place=(place or "").strip(), chair=chair, secretary=secretary, created_at=now or timezone.now(),
+    )
+    meeting.adjusters.set(list(adjusters))
+    Attendance.objects.bulk_create([Attendance(meeting=meeting, person=m.person, role=m.role) for m in members])
+    return meeting
+
+
+def _editable_agenda(meeting: Meeting) -> None:
+    if meeting.status in (Meeting.Status.CLOSED, Meeting.Status.ADJUSTED):
+        raise DomainError(_("Sammanträdet är avslutat; föredragningslistan kan inte ändras."))
+
+
+@transaction.atomic
+def agenda_item_add(
+    *, actor, meeting: Meeting, title: str = "", case: Case | None = None, proposal: Proposal | None = None,
+    documents: Sequence[Document] = (), now: dt.datetime | None = None,
+) -> AgendaItem:
+    """Put a matter on the agenda with the documents it rests on ("beslutsunderlag").
+    `now`: when (default now; loaders of historic data pass the date)."""
+    access.require_manage_meetings(actor, meeting.organ)
+    meeting = meeting_locked(meeting)
+    _editable_agenda(meeting)
+    if proposal is not None:
+        if proposal.organ_id != meeting.organ_id:
+            raise DomainError(_("Förslaget är ställt till %(organ)s.") % {"organ": proposal.organ.name}, field="proposal")
+        case = case or proposal.case
+    title = (title or (case.title if case else "")).strip()
+    if not title:
+        raise DomainError(_("Ange en rubrik för punkten."), field="title")
+    check_lengths({"title": (title, TITLE_MAX)})
+    if case is not None and case.organisation_id != meeting.organisation_id:
+        raise DomainError(_("Ärendet hör till en annan organisation."), field="case")
+    documents = list(documents)
+    if any(case is None or d.case_id != case.pk for d in documents):
+        raise DomainError(_("Beslutsunderlaget måste höra till ärendet."), field="documents")
+    position = (meeting.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    item = AgendaItem.objects.create(meeting=meeting, position=position, title=title, case=case,
+                                     proposal=proposal)
+    item.supporting_documents.set(documents)
+    if case is not None:
+        registry.event_append(case=case, kind=DecisionEvent.AGENDA_ITEM_ADDED, actor=actor, at=now, data={
+            "meeting": meeting.pk, "details": f"{meeting.organ.code} {meeting.date:%Y-%m-%d}, punkt {position}",
+        })
+    return item
+
+
+@transaction.atomic
+def agenda_item_move(*, actor, item: AgendaItem, up: bool) -> AgendaItem:
+    access.require_manage_meetings(actor, item.meeting.organ)
+    meeting = meeting_locked(item.meeting)
+    _editable_agenda(meeting)
+    items = list(meeting.items.order_by("position"))
+    index = next(i for i, it in enumerate(items) if it.pk == item.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(items):
+        return item
+    items[index], items[other] = items[other], items[index]
+    # Renumber through a free range so the unique (meeting, position) holds at every step.
+    offset = len(items) + 1000
+    for it in items:
+        AgendaItem.objects.filter(pk=it.pk).update(position=it.position + offset)
+    for position, it in enumerate(items, start=1):
+        AgendaItem.objects.filter(pk=it.pk).update(position=position)
+    item.refresh_from_db()
+    return item
+
+
+def _status_change(actor, meeting: Meeting, *, allowed_from: Sequence[str], to: str, stamp: str, message: str,
+                   now: dt.datetime | None) -> Meeting:
+    access.require_manage_meetings(actor, meeting.organ)
+    meeting = meeting_locked(meeting)
+    if meeting.status not in allowed_from:
+        raise DomainError(message)
+    meeting.status = to
+    setattr(meeting, stamp, now or timezone.now())
+    meeting.save(update_fields=["status", stamp])
+    return meeting
+
+
+@transaction.atomic
+def meeting_publish_notice(*, actor, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
+    """Publish the notice ("kallelse") with the agenda: e-mail to members and
+    substitutes, and the agenda with its public documents to the public view."""
+    access.require_manage_meetings(actor, meeting.organ)
+    if not meeting.items.exists():
+        raise DomainError(_("Föredragningslistan är tom."))
+    meeting = _status_change(actor, meeting, allowed_from=[Meeting.Status.PLANNED], to=Meeting.Status.NOTICE_PUBLISHED,
+                             stamp="notice_published_at", message=_("Kallelsen är redan utskickad."), now=now)
+    _notice_store(meeting, published_on=timezone.localtime(now or meeting.notice_published_at).date())
+    for attendance in meeting.attendance.select_related("person"):
+        if attendance.person.email:
+            enqueue_by_name("diarium.decisions.tasks.send_notice", meeting.pk, attendance.person_id)
+    return meeting
+
+
+def _notice_store(meeting: Meeting, *, published_on: dt.date) -> None:
+    """Draw up the notice with the (public) agenda and keep it with the meeting,
+    as the minutes are: a record of the organ's meeting series, not of a case."""
+    from .. import selectors
+
+    upload = drawn_up_file("notice", {
+        "meeting": meeting, "items": selectors.agenda(meeting=meeting, user=None),
+        "organisation": meeting.organisation, "published_on": published_on,
+    }, template="decisions/notice_document.html", stem="kallelse")
+    checked = file_store.check_upload(upload)
+    written: list[str] = []
+    try:
+        meeting.notice_blob = file_store.blob_store(checked, written=written)
+        meeting.save(update_fields=["notice_blob"])
+    except BaseException:
+        file_store.remove_unreferenced(written)
+        raise
+
+
+def notice_deliver(meeting_id: int, person_id: int, *, connection=None) -> bool:
+    """Mail the notice to one member or substitute: the agenda in the message and
+    the drawn-up notice (PDF/A) attached, as it was published."""
+    meeting = Meeting.objects.select_related("organ", "organisation", "notice_blob").filter(pk=meeting_id).first()
+    person = Person.objects.filter(pk=person_id).first()
+    if meeting is None or person is None or not person.email:
+        return False
+    if meeting.status not in (Meeting.Status.NOTICE_PUBLISHED, Meeting.Status.OPENED) or \
+            meeting.date < timezone.localdate():
+        return False  # a notice for a meeting already held is never sent late
+    from django.conf import settings
+
+    from .. import selectors
+
+    body = render_to_string("decisions/email/notice.txt", {
+        "meeting": meeting, "person": person, "items": selectors.agenda(meeting=meeting, user=None),
+        "url": settings.SITE_URL + meeting.get_absolute_url(),
+    })
+    subject = _("Kallelse: %(organ)s %(date)s") % {"organ": meeting.organ.name, "date": meeting.date.isoformat()}
+    message = EmailMessage(subject=subject, body=body, to=[person.email], connection=connection)
+    if meeting.notice_blob is not None:
+        blob = meeting.notice_blob
+        with file_store.blob_open(blob) as fh:
+            content = fh.read()
+        extension = mimetypes.guess_extension(blob.content_type.split(";")[0].strip()) or ""
+        message.attach(f"kallelse-{meeting.organ.code}-{meeting.date:%Y-%m-%d}{extension}".lower(), content,
+                       blob.content_type)
+    try:
+        message.send()
+    except Exception as exc:  # the mail server; a notice can be sent again
+        logger.warning("Notice to %s failed: %s", person.email, exc)
+        return False
+    return True
+
+
+@transaction.atomic
+def meeting_open(*, actor, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
+    return _status_change(actor, meeting, allowed_from=[Meeting.Status.PLANNED, Meeting.Status.NOTICE_PUBLISHED],
+                          to=Meeting.Status.OPENED, stamp="opened_at",
+                          message=_("Sammanträdet kan inte öppnas: det är redan öppnat eller avslutat."), now=now)
+
+
+@transaction.atomic
+def meeting_close(*, actor, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
+    meeting = _status_change(actor, meeting, allowed_from=[Meeting.Status.OPENED], to=Meeting.Status.CLOSED,
+                             stamp="closed_at", message=_("Bara ett pågående sammanträde kan avslutas."), now=now)
+    Minutes.objects.get_or_create(meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def attendance_set(*, actor, meeting: Meeting, present_ids: Sequence[int]) -> None:
+    access.require_manage_meetings(actor, meeting.organ)
+    if meeting.status == Meeting.Status.ADJUSTED:
+        raise DomainError(_("Protokollet är justerat; närvaron kan inte ändras."))
+    meeting.attendance.update(present=False)
+    meeting.attendance.filter(person_id__in=list(present_ids)).update(present=True)

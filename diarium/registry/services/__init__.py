@@ -1,0 +1,68 @@
+"""Writes for the register: numbering, cases, documents and their files,
+secrecy, requests for copies. Every write is one transaction that appends its
+event to the case history (history.py). One module per concept; the public
+names are re-exported here, so callers use `services.<name>`."""
+
+from .. import files as file_store
+from ..history import actor_name, event_append, secret_read_log
+from .cases import CASE_EDITABLE, case_close, case_register, case_reopen, case_update
+from .copies import (
+    COPY_CONTACT_MAX,
+    COPY_FORMATS,
+    COPY_MESSAGE_MAX,
+    COPY_NAME_MAX,
+    COPY_REQUEST_WINDOW,
+    copy_request_allowed,
+    copy_request_notify,
+    copy_request_record,
+)
+from .documents import (
+    document_create,
+    document_draw_up,
+    document_file_add,
+    document_lift_secrecy,
+    document_mark_secret,
+    document_register,
+    with_file_cleanup,
+)
+from .numbering import (
+    classification_create,
+    counter_increment,
+    format_diary_number,
+    next_number,
+    series_counter_set,
+    series_for_organ,
+)
+
+__all__ = [
+    "CASE_EDITABLE",
+    "COPY_CONTACT_MAX",
+    "COPY_FORMATS",
+    "COPY_MESSAGE_MAX",
+    "COPY_NAME_MAX",
+    "COPY_REQUEST_WINDOW",
+    "actor_name",
+    "case_close",
+    "case_register",
+    "case_reopen",
+    "case_update",
+    "classification_create",
+    "copy_request_allowed",
+    "copy_request_notify",
+    "copy_request_record",
+    "counter_increment",
+    "document_create",
+    "document_draw_up",
+    "document_file_add",
+    "document_lift_secrecy",
+    "document_mark_secret",
+    "document_register",
+    "event_append",
+    "file_store",
+    "format_diary_number",
+    "next_number",
+    "secret_read_log",
+    "series_counter_set",
+    "series_for_organ",
+    "with_file_cleanup",
+]

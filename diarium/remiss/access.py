@@ -1,0 +1,63 @@
+"""Who may run a consultation round, answer it from inside the system, and see
+it: decided here, and only here. Services, selectors, views and the API ask
+these functions."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from diarium.accounts import access as roles
+from diarium.core.errors import NotFound, PermissionDenied
+from diarium.registry.models import Case
+
+from .models import RemissRecipient, RemissRound
+
+
+def can_manage(user, case: Case) -> bool:
+    """Case officers and registrars of the case's organ run its remiss rounds."""
+    return roles.can(user, roles.REGISTER_DOCUMENT, organisation_id=case.organisation_id, organ_id=case.organ_id)
+
+
+def can_answer_inside(user, recipient: RemissRecipient) -> bool:
+    """Inside the system an answer is registered by those who run the round or by
+    the answering organ's own staff."""
+    case = recipient.round.case
+    if can_manage(user, case):
+        return True
+    return recipient.organ_id is not None and roles.can(
+        user, roles.REGISTER_DOCUMENT, organisation_id=case.organisation_id, organ_id=recipient.organ_id,
+    )
+
+
+def require_manage(user, round_or_case, message: str | None = None) -> None:
+    """Refuse (PermissionDenied) unless the user runs the remiss rounds of the
+    round's (or the case's) organ."""
+    case = round_or_case.case if isinstance(round_or_case, RemissRound) else round_or_case
+    if not can_manage(user, case):
+        raise PermissionDenied(message or _("Du har inte behörighet att hantera remisser i ärendet."))
+
+
+def require_answer_inside(user, recipient: RemissRecipient) -> None:
+    if not can_answer_inside(user, recipient):
+        raise PermissionDenied(_("Du har inte behörighet att registrera svar för %(name)s.") % {"name": recipient.name})
+
+
+def round_visible(user, round_: RemissRound) -> bool:
+    """A draft is seen only by those who run it; a sent round by all who see the case."""
+    return round_.status != RemissRound.Status.DRAFT or can_manage(user, round_.case)
+
+
+def round_get(*, user, pk: int) -> RemissRound:
+    """A round the user may see; one that does not exist, or a draft of others, is not found."""
+    round_ = RemissRound.objects.select_related("case", "case__organ", "case__organisation", "organisation").filter(
+        pk=pk).first()
+    if round_ is None or not round_visible(user, round_):
+        raise NotFound(_("Remissen finns inte."))
+    return round_
+
+
+def round_manage_get(*, user, pk: int) -> RemissRound:
+    """A round the user runs (fetched and checked in one step)."""
+    round_ = round_get(user=user, pk=pk)
+    require_manage(user, round_, _("Du har inte behörighet att hantera remissen."))
+    return round_
