@@ -28,7 +28,7 @@ from diarium.decisions.apis import (
 from diarium.decisions.models import DISPATCH_LINE_MAX, DISPATCH_LINES_MAX, OFFICE_MAX, REPORT_TEXT_MAX, TITLE_MAX
 from diarium.registry import selectors as registry_selectors
 
-from . import batches, reports, selectors, signing
+from . import access, batches, reports, selectors, signing
 
 router = Router(tags=["Upprättade handlingar"])
 
@@ -217,7 +217,7 @@ def meeting_excerpts_dispatch(request, meeting_id: Id):
 def generation_batch_detail(request, batch_id: Id):
     """The progress of a background batch, for those who may read its
     organisation's internal work."""
-    return _batch_out(batches.generation_batch_get(user=actor(request), pk=batch_id))
+    return _batch_out(access.generation_batch_get(user=actor(request), pk=batch_id))
 
 
 # --- the officer's report ----------------------------------------------------------------------

@@ -17,13 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from diarium.accounts import access as roles
-from diarium.core.errors import DomainError, NotFound, PermissionDenied
+from diarium.core.errors import DomainError, PermissionDenied
 from diarium.core.tasks import enqueue_by_name
 from diarium.decisions import access as decisions_access
 from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions
-from diarium.decisions.models import Decision, DecisionRecipient, Meeting
+from diarium.decisions.models import Decision, DecisionRecipient
 
 from .models import GenerationBatch
 
@@ -103,24 +102,6 @@ def generation_batch_run(batch_id: int, *, now=timezone.now) -> GenerationBatch 
 
 
 # --- reading it -----------------------------------------------------------------------------
-def _organ_id(batch: GenerationBatch) -> int | None:
-    """The organ whose work the batch is (a meeting's excerpts: the meeting's
-    organ), so that staff with a role on that organ alone may follow it."""
-    if batch.kind == GenerationBatch.Kind.MEETING_EXCERPTS and batch.subject_id:
-        return Meeting.objects.filter(pk=batch.subject_id).values_list("organ_id", flat=True).first()
-    return None
-
-
-def generation_batch_get(*, user, pk: int) -> GenerationBatch:
-    """A batch, for those who may read its organisation's internal work."""
-    batch = GenerationBatch.objects.filter(pk=pk).first()
-    if batch is None:
-        raise NotFound(_("Genereringen finns inte."))
-    if not roles.can(user, roles.READ_INTERNAL, organisation_id=batch.organisation_id, organ_id=_organ_id(batch)):
-        raise PermissionDenied(_("Du har inte behörighet att se genereringen."))
-    return batch
-
-
 def progress_text(batch: GenerationBatch) -> str:
     """ "12 av 40 klara, 1 misslyckades" and whether it is finished, in words."""
     text = ngettext("%(done)s av %(total)s klar", "%(done)s av %(total)s klara", batch.total) % {

@@ -11,7 +11,7 @@ from diarium.decisions.models import OfficerReport
 from diarium.registry.models import Document, DocumentFile
 
 from .models import DocumentSignature
-from .signing import can_sign
+from .access import can_sign
 
 SIGNABLE = (Document.Direction.DRAWN_UP, Document.Direction.OUTGOING)
 

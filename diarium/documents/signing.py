@@ -13,21 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diarium.accounts import access as roles
 from diarium.core.errors import DomainError, PermissionDenied
 from diarium.registry import services as registry
 from diarium.registry.models import Blob, DocumentFile, Event
 
+from .access import can_sign
 from .models import DocumentSignature
 
 
 def signed_message() -> str:
     return _("Handlingen är signerad och kan inte ändras. Ändringar blir en ny version.")
-
-
-def can_sign(user, document) -> bool:
-    case = document.case
-    return roles.can(user, roles.REGISTER_DOCUMENT, organisation_id=case.organisation_id, organ_id=case.organ_id)
 
 
 def signed_version_guard(file: DocumentFile) -> None:

@@ -20,7 +20,7 @@ from diarium.decisions.forms import PROPOSAL_ROWS, SIGNATORY_ROWS, OfficerReport
 from diarium.registry import selectors as registry_selectors
 from diarium.core.web import deny_unless, domain_errors, show_on_form
 
-from . import batches, markup, reports, signing
+from . import access, batches, markup, reports, signing
 from .forms import SignForm
 
 
@@ -120,7 +120,7 @@ def document_file_sign(request, pk: int):
     """Mark a version of a document's file as signed by a named person in a role."""
     file = registry_selectors.file_for_download(user=request.user, file_id=pk)
     document = file.document
-    deny_unless(signing.can_sign(request.user, document),
+    deny_unless(access.can_sign(request.user, document),
                  _("Du har inte behörighet att markera handlingar som signerade."))
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -164,7 +164,7 @@ def meeting_excerpts_dispatch(request, meeting_pk: int):
 def generation_batch_detail(request, pk: int):
     """The progress of a batch: a <progress> bar with its text. With JavaScript it
     refreshes itself from the status endpoint; without, reloading the page does."""
-    batch = batches.generation_batch_get(user=request.user, pk=pk)
+    batch = access.generation_batch_get(user=request.user, pk=pk)
     meeting_url = (reverse("decisions:meeting_detail", args=[batch.subject_id])
                    if batch.kind == batch.Kind.MEETING_EXCERPTS and batch.subject_id else None)
     return render(request, "documents/generation_batch.html", {
@@ -176,7 +176,7 @@ def generation_batch_detail(request, pk: int):
 @domain_errors
 @require_GET
 def generation_batch_status(request, pk: int):
-    batch = batches.generation_batch_get(user=request.user, pk=pk)
+    batch = access.generation_batch_get(user=request.user, pk=pk)
     response = JsonResponse(batches.progress_status(batch))
     response["Cache-Control"] = "no-store"
     return response

@@ -55,7 +55,7 @@ from django.utils.translation import gettext as _
 
 from diarium.accounts import selectors as people
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
-from diarium.core.tasks import enqueue
+from diarium.core.tasks import enqueue_by_name
 
 from . import selectors
 from .forms import FILTERS, MAX_PARAM_CHARS, SORTS, params_from, status_choices
@@ -334,8 +334,6 @@ def subscription_create(*, email: str, params: Mapping, name: str = "",
     transaction. Asking again for the same search neither duplicates it nor
     mails again within RESEND_AFTER (and never once it is confirmed), so the
     form cannot be used to flood someone's inbox."""
-    from . import tasks_alerts
-
     now = now or timezone.now()
     email = str(email or "").strip()
     try:
@@ -370,7 +368,7 @@ def subscription_create(*, email: str, params: Mapping, name: str = "",
             return SubscribeOutcome(saved, mail_queued=False)
         # Claimed now so a second request does not queue another mail; given back if the mail fails.
         SavedSearch.objects.filter(pk=saved.pk).update(confirmation_sent_at=now)
-        enqueue(tasks_alerts.send_confirmation, saved.pk)
+        enqueue_by_name("diarium.search.tasks_alerts.send_confirmation", saved.pk)
     return SubscribeOutcome(saved, mail_queued=True)
 
 
@@ -465,8 +463,6 @@ def alerts_run_due(*, now: dt.datetime | None = None) -> int:
     RUN_EVERY and queue its alert (one task each). A claim is one conditional
     UPDATE, so however many workers run this, each search runs once a day.
     Unconfirmed subscriptions whose link has expired are forgotten."""
-    from . import tasks_alerts
-
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=CONFIRM_DAYS)  # the newest link sent has expired
     SavedSearch.objects.filter(
@@ -477,7 +473,7 @@ def alerts_run_due(*, now: dt.datetime | None = None) -> int:
     for pk in list(SavedSearch.objects.filter(_due() & not_recent).order_by("pk").values_list("pk", flat=True)):
         with transaction.atomic():
             if SavedSearch.objects.filter(not_recent, pk=pk).update(last_run_at=now):
-                enqueue(tasks_alerts.send_search_alert, pk)
+                enqueue_by_name("diarium.search.tasks_alerts.send_search_alert", pk)
                 queued += 1
     return queued
 

@@ -182,10 +182,11 @@ def pending_run() -> ApplyOutcome:
 
 def apply_later(seconds: float = 5.0) -> bool:
     """Run the outbox again a little later, where the task backend can defer."""
+    from django.utils.module_loading import import_string
+
     from diarium.core.tasks import enqueue
 
-    from .tasks import apply_pending
-
+    apply_pending = import_string("diarium.search.tasks.apply_pending")  # by name: tasks call services
     if not getattr(apply_pending.get_backend(), "supports_defer", False):
         return False
     enqueue(apply_pending.using(run_after=timezone.now() + dt.timedelta(seconds=seconds)))
