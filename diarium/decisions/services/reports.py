@@ -73,17 +73,11 @@ def _report_errors(errors: dict[str, list[str]], *, title: str, office: str, bac
         errors.setdefault("report_date", wrong_date)
 
 
-def officer_report_create(
-    *, actor, case: Case, title: str, addressed_to: Organ, background: str, opinion: str = "",
-    proposals: Sequence[ProposalInput] = (), dispatch_to: Sequence[str] = (), signatories: Sequence[Signatory] = (),
-    office: str = "", report_date: dt.date | None = None, now: dt.datetime | None = None,
-) -> OfficerReport:
-    """Write the officer's report ("tjänsteskrivelse") on a case: background, the
-    office's opinion, proposed decisions per organ, who the decision goes to and
-    who signs. It is registered on the case as a drawn-up document."""
-    access.require_write_reports(actor, case, _("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
-    now = now or timezone.now()
-    report_date = report_date or timezone.localtime(now).date()
+def _report_required(case: Case, title: str, background: str, proposals: Sequence[ProposalInput],
+                     addressed_to: Organ) -> tuple[str, str, list[ProposalInput], dict[str, list[str]]]:
+    """What every officer's report must have: a heading, the background and at
+    least one proposal, all to organs of the case's organisation. Returns the
+    cleaned heading, background and proposals, and the errors found."""
     title, background = (title or "").strip(), (background or "").strip()
     errors: dict[str, list[str]] = {}
     if not title:
@@ -96,6 +90,21 @@ def officer_report_create(
     if any(p.organ.organisation_id != case.organisation_id for p in proposals) or \
             addressed_to.organisation_id != case.organisation_id:
         errors["proposals"] = [_("Förslagen måste ställas till organ i samma organisation.")]
+    return title, background, proposals, errors
+
+
+def officer_report_create(
+    *, actor, case: Case, title: str, addressed_to: Organ, background: str, opinion: str = "",
+    proposals: Sequence[ProposalInput] = (), dispatch_to: Sequence[str] = (), signatories: Sequence[Signatory] = (),
+    office: str = "", report_date: dt.date | None = None, now: dt.datetime | None = None,
+) -> OfficerReport:
+    """Write the officer's report ("tjänsteskrivelse") on a case: background, the
+    office's opinion, proposed decisions per organ, who the decision goes to and
+    who signs. It is registered on the case as a drawn-up document."""
+    access.require_write_reports(actor, case, _("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
+    now = now or timezone.now()
+    report_date = report_date or timezone.localtime(now).date()
+    title, background, proposals, errors = _report_required(case, title, background, proposals, addressed_to)
     _report_errors(errors, title=title, office=office, background=background, opinion=opinion, proposals=proposals,
                    dispatch_to=dispatch_to, signatories=signatories, report_date=report_date)
     errors_raise(errors)
@@ -147,18 +156,7 @@ def officer_report_update(
     access.require_write_reports(actor, case, _("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))
     now = now or timezone.now()
     report_date = report_date or report.report_date
-    title, background = (title or "").strip(), (background or "").strip()
-    errors: dict[str, list[str]] = {}
-    if not title:
-        errors["title"] = [_("Ange en rubrik.")]
-    if not background:
-        errors["background"] = [_("Beskriv ärendet (ärendebeskrivning).")]
-    proposals = [p for p in proposals if (p.text or "").strip()]
-    if not proposals:
-        errors["proposals"] = [_("Skriv minst ett förslag till beslut.")]
-    if any(p.organ.organisation_id != case.organisation_id for p in proposals) or \
-            addressed_to.organisation_id != case.organisation_id:
-        errors["proposals"] = [_("Förslagen måste ställas till organ i samma organisation.")]
+    title, background, proposals, errors = _report_required(case, title, background, proposals, addressed_to)
     existing = list(report.proposals.order_by("position", "id").prefetch_related("items"))
     for position, old in enumerate(existing, start=1):
         new = proposals[position - 1] if position <= len(proposals) else None
