@@ -51,6 +51,7 @@ def setup_environment(reset: bool) -> str:
     os.environ["DIARIUM_MEDIA_ROOT"] = str(media)
     os.environ["DIARIUM_VAR_DIR"] = str(OUT / "var")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DIARIUM_SECRET_KEY_CREATE", "1")  # a key of its own under var/, as `make bench`
     _database_migrate("bench.sqlite3", fresh=True)
     from django.core.management import call_command
     from django.db import connection

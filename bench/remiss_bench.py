@@ -34,6 +34,7 @@ def setup_environment(reset: bool) -> None:
     shutil.rmtree(media, ignore_errors=True)
     os.environ["DIARIUM_VAR_DIR"] = str(OUT / "var")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DIARIUM_SECRET_KEY_CREATE", "1")  # a key of its own under var/, as `make bench`
     os.environ["DIARIUM_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ["DIARIUM_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
     if not os.environ.get("DATABASE_URL"):

@@ -135,6 +135,7 @@ def setup_environment(reset: bool, keep: bool) -> str:
     os.environ["DIARIUM_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ["DIARIUM_PUBLIC_RATE_LIMIT"] = "off"  # a trusted client (diarium/core/ratelimit.py)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DIARIUM_SECRET_KEY_CREATE", "1")  # a key of its own under var/, as `make bench`
     return database_open("search.sqlite3", ORG_SLUG, keep=keep, reset=reset)
 
 
