@@ -27,9 +27,9 @@ from diarium.core.errors import DomainError, NotFound
 from diarium.core.limits import IsoDate
 from diarium.decisions import access as decisions_access
 from diarium.decisions import selectors as decisions
-from diarium.decisions.apis import AgendaItemOut, DecisionRef
+from diarium.decisions.schemas import AgendaItemOut, DecisionRef, agenda_row
 from diarium.registry import selectors as registry
-from diarium.registry.apis import DocumentOut, OrganRef, PersonRef
+from diarium.registry.schemas import DocumentOut, OrganRef, PersonRef
 
 from . import access, selectors, services
 from .models import (
@@ -1194,11 +1194,9 @@ def follow_up_report(request, round_id: Id):
              url_name="follow_up_agenda")
 def follow_up_agenda(request, round_id: Id, payload: FollowUpAgendaIn):
     """Put the follow-up report on a meeting's agenda (the board's) in one step."""
-    from diarium.decisions import apis as decisions_api
-
     user = actor(request)
     round_ = _round(request, round_id)
     access.require_manage(user, round_.document)
     meeting = _referenced(lambda: decisions.meeting_get(user=user, pk=payload.meeting), "meeting")
     item = services.report_to_agenda(actor=user, round=round_, meeting=meeting)
-    return Status(201, decisions_api._agenda_row(user, item))
+    return Status(201, agenda_row(user, item))
