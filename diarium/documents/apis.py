@@ -19,8 +19,8 @@ from diarium.core.api.types import Id
 from diarium.core.limits import PastIsoDate
 from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions
-from diarium.decisions.schemas import OfficerReportOut, ProposalIn, SignatoryIn, report_out
 from diarium.decisions.models import DISPATCH_LINE_MAX, DISPATCH_LINES_MAX, OFFICE_MAX, REPORT_TEXT_MAX, TITLE_MAX
+from diarium.decisions.schemas import OfficerReportOut, ProposalIn, SignatoryIn, report_out
 from diarium.registry import selectors as registry_selectors
 
 from . import access, batches, reports, selectors, signing
