@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from diarium.core.errors import NotFound
+from diarium.core.errors import DomainError, NotFound
+from diarium.core.lookups import referenced
 
 from . import access as roles
 from .models import ApiToken, Organ, Organisation, Person, User
@@ -105,3 +106,25 @@ def organ_of(*, organisation, pk: int) -> Organ:
     if organ is None:
         raise NotFound(_("Organet finns inte."))
     return organ
+
+
+# --- rows named by id in a request body (core.lookups.referenced) -----------------------------
+def organ_referenced(pk: int | None, *, field: str, organisation_id: int | None = None) -> Organ | None:
+    """The organ named in field `field` (None for None), of the given organisation when one is
+    given; an unknown one, or another organisation's, is the client's error on that field."""
+    if pk is None:
+        return None
+    organ = referenced(lambda: organ_get(pk=pk), field)
+    if organisation_id is not None and organ.organisation_id != organisation_id:
+        raise DomainError(_("Organet finns inte."), field=field)
+    return organ
+
+
+def person_referenced(pk: int | None, *, field: str, organisation_id: int | None = None) -> Person | None:
+    """The person named in field `field` (None for None), of the organisation when one is given."""
+    if pk is None:
+        return None
+    person = referenced(lambda: person_get(pk=pk), field)
+    if organisation_id is not None and person.organisation_id != organisation_id:
+        raise DomainError(_("Personen finns inte."), field=field)
+    return person

@@ -1,5 +1,5 @@
 """Changing and removing memberships over JSON (adding and listing them are in
-apis.py): thin over memberships.py, with the rule of adding one."""
+apis/memberships.py): thin over memberships.py, with the rule of adding one."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from diarium.core.api.errors import ErrorOut
 from diarium.core.api.types import Id
 
 from . import memberships
-from .apis import MembershipOut, MembershipRole, _person_ref
+from .apis.schemas import MembershipOut, MembershipRole
+from .apis.serialise import membership_out
 
 router = Router(tags=["Sammanträden och beslut"])
 
@@ -28,11 +29,6 @@ class MembershipChangeIn(Schema):
     end: dt.date | None = Field(None, description="Sista dagen; null gör uppdraget tillsvidare.")
 
 
-def _out(m) -> dict:
-    return {"id": m.pk, "organ_id": m.organ_id, "person": _person_ref(m.person), "role": m.role,
-            "role_label": str(m.get_role_display()), "party": m.party, "start": m.start, "end": m.end}
-
-
 @router.patch("/organs/{organ_id}/memberships/{membership_id}", response={200: MembershipOut, **ERRORS},
               auth=WRITE, url_name="membership_change")
 def membership_change(request, organ_id: Id, membership_id: Id, payload: MembershipChangeIn):
@@ -42,7 +38,7 @@ def membership_change(request, organ_id: Id, membership_id: Id, payload: Members
     membership = memberships.membership_get(organ=people.organ_get(pk=organ_id), pk=membership_id)
     changes = payload.dict(exclude_unset=True)
     changes = {k: v for k, v in changes.items() if v is not None or k == "end"}
-    return _out(memberships.membership_update(actor=user, membership=membership, **changes))
+    return membership_out(memberships.membership_update(actor=user, membership=membership, **changes))
 
 
 @router.delete("/organs/{organ_id}/memberships/{membership_id}", response={204: None, **ERRORS}, auth=WRITE,

@@ -17,15 +17,24 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from diarium.accounts.models import Organ
-from diarium.core.errors import NotFound
+from diarium.core.errors import DomainError, NotFound
+from diarium.core.lookups import referenced
 from diarium.registry import access as registry_access
+from diarium.registry import selectors as registry
 from diarium.registry.models import Case, Document
 
 from . import access
 from .models import (
-    AgendaItem, Assignment, Decision, Meeting, Minutes, Proposal,
+    AgendaItem,
+    Assignment,
+    Decision,
+    Meeting,
+    Membership,
+    Minutes,
+    Proposal,
 )
 from .references import REFERENCE
+
 
 def _adjusted_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}meeting__minutes__adjusted_at__isnull": False})
@@ -294,7 +303,8 @@ def proposal_get(*, pk: int) -> Proposal:
 def assignment_get(*, user, pk: int) -> Assignment:
     """An assignment, public once the decision that gave it is."""
     assignment = (Assignment.objects.select_related("organ", "decision", "decision__organ", "decision__meeting",
-                                                    "decision__case", "answering_case", "done_by_decision")
+                                                    "decision__meeting__organ", "decision__case", "answering_case",
+                                                    "done_by_decision")
                   .filter(pk=pk).first())
     if assignment is None or not access.decisions_visible(user, assignment.decision.meeting):
         raise NotFound(_("Uppdraget finns inte."))
@@ -335,3 +345,88 @@ def notice_board(*, today: dt.date, days_back: int = 90, organisation_id: int | 
     return [Posting(minutes=m, meeting=m.meeting, on_board=m.posted_on <= today <= m.take_down_on,
                     appeal_open=today <= m.appeal_ends_on)
             for m in qs.order_by("-posted_on", "-id")[:500]]
+
+
+# --- for the API: a meeting's and a decision's rows, and one agenda item as shown ------------
+def memberships_of(organ: Organ) -> list[Membership]:
+    """The organ's seats (members, substitutes, chairs), by role, start and name."""
+    return list(Membership.objects.filter(organ=organ).select_related("person").order_by("role", "start",
+                                                                                         "person__name"))
+
+
+def meeting_adjusters(meeting: Meeting) -> list:
+    return list(meeting.adjusters.order_by("name", "id"))
+
+
+def meeting_attendance(meeting: Meeting) -> list:
+    return list(meeting.attendance.select_related("person"))
+
+
+def forwarded_proposals(decision: Decision) -> list[Proposal]:
+    """The proposals the decision carried forward to other organs."""
+    return list(decision.forwarded_proposals.select_related(
+        "organ", "condition_organ", "from_decision", "from_decision__organ", "from_decision__meeting"))
+
+
+def agenda_row(*, user, item: AgendaItem) -> AgendaRow:
+    """One item as it stands on its meeting's agenda for this reader."""
+    meeting = meeting_get(user=user, pk=item.meeting_id)
+    return next(r for r in agenda(meeting=meeting, user=user) if r.item.pk == item.pk)
+
+
+def officer_report_of(*, user, case: Case, pk: int):
+    """One of the case's officer's reports as officer_report_list gives it."""
+    return next(r for r in officer_report_list(user=user, case=case) if r.pk == pk)
+
+
+# --- rows named by id in a request body (core.lookups.referenced) -----------------------------
+def case_referenced(*, user, pk: int | None, field: str, organisation_id: int) -> Case | None:
+    """A case of the organisation that the user may see, named in field `field`."""
+    if pk is None:
+        return None
+    case = referenced(lambda: registry.case_get(user=user, pk=pk), field)
+    if case.organisation_id != organisation_id:
+        raise DomainError(_("Ärendet finns inte."), field=field)
+    return case
+
+
+def documents_referenced(ids, *, field: str = "documents") -> list[Document]:
+    """Documents for a write service (which checks them against the case)."""
+    return [referenced(lambda pk=pk: registry.document_for_write(pk=pk), field) for pk in ids]
+
+
+def proposal_referenced(*, pk: int | None, field: str | None, organisation_id: int | None = None) -> Proposal | None:
+    """A proposal (of the organisation, when given). Unknown: the client's error on
+    `field`, or not found (404) when it is the path's own id (`field` None)."""
+    if pk is None:
+        return None
+    proposal = Proposal.objects.select_related("organ", "case", "report").filter(pk=pk).first()
+    if proposal is None or (organisation_id is not None and proposal.case.organisation_id != organisation_id):
+        error = _("Förslaget finns inte.")
+        raise DomainError(error, field=field) if field else NotFound(error)
+    return proposal
+
+
+def agenda_item_referenced(*, meeting: Meeting, pk: int | None, field: str | None) -> AgendaItem | None:
+    """An item of the meeting's agenda; as proposal_referenced when unknown."""
+    if pk is None:
+        return None
+    item = meeting.items.select_related("meeting", "meeting__organ", "case", "proposal").filter(pk=pk).first()
+    if item is None:
+        error = _("Punkten finns inte på sammanträdets föredragningslista.")
+        raise DomainError(error, field=field) if field else NotFound(error)
+    return item
+
+
+def meeting_referenced(*, user, pk: int, field: str) -> Meeting:
+    return referenced(lambda: meeting_get(user=user, pk=pk), field)
+
+
+def decision_referenced(*, user, pk: int | None, field: str, organisation_id: int | None = None) -> Decision | None:
+    """A decision the user may see (of the organisation, when given)."""
+    if pk is None:
+        return None
+    decision = referenced(lambda: decision_get(user=user, pk=pk), field)
+    if organisation_id is not None and decision.organisation_id != organisation_id:
+        raise DomainError(_("Beslutet finns inte."), field=field)
+    return decision

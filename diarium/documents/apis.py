@@ -19,13 +19,8 @@ from diarium.core.api.types import Id
 from diarium.core.limits import PastIsoDate
 from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions
-from diarium.decisions.apis import (
-    OfficerReportOut,
-    ProposalIn,
-    SignatoryIn,
-    _report_out,
-)
 from diarium.decisions.models import DISPATCH_LINE_MAX, DISPATCH_LINES_MAX, OFFICE_MAX, REPORT_TEXT_MAX, TITLE_MAX
+from diarium.decisions.schemas import OfficerReportOut, ProposalIn, SignatoryIn, report_out
 from diarium.registry import selectors as registry_selectors
 
 from . import access, batches, reports, selectors, signing
@@ -222,7 +217,7 @@ def generation_batch_detail(request, batch_id: Id):
 
 # --- the officer's report ----------------------------------------------------------------------
 def _report(user, report_id: int) -> dict:
-    return _report_out(user, reports.officer_report_for_edit(user=user, pk=report_id))
+    return report_out(user, reports.officer_report_for_edit(user=user, pk=report_id))
 
 
 @router.get("/officer-reports/{report_id}", response={200: OfficerReportOut, **ERRORS}, auth=WRITE,

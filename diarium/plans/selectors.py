@@ -13,16 +13,25 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from diarium.core.errors import NotFound
+from diarium.core.errors import DomainError, NotFound
+from diarium.core.lookups import referenced
 
 from . import access
 from .formatting import kr
 from .models import (
-    Action, ActionBudget, ActionReport, FocusArea, FollowUpRound, Goal, IndicatorValue, PlanVersion,
+    Action,
+    ActionBudget,
+    ActionReport,
+    FocusArea,
+    FollowUpRound,
+    Goal,
+    Indicator,
+    IndicatorValue,
+    PlanVersion,
     SteeringDocument,
 )
 
-ZERO = Decimal("0")
+ZERO = Decimal(0)
 
 
 # --- the structure as data ----------------------------------------------------------------
@@ -174,7 +183,7 @@ class Rollup:
 
 def _weight(action: dict, weighting: str) -> Decimal:
     if weighting == SteeringDocument.Weighting.WEIGHTS:
-        return Decimal(action["weight"]) if action.get("weight") not in (None, "") else Decimal("1")
+        return Decimal(action["weight"]) if action.get("weight") not in (None, "") else Decimal(1)
     return budget_total(action)
 
 
@@ -453,3 +462,105 @@ def case_plans(*, user, case) -> list:
     documents = case.steering_documents.select_related("owner_organ").prefetch_related(
         Prefetch("versions", queryset=PlanVersion.objects.only("id", "document_id"))).order_by("-period_start", "title")
     return [p for p in documents if access.plan_visible(user, p)]
+
+
+# --- for the API: structure rows by id, seen only by those who may see their plan ---------------
+def focus_area_get(*, user, pk: int) -> FocusArea:
+    item = FocusArea.objects.select_related("document", "document__case").filter(pk=pk).first()
+    if item is None:
+        raise NotFound(_("Målområdet finns inte."))
+    access.plan_get(user=user, pk=item.document_id)
+    return item
+
+
+def goal_get(*, user, pk: int) -> Goal:
+    item = Goal.objects.select_related("focus_area", "focus_area__document", "focus_area__document__case").filter(
+        pk=pk).first()
+    if item is None:
+        raise NotFound(_("Målet finns inte."))
+    access.plan_get(user=user, pk=item.focus_area.document_id)
+    return item
+
+
+def indicator_get(*, user, pk: int) -> Indicator:
+    item = Indicator.objects.select_related("goal", "goal__focus_area", "goal__focus_area__document",
+                                            "goal__focus_area__document__case").filter(pk=pk).first()
+    if item is None:
+        raise NotFound(_("Indikatorn finns inte."))
+    access.plan_get(user=user, pk=item.goal.focus_area.document_id)
+    return item
+
+
+def action_get(*, user, pk: int) -> Action:
+    item = Action.objects.select_related("goal", "goal__focus_area", "goal__focus_area__document",
+                                         "goal__focus_area__document__case", "responsible_organ",
+                                         "responsible_person").filter(pk=pk).first()
+    if item is None:
+        raise NotFound(_("Aktiviteten finns inte."))
+    access.plan_get(user=user, pk=item.goal.focus_area.document_id)
+    return item
+
+
+def action_with_budgets(action: Action) -> tuple[Action, list[ActionBudget]]:
+    """The action as saved, with its responsible organ and person and its budget rows by year."""
+    item = Action.objects.select_related("responsible_organ", "responsible_person").get(pk=action.pk)
+    return item, list(item.budgets.order_by("year"))
+
+
+def follow_up_rows(round_: FollowUpRound) -> tuple[list[ActionReport], list[IndicatorValue], list, set[int]]:
+    """A round's action reports and indicator values in the plan's order, its
+    requests by name, and the people whose answers were late."""
+    late_people = set(round_.action_reports.filter(late=True, action__responsible_person__isnull=False)
+                      .values_list("action__responsible_person_id", flat=True))
+    reports = list(round_.action_reports.select_related("action").order_by(
+        "action__goal__focus_area__position", "action__goal__position", "action__position"))
+    values = list(IndicatorValue.objects.filter(round=round_).select_related("indicator").order_by(
+        "indicator__position", "indicator_id"))
+    requests = list(round_.requests.select_related("person").order_by("person__name"))
+    return reports, values, requests, late_people
+
+
+# --- rows named by id in a request body (core.lookups.referenced) -----------------------------
+def parent_referenced(*, user, pk: int | None, organisation_id: int, own_pk: int | None = None):
+    """A steering document of the organisation the user may read, to be the parent of another."""
+    if pk is None:
+        return None
+    parent = referenced(lambda: plan_get(user=user, pk=pk), "parent")
+    if parent.organisation_id != organisation_id or parent.pk == own_pk:
+        raise DomainError(_("Styrdokumentet finns inte."), field="parent")
+    return parent
+
+
+def focus_area_in_plan(*, document_id: int, pk: int, field: str) -> FocusArea:
+    area = FocusArea.objects.select_related("document", "document__case").filter(
+        pk=pk, document_id=document_id).first()
+    if area is None:
+        raise DomainError(_("Målområdet finns inte i styrdokumentet."), field=field)
+    return area
+
+
+def goal_in_plan(*, document: SteeringDocument, pk: int, field: str) -> Goal:
+    goal = Goal.objects.select_related("focus_area", "focus_area__document", "focus_area__document__case").filter(
+        pk=pk, focus_area__document=document).first()
+    if goal is None:
+        raise DomainError(_("Målet finns inte i styrdokumentet."), field=field)
+    return goal
+
+
+def answer_rows(*, document: SteeringDocument, action_ids: list[int], indicator_ids: list[int]
+                ) -> tuple[dict[int, Action], dict[int, Indicator]]:
+    """The plan's actions and indicators named in an answer; one not of the plan,
+    or an action named twice, is the client's error."""
+    actions = {a.pk: a for a in Action.objects.select_related("goal", "goal__focus_area").filter(
+        pk__in=action_ids, goal__focus_area__document=document)}
+    missing = [pk for pk in action_ids if pk not in actions]
+    if missing:
+        raise DomainError(_("Aktiviteten %(id)s hör inte till planen.") % {"id": missing[0]}, field="reports")
+    if len(set(action_ids)) != len(action_ids):
+        raise DomainError(_("Varje aktivitet får bara ett svar."), field="reports")
+    indicators = {i.pk: i for i in Indicator.objects.select_related("goal", "goal__focus_area").filter(
+        pk__in=indicator_ids, goal__focus_area__document=document)}
+    missing = [pk for pk in indicator_ids if pk not in indicators]
+    if missing:
+        raise DomainError(_("Indikatorn %(id)s hör inte till planen.") % {"id": missing[0]}, field="values")
+    return actions, indicators

@@ -26,7 +26,7 @@ from diarium.core.api.types import Id
 from diarium.core.errors import DomainError, NotFound
 from diarium.core.limits import IsoDate, PastIsoDate
 from diarium.registry import selectors as registry
-from diarium.registry.apis import DocumentOut
+from diarium.registry.schemas import DocumentOut
 from diarium.registry.files import file_response
 
 from . import selectors, services

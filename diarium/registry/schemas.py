@@ -1,0 +1,100 @@
+"""The register's shared output schemas: the references to organs and persons
+and a document's register entry with its files, as every app's API shows them.
+A module of its own (not an API module) so that other apps' APIs may use them
+without importing the register's endpoints; registry.apis serialises into them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.urls import reverse
+from ninja import Field, Schema
+
+Direction = Literal["incoming", "drawn_up", "outgoing", "internal"]
+
+
+class OrganRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class PersonRef(Schema):
+    id: int
+    name: str
+    title: str
+
+
+
+class FileVersionOut(Schema):
+    id: int
+    version: int
+    filename: str
+    size: int
+    content_type: str
+    sha256: str
+    created_at: dt.datetime
+    download_url: str
+    notes: list[str] = Field(description="Vad registratorn bör veta om innehållet: skript i en PDF, "
+                                         "text som inte kunde läsas.")
+
+    @staticmethod
+    def resolve_download_url(obj) -> str:
+        return reverse("api:file_content", args=[obj.id])
+
+    @staticmethod
+    def resolve_notes(obj) -> list[str]:
+        return obj.note_texts
+
+
+class FileOut(Schema):
+    position: int
+    versions: list[FileVersionOut]
+
+
+MaskReason = Literal["secret", "private"]
+
+_MASKED_NULL = "null där uppgiften är dold för läsaren (se {field}_mask_reason)."
+_SHOWN_TEXT = ("Som uppgiften visas: värdet, eller där det är dolt den neutrala texten "
+               "\"Sekretessmarkerad uppgift\" eller \"Privatperson\".")
+
+
+class DocumentFields(Schema):
+    """A document's register entry as the reader may see it. A masked value is
+    never sent: it is null, with the reason and the neutral text beside it."""
+
+    id: int
+    case_id: int
+    number: int
+    reference: str = Field(description="Diarienummer och handlingens nummer, t.ex. \"KS 2018/12-3\".")
+    direction: Direction
+    direction_label: str
+    document_date: dt.date = Field(description="Dag då handlingen kom in eller upprättades.")
+    registered_at: dt.datetime
+    counterpart: str | None = Field(description="Avsändare/mottagare; " + _MASKED_NULL.format(field="counterpart"))
+    counterpart_masked: bool
+    counterpart_mask_reason: MaskReason | None = Field(
+        description="Varför avsändare/mottagare är dold: \"secret\" (sekretess) eller \"private\" "
+                    "(en privatpersons namn); null när den visas.")
+    counterpart_text: str = Field(description=_SHOWN_TEXT)
+    counterpart_is_private: bool = Field(description="Bara sant för läsare som får se privatpersoners namn.")
+    description: str | None = Field(description="Kort beskrivning; " + _MASKED_NULL.format(field="description"))
+    description_masked: bool
+    description_mask_reason: Literal["secret"] | None = Field(
+        description="\"secret\" när beskrivningen är dold på grund av sekretess; null när den visas.")
+    description_text: str = Field(description=_SHOWN_TEXT)
+    is_secret: bool
+    secrecy_ground: str
+    secrecy_marked_at: dt.datetime | None
+    content_hidden: bool
+
+    @staticmethod
+    def resolve_direction_label(obj) -> str:
+        return str(obj.direction_label)
+
+
+class DocumentOut(DocumentFields):
+    files: list[FileOut]
+
