@@ -203,6 +203,25 @@ def test_registrar_registers_a_case_and_sees_its_number(client, registrar, ks, o
     assert case.diary_number in html and "Göran Westerlund" in html
 
 
+def test_control_characters_in_a_form_are_refused_on_their_fields_as_in_the_api(client, registrar, ks):
+    """A NUL, a form feed or an escape pasted into a form is refused on its
+    field with the API's message, all fields at once, and nothing is stored."""
+    client.force_login(registrar)
+    response = client.post(reverse("registry:case_register"), {
+        "organ": ks.pk, "title": "Bygglov\x1b[31m", "description": "Sida ett\x0csida två",
+    })
+    html = _html(response)
+    assert response.status_code == 400
+    assert Case.objects.count() == 0
+    message = "Texten får inte innehålla styrtecken (till exempel NUL)."
+    assert re.search(r'id="id_title_error"><li>' + re.escape(message), html)
+    assert re.search(r'id="id_description_error"><li>' + re.escape(message), html)
+    # tab and line breaks are text
+    client.post(reverse("registry:case_register"), {"organ": ks.pk, "title": "Bygglov\tStadsskogen",
+                                                    "description": "Rad ett\r\nRad två"})
+    assert Case.objects.get().description == "Rad ett\r\nRad två"
+
+
 def test_missing_title_is_shown_next_to_the_field_and_creates_nothing(client, registrar, ks):
     client.force_login(registrar)
     response = client.post(reverse("registry:case_register"), {"organ": ks.pk, "title": "  "})

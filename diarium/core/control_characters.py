@@ -2,7 +2,8 @@
 PostgreSQL fail (a 500) and SQLite store it as it is, and the others (all but
 tab, line feed and carriage return; lone surrogates too) cannot be shown. They
 are refused where a request enters: here for addresses (the path and the query
-string), in diarium.core.api.parser for the JSON API's bodies and parameters.
+string), in diarium.core.api.parser for the JSON API's bodies and parameters,
+and on the web forms' fields (registry.forms.DomainErrorFormMixin).
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ ANY_TEXT_VIEWS = {"search:search", "api:search"}
 
 def has_control_characters(text: str) -> bool:
     return CONTROL_CHARACTERS.search(text) is not None
+
+
+def control_characters_message() -> str:
+    """What a form and the API say of such text, the same in both."""
+    return _("Texten får inte innehålla styrtecken (till exempel NUL).")
 
 
 class RefuseControlCharactersMiddleware:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from diarium.core.control_characters import control_characters_message, has_control_characters
 from diarium.core.errors import DomainError
 from diarium.core.limits import IsoDateField, LimitedCharField, PastIsoDateField
 
@@ -47,7 +48,15 @@ class MultipleFileField(forms.FileField):
 
 class DomainErrorFormMixin:
     """Show a service's DomainError on the form: known keys on their fields,
-    everything else at the top of the form."""
+    everything else at the top of the form. Text with control characters is
+    refused on its field, as the API refuses it (diarium.core.control_characters)."""
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, value in list(self.cleaned_data.items()):
+            texts = value if isinstance(value, list | tuple) else [value]
+            if any(isinstance(text, str) and has_control_characters(text) for text in texts):
+                self.add_error(name, control_characters_message())
 
     def add_domain_error(self, exc: DomainError) -> None:
         if not exc.errors:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from diarium.core.control_characters import control_characters_message
 from diarium.core.errors import DomainError
 from diarium.core.limits import MESSAGE_ERROR
 
@@ -35,7 +36,7 @@ def _message(error: dict) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "control_characters":
-        return _("Texten får inte innehålla styrtecken (till exempel NUL).")
+        return control_characters_message()
     if kind == "null":
         return _("Fältet får inte vara null.")
     if kind == "missing":
