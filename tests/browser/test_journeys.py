@@ -46,7 +46,7 @@ def test_registrar_journey_ends_in_a_masked_public_view(page, alingsas, tmp_path
     page.select_option("#id_organ", label="Kommunstyrelsen (KS)")
     page.fill("#id_title", "Digital målbild för Alingsås kommun – öppen och smart")
     page.select_option("#id_case_officer", label="Göran Westerlund, Digitaliseringsansvarig")
-    page.get_by_role("button", name="Registrera ärendet").click()
+    follow(page.get_by_role("button", name="Registrera ärendet"))
     heading = page.locator("h1").inner_text()
     number = heading.split(" KS")[0] + " KS"
     assert number.endswith(" KS") and "Digital målbild" in heading
@@ -54,7 +54,7 @@ def test_registrar_journey_ends_in_a_masked_public_view(page, alingsas, tmp_path
     axe_scan(page)
 
     # Register an incoming document with a file.
-    page.get_by_role("link", name="Registrera handling").click()
+    follow(page.get_by_role("link", name="Registrera handling"))
     axe_scan(page)
     page.get_by_label("Inkommande").check()
     page.fill("#id_document_date", dt.date.today().isoformat())
@@ -63,32 +63,32 @@ def test_registrar_journey_ends_in_a_masked_public_view(page, alingsas, tmp_path
     upload = tmp_path / "analys.txt"
     upload.write_text("Analysen visar tre sårbarheter.\n", encoding="utf-8")
     page.set_input_files("input[type=file]", str(upload))
-    page.get_by_role("button", name="Registrera handlingen").click()
+    follow(page.get_by_role("button", name="Registrera handlingen"))
     assert page.get_by_role("link", name="analys.txt", exact=True).count() == 1
     axe_scan(page)
 
     # Mark it secret, masking the description.
-    page.get_by_role("link", name=f"Sekretessmarkera {number}-1").click()
+    follow(page.get_by_role("link", name=f"Sekretessmarkera {number}-1"))
     axe_scan(page)
     page.fill("#id_ground", "OSL 18 kap. 8 §")
     page.get_by_label("Beskrivning").check()
-    page.get_by_role("button", name="Sekretessmarkera").click()
+    follow(page.get_by_role("button", name="Sekretessmarkera"))
     page.goto(page.url)  # wherever it landed, the page must be whole and accessible
     axe_scan(page)
 
     # Find the case through the list filters.
-    page.get_by_role("link", name="Ärenden", exact=True).first.click()
+    follow(page.get_by_role("link", name="Ärenden", exact=True).first)
     page.fill("#id_q", "målbild")
-    page.get_by_role("button", name="Filtrera").click()
+    follow(page.get_by_role("button", name="Filtrera"))
     assert "1 ärende matchar filtret." in page.content()
     axe_scan(page)
-    page.get_by_role("link", name=number).click()
+    follow(page.get_by_role("link", name=number))
     assert SECRET_DESCRIPTION in page.content()  # the registrar may read it
     axe_scan(page)
     case_url = page.url
 
     # Log out: the public sees the entry, masked, and no file link.
-    page.get_by_role("button", name="Logga ut").click()
+    follow(page.get_by_role("button", name="Logga ut"))
     page.goto(case_url)
     content = page.content()
     assert number in content and "Sekretessmarkerad uppgift" in content and "(OSL 18 kap. 8 §)" in content
@@ -101,7 +101,7 @@ def test_registrar_journey_ends_in_a_masked_public_view(page, alingsas, tmp_path
 def test_form_errors_are_tied_to_their_fields_and_announced(page, alingsas):
     log_in(page)
     page.goto("/arenden/ny/")
-    page.get_by_role("button", name="Registrera ärendet").click()
+    follow(page.get_by_role("button", name="Registrera ärendet"))
     summary = page.locator("[role=alert]")
     assert "Välj det organ ärendet hör till." in summary.inner_text()
     organ = page.locator("#id_organ")
@@ -177,11 +177,11 @@ def test_every_other_register_page_passes_axe(page, alingsas, settings):
         assert page.locator("html").get_attribute("lang") == "sv"
         axe_scan(page)
     page.goto(f"/arenden/{case.pk}/avsluta/")
-    page.get_by_role("button", name="Avsluta ärendet").click()
+    follow(page.get_by_role("button", name="Avsluta ärendet"))
     page.goto(f"/arenden/{case.pk}/ateroppna/")
     assert page.title().startswith("Återöppna ärende")
     axe_scan(page)
-    page.get_by_role("button", name="Logga ut").click()
+    follow(page.get_by_role("button", name="Logga ut"))
 
     # The lockout page after too many failed logins.
     page.goto("/konto/logga-in/")
