@@ -152,6 +152,7 @@ def test_saved_searches_need_a_login_and_are_private(client, world, org):
      "Slutdatumet kan inte vara före startdatumet."),
     ({"q": "hemtjänsten", "name": "Fel typ", "kind": "hemligt"}, "Okänd typ av träff."),
     ({"q": "x" * 501, "name": "Lång"}, "Sökningen är för lång för att sparas (högst 500 tecken per fält)."),
+    ({"q": "hemtjänsten", "name": "Hem\x1btjänst"}, "Texten får inte innehålla styrtecken (till exempel NUL)."),
 ])
 def test_a_search_that_cannot_be_saved_says_why_and_writes_nothing(client, world, post, message):
     client.force_login(world.registrar)

@@ -175,7 +175,7 @@ class ReviseForm(DomainErrorFormMixin, forms.Form):
         return self._consulted[self.cleaned_data["consulted"]]
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(DomainErrorFormMixin, forms.Form):
     description = LimitedCharField(label=_("Ändring"), required=False, max_length=CHANGE_MAX,
                                   widget=forms.TextInput(attrs={"size": 60}))
     recipients = forms.MultipleChoiceField(label=_("Svar som ledde till ändringen"), required=False,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from diarium.decisions.models import Decision, Meeting
 from diarium.plans.models import SteeringDocument
 from diarium.registry import selectors as registry
+from diarium.registry.forms import DomainErrorFormMixin
 from diarium.registry.models import Case, Document
 
 from .models import Kind
@@ -124,7 +125,7 @@ def search_fields(params: Mapping[str, str], errors: Mapping[str, list[str]], so
 
 
 # --- saved searches -------------------------------------------------------------------------
-class SaveSearchForm(forms.Form):
+class SaveSearchForm(DomainErrorFormMixin, forms.Form):
     """Save the current search (signed-in users); the search itself travels in
     hidden fields and is checked again by the service."""
 
