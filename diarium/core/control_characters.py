@@ -8,10 +8,9 @@ and on the web forms' fields (registry.forms.DomainErrorFormMixin).
 
 from __future__ import annotations
 
-import json
 import re
 
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -41,9 +40,9 @@ class RefuseControlCharactersMiddleware:
     def __call__(self, request):
         if has_control_characters(request.path_info):
             if request.path.startswith(API_PREFIX):
-                body = {"detail": _("Det du söker finns inte."), "errors": {}}
-                return HttpResponse(json.dumps(body, ensure_ascii=False), status=404,
-                                    content_type="application/json; charset=utf-8")
+                from .api.errors import error_response  # which imports this module
+
+                return error_response(_("Det du söker finns inte."), 404)
             raise Http404
         return self.get_response(request)
 

@@ -105,6 +105,11 @@ def check_instance(instance, names: Mapping[str, str] | Iterable[str] | None = N
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def max_upload_bytes() -> int:
+    """DIARIUM_MAX_UPLOAD_BYTES: the largest file one may upload (100 MiB by default)."""
+    return int(getattr(settings, "DIARIUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
+
+
 def earliest_date() -> dt.date:
     """DIARIUM_EARLIEST_DATE: the earliest date a record of something that
     happened may carry (a date or an ISO string; default 1900-01-01)."""

@@ -36,8 +36,9 @@ class RequestSizeLimitMiddleware:
     def limit() -> int:
         from django.conf import settings
 
-        return int(getattr(settings, "DIARIUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)) + int(
-            getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", None) or 2621440)
+        from .limits import max_upload_bytes
+
+        return max_upload_bytes() + int(getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", None) or 2621440)
 
     def __call__(self, request):
         try:
@@ -49,18 +50,17 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
     def _too_large(self, request):
-        import json
-
-        from django.conf import settings
         from django.http import HttpResponse
         from django.template.defaultfilters import filesizeformat
         from django.utils.translation import gettext as _
 
+        from .api.errors import error_response
+        from .limits import max_upload_bytes
+
         message = _("Förfrågan är för stor. En fil får vara högst %(limit)s.") % {
-            "limit": filesizeformat(int(getattr(settings, "DIARIUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)))}
+            "limit": filesizeformat(max_upload_bytes())}
         if request.path.startswith(self.API_PREFIX):
-            response = HttpResponse(json.dumps({"detail": message, "errors": {}}, ensure_ascii=False), status=413,
-                                    content_type="application/json; charset=utf-8")
+            response = error_response(message, 413)
         else:
             response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         # The unread body is not waited for: the connection ends with this answer.

@@ -152,11 +152,13 @@ class PublicRateLimitMiddleware:
             message = _("För många förfrågningar. Vänta %(seconds)s sekunder och försök igen.") % {
                 "seconds": verdict.reset}
             if request.path.startswith(("/oparl/", API_PREFIX)):
-                # OParl's error object, or the JSON API's one error shape (diarium.core.api.errors).
-                body = ({"detail": message, "errors": {}} if request.path.startswith(API_PREFIX)
-                        else {"type": "error", "message": message})
-                response = HttpResponse(json.dumps(body, ensure_ascii=False),
-                                        status=429, content_type="application/json; charset=utf-8")
+                if request.path.startswith(API_PREFIX):  # the JSON API's one error shape
+                    from .api.errors import error_response
+
+                    response = error_response(message, 429)
+                else:  # OParl's error object
+                    response = HttpResponse(json.dumps({"type": "error", "message": message}, ensure_ascii=False),
+                                            status=429, content_type="application/json; charset=utf-8")
                 # A browser client (an OParl client in a web page) can then read it and wait.
                 response["Access-Control-Allow-Origin"] = "*"
             else:

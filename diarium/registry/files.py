@@ -21,6 +21,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from diarium.core.errors import DomainError
+from diarium.core.limits import max_upload_bytes
 
 from .models import Blob
 
@@ -94,10 +95,6 @@ FILE_SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src
 
 NOTE_SCRIPTS = "scripts"
 NOTE_UNPACKED = "unpacked_too_large"
-
-
-def max_upload_bytes() -> int:
-    return int(getattr(settings, "DIARIUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
 
 
 def allowed_types() -> dict[str, str]:

@@ -3,6 +3,8 @@ with a Swedish message and a 4xx status code."""
 
 from __future__ import annotations
 
+import json
+
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -22,6 +24,13 @@ class ErrorOut(Schema):
 # limit (diarium.core.ratelimit), which covers every request to /api/ that does
 # not authenticate.
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+def error_response(detail: str, status: int) -> HttpResponse:
+    """The one error shape as a plain response, for what answers /api/ before
+    the API itself runs (middleware: 404, 413, 429)."""
+    return HttpResponse(json.dumps({"detail": str(detail), "errors": {}}, ensure_ascii=False), status=status,
+                        content_type="application/json; charset=utf-8")
 
 
 # Where ninja says a value came from; not part of the field name a client sent.
