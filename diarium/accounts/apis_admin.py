@@ -15,7 +15,7 @@ from diarium.core.api.auth import WRITE, actor
 from diarium.core.api.errors import ERRORS as API_ERRORS
 from diarium.core.api.errors import ErrorOut
 from diarium.core.api.types import Id
-from diarium.core.errors import DomainError, NotFound
+from diarium.core.lookups import referenced
 
 from . import access, selectors, services
 from .models import Organ
@@ -65,10 +65,7 @@ def _parent(organisation, pk: int | None):
     """The parent organ named by id: one of the organisation's, else the client's error."""
     if pk is None:
         return None
-    try:
-        return selectors.organ_of(organisation=organisation, pk=pk)
-    except NotFound as exc:
-        raise DomainError(exc.message, field="parent") from exc
+    return referenced(lambda: selectors.organ_of(organisation=organisation, pk=pk), "parent")
 
 
 @router.get("/organisations/{organisation_id}/organs", response={200: list[AdminOrganOut], **ERRORS}, auth=WRITE,

@@ -17,7 +17,8 @@ from diarium.accounts import selectors as people
 from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
 from diarium.core.api.errors import ERRORS
 from diarium.core.api.types import Id, Offset
-from diarium.core.errors import DomainError, NotFound
+from diarium.core.errors import DomainError
+from diarium.core.lookups import referenced
 from diarium.core.limits import IsoDate, PastIsoDate
 
 from . import access, selectors, services
@@ -191,13 +192,6 @@ class EventOut(Schema):
 
 
 # --- lookups of referenced rows ----------------------------------------------------------
-def _referenced(lookup, field: str):
-    """A row named by id in the request body; unknown ids are the client's error."""
-    try:
-        return lookup()
-    except NotFound as exc:
-        raise DomainError(exc.message, field=field) from exc
-
 
 def _classification(pk: int | None):
     if pk is None:
@@ -211,7 +205,7 @@ def _classification(pk: int | None):
 def _person(pk: int | None):
     if pk is None:
         return None
-    return _referenced(lambda: people.person_get(pk=pk), "case_officer")
+    return referenced(lambda: people.person_get(pk=pk), "case_officer")
 
 
 # --- cases --------------------------------------------------------------------------------
@@ -236,7 +230,7 @@ def case_register(request, payload: CaseIn):
     """Register a case; it gets the next diary number of the organ's series."""
     case = services.case_register(
         actor=actor(request),
-        organ=_referenced(lambda: people.organ_get(pk=payload.organ), "organ"),
+        organ=referenced(lambda: people.organ_get(pk=payload.organ), "organ"),
         title=payload.title,
         case_officer=_person(payload.case_officer),
         classification=_classification(payload.classification),
@@ -386,7 +380,7 @@ def document_file_add(request, document_id: Id, file: File[UploadedFile], replac
     document = selectors.document_for_write(pk=document_id)
     replaced = None
     if replaces is not None:
-        replaced = _referenced(
+        replaced = referenced(
             lambda: selectors.document_file_for_change(document=document, pk=replaces), "replaces"
         )
     services.document_file_add(actor=user, document=document, upload=file, replaces=replaced)

@@ -16,7 +16,7 @@ from diarium.core.api.auth import WRITE, actor
 from diarium.core.api.errors import ERRORS as API_ERRORS
 from diarium.core.api.errors import ErrorOut
 from diarium.core.api.types import Id
-from diarium.core.errors import DomainError, NotFound
+from diarium.core.lookups import referenced
 
 from . import reference, services
 from .apis import OrganRef
@@ -73,10 +73,8 @@ class ClassificationChangeIn(Schema):
 def _organs(organisation, ids: list[int] | None):
     if ids is None:
         return None
-    try:
-        return [people.organ_of(organisation=organisation, pk=pk) for pk in dict.fromkeys(ids)]
-    except NotFound as exc:
-        raise DomainError(exc.message, field="organs") from exc
+    return referenced(lambda: [people.organ_of(organisation=organisation, pk=pk) for pk in dict.fromkeys(ids)],
+                      "organs")
 
 
 def _set(payload) -> dict:

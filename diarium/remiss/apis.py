@@ -24,6 +24,7 @@ from diarium.core.api.errors import ERRORS as API_ERRORS
 from diarium.core.api.errors import ErrorOut
 from diarium.core.api.types import Id
 from diarium.core.errors import DomainError, NotFound
+from diarium.core.lookups import referenced
 from diarium.core.limits import IsoDate, PastIsoDate
 from diarium.registry import selectors as registry
 from diarium.registry.schemas import DocumentOut
@@ -309,10 +310,7 @@ def round_create(request, case_id: Id, payload: RoundIn):
     for item in payload.recipients:
         organ = None
         if item.organ is not None:
-            try:
-                organ = people.organ_get(pk=item.organ)
-            except NotFound as exc:
-                raise DomainError(exc.message, field="recipients") from exc
+            organ = referenced(lambda pk=item.organ: people.organ_get(pk=pk), "recipients")
         recipients.append(services.RecipientInput(organ=organ, name=item.name, email=item.email))
     round_ = services.remiss_create(
         actor=user, case=case, title=payload.title, letter=payload.letter, deadline=payload.deadline,
