@@ -141,7 +141,7 @@ class SaveSearchForm(DomainErrorFormMixin, forms.Form):
     )
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(DomainErrorFormMixin, forms.Form):
     """Follow a search by e-mail (anyone, also without an account)."""
 
     email = forms.EmailField(

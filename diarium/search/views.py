@@ -108,15 +108,6 @@ def search(request):
 
 
 # --- saved searches (signed in) -------------------------------------------------------------
-def _show_on_form(form, exc: errors.DomainError) -> None:
-    if not exc.errors:
-        form.add_error(None, exc.message)
-        return
-    for name, messages_ in exc.errors.items():
-        for message in messages_:
-            form.add_error(name if name in form.fields else None, message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def save(request):
@@ -130,7 +121,7 @@ def save(request):
         except errors.DomainError as exc:
             if exc.status_code != 400:
                 raise Http404(exc.message) from exc
-            _show_on_form(form, exc)
+            form.add_domain_error(exc)
         else:
             messages.success(request, _("Sökningen ”%(name)s” har sparats.") % {"name": saved.name})
             return redirect("search:saved_detail", pk=saved.pk)
@@ -213,7 +204,7 @@ def subscribe(request):
             try:
                 alerts.subscription_create(email=form.cleaned_data["email"], params=params)
             except errors.DomainError as exc:
-                _show_on_form(form, exc)
+                form.add_domain_error(exc)
             else:
                 return redirect(reverse("search:subscribe_sent") + _query(params))
     if form.is_bound and form.errors and status == 200:
