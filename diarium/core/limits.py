@@ -101,13 +101,14 @@ def check_instance(instance, names: Mapping[str, str] | Iterable[str] | None = N
     check_lengths(values)
 
 
-# --- dates ------------------------------------------------------------------------------------
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
+# --- files ----------------------------------------------------------------------------------
 def max_upload_bytes() -> int:
     """DIARIUM_MAX_UPLOAD_BYTES: the largest file one may upload (100 MiB by default)."""
     return int(getattr(settings, "DIARIUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
+
+
+# --- dates ------------------------------------------------------------------------------------
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def earliest_date() -> dt.date:
