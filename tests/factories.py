@@ -47,7 +47,8 @@ def case(actor, organ, title="Digital målbild för Alingsås kommun – öppen 
     return registry.case_register(actor=actor, organ=organ, title=title, **kw)
 
 
-def document(actor, case, direction="incoming", counterpart="Sambruk", description="Remissvar", files=(), **kw):
+def document(actor, case, direction="incoming", counterpart="Föreningen Sambruk", description="Remissvar", files=(),
+             **kw):
     kw.setdefault("document_date", dt.date(2018, 6, 12))
     return registry.document_register(actor=actor, case=case, direction=direction, counterpart=counterpart,
                                       description=description, files=list(files), **kw)

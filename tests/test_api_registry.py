@@ -179,7 +179,7 @@ def test_document_register_filters(client, world):
     case = post_json(client, "/api/cases", {"organ": world.bun.pk, "title": "Skolskjuts"}).json()
     client.post(f"/api/cases/{case['id']}/documents", {
         "direction": "outgoing", "document_date": "2018-06-12", "counterpart": "Västtrafik",
-        "description": "Beställning av skolskjuts"})
+        "counterpart_kind": "legal", "description": "Beställning av skolskjuts"})
     client.logout()
     outgoing = Document.objects.get(direction="outgoing")
     this_year = dt.date.today().year

@@ -55,7 +55,8 @@ def org():
 def world(org, ks, registrar):
     kf = f.organ(org, code="KF", name="Kommunfullmäktige", kind=Organ.Kind.COUNCIL)
     case = f.case(registrar, ks, title="Digital målbild för Alingsås kommun – öppen och smart")
-    public = f.document(registrar, case, counterpart="Sambruk", description="Remissvar från Sambruk")
+    public = f.document(registrar, case, counterpart="Sambruk", counterpart_kind="legal",
+                        description="Remissvar från Sambruk")
     secret = f.document(registrar, case, counterpart=SECRET_COUNTERPART, description=SECRET_DESCRIPTION)
     registry.document_mark_secret(actor=registrar, document=secret, ground="OSL 18 kap. 8 §",
                                   masked_fields=["counterpart", "description"])

@@ -40,8 +40,8 @@ def register(registrar, ks, bun):
     case = f.case(registrar, ks, registered_at=at("2018-08-23"))
     school = f.case(registrar, bun, title="Skolskjuts till Sollebrunn", registered_at=at("2019-05-02"))
     docs = {
-        "incoming": f.document(registrar, case, counterpart="Sambruk", description="Remissvar om målbilden",
-                               registered_at=at("2018-08-24")),
+        "incoming": f.document(registrar, case, counterpart="Sambruk", counterpart_kind="legal",
+                               description="Remissvar om målbilden", registered_at=at("2018-08-24")),
         "outgoing": f.document(registrar, case, direction="outgoing", counterpart="Västra Götalandsregionen",
                                description="Översiktsplan skickad för samråd", registered_at=at("2019-03-01")),
         "drawn_up": f.document(registrar, school, direction="drawn_up", counterpart="",

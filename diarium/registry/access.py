@@ -8,10 +8,11 @@ from operator import or_
 from django.db.models import Q
 
 from diarium.accounts import access as roles
-from diarium.accounts.models import Organ
+from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.errors import PermissionDenied
+from diarium.core.privacy.parties import looks_like_organisation
 
-from .models import Case, Document
+from .models import Case, Document, PartyKind
 
 
 def can_read_secret(user, case: Case) -> bool:
@@ -47,13 +48,51 @@ MASKED_SECRET = "secret"
 MASKED_PRIVATE = "private"
 
 
+# --- private persons ------------------------------------------------------------------------
+def party_is_private(name: str, *, organisation: Organisation | int, declared: str) -> bool:
+    """Whether a party outside the organisation (a document's sender or
+    recipient, a dispatch or remiss recipient) is a private person, whose name
+    the public never sees. `declared` is what the registrar said (PartyKind):
+    "private" and "legal" decide; "auto" makes every name private unless it is
+    empty, an organisation's name, an organ of `organisation` (name or code), a
+    person of `organisation` (its staff and elected members), reads as an
+    organisation (core.privacy.parties), or was declared a legal person on a
+    document of `organisation` before. One query."""
+    if declared == PartyKind.PRIVATE:
+        return True
+    if declared == PartyKind.LEGAL:
+        return False
+    name = (name or "").strip()
+    if not name:
+        return False
+    if looks_like_organisation(name):
+        return False
+    organisation_id = organisation.pk if isinstance(organisation, Organisation) else organisation
+    known = Organisation.objects.filter(name__iexact=name).order_by().values_list("pk").union(
+        Organ.objects.filter(Q(name__iexact=name) | Q(code__iexact=name), organisation_id=organisation_id)
+        .order_by().values_list("pk"),
+        Person.objects.filter(organisation_id=organisation_id, name__iexact=name).order_by().values_list("pk"),
+        Document.objects.filter(case__organisation_id=organisation_id, counterpart_kind=PartyKind.LEGAL,
+                                counterpart__iexact=name).order_by().values_list("pk"),
+        all=True,
+    )
+    return not known[:1]
+
+
+def party_mask_reason(*, is_private: bool, read_internal: bool) -> str | None:
+    """Why a party's name is hidden from this reader: MASKED_PRIVATE for a
+    private person's name to a reader without the right to read internal data
+    (the public), else None. The one rule for counterparts and recipients."""
+    return MASKED_PRIVATE if is_private and not read_internal else None
+
+
 def mask_reason(document: Document, field: str, *, read_secret: bool, read_internal: bool) -> str | None:
     """Why a register field of a document is hidden from this reader: secrecy,
     a private person's name, or None when it is shown."""
     if document.is_secret and field in document.masked_fields and not read_secret:
         return MASKED_SECRET
-    if field == "counterpart" and document.counterpart_is_private and not read_internal:
-        return MASKED_PRIVATE
+    if field == "counterpart":
+        return party_mask_reason(is_private=document.counterpart_is_private, read_internal=read_internal)
     return None
 
 

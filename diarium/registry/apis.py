@@ -34,10 +34,12 @@ from .models import (
     Case,
 )
 from .schemas import (
+    PARTY_KIND_DESCRIPTION,
     Direction,
     DocumentFields,
     DocumentOut,
     OrganRef,
+    PartyKindIn,
     PersonRef,
 )
 
@@ -169,7 +171,10 @@ class DocumentIn(Schema):
     direction: Direction
     document_date: PastIsoDate
     counterpart: str = Field("", max_length=DOCUMENT_COUNTERPART_MAX)
-    counterpart_is_private: bool = False
+    counterpart_kind: PartyKindIn = Field("auto", description="Vad avsändaren/mottagaren är: " + PARTY_KIND_DESCRIPTION)
+    counterpart_is_private: bool | None = Field(None, description=(
+        "Äldre sätt att ange counterpart_kind: true betyder \"private\"; false lämnar counterpart_kind som "
+        "det är."))
     description: str = Field("", max_length=DOCUMENT_DESCRIPTION_MAX)
 
 
@@ -324,7 +329,8 @@ def document_register(request, case_id: Id, form: Form[DocumentIn], files: File[
     document = services.document_register(
         actor=user, case=selectors.case_get(user=user, pk=case_id), direction=form.direction,
         document_date=form.document_date, description=form.description, counterpart=form.counterpart,
-        counterpart_is_private=form.counterpart_is_private, files=files or [],
+        counterpart_kind=form.counterpart_kind, counterpart_is_private=form.counterpart_is_private,
+        files=files or [],
     )
     return Status(201, selectors.document_entry(user=user, document=document))
 

@@ -20,6 +20,7 @@ from .models import (
     SECRECY_GROUND_MAX,
     Case,
     Document,
+    PartyKind,
 )
 from .selectors import date_range_check
 from .services import COPY_CONTACT_MAX, COPY_FORMATS, COPY_MESSAGE_MAX, COPY_NAME_MAX
@@ -231,12 +232,18 @@ class DocumentForm(DomainErrorFormMixin, forms.Form):
     )
     counterpart = LimitedCharField(label=_("Avsändare/mottagare"), required=False, max_length=DOCUMENT_COUNTERPART_MAX,
                                   help_text=_("Krävs för inkommande och utgående handlingar."))
-    counterpart_is_private = forms.BooleanField(label=_("Avsändaren/mottagaren är en privatperson"), required=False,
-                                                help_text=_("Namnet visas då inte i det publika diariet."))
+    counterpart_kind = forms.ChoiceField(
+        label=_("Avsändare/mottagare är"), choices=PartyKind.choices, initial=PartyKind.AUTO, required=False,
+        widget=forms.RadioSelect,
+        help_text=_("En privatpersons namn visas inte i det publika diariet, där står \"Privatperson\"."),
+    )
     description = LimitedCharField(label=_("Beskrivning"), required=False, max_length=DOCUMENT_DESCRIPTION_MAX,
                                   widget=forms.TextInput(attrs={"aria-required": "true", "size": 60}))
     files = MultipleFileField(label=_("Filer"), required=False,
                               help_text=_("Du kan välja flera filer. Filtypen kontrolleras mot innehållet."))
+
+    def clean_counterpart_kind(self):
+        return self.cleaned_data.get("counterpart_kind") or PartyKind.AUTO
 
 
 class SecrecyForm(DomainErrorFormMixin, forms.Form):

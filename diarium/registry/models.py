@@ -134,6 +134,16 @@ def case_search_text(*parts: str) -> str:
     return " ".join(p for p in parts if p).casefold()
 
 
+class PartyKind(models.TextChoices):
+    """What the registrar says a party outside the organisation is (a sender or
+    recipient, a dispatch or remiss recipient). Left to "auto", a name is a
+    private person unless it is known as an organisation (access.party_is_private)."""
+
+    AUTO = "auto", _("Avgör automatiskt (privatperson om namnet inte är en känd organisation)")
+    PRIVATE = "private", _("Privatperson")
+    LEGAL = "legal", _("Organisation, företag eller myndighet (juridisk person)")
+
+
 class Document(models.Model):
     """A "handling": a document received, drawn up or sent, registered on a case."""
 
@@ -154,6 +164,10 @@ class Document(models.Model):
     direction = models.CharField(_("riktning"), max_length=10, choices=Direction.choices)
     document_date = models.DateField(_("datum"), help_text=_("Dag då handlingen kom in eller upprättades."))
     counterpart = models.CharField(_("avsändare/mottagare"), max_length=DOCUMENT_COUNTERPART_MAX, blank=True)
+    # What the registrar declared the counterpart to be, and what it is in effect
+    # (access.party_is_private): the effective flag is what masks the name.
+    counterpart_kind = models.CharField(_("avsändare/mottagare är"), max_length=10, choices=PartyKind.choices,
+                                        default=PartyKind.AUTO)
     counterpart_is_private = models.BooleanField(_("privatperson"), default=False)
     description = models.CharField(_("beskrivning"), max_length=DOCUMENT_DESCRIPTION_MAX)
     registered_at = models.DateTimeField(_("registrerad"))

@@ -13,6 +13,12 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 Direction = Literal["incoming", "drawn_up", "outgoing", "internal"]
+# What the registrar says a party outside the organisation is (models.PartyKind).
+PartyKindIn = Literal["auto", "private", "legal"]
+PARTY_KIND_DESCRIPTION = (
+    "\"private\" (privatperson), \"legal\" (organisation, företag eller myndighet) eller \"auto\": en "
+    "privatperson om namnet inte är en känd organisation, ett organ eller en person i organisationen och inte "
+    "ser ut som en organisation. En privatpersons namn visas aldrig för allmänheten, där står \"Privatperson\".")
 
 
 class OrganRef(Schema):
@@ -80,6 +86,9 @@ class DocumentFields(Schema):
                     "(en privatpersons namn); null när den visas.")
     counterpart_text: str = Field(description=_SHOWN_TEXT)
     counterpart_is_private: bool = Field(description="Bara sant för läsare som får se privatpersoners namn.")
+    counterpart_kind: PartyKindIn | None = Field(
+        description="Vad registratorn angav om avsändaren/mottagaren; null för läsare som inte får se "
+                    "privatpersoners namn.")
     description: str | None = Field(description="Kort beskrivning; " + _MASKED_NULL.format(field="description"))
     description_masked: bool
     description_mask_reason: Literal["secret"] | None = Field(

@@ -114,6 +114,8 @@ class DocumentEntry:
     counterpart: str | None
     counterpart_masked: bool
     counterpart_is_private: bool
+    # What the registrar declared (PartyKind); None for readers who do not see private persons' names.
+    counterpart_kind: str | None
     description: str | None
     description_masked: bool
     is_secret: bool
@@ -172,6 +174,7 @@ def _entry(document: Document, case: Case, files: list[FileEntry], *, read_secre
         counterpart=None if counterpart_reason else document.counterpart,
         counterpart_masked=counterpart_reason is not None,
         counterpart_is_private=document.counterpart_is_private if read_internal else False,
+        counterpart_kind=document.counterpart_kind if read_internal else None,
         description=None if description_masked else document.description,
         description_masked=description_masked,
         is_secret=document.is_secret, secrecy_ground=document.secrecy_ground,

@@ -30,6 +30,7 @@ from ..models import (
     Document,
     DocumentFile,
     Event,
+    PartyKind,
 )
 from .numbering import counter_increment
 from .shared import model_clean
@@ -67,16 +68,28 @@ def document_create(
     document_date: dt.date,
     description: str,
     counterpart: str = "",
-    counterpart_is_private: bool = False,
+    counterpart_kind: str = PartyKind.AUTO,
+    counterpart_is_private: bool | None = None,
     files: Sequence = (),
     registered_at: dt.datetime | None = None,
     actor_name: str | None = None,
 ) -> Document:
     """document_register without the role check, for callers that authorised the
-    write themselves (a remiss answer through its personal link)."""
+    write themselves (a remiss answer through its personal link).
+
+    `counterpart_kind` is what the registrar says the counterpart is (PartyKind);
+    whether its name is masked as a private person's follows from it
+    (access.party_is_private). `counterpart_is_private` is the older way to say
+    it: True means "private"; False leaves the kind as given, so a name nobody
+    knows as an organisation is still private."""
     errors: dict[str, list[str]] = {}
     description = (description or "").strip()
     counterpart = (counterpart or "").strip()
+    if counterpart_is_private:
+        counterpart_kind = PartyKind.PRIVATE
+    if counterpart_kind not in PartyKind.values:
+        errors["counterpart_kind"] = [_("Välj om avsändaren/mottagaren är en privatperson, en organisation "
+                                        "eller ska avgöras automatiskt.")]
     if direction not in Document.Direction.values:
         errors["direction"] = [_("Välj om handlingen är inkommande, upprättad, utgående eller intern.")]
     if not isinstance(document_date, dt.date):
@@ -97,6 +110,7 @@ def document_create(
         raise DomainError(first, errors=errors)
     checked = _check_files(files)  # before any write: a bad file leaves nothing behind
     now = registered_at or timezone.now()
+    is_private = access.party_is_private(counterpart, organisation=case.organisation_id, declared=counterpart_kind)
 
     def write(written: list[str]) -> Document:
         number = counter_increment(
@@ -106,14 +120,17 @@ def document_create(
         )
         document = Document(
             case=case, number=number, direction=direction, document_date=document_date,
-            counterpart=counterpart, counterpart_is_private=counterpart_is_private, description=description,
-            registered_at=now, registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+            counterpart=counterpart, counterpart_kind=counterpart_kind, counterpart_is_private=is_private,
+            description=description, registered_at=now,
+            registered_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         model_clean(document, exclude=["case", "registered_by"])
         document.save()
         event_append(
             case=case, document=document, kind=Event.Kind.DOCUMENT_REGISTERED, actor=actor, at=now,
-            data={"number": document.number, "direction": direction}, actor_name=actor_name,
+            data={"number": document.number, "direction": direction, "counterpart_kind": counterpart_kind,
+                  "counterpart_is_private": is_private},
+            actor_name=actor_name,
         )
         for position, item in enumerate(checked, start=1):
             _file_append(document=document, checked=item, position=position, version=1, actor=actor,
