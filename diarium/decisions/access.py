@@ -11,11 +11,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
-from diarium.accounts.models import Organ
+from diarium.accounts.models import Organ, Person
 from diarium.core.errors import NotFound, PermissionDenied
-from diarium.registry.models import Case
+from diarium.registry import access as registry_access
+from diarium.registry import masking
+from diarium.registry.models import Case, PartyKind
 
-from .models import Meeting
+from .models import Decision, DecisionRecipient, Meeting
 
 # Who runs an organ's meetings (the board secretary is its registrar).
 MANAGE_MEETINGS = roles.REGISTER_CASE
@@ -69,6 +71,46 @@ def meeting_visible(user, meeting: Meeting) -> bool:
 def decisions_visible(user, meeting: Meeting) -> bool:
     """Decisions are public records when the minutes are adjusted."""
     return meeting.status == Meeting.Status.ADJUSTED or can_read_internal(user, meeting.organ)
+
+
+# --- private persons among the recipients ------------------------------------------------
+def recipient_is_private(*, organ: Organ | None, person: Person | None, name: str, kind: str,
+                         organisation_id: int) -> bool:
+    """Whether a decision's recipient is a private person: never an organ or a
+    person of the organisation; a name typed in is judged by the register's
+    rule (registry.access.party_is_private)."""
+    if organ is not None or person is not None:
+        return False
+    return registry_access.party_is_private(name, organisation=organisation_id, declared=kind)
+
+
+def recipient_names_visible(user, decision: Decision) -> bool:
+    """Whether this reader sees private recipients' names: staff who may read
+    internal data of the decision's organ or of its case."""
+    if can_read_internal(user, decision.organ):
+        return True
+    return decision.case_id is not None and registry_access.can_read_internal(user, decision.case)
+
+
+def recipient_shown_name(recipient: DecisionRecipient, *, read_internal: bool) -> str:
+    """A recipient's name as this reader is shown it: "Privatperson" for a
+    private person unless the reader may read internal data. Documents drawn up
+    for the public (minutes, excerpts) show it as the public sees it."""
+    return masking.shown_text(recipient.name, registry_access.party_mask_reason(
+        is_private=recipient.is_private, read_internal=read_internal))
+
+
+def dispatch_lines_shown(lines, *, organisation_id: int) -> list[str]:
+    """The lines of an officer's report's "Beslutet ska skickas till" as the
+    report drawn up for the public shows them: a line that names a private
+    person (by the register's rule, nobody having said otherwise) is shown as
+    "Privatperson"."""
+    shown = []
+    for line in lines:
+        private = registry_access.party_is_private(line, organisation=organisation_id, declared=PartyKind.AUTO)
+        shown.append(masking.shown_text(line, registry_access.party_mask_reason(is_private=private,
+                                                                                read_internal=False)))
+    return shown
 
 
 def meeting_get(*, user, pk: int) -> Meeting:

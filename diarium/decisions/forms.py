@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diarium.core.limits import DATE_FORMAT, IsoDateField, LimitedCharField, PastIsoDateField
 from diarium.registry.forms import DateInput, DomainErrorFormMixin
+from diarium.registry.models import PartyKind
 
 from .models import (
     ASSIGNMENT_TEXT_MAX,
@@ -325,6 +326,11 @@ class DecisionForm(GroupedFormMixin, DomainErrorFormMixin, forms.Form):
         label=_("Andra mottagare (valfritt)"), required=False, max_length=DISPATCH_TO_MAX, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("En per rad: namn; e-postadress. Utan adress expedieras beslutet för hand."),
     )
+    recipient_other_kind = forms.ChoiceField(
+        label=_("Andra mottagare är"), choices=PartyKind.choices, initial=PartyKind.AUTO, required=False,
+        widget=forms.RadioSelect,
+        help_text=_("En privatpersons namn visas inte för allmänheten, där står \"Privatperson\"."),
+    )
     forward_organ = forms.ChoiceField(label=_("Organ"), required=False)
     forward_text = LimitedCharField(label=_("Förslag till beslut"), required=False, max_length=DECISION_TEXT_MAX,
                                    widget=forms.Textarea(attrs={"rows": 3}))
@@ -340,7 +346,7 @@ class DecisionForm(GroupedFormMixin, DomainErrorFormMixin, forms.Form):
     group_names = {
         "main": ["agenda_item", "title", "text", "outcome"],
         "condition": ["condition_organ", "condition_text"],
-        "recipients": ["recipient_organs", "recipient_other"],
+        "recipients": ["recipient_organs", "recipient_other", "recipient_other_kind"],
         "forward": ["forward_organ", "forward_text", "forward_condition_organ", "forward_condition_text"],
         "assignment": ["assignment_organ", "assignment_description", "assignment_deadline"],
     }
@@ -413,8 +419,9 @@ class DecisionForm(GroupedFormMixin, DomainErrorFormMixin, forms.Form):
                 for k, t in self.note_rows if (self.cleaned_data.get(t) or "").strip()]
 
     def recipients(self) -> list[RecipientInput]:
-        return [RecipientInput(organ=o) for o in self.cleaned_data["recipient_organs"]] + \
-            self.cleaned_data["recipient_other"]
+        kind = self.cleaned_data.get("recipient_other_kind") or PartyKind.AUTO
+        other = [RecipientInput(name=r.name, email=r.email, kind=kind) for r in self.cleaned_data["recipient_other"]]
+        return [RecipientInput(organ=o) for o in self.cleaned_data["recipient_organs"]] + other
 
     def forward(self) -> ForwardInput | None:
         d = self.cleaned_data

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.limits import text_limit
-from diarium.registry.models import Blob, Case, Document
+from diarium.registry.models import Blob, Case, Document, PartyKind
 
 # Limits of the free-text fields, used by the models, the forms and the API (core.limits).
 PARTY_MAX = 40
@@ -333,6 +333,10 @@ class DecisionRecipient(models.Model):
     organ = models.ForeignKey(Organ, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     name = models.CharField(max_length=300)
+    # What the secretary declared the recipient to be, and whether it is in effect a
+    # private person (registry.access.party_is_private), whose name the public never sees.
+    kind = models.CharField(max_length=10, choices=PartyKind.choices, default=PartyKind.AUTO)
+    is_private = models.BooleanField(default=False)
     email = models.EmailField(blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     error = models.CharField(max_length=500, blank=True)

@@ -296,6 +296,7 @@ def decision_detail(request, pk: int):
         "referenced_by": _visible(user, decision.referenced_by.all()),
         "conditions_met": _visible(user, decision.conditions_met.all()),
         "recipients": recipients,
+        "names_visible": access.recipient_names_visible(user, decision),
         "can_dispatch": can_manage and adjusted and decision.case_id is not None
         and states.get(DecisionRecipient.State.PENDING, 0) > 0,
         "failed": states.get(DecisionRecipient.State.FAILED, 0),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from diarium.accounts.models import Organisation
 from diarium.core.errors import DomainError
 from diarium.core.drawing import DrawnUpFile
+from diarium.decisions import access as decisions_access
 
 from . import rendering
 from .models import DocumentStyle
@@ -47,8 +48,9 @@ def officer_report_render(*, report, proposals=None, pdf: bool = True) -> Render
     case = report.case
     if proposals is None:
         proposals = list(report.proposals.select_related("organ", "condition_organ"))
+    lines = [line for line in report.dispatch_to.splitlines() if line.strip()]
     context = {"report": report, "case": case, "proposals": proposals,
-               "recipients": [line for line in report.dispatch_to.splitlines() if line.strip()]}
+               "recipients": decisions_access.dispatch_lines_shown(lines, organisation_id=case.organisation_id)}
     return document_render(name="officer_report", context=context, organisation=case.organisation,
                            metadata=officer_report_metadata(report=report, case=case,
                                                             organisation=case.organisation), pdf=pdf)

@@ -38,6 +38,7 @@ def decision_record(request, meeting_id: Id, payload: DecisionIn):
                 person=people.person_referenced(r.person, field="recipients", organisation_id=org),
                 name=r.name,
                 email=r.email,
+                kind=r.kind,
             )
         )
     forward = None

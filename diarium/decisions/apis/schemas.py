@@ -13,7 +13,7 @@ from ninja import Field, Schema
 
 from diarium.core.api.types import Id, LocalTime
 from diarium.core.limits import IsoDate, PastIsoDate
-from diarium.registry.schemas import OrganRef, PersonRef
+from diarium.registry.schemas import PARTY_KIND_DESCRIPTION, OrganRef, PartyKindIn, PersonRef
 
 from ..models import (
     ASSIGNMENT_TEXT_MAX,
@@ -191,6 +191,8 @@ class DecisionRecipientIn(Schema):
     person: Id | None = None
     name: str = Field("", max_length=300)
     email: str = Field("", max_length=254)
+    kind: PartyKindIn = Field("auto", description="För en mottagare som anges med namn: " + PARTY_KIND_DESCRIPTION
+                              + " Ett organ eller en person i organisationen är aldrig en privatperson.")
 
 
 class ForwardIn(Schema):
@@ -243,7 +245,10 @@ class NoteOut(Schema):
 class DecisionRecipientOut(Schema):
     id: int
     position: int
-    name: str
+    name: str = Field(description="Mottagarens namn; \"Privatperson\" för en privatperson, utom för läsare som "
+                                  "får läsa organets eller ärendets interna uppgifter.")
+    is_private: bool = Field(description="Mottagaren är en privatperson, vars namn allmänheten inte ser.")
+    kind: PartyKindIn | None = Field(description="Vad som angavs om mottagaren; bara för organets personal.")
     organ_id: int | None
     person_id: int | None
     email: str | None = Field(description="Only for staff of the organ.")

@@ -84,6 +84,7 @@ def assignment_out(user, a: Assignment) -> dict:
 
 def decision_out(user, d: Decision) -> dict:
     staff = access.can_read_internal(user, d.organ)
+    names_visible = access.recipient_names_visible(user, d)
     minutes = selectors.minutes_for(d.meeting)
     out = decision_list_item(d)
     out.update({
@@ -97,7 +98,9 @@ def decision_out(user, d: Decision) -> dict:
         "notes": [{"position": n.position, "kind": n.kind, "kind_label": str(n.get_kind_display()), "text": n.text}
                   for n in d.notes.all()],
         "recipients": [{
-            "id": r.pk, "position": r.position, "name": r.name, "organ_id": r.organ_id, "person_id": r.person_id,
+            "id": r.pk, "position": r.position, "name": access.recipient_shown_name(r, read_internal=names_visible),
+            "is_private": r.is_private, "kind": r.kind if staff else None,
+            "organ_id": r.organ_id, "person_id": r.person_id,
             "email": r.email if staff else None, "state": r.state, "state_label": str(r.get_state_display()),
             "error": r.error if staff else None, "sent_at": r.sent_at, "excerpt_document_id": r.excerpt_document_id,
         } for r in d.recipients.all()],

@@ -19,7 +19,7 @@ from diarium.accounts.models import Organ, Person
 from diarium.core.errors import DomainError, PermissionDenied
 from diarium.core.limits import check_lengths
 from diarium.registry import services as registry
-from diarium.registry.models import Case
+from diarium.registry.models import Case, PartyKind
 
 from .. import access
 from ..events import DecisionEvent
@@ -101,10 +101,16 @@ class NoteInput:
 
 @dataclass
 class RecipientInput:
+    """An organ or a person of the organisation (named by them), or a name typed
+    in ("other recipient") with what the secretary says it is (`kind`, a
+    PartyKind: left "auto", a name nobody knows as an organisation is a private
+    person's, which the public never sees)."""
+
     organ: Organ | None = None
     person: Person | None = None
     name: str = ""
     email: str = ""
+    kind: str = PartyKind.AUTO
 
 
 @dataclass
@@ -133,13 +139,18 @@ def _recipients_checked(organisation_id: int, items: Sequence[RecipientInput]) -
         if not name:
             problems.append(_("En mottagare saknar namn."))
             continue
+        if item.kind not in PartyKind.values:
+            problems.append(_("Välj om %(name)s är en privatperson, en organisation eller ska avgöras automatiskt.")
+                            % {"name": name})
+            continue
         if email:
             try:
                 validate_email(email)
             except ValidationError:
                 problems.append(_("%(name)s har en ogiltig e-postadress.") % {"name": name})
                 continue
-        checked.append(RecipientInput(organ=item.organ, person=item.person, name=name[:300], email=email))
+        checked.append(RecipientInput(organ=item.organ, person=item.person, name=name[:300], email=email,
+                                      kind=item.kind))
     if problems:
         raise DomainError(problems[0], errors={"recipients": problems})
     return checked
@@ -197,6 +208,8 @@ def decision_record(
         errors["organisation"] = [_("Organ och personer i beslutet måste höra till samma organisation.")]
     errors_raise(errors)
     checked = _recipients_checked(meeting.organisation_id, recipients)
+    recipients_private = [access.recipient_is_private(organ=r.organ, person=r.person, name=r.name, kind=r.kind,
+                                                      organisation_id=meeting.organisation_id) for r in checked]
 
     with transaction.atomic():
         meeting = meeting_locked(meeting)
@@ -225,7 +238,8 @@ def decision_record(
         ])
         DecisionRecipient.objects.bulk_create([
             DecisionRecipient(decision=decision, position=i, organ=r.organ, person=r.person, name=r.name,
-                              email=r.email) for i, r in enumerate(checked, start=1)
+                              email=r.email, kind=r.kind, is_private=private)
+            for i, (r, private) in enumerate(zip(checked, recipients_private, strict=True), start=1)
         ])
         for a in assignments:
             Assignment.objects.create(decision=decision, organ=a.organ, description=a.description.strip(),

@@ -17,7 +17,7 @@ from diarium.core.errors import DomainError
 from diarium.core.tasks import enqueue_by_name
 from diarium.registry import files as file_store
 from diarium.registry import services as registry
-from diarium.registry.models import Document
+from diarium.registry.models import Document, PartyKind
 
 from .. import access
 from ..events import DecisionEvent
@@ -54,6 +54,8 @@ def decision_dispatch(*, actor, decision: Decision, now: dt.datetime | None = No
             document_date=timezone.localtime(now).date(),
             description=_("Protokollsutdrag %(ref)s: %(title)s") % {"ref": decision.reference, "title": decision.title},
             counterpart=", ".join(r.name for r in recipients)[:300], registered_at=now,
+            # The names are the recipients': private if any of them is a private person.
+            counterpart_kind=PartyKind.PRIVATE if any(r.is_private for r in recipients) else PartyKind.LEGAL,
             files=[upload],
         )
         for r in recipients:

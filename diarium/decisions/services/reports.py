@@ -93,6 +93,16 @@ def _report_required(case: Case, title: str, background: str, proposals: Sequenc
     return title, background, proposals, errors
 
 
+def _report_context(report: OfficerReport, case: Case) -> dict:
+    """What the report is drawn up from; its recipients as the public sees them."""
+    lines = [line for line in report.dispatch_to.splitlines() if line.strip()]
+    return {
+        "report": report, "case": case, "organisation": case.organisation,
+        "proposals": list(report.proposals.select_related("organ", "condition_organ")),
+        "recipients": access.dispatch_lines_shown(lines, organisation_id=case.organisation_id),
+    }
+
+
 def officer_report_create(
     *, actor, case: Case, title: str, addressed_to: Organ, background: str, opinion: str = "",
     proposals: Sequence[ProposalInput] = (), dispatch_to: Sequence[str] = (), signatories: Sequence[Signatory] = (),
@@ -120,10 +130,8 @@ def officer_report_create(
         for position, p in enumerate(proposals, start=1):
             Proposal.objects.create(organ=p.organ, case=case, text=p.text.strip(), report=report, position=position,
                                     condition_organ=p.condition_organ, condition_text=(p.condition_text or "")[:500])
-        upload = drawn_up_file("officer_report", {
-            "report": report, "case": case, "organisation": case.organisation,
-            "proposals": list(report.proposals.select_related("organ", "condition_organ")),
-        }, template="decisions/officer_report_document.html", stem="tjansteskrivelse")
+        upload = drawn_up_file("officer_report", _report_context(report, case),
+                               template="decisions/officer_report_document.html", stem="tjansteskrivelse")
         document = registry.document_create(
             actor=actor, case=case, direction=Document.Direction.DRAWN_UP, document_date=report_date,
             description=(_("Tjänsteskrivelse: %(title)s") % {"title": title})[:480], registered_at=now,
@@ -193,10 +201,8 @@ def officer_report_update(
         Proposal.objects.filter(pk__in=[p.pk for p in existing[len(proposals):]]).delete()
         if _report_snapshot(report) == before:
             raise DomainError(_("Inget har ändrats i tjänsteskrivelsen."))
-        upload = drawn_up_file("officer_report", {
-            "report": report, "case": case, "organisation": case.organisation,
-            "proposals": list(report.proposals.select_related("organ", "condition_organ")),
-        }, template="decisions/officer_report_document.html", stem="tjansteskrivelse")
+        upload = drawn_up_file("officer_report", _report_context(report, case),
+                               template="decisions/officer_report_document.html", stem="tjansteskrivelse")
         if report.document_id is None:  # a report from before reports were drawn up
             report.document = registry.document_create(
                 actor=actor, case=case, direction=Document.Direction.DRAWN_UP, document_date=report_date,
