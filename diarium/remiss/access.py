@@ -7,8 +7,11 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
+from diarium.accounts.models import Organ
 from diarium.core.errors import NotFound, PermissionDenied
-from diarium.registry.models import Case
+from diarium.registry import access as registry_access
+from diarium.registry import masking
+from diarium.registry.models import Case, PartyKind
 
 from .models import RemissRecipient, RemissRound
 
@@ -45,6 +48,37 @@ def require_answer_inside(user, recipient: RemissRecipient) -> None:
 def round_visible(user, round_: RemissRound) -> bool:
     """A draft is seen only by those who run it; a sent round by all who see the case."""
     return round_.status != RemissRound.Status.DRAFT or can_manage(user, round_.case)
+
+
+# --- private persons among the recipients ------------------------------------------------
+def recipient_is_private(*, organ: Organ | None, name: str, kind: str, organisation_id: int) -> bool:
+    """Whether a remiss body is a private person: never an organ; a name typed
+    in is judged by the register's rule (registry.access.party_is_private)."""
+    if organ is not None:
+        return False
+    return registry_access.party_is_private(name, organisation=organisation_id, declared=kind)
+
+
+def recipient_party_kind(recipient: RemissRecipient) -> str:
+    """What a document registered for the recipient (the letter to it, its
+    answer) declares its counterpart to be: private exactly when the recipient
+    is, so the register masks the name wherever the round page does."""
+    return PartyKind.PRIVATE if recipient.is_private else PartyKind.LEGAL
+
+
+def recipient_names_visible(user, case: Case) -> bool:
+    """Whether this reader sees private recipients' names: staff who may read
+    the case's internal data."""
+    return user is not None and registry_access.can_read_internal(user, case)
+
+
+def recipient_shown_name(recipient: RemissRecipient, *, read_internal: bool) -> str:
+    """A recipient's name as this reader is shown it: "Privatperson" for a
+    private person unless the reader may read internal data. What goes to the
+    public in any case (the case history, the letter and the compilation drawn
+    up for the register) shows it as the public sees it (read_internal=False)."""
+    return masking.shown_text(recipient.name, registry_access.party_mask_reason(
+        is_private=recipient.is_private, read_internal=read_internal))
 
 
 def round_get(*, user, pk: int) -> RemissRound:

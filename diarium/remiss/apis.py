@@ -27,7 +27,7 @@ from diarium.core.errors import DomainError, NotFound
 from diarium.core.lookups import referenced
 from diarium.core.limits import IsoDate, PastIsoDate
 from diarium.registry import selectors as registry
-from diarium.registry.schemas import DocumentOut
+from diarium.registry.schemas import PARTY_KIND_DESCRIPTION, DocumentOut, PartyKindIn
 from diarium.registry.files import file_response
 
 from . import selectors, services
@@ -60,6 +60,8 @@ class RecipientIn(Schema):
     organ: Id | None = None
     name: str = Field("", max_length=RECIPIENT_NAME_MAX)
     email: str = Field("", max_length=254)
+    kind: PartyKindIn = Field("auto", description="För en remissinstans som anges med namn: " + PARTY_KIND_DESCRIPTION
+                              + " Ett organ är aldrig en privatperson.")
 
 
 class RoundIn(Schema):
@@ -84,7 +86,10 @@ class DeadlineOut(Schema):
 class RecipientOut(Schema):
     id: int
     position: int
-    name: str
+    name: str = Field(description="Remissinstansens namn; \"Privatperson\" för en privatperson, utom för läsare som "
+                                  "får läsa ärendets interna uppgifter.")
+    is_private: bool = Field(description="Remissinstansen är en privatperson, vars namn allmänheten inte ser.")
+    kind: PartyKindIn | None = Field(description="Vad som angavs om remissinstansen; bara för dem som sköter remissen.")
     organ_id: int | None
     email: str | None = Field(description="Only for those who run the round.")
     status: RecipientStatus
@@ -230,7 +235,8 @@ def _round_out(user, round_: RemissRound) -> dict:
         r = row.recipient
         visible = row.assessment_visible
         recipients.append({
-            "id": r.pk, "position": r.position, "name": r.name, "organ_id": r.organ_id,
+            "id": r.pk, "position": r.position, "name": row.name, "is_private": r.is_private,
+            "kind": r.kind if managing else None, "organ_id": r.organ_id,
             "email": r.email if managing else None, "status": row.status, "status_label": row.status_label,
             "deadline": r.deadline,
             "deadlines": [{"deadline": d.deadline, "set_at": d.set_at, "reason": d.reason,
@@ -311,7 +317,7 @@ def round_create(request, case_id: Id, payload: RoundIn):
         organ = None
         if item.organ is not None:
             organ = referenced(lambda pk=item.organ: people.organ_get(pk=pk), "recipients")
-        recipients.append(services.RecipientInput(organ=organ, name=item.name, email=item.email))
+        recipients.append(services.RecipientInput(organ=organ, name=item.name, email=item.email, kind=item.kind))
     round_ = services.remiss_create(
         actor=user, case=case, title=payload.title, letter=payload.letter, deadline=payload.deadline,
         recipients=recipients, files=[versions[pk] for pk in payload.files], ordered_by=payload.ordered_by,

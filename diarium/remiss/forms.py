@@ -14,6 +14,7 @@ from diarium.core.limits import (
     PastIsoDateField,
 )
 from diarium.registry.forms import DateInput, DomainErrorFormMixin, MultipleFileField
+from diarium.registry.models import PartyKind
 
 from .models import (
     ANSWER_TEXT_MAX,
@@ -51,6 +52,11 @@ class RoundForm(DomainErrorFormMixin, forms.Form):
     external = LimitedCharField(
         label=_("Andra remissinstanser (valfritt)"), required=False, max_length=100 * (RECIPIENT_NAME_MAX + 256), widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("En per rad: namn; e-postadress. Till exempel \"Föreningen Sambruk; info@sambruk.se\"."),
+    )
+    external_kind = forms.ChoiceField(
+        label=_("Andra remissinstanser är"), choices=PartyKind.choices, initial=PartyKind.AUTO, required=False,
+        widget=forms.RadioSelect,
+        help_text=_("En privatpersons namn visas inte för allmänheten, där står \"Privatperson\"."),
     )
     dispatch_mode = forms.ChoiceField(label=_("Registrering av utskicket"), choices=RemissRound.DispatchMode.choices,
                                       initial=RemissRound.DispatchMode.PER_RECIPIENT, widget=forms.RadioSelect)
@@ -95,7 +101,9 @@ class RoundForm(DomainErrorFormMixin, forms.Form):
 
     def recipients(self) -> list[RecipientInput]:
         chosen = [RecipientInput(organ=self._organs[pk]) for pk in self.cleaned_data.get("organs", [])]
-        return chosen + self.cleaned_data.get("external", [])
+        kind = self.cleaned_data.get("external_kind") or PartyKind.AUTO
+        return chosen + [RecipientInput(name=r.name, email=r.email, kind=kind)
+                         for r in self.cleaned_data.get("external", [])]
 
     def chosen_files(self):
         return [self._files[pk] for pk in self.cleaned_data.get("files", [])]

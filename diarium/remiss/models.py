@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diarium.accounts.models import Organ, Organisation
 from diarium.core.limits import text_limit
-from diarium.registry.models import Case, Document, DocumentFile
+from diarium.registry.models import Case, Document, DocumentFile, PartyKind
 
 # Limits of the free-text fields, used by the models, the forms and the API (core.limits).
 TITLE_MAX = 300
@@ -89,6 +89,11 @@ class RemissRecipient(models.Model):
     position = models.PositiveIntegerField()
     organ = models.ForeignKey(Organ, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     name = models.CharField(_("remissinstans"), max_length=RECIPIENT_NAME_MAX)
+    # What the registrar declared the recipient to be, and whether it is in effect a
+    # private person (registry.access.party_is_private), whose name the public never sees.
+    kind = models.CharField(_("remissinstansen är"), max_length=10, choices=PartyKind.choices,
+                            default=PartyKind.AUTO)
+    is_private = models.BooleanField(_("privatperson"), default=False)
     email = models.EmailField(_("e-post"), blank=True)
     deadline = models.DateField(_("sista svarsdag"))
     dispatch = models.CharField(max_length=10, choices=Dispatch.choices, default=Dispatch.PENDING)

@@ -53,6 +53,8 @@ def recipient_status(recipient: RemissRecipient, round_: RemissRound, today: dt.
 @dataclass
 class RecipientRow:
     recipient: RemissRecipient
+    # The recipient's name as the reader is shown it ("Privatperson" for a private person).
+    name: str
     status: str
     status_label: str
     deadlines: list[RemissDeadline]
@@ -74,8 +76,10 @@ def _entries_by_id(user, case: Case) -> dict[int, registry.DocumentEntry]:
 def recipient_rows(round_: RemissRound, *, today: dt.date | None = None, user=None,
                    entries: dict[int, registry.DocumentEntry] | None = None) -> list[RecipientRow]:
     """Every recipient of a round with its status, deadline history and answer.
-    Without `user` (the compilation document) nothing is masked."""
+    Without `user` (the compilation document) nothing is masked but private
+    persons' names: the compilation is drawn up for the register."""
     today = today or timezone.localdate()
+    names_visible = access.recipient_names_visible(user, round_.case)
     recipients = round_.recipients.prefetch_related(
         Prefetch("deadlines", queryset=RemissDeadline.objects.order_by("set_at", "id")),
         "changes",
@@ -86,7 +90,8 @@ def recipient_rows(round_: RemissRound, *, today: dt.date | None = None, user=No
         answer = entries.get(r.answer_document_id) if entries is not None and r.answer_document_id else None
         outgoing = entries.get(r.outgoing_document_id) if entries is not None and r.outgoing_document_id else None
         rows.append(RecipientRow(
-            recipient=r, status=status, status_label=str(STATUS_LABELS[status]), deadlines=list(r.deadlines.all()),
+            recipient=r, name=access.recipient_shown_name(r, read_internal=names_visible), status=status,
+            status_label=str(STATUS_LABELS[status]), deadlines=list(r.deadlines.all()),
             answer=answer, outgoing=outgoing,
             assessment_visible=answer is None or not (answer.content_hidden or answer.description_masked),
             changes=[c.position for c in r.changes.all()],
@@ -122,6 +127,8 @@ class RoundView:
     changes: list
     can_manage: bool
     answerable: list[RemissRecipient]
+    # Whether the reader sees private recipients' names (access.recipient_names_visible).
+    names_visible: bool = False
 
 
 def round_get(*, user, pk: int) -> RemissRound:
@@ -146,6 +153,7 @@ def round_view(*, user, round_: RemissRound, today: dt.date | None = None) -> Ro
         can_manage=managing,
         answerable=[row.recipient for row in rows if row.status not in ("answered", "declined", "draft")
                     and access.can_answer_inside(user, row.recipient)] if round_.status == RemissRound.Status.SENT else [],
+        names_visible=access.recipient_names_visible(user, case),
     )
 
 

@@ -57,7 +57,9 @@ def _answer(
         description = f"{description} ({decision_ref})"
     document = registry.document_create(
         actor=actor, case=round_.case, direction=Document.Direction.INCOMING, document_date=received,
-        description=description[:500], counterpart=recipient.name, files=uploads, registered_at=received_at,
+        description=description[:500], counterpart=recipient.name,
+        counterpart_kind=access.recipient_party_kind(recipient),
+        files=uploads, registered_at=received_at,
         actor_name=actor_name,
     )
     recipient.answered_at = received_at
@@ -69,7 +71,8 @@ def _answer(
     recipient.late = late
     recipient.save(update_fields=["answered_at", "answer_document", "declined", "answer_text", "answer_decision",
                                   "answered_by_name", "late"])
-    details = recipient.name + (f" ({decision_ref})" if decision_ref else "") + (
+    details = access.recipient_shown_name(recipient, read_internal=False) + (
+        f" ({decision_ref})" if decision_ref else "") + (
         " – " + _("efter sista svarsdag") if late else "")
     registry.event_append(
         case=round_.case, document=document,
@@ -93,7 +96,9 @@ def remiss_answer_by_link(
 
     def write(_written):
         recipient = recipient_for_token(token, today=timezone.localtime(now).date(), for_update=True)
-        name = answered_by.strip() or recipient.name
+        # The history is public: a private person is named as the public sees them.
+        name = access.recipient_shown_name(recipient, read_internal=False) if recipient.is_private else (
+            answered_by.strip() or recipient.name)
         return _answer(recipient, actor=None, actor_name=_("%(name)s via svarslänk") % {"name": name}, files=files,
                        text=text, decision_ref=decision_ref, answered_by=answered_by, declined=declined,
                        received_at=now)

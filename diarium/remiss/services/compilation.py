@@ -48,10 +48,10 @@ def remiss_assess(
     RemissRecipient.objects.filter(pk=recipient.pk).update(
         summary=summary, consideration=consideration, consideration_comment=comment,
     )
+    name = access.recipient_shown_name(recipient, read_internal=False)  # the history is public
     registry.event_append(case=recipient.round.case, kind=RemissEvent.REMISS_ASSESSED, actor=actor, at=now, data={
         "recipient": recipient.pk,
-        "details": f"{recipient.name}: {RemissRecipient.Consideration(consideration).label}" if consideration
-        else recipient.name,
+        "details": f"{name}: {RemissRecipient.Consideration(consideration).label}" if consideration else name,
     })
     recipient.refresh_from_db()
     return recipient

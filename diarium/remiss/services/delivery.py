@@ -86,6 +86,11 @@ def remiss_deliver(recipient_id: int, kind: str, *, now: dt.datetime | None = No
     return True
 
 
+def _history_name(recipient: RemissRecipient) -> str:
+    """The recipient as the case history (which the public reads) names it."""
+    return access.recipient_shown_name(recipient, read_internal=False)
+
+
 @transaction.atomic
 def _delivered(recipient: RemissRecipient, kind: str, now: dt.datetime) -> None:
     case = recipient.round.case
@@ -94,7 +99,7 @@ def _delivered(recipient: RemissRecipient, kind: str, now: dt.datetime) -> None:
             dispatch=RemissRecipient.Dispatch.SENT, dispatch_error="", sent_at=now,
         )
         registry.event_append(case=case, kind=RemissEvent.REMISS_DELIVERED, actor=None, at=now, actor_name="",
-                              data={"recipient": recipient.pk, "details": recipient.name})
+                              data={"recipient": recipient.pk, "details": _history_name(recipient)})
         return
     RemissRecipient.objects.filter(pk=recipient.pk).update(reminder_count=F("reminder_count") + 1,
                                                            last_reminded_at=now)
@@ -103,7 +108,7 @@ def _delivered(recipient: RemissRecipient, kind: str, now: dt.datetime) -> None:
         "reminder_manual": _("manuell"),
     }
     registry.event_append(case=case, kind=RemissEvent.REMISS_REMINDED, actor=None, at=now, data={
-        "recipient": recipient.pk, "details": f"{recipient.name} ({labels[kind]})",
+        "recipient": recipient.pk, "details": f"{_history_name(recipient)} ({labels[kind]})",
     })
 
 
@@ -121,7 +126,7 @@ def _delivery_failed(recipient: RemissRecipient, kind: str, error: str, now: dt.
     # The server's error stays on the recipient, for those who run the round;
     # the public history says only who did not get the e-mail.
     registry.event_append(case=case, kind=RemissEvent.REMISS_DELIVERY_FAILED, actor=None, at=now, data={
-        "recipient": recipient.pk, "kind": kind, "details": recipient.name,
+        "recipient": recipient.pk, "kind": kind, "details": _history_name(recipient),
     })
 
 
@@ -208,7 +213,7 @@ def remiss_extend(
     if not round_.recipients.filter(deadline__lt=deadline).exists() and deadline > round_.deadline:
         round_.deadline = deadline  # everyone has the new deadline: it is the round's too
         round_.save(update_fields=["deadline"])
-    names = _("alla remissinstanser") if not recipient_ids else ", ".join(r.name for r in recipients)
+    names = _("alla remissinstanser") if not recipient_ids else ", ".join(_history_name(r) for r in recipients)
     registry.event_append(case=round_.case, kind=RemissEvent.REMISS_EXTENDED, actor=actor, at=now, data={
         "round": round_.pk, "details": _("till %(deadline)s för %(names)s: %(reason)s%(ref)s") % {
             "deadline": deadline.isoformat(), "names": names, "reason": reason,

@@ -125,7 +125,8 @@ def remiss_revoke_link(*, actor, recipient: RemissRecipient, now: dt.datetime | 
     if not updated:
         raise DomainError(_("Länken är redan spärrad eller har inte skickats."))
     registry.event_append(case=recipient.round.case, kind=RemissEvent.REMISS_LINK_REVOKED, actor=actor, at=now,
-                          data={"recipient": recipient.pk, "details": recipient.name})
+                          data={"recipient": recipient.pk,
+                                "details": access.recipient_shown_name(recipient, read_internal=False)})
     recipient.refresh_from_db()
     return recipient
 

@@ -22,7 +22,7 @@ from diarium.core.errors import DomainError
 from diarium.core.limits import length_errors
 from diarium.core.tasks import enqueue_by_name
 from diarium.registry import services as registry
-from diarium.registry.models import Case, Document, DocumentFile
+from diarium.registry.models import Case, Document, DocumentFile, PartyKind
 
 from .. import access
 from ..events import RemissEvent
@@ -41,11 +41,14 @@ from .links import NONCE_BYTES
 @dataclass
 class RecipientInput:
     """Whom to send to: an organ (its name and e-mail) or a named external
-    organisation with a contact e-mail."""
+    organisation or person with a contact e-mail, with what the registrar says it
+    is (`kind`, a PartyKind: left "auto", a name nobody knows as an
+    organisation is a private person's, which the public never sees)."""
 
     organ: Organ | None = None
     name: str = ""
     email: str = ""
+    kind: str = PartyKind.AUTO
 
 
 def _recipients_checked(case: Case, recipients: Sequence[RecipientInput]) -> list[RecipientInput]:
@@ -61,6 +64,10 @@ def _recipients_checked(case: Case, recipients: Sequence[RecipientInput]) -> lis
         email = (item.email or (organ.email if organ else "")).strip()
         if not name:
             problems.append(_("En mottagare saknar namn."))
+            continue
+        if item.kind not in PartyKind.values:
+            problems.append(_("Välj om %(name)s är en privatperson, en organisation eller ska avgöras automatiskt.")
+                            % {"name": name})
             continue
         if len(name) > RECIPIENT_NAME_MAX and organ is None:
             problems.append(_("En mottagares namn får vara högst %(n)s tecken.") % {"n": RECIPIENT_NAME_MAX})
@@ -78,7 +85,7 @@ def _recipients_checked(case: Case, recipients: Sequence[RecipientInput]) -> lis
             problems.append(_("%(name)s finns två gånger bland mottagarna.") % {"name": name})
             continue
         seen.add(key)
-        checked.append(RecipientInput(organ=organ, name=name[:RECIPIENT_NAME_MAX], email=email))
+        checked.append(RecipientInput(organ=organ, name=name[:RECIPIENT_NAME_MAX], email=email, kind=item.kind))
     if problems:
         raise DomainError(problems[0], errors={"recipients": problems})
     if not checked:
@@ -144,7 +151,9 @@ def remiss_create(
     )
     round_.files.set(files)
     RemissRecipient.objects.bulk_create([
-        RemissRecipient(round=round_, position=i, organ=r.organ, name=r.name, email=r.email, deadline=deadline)
+        RemissRecipient(round=round_, position=i, organ=r.organ, name=r.name, email=r.email, deadline=deadline,
+                        kind=r.kind, is_private=access.recipient_is_private(
+                            organ=r.organ, name=r.name, kind=r.kind, organisation_id=case.organisation_id))
         for i, r in enumerate(checked, start=1)
     ])
     registry.event_append(case=case, kind=RemissEvent.REMISS_CREATED, actor=actor, at=now, data={
@@ -196,13 +205,16 @@ def remiss_send(*, actor, round: RemissRound, now: dt.datetime | None = None) ->
         shared = registry.document_create(
             actor=actor, case=round_.case, direction=Document.Direction.OUTGOING, document_date=today,
             description=description, counterpart=_("Enligt sändlista (%(n)s remissinstanser)") % {"n": len(recipients)},
+            counterpart_kind=PartyKind.LEGAL,  # names no one: the list is in the letter
             files=[letter_file()], registered_at=now,
         )
     for recipient in recipients:
         recipient.outgoing_document = shared if round_.dispatch_mode == RemissRound.DispatchMode.LIST else (
             registry.document_create(
                 actor=actor, case=round_.case, direction=Document.Direction.OUTGOING, document_date=today,
-                description=description, counterpart=recipient.name, files=[letter_file()], registered_at=now,
+                description=description, counterpart=recipient.name,
+                counterpart_kind=access.recipient_party_kind(recipient),
+                files=[letter_file()], registered_at=now,
             )
         )
         recipient.token_nonce = secrets.token_hex(NONCE_BYTES)
