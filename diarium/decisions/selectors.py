@@ -36,10 +36,6 @@ from .models import (
 from .references import REFERENCE
 
 
-def _adjusted_q(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}meeting__minutes__adjusted_at__isnull": False})
-
-
 def meeting_list(*, user, organ: Organ | None = None, organisation_id: int | None = None,
                  date_from: dt.date | None = None, date_to: dt.date | None = None):
     qs = Meeting.objects.select_related("organ").order_by("-date", "-start_time", "-id")
@@ -81,7 +77,7 @@ def _supporting(document: Document, *, user) -> SupportingDocument | None:
     """A supporting document as this reader may see it; secret ones never reach the public."""
     case = document.case
     read_secret = user is not None and registry_access.can_read_secret(user, case)
-    if document.is_secret and not read_secret:
+    if registry_access.content_hidden(document, read_secret=read_secret):
         return None
     read_internal = user is not None and registry_access.can_read_internal(user, case)
     masked = registry_access.masked(document, "description", read_secret=read_secret, read_internal=read_internal)
@@ -197,7 +193,7 @@ def open_assignments(*, organ: Organ | None = None, organisation_id: int | None 
         qs = qs.filter(organ=organ)
     if organisation_id is not None:
         qs = qs.filter(organ__organisation_id=organisation_id)
-    return [a for a in qs.order_by("deadline", "id") if a.decision.meeting.status == Meeting.Status.ADJUSTED]
+    return [a for a in qs.order_by("deadline", "id") if access.decisions_public(a.decision.meeting.status)]
 
 
 def assignments_answered_by(case: Case):
@@ -222,7 +218,7 @@ def linked_text(text: str, *, organisation_id: int) -> str:
         q = Q()
         for code, day, paragraph in wanted:
             q |= Q(organ__code=code, meeting__date=day, paragraph=paragraph)
-        for d in Decision.objects.filter(q, organisation_id=organisation_id).filter(_adjusted_q()).select_related(
+        for d in access.public_decisions().filter(q, organisation_id=organisation_id).select_related(
                 "organ", "meeting"):
             wanted[(d.organ.code, d.meeting.date.isoformat(), d.paragraph)] = d
 
@@ -281,7 +277,7 @@ def officer_report_list(*, user, case: Case) -> list:
                .prefetch_related(Prefetch("proposals", queryset=Proposal.objects.select_related(
                    "organ", "condition_organ").order_by("position", "id")))
                .order_by("report_date", "id"))
-    return [r for r in reports if read_secret or r.document_id is None or not r.document.is_secret]
+    return [r for r in reports if access.officer_report_visible(r, read_secret=read_secret)]
 
 
 def proposals_waiting(*, organ: Organ) -> list[Proposal]:
@@ -309,6 +305,23 @@ def assignment_get(*, user, pk: int) -> Assignment:
     if assignment is None or not access.decisions_visible(user, assignment.decision.meeting):
         raise NotFound(_("Uppdraget finns inte."))
     return assignment
+
+
+def decision_for_write(*, pk: int) -> Decision | None:
+    """A decision to hand to a write service (which checks the rights itself),
+    or None when it is gone. Never show it to the user as it is."""
+    return Decision.objects.select_related("organ", "meeting", "case").filter(pk=pk).first()
+
+
+def officer_report_for_write(*, pk: int):
+    """An officer's report to hand to a write service (which checks the rights
+    itself). Not checked here: never show it to the user as it is."""
+    from .models import OfficerReport
+
+    report = OfficerReport.objects.select_related("case", "addressed_to", "document").filter(pk=pk).first()
+    if report is None:
+        raise NotFound(_("Tjänsteskrivelsen finns inte."))
+    return report
 
 
 def case_documents(*, case: Case | None, ids) -> list[Document]:
