@@ -1,4 +1,5 @@
-"""The one place that answers "what may this user do on this organ?".
+"""The one place that answers "what may this user do on this organ?", and
+which organisations, organs and people the public reads.
 
 Every selector and service asks these functions; nothing else looks at
 RoleAssignment directly.

@@ -55,15 +55,14 @@ def round_visible(user, round_: RemissRound) -> bool:
     return round_public(round_.status) or can_manage(user, round_.case)
 
 
-def rounds_visible(user, case: Case) -> QuerySet[RemissRound]:
-    """The case's rounds this user sees (round_visible, for one case at once)."""
-    rounds = case.remiss_rounds.all()
-    return rounds if can_manage(user, case) else rounds.exclude(status=RemissRound.Status.DRAFT)
-
-
 def public_rounds() -> QuerySet[RemissRound]:
     """The rounds the public sees (round_public)."""
     return RemissRound.objects.exclude(status=RemissRound.Status.DRAFT)
+
+
+def rounds_visible(user, case: Case) -> QuerySet[RemissRound]:
+    """The case's rounds this user sees (round_visible, for one case at once)."""
+    return case.remiss_rounds.all() if can_manage(user, case) else public_rounds().filter(case=case)
 
 
 def rounds_managed_by(user) -> QuerySet[RemissRound]:
