@@ -161,8 +161,11 @@ class ChainStep:
 def case_chain(*, user, case: Case) -> list[ChainStep]:
     """Proposals, agenda items and decisions of a case across organs (KSAU → KS → KF)."""
     steps: list[ChainStep] = []
-    for p in Proposal.objects.filter(case=case).select_related("organ", "report", "from_decision",
+    read_secret = registry_access.can_read_secret(user, case)
+    for p in Proposal.objects.filter(case=case).select_related("organ", "report", "report__document", "from_decision",
                                                                "from_decision__organ", "from_decision__meeting"):
+        if p.report_id and not access.officer_report_visible(p.report, read_secret=read_secret):
+            continue  # a proposal is read with its report, and that report names it
         origin = p.from_decision.reference if p.from_decision_id else (p.report.title if p.report_id else "")
         date = p.from_decision.meeting.date if p.from_decision_id else (p.report.report_date if p.report_id else None)
         if date is None:
@@ -254,16 +257,20 @@ def case_in_chain(case: Case) -> bool:
     ).exists()
 
 
-def case_proposals(case: Case) -> list[Proposal]:
+def case_proposals(*, user, case: Case) -> list[Proposal]:
     """The case's proposals (from officer's reports and carried forward from
-    decisions) with the agenda items they went to."""
-    return list(
+    decisions) with the agenda items they went to; those of a report the user
+    may not read are left out, as the report is (officer_report_list)."""
+    read_secret = registry_access.can_read_secret(user, case)
+    proposals = (
         Proposal.objects.filter(case=case)
         .select_related("organ", "condition_organ", "report", "report__addressed_to", "report__document",
                         "from_decision", "from_decision__organ", "from_decision__meeting")
         .prefetch_related(Prefetch("items", queryset=AgendaItem.objects.select_related("meeting", "meeting__organ")))
         .order_by("report__report_date", "report_id", "position", "id")
     )
+    return [p for p in proposals
+            if p.report_id is None or access.officer_report_visible(p.report, read_secret=read_secret)]
 
 
 def officer_report_list(*, user, case: Case) -> list:
