@@ -98,6 +98,23 @@ def test_signing_is_refused_without_the_right_and_checks_the_input(client, world
     assert client.get(f"/api/files/{world.secret_file.pk}/signatures").status_code == 403
 
 
+def test_a_secret_documents_signatures_name_its_files_and_are_shown_only_with_them(client, world):
+    """The document's list, like its page, leaves them out for those who may not
+    have the files: each signature names the file (bilaga.txt) it signs."""
+    client.force_login(world.registrar)
+    assert post_json(client, f"/api/files/{world.secret_file.pk}/signatures",
+                     {"name": "Anneli Schwartz"}).status_code == 201
+    url = f"/api/documents/{world.secret.pk}/signatures"
+    assert [s["filename"] for s in client.get(url).json()] == ["bilaga.txt"]
+    for user in (None, world.reader):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        listing = client.get(url)
+        assert listing.status_code == 200 and listing.json() == [], user
+        assert "bilaga" not in listing.content.decode()
+
+
 # --- 2. the excerpts of a meeting as a batch ------------------------------------------------
 @pytest.fixture
 def adjusted(world):

@@ -663,6 +663,23 @@ def test_the_case_chain_shows_what_each_reader_may_see(client, registrar, meetin
     assert f'{d.reference} Handlingsplan för digital målbild</a>' in section(_html(client.get(url)))
 
 
+def test_a_report_marked_secret_is_not_named_in_the_public_case_chain(client, registrar, reader, report):
+    """The chain names a proposal's report by its title; once the report's
+    document is marked secret, the report and its proposals are left out for
+    those who may not read it, as in the list of reports."""
+    registry.document_mark_secret(actor=registrar, document=report.document, ground="OSL 26 kap. 1 §",
+                                  masked_fields=["description"])
+    url = reverse("registry:case_detail", args=[report.case_id])
+    for user in (None, reader):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        html = _html(client.get(url))
+        assert "Digital målbild och handlingsplan" not in html and "Förslag till Kommunstyrelsen" not in html
+    client.force_login(registrar)
+    assert "Förslag till Kommunstyrelsen (Digital målbild och handlingsplan)" in _html(client.get(url))
+
+
 def test_the_case_page_with_no_meetings_work_costs_one_query_more(client, django_assert_max_num_queries, registrar,
                                                                   case):
     client.force_login(registrar)

@@ -1,4 +1,5 @@
-"""The one place that answers "what may this user do on this organ?".
+"""The one place that answers "what may this user do on this organ?", and
+which organisations, organs and people the public reads.
 
 Every selector and service asks these functions; nothing else looks at
 RoleAssignment directly.
@@ -8,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Role, RoleAssignment
+from django.db.models import QuerySet
+
+from .models import Organ, Organisation, Person, Role, RoleAssignment
 
 # What each role may do. Secret documents and masked fields are open to those who
 # work with the organ's cases; a reader sees the internal register (names of
@@ -121,3 +124,24 @@ def organisation_for_admin_get(*, user, pk: int):
     if not can_administer(user, organisation.pk):
         raise PermissionDenied(_("Du är inte administratör för %(org)s.") % {"org": organisation.name})
     return organisation
+
+
+# --- what the public reads: the rows ----------------------------------------------------------
+# The organisations, their organs and the people who work in them are public by
+# name, code, kind, title and organ. Contact details are not (may_see_contact_details);
+# login accounts, roles and API tokens are never output. An output takes these rows
+# from here and may narrow them (one organisation, active organs), never widen them.
+def public_organisations() -> QuerySet[Organisation]:
+    """Every organisation (tenant) on the site, by name, slug and organisation number."""
+    return Organisation.objects.all()
+
+
+def public_organs() -> QuerySet[Organ]:
+    """Every organ, inactive ones too (what it decided stays on record)."""
+    return Organ.objects.all()
+
+
+def public_people() -> QuerySet[Person]:
+    """Every person by name, title and organ; their e-mail address and phone
+    number only as may_see_contact_details allows (never to the public)."""
+    return Person.objects.all()

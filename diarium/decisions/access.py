@@ -8,6 +8,7 @@ of the organ see drafts and everything their rights allow."""
 
 from __future__ import annotations
 
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
@@ -17,7 +18,17 @@ from diarium.registry import access as registry_access
 from diarium.registry import masking
 from diarium.registry.models import Case, PartyKind
 
-from .models import Decision, DecisionRecipient, Meeting
+from .models import (
+    AgendaItem,
+    Correction,
+    Decision,
+    DecisionNote,
+    DecisionRecipient,
+    Meeting,
+    Membership,
+    OfficerReport,
+    Proposal,
+)
 
 # Who runs an organ's meetings (the board secretary is its registrar).
 MANAGE_MEETINGS = roles.REGISTER_CASE
@@ -64,13 +75,29 @@ def require_write_reports(user, case: Case, message: str) -> None:
 
 
 # --- what the public sees ---------------------------------------------------------------
+def meeting_public(status: str) -> bool:
+    """The public sees a meeting from its published notice on (as a condition:
+    public_meeting_q)."""
+    return status in PUBLIC_MEETING_STATUSES
+
+
+def decisions_public(meeting_status: str, minutes_adjusted_at=None) -> bool:
+    """A meeting's decisions are public records once its minutes are adjusted:
+    the meeting's status says so, or (when the caller read it) the minutes'
+    adjustment time. services.minutes._adjust saves the adjusted minutes before
+    it sets the meeting's status with a queryset update, so inside that
+    transaction only the minutes tell; once it commits both agree. As a
+    condition: public_decisions_q."""
+    return meeting_status == Meeting.Status.ADJUSTED or minutes_adjusted_at is not None
+
+
 def meeting_visible(user, meeting: Meeting) -> bool:
-    return meeting.status in PUBLIC_MEETING_STATUSES or can_read_internal(user, meeting.organ)
+    return meeting_public(meeting.status) or can_read_internal(user, meeting.organ)
 
 
 def decisions_visible(user, meeting: Meeting) -> bool:
     """Decisions are public records when the minutes are adjusted."""
-    return meeting.status == Meeting.Status.ADJUSTED or can_read_internal(user, meeting.organ)
+    return decisions_public(meeting.status) or can_read_internal(user, meeting.organ)
 
 
 # --- private persons among the recipients ------------------------------------------------
@@ -126,3 +153,145 @@ def meeting_manage_get(*, user, pk: int) -> Meeting:
     meeting = meeting_get(user=user, pk=pk)
     require_manage_meetings(user, meeting.organ)
     return meeting
+
+
+# --- what the public reads: the rows ----------------------------------------------------------
+# Every output the public reads (pages, the anonymous API, OParl, dumps, feeds,
+# calendars, the search projection, the published PDFs) takes its meetings, agenda
+# items, decisions, officer's reports, memberships and the files put before a
+# meeting from these functions. An output may narrow and order them (by
+# organisation, organ, date, the request's parameters), never widen them.
+def public_meeting_q(meeting: str = "") -> Q:
+    """meeting_public as a condition on meetings, or on rows reaching a meeting
+    through the path `meeting` (e.g. "meeting__")."""
+    return Q(**{f"{meeting}status__in": PUBLIC_MEETING_STATUSES})
+
+
+def public_decisions_q(meeting: str = "meeting__") -> Q:
+    """decisions_public as a condition on rows reaching a meeting through the
+    path `meeting` (decisions: "meeting__")."""
+    return Q(**{f"{meeting}status": Meeting.Status.ADJUSTED}) | Q(**{f"{meeting}minutes__adjusted_at__isnull": False})
+
+
+def _flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def public_meetings() -> QuerySet[Meeting]:
+    """Meetings from their published notice on (time, place, organ, agenda)."""
+    return Meeting.objects.filter(public_meeting_q())
+
+
+def meetings_with_public_decisions() -> QuerySet[Meeting]:
+    """Meetings whose decisions and minutes are public records (decisions_public)."""
+    return Meeting.objects.filter(public_decisions_q(""))
+
+
+def meetings_with_public_flag() -> QuerySet[Meeting]:
+    """Every meeting, each with `public` (public_meetings' rule): for an output
+    that serves every reader at once and leaves the rest to their rights (the
+    search projection's audience tiers)."""
+    return Meeting.objects.annotate(public=_flag(public_meeting_q()))
+
+
+def public_agenda_items(meetings: QuerySet[Meeting] | None = None) -> QuerySet[AgendaItem]:
+    """The items of the agendas of public meetings. `meetings` narrows them to
+    those meetings, taken as a set (IN a subquery, which both databases build
+    once; as a join condition SQLite drives the query from the meetings and
+    sorts every item)."""
+    if meetings is None:
+        return AgendaItem.objects.filter(public_meeting_q("meeting__"))
+    return AgendaItem.objects.filter(meeting_id__in=meetings.filter(public_meeting_q()).values("pk"))
+
+
+def agenda_items_of(meeting_ids) -> QuerySet[AgendaItem]:
+    """The agenda items of these meetings, for an output that shows them with
+    their meeting, to whom it shows the meeting (meeting_visible)."""
+    return AgendaItem.objects.filter(meeting_id__in=meeting_ids)
+
+
+def supporting_document_links(meeting_ids) -> QuerySet:
+    """(agenda item, document) rows of the items of these meetings that are
+    public. The documents are a supporting document's register entry; its files
+    are public only as registry.access.public_files allows."""
+    through = AgendaItem.supporting_documents.through
+    return through.objects.filter(agendaitem__meeting_id__in=meeting_ids).filter(
+        public_meeting_q("agendaitem__meeting__"))
+
+
+def public_decisions() -> QuerySet[Decision]:
+    """Decisions in adjusted minutes (decisions_public)."""
+    return Decision.objects.filter(public_decisions_q())
+
+
+def decisions_with_public_flag() -> QuerySet[Decision]:
+    """Every decision, each with `public` (public_decisions' rule), for an output
+    that serves every reader at once (as meetings_with_public_flag)."""
+    return Decision.objects.annotate(public=_flag(public_decisions_q()))
+
+
+def corrections_of(decision_ids) -> QuerySet[Correction]:
+    """The corrections of these decisions: shown with their decision, to whom it
+    is shown (decisions_visible)."""
+    return Correction.objects.filter(decision_id__in=decision_ids)
+
+
+def notes_of(decision_ids) -> QuerySet[DecisionNote]:
+    """Motions, reservations and other notes of these decisions: shown with their
+    decision, to whom it is shown (decisions_visible)."""
+    return DecisionNote.objects.filter(decision_id__in=decision_ids)
+
+
+def _report_public_q(report: str = "") -> Q:
+    return Q(**{f"{report}document__isnull": True}) | registry_access.public_content_q(f"{report}document__")
+
+
+def officer_report_visible(report: OfficerReport, *, read_secret: bool) -> bool:
+    """An officer's report is read with its document: one whose document is
+    marked secret only by those who may read that document (content_hidden).
+    As a condition: public_officer_reports."""
+    return report.document_id is None or not registry_access.content_hidden(report.document,
+                                                                           read_secret=read_secret)
+
+
+def public_officer_reports() -> QuerySet[OfficerReport]:
+    """Officer's reports the public reads: without a document, or with one not
+    marked secret (officer_report_visible)."""
+    return OfficerReport.objects.filter(_report_public_q())
+
+
+def papers() -> QuerySet[OfficerReport]:
+    """The public officer's reports whose case is on the agenda of a public
+    meeting: what is put before the public as a meeting's paper (OParl's Paper)."""
+    # The meeting's status through the join, not `meeting__in=public_meetings()`,
+    # which lists every public meeting for each query.
+    on_agenda = public_agenda_items().filter(case=OuterRef("case"))
+    return public_officer_reports().filter(Exists(on_agenda))
+
+
+def public_proposals() -> QuerySet[Proposal]:
+    """Proposals the public reads: with the report they were written in
+    (public_officer_reports), or the decision that carried them forward
+    (public_decisions)."""
+    return Proposal.objects.filter(Q(report__isnull=True) | _report_public_q("report__")).filter(
+        Q(from_decision__isnull=True) | public_decisions_q("from_decision__meeting__"))
+
+
+def public_meeting_files() -> QuerySet:
+    """The files put before a public meeting: the current version of each file
+    of a supporting document on its agenda or of the document of one of its
+    papers, never of a document marked secret (registry.access.public_files)."""
+    on_agenda = public_agenda_items().filter(supporting_documents=OuterRef("document"))
+    report = papers().filter(document=OuterRef("document"))
+    return registry_access.public_files(latest=True).filter(Exists(on_agenda) | Exists(report))
+
+
+def public_memberships() -> QuerySet[Membership]:
+    """Every seat in an organ (member, substitute, chair) is public, with the
+    person's name (accounts.access.public_people)."""
+    return Membership.objects.all()
+
+
+def people_with_seats() -> QuerySet:
+    """The public people who hold a seat in an organ (OParl's Person)."""
+    return roles.public_people().filter(Exists(public_memberships().filter(person=OuterRef("pk"))))

@@ -20,7 +20,7 @@ def case_section(request, case) -> dict:
                           if access.decisions_visible(user, a.decision.meeting)]
     if access.can_read_internal(user, case.organ):
         reports: dict[int, tuple] = {}
-        for p in selectors.case_proposals(case):
+        for p in selectors.case_proposals(user=user, case=case):
             row = (p, access.can_manage_meetings(user, p.organ), list(p.items.all()))
             if p.report_id:
                 reports.setdefault(p.report_id, (p.report, []))[1].append(row)

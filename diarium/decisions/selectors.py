@@ -36,10 +36,6 @@ from .models import (
 from .references import REFERENCE
 
 
-def _adjusted_q(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}meeting__minutes__adjusted_at__isnull": False})
-
-
 def meeting_list(*, user, organ: Organ | None = None, organisation_id: int | None = None,
                  date_from: dt.date | None = None, date_to: dt.date | None = None):
     qs = Meeting.objects.select_related("organ").order_by("-date", "-start_time", "-id")
@@ -81,7 +77,7 @@ def _supporting(document: Document, *, user) -> SupportingDocument | None:
     """A supporting document as this reader may see it; secret ones never reach the public."""
     case = document.case
     read_secret = user is not None and registry_access.can_read_secret(user, case)
-    if document.is_secret and not read_secret:
+    if registry_access.content_hidden(document, read_secret=read_secret):
         return None
     read_internal = user is not None and registry_access.can_read_internal(user, case)
     masked = registry_access.masked(document, "description", read_secret=read_secret, read_internal=read_internal)
@@ -165,8 +161,11 @@ class ChainStep:
 def case_chain(*, user, case: Case) -> list[ChainStep]:
     """Proposals, agenda items and decisions of a case across organs (KSAU → KS → KF)."""
     steps: list[ChainStep] = []
-    for p in Proposal.objects.filter(case=case).select_related("organ", "report", "from_decision",
+    read_secret = registry_access.can_read_secret(user, case)
+    for p in Proposal.objects.filter(case=case).select_related("organ", "report", "report__document", "from_decision",
                                                                "from_decision__organ", "from_decision__meeting"):
+        if p.report_id and not access.officer_report_visible(p.report, read_secret=read_secret):
+            continue  # a proposal is read with its report, and that report names it
         origin = p.from_decision.reference if p.from_decision_id else (p.report.title if p.report_id else "")
         date = p.from_decision.meeting.date if p.from_decision_id else (p.report.report_date if p.report_id else None)
         if date is None:
@@ -197,7 +196,7 @@ def open_assignments(*, organ: Organ | None = None, organisation_id: int | None 
         qs = qs.filter(organ=organ)
     if organisation_id is not None:
         qs = qs.filter(organ__organisation_id=organisation_id)
-    return [a for a in qs.order_by("deadline", "id") if a.decision.meeting.status == Meeting.Status.ADJUSTED]
+    return [a for a in qs.order_by("deadline", "id") if access.decisions_public(a.decision.meeting.status)]
 
 
 def assignments_answered_by(case: Case):
@@ -222,7 +221,7 @@ def linked_text(text: str, *, organisation_id: int) -> str:
         q = Q()
         for code, day, paragraph in wanted:
             q |= Q(organ__code=code, meeting__date=day, paragraph=paragraph)
-        for d in Decision.objects.filter(q, organisation_id=organisation_id).filter(_adjusted_q()).select_related(
+        for d in access.public_decisions().filter(q, organisation_id=organisation_id).select_related(
                 "organ", "meeting"):
             wanted[(d.organ.code, d.meeting.date.isoformat(), d.paragraph)] = d
 
@@ -258,16 +257,20 @@ def case_in_chain(case: Case) -> bool:
     ).exists()
 
 
-def case_proposals(case: Case) -> list[Proposal]:
+def case_proposals(*, user, case: Case) -> list[Proposal]:
     """The case's proposals (from officer's reports and carried forward from
-    decisions) with the agenda items they went to."""
-    return list(
+    decisions) with the agenda items they went to; those of a report the user
+    may not read are left out, as the report is (officer_report_list)."""
+    read_secret = registry_access.can_read_secret(user, case)
+    proposals = (
         Proposal.objects.filter(case=case)
         .select_related("organ", "condition_organ", "report", "report__addressed_to", "report__document",
                         "from_decision", "from_decision__organ", "from_decision__meeting")
         .prefetch_related(Prefetch("items", queryset=AgendaItem.objects.select_related("meeting", "meeting__organ")))
         .order_by("report__report_date", "report_id", "position", "id")
     )
+    return [p for p in proposals
+            if p.report_id is None or access.officer_report_visible(p.report, read_secret=read_secret)]
 
 
 def officer_report_list(*, user, case: Case) -> list:
@@ -281,7 +284,7 @@ def officer_report_list(*, user, case: Case) -> list:
                .prefetch_related(Prefetch("proposals", queryset=Proposal.objects.select_related(
                    "organ", "condition_organ").order_by("position", "id")))
                .order_by("report_date", "id"))
-    return [r for r in reports if read_secret or r.document_id is None or not r.document.is_secret]
+    return [r for r in reports if access.officer_report_visible(r, read_secret=read_secret)]
 
 
 def proposals_waiting(*, organ: Organ) -> list[Proposal]:
@@ -309,6 +312,23 @@ def assignment_get(*, user, pk: int) -> Assignment:
     if assignment is None or not access.decisions_visible(user, assignment.decision.meeting):
         raise NotFound(_("Uppdraget finns inte."))
     return assignment
+
+
+def decision_for_write(*, pk: int) -> Decision | None:
+    """A decision to hand to a write service (which checks the rights itself),
+    or None when it is gone. Never show it to the user as it is."""
+    return Decision.objects.select_related("organ", "meeting", "case").filter(pk=pk).first()
+
+
+def officer_report_for_write(*, pk: int):
+    """An officer's report to hand to a write service (which checks the rights
+    itself). Not checked here: never show it to the user as it is."""
+    from .models import OfficerReport
+
+    report = OfficerReport.objects.select_related("case", "addressed_to", "document").filter(pk=pk).first()
+    if report is None:
+        raise NotFound(_("Tjänsteskrivelsen finns inte."))
+    return report
 
 
 def case_documents(*, case: Case | None, ids) -> list[Document]:

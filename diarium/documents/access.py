@@ -34,3 +34,11 @@ def generation_batch_get(*, user, pk: int) -> GenerationBatch:
     if not roles.can(user, roles.READ_INTERNAL, organisation_id=batch.organisation_id, organ_id=batch_organ_id(batch)):
         raise PermissionDenied(_("Du har inte behörighet att se genereringen."))
     return batch
+
+
+# --- what the public reads ----------------------------------------------------------------------
+def signatures_visible(entry) -> bool:
+    """Who signed which version of a document's files is shown with the files
+    (they name them): to those who may have them, given the document's entry as
+    the register shows it to the reader (registry.selectors.document_get)."""
+    return not entry.content_hidden

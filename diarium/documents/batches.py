@@ -22,7 +22,7 @@ from diarium.core.tasks import enqueue_by_name
 from diarium.decisions import access as decisions_access
 from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions
-from diarium.decisions.models import Decision, DecisionRecipient
+from diarium.decisions.models import DecisionRecipient
 
 from .models import GenerationBatch
 
@@ -65,7 +65,7 @@ def meeting_excerpts_batch_start(*, actor, meeting, now: dt.datetime | None = No
 
 # --- running it (the worker) --------------------------------------------------------------
 def _dispatch_one(batch: GenerationBatch, item: int) -> None:
-    decision = Decision.objects.select_related("organ", "meeting", "case").filter(pk=item).first()
+    decision = decisions_selectors.decision_for_write(pk=item)
     if decision is None:
         raise DomainError(_("Beslutet finns inte längre."))
     decisions.decision_dispatch(actor=batch.created_by, decision=decision)

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diarium.core.errors import DomainError, NotFound, PermissionDenied
+from diarium.core.errors import DomainError, PermissionDenied
 from diarium.decisions import access as decisions_access
+from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions
 from diarium.decisions.models import OfficerReport, Proposal
 from diarium.registry import selectors as registry_selectors
@@ -23,9 +24,7 @@ from .services import RenderedDocument, officer_report_render
 
 def officer_report_for_edit(*, user, pk: int) -> OfficerReport:
     """A report its case's officer (or registrar) may change."""
-    report = (OfficerReport.objects.select_related("case", "addressed_to", "document").filter(pk=pk).first())
-    if report is None:
-        raise NotFound(_("Tjänsteskrivelsen finns inte."))
+    report = decisions_selectors.officer_report_for_write(pk=pk)
     registry_selectors.case_get(user=user, pk=report.case_id)  # may the user see the case at all?
     if not decisions_access.can_write_reports(user, report.case):
         raise PermissionDenied(_("Du har inte behörighet att skriva tjänsteskrivelser i ärendet."))

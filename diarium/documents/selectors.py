@@ -11,7 +11,7 @@ from diarium.decisions.models import OfficerReport
 from diarium.registry.models import Document, DocumentFile
 
 from .models import DocumentSignature
-from .access import can_sign
+from .access import can_sign, signatures_visible
 
 SIGNABLE = (Document.Direction.DRAWN_UP, Document.Direction.OUTGOING)
 
@@ -46,10 +46,13 @@ def document_section(user, document, entry) -> str:
 
 def document_signatures_for(*, user, document_id: int) -> list[DocumentSignature]:
     """The signatures the document's page shows, for a reader who may open the
-    page (reading a secret document with the right to do so is logged, as there)."""
+    page (reading a secret document with the right to do so is logged, as
+    there): none of a document whose files the reader may not have."""
     from diarium.registry import selectors as registry_selectors
 
-    document, _entry = registry_selectors.document_get(user=user, pk=document_id)
+    document, entry = registry_selectors.document_get(user=user, pk=document_id)
+    if not signatures_visible(entry):
+        return []
     return document_signatures(document=document)
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
+from diarium.accounts import access as accounts_access
 from diarium.accounts.models import Organisation
 
 from . import dumps
@@ -185,10 +186,10 @@ def organisation_for(request) -> tuple[Organisation, bool]:
     """The organisation a request is about, and whether the install has several:
     with several, ?organisation=<slug> tells which (else 404); with one, it is that one."""
     slug = (request.GET.get("organisation") or "").strip()
-    organisations = list(Organisation.objects.order_by("id")[:2])
+    organisations = list(accounts_access.public_organisations().order_by("id")[:2])
     several = len(organisations) > 1
     if slug:
-        organisation = Organisation.objects.filter(slug=slug).first()
+        organisation = accounts_access.public_organisations().filter(slug=slug).first()
     else:
         organisation = organisations[0] if len(organisations) == 1 else None
     if organisation is None:

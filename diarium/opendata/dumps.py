@@ -6,10 +6,13 @@ documented in docs/OPEN_DATA.md) over `.iterator(chunk_size=CHUNK)`; the
 writers turn rows into CSV or JSON text chunks. The same generators serve the
 /datasets/<name>.csv|.json views and the `dump_datasets` command.
 
-Only what the public may see: register entries are masked by the register's
-own selector for an anonymous reader, exactly as the public register shows
-them; decisions only once the minutes are adjusted; meetings only once the
-notice is published; plans only as their latest adopted version."""
+Only what the public may see, with its rows from the access modules of the
+apps that own them: register entries (registry.access.public_documents) are
+masked by the register's own selector for an anonymous reader, exactly as the
+public register shows them; decisions only once the minutes are adjusted
+(decisions.access.public_decisions); meetings only once the notice is published
+(public_meetings); plans only as their latest adopted version
+(plans.access.public_plans, public_versions)."""
 
 from __future__ import annotations
 
@@ -31,12 +34,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from diarium.accounts import access as accounts_access
 from diarium.accounts.models import Organisation
 from diarium.decisions import access as decisions_access
 from diarium.decisions.models import Decision, Meeting
-from diarium.plans.models import PlanVersion, SteeringDocument
+from diarium.plans import access as plans_access
+from diarium.plans.models import SteeringDocument
+from diarium.registry import access as registry_access
 from diarium.registry import selectors as registry_selectors
-from diarium.registry.models import Case, Document, Event
+from diarium.registry.models import Case, Document
 
 from . import selectors
 from .models import Dump
@@ -84,7 +90,7 @@ def register_rows(organisation: Organisation | None = None) -> Iterator[Row]:
     user = selectors.public_user()
     labels = {value: str(label) for value, label in Document.Direction.choices}
     statuses, url = _labels(Case.Status.choices), _urls("registry:document_detail")
-    qs = Document.objects.select_related("case", "case__organ", "case__organisation")
+    qs = registry_access.public_documents().select_related("case", "case__organ", "case__organisation")
     if organisation is not None:
         qs = qs.filter(case__organisation=organisation)
     for document in qs.order_by("registered_at", "id").iterator(chunk_size=CHUNK):
@@ -124,8 +130,7 @@ def decision_rows(organisation: Organisation | None = None) -> Iterator[Row]:
     user = selectors.public_user()
     outcomes, statuses = _labels(Decision.Outcome.choices), _labels(Decision.Status.choices)
     url = _urls("decisions:decision_detail")
-    qs = (Decision.objects.filter(meeting__status=Meeting.Status.ADJUSTED,
-                                  meeting__minutes__adjusted_at__isnull=False)
+    qs = (decisions_access.public_decisions().filter(meeting__minutes__adjusted_at__isnull=False)
           .select_related("organisation", "organ", "meeting", "meeting__minutes", "case"))
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
@@ -165,7 +170,7 @@ def meeting_rows(organisation: Organisation | None = None) -> Iterator[Row]:
     """Meetings whose notice is published (or later), in date order."""
     user = selectors.public_user()
     statuses, url = _labels(Meeting.Status.choices), _urls("decisions:meeting_detail")  # Meeting.get_absolute_url
-    qs = (Meeting.objects.filter(status__in=decisions_access.PUBLIC_MEETING_STATUSES)
+    qs = (decisions_access.public_meetings()
           .select_related("organisation", "organ", "minutes"))
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
@@ -173,7 +178,8 @@ def meeting_rows(organisation: Organisation | None = None) -> Iterator[Row]:
         if not decisions_access.meeting_visible(user, m):
             continue
         minutes = m.minutes if selectors._has_minutes(m) else None
-        adjusted = minutes is not None and minutes.adjusted_at is not None and m.status == Meeting.Status.ADJUSTED
+        adjusted = (minutes is not None and minutes.adjusted_at is not None
+                    and decisions_access.decisions_visible(user, m))
         yield {
             "organisation": m.organisation.name,
             "organ_code": m.organ.code,
@@ -208,12 +214,11 @@ def plan_rows(organisation: Organisation | None = None) -> Iterator[Row]:
     without a budget."""
     kinds = dict(SteeringDocument.Kind.choices)
     statuses = dict(SteeringDocument.Status.choices)
-    qs = (SteeringDocument.objects.filter(versions__isnull=False).distinct()
-          .select_related("organisation", "owner_organ"))
+    qs = plans_access.public_plans().select_related("organisation", "owner_organ")
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     for plan in qs.order_by("id").iterator(chunk_size=CHUNK):
-        version = (PlanVersion.objects.filter(document=plan).order_by("-number")
+        version = (plans_access.public_versions().filter(document=plan).order_by("-number")
                    .only("number", "adopted_at", "snapshot").first())
         if version is None:
             continue
@@ -373,10 +378,7 @@ def _stored_dump(name: str, fmt: str, organisation: Organisation | None):
             .order_by("-written_at").first())
     if dump is None:
         return None
-    masked_since = Event.objects.filter(kind=Event.Kind.SECRECY_MARKED, at__gte=dump.started_at)
-    if organisation is not None:
-        masked_since = masked_since.filter(organisation=organisation)
-    if masked_since.exists():
+    if registry_selectors.secrecy_marked_since(dump.started_at, organisation=organisation):
         return None
     try:
         if not default_storage.exists(dump.stored_name):
@@ -398,7 +400,7 @@ def dump_view(request, name: str, fmt: str):
     organisation = None
     slug = (request.GET.get("organisation") or "").strip()
     if slug:
-        organisation = Organisation.objects.filter(slug=slug).first()
+        organisation = accounts_access.public_organisations().filter(slug=slug).first()
         if organisation is None:
             raise Http404(_("Organisationen finns inte."))
     dump = _stored_dump(name, fmt, organisation)

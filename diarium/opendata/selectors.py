@@ -1,8 +1,10 @@
 """What the feeds and calendars publish: only what the public may see.
 
-Every read here acts as an anonymous visitor and leaves the rules to the
-selectors and access modules of the register and the decisions module; the
-queries only narrow the rows first so that each feed costs one or two queries."""
+Every read here acts as an anonymous visitor: the rows come from the access
+modules of the apps that own them (registry.access.public_documents,
+decisions.access.public_decisions …), the register's fields are masked by the
+register's own selector, and the queries here only narrow and order those rows
+so that each feed costs one or two queries."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diarium.accounts import access as accounts_access
 from diarium.accounts.models import Organ
 from diarium.decisions import access as decisions_access
 from diarium.decisions.models import Decision, Meeting
@@ -53,7 +56,8 @@ def organ_by_code(code: str, *, organisation: str | None = None) -> Organ:
     """The organ with this code (förkortning). An install with several
     organisations may have the same code twice: `organisation` (its slug) then
     tells which; without it an ambiguous code is not found."""
-    qs = Organ.objects.exclude(kind=Organ.Kind.EXTERNAL).select_related("organisation").filter(code=code)
+    qs = accounts_access.public_organs().exclude(kind=Organ.Kind.EXTERNAL).select_related("organisation").filter(
+        code=code)
     if organisation:
         qs = qs.filter(organisation__slug=organisation)
     organs = list(qs[:2])
@@ -94,7 +98,7 @@ def register_items(*, organ: Organ | None = None, limit: int = FEED_SIZE) -> lis
     (document entries built by the register's own selector for an anonymous
     reader; files are not listed). One query."""
     user = public_user()
-    qs = Document.objects.select_related("case", "case__organ", "case__organisation")
+    qs = registry_access.public_documents().select_related("case", "case__organ", "case__organisation")
     if organ is not None:
         qs = qs.filter(case__organ=organ)
     documents = list(qs.order_by("-registered_at", "-id")[:limit])
@@ -113,8 +117,7 @@ def organ_decisions(*, organ: Organ, limit: int = FEED_SIZE) -> list[Decision]:
     """The organ's newest public decisions (the minutes adjusted), newest
     adjustment first. One query."""
     user = public_user()
-    qs = (Decision.objects.filter(organ=organ, meeting__status=Meeting.Status.ADJUSTED,
-                                  meeting__minutes__adjusted_at__isnull=False)
+    qs = (decisions_access.public_decisions().filter(organ=organ, meeting__minutes__adjusted_at__isnull=False)
           .select_related("organ", "organ__organisation", "meeting", "meeting__minutes", "case")
           .order_by("-meeting__minutes__adjusted_at", "-meeting__date", "-paragraph", "-id"))
     return [d for d in qs[:limit] if decisions_access.decisions_visible(user, d.meeting)]
@@ -124,9 +127,9 @@ def organ_minutes(*, organ: Organ, limit: int = FEED_SIZE) -> list[Meeting]:
     """The organ's meetings with adjusted minutes, newest adjustment first, each
     with its decisions. Two queries."""
     user = public_user()
-    qs = (Meeting.objects.filter(organ=organ, status=Meeting.Status.ADJUSTED, minutes__adjusted_at__isnull=False)
+    qs = (decisions_access.meetings_with_public_decisions().filter(organ=organ, minutes__adjusted_at__isnull=False)
           .select_related("organ", "organisation", "minutes")
-          .prefetch_related(Prefetch("decisions", queryset=Decision.objects.only(
+          .prefetch_related(Prefetch("decisions", queryset=decisions_access.public_decisions().only(
               "id", "meeting_id", "paragraph", "title").order_by("paragraph")))
           .order_by("-minutes__adjusted_at", "-date", "-id"))
     return [m for m in qs[:limit] if decisions_access.decisions_visible(user, m)]
@@ -137,7 +140,7 @@ def organ_calendar(*, organ: Organ, today: dt.date | None = None) -> list[Meetin
     onwards, in time order. One query."""
     user = public_user()
     since = (today or timezone.localdate()) - dt.timedelta(days=CALENDAR_DAYS_BACK)
-    qs = (Meeting.objects.filter(organ=organ, status__in=decisions_access.PUBLIC_MEETING_STATUSES, date__gte=since)
+    qs = (decisions_access.public_meetings().filter(organ=organ, date__gte=since)
           .select_related("organ", "organisation", "minutes")
           .order_by("date", "start_time", "id"))
     return [m for m in qs[:CALENDAR_MAX] if decisions_access.meeting_visible(user, m)]

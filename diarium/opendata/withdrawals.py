@@ -26,8 +26,9 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.utils import timezone
 
 from diarium.accounts.models import Person
-from diarium.decisions.access import PUBLIC_MEETING_STATUSES
-from diarium.decisions.models import AgendaItem, Membership, Meeting
+from diarium.decisions import access as decisions_access
+from diarium.decisions.models import AgendaItem, Membership
+from diarium.registry import access as registry_access
 from diarium.registry.models import Document, DocumentFile
 
 from .models import EmbeddedChange, Withdrawal
@@ -74,9 +75,7 @@ def _embedding_document(document_id: int) -> Iterator[tuple[str, int]]:
     """The published meetings with this document on an agenda item (its files are
     embedded there as auxiliaryFile). A generator: read only by _touch, when
     something did leave or come back."""
-    from .oparl import querysets as oparl
-
-    meetings = oparl.public_meetings().filter(items__supporting_documents=document_id)
+    meetings = decisions_access.public_meetings().filter(items__supporting_documents=document_id)
     for pk in meetings.values_list("pk", flat=True).distinct():
         yield "meeting", pk
 
@@ -85,7 +84,7 @@ def _embedding_document(document_id: int) -> Iterator[tuple[str, int]]:
 def _document_pre_save(sender, instance: Document, **kwargs):
     if instance._state.adding or not instance.pk:
         return
-    was_secret = Document.objects.filter(pk=instance.pk).values_list("is_secret", flat=True).first()
+    was_secret = registry_access.public_documents().filter(pk=instance.pk).values_list("is_secret", flat=True).first()
     if was_secret is None or bool(was_secret) == bool(instance.is_secret):
         return
     org_id = instance.case.organisation_id
@@ -112,7 +111,8 @@ def _document_post_save(sender, instance: Document, created, **kwargs):
 def _file_pre_save(sender, instance: DocumentFile, **kwargs):
     if not instance._state.adding or (instance.version or 1) <= 1:
         return  # a first version replaces nothing
-    org_id = Document.objects.filter(pk=instance.document_id).values_list("case__organisation_id", flat=True).first()
+    org_id = (registry_access.public_documents().filter(pk=instance.document_id)
+              .values_list("case__organisation_id", flat=True).first())
     if org_id is None:
         return
     before = [o for o in _public_of_document(instance.document_id, org_id) if o[0] == "file"]
@@ -138,13 +138,13 @@ def _deleted_objects(instance) -> tuple[int, list, list] | None:
         org_id = instance.organ.organisation_id
         return org_id, [("membership", instance.pk, oparl.org_stamps(org_id)[0])], []
     if isinstance(instance, Person):
-        if not Membership.objects.filter(person_id=instance.pk).exists():
-            return None
+        if not decisions_access.people_with_seats().filter(pk=instance.pk).exists():
+            return None  # never published
         return instance.organisation_id, [("person", instance.pk, oparl.org_stamps(instance.organisation_id)[0])], []
     if isinstance(instance, AgendaItem):
-        meeting = Meeting.objects.filter(pk=instance.meeting_id).first()
-        if meeting is None or meeting.status not in PUBLIC_MEETING_STATUSES:
-            return None
+        meeting = decisions_access.public_meetings().filter(pk=instance.meeting_id).first()
+        if meeting is None:
+            return None  # never published
         objs = [("agendaItem", instance.pk, meeting.created_at)]
         embedded_in = [("meeting", meeting.pk)]
         if instance.proposal_id:

@@ -501,6 +501,22 @@ def action_get(*, user, pk: int) -> Action:
     return item
 
 
+STRUCTURE_MODELS = (FocusArea, Goal, Indicator, Action)
+
+
+def structure_item_for_write(*, model, pk: int, path: str, document: SteeringDocument | None = None):
+    """A focus area, goal, indicator or action (`model`) with the steering
+    document it belongs to (reached through `path`) and its case, for a write
+    service that checks the rights itself; with `document`, only one of that
+    document. None when there is none."""
+    if model not in STRUCTURE_MODELS:
+        raise ValueError(model)
+    items = model.objects.select_related(path, f"{path}__case").filter(pk=pk)
+    if document is not None:
+        items = items.filter(**{path: document})
+    return items.first()
+
+
 def action_with_budgets(action: Action) -> tuple[Action, list[ActionBudget]]:
     """The action as saved, with its responsible organ and person and its budget rows by year."""
     item = Action.objects.select_related("responsible_organ", "responsible_person").get(pk=action.pk)

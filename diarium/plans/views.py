@@ -43,7 +43,7 @@ def _managed(request, pk: int) -> SteeringDocument:
 
 def _item(model, pk: int, path: str):
     """A focus area, goal, indicator or action with the document it belongs to."""
-    item = model.objects.select_related(path, f"{path}__case").filter(pk=pk).first()
+    item = selectors.structure_item_for_write(model=model, pk=pk, path=path)
     if item is None:
         raise errors.NotFound(_("Uppgiften finns inte."))
     return item
@@ -347,7 +347,7 @@ def structure_delete(request, pk: int):
     if kind is None or not item_id.isdigit():
         raise errors.NotFound(_("Uppgiften finns inte."))
     model, path = kind
-    item = model.objects.filter(pk=int(item_id), **{path: document}).first()
+    item = selectors.structure_item_for_write(model=model, pk=int(item_id), path=path, document=document)
     if item is None:
         raise errors.NotFound(_("Uppgiften finns inte."))
 

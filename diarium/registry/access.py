@@ -5,14 +5,14 @@ from __future__ import annotations
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.errors import PermissionDenied
 from diarium.core.privacy.parties import looks_like_organisation
 
-from .models import Case, Document, PartyKind
+from .models import Case, Document, DocumentFile, Event, PartyKind
 
 
 def can_read_secret(user, case: Case) -> bool:
@@ -102,7 +102,8 @@ def masked(document: Document, field: str, *, read_secret: bool, read_internal: 
 
 
 def content_hidden(document: Document, *, read_secret: bool) -> bool:
-    """Files of a secret document are never handed out without the right."""
+    """Files of a secret document are never handed out without the right (for
+    the public as a condition on rows: public_content_q)."""
     return document.is_secret and not read_secret
 
 
@@ -149,3 +150,80 @@ def internal_scope(user) -> Q | bool:
     user may read internal data, as can_read_internal decides case by case.
     True for everywhere, False for nowhere."""
     return _scope(user, roles.READ_INTERNAL)
+
+
+# --- what the public reads: the rows ----------------------------------------------------------
+# Every output that the public reads (pages, the anonymous API, OParl, DCAT, dumps,
+# feeds, the search projection, published PDFs) takes its cases, documents, files
+# and history from these functions, and shows a document's register fields only
+# as mask_reason leaves them (selectors.register_entry / document_entries, or
+# masking.shown_text with mask_reason). An output may narrow and order these rows
+# (by organisation, organ, date, the request's parameters), never widen them.
+def public_cases() -> QuerySet[Case]:
+    """Every case: a case's register entry (diary number, title, organ, status) is
+    a public record (OSL 5 kap.); what is secret lives on its documents."""
+    return Case.objects.all()
+
+
+def public_documents() -> QuerySet[Document]:
+    """Every document: its register entry is a public record, but only in the form
+    mask_reason leaves it to the public (secret fields and private persons' names
+    replaced by the neutral texts of registry.masking); its files only where
+    content_hidden allows (public_files)."""
+    return Document.objects.all()
+
+
+def public_content_q(document: str = "") -> Q:
+    """content_hidden for a reader without read_secret, as a condition: rows of
+    (or reaching, through the path `document`, e.g. "document__") a document
+    whose content the public may have, i.e. one not marked secret."""
+    return Q(**{f"{document}is_secret": False})
+
+
+def document_files(*, latest: bool = False) -> QuerySet[DocumentFile]:
+    """Every file version, for an output that serves every reader at once and
+    hides content per reader with content_hidden (the search projection's
+    tiers). `latest`: only the newest version at each position of a document."""
+    files = DocumentFile.objects.all()
+    if latest:
+        newer = DocumentFile.objects.filter(document=OuterRef("document"), position=OuterRef("position"),
+                                            version__gt=OuterRef("version"))
+        files = files.exclude(Exists(newer))
+    return files
+
+
+def public_files(*, latest: bool = False) -> QuerySet[DocumentFile]:
+    """The file versions the public may have: every version of a file of a
+    document not marked secret (content_hidden; selectors.file_for_download hands
+    them out). `latest`: the current version only (what OParl publishes as a File)."""
+    return document_files(latest=latest).filter(public_content_q("document__"))
+
+
+def hidden_event_kinds(*, read_secret: bool, read_internal: bool) -> list[str]:
+    """Entries of a case's history a reader is not shown: who read a secret
+    document, to those who may not read it; requests for copies (the
+    requester's name and contact details), to all but staff who read internal
+    data (requesting anonymously is a right, TF 2 kap. 18 §)."""
+    hidden = []
+    if not read_secret:
+        hidden.append(Event.Kind.SECRET_READ)
+    if not read_internal:
+        hidden.append(Event.Kind.COPY_REQUESTED)
+    return hidden
+
+
+def public_events() -> QuerySet[Event]:
+    """The history entries the public reads (hidden_event_kinds for a reader
+    without rights)."""
+    return Event.objects.exclude(kind__in=hidden_event_kinds(read_secret=False, read_internal=False))
+
+
+def may_register_cases_somewhere(user) -> bool:
+    """Whether the user registers cases in some organ (to offer "Registrera ärende")."""
+    grants = roles.grants_for(user)
+    organisations, organs = grants.organ_ids_with(roles.REGISTER_CASE)
+    return grants.superuser or bool(organisations or organs)
+
+
+def can_register_cases(user, organ: Organ) -> bool:
+    return roles.can(user, roles.REGISTER_CASE, organisation_id=organ.organisation_id, organ_id=organ.pk)

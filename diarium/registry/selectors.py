@@ -11,7 +11,6 @@ from django.db.models import F, Func, Q, QuerySet, TextField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 
@@ -439,13 +438,8 @@ def case_event_queryset(*, user, case: Case) -> QuerySet[Event]:
         .only("at", "kind", "actor_name", "data", "document_id")
         .order_by("at", "id")
     )
-    hidden = []
-    if not access.can_read_secret(user, case):
-        hidden.append(Event.Kind.SECRET_READ)
-    if not access.can_read_internal(user, case):
-        # Requests for copies carry the requester's name and contact details:
-        # only staff see them (requesting anonymously is a right, TF 2 kap. 18 §).
-        hidden.append(Event.Kind.COPY_REQUESTED)
+    hidden = access.hidden_event_kinds(read_secret=access.can_read_secret(user, case),
+                                       read_internal=access.can_read_internal(user, case))
     if hidden:
         events = events.exclude(kind__in=hidden)
     return events
@@ -469,6 +463,15 @@ def case_events(*, user, case: Case, latest: int | None = None) -> list[EventEnt
     return event_entries(reversed(newest))
 
 
+def secrecy_marked_since(moment: dt.datetime, *, organisation=None) -> bool:
+    """Whether any document (of the organisation) was marked secret at or after
+    `moment`: what was public before may be masked now."""
+    events = Event.objects.filter(kind=Event.Kind.SECRECY_MARKED, at__gte=moment)
+    if organisation is not None:
+        events = events.filter(organisation=organisation)
+    return events.exists()
+
+
 # --- reference data for forms and filters --------------------------------------------------
 def organs_for_filter(*, organisation=None) -> QuerySet[Organ]:
     qs = Organ.objects.exclude(kind=Organ.Kind.EXTERNAL).select_related("organisation")
@@ -478,8 +481,7 @@ def organs_for_filter(*, organisation=None) -> QuerySet[Organ]:
 
 
 def organs_user_can_register_in(user) -> list[Organ]:
-    g = roles.grants_for(user)
-    return [o for o in organs_for_filter() if g.allows(roles.REGISTER_CASE, o.organisation_id, o.pk)]
+    return [o for o in organs_for_filter() if access.can_register_cases(user, o)]
 
 
 def case_officers(*, organisation=None) -> QuerySet[Person]:

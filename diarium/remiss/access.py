@@ -4,6 +4,7 @@ these functions."""
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
@@ -45,9 +46,45 @@ def require_answer_inside(user, recipient: RemissRecipient) -> None:
         raise PermissionDenied(_("Du har inte behörighet att registrera svar för %(name)s.") % {"name": recipient.name})
 
 
+def round_public(status: str) -> bool:
+    """The public sees a round once it is sent (drafts never): who was asked, by
+    when, and what they answered, as the register shows those documents. As a
+    condition: public_rounds."""
+    return status != RemissRound.Status.DRAFT
+
+
 def round_visible(user, round_: RemissRound) -> bool:
     """A draft is seen only by those who run it; a sent round by all who see the case."""
-    return round_.status != RemissRound.Status.DRAFT or can_manage(user, round_.case)
+    return round_public(round_.status) or can_manage(user, round_.case)
+
+
+def public_rounds() -> QuerySet[RemissRound]:
+    """The rounds the public sees (round_public)."""
+    return RemissRound.objects.exclude(status=RemissRound.Status.DRAFT)
+
+
+def rounds_visible(user, case: Case) -> QuerySet[RemissRound]:
+    """The case's rounds this user sees (round_visible, for one case at once)."""
+    return case.remiss_rounds.all() if can_manage(user, case) else public_rounds().filter(case=case)
+
+
+def rounds_managed_by(user) -> QuerySet[RemissRound]:
+    """The rounds this user runs (can_manage, as a query): those of the
+    organisations where a role covers every organ, and of the organs where the
+    user holds one."""
+    grants = roles.grants_for(user)
+    if grants.superuser:
+        return RemissRound.objects.all()
+    organisations, organs = grants.organ_ids_with(roles.REGISTER_DOCUMENT)
+    return RemissRound.objects.filter(Q(organisation_id__in=organisations) | Q(case__organ_id__in=organs))
+
+
+def recipients_answered_by(user) -> QuerySet[RemissRecipient]:
+    """The recipients that are organs whose own staff this user is (an
+    organ-specific role): those whose answers the user registers
+    (can_answer_inside)."""
+    _organisations, organs = roles.grants_for(user).organ_ids_with(roles.REGISTER_DOCUMENT)
+    return RemissRecipient.objects.filter(organ_id__in=organs) if organs else RemissRecipient.objects.none()
 
 
 # --- private persons among the recipients ------------------------------------------------

@@ -108,10 +108,7 @@ def status_counts(rows: list[RecipientRow]) -> list[tuple[str, str, int]]:
 
 def rounds_for_case(*, user, case: Case) -> list[RemissRound]:
     """The case's rounds; drafts only for those who run them."""
-    rounds = case.remiss_rounds.order_by("created_at", "id")
-    if not access.can_manage(user, case):
-        rounds = rounds.exclude(status=RemissRound.Status.DRAFT)
-    return list(rounds)
+    return list(access.rounds_visible(user, case).order_by("created_at", "id"))
 
 
 @dataclass
@@ -264,23 +261,13 @@ class Overview:
 def overview(*, user, today: dt.date | None = None) -> Overview:
     """The signed-in user's remiss work: rounds they run that are out (or still
     drafts), and rounds their own organs have been asked to answer."""
-    from django.db.models import Q
-
-    from diarium.accounts import access as roles
-
     today = today or timezone.localdate()
-    grants = roles.grants_for(user)
-    organisations, organs = grants.organ_ids_with(roles.REGISTER_DOCUMENT)
     open_statuses = [RemissRound.Status.DRAFT, RemissRound.Status.SENT]
-    rounds = RemissRound.objects.filter(status__in=open_statuses).select_related("case")
-    if not grants.superuser:
-        rounds = rounds.filter(Q(organisation_id__in=organisations) | Q(case__organ_id__in=organs))
+    rounds = access.rounds_managed_by(user).filter(status__in=open_statuses).select_related("case")
     rounds = list(rounds.order_by("deadline", "id")[:200])
-    to_answer = RemissRecipient.objects.none()
-    if organs:  # organ-specific roles: the boards whose staff answer themselves
-        to_answer = (
-            RemissRecipient.objects.filter(organ_id__in=organs, round__status=RemissRound.Status.SENT,
-                                           answered_at__isnull=True)
-            .select_related("round", "round__case", "organ").order_by("deadline", "id")
-        )
+    # organ-specific roles: the boards whose staff answer themselves
+    to_answer = (
+        access.recipients_answered_by(user).filter(round__status=RemissRound.Status.SENT, answered_at__isnull=True)
+        .select_related("round", "round__case", "organ").order_by("deadline", "id")
+    )
     return Overview(ongoing=round_summaries(rounds, today=today), to_answer=list(to_answer[:200]))

@@ -2,11 +2,13 @@
 
 Each builder reads many records at once with a few plain queries (values_list,
 no per-record queries) and returns rows as dicts of SearchRecord fields. The
-rules are the domain apps' own: registry.access.mask_reason / content_hidden
-and registry.masking for documents, the meeting statuses the public reads
-(decisions.access.PUBLIC_MEETING_STATUSES) and adjusted minutes for
-decisions, adopted versions for plans. What the public page of an object shows
-is what its public variant holds:
+rows and the rules are the domain apps' own, from their access modules: every
+record with whether the public reads it (decisions.access.meetings_with_public_flag,
+decisions_with_public_flag, plans.access.plans_with_public_flag),
+registry.access.mask_reason / content_hidden and registry.masking for
+documents, the adopted versions for plans (plans.access.public_versions) and
+their working copy for staff (working_copy). What the public page of an object
+shows is what its public variant holds:
 
 - case: diary number, title, description, organ, status; public in every tier.
 - document: reference, description and counterpart as the tier is shown them
@@ -43,13 +45,14 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from diarium.accounts.models import Organ
-from diarium.decisions.access import PUBLIC_MEETING_STATUSES
-from diarium.decisions.models import AgendaItem, Correction, Decision, DecisionNote, Meeting
-from diarium.plans.models import Action, FocusArea, Goal, PlanVersion, SteeringDocument
+from diarium.accounts import access as accounts_access
+from diarium.decisions import access as decisions_access
+from diarium.decisions.models import Decision, DecisionNote, Meeting
+from diarium.plans import access as plans_access
+from diarium.plans.models import SteeringDocument
 from diarium.registry import access as registry_access
 from diarium.registry import masking
-from diarium.registry.models import Blob, Case, Document, DocumentFile
+from diarium.registry.models import Blob, Document
 
 from .models import FileText, Kind, Tier
 
@@ -61,8 +64,10 @@ _RIGHTS = {Tier.PUBLIC: (False, False), Tier.INTERNAL: (False, True), Tier.SECRE
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _URL_PLACEHOLDER = 987654321
 
-MODELS = {Kind.CASE: Case, Kind.DOCUMENT: Document, Kind.DECISION: Decision, Kind.MEETING: Meeting,
-          Kind.PLAN: SteeringDocument}
+# Every record of a kind, from the access module of the app that owns it.
+SOURCES = {Kind.CASE: registry_access.public_cases, Kind.DOCUMENT: registry_access.public_documents,
+           Kind.DECISION: decisions_access.decisions_with_public_flag,
+           Kind.MEETING: decisions_access.meetings_with_public_flag, Kind.PLAN: plans_access.plans_with_public_flag}
 
 
 def key_of(kind: str, object_id: int) -> str:
@@ -101,7 +106,7 @@ class _Context:
     @classmethod
     def load(cls, *, digests: bool = True) -> _Context:
         organs = {pk: (org, f"{name} ({code})") for pk, org, name, code in
-                  Organ.objects.values_list("pk", "organisation_id", "name", "code")}
+                  accounts_access.public_organs().values_list("pk", "organisation_id", "name", "code")}
         names = {Kind.CASE: "registry:case_detail", Kind.DOCUMENT: "registry:document_detail",
                  Kind.DECISION: "decisions:decision_detail", Kind.MEETING: "decisions:meeting_detail",
                  Kind.PLAN: "plans:plan_detail"}
@@ -152,7 +157,7 @@ def digest(row: dict) -> str:
 def _cases(ctx: _Context, where: Q) -> list[dict]:
     out = []
     for pk, number, title, description, status, registered_at, org, organ in (
-            Case.objects.filter(where).order_by().values_list(
+            registry_access.public_cases().filter(where).order_by().values_list(
                 "pk", "diary_number", "title", "description", "status", "registered_at", "organisation_id",
                 "organ_id")):
         text = (_text(title), _lines(description), "")
@@ -189,7 +194,8 @@ def file_texts(where: Q, ctx: _Context | None = None) -> dict[int, str]:
 
     current = signature()
     latest: dict[tuple[int, int], tuple] = {}
-    for row in DocumentFile.objects.filter(where).order_by("document_id", "position", "-version").values_list(
+    files = registry_access.document_files().filter(where)
+    for row in files.order_by("document_id", "position", "-version").values_list(
             "document_id", "position", "pk", "filename", "blob_id", "blob__size", "blob__content_type",
             "blob__storage_name", "blob__search_text__kind", "blob__search_text__extractor",
             "blob__search_text__text"):
@@ -247,7 +253,7 @@ def _documents(ctx: _Context, where: Q, files_where: Q) -> list[dict]:
     directions = {value: str(label) for value, label in Document.Direction.choices}
     # masked_fields as its JSON text, decoded only for the few secret documents
     # (the field's own decoding costs a tenth of a rebuild's reading).
-    rows = list(Document.objects.filter(where).order_by().annotate(
+    rows = list(registry_access.public_documents().filter(where).order_by().annotate(
         masked_json=Cast("masked_fields", TextField())).values_list(
         "pk", "number", "direction", "document_date", "counterpart", "counterpart_is_private", "description",
         "is_secret", "masked_json", "case__diary_number", "case__organisation_id", "case__organ_id"))
@@ -275,63 +281,56 @@ def _documents(ctx: _Context, where: Q, files_where: Q) -> list[dict]:
 
 
 # --- meetings and decisions -------------------------------------------------------------------
-def _decisions_public(meeting_status: str, minutes_adjusted_at) -> bool:
-    """decisions.access.decisions_visible for the public: the minutes are
-    adjusted. decisions.services.minutes._adjust saves the adjusted minutes before it
-    sets the meeting's status with a queryset update (no signal), so both are
-    read: after that transaction commits they always agree."""
-    return meeting_status == Meeting.Status.ADJUSTED or minutes_adjusted_at is not None
-
-
 def _decisions(ctx: _Context, where: Q) -> list[dict]:
     outcomes = {value: str(label) for value, label in Decision.Outcome.choices}
-    rows = list(Decision.objects.filter(where).order_by().values_list(
+    # `public`: decisions.access.decisions_public, which reads the minutes too
+    # (the meeting's status is set without a signal when they are adjusted).
+    rows = list(decisions_access.decisions_with_public_flag().filter(where).order_by().values_list(
         "pk", "meeting__organ_id", "organ__code", "paragraph", "title", "text", "outcome", "status",
-        "meeting__date", "meeting__status", "meeting__minutes__adjusted_at", "case__diary_number"))
+        "meeting__date", "public", "case__diary_number"))
     corrections: dict[int, list[str]] = {}
     notes: dict[int, list[str]] = {}  # motions, reservations, dissents: "Reservation: …"
     if rows:
         ids = [r[0] for r in rows]
-        for decision_id, text in Correction.objects.filter(decision_id__in=ids).order_by(
+        for decision_id, text in decisions_access.corrections_of(ids).order_by(
                 "at", "pk").values_list("decision_id", "text"):
             corrections.setdefault(decision_id, []).append(text)
         note_kinds = {value: str(label) for value, label in DecisionNote.Kind.choices}
-        for decision_id, kind, text in DecisionNote.objects.filter(decision_id__in=ids).order_by(
+        for decision_id, kind, text in decisions_access.notes_of(ids).order_by(
                 "decision_id", "position").values_list("decision_id", "kind", "text"):
             notes.setdefault(decision_id, []).append(f"{note_kinds.get(kind, '')}: {text}")
     out = []
-    for (pk, organ, code, paragraph, title, text, outcome, status, date, meeting_status, adjusted_at,
-         diary_number) in rows:
+    for (pk, organ, code, paragraph, title, text, outcome, status, date, public, diary_number) in rows:
         org = ctx.organ(organ)[0]
         if org is None:
             continue
         reference = f"{code} {date:%Y-%m-%d} § {paragraph}"
         content = (f"{reference} {_text(title)}",
                    _lines(text, outcomes.get(outcome, ""), *notes.get(pk, ()), *corrections.get(pk, ())), "")
-        tiers = TIERS if _decisions_public(meeting_status, adjusted_at) else (Tier.INTERNAL, Tier.SECRET)
+        tiers = TIERS if public else (Tier.INTERNAL, Tier.SECRET)
         out += _rows(ctx, kind=Kind.DECISION, object_id=pk, organisation_id=org, organ_id=organ, date=date,
                      status=status, diary_number=diary_number or "", variants=dict.fromkeys(tiers, content))
     return out
 
 
 def _meetings(ctx: _Context, where: Q) -> list[dict]:
-    rows = list(Meeting.objects.filter(where).order_by().values_list(
-        "pk", "organ_id", "organ__name", "date", "status", "place", "minutes__adjusted_at"))
+    rows = list(decisions_access.meetings_with_public_flag().filter(where).order_by().values_list(
+        "pk", "organ_id", "organ__name", "date", "status", "place", "minutes__adjusted_at", "public"))
     items: dict[int, list[str]] = {}
     if rows:
-        for meeting_id, position, title in AgendaItem.objects.filter(
-                meeting_id__in=[r[0] for r in rows]).order_by("meeting_id", "position").values_list(
+        for meeting_id, position, title in decisions_access.agenda_items_of(
+                [r[0] for r in rows]).order_by("meeting_id", "position").values_list(
                 "meeting_id", "position", "title"):
             items.setdefault(meeting_id, []).append(f"{position}. {title}")
     out = []
-    for pk, organ, organ_name, date, status, place, adjusted_at in rows:
+    for pk, organ, organ_name, date, status, place, adjusted_at, public in rows:
         org = ctx.organ(organ)[0]
         if org is None:
             continue
         if adjusted_at is not None:
-            status = Meeting.Status.ADJUSTED  # see _decisions_public
+            status = Meeting.Status.ADJUSTED  # see _decisions
         content = (f"{_text(organ_name)} {date:%Y-%m-%d}", _lines(place, *items.get(pk, ())), "")
-        tiers = TIERS if status in PUBLIC_MEETING_STATUSES else (Tier.INTERNAL, Tier.SECRET)
+        tiers = TIERS if public else (Tier.INTERNAL, Tier.SECRET)
         out += _rows(ctx, kind=Kind.MEETING, object_id=pk, organisation_id=org, organ_id=organ, date=date,
                      status=status, diary_number="", variants=dict.fromkeys(tiers, content))
     return out
@@ -352,15 +351,13 @@ def _snapshot_lines(data: dict) -> list[str]:
 def _working_copies(ids: list[int]) -> dict[int, list[str]]:
     """The live structure of the plans as lines, internal notes included (staff read them)."""
     entries: dict[int, list[tuple]] = {}
-    for doc, pos, title, description in FocusArea.objects.filter(document_id__in=ids).values_list(
-            "document_id", "position", "title", "description"):
+    areas, goals, actions = plans_access.working_copy(ids)
+    for doc, pos, title, description in areas.values_list("document_id", "position", "title", "description"):
         entries.setdefault(doc, []).append(((pos, 0, 0), [title, description]))
-    for doc, area_pos, pos, title, description in Goal.objects.filter(
-            focus_area__document_id__in=ids).values_list(
+    for doc, area_pos, pos, title, description in goals.values_list(
             "focus_area__document_id", "focus_area__position", "position", "title", "description"):
         entries.setdefault(doc, []).append(((area_pos, pos, 0), [title, description]))
-    for doc, area_pos, goal_pos, pos, title, description, note in Action.objects.filter(
-            goal__focus_area__document_id__in=ids).values_list(
+    for doc, area_pos, goal_pos, pos, title, description, note in actions.values_list(
             "goal__focus_area__document_id", "goal__focus_area__position", "goal__position", "position", "title",
             "description", "internal_note"):
         entries.setdefault(doc, []).append(((area_pos, goal_pos, pos + 1), [title, description, note]))
@@ -370,19 +367,20 @@ def _working_copies(ids: list[int]) -> dict[int, list[str]]:
 
 def _plans(ctx: _Context, where: Q) -> list[dict]:
     kinds = {value: str(label) for value, label in SteeringDocument.Kind.choices}
-    rows = list(SteeringDocument.objects.filter(where).order_by().values_list(
-        "pk", "case__organisation_id", "case__organ_id", "kind", "title", "description", "status", "created_at"))
+    rows = list(plans_access.plans_with_public_flag().filter(where).order_by().values_list(
+        "pk", "case__organisation_id", "case__organ_id", "kind", "title", "description", "status", "created_at",
+        "public"))
     ids = [r[0] for r in rows]
     versions: dict[int, tuple[dict, object]] = {}
     working: dict[int, list[str]] = {}
     if ids:
-        for doc, snapshot, adopted_at in PlanVersion.objects.filter(document_id__in=ids).order_by(
+        for doc, snapshot, adopted_at in plans_access.public_versions().filter(document_id__in=ids).order_by(
                 "document_id", "-number").values_list("document_id", "snapshot", "adopted_at"):
             versions.setdefault(doc, (snapshot or {}, adopted_at))
         working = _working_copies(ids)
     out = []
-    for pk, org, organ, kind, title, description, status, created_at in rows:
-        version = versions.get(pk)
+    for pk, org, organ, kind, title, description, status, created_at, public in rows:
+        version = versions.get(pk) if public else None
         head = (kinds.get(kind, ""), description)
         internal = (_text(title), _lines(*head, *working.get(pk, ())), "")
         variants = {Tier.INTERNAL: internal, Tier.SECRET: internal}
@@ -430,7 +428,7 @@ def context(*, digests: bool = True) -> _Context:
 
 
 def count(kind: str) -> int:
-    return MODELS[kind].objects.count()
+    return SOURCES[kind]().count()
 
 
 CHUNK = 5000  # records of one job of a rebuild
@@ -438,7 +436,7 @@ CHUNK = 5000  # records of one job of a rebuild
 
 def chunks(kind: str) -> Iterator[tuple[str, int, int, int]]:
     """Every record of a kind as jobs for produce(): (kind, lowest id, highest id, records)."""
-    ids = list(MODELS[kind].objects.order_by("pk").values_list("pk", flat=True))
+    ids = list(SOURCES[kind]().order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         part = ids[start:start + CHUNK]
         yield kind, part[0], part[-1], len(part)

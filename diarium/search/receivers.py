@@ -22,7 +22,7 @@ Records touched by a write:
 
 Queryset update() and bulk_create() send no signals. The domain services use
 them only for columns search does not read, with one exception handled in
-projection._decisions_public (the meeting status set when minutes are adjusted).
+decisions.access.decisions_public (the meeting status set when minutes are adjusted).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from diarium.accounts.access import public_organs
 from diarium.accounts.models import Organ
 from diarium.core.errors import DomainError
 from diarium.decisions.models import Decision, Meeting
@@ -184,7 +185,7 @@ def _pending() -> tuple[int, float]:
 def _facets(result: EngineResult, filters: Filters) -> dict[str, list[FacetValue]]:
     raw = result.facets or {}
     organ_ids = [value for value, _n in raw.get("organ", [])]
-    organs = {pk: name for pk, name in Organ.objects.filter(pk__in=organ_ids).values_list("pk", "name")}
+    organs = {pk: name for pk, name in public_organs().filter(pk__in=organ_ids).values_list("pk", "name")}
     statuses = status_labels()
     selected = {"kind": filters.kind, "organ": filters.organ_id, "year": filters.year, "status": filters.status}
     labels = {

@@ -13,8 +13,8 @@ Choices, documented:
   2022–2026, each from 15 October, the same for every organisation.
 - Timestamps: objects without stored timestamps (Body, Organization, Person,
   Membership, LegislativeTerm) take `created` from the organisation's first
-  stored record and `modified` from its latest change (events and meeting
-  steps); an agenda item, consultation and location take its meeting's; a
+  stored record and `modified` from its latest change (the history entries
+  and meeting steps the public reads); an agenda item, consultation and location take its meeting's; a
   meeting's `modified` is its latest step (notice, opening, closing, minutes
   adjusted); a paper's is the latest event of its case.
 - Deleted objects: registered documents and decisions are never deleted, but
@@ -36,7 +36,8 @@ Choices, documented:
   (agenda items, locations, consultations, files, memberships) are left out;
   Body.legislativeTerm stays, as the schema requires it.
 
-The package: querysets.py (what is public, with created/modified),
+The package: querysets.py (the public rows, taken from the access modules of
+the apps that own them, narrowed to one organisation, with created/modified),
 serializers.py (the objects as JSON), embedding.py (batch loading of embedded
 objects), context.py (per-request URLs and timestamps), http.py (answers,
 paging, conditional GET, CORS) and views.py (the endpoints).
@@ -45,10 +46,10 @@ paging, conditional GET, CORS) and views.py (the endpoints).
 from __future__ import annotations
 
 from .context import Ctx, Row
-from .querysets import org_stamps, public_meetings, qs_file, qs_paper
+from .querysets import org_stamps, qs_file, qs_paper
 from .views import body, body_list, body_sublist, obj, organization_meetings, system
 
 __all__ = [
     "Ctx", "Row", "body", "body_list", "body_sublist", "obj", "org_stamps", "organization_meetings",
-    "public_meetings", "qs_file", "qs_paper", "system",
+    "qs_file", "qs_paper", "system",
 ]

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 
-from diarium.decisions.models import AgendaItem, Decision, Proposal
+from diarium.decisions import access as decisions_access
+from diarium.decisions.models import Decision
 
 from .context import Row
 from .querysets import (
     consultations_of_cases,
-    decisions_public,
     files_of_public_documents,
     public_reports,
     qs_membership,
@@ -25,15 +25,16 @@ def items_with_decisions(items, *, forwards: bool = False):
     """Each item's decisions (oparl_decisions), once the minutes are adjusted;
     with `forwards`, whether each forwarded a proposal (for Consultation)."""
     items = list(items)
-    adjusted = [i.meeting_id for i in items if decisions_public(i.meeting.status)]
+    adjusted = [i.meeting_id for i in items if decisions_access.decisions_public(i.meeting.status)]
     by_item: dict[int, list[Row]] = {}
     if adjusted:
         # Whether a decision forwarded a proposal (for Consultation.authoritative), as
         # EXISTS: prefetching the proposals cost a queryset per decision.
         labels = {k: str(v) for k, v in OUTCOME_LABELS.items()}  # translated once, not per decision
-        decisions = Decision.objects.filter(meeting_id__in=set(adjusted), agenda_item__isnull=False)
+        decisions = decisions_access.public_decisions().filter(meeting_id__in=set(adjusted), agenda_item__isnull=False)
         if forwards:
-            decisions = decisions.annotate(oparl_forwards=Exists(Proposal.objects.filter(from_decision=OuterRef("pk"))))
+            decisions = decisions.annotate(oparl_forwards=Exists(
+                decisions_access.public_proposals().filter(from_decision=OuterRef("pk"))))
         for d in decisions.order_by("paragraph").values(
                 "agenda_item_id", "paragraph", "text", "outcome", *(["oparl_forwards"] if forwards else [])):
             by_item.setdefault(d["agenda_item_id"], []).append(Row(**d, label=labels.get(d["outcome"], d["outcome"])))
@@ -46,13 +47,12 @@ def _items_with_files(items, ctx):
     """Each agenda item's public supporting files (latest versions, never a secret document's)."""
     if not items:
         return items
-    through = AgendaItem.supporting_documents.through
     # By the items' meetings (a hundred ids at most, for hundreds of items): building
     # and planning an IN list of every item's id cost more than the pairs of the
     # meetings' other items, which are left out here.
     on_page = {i.pk for i in items}
-    pairs = [p for p in through.objects.filter(agendaitem__meeting_id__in={i.meeting_id for i in items})
-             .values_list("agendaitem_id", "document_id") if p[0] in on_page]
+    links = decisions_access.supporting_document_links({i.meeting_id for i in items})
+    pairs = [p for p in links.values_list("agendaitem_id", "document_id") if p[0] in on_page]
     by_doc: dict[int, list] = {}
     org_id = items[0].meeting.organisation_id
     for f in _file_rows(files_of_public_documents(ctx, org_id, {d for _, d in pairs})
@@ -103,7 +103,7 @@ def attach(kind, objs, ctx, org_id):
     elif kind == "meeting":
         by = {}
         meetings = {m.pk: m for m in objs}
-        items = [Row(**v) for v in AgendaItem.objects.filter(meeting_id__in=list(meetings)).order_by("position").values(
+        items = [Row(**v) for v in decisions_access.agenda_items_of(list(meetings)).order_by("position").values(
             "pk", "meeting_id", "position", "title", "proposal_id")]
         for i in items:
             # What the items read of their meeting, without a reference back to the

@@ -6,9 +6,10 @@ the stamps and the related rows its serialiser reads), fetched for one page's
 ids only. Also the organisation's timestamps, the fixed legislative terms and
 the withdrawn (deleted) objects of a list.
 
-Where OParl decides "public" on its own, rather than through an access.py or
-selectors of the domain apps, the rule is written here and only here (see the
-notes marked "public:" below).
+Which rows are public is never decided here: every base takes its rows from
+the access modules of the apps that own them (accounts.access.public_organs,
+decisions.access.public_meetings, papers, public_meeting_files …) and only
+narrows them to one organisation.
 """
 
 from __future__ import annotations
@@ -22,16 +23,14 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
-    Q,
     Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest
 
-from diarium.accounts.models import Organ, Person
-from diarium.decisions.access import PUBLIC_MEETING_STATUSES
-from diarium.decisions.models import AgendaItem, Meeting, Membership, OfficerReport
-from diarium.registry.models import Case, DocumentFile, Event
+from diarium.accounts import access as accounts_access
+from diarium.decisions import access as decisions_access
+from diarium.registry import access as registry_access
 
 from ..models import EmbeddedChange, Withdrawal
 
@@ -40,12 +39,13 @@ TERMS = [(2014, 2018), (2018, 2022), (2022, 2026)]
 
 
 def org_stamps(org_id: int) -> tuple[dt.datetime, dt.datetime]:
-    """An organisation's first and latest recorded change (events and meeting steps)."""
+    """An organisation's first and latest recorded change (the public history
+    entries and the public meetings' steps)."""
     # Two lookups in the index event_organisation_at: MIN and MAX in one query read
     # every event of the organisation (SQLite optimises a lone MIN or MAX only).
-    events = Event.objects.filter(organisation_id=org_id).values_list("at", flat=True)
+    events = registry_access.public_events().filter(organisation_id=org_id).values_list("at", flat=True)
     ev = {"a": events.order_by("at").first(), "b": events.order_by("-at").first()}
-    mt = Meeting.objects.filter(organisation_id=org_id).aggregate(
+    mt = decisions_access.public_meetings().filter(organisation_id=org_id).aggregate(
         a=Min("created_at"), b=Max(_meeting_modified_expr()))
     # An object leaving the public data (a membership deleted, say) changes the objects
     # it was embedded in (OParl 2-08): those stamped with the organisation's times.
@@ -78,27 +78,12 @@ def _org_const(ctx, org_id):
     return Value(created, output_field=DateTimeField()), Value(modified, output_field=DateTimeField())
 
 
-def decisions_public(meeting_status) -> bool:
-    """public: an agenda item's decisions are published once the minutes are
-    adjusted. Duplicates decisions.access.decisions_visible for an anonymous
-    reader (there for one meeting object, here for a meeting's status on a row)."""
-    return meeting_status == Meeting.Status.ADJUSTED
-
-
-def public_meetings():
-    # public: a meeting from its published notice on, by decisions.access'
-    # PUBLIC_MEETING_STATUSES (the rule of access.meeting_visible for an
-    # anonymous reader, as a queryset).
-    return Meeting.objects.filter(status__in=PUBLIC_MEETING_STATUSES)
-
-
 # Each list has a base (which rows, no annotations or joins for display: what a
 # page's count and its ids are taken from) and a full queryset (the base with
 # oparl_created / oparl_modified and the related rows its serialiser reads),
 # fetched for one page's ids only.
 def base_organization(org_id):
-    # public: every organ of the organisation (no access rule elsewhere hides one).
-    return Organ.objects.filter(organisation_id=org_id)
+    return accounts_access.public_organs().filter(organisation_id=org_id)
 
 
 def qs_organization(ctx, org_id):
@@ -106,8 +91,7 @@ def qs_organization(ctx, org_id):
 
 
 def base_person(org_id):
-    # public: a person holding a seat (a membership); OParl's own rule, no access.py has one.
-    return Person.objects.filter(organisation_id=org_id).filter(Exists(Membership.objects.filter(person=OuterRef("pk"))))
+    return decisions_access.people_with_seats().filter(organisation_id=org_id)
 
 
 def qs_person(ctx, org_id):
@@ -115,8 +99,7 @@ def qs_person(ctx, org_id):
 
 
 def base_membership(org_id):
-    # public: every membership of the organisation's organs.
-    return Membership.objects.filter(organ__organisation_id=org_id)
+    return decisions_access.public_memberships().filter(organ__organisation_id=org_id)
 
 
 def qs_membership(ctx, org_id):
@@ -124,7 +107,7 @@ def qs_membership(ctx, org_id):
 
 
 def base_meeting(org_id):
-    return public_meetings().filter(organisation_id=org_id)
+    return decisions_access.public_meetings().filter(organisation_id=org_id)
 
 
 def qs_meeting(ctx, org_id):
@@ -150,15 +133,13 @@ def _in_org(case_field, org_id):
     join condition SQLite (which has no statistics) drives the query from the
     organisation's index: every case, or every meeting, of the organisation, and
     then sorts all rows for a page (measured by bench/opendata_bench.py)."""
-    return Exists(Case.objects.filter(pk=OuterRef(case_field), organisation_id=org_id))
+    return Exists(registry_access.public_cases().filter(pk=OuterRef(case_field), organisation_id=org_id))
 
 
 def base_agendaitem(org_id):
-    # The organisation's public meetings as a set (IN a subquery), which both
-    # databases build once; as a join condition SQLite drives the query from the
-    # meetings and sorts every item for a page (see _in_org), and as a correlated
-    # EXISTS it runs a lookup for every item it counts or skips.
-    return AgendaItem.objects.filter(meeting_id__in=base_meeting(org_id).values("pk"))
+    # The organisation's public meetings as a set (see public_agenda_items); as a
+    # correlated EXISTS it would run a lookup for every item it counts or skips.
+    return decisions_access.public_agenda_items(base_meeting(org_id))
 
 
 def _stamped_items(items):
@@ -190,30 +171,19 @@ def qs_consultation(ctx, org_id):
 def consultations_of_cases(case_ids):
     """The agenda items of these cases on public agendas, as consultations (the
     papers' embedded consultations; see embedding.attach)."""
-    # public: the same meeting statuses as public_meetings, through the join.
-    return as_consultations(AgendaItem.objects.filter(
-        case_id__in=case_ids, meeting__status__in=PUBLIC_MEETING_STATUSES))
+    return as_consultations(decisions_access.public_agenda_items().filter(case_id__in=case_ids))
 
 
 def public_reports(org_id):
     """The officer's reports that are papers (qs_paper without its objects and stamps)."""
-    # public: a report whose case is on the agenda of a public meeting and whose
-    # document (if any) is not secret. The secrecy half duplicates
-    # registry.access.content_hidden(document, read_secret=False) and the filter of
-    # decisions.selectors.officer_report_list for a reader without read_secret;
-    # "on a public agenda" is OParl's own rule.
-    # The meeting's status through the join, not `meeting__in=public_meetings()`,
-    # which lists every public meeting for each query.
-    on_agenda = AgendaItem.objects.filter(meeting__status__in=PUBLIC_MEETING_STATUSES, case=OuterRef("case"))
-    return (OfficerReport.objects.filter(_in_org("case_id", org_id)).filter(Exists(on_agenda))
-            .filter(Q(document__isnull=True) | Q(document__is_secret=False)))
+    return decisions_access.papers().filter(_in_org("case_id", org_id))
 
 
 base_paper = public_reports
 
 
 def qs_paper(ctx, org_id):
-    last_event = Event.objects.filter(case=OuterRef("case")).order_by("-at").values("at")[:1]
+    last_event = registry_access.public_events().filter(case=OuterRef("case")).order_by("-at").values("at")[:1]
     # Only what ser_paper reads: the report's background and opinion and the case's
     # search text are long, and a page of them cost more to read than to serialise.
     reports = public_reports(org_id).select_related("case").only(
@@ -225,21 +195,7 @@ def qs_paper(ctx, org_id):
 
 
 def base_file(org_id):
-    # public: the latest version of a file of a non-secret document that is a
-    # supporting document on a public agenda or a public paper's report. "Not
-    # secret" duplicates registry.access.content_hidden(document, read_secret=False)
-    # (and decisions.selectors._supporting for the agenda); latest version only and
-    # "on a public agenda" are OParl's own rules.
-    on_agenda = AgendaItem.objects.filter(meeting__status__in=PUBLIC_MEETING_STATUSES,
-                                          supporting_documents=OuterRef("document"))  # see public_reports
-    report = public_reports(org_id).filter(document=OuterRef("document"))
-    return (DocumentFile.objects.filter(_in_org("document__case_id", org_id), document__is_secret=False)
-            .exclude(Exists(_newer_version())).filter(Exists(on_agenda) | Exists(report)))
-
-
-def _newer_version():
-    return DocumentFile.objects.filter(document=OuterRef("document"), position=OuterRef("position"),
-                                       version__gt=OuterRef("version"))
+    return decisions_access.public_meeting_files().filter(_in_org("document__case_id", org_id))
 
 
 def _file_stamped(files):
@@ -273,10 +229,9 @@ def terms(ctx, org_id):
 def files_of_public_documents(ctx, org_id, document_ids):
     """qs_file for documents known to be on a public agenda or the reports of
     public papers (the agenda items and papers of a page), without testing that
-    again for every file: the rest of qs_file's conditions."""
-    # public: the same secrecy and latest-version rules as base_file.
-    return _file_stamped(DocumentFile.objects.filter(document_id__in=document_ids, document__is_secret=False)
-                         .filter(_in_org("document__case_id", org_id)).exclude(Exists(_newer_version())))
+    again for every file: the public current versions of their files."""
+    return _file_stamped(registry_access.public_files(latest=True).filter(document_id__in=document_ids)
+                         .filter(_in_org("document__case_id", org_id)))
 
 
 def withdrawn(kind, org_id, flt):

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
-from diarium.accounts.models import Organ, Organisation, Person
+from diarium.accounts import access as accounts_access
 from diarium.decisions import access as decisions_access
-from diarium.decisions.models import AgendaItem, Meeting, Membership, OfficerReport
-from diarium.registry.models import DocumentFile
+from diarium.registry import access as registry_access
 
 from ..models import Withdrawal
 from ..selectors import LICENSE
@@ -25,7 +24,8 @@ ANONYMOUS = AnonymousUser()
 @conditional
 def system(request):
     ctx = Ctx(request)
-    stamps = [ctx.org_stamps(pk) for pk in Organisation.objects.values_list("pk", flat=True)]
+    organisations = accounts_access.public_organisations().values_list("pk", flat=True)
+    stamps = [ctx.org_stamps(pk) for pk in organisations]
     created = min((s[0] for s in stamps), default=EPOCH)
     modified = max((s[1] for s in stamps), default=EPOCH)
     return json_response({"id": ctx.url("system"), "type": OPARL + "System", "oparlVersion": "https://schema.oparl.org/1.1/",
@@ -37,7 +37,7 @@ def system(request):
 @conditional
 def body_list(request):
     ctx = Ctx(request)
-    orgs = list(Organisation.objects.order_by("pk"))
+    orgs = list(accounts_access.public_organisations().order_by("pk"))
     for o in orgs:
         o.oparl_created, o.oparl_modified = ctx.org_stamps(o.pk)
     return list_page(request, ctx, "body", orgs, None)
@@ -46,7 +46,7 @@ def body_list(request):
 @conditional
 def body(request, pk: int):
     ctx = Ctx(request)
-    org = Organisation.objects.filter(pk=pk).first()
+    org = accounts_access.public_organisations().filter(pk=pk).first()
     if org is None:
         return error(404, "Finns inte.")
     return json_response(ser_body(org, ctx))
@@ -55,7 +55,7 @@ def body(request, pk: int):
 @conditional
 def body_sublist(request, pk: int, kind: str):
     ctx = Ctx(request)
-    if kind not in TYPES or not Organisation.objects.filter(pk=pk).exists():
+    if kind not in TYPES or not accounts_access.public_organisations().filter(pk=pk).exists():
         return error(404, "Finns inte.")
     if kind == "legislativeTerm":
         return list_page(request, ctx, kind, terms(ctx, pk), pk)
@@ -65,7 +65,7 @@ def body_sublist(request, pk: int, kind: str):
 @conditional
 def organization_meetings(request, pk: int):
     ctx = Ctx(request)
-    organ = Organ.objects.filter(pk=pk).first()
+    organ = accounts_access.public_organs().filter(pk=pk).first()
     if organ is None:
         return error(404, "Finns inte.")
     return list_page(request, ctx, "meeting", qs_meeting(ctx, organ.organisation_id).filter(organ=organ),
@@ -74,18 +74,23 @@ def organization_meetings(request, pk: int):
 
 
 def _org_of(kind, pk):
+    """The organisation of a public object (whether OParl lists it is tested by the
+    kind's queryset), or None."""
     lookups = {
-        "organization": Organ.objects.filter(pk=pk).values_list("organisation_id", flat=True),
-        "person": Person.objects.filter(pk=pk).values_list("organisation_id", flat=True),
-        "membership": Membership.objects.filter(pk=pk).values_list("organ__organisation_id", flat=True),
-        "meeting": Meeting.objects.filter(pk=pk).values_list("organisation_id", flat=True),
-        "location": Meeting.objects.filter(pk=pk).values_list("organisation_id", flat=True),
-        "agendaItem": AgendaItem.objects.filter(pk=pk).values_list("meeting__organisation_id", flat=True),
-        "consultation": AgendaItem.objects.filter(pk=pk).values_list("meeting__organisation_id", flat=True),
-        "paper": OfficerReport.objects.filter(pk=pk).values_list("case__organisation_id", flat=True),
-        "file": DocumentFile.objects.filter(pk=pk).values_list("document__case__organisation_id", flat=True),
+        "organization": lambda: accounts_access.public_organs().values_list("organisation_id", flat=True),
+        "person": lambda: accounts_access.public_people().values_list("organisation_id", flat=True),
+        "membership": lambda: decisions_access.public_memberships().values_list(
+            "organ__organisation_id", flat=True),
+        "meeting": lambda: decisions_access.public_meetings().values_list("organisation_id", flat=True),
+        "location": lambda: decisions_access.public_meetings().values_list("organisation_id", flat=True),
+        "agendaItem": lambda: decisions_access.public_agenda_items().values_list(
+            "meeting__organisation_id", flat=True),
+        "consultation": lambda: decisions_access.public_agenda_items().values_list(
+            "meeting__organisation_id", flat=True),
+        "paper": lambda: decisions_access.public_officer_reports().values_list("case__organisation_id", flat=True),
+        "file": lambda: registry_access.public_files().values_list("document__case__organisation_id", flat=True),
     }
-    return lookups[kind].first()
+    return lookups[kind]().filter(pk=pk).first()
 
 
 @conditional
@@ -93,7 +98,8 @@ def obj(request, kind: str, pk: int):
     ctx = Ctx(request)
     if kind == "legislativeTerm":
         org_id, year = divmod(pk, 10000)
-        found = [t for t in terms(ctx, org_id) if t.pk == year and Organisation.objects.filter(pk=org_id).exists()]
+        found = [t for t in terms(ctx, org_id)
+                 if t.pk == year and accounts_access.public_organisations().filter(pk=org_id).exists()]
         if not found:
             return error(404, "Finns inte.")
         return json_response(ser_legislativeterm(found[0], ctx))

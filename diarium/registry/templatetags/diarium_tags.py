@@ -9,8 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from diarium.accounts import access as roles
-from diarium.registry import extensions
+from diarium.registry import access, extensions
 from diarium.registry.access import MASKED_SECRET
 from diarium.registry.masking import masked_text
 
@@ -20,9 +19,7 @@ register = template.Library()
 @register.simple_tag
 def may_register_cases(user) -> bool:
     """Whether to offer "Registrera ärende" (a role that registers cases somewhere)."""
-    grants = roles.grants_for(user)
-    organisations, organs = grants.organ_ids_with(roles.REGISTER_CASE)
-    return grants.superuser or bool(organisations or organs)
+    return access.may_register_cases_somewhere(user)
 
 
 

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from diarium.accounts import access as accounts_access
 from diarium.accounts.models import Organisation
 from diarium.opendata import dumps
 from diarium.opendata.models import Dump
@@ -52,7 +53,7 @@ class Command(BaseCommand):
             raise CommandError(f"Okänd datamängd: {', '.join(sorted(unknown))}")
         org = None
         if organisation:
-            org = Organisation.objects.filter(slug=organisation).first()
+            org = accounts_access.public_organisations().filter(slug=organisation).first()
             if org is None:
                 raise CommandError(f"Organisationen finns inte: {organisation}")
         for name in datasets or list(dumps.DATASETS):
