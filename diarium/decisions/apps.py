@@ -10,10 +10,26 @@ class DecisionsConfig(AppConfig):
     def ready(self):
         # What this app adds to the registry: its kinds of event on a case's
         # history, and its section of the case page.
-        from diarium.registry import extensions
+        from diarium.registry import extensions, screening
 
         from . import events, sections
+        from .models import AgendaItem, Decision
 
         extensions.event_kinds_register(events.DecisionEvent)
         extensions.case_section_register(name="decisions", order=20, template="decisions/_case_section.html",
                                          context=sections.case_section)
+        # Free text the public reads on agendas, minutes and decision pages: screened by the masking assistant.
+        screening.screened_register(AgendaItem, ("title",), organisation=lambda i: i.meeting.organisation_id,
+                                    case_field="case", label=_("Dagordningspunkt"),
+                                    describe=lambda i: str(i.position))
+        screening.screened_register(Decision, ("title", "text"), organisation=lambda d: d.organisation_id,
+                                    case_field="case", label=_("Beslut"),
+                                    describe=lambda d: f"§ {d.paragraph}")
+        screening.rebuilder_register(rebuild_notices)
+
+
+def rebuild_notices() -> str:
+    """After `diarium privacy audit --apply`: the published notices drawn up again."""
+    from .services import notices_republish
+
+    return _("Kallelser: %(n)d publicerade kallelser ritades om.") % {"n": notices_republish()}

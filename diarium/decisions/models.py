@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.limits import text_limit
-from diarium.registry.models import Blob, Case, Document, PartyKind
+from diarium.registry.models import Blob, Case, Document, PartyKind, Screened
 
 # Limits of the free-text fields, used by the models, the forms and the API (core.limits).
 PARTY_MAX = 40
@@ -170,7 +170,7 @@ class Proposal(models.Model):
         return f"{self.organ.code}: {self.text[:60]}"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Screened):
     """A numbered item of a meeting's agenda ("föredragningslista")."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
@@ -189,7 +189,7 @@ class AgendaItem(models.Model):
         return f"{self.position}. {self.title}"
 
 
-class Decision(models.Model):
+class Decision(Screened):
     """A decision with its paragraph number, "KS 2018-09-24 § 141"."""
 
     class Outcome(models.TextChoices):

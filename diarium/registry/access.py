@@ -227,3 +227,39 @@ def may_register_cases_somewhere(user) -> bool:
 
 def can_register_cases(user, organ: Organ) -> bool:
     return roles.can(user, roles.REGISTER_CASE, organisation_id=organ.organisation_id, organ_id=organ.pk)
+
+
+# --- screened free text (issue 18): what the masking assistant withholds ------------------
+def original_visible(entry: dict | None, *, read_secret: bool, read_internal: bool) -> bool:
+    """Whether a reader sees a screened field as written rather than as the
+    public sees it: the real title of a protected case needs the right to read
+    secret data, what the assistant found in free text the right to read
+    internal data (as private persons' names)."""
+    if not entry:
+        return True
+    if entry.get("protected"):
+        return read_secret
+    return read_internal
+
+
+def shown_value(obj, field: str, *, read_secret: bool, read_internal: bool) -> str:
+    """A screened field (registry.screening) as this reader may see it: the
+    original for a reader with the right, else the column, which holds what
+    the public sees."""
+    entry = (obj.privacy or {}).get(field)
+    if entry and original_visible(entry, read_secret=read_secret, read_internal=read_internal):
+        return entry["original"]
+    return getattr(obj, field)
+
+
+def case_value(user, case: Case, field: str) -> str:
+    """A case's screened title or description as `user` may see it."""
+    if not (case.privacy or {}).get(field):
+        return getattr(case, field)
+    return shown_value(case, field, read_secret=can_read_secret(user, case),
+                       read_internal=can_read_internal(user, case))
+
+
+def can_review_privacy(user, case: Case) -> bool:
+    """Who reviews the assistant's findings and protects a case's title: the registrar."""
+    return roles.can(user, roles.MARK_SECRET, organisation_id=case.organisation_id, organ_id=case.organ_id)

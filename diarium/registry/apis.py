@@ -23,6 +23,7 @@ from diarium.core.limits import IsoDate, PastIsoDate
 
 from . import access, selectors, services
 from . import files as file_store
+from .selectors import privacy as privacy_selectors
 from .models import (
     CASE_DESCRIPTION_MAX,
     CASE_TITLE_MAX,
@@ -89,6 +90,22 @@ class CaseOut(CaseListItem):
     description: str
     classification: ClassificationRef | None
     permissions: CasePermissions
+    title_protected: bool = Field(description="Sant när ärendemeningen är skyddad (OSL 5 kap. 2 §): allmänheten "
+                                              "ser bara den skyddade meningen.")
+    privacy_pending: bool = Field(description="Sant när maskeringsassistenten har fynd i ärendets mening eller "
+                                              "beskrivning som ingen har granskat; de hålls borta från allmänheten.")
+
+    @staticmethod
+    def resolve_title(obj: Case, context) -> str:
+        return access.case_value(context["request"].auth, obj, "title")
+
+    @staticmethod
+    def resolve_description(obj: Case, context) -> str:
+        return access.case_value(context["request"].auth, obj, "description")
+
+    @staticmethod
+    def resolve_title_protected(obj: Case) -> bool:
+        return bool(((obj.privacy or {}).get("title") or {}).get("protected"))
 
     @staticmethod
     def resolve_permissions(obj: Case, context) -> dict:
@@ -131,6 +148,58 @@ class CaseUpdateIn(Schema):
 class ReasonIn(Schema):
     reason: str = Field("", max_length=REASON_MAX)
 
+
+
+class FindingOut(Schema):
+    index: int
+    kind: Literal["pnr", "pnr_possible", "phone", "email", "address", "name", "sensitive"]
+    kind_label: str
+    text: str
+    state: Literal["pending", "masked", "released"]
+    reason: str
+    by: str
+    at: str
+
+
+class ReviewFieldOut(Schema):
+    model: str = Field(description="Vilken sorts registrering: registry.case, registry.document, …")
+    pk: int
+    row_label: str
+    field: str
+    field_label: str
+    original: str = Field(description="Texten som den skrevs.")
+    shown: str = Field(description="Det allmänheten ser.")
+    findings: list[FindingOut]
+    protected: dict | None = None
+
+
+class CasePrivacyOut(Schema):
+    case_id: int
+    pending: int
+    fields: list[ReviewFieldOut]
+
+    @staticmethod
+    def resolve_case_id(obj) -> int:
+        return obj.case.pk
+
+
+class VerdictIn(Schema):
+    model: str = Field(max_length=60)
+    pk: Id
+    field: str = Field(max_length=60)
+    index: int = Field(ge=0, le=10_000)
+    action: Literal["mask", "release"]
+    reason: str = Field("", max_length=REASON_MAX)
+
+
+class PrivacyReviewIn(Schema):
+    verdicts: list[VerdictIn] = Field(max_length=1000)
+
+
+class ProtectIn(Schema):
+    public_title: str = Field(max_length=CASE_TITLE_MAX)
+    ground: str = Field(max_length=SECRECY_GROUND_MAX)
+    protect_description: bool = True
 
 
 class CaseRef(Schema):
@@ -284,6 +353,46 @@ def case_events(request, case_id: Id):
     """The case history, oldest first."""
     user = actor(request)
     return selectors.case_events(user=user, case=selectors.case_get(user=user, pk=case_id))
+
+
+# --- the masking assistant's review and a case's protection (issue 18) -------------------------
+@router.get("/cases/{case_id}/privacy", response={200: CasePrivacyOut, **ERRORS}, auth=WRITE,
+            url_name="case_privacy")
+def case_privacy(request, case_id: Id):
+    """What the masking assistant found in the case's registrations, as written,
+    with each finding's review: for the registrar."""
+    user = actor(request)
+    return privacy_selectors.case_privacy(user=user, case=selectors.case_get(user=user, pk=case_id))
+
+
+@router.post("/cases/{case_id}/privacy/review", response={200: CasePrivacyOut, **ERRORS}, auth=WRITE,
+             url_name="case_privacy_review")
+def case_privacy_review(request, case_id: Id, payload: PrivacyReviewIn):
+    """Accept ("mask") or reject ("release") the assistant's findings. A personal
+    identity number is released only with a reason. All or nothing."""
+    user = actor(request)
+    case = selectors.case_get(user=user, pk=case_id)
+    services.privacy_review(actor=user, case=case, verdicts=[services.Verdict(**v.dict()) for v in payload.verdicts])
+    return privacy_selectors.case_privacy(user=user, case=case)
+
+
+@router.post("/cases/{case_id}/protection", response={200: CaseOut, **ERRORS}, auth=WRITE,
+             url_name="case_protect")
+def case_protect(request, case_id: Id, payload: ProtectIn):
+    """Protect the case's title (OSL 5 kap. 2 §): the public, and staff without
+    the right to read secret data, see only `public_title`."""
+    user = actor(request)
+    services.case_protect(actor=user, case=selectors.case_get(user=user, pk=case_id), **payload.dict())
+    return selectors.case_get(user=user, pk=case_id)
+
+
+@router.post("/cases/{case_id}/protection/lift", response={200: CaseOut, **ERRORS}, auth=WRITE,
+             url_name="case_unprotect")
+def case_unprotect(request, case_id: Id, payload: ReasonIn):
+    """Lift the protection of the case's title."""
+    user = actor(request)
+    services.case_unprotect(actor=user, case=selectors.case_get(user=user, pk=case_id), reason=payload.reason)
+    return selectors.case_get(user=user, pk=case_id)
 
 
 # --- documents ------------------------------------------------------------------------------

@@ -295,3 +295,81 @@ class CopyRequestForm(DomainErrorFormMixin, forms.Form):
         error_messages={"max_length": _("Meddelandet får vara högst %(limit_value)s tecken.")},
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+# --- the masking assistant's review (issue 18) -----------------------------------------------
+REVIEW_CHOICES = (("mask", _("Maskera")), ("release", _("Visa")))
+
+
+def review_field_name(key: str) -> str:
+    """A finding's key ("registry.case:12:title:0") as a form field's name."""
+    return key.replace(".", "-").replace(":", "-")
+
+
+class PrivacyReviewForm(DomainErrorFormMixin, forms.Form):
+    """One choice per finding (Maskera / Visa) and a reason beside it; a
+    finding not yet reviewed is proposed masked."""
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keys = {}
+        for review_field in review.fields:
+            for finding in review_field.findings:
+                name = review_field_name(finding.key)
+                self.keys[name] = (review_field, finding)
+                self.fields[f"{name}-action"] = forms.ChoiceField(
+                    label=finding.text, choices=REVIEW_CHOICES, widget=forms.RadioSelect,
+                    initial="release" if finding.state == "released" else "mask")
+                self.fields[f"{name}-reason"] = LimitedCharField(
+                    label=_("Skäl"), required=False, max_length=REASON_MAX, initial=finding.reason,
+                    help_text=_("Krävs för att visa ett personnummer.") if finding.reason_required else "")
+
+    def rows(self):
+        """(review field, finding, action field, reason field) for the template."""
+        for name, (review_field, finding) in self.keys.items():
+            yield review_field, finding, self[f"{name}-action"], self[f"{name}-reason"]
+
+    def verdicts(self):
+        """The verdicts that change something: every finding not yet reviewed,
+        and those whose verdict or reason the registrar changed."""
+        from .services import Verdict
+
+        self._verdict_fields = []
+        out = []
+        for name, (review_field, finding) in self.keys.items():
+            action = self.cleaned_data.get(f"{name}-action")
+            reason = self.cleaned_data.get(f"{name}-reason") or ""
+            current = {"masked": "mask", "released": "release"}.get(finding.state)
+            if finding.state == "pending" or action != current or reason != finding.reason:
+                self._verdict_fields.append(f"{name}-reason")
+                out.append(Verdict(model=review_field.model, pk=review_field.pk, field=review_field.field,
+                                   index=finding.index, action=action, reason=reason))
+        return out
+
+    def add_domain_error(self, exc):
+        """A verdict's error (the service numbers them as verdicts() gave them)
+        goes on that finding's reason field; others on top of the form."""
+        targets = getattr(self, "_verdict_fields", [])
+        if not exc.errors:
+            self.add_error(None, exc.message)
+        for key, messages in (exc.errors or {}).items():
+            n = key[len("verdicts["):-1] if key.startswith("verdicts[") else ""
+            target = targets[int(n)] if n.isdigit() and int(n) < len(targets) else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class CaseProtectForm(DomainErrorFormMixin, forms.Form):
+    public_title = LimitedCharField(
+        label=_("Mening som allmänheten ser"), max_length=CASE_TITLE_MAX, required=False,
+        help_text=_("Till exempel ”Ärende enligt socialtjänstlagen” eller ”Personalärende”."),
+        widget=forms.TextInput(attrs={"aria-required": "true", "size": 50}))
+    ground = LimitedCharField(label=_("Lagrum"), max_length=SECRECY_GROUND_MAX, required=False,
+                              help_text=_("Till exempel ”OSL 26 kap. 1 §”."),
+                              widget=forms.TextInput(attrs={"aria-required": "true"}))
+    protect_description = forms.BooleanField(label=_("Skydda också beskrivningen"), required=False, initial=True)
+
+
+class CaseUnprotectForm(DomainErrorFormMixin, forms.Form):
+    reason = LimitedCharField(label=_("Skäl till att skyddet tas bort"), max_length=REASON_MAX, required=False,
+                              widget=forms.TextInput(attrs={"aria-required": "true"}))

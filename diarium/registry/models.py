@@ -18,6 +18,33 @@ REASON_MAX = 1000  # why a case was closed or reopened, why secrecy was lifted (
 REGISTER_QUERY_MAX = 200  # the public register's text filter
 
 
+class Screened(models.Model):
+    """A row whose free text the masking assistant screens when it is saved
+    (registry.screening): the screened columns hold what the public sees, the
+    originals and the findings are kept in `privacy`."""
+
+    privacy = models.JSONField(default=dict, blank=True, editable=False)
+    privacy_pending = models.BooleanField(default=False, editable=False)  # findings not yet reviewed
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        row = super().from_db(db, field_names, values)
+        # The screened columns as read: a value unchanged since is not scanned again.
+        row._screened_as_read = dict(zip(field_names, values, strict=True))
+        return row
+
+    def save(self, *args, **kwargs):
+        from . import screening
+
+        extra = screening.screen_on_save(self, kwargs.get("update_fields"))
+        if extra and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *extra}
+        super().save(*args, **kwargs)
+
+
 class Series(models.Model):
     """A numbering series ("diarieserie"), usually one per organ (KS)."""
 
@@ -69,7 +96,7 @@ class Classification(models.Model):
         return f"{self.code} {self.title}"
 
 
-class Case(models.Model):
+class Case(Screened):
     """An "ärende": a matter from registration to closing, with a diary number."""
 
     class Status(models.TextChoices):
@@ -116,6 +143,7 @@ class Case(models.Model):
             models.Index(fields=["year", "-registered_at"], name="case_year_registered"),
             models.Index(fields=["status", "-registered_at"], name="case_status_registered"),
             models.Index(fields=["case_officer", "-registered_at"], name="case_officer_registered"),
+            models.Index(fields=["organisation"], condition=models.Q(privacy_pending=True), name="case_privacy_pending"),
         ]
 
     def __str__(self):
@@ -128,6 +156,8 @@ class Case(models.Model):
 
     def refresh_search_text(self) -> None:
         self.search_text = case_search_text(self.diary_number, self.title, self.description)
+
+    after_screening = refresh_search_text  # what the register's search matches is what the public sees
 
 
 def case_search_text(*parts: str) -> str:
@@ -144,7 +174,7 @@ class PartyKind(models.TextChoices):
     LEGAL = "legal", _("Organisation, företag eller myndighet (juridisk person)")
 
 
-class Document(models.Model):
+class Document(Screened):
     """A "handling": a document received, drawn up or sent, registered on a case."""
 
     class Direction(models.TextChoices):
@@ -187,7 +217,10 @@ class Document(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="document_number_unique_in_case"),
         ]
-        indexes = [models.Index(fields=["-registered_at", "-id"], name="document_registered")]  # newest first
+        indexes = [
+            models.Index(fields=["-registered_at", "-id"], name="document_registered"),  # newest first
+            models.Index(fields=["case"], condition=models.Q(privacy_pending=True), name="document_privacy_pending"),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.description}"
@@ -256,6 +289,9 @@ class Event(models.Model):
         SECRECY_LIFTED = "secrecy_lifted", _("Sekretessmarkeringen togs bort")
         SECRET_READ = "secret_read", _("Sekretessmarkerad handling lästes")
         COPY_REQUESTED = "copy_requested", _("Begäran om utlämnande av allmän handling")
+        PRIVACY_REVIEWED = "privacy_reviewed", _("Personuppgifter i registreringen granskades")
+        CASE_PROTECTED = "case_protected", _("Ärendemeningen skyddades")
+        CASE_UNPROTECTED = "case_unprotected", _("Skyddet av ärendemeningen togs bort")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, related_name="events")

@@ -22,15 +22,19 @@ from .forms import (
     CaseCloseForm,
     CaseFilterForm,
     CaseForm,
+    CaseProtectForm,
     CaseReopenForm,
+    CaseUnprotectForm,
     CopyRequestForm,
     DocumentFilterForm,
     DocumentForm,
     FileForm,
+    PrivacyReviewForm,
     SecrecyForm,
     SecrecyLiftForm,
 )
 from .paging import RegisterPaginator
+from .selectors import privacy as privacy_selectors
 
 PAGE_SIZE = 50
 CASE_PAGE_EVENTS = 20  # the case page shows the latest; the history page has them all
@@ -83,7 +87,7 @@ def case_register(request):
             show_on_form(form, exc)
         else:
             messages.success(request, _("Ärendet %(dnr)s har registrerats.") % {"dnr": case.diary_number})
-            return redirect(case)
+            return _after_screening(request, case, case)
     status = 400 if form.is_bound else 200
     return render(request, "registry/case_form.html", {"form": form, "case": None}, status=status)
 
@@ -93,12 +97,18 @@ def case_detail(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
     # One more than shown tells whether there are more, without counting them all.
     events = selectors.case_events(user=request.user, case=case, latest=CASE_PAGE_EVENTS + 1)
+    perms = access.case_permissions(request.user, case)
     return render(request, "registry/case_detail.html", {
         "case": case,
+        "case_title": access.case_value(request.user, case, "title"),
+        "case_description": access.case_value(request.user, case, "description"),
+        "public_title": case.title,
+        "review": privacy_selectors.case_privacy(user=request.user, case=case)
+        if access.can_review_privacy(request.user, case) else None,
         "documents": selectors.document_entries(user=request.user, case=case),
         "events": events[-CASE_PAGE_EVENTS:],
         "more_events": len(events) > CASE_PAGE_EVENTS,
-        "perms": access.case_permissions(request.user, case),
+        "perms": perms,
         "close_form": CaseCloseForm(auto_id="close_%s"),
         "reopen_form": CaseReopenForm(auto_id="reopen_%s"),
     })
@@ -122,7 +132,8 @@ def case_edit(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
     deny_unless(access.case_permissions(request.user, case)["edit"], _("Du har inte behörighet att ändra ärendet."))
     initial = {
-        "title": case.title, "description": case.description,
+        "title": access.case_value(request.user, case, "title"),
+        "description": access.case_value(request.user, case, "description"),
         "case_officer": case.case_officer_id or "", "classification": case.classification_id or "",
     }
     form = CaseForm(request.POST or None, initial=initial, **_case_form_choices({case.organisation_id}))
@@ -221,7 +232,7 @@ def document_register(request, pk: int):
             messages.success(request, _("Handlingen %(ref)s har registrerats.")
                              % {"ref": f"{case.diary_number}-{document.number}"})
             _note_files(request, document.files.select_related("blob"))
-            return redirect(case)
+            return _after_screening(request, case, document)
     status = 400 if form.is_bound else 200
     return render(request, "registry/document_form.html", {"form": form, "case": case}, status=status)
 
@@ -371,4 +382,87 @@ def document_copy_receipt(request, pk: int):
         "case": document.case, "entry": _public_entry(document),
         "at": parse_datetime(receipt["at"]), "by_email": receipt["format"] == "email",
         "has_contact": receipt["has_contact"],
+    })
+
+
+# --- the masking assistant's review (issue 18) -----------------------------------------------
+def _after_screening(request, case, row):
+    """After a registration: where the assistant found something, the registrar
+    goes straight to its proposal; others are told it waits for review."""
+    if not row.privacy_pending:
+        return redirect(case)
+    if access.can_review_privacy(request.user, case):
+        messages.warning(request, _("Registreringen innehåller uppgifter som kan vara personuppgifter. De visas "
+                                    "inte för allmänheten förrän du har granskat dem."))
+        return redirect("registry:case_privacy", case.pk)
+    messages.warning(request, _("Registreringen innehåller uppgifter som kan vara personuppgifter. De visas inte "
+                                "för allmänheten förrän registrator har granskat dem."))
+    return redirect(case)
+
+
+def _privacy_page(request, case, *, review_form=None, protect_form=None, unprotect_form=None, status=200):
+    review = privacy_selectors.case_privacy(user=request.user, case=case)
+    return render(request, "registry/case_privacy.html", {
+        "case": case, "review": review,
+        "case_title": access.case_value(request.user, case, "title"),
+        "review_form": review_form or PrivacyReviewForm(review=review, prefix="review"),
+        "protect_form": protect_form or CaseProtectForm(prefix="protect", initial=(review.protected or {}) and {
+            "public_title": review.protected["shown"], "ground": review.protected["ground"]}),
+        "unprotect_form": unprotect_form or CaseUnprotectForm(prefix="unprotect"),
+    }, status=status)
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def case_privacy(request, pk: int):
+    """The assistant's findings in a case, accepted or rejected in one screen,
+    and the protection of the case's title."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    deny_unless(access.can_review_privacy(request.user, case),
+                _("Du har inte behörighet att granska uppgifterna i ärendet."))
+    if request.method == "GET":
+        return _privacy_page(request, case)
+    action = request.POST.get("action")
+    if action == "protect":
+        form = CaseProtectForm(request.POST, prefix="protect")
+        if form.is_valid():
+            try:
+                services.case_protect(actor=request.user, case=case, **form.cleaned_data)
+            except errors.DomainError as exc:
+                show_on_form(form, exc)
+            else:
+                messages.success(request, _("Ärendemeningen är skyddad. Allmänheten ser bara den skyddade meningen."))
+                return redirect("registry:case_privacy", case.pk)
+        return _privacy_page(request, case, protect_form=form, status=400)
+    if action == "unprotect":
+        form = CaseUnprotectForm(request.POST, prefix="unprotect")
+        if form.is_valid():
+            try:
+                services.case_unprotect(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+            except errors.DomainError as exc:
+                show_on_form(form, exc)
+            else:
+                messages.success(request, _("Skyddet av ärendemeningen är borttaget."))
+                return redirect("registry:case_privacy", case.pk)
+        return _privacy_page(request, case, unprotect_form=form, status=400)
+    review = privacy_selectors.case_privacy(user=request.user, case=case)
+    form = PrivacyReviewForm(request.POST, review=review, prefix="review")
+    if form.is_valid():
+        try:
+            count = services.privacy_review(actor=request.user, case=case, verdicts=form.verdicts())
+        except errors.DomainError as exc:
+            show_on_form(form, exc)
+        else:
+            messages.success(request, _("Granskningen är sparad (%(n)d uppgifter).") % {"n": count})
+            return redirect(case)
+    return _privacy_page(request, case, review_form=form, status=400)
+
+
+@login_required
+@domain_errors
+def privacy_queue(request):
+    """The registrar's list of cases whose findings nobody has reviewed yet."""
+    return render(request, "registry/privacy_queue.html", {
+        "entries": privacy_selectors.privacy_queue(user=request.user),
     })

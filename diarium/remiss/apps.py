@@ -14,12 +14,15 @@ class RemissConfig(AppConfig):
         # history, and its section of the case page; its jobs on the
         # workers' schedule.
         from diarium.core import tasks
-        from diarium.registry import extensions
+        from diarium.registry import extensions, screening
 
         from . import events, sections
+        from .models import RemissRound
 
         extensions.event_kinds_register(events.RemissEvent)
         extensions.case_section_register(name="remiss", order=10, template="remiss/_case_section.html",
                                          context=sections.case_section)
+        screening.screened_register(RemissRound, ("title",), organisation=lambda r: r.organisation_id,
+                                    case_field="case", label=_("Remiss"))
         tasks.periodic_register("remiss.reminders", "diarium.remiss.tasks.send_due_reminders",
                                 dt.timedelta(minutes=30))

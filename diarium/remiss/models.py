@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diarium.accounts.models import Organ, Organisation
 from diarium.core.limits import text_limit
-from diarium.registry.models import Case, Document, DocumentFile, PartyKind
+from diarium.registry.models import Case, Document, DocumentFile, PartyKind, Screened
 
 # Limits of the free-text fields, used by the models, the forms and the API (core.limits).
 TITLE_MAX = 300
@@ -23,7 +23,7 @@ REVISION_NOTE_MAX = 10_000
 CHANGE_MAX = 1000  # one change in the revised version
 
 
-class RemissRound(models.Model):
+class RemissRound(Screened):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Utkast")
         SENT = "sent", _("Utskickad")

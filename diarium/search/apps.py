@@ -18,8 +18,19 @@ class SearchConfig(AppConfig):
         from . import receivers
 
         receivers.connect()
+        from diarium.registry import screening
+
+        screening.rebuilder_register(rebuild_index)
         # A sweep of the search outbox: the task queued with each write applies it
         # within a second; this catches anything a lost or failed task left behind.
         tasks.periodic_register("search.outbox", "diarium.search.tasks.apply_pending", dt.timedelta(minutes=1))
         tasks.periodic_register("search.alerts", "diarium.search.tasks_alerts.send_search_alerts",
                                 dt.timedelta(days=1))
+
+
+def rebuild_index() -> str:
+    """After `diarium privacy audit --apply`: the search index rebuilt from the register as it is now."""
+    from . import services
+
+    report = services.index_rebuild(force=True)
+    return _("Sökindexet byggdes om (%(n)d poster).") % {"n": report.records}

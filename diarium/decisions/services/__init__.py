@@ -28,6 +28,7 @@ from .meetings import (
     members_on,
     membership_add,
     notice_deliver,
+    notices_republish,
 )
 from .minutes import APPEAL_DAYS, minutes_sign
 from .reports import (
@@ -66,6 +67,7 @@ __all__ = [
     "membership_add",
     "minutes_sign",
     "notice_deliver",
+    "notices_republish",
     "officer_report_create",
     "officer_report_update",
     "paragraph_counter_set",

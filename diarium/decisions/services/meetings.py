@@ -253,3 +253,19 @@ def attendance_set(*, actor, meeting: Meeting, present_ids: Sequence[int]) -> No
         raise DomainError(_("Protokollet är justerat; närvaron kan inte ändras."))
     meeting.attendance.update(present=False)
     meeting.attendance.filter(person_id__in=list(present_ids)).update(present=True)
+
+
+def notices_republish() -> int:
+    """Draw up again the published notices whose agenda shows screened text
+    (after `diarium privacy audit --apply`): the public notice is then the one
+    the privacy rules allow. The meeting keeps the day it was published."""
+    meetings = (Meeting.objects.filter(notice_blob__isnull=False)
+                .filter(Q(items__privacy_pending=True) | ~Q(items__privacy={}) | ~Q(items__case__privacy={}))
+                .select_related("organ", "organisation").distinct())
+    count = 0
+    for meeting in meetings:
+        published = meeting.notice_published_at or timezone.now()
+        with transaction.atomic():
+            _notice_store(meeting, published_on=timezone.localtime(published).date())
+        count += 1
+    return count

@@ -25,6 +25,7 @@ from .documents import (
     document_register,
     with_file_cleanup,
 )
+from .privacy import Verdict, case_protect, case_unprotect, privacy_review
 from .numbering import (
     classification_create,
     counter_increment,
@@ -36,6 +37,10 @@ from .numbering import (
 
 __all__ = [
     "CASE_EDITABLE",
+    "Verdict",
+    "case_protect",
+    "case_unprotect",
+    "privacy_review",
     "COPY_CONTACT_MAX",
     "COPY_FORMATS",
     "COPY_MESSAGE_MAX",

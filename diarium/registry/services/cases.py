@@ -15,7 +15,7 @@ from diarium.accounts.models import Organ, Person
 from diarium.core.errors import DomainError
 from diarium.core.limits import check_lengths, past_date_errors
 
-from .. import access
+from .. import access, screening
 from ..history import event_append
 from ..models import REASON_MAX, Case, Classification, Event
 from .numbering import format_diary_number, next_number, series_for_organ
@@ -75,6 +75,7 @@ def case_register(
 
 
 CASE_EDITABLE = ("title", "description", "case_officer", "classification")
+SCREENED_FIELDS = ("title", "description")
 
 
 @transaction.atomic
@@ -91,17 +92,20 @@ def case_update(*, actor, case: Case, **changes) -> Case:
             value = (value or "").strip()
             if not value:
                 raise DomainError(_("Ange en ärendemening."), field="title")
-        old = getattr(case, name)
+        # A screened field is compared as written: the form shows the original to those with the right.
+        old = screening.original(case, name) if name in SCREENED_FIELDS else getattr(case, name)
         if old != value:
-            before[name] = (str(old) if old is not None else "", str(value) if value is not None else "")
+            before[name] = str(getattr(case, name)) if getattr(case, name) is not None else ""
             setattr(case, name, value)
     if not before:
         return case
     model_clean(case, exclude=["registered_by"])
     case.refresh_search_text()
     case.save(update_fields=[*before, "search_text"])
+    # The history keeps what the public sees (the columns after screening), never a withheld value.
+    after = {k: str(getattr(case, k)) if getattr(case, k) is not None else "" for k in before}
     event_append(case=case, kind=Event.Kind.CASE_UPDATED, actor=actor,
-                 data={"changes": {k: {"from": a, "to": b} for k, (a, b) in before.items()}})
+                 data={"changes": {k: {"from": a, "to": after[k]} for k, a in before.items()}})
     return case
 
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 
-from . import access, extensions, history, masking
-from .models import Case, Classification, Document, DocumentFile, Event, SeriesCounter
+from .. import access, extensions, history, masking
+from ..models import Case, Classification, Document, DocumentFile, Event, SeriesCounter
 
 
 def _local_day_start(day: dt.date) -> dt.datetime:
@@ -83,7 +83,7 @@ class FileVersion:
 
     @property
     def note_texts(self) -> list[str]:
-        from .files import note_texts
+        from ..files import note_texts
 
         return note_texts(self.notes)
 
@@ -174,7 +174,8 @@ def _entry(document: Document, case: Case, files: list[FileEntry], *, read_secre
         counterpart_masked=counterpart_reason is not None,
         counterpart_is_private=document.counterpart_is_private if read_internal else False,
         counterpart_kind=document.counterpart_kind if read_internal else None,
-        description=None if description_masked else document.description,
+        description=None if description_masked else access.shown_value(
+            document, "description", read_secret=read_secret, read_internal=read_internal),
         description_masked=description_masked,
         is_secret=document.is_secret, secrecy_ground=document.secrecy_ground,
         secrecy_marked_at=document.secrecy_marked_at, content_hidden=hidden, files=[] if hidden else files,

@@ -1,0 +1,25 @@
+"""The names the masking assistant knows for an organisation (registry.screening):
+the private persons it has registered, always found in free text, and the
+names that are never a private person's (its staff and members, its organs,
+the organisations), never flagged."""
+
+from __future__ import annotations
+
+from diarium.accounts.models import Organ, Organisation, Person
+
+from .models import Document
+
+KNOWN_NAMES_MAX = 5000  # the most recent private counterparts
+
+
+def private_counterparts(organisation_id: int) -> list[str]:
+    rows = (Document.objects.filter(case__organisation_id=organisation_id, counterpart_is_private=True)
+            .exclude(counterpart="").order_by("-registered_at").values_list("counterpart", flat=True))
+    return list(dict.fromkeys(rows[:KNOWN_NAMES_MAX]))
+
+
+def organisation_names(organisation_id: int) -> list[str]:
+    names = list(Person.objects.filter(organisation_id=organisation_id).values_list("name", flat=True))
+    names += Organ.objects.filter(organisation_id=organisation_id).values_list("name", flat=True)
+    names += Organisation.objects.values_list("name", flat=True)
+    return names
