@@ -22,8 +22,8 @@ from .api_support import bearer, post_json, token_for
 
 pytestmark = pytest.mark.django_db
 
-PNR = "19850304-1238"  # a valid check digit
-PNR_SHORT = "850304-1238"
+PNR = "19850304-1231"  # a valid check digit
+PNR_SHORT = "850304-1231"
 PHONE = "070-123 45 67"
 
 
@@ -190,7 +190,7 @@ def test_the_api_reviews_and_refuses_a_pnr_release_without_reason(registrar, ks,
     finding = {"model": "registry.case", "pk": case.pk, "field": "title", "index": 0}
     refused = post_json(client, f"/api/cases/{case.pk}/privacy/review",
                         {"verdicts": [{**finding, "action": "release"}]}, **auth)
-    assert refused.status_code == 422 and "verdicts[0]" in refused.json()["errors"]
+    assert refused.status_code == 400 and "verdicts[0]" in refused.json()["errors"]
     done = post_json(client, f"/api/cases/{case.pk}/privacy/review",
                      {"verdicts": [{**finding, "action": "mask"}]}, **auth)
     assert done.status_code == 200 and done.json()["pending"] == 0
@@ -224,3 +224,22 @@ def test_a_five_megabyte_description_is_screened_without_error(registrar, ks):
     screening.screen(document)
     assert PNR not in document.description and document.privacy_pending
     assert [x["text"] for x in document.privacy["description"]["findings"] if x["kind"] == "pnr"] == [PNR]
+
+
+def test_a_file_is_handed_out_only_once_read_and_whole_only_when_released(registrar, ks, client):
+    case = f.case(registrar, ks)
+    clean = f.document(registrar, case, files=[f.text_file("yttrande.txt", "Vi tillstyrker förslaget.\n")])
+    found = f.document(registrar, case, files=[f.text_file("ansokan.txt", f"Sökande: {PNR}\nTel {PHONE}\n")])
+    clean_file, found_file = clean.files.get(), found.files.get()
+    assert client.get(f"/filer/{clean_file.pk}/").status_code == 200
+    response = client.get(f"/filer/{found_file.pk}/")
+    assert response.status_code in (302, 403) and PNR.encode() not in response.content
+    assert client.get(f"/api/files/{found_file.pk}/content").status_code in (401, 403)
+    # The registrar sees the finding with its context on the review screen.
+    review = privacy_selectors.case_privacy(user=registrar, case=case)
+    file_field = next(x for x in review.fields if x.model == "registry.documentfile")
+    assert {x.kind for x in file_field.findings} == {"pnr", "phone"}
+    assert "Sökande" in file_field.findings[0].context
+    services.privacy_review(actor=registrar, case=case, verdicts=_verdicts(case, registrar, "release",
+                                                                             "Sökanden samtycker"))
+    assert client.get(f"/filer/{found_file.pk}/").status_code == 200

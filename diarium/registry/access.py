@@ -196,7 +196,7 @@ def public_files(*, latest: bool = False) -> QuerySet[DocumentFile]:
     """The file versions the public may have: every version of a file of a
     document not marked secret (content_hidden; selectors.file_for_download hands
     them out). `latest`: the current version only (what OParl publishes as a File)."""
-    return document_files(latest=latest).filter(public_content_q("document__"))
+    return document_files(latest=latest).filter(public_content_q("document__"), privacy_withheld=False)
 
 
 def hidden_event_kinds(*, read_secret: bool, read_internal: bool) -> list[str]:
@@ -263,3 +263,20 @@ def case_value(user, case: Case, field: str) -> str:
 def can_review_privacy(user, case: Case) -> bool:
     """Who reviews the assistant's findings and protects a case's title: the registrar."""
     return roles.can(user, roles.MARK_SECRET, organisation_id=case.organisation_id, organ_id=case.organ_id)
+
+
+# --- files the masking assistant has read (issue 18) --------------------------------------------
+def file_withheld(document_file, *, read_internal: bool) -> bool:
+    """A file the public does not have: until the assistant has read it, and
+    while anything it found there is not released by a registrar (a file is
+    handed out whole or not at all). Staff who read internal data have it."""
+    return document_file.privacy_withheld and not read_internal
+
+
+def file_withheld_message(document_file) -> str:
+    from django.utils.translation import gettext as _
+
+    if document_file.privacy is None:
+        return _("Filen granskas innan den lämnas ut. Försök igen om en stund.")
+    return _("Filen kan innehålla personuppgifter och lämnas bara ut efter prövning. Begär ut handlingen, så "
+             "prövar registrator den.")

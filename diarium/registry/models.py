@@ -254,6 +254,12 @@ class DocumentFile(models.Model):
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="document_files")
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    # What the masking assistant found in the file's text (registry.screening.file_screen):
+    # None until it has read the file, then {"text": {"findings": [...]}}. The public has the
+    # file only once it is read and nothing found is left unreleased (privacy_withheld).
+    privacy = models.JSONField(null=True, blank=True, editable=False)
+    privacy_withheld = models.BooleanField(default=True, editable=False)
+    privacy_pending = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["document", "position", "-version"]

@@ -265,7 +265,7 @@ def audit_screened(apply: bool, *, batch: int = 500) -> list[AuditLine]:
 def audit(apply: bool = False) -> list[AuditLine]:
     """Every public output the privacy rules change: screened free text, and the
     steps the apps registered. With `apply`, the rows are changed so."""
-    lines = audit_screened(apply)
+    lines = audit_screened(apply) + audit_files(apply)
     for step in _AUDIT_STEPS:
         lines += step(apply)
     return lines
@@ -275,3 +275,73 @@ def rebuild_published() -> list[str]:
     """Run every registered rebuilder (dumps, search index, published files),
     after an applied audit has committed."""
     return [rebuild() for rebuild in _REBUILDERS]
+
+
+# --- files: the text the assistant reads before the public has a file --------------------------
+CONTEXT_CHARS = 40
+# Who reads a file's text: callables document_file -> str ("" when it has none, None when the
+# storage failed), registered by the app that extracts text (search).
+_TEXT_SOURCES: list[Callable[[object], str | None]] = []
+
+
+def file_text_source_register(source: Callable[[object], str | None]) -> None:
+    _TEXT_SOURCES.append(source)
+
+
+def file_text(document_file) -> str | None:
+    if not _TEXT_SOURCES:
+        return ""  # no reader installed: the file has no text the assistant could read
+    return _TEXT_SOURCES[0](document_file)
+
+
+def file_findings_state(privacy: dict | None) -> tuple[bool, bool]:
+    """(withheld from the public, waiting for review) of a file's screening."""
+    if privacy is None:
+        return True, False
+    findings = (privacy.get("text") or {}).get("findings", [])
+    return any(f["state"] != RELEASED for f in findings), any(f["state"] == PENDING for f in findings)
+
+
+def file_screen(document_file, *, scanner: detector.Scanner | None = None) -> bool:
+    """Read a file's text and record what the assistant finds in it, with a
+    little context for the review; a finding already reviewed in an earlier
+    version keeps its review. False when the text could not be read (the file
+    stays withheld and is read again by the audit)."""
+    text = file_text(document_file)
+    if text is None:
+        return False
+    if scanner is None:
+        scanner = scanner_for(document_file.document.case.organisation_id)
+    earlier = {}
+    for other in type(document_file).objects.filter(
+            document_id=document_file.document_id, position=document_file.position).exclude(
+            pk=document_file.pk).exclude(privacy=None).values_list("privacy", flat=True):
+        earlier.update({(f["kind"], f["text"]): f for f in ((other or {}).get("text") or {}).get("findings", [])})
+    findings = findings_for(text, scanner, earlier.values())
+    for finding in findings:
+        start, end = finding["start"], finding["end"]
+        finding["context"] = " ".join(
+            (text[max(0, start - CONTEXT_CHARS):start] + "«" + text[start:end] + "»"
+             + text[end:end + CONTEXT_CHARS]).split())
+    document_file.privacy = {"text": {"original": "", "findings": findings}}
+    document_file.privacy_withheld, document_file.privacy_pending = file_findings_state(document_file.privacy)
+    # save(), not update(): the outputs that listen to the register (search) see the file change
+    document_file.save(update_fields=["privacy", "privacy_withheld", "privacy_pending"])
+    return True
+
+
+def audit_files(apply: bool) -> list[AuditLine]:
+    """Files the assistant has not read (added before it existed, or whose
+    storage failed): withheld from the public until it has; with `apply`, read now."""
+    from .models import DocumentFile
+
+    lines = []
+    files = DocumentFile.objects.filter(privacy=None).select_related("document__case", "blob").order_by("pk")
+    for document_file in files.iterator(chunk_size=200):
+        reference = f"{document_file.document.case.diary_number}-{document_file.document.number}"
+        after = "ej läst"
+        if apply and file_screen(document_file):
+            after = "hålls inne, fynd att granska" if document_file.privacy_withheld else "lämnas ut"
+        lines.append(AuditLine(f"Fil {document_file.filename} (v{document_file.version}) i {reference}",
+                               "ej läst av maskeringsassistenten", after))
+    return lines

@@ -9,3 +9,10 @@ from . import services
 def notify_copy_request(event_id: int) -> bool:
     """E-mail the registrar that someone asked for a copy of a document."""
     return services.copy_request_notify(event_id)
+
+
+@task()
+def file_screen(file_id: int) -> bool:
+    """Let the masking assistant read a newly added file; until it has, the public
+    does not have the file."""
+    return services.file_screen_by_id(file_id)

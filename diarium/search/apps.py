@@ -21,6 +21,9 @@ class SearchConfig(AppConfig):
         from diarium.registry import screening
 
         screening.rebuilder_register(rebuild_index)
+        from .projection import screening_text
+
+        screening.file_text_source_register(screening_text)
         # A sweep of the search outbox: the task queued with each write applies it
         # within a second; this catches anything a lost or failed task left behind.
         tasks.periodic_register("search.outbox", "diarium.search.tasks.apply_pending", dt.timedelta(minutes=1))

@@ -184,8 +184,10 @@ def extract_text(document_file) -> str | None:
         return None
 
 
-def file_texts(where: Q, ctx: _Context | None = None) -> dict[int, str]:
-    """The text of the latest version of each file of the documents, by document.
+def file_texts(where: Q, ctx: _Context | None = None) -> dict[int, tuple[str, str]]:
+    """The text of the latest version of each file of the documents, by document:
+    (all of it, what the public may read: without the files the masking
+    assistant withholds, registry.access.file_withheld).
 
     Texts come from the kept texts (FileText) where they were extracted from the
     same content with the same extractor; the others are extracted now and kept
@@ -198,13 +200,14 @@ def file_texts(where: Q, ctx: _Context | None = None) -> dict[int, str]:
     for row in files.order_by("document_id", "position", "-version").values_list(
             "document_id", "position", "pk", "filename", "blob_id", "blob__size", "blob__content_type",
             "blob__storage_name", "blob__search_text__kind", "blob__search_text__extractor",
-            "blob__search_text__text"):
+            "blob__search_text__text", "privacy_withheld"):
         latest.setdefault((row[0], row[1]), row)
     texts: dict[int, list[str]] = {}
+    public: dict[int, list[str]] = {}
     fresh: dict[str, FileText] = {}
     now = timezone.now()
     for (document_id, _position), (_d, _p, pk, filename, sha, size, content_type, storage_name, kept_kind,
-                                    kept_by, kept_text) in sorted(latest.items()):
+                                    kept_by, kept_text, withheld) in sorted(latest.items()):
         kind = kind_of(content_type, filename)
         if kind is None:
             text = ""
@@ -218,12 +221,34 @@ def file_texts(where: Q, ctx: _Context | None = None) -> dict[int, str]:
             if text is not None:
                 fresh[sha] = FileText(blob_id=sha, kind=kind, extractor=current, text=text, extracted_at=now)
         texts.setdefault(document_id, []).append(text or "")
+        if not registry_access.file_withheld(SimpleNamespace(privacy_withheld=withheld), read_internal=False):
+            public.setdefault(document_id, []).append(text or "")
     if fresh:
         if ctx is not None and ctx.kept_texts is not None:
             ctx.kept_texts.extend(fresh.values())
         else:
             texts_keep(list(fresh.values()))
-    return {d: _lines(*parts) for d, parts in texts.items()}
+    return {d: (_lines(*parts), _lines(*public.get(d, []))) for d, parts in texts.items()}
+
+
+def screening_text(document_file) -> str | None:
+    """A file's text for the masking assistant (registry.screening's text source):
+    the kept text when it was extracted from the same content by the same
+    extractor, else extracted now and kept for the index too."""
+    from .extract import kind_of, signature
+
+    blob = document_file.blob
+    kind = kind_of(blob.content_type, document_file.filename)
+    if kind is None:
+        return ""
+    current = signature()
+    kept = FileText.objects.filter(blob_id=blob.pk, extractor=current, kind=kind).values_list("text", flat=True)
+    for text in kept:
+        return text
+    text = extract_text(document_file)
+    if text is not None:
+        texts_keep([FileText(blob_id=blob.pk, kind=kind, extractor=current, text=text, extracted_at=timezone.now())])
+    return text
 
 
 def texts_keep(texts: list[FileText]) -> None:
@@ -233,7 +258,7 @@ def texts_keep(texts: list[FileText]) -> None:
                                      update_fields=["kind", "extractor", "text", "extracted_at"])
 
 
-def _document_variant(doc, description: str, counterpart: str, direction_label: str, file_text: str,
+def _document_variant(doc, description: str, counterpart: str, direction_label: str, file_text: tuple[str, str],
                       tier: str) -> tuple[tuple[str, str, str], bool]:
     """(title, body, file text) of a document as readers of `tier` are shown it,
     and whether anything was withheld from them."""
@@ -245,8 +270,8 @@ def _document_variant(doc, description: str, counterpart: str, direction_label: 
     hidden = registry_access.content_hidden(doc, read_secret=read_secret)
     variant = (_text(masking.shown_text(description, description_reason)),
                _lines(masking.shown_text(counterpart, counterpart_reason), direction_label),
-               "" if hidden else file_text)
-    return variant, bool(description_reason or counterpart_reason or hidden)
+               "" if hidden else file_text[0] if read_internal else file_text[1])
+    return variant, bool(description_reason or counterpart_reason or hidden or file_text[0] != file_text[1])
 
 
 def _documents(ctx: _Context, where: Q, files_where: Q) -> list[dict]:
@@ -264,7 +289,7 @@ def _documents(ctx: _Context, where: Q, files_where: Q) -> list[dict]:
         masked_fields = (json.loads(masked_fields) or []) if secret and masked_fields else []
         doc = SimpleNamespace(is_secret=secret, masked_fields=masked_fields, counterpart_is_private=private)
         direction_label = directions.get(direction, "")
-        file_text = texts.get(pk, "")
+        file_text = texts.get(pk, ("", ""))
         fields = (doc, description, counterpart, direction_label, file_text)
         public, withheld = _document_variant(*fields, Tier.PUBLIC)
         if not withheld:

@@ -380,6 +380,8 @@ def file_for_download(*, user, file_id: int) -> DocumentFile:
         if not access.can_read_secret(user, document.case):
             raise PermissionDenied(_("Handlingen är sekretessmarkerad (%(ground)s).") % {"ground": document.secrecy_ground})
         history.secret_read_log(actor=user, document=document, what=f"file {document_file.position} v{document_file.version}")
+    if access.file_withheld(document_file, read_internal=access.can_read_internal(user, document.case)):
+        raise PermissionDenied(access.file_withheld_message(document_file))
     return document_file
 
 

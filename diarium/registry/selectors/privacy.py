@@ -13,8 +13,8 @@ from django.utils.translation import gettext_noop
 from diarium.accounts import access as roles
 from diarium.core.errors import PermissionDenied
 
-from ... import access, screening
-from ...models import Case
+from .. import access, screening
+from ..models import Case, DocumentFile
 
 KIND_LABELS = {
     "pnr": gettext_noop("Personnummer"),
@@ -44,6 +44,7 @@ class Finding:
     by: str
     at: str
     key: str  # the form field's name: "<model>:<pk>:<field>:<index>"
+    context: str = ""  # in a file: the words around it
 
     @property
     def reason_required(self) -> bool:
@@ -141,6 +142,27 @@ def case_privacy(*, user, case: Case) -> CasePrivacy:
                     segments=_segments(entry["original"], findings, spans), findings=findings,
                     protected=entry.get("protected"),
                 ))
+    files = (DocumentFile.objects.filter(document__case=case).exclude(privacy=None)
+             .select_related("document").order_by("document__number", "position", "-version"))
+    label = DocumentFile._meta.label_lower
+    for row in files:
+        spans = ((row.privacy or {}).get("text") or {}).get("findings", [])
+        if not spans:
+            continue
+        findings = [
+            Finding(index=i, kind=f["kind"], kind_label=_(KIND_LABELS.get(f["kind"], f["kind"])), text=f["text"],
+                    state=f["state"], state_label=_(STATE_LABELS[f["state"]]), reason=f.get("reason", ""),
+                    by=f.get("by", ""), at=f.get("at", ""), key=f"{label}:{row.pk}:text:{i}",
+                    context=f.get("context", ""))
+            for i, f in enumerate(spans)
+        ]
+        reference = f"{case.diary_number}-{row.document.number}"
+        result.fields.append(ReviewField(
+            model=label, pk=row.pk, row_label=_("Fil %(name)s (v%(v)d) i handling %(ref)s") % {
+                "name": row.filename, "v": row.version, "ref": reference},
+            field="text", field_label=_("Filens text"), original="",
+            shown=_("Filen lämnas inte ut till allmänheten") if row.privacy_withheld else _("Filen lämnas ut"),
+            segments=[], findings=findings))
     return result
 
 
@@ -161,9 +183,10 @@ def privacy_queue(*, user, limit: int = 200) -> list[QueueEntry]:
             return []
         scope = Q(organisation_id__in=sorted(organisations)) | Q(organ_id__in=sorted(organs))
     counts: dict[int, int] = {}
-    for spec in screening.screened_models():
-        column = "pk" if spec.case_field is None else f"{spec.case_field}_id"
-        for case_id in spec.model.objects.filter(privacy_pending=True).values_list(column, flat=True):
+    sources = [(spec.model, "pk" if spec.case_field is None else f"{spec.case_field}_id")
+               for spec in screening.screened_models()] + [(DocumentFile, "document__case_id")]
+    for model, column in sources:
+        for case_id in model.objects.filter(privacy_pending=True).values_list(column, flat=True):
             if case_id is not None:
                 counts[case_id] = counts.get(case_id, 0) + 1
     if not counts:

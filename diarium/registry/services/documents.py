@@ -17,6 +17,7 @@ from diarium.accounts import access as roles
 from diarium.core.drawing import DrawnUpFile
 from diarium.core.errors import DomainError
 from diarium.core.limits import check_lengths, length_errors, past_date_errors
+from diarium.core.tasks import enqueue_by_name
 
 from .. import access
 from .. import files as file_store
@@ -168,6 +169,8 @@ def _file_append(*, document, checked, position, version, actor, written, at=Non
         document=document, position=position, version=version, filename=checked.name, blob=blob,
         created_at=at or timezone.now(), created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    # The masking assistant reads the file before the public may have it (withheld until then).
+    enqueue_by_name("diarium.registry.tasks.file_screen", document_file.pk)
     if log:
         event_append(
             case=document.case, document=document,

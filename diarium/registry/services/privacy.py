@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diarium.core.errors import DomainError
+from diarium.core.errors import DomainError, PermissionDenied
 from diarium.core.limits import check_lengths
 
 from .. import access, screening
 from ..history import actor_name, event_append
-from ..models import CASE_TITLE_MAX, REASON_MAX, SECRECY_GROUND_MAX, Case, Event
+from ..models import CASE_TITLE_MAX, REASON_MAX, SECRECY_GROUND_MAX, Case, DocumentFile, Event
 
 MASK, RELEASE = "mask", "release"
 ACTIONS = {MASK: screening.MASKED, RELEASE: screening.RELEASED}
@@ -42,6 +42,9 @@ def _rows_of_case(case: Case):
         qs = qs.filter(pk=case.pk) if spec.case_field is None else qs.filter(**{spec.case_field: case})
         for row in qs.exclude(privacy={}):
             rows[(spec.model._meta.label_lower, row.pk)] = row
+    files = DocumentFile.objects.select_for_update().filter(document__case=case).exclude(privacy=None)
+    for row in files:
+        rows[(DocumentFile._meta.label_lower, row.pk)] = row
     return rows
 
 
@@ -52,7 +55,7 @@ def privacy_review(*, actor, case: Case, verdicts: list[Verdict]) -> int:
     personal identity number is released only with a reason. All verdicts are
     checked before any is written; the number of findings decided is returned."""
     if not access.can_review_privacy(actor, case):
-        raise DomainError(_("Du har inte behörighet att granska uppgifterna i ärendet."))
+        raise PermissionDenied(_("Du har inte behörighet att granska uppgifterna i ärendet."))
     rows = _rows_of_case(case)
     errors: dict[str, list[str]] = {}
     planned = []
@@ -93,6 +96,10 @@ def privacy_review(*, actor, case: Case, verdicts: list[Verdict]) -> int:
         counts[verdict.action][finding["kind"]] += 1
         touched.setdefault(id(row), (row, set()))[1].add(verdict.field)
     for row, fields in touched.values():
+        if isinstance(row, DocumentFile):  # a file is withheld whole, or handed out whole
+            row.privacy_withheld, row.privacy_pending = screening.file_findings_state(row.privacy)
+            row.save(update_fields=["privacy", "privacy_withheld", "privacy_pending"])
+            continue
         for name in fields:
             setattr(row, name, screening.shown_from(row.privacy[name], row._meta.get_field(name).max_length))
         row.privacy_pending = screening.is_pending(row.privacy)
@@ -109,7 +116,7 @@ def case_protect(*, actor, case: Case, public_title: str, ground: str, protect_d
     the right to read secret data see only `public_title` ("Ärende enligt
     socialtjänstlagen"); the real title is kept for those with the right."""
     if not access.can_review_privacy(actor, case):
-        raise DomainError(_("Du har inte behörighet att skydda ärendets mening."))
+        raise PermissionDenied(_("Du har inte behörighet att skydda ärendets mening."))
     public_title = " ".join((public_title or "").split())
     ground = " ".join((ground or "").split())
     errors: dict[str, list[str]] = {}
@@ -147,7 +154,7 @@ def case_unprotect(*, actor, case: Case, reason: str) -> Case:
     """Lift the protection of a case's title and description: the public sees
     them again, as the assistant's review allows."""
     if not access.can_review_privacy(actor, case):
-        raise DomainError(_("Du har inte behörighet att ta bort skyddet."))
+        raise PermissionDenied(_("Du har inte behörighet att ta bort skyddet."))
     reason = " ".join((reason or "").split())
     if not reason:
         raise DomainError(_("Ange varför skyddet tas bort."), field="reason")
@@ -169,3 +176,12 @@ def case_unprotect(*, actor, case: Case, reason: str) -> Case:
     case.save(update_fields=[*fields, "privacy", "privacy_pending", "search_text"])
     event_append(case=case, kind=Event.Kind.CASE_UNPROTECTED, actor=actor, data={"reason": reason})
     return case
+
+
+def file_screen_by_id(file_id: int) -> bool:
+    """The masking assistant reads one file (the task queued when it was added)."""
+    document_file = DocumentFile.objects.select_related("document__case", "blob").filter(pk=file_id).first()
+    if document_file is None:
+        return False
+    with transaction.atomic():
+        return screening.file_screen(document_file)
