@@ -119,6 +119,9 @@ def demo_load(*, password: str | None = None) -> DemoResult:
                     accounts.user_set_password(user=user, password=password)
             return DemoResult(organisation=organisation, password=password, loaded=False)
         organisation = _load(admin=admin, password=password)
+        # The files are read by the masking assistant now, as the worker would do
+        # it for each: the demo's public pages are whole from the first visit.
+        registry.files_screen_pending()
     return DemoResult(organisation=organisation, password=password, loaded=True)
 
 

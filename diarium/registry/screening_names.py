@@ -19,7 +19,12 @@ def private_counterparts(organisation_id: int) -> list[str]:
 
 
 def organisation_names(organisation_id: int) -> list[str]:
-    names = list(Person.objects.filter(organisation_id=organisation_id).values_list("name", flat=True))
-    names += Organ.objects.filter(organisation_id=organisation_id).values_list("name", flat=True)
+    """Names, work e-mail addresses and direct numbers the organisation publishes itself."""
+    names = []
+    for name, email, phone in Person.objects.filter(organisation_id=organisation_id).values_list(
+            "name", "email", "phone"):
+        names += [name, email, phone]
+    for name, email in Organ.objects.filter(organisation_id=organisation_id).values_list("name", "email"):
+        names += [name, email]
     names += Organisation.objects.values_list("name", flat=True)
-    return names
+    return [n for n in names if n]

@@ -142,7 +142,7 @@ def case_privacy(*, user, case: Case) -> CasePrivacy:
                     segments=_segments(entry["original"], findings, spans), findings=findings,
                     protected=entry.get("protected"),
                 ))
-    files = (DocumentFile.objects.filter(document__case=case).exclude(privacy=None)
+    files = (DocumentFile.objects.filter(document__case=case).exclude(privacy__isnull=True)
              .select_related("document").order_by("document__number", "position", "-version"))
     label = DocumentFile._meta.label_lower
     for row in files:

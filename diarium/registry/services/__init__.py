@@ -25,7 +25,7 @@ from .documents import (
     document_register,
     with_file_cleanup,
 )
-from .privacy import Verdict, case_protect, case_unprotect, file_screen_by_id, privacy_review
+from .privacy import Verdict, case_protect, case_unprotect, file_screen_by_id, files_screen_pending, privacy_review
 from .numbering import (
     classification_create,
     counter_increment,
@@ -41,6 +41,7 @@ __all__ = [
     "case_protect",
     "case_unprotect",
     "file_screen_by_id",
+    "files_screen_pending",
     "privacy_review",
     "COPY_CONTACT_MAX",
     "COPY_FORMATS",

@@ -42,7 +42,7 @@ def _rows_of_case(case: Case):
         qs = qs.filter(pk=case.pk) if spec.case_field is None else qs.filter(**{spec.case_field: case})
         for row in qs.exclude(privacy={}):
             rows[(spec.model._meta.label_lower, row.pk)] = row
-    files = DocumentFile.objects.select_for_update().filter(document__case=case).exclude(privacy=None)
+    files = DocumentFile.objects.select_for_update().filter(document__case=case).exclude(privacy__isnull=True)
     for row in files:
         rows[(DocumentFile._meta.label_lower, row.pk)] = row
     return rows
@@ -185,3 +185,14 @@ def file_screen_by_id(file_id: int) -> bool:
         return False
     with transaction.atomic():
         return screening.file_screen(document_file)
+
+
+def files_screen_pending() -> int:
+    """Let the assistant read every file it has not read yet (what the worker's
+    queued tasks would do), e.g. after a bulk load; returns the files read."""
+    count = 0
+    files = DocumentFile.objects.filter(privacy__isnull=True).select_related("document__case", "blob").order_by("pk")
+    for document_file in files.iterator(chunk_size=200):
+        with transaction.atomic():
+            count += screening.file_screen(document_file)
+    return count
