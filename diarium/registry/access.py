@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
 from diarium.accounts.models import Organ
@@ -65,6 +68,50 @@ def masked(document: Document, field: str, *, read_secret: bool, read_internal: 
 def content_hidden(document: Document, *, read_secret: bool) -> bool:
     """Files of a secret document are never handed out without the right."""
     return document.is_secret and not read_secret
+
+
+# --- documents leaving the organisation -----------------------------------------------------
+RELEASE_SECRET = "secret"
+
+
+@dataclass(frozen=True)
+class Concern:
+    """Why a document needs a secrecy review ("sekretessprövning") before it
+    leaves the organisation: on a remiss, as supporting document of an agenda,
+    or dispatched to outside recipients. `reason` is a code, `message` Swedish."""
+
+    document: Document
+    reason: str
+    message: str
+
+
+def _secret_concern(document: Document) -> Concern | None:
+    if not document.is_secret:
+        return None
+    if document.secrecy_ground:
+        message = _("Handlingen är sekretessmarkerad (%(ground)s).") % {"ground": document.secrecy_ground}
+    else:
+        message = _("Handlingen är sekretessmarkerad.")
+    return Concern(document=document, reason=RELEASE_SECRET, message=message)
+
+
+# Each rule says whether, and why, one document needs a secrecy review before
+# it goes out; a further reason (what the masking assistant found and no one
+# has yet reviewed) is one more function in this tuple.
+RELEASE_RULES = (_secret_concern,)
+
+
+def release_concerns(documents: Iterable[Document]) -> list[Concern]:
+    """Why each of `documents` needs a secrecy review before it leaves the
+    organisation, in the order given (each document once); empty when all may go."""
+    concerns: list[Concern] = []
+    seen: set[int] = set()
+    for document in documents:
+        if document.pk in seen:
+            continue
+        seen.add(document.pk)
+        concerns.extend(c for rule in RELEASE_RULES if (c := rule(document)) is not None)
+    return concerns
 
 
 # --- the same rules as a query ------------------------------------------------------------

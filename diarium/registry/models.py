@@ -15,6 +15,7 @@ DOCUMENT_COUNTERPART_MAX = 300
 DOCUMENT_DESCRIPTION_MAX = 500
 SECRECY_GROUND_MAX = 200
 REASON_MAX = 1000  # why a case was closed or reopened, why secrecy was lifted (kept in the history)
+SECRECY_REVIEW_REASON_MIN, SECRECY_REVIEW_REASON_MAX = 3, 2000  # why documents may leave after a secrecy review
 REGISTER_QUERY_MAX = 200  # the public register's text filter
 
 
@@ -242,6 +243,9 @@ class Event(models.Model):
         SECRECY_LIFTED = "secrecy_lifted", _("Sekretessmarkeringen togs bort")
         SECRET_READ = "secret_read", _("Sekretessmarkerad handling lästes")
         COPY_REQUESTED = "copy_requested", _("Begäran om utlämnande av allmän handling")
+        # Documents left the organisation after a secrecy review (sekretessprövning)
+        # on a remiss, an agenda or a dispatch; written by those apps' services.
+        SECRECY_REVIEWED = "secrecy_reviewed", _("Sekretessprövning inför utlämnande")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, related_name="events")

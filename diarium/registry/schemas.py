@@ -7,12 +7,22 @@ without importing the register's endpoints; registry.apis serialises into them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
 
+from .models import SECRECY_REVIEW_REASON_MAX
+
 Direction = Literal["incoming", "drawn_up", "outgoing", "internal"]
+
+# The reason a user gives for letting documents leave the organisation after a
+# secrecy review (remiss, agenda, dispatch); asked for only when one is needed.
+SecrecyReviewReason = Annotated[str, Field(
+    max_length=SECRECY_REVIEW_REASON_MAX,
+    description="Skäl för att lämna ut (sekretessprövning), 3–2000 tecken: krävs när en handling som går ut "
+                "är sekretessmarkerad; saknas det svarar API:t 422 med fältet `secrecy_review_reason`.",
+)]
 
 
 class OrganRef(Schema):
