@@ -403,3 +403,14 @@ def test_the_api_retries_a_dispatch_of_a_secret_excerpt_only_with_the_reason(cli
     assert refused.status_code == 422 and "secrecy_review_reason" in refused.json()["errors"]
     retried = post_json(client, url, {"secrecy_review_reason": REASON}, **auth)
     assert retried.status_code == 200 and retried.json() == {"count": 1}
+
+
+def test_an_over_long_reason_on_the_dispatch_page_is_refused_on_its_field(client, registrar, dispatched):
+    decision, excerpt = dispatched
+    registry.document_mark_secret(actor=registrar, document=excerpt, ground=GROUND)
+    client.force_login(registrar)
+    response = client.post(reverse("decisions:decision_dispatch", args=[decision.pk]),
+                           {"action": "retry", "secrecy_review_reason": "x" * 2001})
+    assert response.status_code == 400 and "Högst 2000 tecken" in response.content.decode()
+    assert decision.recipients.get(name="FABS AB").state == DecisionRecipient.State.FAILED
+    assert not _reviews(decision.case)
