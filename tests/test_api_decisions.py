@@ -443,7 +443,8 @@ def test_the_public_sees_the_agenda_then_the_adjusted_decisions_never_addresses(
     assert anonymous.get(f"/api/meetings/{meeting['id']}").status_code == 404
     assert anonymous.get("/api/meetings").json() == []
     item = post_json(client, f"/api/meetings/{meeting['id']}/items",
-                     {"case": c.pk, "documents": [public.pk, secret.pk]}, **s.auth).json()
+                     {"case": c.pk, "documents": [public.pk, secret.pk],
+                      "secrecy_review_reason": "Visas bara för ledamöterna."}, **s.auth).json()
     assert item["title"] == c.title and len(item["documents"]) == 2
     _go(client, s, meeting["id"], "publish-notice", "open")
     decision = _record(client, s, meeting["id"], agenda_item=item["id"],

@@ -276,7 +276,8 @@ def test_secret_supporting_documents_never_reach_the_public_agenda(registrar, ks
     registry.document_mark_secret(actor=registrar, document=secret, ground="OSL 26 kap. 1 §",
                                   masked_fields=["description"])
     meeting = decisions.meeting_create(actor=registrar, organ=ks, date=dt.date.today())
-    decisions.agenda_item_add(actor=registrar, meeting=meeting, case=case, documents=[public, secret])
+    decisions.agenda_item_add(actor=registrar, meeting=meeting, case=case, documents=[public, secret],
+                              secrecy_review_reason="Underlag för ledamöterna.")
     from django.contrib.auth.models import AnonymousUser
 
     [row] = selectors.agenda(meeting=meeting, user=AnonymousUser())

@@ -239,7 +239,8 @@ def build(spec: WorldSpec) -> World:
         for case, _case_spec in organ_cases:
             supporting = [d.obj for d in docs if d.case_pk == case.pk and d.spec.on_agenda]
             items.append(decisions.agenda_item_add(actor=registrar, meeting=meeting, case=case, title=case.title,
-                                                   documents=supporting))
+                                                   documents=supporting,
+                                                   secrecy_review_reason="Underlag för ledamöterna."))
         decisions.meeting_publish_notice(actor=registrar, meeting=meeting)
         meeting.refresh_from_db()
         decisions.meeting_open(actor=registrar, meeting=meeting)

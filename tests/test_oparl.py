@@ -119,7 +119,8 @@ def data(org, ks, registrar, settings):
 
     m1 = meeting(ksau, dt.date(2018, 9, 3))
     item1 = decisions.proposal_to_agenda(actor=registrar, proposal=report.proposals.get(), meeting=m1,
-                                         documents=[report.document, public, secret])
+                                         documents=[report.document, public, secret],
+                                         secrecy_review_reason="Underlag för ledamöterna.")
     decisions.meeting_publish_notice(actor=registrar, meeting=m1)
     decisions.meeting_open(actor=registrar, meeting=m1)
     decisions.decision_record(actor=registrar, meeting=m1, agenda_item=item1, text="Föreslår KS besluta.",

@@ -86,9 +86,9 @@ def reader(org):
     return f.user(org, Role.READER)
 
 
-def _item(registrar, meeting, case, documents=(), title=""):
+def _item(registrar, meeting, case, documents=(), title="", secrecy_review_reason=""):
     return decisions.agenda_item_add(actor=registrar, meeting=meeting, case=case, documents=list(documents),
-                                     title=title)
+                                     title=title, secrecy_review_reason=secrecy_review_reason)
 
 
 def _record(registrar, meeting, case, item=None, text="Handlingsplanen godkänns.", **kw):
@@ -193,8 +193,11 @@ def test_an_item_is_added_by_diary_number_with_chosen_documents(client, registra
     assert f"{case.diary_number}-{plan.number} Förslag till handlingsplan" in html
     assert SECRET_DESCRIPTION in html  # the registrar may read the secret one
     assert not AgendaItem.objects.exists()
-    response = client.post(url, {"diary_number": case.diary_number, "title": "",
-                                 "documents": [str(plan.pk), str(secret.pk)]})
+    chosen = {"diary_number": case.diary_number, "title": "", "documents": [str(plan.pk), str(secret.pk)]}
+    response = client.post(url, chosen)  # the secret one goes out only after a secrecy review
+    assert response.status_code == 400 and "Sekretessprövning krävs" in _html(response)
+    assert not AgendaItem.objects.exists()
+    response = client.post(url, {**chosen, "secrecy_review_reason": "Underlag för ledamöterna."})
     assert response.status_code == 302 and response.url.endswith("#dagordning")
     item = AgendaItem.objects.get()
     assert item.title == case.title and item.case == case and item.position == 1
@@ -241,7 +244,7 @@ def test_items_move_and_the_notice_goes_to_members(client, registrar, ks, meetin
 
 def test_the_public_sees_the_published_agenda_without_secret_documents(client, registrar, meeting, case, plan,
                                                                        secret):
-    _item(registrar, meeting, case, [plan, secret])
+    _item(registrar, meeting, case, [plan, secret], secrecy_review_reason="Underlag för ledamöterna.")
     url = reverse("decisions:meeting_detail", args=[meeting.pk])
     assert client.get(url).status_code == 404  # planned: not public yet
     decisions.meeting_publish_notice(actor=registrar, meeting=meeting)

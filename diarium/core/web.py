@@ -38,15 +38,45 @@ def deny_unless(allowed: bool, message: str) -> None:
         raise errors.PermissionDenied(message)
 
 
+# Refused input (400), and input that lacks a confirmation it needs, such as the
+# reason of a secrecy review (422): shown to the user, who can correct it.
+INPUT_ERROR_STATUSES = (400, 422)
+
+
 def post_action(request, target, action):
     """Run a POST-only action and go back to `target` with its message: the
     action's success text, or the DomainError's message when input was refused."""
     try:
         message = action()
     except errors.DomainError as exc:
-        if exc.status_code != 400:
-            raise
-        messages.error(request, exc.message)
+        _refused(request, exc)
+    else:
+        messages.success(request, message)
+    return redirect(target)
+
+
+def _refused(request, exc: errors.DomainError) -> None:
+    """Refused input becomes the next page's error message; denials and
+    missing objects go on to become pages."""
+    if exc.status_code not in INPUT_ERROR_STATUSES:
+        raise exc
+    messages.error(request, exc.message)
+
+
+def post_action_asking(request, target, action, *, form, field: str):
+    """post_action for an action that may ask for more: a DomainError on `field`
+    (a confirmation the action needs, such as the reason of a secrecy review)
+    goes on `form`, as do the form's own errors. Returns the redirect, or None
+    when the view is to show the form again."""
+    if not form.is_valid():
+        return None
+    try:
+        message = action()
+    except errors.DomainError as exc:
+        if field in exc.errors:
+            show_on_form(form, exc)
+            return None
+        _refused(request, exc)
     else:
         messages.success(request, message)
     return redirect(target)
@@ -54,6 +84,6 @@ def post_action(request, target, action):
 
 def show_on_form(form, exc: errors.DomainError) -> None:
     """Input errors go on the form; denials and missing objects become pages."""
-    if exc.status_code != 400:
+    if exc.status_code not in INPUT_ERROR_STATUSES:
         raise exc
     form.add_domain_error(exc)

@@ -74,6 +74,22 @@ def require_write_reports(user, case: Case, message: str) -> None:
         raise PermissionDenied(message)
 
 
+# --- who is outside the organisation ------------------------------------------------------
+# Organs that are separate bodies: what is sent to them leaves the organisation.
+OUTSIDE_ORGANS = (Organ.Kind.COMPANY, Organ.Kind.FEDERATION, Organ.Kind.EXTERNAL)
+
+
+def recipient_outside(recipient: DecisionRecipient, *, organisation_id: int) -> bool:
+    """Whether a dispatched decision leaves the organisation when it goes to this
+    recipient: anyone but the organisation's own organs (its council, boards and
+    committees) and people. A name typed in is outside: no one can tell."""
+    if recipient.organ_id is not None:
+        return recipient.organ.organisation_id != organisation_id or recipient.organ.kind in OUTSIDE_ORGANS
+    if recipient.person_id is not None:
+        return recipient.person.organisation_id != organisation_id
+    return True
+
+
 # --- what the public sees ---------------------------------------------------------------
 def meeting_public(status: str) -> bool:
     """The public sees a meeting from its published notice on (as a condition:

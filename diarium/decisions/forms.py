@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from diarium.core.limits import DATE_FORMAT, IsoDateField, LimitedCharField, PastIsoDateField
-from diarium.registry.forms import DateInput, DomainErrorFormMixin
+from diarium.registry.forms import DateInput, DomainErrorFormMixin, SecrecyReviewFormMixin
 from diarium.registry.models import PartyKind
 
 from .models import (
@@ -161,7 +161,7 @@ class MeetingForm(DomainErrorFormMixin, forms.Form):
         return data
 
 
-class AgendaItemForm(DomainErrorFormMixin, forms.Form):
+class AgendaItemForm(SecrecyReviewFormMixin, DomainErrorFormMixin, forms.Form):
     """A matter for the agenda: a case by diary number, or a proposal to the organ,
     with the case's documents to choose as supporting documents."""
 
@@ -219,7 +219,7 @@ class AgendaItemForm(DomainErrorFormMixin, forms.Form):
         super().add_domain_error(exc)
 
 
-class ProposalToAgendaForm(DomainErrorFormMixin, forms.Form):
+class ProposalToAgendaForm(SecrecyReviewFormMixin, DomainErrorFormMixin, forms.Form):
     meeting = forms.ChoiceField(label=_("Sammanträde"), widget=forms.RadioSelect, error_messages={
         "required": _("Välj ett sammanträde."), "invalid_choice": _("Välj ett av de planerade sammanträdena."),
     })
@@ -240,6 +240,13 @@ class ProposalToAgendaForm(DomainErrorFormMixin, forms.Form):
 
     def chosen_document_ids(self) -> list[int]:
         return [int(pk) for pk in self.cleaned_data.get("documents", [])]
+
+
+class DispatchForm(SecrecyReviewFormMixin, DomainErrorFormMixin, forms.Form):
+    """Dispatching a decision, or sending the failed e-mails again (action
+    "retry"): only a reason for a secrecy review, when asked."""
+
+    action = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 def _meeting_label(meeting) -> str:

@@ -17,12 +17,13 @@ from diarium.accounts import selectors as accounts_selectors
 from diarium.accounts.models import Organ
 from diarium.core import errors
 from diarium.registry import selectors as registry_selectors
-from diarium.core.web import deny_unless, domain_errors, post_action, show_on_form
+from diarium.core.web import deny_unless, domain_errors, post_action, post_action_asking, show_on_form
+from diarium.registry.services import SECRECY_REVIEW_FIELD
 
 from . import access, selectors, services
 from .forms import (
-    AgendaItemForm, AssignmentLinkForm, CorrectionForm, DecisionEditForm, DecisionForm, MeetingForm, MinutesSignForm,
-    OfficerReportForm, OrganFilterForm, ProposalToAgendaForm,
+    AgendaItemForm, AssignmentLinkForm, CorrectionForm, DecisionEditForm, DecisionForm, DispatchForm, MeetingForm,
+    MinutesSignForm, OfficerReportForm, OrganFilterForm, ProposalToAgendaForm,
 )
 from .models import DecisionRecipient, Meeting, Membership, Signature
 
@@ -132,7 +133,8 @@ def agenda_item_add(request, pk: int):
         )
         try:
             item = services.agenda_item_add(actor=request.user, meeting=meeting, title=d["title"],
-                                            case=d["diary_number"], proposal=d.get("proposal"), documents=chosen)
+                                            case=d["diary_number"], proposal=d.get("proposal"), documents=chosen,
+                                            secrecy_review_reason=form.release_reason())
         except errors.DomainError as exc:
             show_on_form(form, exc)
         else:
@@ -356,20 +358,35 @@ def decision_correct(request, pk: int):
 @domain_errors
 @require_POST
 def decision_dispatch(request, pk: int):
-    """Dispatch the decision to its recipients, or (action=retry) send the failed ones again."""
+    """Dispatch the decision to its recipients, or (action=retry) send the failed
+    ones again. When the excerpt needs a secrecy review, a page asks for the
+    reason (and shows why) before anything goes."""
     decision = selectors.decision_get(user=request.user, pk=pk)
     access.require_manage_meetings(request.user, decision.organ, _("Du har inte behörighet att expediera beslutet."))
+    target = reverse("decisions:decision_detail", args=[decision.pk]) + "#expediering"
+    form = DispatchForm(request.POST)
+    retry = request.POST.get("action") == "retry"
 
     def dispatch():
-        if request.POST.get("action") == "retry":
-            n = services.dispatch_retry(actor=request.user, decision=decision)
+        if retry:
+            n = services.dispatch_retry(actor=request.user, decision=decision,
+                                        secrecy_review_reason=form.release_reason())
             return _("%(n)s utskick har lagts i kö igen.") % {"n": n}
         waiting = sum(1 for r in decision.recipients.all() if r.state == DecisionRecipient.State.PENDING)
-        document = services.decision_dispatch(actor=request.user, decision=decision)
+        document = services.decision_dispatch(actor=request.user, decision=decision,
+                                              secrecy_review_reason=form.release_reason())
         return _("Protokollsutdraget är registrerat som %(ref)s och expedieras till %(n)s mottagare.") % {
             "ref": f"{decision.case.diary_number}-{document.number}", "n": waiting}
 
-    return post_action(request, reverse("decisions:decision_detail", args=[decision.pk]) + "#expediering", dispatch)
+    response = post_action_asking(request, target, dispatch, form=form, field=SECRECY_REVIEW_FIELD)
+    if response is not None:
+        return response
+    return render(request, "registry/secrecy_review_confirm.html", {
+        "form": form, "case": decision.case, "back": target,
+        "heading": _("Försök skicka %(ref)s igen") % {"ref": decision.reference} if retry
+        else _("Expediera %(ref)s") % {"ref": decision.reference},
+        "submit": _("Försök skicka igen") if retry else _("Expediera beslutet"),
+    }, status=400)
 
 
 # --- minutes ------------------------------------------------------------------------------
@@ -483,7 +500,8 @@ def proposal_to_agenda(request, pk: int):
         try:
             item = services.proposal_to_agenda(actor=request.user, proposal=proposal, meeting=meeting,
                                                documents=selectors.case_documents(
-                                                   case=proposal.case, ids=form.chosen_document_ids()))
+                                                   case=proposal.case, ids=form.chosen_document_ids()),
+                                               secrecy_review_reason=form.release_reason())
         except errors.DomainError as exc:
             show_on_form(form, exc)
         else:

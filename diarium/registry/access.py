@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
 from diarium.accounts.models import Organ, Organisation, Person
@@ -105,6 +108,60 @@ def content_hidden(document: Document, *, read_secret: bool) -> bool:
     """Files of a secret document are never handed out without the right (for
     the public as a condition on rows: public_content_q)."""
     return document.is_secret and not read_secret
+
+
+# --- documents leaving the organisation -----------------------------------------------------
+RELEASE_PRIVACY = "personal_data"
+RELEASE_SECRET = "secret"
+
+
+@dataclass(frozen=True)
+class Concern:
+    """Why a document needs a secrecy review ("sekretessprövning") before it
+    leaves the organisation: on a remiss, as supporting document of an agenda,
+    or dispatched to outside recipients. `reason` is a code, `message` Swedish."""
+
+    document: Document
+    reason: str
+    message: str
+
+
+def _secret_concern(document: Document) -> Concern | None:
+    if not document.is_secret:
+        return None
+    if document.secrecy_ground:
+        message = _("Handlingen är sekretessmarkerad (%(ground)s).") % {"ground": document.secrecy_ground}
+    else:
+        message = _("Handlingen är sekretessmarkerad.")
+    return Concern(document=document, reason=RELEASE_SECRET, message=message)
+
+
+def _privacy_concern(document: Document) -> Concern | None:
+    """What the masking assistant found in the document's description or files
+    and a registrar has not released (issue 18)."""
+    files = document.files.filter(privacy_withheld=True).exclude(privacy__isnull=True).exists()
+    if not document.privacy_pending and not files:
+        return None
+    return Concern(document=document, reason=RELEASE_PRIVACY, message=_(
+        "Maskeringsassistenten har hittat uppgifter som kan vara personuppgifter i handlingen (beskrivningen "
+        "eller filerna), och de är inte frisläppta av registrator."))
+
+
+# Each rule says whether, and why, one document needs a secrecy review before it goes out.
+RELEASE_RULES = (_secret_concern, _privacy_concern)
+
+
+def release_concerns(documents: Iterable[Document]) -> list[Concern]:
+    """Why each of `documents` needs a secrecy review before it leaves the
+    organisation, in the order given (each document once); empty when all may go."""
+    concerns: list[Concern] = []
+    seen: set[int] = set()
+    for document in documents:
+        if document.pk in seen:
+            continue
+        seen.add(document.pk)
+        concerns.extend(c for rule in RELEASE_RULES if (c := rule(document)) is not None)
+    return concerns
 
 
 # --- the same rules as a query ------------------------------------------------------------

@@ -18,12 +18,13 @@ from .models import (
     REASON_MAX,
     REGISTER_QUERY_MAX,
     SECRECY_GROUND_MAX,
+    SECRECY_REVIEW_REASON_MAX,
     Case,
     Document,
     PartyKind,
 )
 from .selectors import date_range_check
-from .services import COPY_CONTACT_MAX, COPY_FORMATS, COPY_MESSAGE_MAX, COPY_NAME_MAX
+from .services import COPY_CONTACT_MAX, COPY_FORMATS, COPY_MESSAGE_MAX, COPY_NAME_MAX, SECRECY_REVIEW_FIELD
 
 
 class DateInput(forms.DateInput):
@@ -67,6 +68,43 @@ class DomainErrorFormMixin:
             target = name if name in self.fields else None
             for message in messages:
                 self.add_error(target, message)
+
+
+class SecrecyReviewFormMixin:
+    """The reason of a secrecy review ("sekretessprövning") on a form whose
+    service lets documents leave the organisation. Asked for only when the
+    service refused without it: then the template registry/_secrecy_review.html
+    shows a warning naming the documents and why, and the reason's field; the
+    other field templates leave it out. Put before DomainErrorFormMixin."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[SECRECY_REVIEW_FIELD] = LimitedCharField(
+            label=_("Skäl för att lämna ut (sekretessprövning)"), required=False,
+            max_length=SECRECY_REVIEW_REASON_MAX,
+            help_text=_("Varför handlingarna kan lämnas ut. Skälet sparas i ärendets historik."),
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        auto_id = self[SECRECY_REVIEW_FIELD].auto_id
+        self.fields[SECRECY_REVIEW_FIELD].widget.attrs.update({
+            "required": True, "aria-describedby": f"{auto_id}_concerns {auto_id}_helptext",
+        })
+
+    def visible_fields(self):
+        return [f for f in super().visible_fields() if f.name != SECRECY_REVIEW_FIELD]
+
+    @property
+    def secrecy_review_asked(self) -> bool:
+        """Whether to show the warning and the reason's field: the service asked
+        for a reason, or the user has written one."""
+        if not self.is_bound:
+            return False
+        return bool(self[SECRECY_REVIEW_FIELD].errors or (self.data.get(self.add_prefix(SECRECY_REVIEW_FIELD))
+                                                          or "").strip())
+
+    def release_reason(self) -> str:
+        """The reason given (empty when none)."""
+        return (self.cleaned_data.get(SECRECY_REVIEW_FIELD) or "").strip()
 
 
 def _choices(objects, label=str, empty=_("Alla")):

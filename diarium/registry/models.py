@@ -15,6 +15,7 @@ DOCUMENT_COUNTERPART_MAX = 300
 DOCUMENT_DESCRIPTION_MAX = 500
 SECRECY_GROUND_MAX = 200
 REASON_MAX = 1000  # why a case was closed or reopened, why secrecy was lifted (kept in the history)
+SECRECY_REVIEW_REASON_MIN, SECRECY_REVIEW_REASON_MAX = 3, 2000  # why documents may leave after a secrecy review
 REGISTER_QUERY_MAX = 200  # the public register's text filter
 
 
@@ -298,6 +299,9 @@ class Event(models.Model):
         PRIVACY_REVIEWED = "privacy_reviewed", _("Personuppgifter i registreringen granskades")
         CASE_PROTECTED = "case_protected", _("Ärendemeningen skyddades")
         CASE_UNPROTECTED = "case_unprotected", _("Skyddet av ärendemeningen togs bort")
+        # Documents left the organisation after a secrecy review (sekretessprövning)
+        # on a remiss, an agenda or a dispatch; written by those apps' services.
+        SECRECY_REVIEWED = "secrecy_reviewed", _("Sekretessprövning inför utlämnande")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, related_name="events")

@@ -7,10 +7,12 @@ without importing the register's endpoints; registry.apis serialises into them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
+
+from .models import SECRECY_REVIEW_REASON_MAX
 
 Direction = Literal["incoming", "drawn_up", "outgoing", "internal"]
 # What the registrar says a party outside the organisation is (models.PartyKind).
@@ -19,6 +21,14 @@ PARTY_KIND_DESCRIPTION = (
     "\"private\" (privatperson), \"legal\" (organisation, företag eller myndighet) eller \"auto\": en "
     "privatperson om namnet inte är en känd organisation, ett organ eller en person i organisationen och inte "
     "ser ut som en organisation. En privatpersons namn visas aldrig för allmänheten, där står \"Privatperson\".")
+
+# The reason a user gives for letting documents leave the organisation after a
+# secrecy review (remiss, agenda, dispatch); asked for only when one is needed.
+SecrecyReviewReason = Annotated[str, Field(
+    max_length=SECRECY_REVIEW_REASON_MAX,
+    description="Skäl för att lämna ut (sekretessprövning), 3–2000 tecken: krävs när en handling som går ut "
+                "är sekretessmarkerad; saknas det svarar API:t 422 med fältet `secrecy_review_reason`.",
+)]
 
 
 class OrganRef(Schema):

@@ -27,7 +27,7 @@ from diarium.core.errors import DomainError, NotFound
 from diarium.core.lookups import referenced
 from diarium.core.limits import IsoDate, PastIsoDate
 from diarium.registry import selectors as registry
-from diarium.registry.schemas import PARTY_KIND_DESCRIPTION, DocumentOut, PartyKindIn
+from diarium.registry.schemas import PARTY_KIND_DESCRIPTION, DocumentOut, PartyKindIn, SecrecyReviewReason
 from diarium.registry.files import file_response
 
 from . import selectors, services
@@ -74,6 +74,7 @@ class RoundIn(Schema):
     dispatch_mode: DispatchMode = "per_recipient"
     reminder_days_before: int = Field(7, ge=0, le=60)
     grace_days: int = Field(30, ge=0, le=365)
+    secrecy_review_reason: SecrecyReviewReason = ""
 
 
 class DeadlineOut(Schema):
@@ -167,6 +168,10 @@ class RoundOut(Schema):
     revised_file: RoundFileOut | None
     revision_note: str
     changes: list[ChangeOut]
+
+
+class SendIn(Schema):
+    secrecy_review_reason: SecrecyReviewReason = ""
 
 
 class RecipientsIn(Schema):
@@ -322,7 +327,7 @@ def round_create(request, case_id: Id, payload: RoundIn):
         actor=user, case=case, title=payload.title, letter=payload.letter, deadline=payload.deadline,
         recipients=recipients, files=[versions[pk] for pk in payload.files], ordered_by=payload.ordered_by,
         dispatch_mode=payload.dispatch_mode, reminder_days_before=payload.reminder_days_before,
-        grace_days=payload.grace_days,
+        grace_days=payload.grace_days, secrecy_review_reason=payload.secrecy_review_reason,
     )
     return Status(201, _fresh(request, round_.pk))
 
@@ -341,9 +346,11 @@ def round_discard(request, round_id: Id):
 
 
 @router.post("/remiss/{round_id}/send", response={200: RoundOut, **ERRORS}, auth=WRITE, url_name="remiss_send")
-def round_send(request, round_id: Id):
-    """Send the round: the dispatch is registered and one e-mail per recipient is queued."""
-    services.remiss_send(actor=actor(request), round=_round(request, round_id))
+def round_send(request, round_id: Id, payload: SendIn | None = None):
+    """Send the round: the dispatch is registered and one e-mail per recipient is queued.
+    A file marked secret since the round was prepared needs `secrecy_review_reason` (else 422)."""
+    services.remiss_send(actor=actor(request), round=_round(request, round_id),
+                         secrecy_review_reason=payload.secrecy_review_reason if payload else "")
     return _fresh(request, round_id)
 
 

@@ -13,7 +13,7 @@ from diarium.core.limits import (
     LimitedCharField,
     PastIsoDateField,
 )
-from diarium.registry.forms import DateInput, DomainErrorFormMixin, MultipleFileField
+from diarium.registry.forms import DateInput, DomainErrorFormMixin, MultipleFileField, SecrecyReviewFormMixin
 from diarium.registry.models import PartyKind
 
 from .models import (
@@ -35,7 +35,7 @@ from .services import RecipientInput
 DATE_ERRORS = {"required": _("Ange ett datum (ÅÅÅÅ-MM-DD)."), "invalid": DATE_FORMAT}
 
 
-class RoundForm(DomainErrorFormMixin, forms.Form):
+class RoundForm(SecrecyReviewFormMixin, DomainErrorFormMixin, forms.Form):
     title = LimitedCharField(label=_("Rubrik"), max_length=TITLE_MAX, required=False,
                             widget=forms.TextInput(attrs={"aria-required": "true", "size": 60}))
     files = forms.MultipleChoiceField(label=_("Remisshandlingar"), required=False,
@@ -107,6 +107,10 @@ class RoundForm(DomainErrorFormMixin, forms.Form):
 
     def chosen_files(self):
         return [self._files[pk] for pk in self.cleaned_data.get("files", [])]
+
+
+class RoundSendForm(SecrecyReviewFormMixin, DomainErrorFormMixin, forms.Form):
+    """Sending a prepared round: only a reason for a secrecy review, when asked."""
 
 
 class AnswerForm(DomainErrorFormMixin, forms.Form):

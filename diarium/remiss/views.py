@@ -15,10 +15,13 @@ from diarium.accounts import selectors as accounts_selectors
 from diarium.core import errors
 from diarium.registry import selectors as registry_selectors
 from diarium.registry.files import file_response
-from diarium.core.web import domain_errors, post_action, show_on_form
+from diarium.core.web import domain_errors, post_action, post_action_asking, show_on_form
+from diarium.registry.services import SECRECY_REVIEW_FIELD
 
 from . import access, selectors, services
-from .forms import AnswerForm, AssessmentForm, ChangeFormSet, ExtendForm, RecipientChoiceForm, ReviseForm, RoundForm
+from .forms import (
+    AnswerForm, AssessmentForm, ChangeFormSet, ExtendForm, RecipientChoiceForm, ReviseForm, RoundForm, RoundSendForm,
+)
 from .models import RemissRecipient, RemissRound
 
 
@@ -50,7 +53,7 @@ def round_create(request, case_pk: int):
                 actor=request.user, case=case, title=data["title"], letter=data["letter"], deadline=data["deadline"],
                 ordered_by=data["ordered_by"], recipients=form.recipients(), files=form.chosen_files(),
                 dispatch_mode=data["dispatch_mode"], reminder_days_before=data["reminder_days_before"],
-                grace_days=data["grace_days"],
+                grace_days=data["grace_days"], secrecy_review_reason=form.release_reason(),
             )
         except errors.DomainError as exc:
             show_on_form(form, exc)
@@ -87,11 +90,22 @@ def _post_action(request, pk: int, action):
 @domain_errors
 @require_POST
 def round_send(request, pk: int):
-    def send(round_):
-        services.remiss_send(actor=request.user, round=round_)
+    """Send the round. When a file came to need a secrecy review since the round
+    was prepared, a page asks for the reason (and shows why) before anything goes."""
+    round_ = _managed_round(request, pk)
+    form = RoundSendForm(request.POST)
+
+    def send():
+        services.remiss_send(actor=request.user, round=round_, secrecy_review_reason=form.release_reason())
         return _("Remissen har skickats till %(n)s remissinstanser.") % {"n": round_.recipients.count()}
 
-    return _post_action(request, pk, send)
+    response = post_action_asking(request, round_, send, form=form, field=SECRECY_REVIEW_FIELD)
+    if response is not None:
+        return response
+    return render(request, "registry/secrecy_review_confirm.html", {
+        "form": form, "case": round_.case, "back": round_.get_absolute_url(),
+        "heading": _("Skicka remissen %(title)s") % {"title": round_.title}, "submit": _("Skicka remissen"),
+    }, status=400)
 
 
 @login_required

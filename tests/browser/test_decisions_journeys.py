@@ -131,6 +131,13 @@ def test_the_secretary_builds_an_agenda_and_publishes_the_notice(page, alingsas)
     secret_box.check()
     page.fill("#id_title", "Digital målbild – information")
     follow(page.get_by_role("button", name="Lägg till punkt"))
+    # The secret one goes out with the notice only after a secrecy review, with a reason.
+    warning = page.locator(".secrecy-review[role=alert]")
+    expect(warning).to_contain_text("Sekretessprövning krävs")
+    expect(warning).to_contain_text(f"{case.diary_number}-{secret.number}: Handlingen är sekretessmarkerad")
+    axe_scan(page)
+    page.get_by_label("Skäl för att lämna ut (sekretessprövning)").fill("Visas bara för ledamöterna.")
+    follow(page.get_by_role("button", name="Lägg till punkt"))
     assert "Punkt 1, Digital målbild – information, är tillagd." in status_text(page)
 
     # Item 2: the office's proposal to KS, put on the meeting from the case page.

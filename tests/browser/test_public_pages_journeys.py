@@ -63,7 +63,8 @@ def alingsas():
                         adjusters=[adjuster], start_time=dt.time(13), place="KS-salen")
     # The register took over from paper minutes: this year's numbering continues at § 160.
     decisions.paragraph_counter_set(actor=admin, organ=ks, year=meeting.date.year, last=159)
-    item = decisions.agenda_item_add(actor=registrar, meeting=meeting, case=case, documents=[public, secret])
+    item = decisions.agenda_item_add(actor=registrar, meeting=meeting, case=case, documents=[public, secret],
+                                     secrecy_review_reason="Underlag för ledamöterna.")
     decisions.meeting_publish_notice(actor=registrar, meeting=meeting)
     decision = f.held(registrar, meeting, item, DECISION_TITLE, adjust=True)
     f.meeting(registrar, ks, today + dt.timedelta(days=30), place="Hemligt planerat möte")

@@ -15,7 +15,7 @@ from diarium.core.api.types import Id
 
 from .. import access, selectors, services
 from . import serialise
-from .schemas import CorrectionIn, DecisionIn, DecisionOut, DecisionUpdateIn, RetryCount
+from .schemas import CorrectionIn, DecisionIn, DecisionOut, DecisionUpdateIn, DispatchIn, RetryCount
 
 router = Router(tags=["Sammanträden och beslut"])
 
@@ -120,11 +120,14 @@ def decision_correct(request, decision_id: Id, payload: CorrectionIn):
 @router.post(
     "/decisions/{decision_id}/dispatch", response={200: DecisionOut, **ERRORS}, auth=WRITE, url_name="decision_dispatch"
 )
-def decision_dispatch(request, decision_id: Id):
+def decision_dispatch(request, decision_id: Id, payload: DispatchIn | None = None):
     """Dispatch the adjusted decision: the minutes excerpt is registered as an
-    outgoing document on the case and e-mailed to each recipient with an address."""
+    outgoing document on the case and e-mailed to each recipient with an address.
+    An excerpt going outside the organisation that needs a secrecy review needs
+    `secrecy_review_reason` (else 422)."""
     services.decision_dispatch(
-        actor=actor(request), decision=selectors.decision_get(user=actor(request), pk=decision_id)
+        actor=actor(request), decision=selectors.decision_get(user=actor(request), pk=decision_id),
+        secrecy_review_reason=payload.secrecy_review_reason if payload else "",
     )
     return serialise.fresh_decision(request, decision_id)
 
@@ -135,10 +138,12 @@ def decision_dispatch(request, decision_id: Id):
     auth=WRITE,
     url_name="decision_dispatch_retry",
 )
-def decision_dispatch_retry(request, decision_id: Id):
-    """Queue again the e-mails that could not be sent."""
+def decision_dispatch_retry(request, decision_id: Id, payload: DispatchIn | None = None):
+    """Queue again the e-mails that could not be sent. An excerpt marked secret
+    since, going outside the organisation, needs `secrecy_review_reason` (else 422)."""
     return {
         "count": services.dispatch_retry(
-            actor=actor(request), decision=selectors.decision_get(user=actor(request), pk=decision_id)
+            actor=actor(request), decision=selectors.decision_get(user=actor(request), pk=decision_id),
+            secrecy_review_reason=payload.secrecy_review_reason if payload else "",
         )
     }

@@ -89,6 +89,7 @@ def agenda_item_add(request, meeting_id: Id, payload: AgendaItemIn):
         case=selectors.case_referenced(user=user, pk=payload.case, field="case", organisation_id=org),
         proposal=selectors.proposal_referenced(pk=payload.proposal, field="proposal", organisation_id=org),
         documents=selectors.documents_referenced(payload.documents),
+        secrecy_review_reason=payload.secrecy_review_reason,
     )
     return Status(201, agenda_row(user, item))
 

@@ -93,6 +93,7 @@ def proposal_to_agenda(request, proposal_id: Id, payload: ProposalAgendaIn):
         proposal=proposal,
         meeting=meeting,
         documents=None if payload.documents is None else selectors.documents_referenced(payload.documents),
+        secrecy_review_reason=payload.secrecy_review_reason,
     )
     return Status(201, agenda_row(user, item))
 

@@ -13,7 +13,7 @@ from ninja import Field, Schema
 
 from diarium.core.api.types import Id, LocalTime
 from diarium.core.limits import IsoDate, PastIsoDate
-from diarium.registry.schemas import PARTY_KIND_DESCRIPTION, OrganRef, PartyKindIn, PersonRef
+from diarium.registry.schemas import PARTY_KIND_DESCRIPTION, OrganRef, PartyKindIn, PersonRef, SecrecyReviewReason
 
 from ..models import (
     ASSIGNMENT_TEXT_MAX,
@@ -163,6 +163,7 @@ class AgendaItemIn(Schema):
     case: Id | None = None
     proposal: Id | None = None
     documents: list[Id] = Field([], description="Ids of the case's documents (beslutsunderlag).")
+    secrecy_review_reason: SecrecyReviewReason = ""
 
 
 class MoveIn(Schema):
@@ -319,6 +320,7 @@ class OfficerReportIn(Schema):
 class ProposalAgendaIn(Schema):
     meeting: Id
     documents: list[Id] | None = Field(None, description="Document ids; the officer's report when left out.")
+    secrecy_review_reason: SecrecyReviewReason = ""
 
 
 class ChainStepOut(Schema):
@@ -345,3 +347,7 @@ class CompleteIn(Schema):
 
 class RetryCount(Schema):
     count: int
+
+
+class DispatchIn(Schema):
+    secrecy_review_reason: SecrecyReviewReason = ""

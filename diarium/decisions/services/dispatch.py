@@ -28,19 +28,33 @@ from .shared import drawn_up_file
 logger = logging.getLogger("diarium.decisions")
 
 
-def decision_dispatch(*, actor, decision: Decision, now: dt.datetime | None = None) -> Document:
+def _outside(decision: Decision, recipients: list[DecisionRecipient]) -> list[DecisionRecipient]:
+    return [r for r in recipients if access.recipient_outside(r, organisation_id=decision.organisation_id)]
+
+
+def _where(decision: Decision, recipients: list[DecisionRecipient]) -> str:
+    return _("Expediering av %(ref)s till %(names)s") % {
+        "ref": decision.reference, "names": ", ".join(r.name for r in recipients)}
+
+
+def decision_dispatch(*, actor, decision: Decision, secrecy_review_reason: str = "",
+                      now: dt.datetime | None = None) -> Document:
     """Send the adjusted decision to its recipients: the minutes excerpt is
     registered as an outgoing document on the case, and each recipient with an
-    e-mail address gets it by mail. What fails stays unsent and retryable."""
+    e-mail address gets it by mail. What fails stays unsent and retryable.
+    When the excerpt goes outside the organisation and needs a secrecy review,
+    it goes only with `secrecy_review_reason`, recorded in the history."""
     access.require_manage_meetings(actor, decision.organ)
     now = now or timezone.now()
     if decision.case_id is None:
         raise DomainError(_("Beslutet hör inte till något ärende; det kan inte expedieras härifrån."))
     if not decision_adjusted(decision):
         raise DomainError(_("Protokollet är inte justerat. Beslutet expedieras efter justeringen."))
-    recipients = list(decision.recipients.filter(state=DecisionRecipient.State.PENDING))
+    recipients = list(decision.recipients.filter(state=DecisionRecipient.State.PENDING)
+                      .select_related("organ", "person"))
     if not recipients:
         raise DomainError(_("Beslutet har inga mottagare som väntar på expediering."))
+    outside = _outside(decision, recipients)
     with transaction.atomic():
         # The excerpt's certification ("utdragsbestyrkande"): who dispatches it, that day.
         upload = drawn_up_file("excerpt", {
@@ -58,6 +72,8 @@ def decision_dispatch(*, actor, decision: Decision, now: dt.datetime | None = No
             counterpart_kind=PartyKind.PRIVATE if any(r.is_private for r in recipients) else PartyKind.LEGAL,
             files=[upload],
         )
+        # The excerpt is what goes out; the rule decides whether it needs a review.
+        review = registry.release_review(documents=[document] if outside else [], reason=secrecy_review_reason)
         for r in recipients:
             r.excerpt_document = document
             if r.email:
@@ -72,6 +88,8 @@ def decision_dispatch(*, actor, decision: Decision, now: dt.datetime | None = No
                                   "decision": decision.pk, "number": document.number,
                                   "details": f"{decision.reference} till {len(recipients)} mottagare",
                               })
+        registry.release_record(actor=actor, case=decision.case, review=review, at=now,
+                                destination={"decision": decision.pk}, where=_where(decision, outside))
         return document
 
 
@@ -103,12 +121,26 @@ def excerpt_deliver(recipient_id: int, *, now: dt.datetime | None = None, connec
 
 
 @transaction.atomic
-def dispatch_retry(*, actor, decision: Decision) -> int:
+def dispatch_retry(*, actor, decision: Decision, secrecy_review_reason: str = "") -> int:
+    """Queue again the e-mails that could not be sent. An excerpt that came to
+    need a secrecy review since (marked secret after the first attempt) goes
+    outside the organisation only with `secrecy_review_reason`."""
     access.require_manage_meetings(actor, decision.organ)
-    failed = list(decision.recipients.filter(state=DecisionRecipient.State.FAILED).values_list("pk", flat=True))
+    failed = list(decision.recipients.filter(state=DecisionRecipient.State.FAILED)
+                  .select_related("organ", "person", "excerpt_document", "excerpt_document__case"))
     if not failed:
         raise DomainError(_("Det finns inga misslyckade utskick att skicka igen."))
-    DecisionRecipient.objects.filter(pk__in=failed).update(state=DecisionRecipient.State.QUEUED, error="")
-    for pk in failed:
-        enqueue_by_name("diarium.decisions.tasks.deliver_excerpt", pk)
+    outside = _outside(decision, failed)
+    destination = {"decision": decision.pk}
+    # Only a dispatched decision has failed recipients: it has a case, and they their excerpt.
+    review = registry.release_review(
+        documents=[r.excerpt_document for r in outside], reason=secrecy_review_reason,
+        reviewed=registry.releases_reviewed(case=decision.case, destination=destination),
+    )
+    DecisionRecipient.objects.filter(pk__in=[r.pk for r in failed]).update(state=DecisionRecipient.State.QUEUED,
+                                                                         error="")
+    registry.release_record(actor=actor, case=decision.case, review=review, destination=destination,
+                            where=_where(decision, outside))
+    for r in failed:
+        enqueue_by_name("diarium.decisions.tasks.deliver_excerpt", r.pk)
     return len(failed)

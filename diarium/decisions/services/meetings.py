@@ -97,9 +97,11 @@ def _editable_agenda(meeting: Meeting) -> None:
 @transaction.atomic
 def agenda_item_add(
     *, actor, meeting: Meeting, title: str = "", case: Case | None = None, proposal: Proposal | None = None,
-    documents: Sequence[Document] = (), now: dt.datetime | None = None,
+    documents: Sequence[Document] = (), secrecy_review_reason: str = "", now: dt.datetime | None = None,
 ) -> AgendaItem:
-    """Put a matter on the agenda with the documents it rests on ("beslutsunderlag").
+    """Put a matter on the agenda with the documents it rests on ("beslutsunderlag"),
+    which go out with the notice: those that need a secrecy review go only with
+    `secrecy_review_reason`, recorded in the history.
     `now`: when (default now; loaders of historic data pass the date)."""
     access.require_manage_meetings(actor, meeting.organ)
     meeting = meeting_locked(meeting)
@@ -117,14 +119,18 @@ def agenda_item_add(
     documents = list(documents)
     if any(case is None or d.case_id != case.pk for d in documents):
         raise DomainError(_("Beslutsunderlaget måste höra till ärendet."), field="documents")
+    review = registry.release_review(documents=documents, reason=secrecy_review_reason)
     position = (meeting.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     item = AgendaItem.objects.create(meeting=meeting, position=position, title=title, case=case,
                                      proposal=proposal)
     item.supporting_documents.set(documents)
     if case is not None:
+        where = f"{meeting.organ.code} {meeting.date:%Y-%m-%d}, punkt {position}"
         registry.event_append(case=case, kind=DecisionEvent.AGENDA_ITEM_ADDED, actor=actor, at=now, data={
-            "meeting": meeting.pk, "details": f"{meeting.organ.code} {meeting.date:%Y-%m-%d}, punkt {position}",
+            "meeting": meeting.pk, "details": where,
         })
+        registry.release_record(actor=actor, case=case, review=review, at=now, destination={"agenda_item": item.pk},
+                                where=_("Beslutsunderlag: %(where)s") % {"where": where})
     return item
 
 

@@ -218,10 +218,12 @@ def officer_report_update(
 
 
 def proposal_to_agenda(*, actor, proposal: Proposal, meeting: Meeting,
-                       documents: Sequence[Document] | None = None, now: dt.datetime | None = None) -> AgendaItem:
+                       documents: Sequence[Document] | None = None, secrecy_review_reason: str = "",
+                       now: dt.datetime | None = None) -> AgendaItem:
     """Send a proposal to an organ's agenda. The officer's report goes with it
-    as supporting document unless others are chosen."""
+    as supporting document unless others are chosen (agenda_item_add)."""
     if documents is None:
         documents = [proposal.report.document] if proposal.report_id and proposal.report.document_id else []
     return agenda_item_add(actor=actor, meeting=meeting, proposal=proposal, documents=documents,
-                           title=proposal.report.title if proposal.report_id else proposal.case.title, now=now)
+                           title=proposal.report.title if proposal.report_id else proposal.case.title,
+                           secrecy_review_reason=secrecy_review_reason, now=now)

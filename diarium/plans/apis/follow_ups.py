@@ -116,5 +116,6 @@ def follow_up_agenda(request, round_id: Id, payload: FollowUpAgendaIn):
     round_ = selectors.follow_up_get(user=actor(request), pk=round_id)
     access.require_manage(user, round_.document)
     meeting = decisions.meeting_referenced(user=user, pk=payload.meeting, field="meeting")
-    item = services.report_to_agenda(actor=user, round=round_, meeting=meeting)
+    item = services.report_to_agenda(actor=user, round=round_, meeting=meeting,
+                                     secrecy_review_reason=payload.secrecy_review_reason)
     return Status(201, agenda_row(user, item))

@@ -16,7 +16,7 @@ from ninja import Field, Schema
 from diarium.core.api.types import Amount, Id, Weight
 from diarium.core.limits import IsoDate
 from diarium.decisions.schemas import DecisionRef
-from diarium.registry.schemas import OrganRef, PersonRef
+from diarium.registry.schemas import OrganRef, PersonRef, SecrecyReviewReason
 
 from ..models import COMMENT_MAX, DESCRIPTION_MAX, INTERNAL_NOTE_MAX
 
@@ -451,6 +451,7 @@ class FollowUpAnswerIn(Schema):
 
 class FollowUpAgendaIn(Schema):
     meeting: Id = Field(description="The meeting (the board's) to put the report on.")
+    secrecy_review_reason: SecrecyReviewReason = ""
 
 
 class ImportResultOut(Schema):

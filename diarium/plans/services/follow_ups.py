@@ -280,13 +280,16 @@ def follow_up_report(*, actor, round: FollowUpRound, now: dt.datetime | None = N
         return report
 
 
-def report_to_agenda(*, actor, round: FollowUpRound, meeting, now: dt.datetime | None = None) -> object:
-    """Put the follow-up report on a meeting's agenda (the board's) in one step."""
+def report_to_agenda(*, actor, round: FollowUpRound, meeting, secrecy_review_reason: str = "",
+                     now: dt.datetime | None = None) -> object:
+    """Put the follow-up report on a meeting's agenda (the board's) in one step
+    (agenda_item_add: a report marked secret goes with `secrecy_review_reason`)."""
     from diarium.decisions import services as decisions
 
     if round.report_document_id is None:
         raise DomainError(_("Upprätta uppföljningsrapporten först."))
     return decisions.agenda_item_add(
         actor=actor, meeting=meeting, case=round.document.case, documents=[round.report_document],
-        title=_("Uppföljning %(y)s av %(t)s") % {"y": round.year, "t": round.document.title}, now=now,
+        title=_("Uppföljning %(y)s av %(t)s") % {"y": round.year, "t": round.document.title},
+        secrecy_review_reason=secrecy_review_reason, now=now,
     )

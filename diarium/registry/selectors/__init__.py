@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import F, Func, Q, QuerySet, TextField
+from django.db.models import BooleanField, F, Func, Q, QuerySet, TextField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -410,10 +410,22 @@ def _copy_request_details(d: dict) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def _secrecy_review_details(d: dict) -> str:
+    """A secrecy review as staff see it: where the documents went, which and
+    why they needed it, and the reason given."""
+    parts = [str(d.get("where", ""))]
+    parts += [f"{doc.get('reference', '')}: {doc.get('message', '')}" for doc in d.get("documents", [])]
+    parts.append(_("Skäl: %(v)s") % {"v": d.get("reason", "")})
+    return "; ".join(p for p in parts if p)
+
+
 def _event_details(event: Event) -> str:
     d = event.data or {}
     if event.kind == Event.Kind.COPY_REQUESTED:
         return _copy_request_details(d)
+    if event.kind == Event.Kind.SECRECY_REVIEWED:
+        # The reason is internal: others see only that a review was made.
+        return _secrecy_review_details(d) if getattr(event, "reader_internal", False) else ""
     if d.get("details"):
         return str(d["details"])
     if event.kind in (Event.Kind.CASE_CLOSED, Event.Kind.CASE_REOPENED):
@@ -434,15 +446,17 @@ def _event_details(event: Event) -> str:
 def case_event_queryset(*, user, case: Case) -> QuerySet[Event]:
     """The case history in order, as this reader may see it: who read secret
     documents is shown only to those who may read them, requests for copies
-    only to staff who may read internal data."""
+    only to staff who may read internal data, and the reasons of secrecy
+    reviews too (`reader_internal`, read by event_entries)."""
+    internal = access.can_read_internal(user, case)
     events = (
         Event.objects.filter(case=case)
-        .annotate(document_number=F("document__number"))
+        .annotate(document_number=F("document__number"),
+                  reader_internal=Value(internal, output_field=BooleanField()))
         .only("at", "kind", "actor_name", "data", "document_id")
         .order_by("at", "id")
     )
-    hidden = access.hidden_event_kinds(read_secret=access.can_read_secret(user, case),
-                                       read_internal=access.can_read_internal(user, case))
+    hidden = access.hidden_event_kinds(read_secret=access.can_read_secret(user, case), read_internal=internal)
     if hidden:
         events = events.exclude(kind__in=hidden)
     return events

@@ -1,7 +1,8 @@
 """Writes for the register: numbering, cases, documents and their files,
-secrecy, requests for copies. Every write is one transaction that appends its
-event to the case history (history.py). One module per concept; the public
-names are re-exported here, so callers use `services.<name>`."""
+secrecy, requests for copies, documents leaving the organisation. Every write
+is one transaction that appends its event to the case history (history.py).
+One module per concept; the public names are re-exported here, so callers use
+`services.<name>`."""
 
 from .. import files as file_store
 from ..history import actor_name, event_append, secret_read_log
@@ -34,6 +35,14 @@ from .numbering import (
     series_counter_set,
     series_for_organ,
 )
+from .releases import (
+    SECRECY_REVIEW_FIELD,
+    ReleaseReview,
+    SecrecyReviewRequired,
+    release_record,
+    release_review,
+    releases_reviewed,
+)
 
 __all__ = [
     "CASE_EDITABLE",
@@ -48,6 +57,9 @@ __all__ = [
     "COPY_MESSAGE_MAX",
     "COPY_NAME_MAX",
     "COPY_REQUEST_WINDOW",
+    "SECRECY_REVIEW_FIELD",
+    "ReleaseReview",
+    "SecrecyReviewRequired",
     "actor_name",
     "case_close",
     "case_register",
@@ -68,6 +80,9 @@ __all__ = [
     "file_store",
     "format_diary_number",
     "next_number",
+    "release_record",
+    "release_review",
+    "releases_reviewed",
     "secret_read_log",
     "series_counter_set",
     "series_for_organ",

@@ -107,9 +107,12 @@ def remiss_create(
     dispatch_mode: str = RemissRound.DispatchMode.PER_RECIPIENT,
     reminder_days_before: int = 7,
     grace_days: int = 30,
+    secrecy_review_reason: str = "",
     now: dt.datetime | None = None,
 ) -> RemissRound:
-    """Prepare a round (a draft): what is sent, to whom, by when. Nothing is sent yet."""
+    """Prepare a round (a draft): what is sent, to whom, by when. Nothing is sent
+    yet, but the files go out with it: those that need a secrecy review go only
+    with `secrecy_review_reason`, recorded in the history."""
     access.require_manage(actor, case)
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
@@ -142,6 +145,12 @@ def remiss_create(
         checked = _recipients_checked(case, recipients)
     except DomainError as exc:
         errors.update(exc.errors)
+    try:
+        review = registry.release_review(documents=[f.document for f in files], reason=secrecy_review_reason)
+    except registry.SecrecyReviewRequired as exc:
+        if not errors:
+            raise
+        errors.update(exc.errors)
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     round_ = RemissRound.objects.create(
@@ -160,6 +169,8 @@ def remiss_create(
         "round": round_.pk, "details": _("%(title)s, %(n)s remissinstanser, svar senast %(deadline)s")
         % {"title": round_.title, "n": len(checked), "deadline": deadline.isoformat()},
     })
+    registry.release_record(actor=actor, case=case, review=review, at=now, destination={"round": round_.pk},
+                            where=_("Remiss: %(title)s") % {"title": round_.title})
     return round_
 
 
@@ -185,10 +196,13 @@ def round_locked(round_: RemissRound) -> RemissRound:
 
 
 @transaction.atomic
-def remiss_send(*, actor, round: RemissRound, now: dt.datetime | None = None) -> RemissRound:
+def remiss_send(*, actor, round: RemissRound, secrecy_review_reason: str = "",
+                now: dt.datetime | None = None) -> RemissRound:
     """Send a prepared round: register the dispatch as outgoing document(s) on the
     case and put one e-mail per recipient on the queue. A recipient counts as
-    sent only when its e-mail has gone."""
+    sent only when its e-mail has gone. Files that came to need a secrecy review
+    after the round was prepared (marked secret since) go only with
+    `secrecy_review_reason`."""
     access.require_manage(actor, round)
     round_ = round_locked(round)
     if round_.status != RemissRound.Status.DRAFT:
@@ -199,6 +213,12 @@ def remiss_send(*, actor, round: RemissRound, now: dt.datetime | None = None) ->
     if round_.deadline <= today:
         raise DomainError(_("Sista svarsdag har passerat. Ändra sista svarsdag innan remissen skickas."),
                           field="deadline")
+    destination = {"round": round_.pk}
+    review = registry.release_review(
+        documents=[f.document for f in round_.files.select_related("document")],
+        reason=secrecy_review_reason,
+        reviewed=registry.releases_reviewed(case=round_.case, destination=destination),
+    )
     description = _("Remiss: %(title)s") % {"title": round_.title}
     letter_file = _letter_file(round_, sent_on=today)
     if round_.dispatch_mode == RemissRound.DispatchMode.LIST:
@@ -229,6 +249,8 @@ def remiss_send(*, actor, round: RemissRound, now: dt.datetime | None = None) ->
         "round": round_.pk, "details": _("%(title)s till %(n)s remissinstanser") % {
             "title": round_.title, "n": len(recipients)},
     })
+    registry.release_record(actor=actor, case=round_.case, review=review, at=now, destination=destination,
+                            where=_("Remiss: %(title)s") % {"title": round_.title})
     for recipient in recipients:
         enqueue_by_name("diarium.remiss.tasks.deliver", recipient.pk, "letter")
     return round_
