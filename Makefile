@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python bench/documents_bench.py
 	$(BIN)/python bench/opendata_bench.py
 	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/privacy_bench.py
 
 clean:
 	rm -rf $(VENV) var

@@ -9,6 +9,7 @@ more than one with some.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from .words import Words, capitalised
@@ -132,10 +133,11 @@ def emails(text: str) -> Iterator[tuple[int, int]]:
 # --- street addresses -------------------------------------------------------
 
 # Words a street name ends in ("Storgatan", "Björkstigen", "Järntorget") ...
+# Left out as they end common nouns too: -platsen (lekplatsen), -gången
+# (ingången), -ringen (planeringen), -allen (idrottshallen).
 STREET_ENDINGS = (
     "gatan", "gata", "vägen", "väg", "gränd", "gränden", "stigen", "backen", "backe", "torget", "torg",
-    "allén", "allé", "alle", "allen", "leden", "platsen", "gången", "slingan", "ringen", "kroken", "kajen",
-    "esplanaden", "promenaden", "stråket", "liden", "plan",
+    "allén", "allé", "leden", "slingan", "kroken", "kajen", "esplanaden", "promenaden", "stråket", "liden", "plan",
 )
 # ... or that stand alone after a genitive or an adjective ("Carl Malmstens
 # väg", "Anna Lindhs plats", "Stora torget", "Lilla plan").
@@ -143,16 +145,17 @@ STREET_WORDS = frozenset({
     "väg", "vägen", "gata", "gatan", "gränd", "torg", "torget", "plats", "platsen", "plan", "allé", "backe",
     "backen", "stig", "stigen", "gång", "led", "leden", "park", "kaj", "kajen",
 })
-# Words that end like a street but are not one, or a road, not an address.
+# Roads, not addresses ("Riksväg 40"). Words in -plan are plans, not squares,
+# unless _named_plan() says otherwise ("Detaljplan 3", "Handlingsplan 2024").
 NOT_STREETS = frozenset({
     "riksväg", "riksvägen", "länsväg", "länsvägen", "motorväg", "motorvägen", "europaväg", "europavägen",
     "cykelväg", "cykelvägen", "gångväg", "gångvägen", "landsväg", "landsvägen", "genväg", "omväg", "huvudgata",
-    "huvudgatan", "infartsväg", "tillfartsväg", "skolväg", "skolvägen", "arbetsplan", "detaljplan",
-    "översiktsplan", "handlingsplan", "verksamhetsplan", "planen", "plan", "strandplan", "lokalplan",
-    "trafikplan", "grönplan", "budgetplan", "investeringsplan", "underhållsplan", "vägplan", "stadsplan",
-    "byggplan", "tidplan", "bostadsplan", "flerårsplan", "ledningsplan", "åtgärdsplan", "kommunikationsplan",
-    "internplan", "kontrollplan", "ramplan", "skötselplan", "kvalitetsplan", "markplan", "räddningsplan",
+    "huvudgatan", "infartsväg", "tillfartsväg", "skolväg", "skolvägen",
 })
+# A body's genitive before a street word is its road or its plan, not a street
+# named after someone ("Trafikverkets väg 40", "Kommunens plan 2").
+BODIES = ("verkets", "kommunens", "regionens", "statens", "nämndens", "styrelsens", "bolagets", "föreningens",
+          "förvaltningens", "myndighetens")
 DIRECTIONS = frozenset({
     "norra", "södra", "östra", "västra", "stora", "lilla", "gamla", "nya", "övre", "nedre", "yttre", "inre",
     "långa", "breda", "korta", "höga", "sankt", "s:t", "drottning", "kung", "konung", "prins", "prinsessan",
@@ -169,15 +172,29 @@ _HOUSE = re.compile(
     """,
     re.VERBOSE,
 )
-# A postcode and town on their own ("441 81 Alingsås", "SE-441 81 Alingsås").
-POSTCODE = re.compile(
-    rf"""
-    (?<![\w-])(?<!\d{_SPACE})
-    (?:(?:SE|S){_DASH}?{_SPACE}?[1-9]\d{{2}}{_SPACE}?\d{{2}}|[1-9]\d{{2}}{_SPACE}\d{{2}})
-    {_SPACE}{{1,2}}[{_UPPER}][^\W\d_]+(?:-[^\W\d_]+)?
-    """,
-    re.VERBOSE,
-)
+_STREET_TAILS = tuple(sorted(set(STREET_ENDINGS) | STREET_WORDS))
+# Spacing before a number: a street address's word ends just before it.
+_SPACE_BEFORE_NUMBER = re.compile(rf"{_SPACE}{{1,2}}(?=\d)")
+# A postcode and town on their own ("441 81 Alingsås", "SE-441 81 Alingsås",
+# "SE-44181 Alingsås"). The pattern begins with a digit, so the regex engine
+# can skip to the digits of a text; the country prefix and what may not stand
+# before it are checked in postcodes().
+POSTCODE = re.compile(rf"[1-9]\d{{2}}(?P<gap>{_SPACE}?)\d{{2}}{_SPACE}{{1,2}}[{_UPPER}][^\W\d_]+(?:-[^\W\d_]+)?")
+_COUNTRY_BEFORE = re.compile(rf"(?:SE|S){_DASH}?{_SPACE}?\Z")
+
+
+def postcodes(text: str) -> Iterator[tuple[int, int]]:
+    for match in POSTCODE.finditer(text):
+        start = match.start()
+        country = _COUNTRY_BEFORE.search(text, max(0, start - 4), start)
+        if country is not None:
+            start = country.start()
+        elif not match.group("gap"):
+            continue  # five digits in a row are a postcode only after SE-
+        if start and (text[start - 1].isalnum() or text[start - 1] in "-_"
+                      or (start > 1 and text[start - 1] in " \u00a0" and text[start - 2].isdigit())):
+            continue
+        yield start, match.end()
 
 
 def addresses(words: Words, first_names: frozenset[str]) -> Iterator[tuple[int, int]]:
@@ -185,17 +202,26 @@ def addresses(words: Words, first_names: frozenset[str]) -> Iterator[tuple[int, 
     floor, and a postcode and town if they follow), and a postcode and town on
     their own. A street name with no number is a place ("Carl Malmstens väg")."""
     text = words.text
-    for index, word_key in enumerate(words.keys):
-        first = _street_start(words, index, word_key, first_names)
-        if first is None:
-            continue
-        match = _HOUSE.match(text, words.ends[index])
-        if match is not None:
-            yield words.starts[first], match.end()
+    # Only a word followed by a number can end a street address: find those
+    # first, then the word's index among the text's words.
+    candidates = [start for start in (match.start() for match in _SPACE_BEFORE_NUMBER.finditer(text))
+                  if start and text[start - 1].isalpha()
+                  and text[max(0, start - 12):start].casefold().endswith(_STREET_TAILS)]
+    if candidates:
+        ends = words.ends
+        for word_end in candidates:
+            index = bisect_left(ends, word_end)
+            if index == len(ends) or ends[index] != word_end:
+                continue
+            first = _street_start(words, index, words.keys[index], first_names)
+            if first is None:
+                continue
+            match = _HOUSE.match(text, word_end)
+            if match is not None:
+                yield words.starts[first], match.end()
     # A postcode inside a street address found above is dropped when the hits
     # are resolved (the longer hit of a kind wins).
-    for match in POSTCODE.finditer(text):
-        yield match.start(), match.end()
+    yield from postcodes(text)
 
 
 def _street_start(words: Words, index: int, word_key: str, first_names: frozenset[str]) -> int | None:
@@ -209,7 +235,7 @@ def _street_start(words: Words, index: int, word_key: str, first_names: frozense
             return None
         if previous_key in DIRECTIONS:
             return index - 1
-        if previous_key.endswith("s") and len(previous_key) > 2:
+        if previous_key.endswith("s") and len(previous_key) > 2 and not previous_key.endswith(BODIES):
             return _with_leading_name(words, index - 1, first_names)
         return None
     if not capitalised(word) or word_key in NOT_STREETS or word_key in STREET_WORDS:
@@ -231,11 +257,15 @@ def _named_plan(word_key: str) -> bool:
 
 
 def _with_leading_name(words: Words, index: int, first_names: frozenset[str]) -> int:
-    """Take in a first name or title before a street named after a person
-    ("Carl Malmstens väg", "Erik Dahlbergsgatan", "Drottning Kristinas väg")."""
-    if index > 0 and words.joined(index - 1, index, most=1):
+    """Take in the first names or title before a street named after a person
+    ("Carl Malmstens väg", "Per Albin Hanssons väg", "Erik Dahlbergsgatan",
+    "Drottning Kristinas väg")."""
+    for _ in range(2):
+        if index == 0 or not words.joined(index - 1, index, most=1):
+            break
         previous = words.words[index - 1]
         previous_key = words.keys[index - 1]
-        if capitalised(previous) and (previous_key in first_names or previous_key in DIRECTIONS):
-            return index - 1
+        if not (previous[0].isupper() and (previous_key in first_names or previous_key in DIRECTIONS)):
+            break
+        index -= 1
     return index

@@ -24,17 +24,21 @@ from collections.abc import Iterator
 
 _SPACE = "[ \u00a0]"
 _DASH = "[-\u2010\u2011\u2012\u2013\u2212]"  # hyphen, and the dashes a word processor puts in its place
+# Six digits (YYMMDD) or eight (YYYYMMDD), a separator or none, four digits.
+# The pattern begins with a digit so that the regex engine can skip to the
+# digits of a text; what may not stand before the number (a digit, or a digit
+# and a dash, dot, slash: the tail of a longer number or a date) is checked in
+# find().
 PNR = re.compile(
     rf"""
-    (?<!\d)(?<!\d[-\u2013./:,+])          # not the tail of a longer number, a date or a diary number
-    (?P<century>1[89]|20)?
-    (?P<date>\d{{6}})
+    (?P<digits>\d{{6,8}})
     (?P<sep>{_SPACE}?(?:{_DASH}|\+){_SPACE}?|{_SPACE})?
     (?P<serial>\d{{4}})
-    (?!\d)(?![-\u2013./:,+]\d)            # not the head of one either
+    (?!\d)(?![-\u2013./:,+]\d)            # not the head of a longer number or a date either
     """,
     re.VERBOSE,
 )
+_JOINERS = "-\u2013./:,+"
 
 
 def luhn_digit(nine_digits: str) -> int:
@@ -72,15 +76,22 @@ def find(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, kind) of every number of the shape of a personal identity
     or coordination number whose date is real; kind "pnr" or "pnr_possible"."""
     for match in PNR.finditer(text):
-        century, date, sep, serial = match.group("century", "date", "sep", "serial")
+        start = match.start()
+        if start and (text[start - 1].isdigit()
+                      or (text[start - 1] in _JOINERS and start > 1 and text[start - 2].isdigit())):
+            continue
+        digits, sep, serial = match.group("digits", "sep", "serial")
         plus = bool(sep) and "+" in sep
-        if century:
-            if plus:  # the `+` belongs to the ten-digit form only
+        if len(digits) == 8:
+            century, date = digits[:2], digits[2:]
+            if century not in ("18", "19", "20") or plus:  # the `+` belongs to the ten-digit form only
                 continue
             centuries: tuple[int, ...] = (int(century),)
-        else:
+        elif len(digits) == 6:
+            date = digits
             centuries = (18, 19) if plus else (19, 20)
+        else:
+            continue
         if not date_valid(date, centuries):
             continue
-        ten = date + serial
-        yield match.start(), match.end(), "pnr" if check_digit_valid(ten) else "pnr_possible"
+        yield start, match.end(), "pnr" if check_digit_valid(date + serial) else "pnr_possible"

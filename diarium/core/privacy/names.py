@@ -107,35 +107,36 @@ def find(words: Words, *, firsts: frozenset[str] | None = None, lasts: frozenset
     text = words.text
     word_list, keys = words.words, words.keys
     count = len(keys)
-    index = 0
-    while index < count:
-        word = word_list[index]
-        if not word[0].isupper() or _blocked(words, index):
-            index += 1
+    skip_to = 0
+    for index, word in enumerate(word_list):
+        if index < skip_to or not word[0].isupper():
             continue
-        if not _first_name(word, keys[index], firsts):
-            inverted = _inverted_end(words, index, firsts, lasts)
-            if inverted is not None:
-                yield words.starts[index], words.ends[inverted]
-                index = inverted + 1
-            else:
-                index += 1
+        word_key = keys[index]
+        if word_key in firsts or ("-" in word_key and _first_name(word, word_key, firsts)):
+            if _blocked(words, index):
+                continue
+        else:
+            # "Svensson, Anna": a surname, a comma and a first name.
+            if index + 1 < count and (word_key in lasts or "-" in word_key) \
+                    and text.startswith(", ", words.ends[index]):
+                inverted = _inverted_end(words, index, firsts, lasts)
+                if inverted is not None and not _blocked(words, index):
+                    yield words.starts[index], words.ends[inverted]
+                    skip_to = inverted + 1
             continue
         end_word = _name_end(words, index, firsts, lasts)
         if end_word is None:
-            index += 1
             continue
+        skip_to = end_word + 1
         # A genitive before a place word: "Anna Lindhs plats", "Carl von Linnés väg".
         if keys[end_word].endswith("s") and end_word + 1 < count and words.joined(end_word, end_word + 1) \
                 and keys[end_word + 1].endswith(PLACE_ENDINGS):
-            index = end_word + 2
+            skip_to = end_word + 2
             continue
         end = words.ends[end_word]
         if COMPANY.match(text, end, min(len(text), end + 80)):
-            index = end_word + 1
             continue
         yield words.starts[index], end
-        index = end_word + 1
 
 
 def _blocked(words: Words, index: int) -> bool:

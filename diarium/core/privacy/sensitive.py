@@ -70,21 +70,22 @@ class SensitiveWords:
         return any(word_key == wanted + ending for ending in INFLECTIONS)
 
     def find(self, words: Words) -> Iterator[tuple[int, int]]:
+        exact, stems_by_head, phrases = self._exact, self._prefixes, self._phrases
         keys = words.keys
-        count = len(keys)
-        index = 0
-        while index < count:
-            word_key = keys[index]
-            variants = self._phrases.get(word_key)
-            if variants:
-                end = self._phrase_end(words, index, variants)
+        skip_to = 0
+        for index, word_key in enumerate(keys):
+            if index < skip_to:
+                continue
+            if word_key in phrases:
+                end = self._phrase_end(words, index, phrases[word_key])
                 if end is not None:
                     yield words.starts[index], words.ends[end]
-                    index = end + 1
+                    skip_to = end + 1
                     continue
-            if self._word(word_key):
+            stems = stems_by_head.get(word_key[:2])
+            if word_key in exact or (stems is not None and word_key.startswith(stems)) \
+                    or ("-" in word_key and self._word(word_key)):
                 yield words.starts[index], words.ends[index]
-            index += 1
 
     def _phrase_end(self, words: Words, index: int, variants) -> int | None:
         keys = words.keys

@@ -8,7 +8,6 @@ the text's length), and each word is looked up, by its key, in sets.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -23,34 +22,48 @@ def key(word: str) -> str:
     return word.casefold().replace("\u0131", "i").replace("i\u0307", "i")
 
 
-@dataclass(slots=True)
 class Words:
-    """The words of one text: parallel lists of start, end, the word as
-    written and its key."""
+    """The words of one text, as written and by key; and, computed when first
+    asked for (most titles never need them), where each starts and ends."""
 
-    text: str
-    starts: list[int]
-    ends: list[int]
-    words: list[str]
-    keys: list[str]
+    __slots__ = ("text", "words", "keys", "_starts", "_ends")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words: list[str] = WORD.findall(text)
+        # One call for every key: words hold no NUL, and folding keeps it.
+        self.keys: list[str] = key("\0".join(self.words)).split("\0") if self.words else []
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
 
     @classmethod
     def of(cls, text: str) -> Words:
-        words = WORD.findall(text)
+        return cls(text)
+
+    def _offsets(self) -> list[int]:
         starts: list[int] = []
         ends: list[int] = []
         position = 0
-        find = text.find
-        for word in words:
+        find = self.text.find
+        for word in self.words:
             # Between two words stand no letters, and a word begins with one,
             # so the next occurrence of the word is where the regex found it.
             position = find(word, position)
             starts.append(position)
             position += len(word)
             ends.append(position)
-        # One call for every key: words hold no NUL, and folding keeps it.
-        keys = key("\0".join(words)).split("\0") if words else []
-        return cls(text, starts, ends, words, keys)
+        self._starts, self._ends = starts, ends
+        return starts
+
+    @property
+    def starts(self) -> list[int]:
+        return self._starts if self._starts is not None else self._offsets()
+
+    @property
+    def ends(self) -> list[int]:
+        if self._starts is None:
+            self._offsets()
+        return self._ends
 
     def __len__(self) -> int:
         return len(self.words)
