@@ -344,3 +344,11 @@ def test_the_shipped_lists_are_long_and_name_their_source():
     folder = Path(__file__).resolve().parent.parent / "diarium" / "core" / "privacy" / "data"
     for list_name in ("first_names.txt", "surnames.txt"):
         assert "(SCB)" in (folder / list_name).read_text(encoding="utf-8")[:600]
+
+
+@pytest.mark.parametrize("text", [
+    "HEMLIG-0711628951de4b2fac5a", "ref 7a4150d0901748968a76", "id b9011644145d47878484",
+    "kod X8503041231Y", "kod 8503041231abc",
+])
+def test_digits_inside_a_code_of_letters_and_digits_are_no_number(text):
+    assert [h for h in scan(text) if h.kind in ("pnr", "pnr_possible", "phone")] == []

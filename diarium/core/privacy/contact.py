@@ -26,7 +26,7 @@ _UPPER = "A-ZÅÄÖÆØÉÈÜÁÀÍÓÚÑÇŠŽ"
 # short, so they are left alone.
 PHONE = re.compile(
     rf"""
-    (?<![\w+])(?<!\d[-\u2013./:,])
+    (?<![\w+])(?<![^\W_][-\u2013./:,])
     (?:
         (?P<intl>(?:\+|00)46){_SPACE}?{_DASH}?{_SPACE}?(?:\(0\){_SPACE}?)?
         (?P<irest>[1-9](?:{_SPACE}?{_DASH}?{_SPACE}?\d){{6,10}})
@@ -35,7 +35,7 @@ PHONE = re.compile(
         (?P<rest>\d{{2,4}}(?:{_SPACE}\d{{2,4}}){{0,3}})
       | (?P<bare>0[1-9]\d{{7,8}})
     )
-    (?!\d)(?![-\u2013./:,]\d)
+    (?!\w)(?![-\u2013./:,]\d)
     """,
     re.VERBOSE,
 )

@@ -34,7 +34,7 @@ PNR = re.compile(
     (?P<digits>\d{{6,8}})
     (?P<sep>{_SPACE}?(?:{_DASH}|\+){_SPACE}?|{_SPACE})?
     (?P<serial>\d{{4}})
-    (?!\d)(?![-\u2013./:,+]\d)            # not the head of a longer number or a date either
+    (?!\w)(?![-\u2013./:,+]\d)            # not the head of a longer number, a code or a date either
     """,
     re.VERBOSE,
 )
@@ -77,7 +77,8 @@ def find(text: str) -> Iterator[tuple[int, int, str]]:
     or coordination number whose date is real; kind "pnr" or "pnr_possible"."""
     for match in PNR.finditer(text):
         start = match.start()
-        if start and (text[start - 1].isdigit()
+        # Not the tail of a longer number, a date or a code of letters and digits ("7a4150d0901748968a76").
+        if start and (text[start - 1].isalnum()
                       or (text[start - 1] in _JOINERS and start > 1 and text[start - 2].isdigit())):
             continue
         digits, sep, serial = match.group("digits", "sep", "serial")
