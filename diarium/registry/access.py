@@ -139,8 +139,11 @@ def _secret_concern(document: Document) -> Concern | None:
 def _privacy_concern(document: Document) -> Concern | None:
     """What the masking assistant found in the document's description or files
     and a registrar has not released (issue 18)."""
-    files = document.files.filter(privacy_withheld=True).exclude(privacy__isnull=True).exists()
-    if not document.privacy_pending and not files:
+    from . import screening
+
+    findings = ((document.privacy or {}).get("description") or {}).get("findings", [])
+    withheld = any(screening.withheld(f) for f in findings)
+    if not withheld and not document.files.filter(privacy_withheld=True).exclude(privacy__isnull=True).exists():
         return None
     return Concern(document=document, reason=RELEASE_PRIVACY, message=_(
         "Maskeringsassistenten har hittat uppgifter som kan vara personuppgifter i handlingen (beskrivningen "

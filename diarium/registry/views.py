@@ -103,8 +103,8 @@ def case_detail(request, pk: int):
         "case_title": access.case_value(request.user, case, "title"),
         "case_description": access.case_value(request.user, case, "description"),
         "public_title": case.title,
-        "review": privacy_selectors.case_privacy(user=request.user, case=case)
-        if access.can_review_privacy(request.user, case) else None,
+        "may_review": access.can_review_privacy(request.user, case),
+        "pending": privacy_selectors.pending_count(case) if access.can_review_privacy(request.user, case) else 0,
         "documents": selectors.document_entries(user=request.user, case=case),
         "events": events[-CASE_PAGE_EVENTS:],
         "more_events": len(events) > CASE_PAGE_EVENTS,

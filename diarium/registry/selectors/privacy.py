@@ -194,3 +194,16 @@ def privacy_queue(*, user, limit: int = 200) -> list[QueueEntry]:
     cases = (Case.objects.filter(scope, pk__in=sorted(counts)).select_related("organ")
              .order_by("-registered_at", "-id")[:limit])
     return [QueueEntry(case=c, rows=counts[c.pk]) for c in cases]
+
+
+def pending_count(case: Case) -> int:
+    """How many rows of the case (its own, its documents, files, agenda items,
+    decisions, rounds) hold findings nobody has reviewed: one query."""
+    parts = []
+    for spec in screening.screened_models():
+        if spec.case_field is None:
+            continue
+        parts.append(spec.model.objects.filter(**{spec.case_field: case}, privacy_pending=True).order_by().values_list("pk"))
+    parts.append(DocumentFile.objects.filter(document__case=case, privacy_pending=True).order_by().values_list("pk"))
+    union = parts[0].union(*parts[1:], all=True)
+    return len(list(union)) + (1 if case.privacy_pending else 0)
