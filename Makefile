@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python bench/opendata_bench.py
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/privacy_bench.py
+	$(BIN)/python bench/privacy_page_bench.py
 
 clean:
 	rm -rf $(VENV) var

@@ -283,6 +283,11 @@ TASKS = {
 # request is only recorded on the case), the contact on the accessibility
 # statement, and how many copy requests one address may make an hour.
 DIARIUM_REGISTRAR_EMAIL = os.environ.get("DIARIUM_REGISTRAR_EMAIL", "")
+# The masking assistant (issue 18): words that reveal health, social-services or criminal
+# matters, beyond the shipped list (diarium/core/privacy/data/sensitive_words.txt);
+# comma-separated, a trailing * for every inflection ("missbruk*").
+DIARIUM_PRIVACY_SENSITIVE_WORDS = [
+    w.strip() for w in os.environ.get("DIARIUM_PRIVACY_SENSITIVE_WORDS", "").split(",") if w.strip()]
 DIARIUM_ACCESSIBILITY_CONTACT = os.environ.get("DIARIUM_ACCESSIBILITY_CONTACT", "")
 DIARIUM_COPY_REQUEST_LIMIT = int(os.environ.get("DIARIUM_COPY_REQUEST_LIMIT") or 20)
 # Days a remiss recipient who answered can still read the answer through the

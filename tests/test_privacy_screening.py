@@ -243,3 +243,17 @@ def test_a_file_is_handed_out_only_once_read_and_whole_only_when_released(regist
     services.privacy_review(actor=registrar, case=case, verdicts=_verdicts(case, registrar, "release",
                                                                              "Sökanden samtycker"))
     assert client.get(f"/filer/{found_file.pk}/").status_code == 200
+
+
+def test_the_audit_makes_a_private_counterpart_registered_before_the_rule_private(registrar, ks, client):
+    case = f.case(registrar, ks)
+    document = f.document(registrar, case, counterpart="Karin Ek", description="Synpunkter på bygglovet")
+    # Registered before the rule: the name stood unmasked.
+    Document.objects.filter(pk=document.pk).update(counterpart_is_private=False)
+    assert "Karin Ek" in _public(client, f"/handlingar/{document.pk}/")
+    out = io.StringIO()
+    call_command("privacy", "audit", stdout=out)
+    assert "Karin Ek" in out.getvalue() and "Privatperson" in out.getvalue()
+    call_command("privacy", "audit", "--apply", stdout=io.StringIO())
+    page = _public(client, f"/handlingar/{document.pk}/")
+    assert "Karin Ek" not in page and "Privatperson" in page

@@ -26,6 +26,23 @@ class DecisionsConfig(AppConfig):
                                     case_field="case", label=_("Beslut"),
                                     describe=lambda d: f"§ {d.paragraph}")
         screening.rebuilder_register(rebuild_notices)
+        screening.audit_step_register(audit_recipients)
+
+
+def audit_recipients(apply: bool):
+    """`diarium privacy audit`: recipients typed in by name that the rule now makes private persons."""
+    from diarium.registry import screening
+    from diarium.registry.models import PartyKind
+
+    from . import access
+    from .models import DecisionRecipient
+
+    rows = (DecisionRecipient.objects.filter(kind=PartyKind.AUTO, is_private=False, organ__isnull=True,
+                                             person__isnull=True).select_related("decision").order_by("pk"))
+    return screening.audit_parties(
+        rows.iterator(chunk_size=500), label=str(_("Mottagare av beslut")), apply=apply,
+        is_private=lambda r: access.recipient_is_private(organ=None, person=None, name=r.name, kind=PartyKind.AUTO,
+                                                         organisation_id=r.decision.organisation_id))
 
 
 def rebuild_notices() -> str:

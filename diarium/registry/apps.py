@@ -19,3 +19,17 @@ class RegistryConfig(AppConfig):
                                     case_field="case", label=_("Handling"), describe=lambda d: d.reference)
         screening.known_names_register(screening_names.private_counterparts)
         screening.allowed_names_register(screening_names.organisation_names)
+        screening.audit_step_register(audit_counterparts)
+
+
+def audit_counterparts(apply: bool):
+    """`diarium privacy audit`: counterparts left to "auto" that the rule now makes private persons."""
+    from . import access, screening
+    from .models import Document, PartyKind
+
+    rows = (Document.objects.filter(counterpart_kind=PartyKind.AUTO, counterpart_is_private=False)
+            .exclude(counterpart="").select_related("case").order_by("pk"))
+    return screening.audit_parties(
+        rows.iterator(chunk_size=500), label=str(_("Avsändare/mottagare i handling")), flag="counterpart_is_private",
+        is_private=lambda d: access.party_is_private(d.counterpart, organisation=d.case.organisation_id,
+                                                     declared=PartyKind.AUTO), apply=apply)

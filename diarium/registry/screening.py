@@ -366,3 +366,19 @@ def audit_files(apply: bool) -> list[AuditLine]:
         lines.append(AuditLine(f"Fil {document_file.filename} (v{document_file.version}) i {reference}",
                                "ej läst av maskeringsassistenten", after))
     return lines
+
+
+def audit_parties(rows, *, label: str, is_private: Callable, apply: bool, flag: str = "is_private") -> list[AuditLine]:
+    """Parties (counterparts, recipients) whose privacy the rule now decides
+    otherwise: `rows` of one model, `is_private(row)` the rule for one row; with
+    `apply`, the flag is set so (a name once private is never shown again by
+    this: only rows the rule makes private are changed)."""
+    lines = []
+    for row in rows:
+        now_private = is_private(row)
+        if now_private and not getattr(row, flag):
+            lines.append(AuditLine(f"{label} {row.pk}", getattr(row, "name", None) or getattr(row, "counterpart", ""),
+                                   "Privatperson"))
+            if apply:
+                type(row).objects.filter(pk=row.pk).update(**{flag: True})
+    return lines

@@ -24,5 +24,22 @@ class RemissConfig(AppConfig):
                                          context=sections.case_section)
         screening.screened_register(RemissRound, ("title",), organisation=lambda r: r.organisation_id,
                                     case_field="case", label=_("Remiss"))
+        screening.audit_step_register(audit_recipients)
         tasks.periodic_register("remiss.reminders", "diarium.remiss.tasks.send_due_reminders",
                                 dt.timedelta(minutes=30))
+
+
+def audit_recipients(apply: bool):
+    """`diarium privacy audit`: remiss bodies typed in by name that the rule now makes private persons."""
+    from diarium.registry import screening
+    from diarium.registry.models import PartyKind
+
+    from . import access
+    from .models import RemissRecipient
+
+    rows = (RemissRecipient.objects.filter(kind=PartyKind.AUTO, is_private=False, organ__isnull=True)
+            .select_related("round").order_by("pk"))
+    return screening.audit_parties(
+        rows.iterator(chunk_size=500), label=str(_("Remissinstans")), apply=apply,
+        is_private=lambda r: access.recipient_is_private(organ=None, name=r.name, kind=PartyKind.AUTO,
+                                                         organisation_id=r.round.organisation_id))
