@@ -25,18 +25,13 @@ import datetime as dt
 import html
 import io
 import json
-import re
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import quote
 
 import pytest
-from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import transaction
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
@@ -44,11 +39,20 @@ from hypothesis import strategies as st
 
 from diarium.accounts.models import Organ
 from diarium.decisions import services as decisions
-from diarium.opendata import dumps, ical
+from diarium.opendata import dumps
 from diarium.registry import services as registry
 from diarium.registry.models import Document
 
 from . import factories as f
+from .public_outputs import (
+    Output,
+    crawl,
+    dataset_urls,
+    dumped_files,
+    encodings,
+    fetch,
+    rolled_back,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,16 +62,6 @@ OPTIONAL_COUNTERPART = {Document.Direction.DRAWN_UP, Document.Direction.INTERNAL
 ORGANS = {"KS": ("Kommunstyrelsen", Organ.Kind.EXECUTIVE_BOARD), "BN": ("Byggnadsnämnden", Organ.Kind.BOARD)}
 SECRET_TEXT = "Sekretessmarkerad uppgift"
 PRIVATE_TEXT = "Privatperson"
-CRAWL_LIMIT = 1500
-# Never fetched: the admin, logging in and out, static files and the API's own docs.
-EXCLUDED = ("/admin/", "/konto/", "/static/", "/api/docs", "/api/openapi.json")
-# Where a query string changes what is published (pages, filters); elsewhere it is dropped.
-QUERY_KEPT = ("/oparl/", "/floden/", "/kalender/", "/datasets/", "/api/")
-LINK = re.compile(
-    r'href="([^"]+)"'
-    r"|https?://testserver(/[^\s\"'<>\\]*)"
-    r'|"(/(?:api|filer|handlingar|arenden|sammantraden|beslut|oparl|datasets|floden|kalender)/[^"\s]*)"'
-)
 # Free text around the markers: letters the escapers treat specially, Swedish letters.
 FREE_TEXT = st.text(alphabet="abcxyz ÅÄÖåäöé&<>\"';,:\\–", max_size=24)
 
@@ -262,67 +256,7 @@ def build(spec: WorldSpec) -> World:
                  decisions=decided)
 
 
-class _Rollback(Exception):
-    pass
-
-
-@contextmanager
-def rolled_back():
-    """Run one hypothesis example in a savepoint that is always rolled back, so
-    examples sharing the test's database start from nothing."""
-    try:
-        with transaction.atomic():
-            cache.clear()  # feeds, OParl and rate counts may sit in the (database) cache
-            remove_stored_dumps()  # files are not rolled back: no example may see another's dump
-            yield
-            raise _Rollback
-    except _Rollback:
-        pass
-    finally:
-        cache.clear()
-
-
 # --- reading every public output ---------------------------------------------------------------
-@dataclass
-class Output:
-    status: int
-    text: str
-    content_type: str
-
-
-def _body(response) -> bytes:
-    # Not response.close(): outside the test client's own wrapper it would fire
-    # request_finished and close the connection inside the test's transaction.
-    return b"".join(response.streaming_content) if response.streaming else response.content
-
-
-def _normalise(link: str) -> str | None:
-    link = html.unescape(link).strip()
-    parts = urlsplit(link)
-    if parts.scheme not in ("", "http", "https") or (parts.netloc and parts.netloc != "testserver"):
-        return None
-    path = parts.path
-    if not path.startswith("/") or path.startswith(EXCLUDED):
-        return None
-    try:
-        resolve(path)
-    except Resolver404:
-        return None
-    if parts.query and path.startswith(QUERY_KEPT):
-        return f"{path}?{parts.query}"
-    return path
-
-
-def _links(text: str) -> set[str]:
-    found = set()
-    for match in LINK.finditer(text.replace("\r\n ", "")):  # iCalendar lines unfolded
-        link = next(g for g in match.groups() if g)
-        normal = _normalise(link)
-        if normal:
-            found.add(normal)
-    return found
-
-
 def _optional(name: str, *args) -> str | None:
     try:
         return reverse(name, args=args)
@@ -339,7 +273,7 @@ def seeds(world: World) -> list[str]:
         url = _optional(name)
         if url:
             urls.append(url)
-    urls += dataset_urls(world)
+    urls += dataset_urls(world.org.slug)
     for code, organ in world.organs.items():
         urls += [f"{reverse('opendata:register_feed')}?organ={code}",
                  reverse("opendata:decision_feed", args=[code]), reverse("opendata:minutes_feed", args=[code]),
@@ -362,76 +296,7 @@ def seeds(world: World) -> list[str]:
     return urls
 
 
-def crawl(client, start: list[str]) -> dict[str, Output]:
-    """Fetch the seeds anonymously and every same-site link found in what they
-    return (HTML, Atom, iCalendar, OParl and API JSON), each once."""
-    outputs: dict[str, Output] = {}
-    queue = list(dict.fromkeys(start))
-    seen = set(queue)
-    referrer = {}
-    while queue:
-        url = queue.pop(0)
-        response = client.get(url)
-        raw = _body(response)
-        text = raw.decode("utf-8", errors="replace")
-        outputs[url] = Output(response.status_code, text, response.get("Content-Type", ""))
-        assert response.status_code < 500, (url, "linked from", referrer.get(url), text[:500])
-        assert len(outputs) <= CRAWL_LIMIT, "the crawl does not end"
-        for link in _links(text) | ({_normalise(response["Location"])} - {None} if response.has_header("Location")
-                                    else set()):
-            if link not in seen:
-                seen.add(link)
-                referrer[link] = url
-                queue.append(link)
-    return outputs
-
-
-def remove_stored_dumps(path: str = getattr(dumps, "STORED_PREFIX", "opendata/").rstrip("/")) -> None:
-    if not default_storage.exists(path):
-        return
-    directories, files = default_storage.listdir(path)
-    for name in files:
-        default_storage.delete(f"{path}/{name}")
-    for name in directories:
-        remove_stored_dumps(f"{path}/{name}")
-
-
-def dataset_urls(world: World) -> list[str]:
-    urls = []
-    for name in dumps.DATASETS:
-        for fmt in ("csv", "json"):
-            url = reverse(f"opendata:dataset_{fmt}", args=[name])
-            urls.append(url)
-            if name == "register":  # narrowed to the organisation: its own query and nightly file
-                urls.append(f"{url}?organisation={world.org.slug}")
-    return urls
-
-
-def dumped_files() -> dict[str, Output]:
-    """Run `diarium dump_datasets` and read back every file it says it wrote."""
-    out = io.StringIO()
-    call_command("dump_datasets", stdout=out)
-    files = {}
-    for line in out.getvalue().splitlines():
-        stored = line.split("\t")[0].strip()
-        if stored:
-            with default_storage.open(stored) as fh:
-                files[f"dump_datasets:{stored}"] = Output(200, fh.read().decode("utf-8"), "")
-    assert files, "dump_datasets wrote nothing"
-    return files
-
-
 # --- the checks ------------------------------------------------------------------------------------
-def encodings(value: str) -> set[str]:
-    """The forms a value takes in the outputs' encodings."""
-    escaped = html.escape(value, quote=False)
-    return {
-        value, html.escape(value), escaped, escaped.encode("ascii", "xmlcharrefreplace").decode(),
-        json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1],
-        quote(value), quote(value, safe=""), quote_plus(value), ical.escape_text(value),
-    } - {""}
-
-
 def leaks(outputs: dict[str, Output], markers: list[Marker]) -> list[str]:
     found = []
     hidden = [(m, encodings(m.value)) for m in markers if m.hidden]
@@ -503,19 +368,13 @@ def secret_files_handed_out(world: World, outputs: dict[str, Output]) -> list[st
     return out
 
 
-def fetch(client, url: str) -> Output:
-    response = client.get(url)
-    return Output(response.status_code, _body(response).decode("utf-8", errors="replace"),
-                  response.get("Content-Type", ""))
-
-
 def read_everything(client, world: World) -> dict[str, Output]:
     """Every public output: the crawl (datasets streamed live, or from a nightly
     file written before the secrecy marks), then the files `dump_datasets`
     writes now and the downloads served from them."""
     outputs = crawl(client, seeds(world))
     outputs.update(dumped_files())
-    for url in dataset_urls(world):
+    for url in dataset_urls(world.org.slug):
         outputs[f"{url} [nightly file]"] = out = fetch(client, url)
         assert out.status == 200, (url, out.status)
     # Every seed that is a public page answers 200 (files are checked separately).

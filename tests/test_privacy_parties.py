@@ -10,17 +10,16 @@ read internal data see the name."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import json
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -37,6 +36,8 @@ from diarium.remiss.models import RemissRecipient
 
 from . import factories as f
 from .pdf_support import pdf_text
+from .public_outputs import crawl as crawl_outputs
+from .public_outputs import found_in
 from .search_support import ANONYMOUS, find, tantivy_engine_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -206,52 +207,13 @@ def test_the_api_takes_the_kind_and_shows_it_to_staff_only(client, registrar, ks
 
 
 # --- the issue's case: a decision dispatched to a private "other recipient" -----------------------------
-LINK = re.compile(r'href="([^"]+)"|"(?:url|id|web|accessUrl|downloadUrl|download_url|first|next|last)":\s*"([^"]+)"')
-NEVER = ("/admin/", "/konto/", "/static/", "/api/docs", "/api/openapi.json", "/sok/")
-
-
-def _local(link: str) -> str | None:
-    parts = urlsplit(html.unescape(link))
-    if parts.netloc not in ("", "testserver") or not parts.path.startswith("/") or parts.path.startswith(NEVER):
-        return None
-    try:
-        resolve(parts.path)
-    except Resolver404:
-        return None
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def _text(response) -> str:
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    if response.get("Content-Type", "").startswith("application/pdf"):
-        return pdf_text(body)
-    return body.decode("utf-8", errors="replace")
-
-
-def crawl(client, seeds, limit=600) -> dict[str, str]:
-    """Every page reachable from the seeds, as an anonymous reader, with the
-    text of the PDFs among them."""
-    seen, queue, out = set(seeds), list(seeds), {}
-    while queue:
-        url = queue.pop(0)
-        response = client.get(url)
-        assert response.status_code < 500, url
-        out[url] = _text(response)
-        assert len(out) <= limit
-        for match in LINK.finditer(out[url]):
-            link = _local(next(g for g in match.groups() if g))
-            if link and link not in seen:
-                seen.add(link)
-                queue.append(link)
-    return out
+def crawl(client, seeds) -> dict[str, str]:
+    """The text of every public output reachable from the seeds, PDFs included."""
+    return {url: out.text for url, out in crawl_outputs(client, seeds).items()}
 
 
 def _leaks(outputs: dict[str, str], *names: str) -> list[str]:
-    forms = set()
-    for name in names:
-        forms |= {name.casefold(), quote(name).casefold(), quote(name, safe="").casefold(),
-                  name.replace(" ", "+").casefold()}
-    return [url for url, text in outputs.items() if any(form in text.casefold() for form in forms)]
+    return found_in(outputs, names)
 
 
 @pytest.fixture

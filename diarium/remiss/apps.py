@@ -22,7 +22,7 @@ class RemissConfig(AppConfig):
         extensions.event_kinds_register(events.RemissEvent)
         extensions.case_section_register(name="remiss", order=10, template="remiss/_case_section.html",
                                          context=sections.case_section)
-        screening.screened_register(RemissRound, ("title",), organisation=lambda r: r.organisation_id,
+        screening.screened_register(RemissRound, ("title", "letter"), organisation=lambda r: r.organisation_id,
                                     case_field="case", label=_("Remiss"))
         screening.audit_step_register(audit_recipients)
         tasks.periodic_register("remiss.reminders", "diarium.remiss.tasks.send_due_reminders",

@@ -250,7 +250,7 @@ def decision_record(
                                     condition_text=(forward.condition_text or "")[:500])
         if case is not None:
             registry.event_append(case=case, kind=DecisionEvent.DECISION_RECORDED, actor=actor, at=now, data={
-                "decision": decision.pk, "details": f"{decision.reference} {title}"[:300],
+                "decision": decision.pk, "details": f"{decision.reference} {decision.title}"[:300],
             })
             _resolve_conditions(decision, now)
         return decision
