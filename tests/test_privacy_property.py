@@ -9,9 +9,10 @@ over-100s, a space or nothing), phone numbers, e-mail and street addresses. It
 writes them, through the services a registrar, case officer and secretary use,
 into every free-text field and every party field a public output carries: a
 case's title and description, a document's description, sender (not ticked as
-private) and file, a copy request, an agenda item, a decision's title, text
-and "other recipient", a remiss round's title and letter and a private
-individual as a remiss body. Sometimes the registrar has reviewed the findings
+private) and file, a copy request, an agenda item, an officer's report (background,
+opinion, proposal and who it is sent to), a decision's title, text and
+"other recipient", a remiss round's title and letter and a private
+individual as a remiss body, with that body's answer. Sometimes the registrar has reviewed the findings
 (masked every one) or protected the case's title.
 
 Then it reads every public output as an anonymous reader: a crawl from the
@@ -207,6 +208,7 @@ class World:
     decision: object
     round: object
     spec: WorldSpec
+    report: object
 
 
 REASON = "Underlaget behövs för beslutet; uppgifterna lämnas inte ut till allmänheten."
@@ -229,6 +231,14 @@ def build(spec: WorldSpec) -> World:
     registry.copy_request_record(document=document, name=r.name, contact=f"{r.name}\n{r.address}", format="paper",
                                  message=f"Jag, {r.name} ({r.pnr.written}), vill ha en kopia. Ring {r.phone} "
                                          f"eller skriv till {r.email}.")
+
+    report = decisions.officer_report_create(
+        actor=registrar, case=case, title=f"Bygglov för {a.name}", addressed_to=ks,
+        background=f"{a.name} ({a.pnr.written}), {a.address}, har sökt bygglov. Telefon {a.phone}.",
+        opinion=f"Förvaltningen tillstyrker ansökan från {a.name}.",
+        proposals=[decisions.ProposalInput(organ=ks, text=f"Bygglov beviljas för {a.name}, {a.street}.")],
+        dispatch_to=["Byggnadsnämnden", f"{a.name}; {a.email}"],
+        signatories=[decisions.Signatory("Handläggare Bygglov", "Bygglovshandläggare")])
 
     chair, adjuster = f.person(org, "Ordförande KS"), f.person(org, "Justerare KS")
     meeting = f.meeting(registrar, ks, timezone.localdate() - dt.timedelta(days=10),
@@ -259,6 +269,9 @@ def build(spec: WorldSpec) -> World:
         recipients=[remiss.RecipientInput(organ=bn), remiss.RecipientInput(name=n.name, email=n.email)],
         files=list(plan.files.all()), secrecy_review_reason=REASON)
     remiss.remiss_send(actor=registrar, round=round_)
+    neighbour = round_.recipients.get(organ__isnull=True)
+    remiss.remiss_answer_inside(actor=registrar, recipient=neighbour,
+                                text=f"Jag, {n.name} ({n.pnr.written}), {n.address}, motsätter mig planen. {n.email}")
 
     if spec.reviewed:
         for reviewed_case in (case, remiss_case):
@@ -273,7 +286,7 @@ def build(spec: WorldSpec) -> World:
     for obj in (case, remiss_case, document, meeting, decision, round_):
         obj.refresh_from_db()
     return World(org=org, case=case, remiss_case=remiss_case, document=document, meeting=meeting,
-                 decision=decision, round=round_, spec=spec)
+                 decision=decision, round=round_, spec=spec, report=report)
 
 
 # --- reading everything the public can read ------------------------------------------------------------
@@ -287,12 +300,13 @@ def seeds(world: World) -> list[str]:
     for case in (world.case, world.remiss_case):
         urls += [reverse("registry:case_detail", args=[case.pk]), reverse("registry:case_history", args=[case.pk]),
                  f"/api/cases/{case.pk}", f"/api/cases/{case.pk}/documents", f"/api/cases/{case.pk}/events",
-                 f"/api/cases/{case.pk}/remiss"]
+                 f"/api/cases/{case.pk}/remiss", f"/api/cases/{case.pk}/officer-reports"]
     urls += [reverse("registry:document_detail", args=[world.document.pk]), f"/api/documents/{world.document.pk}",
              reverse("decisions:meeting_detail", args=[world.meeting.pk]),
              reverse("decisions:minutes", args=[world.meeting.pk]), f"/api/meetings/{world.meeting.pk}",
              reverse("decisions:decision_detail", args=[world.decision.pk]), f"/api/decisions/{world.decision.pk}",
-             reverse("remiss:round_detail", args=[world.round.pk]), f"/api/remiss/{world.round.pk}"]
+             reverse("remiss:round_detail", args=[world.round.pk]), f"/api/remiss/{world.round.pk}",
+             f"/api/officer-reports/{world.report.pk}"]
     for word in PUBLIC_WORDS:
         urls += [f"/sok/?q={word}", f"/api/search?q={word}"]
     return urls + dataset_urls(world.org.slug)

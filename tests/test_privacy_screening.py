@@ -257,3 +257,52 @@ def test_the_audit_makes_a_private_counterpart_registered_before_the_rule_privat
     call_command("privacy", "audit", "--apply", stdout=io.StringIO())
     page = _public(client, f"/handlingar/{document.pk}/")
     assert "Karin Ek" not in page and "Privatperson" in page
+
+
+# --- officer's reports and their proposals -------------------------------------------------------------
+def test_an_officers_report_is_screened_for_the_public_and_its_writer_changes_what_was_written(client, registrar,
+                                                                                                 ks):
+    from django.urls import reverse
+
+    from diarium.decisions import services as decisions
+    from diarium.documents import reports
+    from diarium.registry.models import DocumentFile
+
+    case = f.case(registrar, ks, title="Ansökan om färdtjänst")
+    report = decisions.officer_report_create(
+        actor=registrar, case=case, title="Färdtjänst för Karin Ekholm", addressed_to=ks,
+        background=f"Karin Ekholm ({PNR}) har sökt färdtjänst. Telefon {PHONE}.",
+        proposals=[decisions.ProposalInput(organ=ks, text="Karin Ekholm beviljas färdtjänst.")],
+        dispatch_to=["Kommunstyrelsen", "Karin Ekholm; karin@example.se"])
+    report.refresh_from_db()
+    assert report.title == "Färdtjänst för [namn]" and PNR not in report.background
+    assert report.proposals.get().text == "[namn] beviljas färdtjänst."
+
+    public = json.loads(_public(client, f"/api/cases/{case.pk}/officer-reports"))[0]
+    assert public["title"] == "Färdtjänst för [namn]"
+    assert "[personnummer]" in public["background"] and "[telefonnummer]" in public["background"]
+    assert public["dispatch_to"] == ["Kommunstyrelsen", "Privatperson"]
+    assert public["proposals"][0]["text"] == "[namn] beviljas färdtjänst."
+    assert "Ekholm" not in json.dumps(public) and "Ekholm" not in _public(client, f"/arenden/{case.pk}/")
+
+    staff = client.get(f"/api/cases/{case.pk}/officer-reports", **bearer(token_for(registrar))).json()[0]
+    assert staff["title"] == "Färdtjänst för Karin Ekholm" and PNR in staff["background"]
+    assert staff["dispatch_to"][1] == "Karin Ekholm; karin@example.se"
+    assert staff["proposals"][0]["text"] == "Karin Ekholm beviljas färdtjänst."
+    client.force_login(registrar)
+    form = client.get(reverse("documents:officer_report_edit", args=[report.pk])).content.decode()
+    assert "Färdtjänst för Karin Ekholm" in form and PNR in form
+
+    # Sent back unchanged (as the edit form shows it), nothing changes; changed, a new version is drawn up.
+    def change(**kw):
+        values = {"title": staff["title"], "addressed_to": ks, "background": staff["background"],
+                  "proposals": [decisions.ProposalInput(organ=ks, text=staff["proposals"][0]["text"])],
+                  "dispatch_to": staff["dispatch_to"]}
+        return reports.officer_report_change(actor=registrar, report=report, **{**values, **kw})
+
+    with pytest.raises(DomainError):
+        change()
+    change(title="Färdtjänst för Karin Ekholm, omprövning")
+    report.refresh_from_db()
+    assert report.title == "Färdtjänst för [namn], omprövning"
+    assert DocumentFile.objects.filter(document=report.document).count() == 2

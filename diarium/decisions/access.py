@@ -143,6 +143,26 @@ def recipient_shown_name(recipient: DecisionRecipient, *, read_internal: bool) -
         is_private=recipient.is_private, read_internal=read_internal))
 
 
+def screened_value(user, row, field: str, *, case=None) -> str:
+    """A screened field of an officer's report or a proposal (or any screened
+    row of a case) as this reader may see it: the original for staff who may
+    read the case's internal data, what the public sees for everyone else. A
+    field the assistant found nothing in is the column, without a query."""
+    if not (row.privacy or {}).get(field):
+        return getattr(row, field)
+    return registry_access.row_value(user, case or row.case, row, field)
+
+
+def report_dispatch_shown(user, report) -> list[str]:
+    """An officer's report's "Beslutet ska skickas till" as this reader sees
+    it: as written for staff who may read the case's internal data, with private
+    persons as "Privatperson" for everyone else."""
+    lines = [line for line in report.dispatch_to.splitlines() if line.strip()]
+    if not lines or registry_access.can_read_internal(user, report.case):
+        return lines
+    return dispatch_lines_shown(lines, organisation_id=report.case.organisation_id)
+
+
 def dispatch_lines_shown(lines, *, organisation_id: int) -> list[str]:
     """The lines of an officer's report's "Beslutet ska skickas till" as the
     report drawn up for the public shows them: a line that names a private

@@ -13,7 +13,7 @@ class DecisionsConfig(AppConfig):
         from diarium.registry import extensions, screening
 
         from . import events, sections
-        from .models import AgendaItem, Decision
+        from .models import AgendaItem, Decision, OfficerReport, Proposal
 
         extensions.event_kinds_register(events.DecisionEvent)
         extensions.case_section_register(name="decisions", order=20, template="decisions/_case_section.html",
@@ -25,6 +25,12 @@ class DecisionsConfig(AppConfig):
         screening.screened_register(Decision, ("title", "text"), organisation=lambda d: d.organisation_id,
                                     case_field="case", label=_("Beslut"),
                                     describe=lambda d: f"§ {d.paragraph}")
+        screening.screened_register(OfficerReport, ("title", "background", "opinion"),
+                                    organisation=lambda r: r.case.organisation_id, case_field="case",
+                                    label=_("Tjänsteskrivelse"), describe=lambda r: r.report_date.isoformat())
+        screening.screened_register(Proposal, ("text",), organisation=lambda p: p.case.organisation_id,
+                                    case_field="case", label=_("Förslag till beslut"),
+                                    describe=lambda p: str(p.position))
         screening.rebuilder_register(rebuild_notices)
         screening.audit_step_register(audit_recipients)
 

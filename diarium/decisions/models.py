@@ -121,8 +121,9 @@ class Attendance(models.Model):
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_unique")]
 
 
-class OfficerReport(models.Model):
-    """A "tjänsteskrivelse": the office's report on a case with proposed decisions."""
+class OfficerReport(Screened):
+    """A "tjänsteskrivelse": the office's report on a case with proposed decisions.
+    Its title, background and opinion are screened by the masking assistant."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="officer_reports")
     title = models.CharField(_("rubrik"), max_length=TITLE_MAX)
@@ -147,9 +148,10 @@ class OfficerReport(models.Model):
         return self.title
 
 
-class Proposal(models.Model):
+class Proposal(Screened):
     """A proposed decision to one organ: from an officer's report, or carried
-    forward from a decision of a preparing organ (KSAU → KS → KF)."""
+    forward from a decision of a preparing organ (KSAU → KS → KF). Its text is
+    screened by the masking assistant."""
 
     organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="+", verbose_name=_("organ"))
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="proposals")

@@ -121,9 +121,10 @@ def visible_refs(user, decisions) -> list[dict]:
     return [ref for ref in (visible_ref(user, d) for d in decisions) if ref is not None]
 
 
-def proposal_out(user, p) -> dict:
+def proposal_out(user, p, case=None) -> dict:
     return {
-        "id": p.pk, "organ": organ_ref(p.organ), "case_id": p.case_id, "text": p.text, "position": p.position,
+        "id": p.pk, "organ": organ_ref(p.organ), "case_id": p.case_id,
+        "text": access.screened_value(user, p, "text", case=case), "position": p.position,
         "report_id": p.report_id, "from_decision": visible_ref(user, p.from_decision) if p.from_decision_id else None,
         "condition_organ": organ_ref(p.condition_organ), "condition_text": p.condition_text,
     }
@@ -149,13 +150,15 @@ def agenda_row(user, item) -> dict:
 def report_out(user, report) -> dict:
     """The officer's report (OfficerReportOut)."""
     return {
-        "id": report.pk, "case_id": report.case_id, "title": report.title,
-        "addressed_to": organ_ref(report.addressed_to), "office": report.office, "background": report.background,
-        "opinion": report.opinion, "dispatch_to": [line for line in report.dispatch_to.splitlines() if line.strip()],
+        "id": report.pk, "case_id": report.case_id, "title": access.screened_value(user, report, "title"),
+        "addressed_to": organ_ref(report.addressed_to), "office": report.office,
+        "background": access.screened_value(user, report, "background"),
+        "opinion": access.screened_value(user, report, "opinion"),
+        "dispatch_to": access.report_dispatch_shown(user, report),
         "signatories": [{"name": s.get("name", ""), "title": s.get("title", "")} for s in report.signatories],
         "report_date": report.report_date, "document_id": report.document_id,
         "document_reference": (f"{report.case.diary_number}-{report.document.number}"
                                if report.document_id else None),
-        "proposals": [proposal_out(user, p) for p in report.proposals.all()],
+        "proposals": [proposal_out(user, p, case=report.case) for p in report.proposals.all()],
         "created_at": report.created_at,
     }

@@ -208,14 +208,14 @@ def attendance(request, pk: int):
 
 
 # --- decisions ----------------------------------------------------------------------------
-def _decision_initial(item) -> dict:
+def _decision_initial(user, item) -> dict:
     """Start from the agenda item: its title, and its proposal's text and condition."""
     if item is None:
         return {}
     initial = {"agenda_item": str(item.pk), "title": item.title}
     proposal = item.proposal
     if proposal is not None:
-        initial.update(text=proposal.text, condition_organ=proposal.condition_organ_id or "",
+        initial.update(text=access.screened_value(user, proposal, "text"), condition_organ=proposal.condition_organ_id or "",
                        condition_text=proposal.condition_text)
     return initial
 
@@ -253,7 +253,7 @@ def decision_record(request, pk: int):
     organs = accounts_selectors.organ_list(organisation=meeting.organisation_id)
     decision_organs = [o for o in organs if o.kind not in NO_MEETINGS]
     item = next((i for i in items if str(i.pk) == request.GET.get("punkt")), None)
-    initial = {**_decision_initial(item), **_recipients_initial(item, organs)}
+    initial = {**_decision_initial(request.user, item), **_recipients_initial(item, organs)}
     form = DecisionForm(request.POST or None, items=items, organs=decision_organs, recipient_organs=list(organs),
                         initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -16,6 +16,7 @@ from diarium.decisions import access as decisions_access
 from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions
 from diarium.decisions.models import OfficerReport, Proposal
+from diarium.registry import screening
 from diarium.registry import selectors as registry_selectors
 
 from . import markup
@@ -86,13 +87,16 @@ def report_organ(*, organisation_id: int, pk: int, field: str):
 
 
 def officer_report_sections(report: OfficerReport) -> dict:
-    """The report as it stands, as the services take it."""
-    proposals = [decisions.ProposalInput(organ=p.organ, text=p.text, condition_organ=p.condition_organ,
+    """The report as it stands, as the services take it: as written (the
+    columns of screened fields hold what the public sees)."""
+    proposals = [decisions.ProposalInput(organ=p.organ, text=screening.original(p, "text"),
+                                         condition_organ=p.condition_organ,
                                          condition_text=p.condition_text)
                  for p in report.proposals.select_related("organ", "condition_organ").order_by("position", "id")]
     return {
-        "title": report.title, "addressed_to": report.addressed_to, "office": report.office,
-        "report_date": report.report_date, "background": report.background, "opinion": report.opinion,
+        "title": screening.original(report, "title"), "addressed_to": report.addressed_to, "office": report.office,
+        "report_date": report.report_date, "background": screening.original(report, "background"),
+        "opinion": screening.original(report, "opinion"),
         "proposals": proposals, "dispatch_to": [line for line in report.dispatch_to.splitlines() if line.strip()],
         "signatories": [decisions.Signatory(name=s.get("name", ""), title=s.get("title", ""))
                         for s in report.signatories or []],

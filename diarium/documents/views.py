@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from diarium.core import errors
+from diarium.decisions import access as decisions_access
 from diarium.decisions import selectors as decisions_selectors
 from diarium.decisions import services as decisions
 from diarium.decisions.forms import PROPOSAL_ROWS, SIGNATORY_ROWS, OfficerReportForm
@@ -48,12 +49,17 @@ def _pdf_response(rendered, filename: str) -> HttpResponse:
     return response
 
 
-def _report_initial(report) -> dict:
-    initial = {"title": report.title, "addressed_to": report.addressed_to_id, "office": report.office,
-               "report_date": report.report_date, "background": report.background, "opinion": report.opinion,
-               "dispatch_to": report.dispatch_to}
+def _report_initial(user, report) -> dict:
+    """The report as its writer wrote it (what the masking assistant withholds
+    from the public included), to change it."""
+    def value(row, field):
+        return decisions_access.screened_value(user, row, field, case=report.case)
+
+    initial = {"title": value(report, "title"), "addressed_to": report.addressed_to_id, "office": report.office,
+               "report_date": report.report_date, "background": value(report, "background"),
+               "opinion": value(report, "opinion"), "dispatch_to": report.dispatch_to}
     for n, p in enumerate(report.proposals.order_by("position", "id"), start=1):
-        initial.update({f"proposal_{n}_organ": p.organ_id, f"proposal_{n}_text": p.text,
+        initial.update({f"proposal_{n}_organ": p.organ_id, f"proposal_{n}_text": value(p, "text"),
                         f"proposal_{n}_condition_organ": p.condition_organ_id or "",
                         f"proposal_{n}_condition_text": p.condition_text})
     for n, s in enumerate(report.signatories or [], start=1):
@@ -72,7 +78,7 @@ def officer_report_edit(request, pk: int):
     rows = {"proposal_rows": max(PROPOSAL_ROWS, report.proposals.count() + 1),
             "signatory_rows": max(SIGNATORY_ROWS, len(report.signatories or []) + 1)}
     form = OfficerReportForm(request.POST or None, organs=_meeting_organs(case.organisation_id),
-                             initial=_report_initial(report), **rows)
+                             initial=_report_initial(request.user, report), **rows)
     if request.method == "POST" and form.is_valid():
         try:
             if request.POST.get("action") == "preview":

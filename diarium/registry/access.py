@@ -314,9 +314,16 @@ def shown_value(obj, field: str, *, read_secret: bool, read_internal: bool) -> s
 
 def case_value(user, case: Case, field: str) -> str:
     """A case's screened title or description as `user` may see it."""
-    if not (case.privacy or {}).get(field):
-        return getattr(case, field)
-    return shown_value(case, field, read_secret=can_read_secret(user, case),
+    return row_value(user, case, case, field)
+
+
+def row_value(user, case: Case, row, field: str) -> str:
+    """A screened field of a row on `case` (the case itself, an officer's
+    report, a proposal) as `user` may see it: the original for staff who may
+    read the case's internal data, else what the public sees."""
+    if not (row.privacy or {}).get(field):
+        return getattr(row, field)
+    return shown_value(row, field, read_secret=can_read_secret(user, case),
                        read_internal=can_read_internal(user, case))
 
 

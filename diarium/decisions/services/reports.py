@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from diarium.accounts.models import Organ
 from diarium.core.errors import DomainError
 from diarium.core.limits import past_date_errors
+from diarium.registry import screening
 from diarium.registry import services as registry
 from diarium.registry.models import Case, Document, DocumentFile
 
@@ -145,9 +146,11 @@ def officer_report_create(
 
 
 def _report_snapshot(report: OfficerReport) -> tuple:
-    proposals = tuple((p.organ_id, p.text, p.condition_organ_id, p.condition_text)
+    # The values as written: the columns of screened fields hold what the public sees.
+    proposals = tuple((p.organ_id, screening.original(p, "text"), p.condition_organ_id, p.condition_text)
                       for p in report.proposals.order_by("position", "id"))
-    return (report.title, report.addressed_to_id, report.office, report.background, report.opinion,
+    return (screening.original(report, "title"), report.addressed_to_id, report.office,
+            screening.original(report, "background"), screening.original(report, "opinion"),
             report.dispatch_to, report.signatories, report.report_date, proposals)
 
 
@@ -170,7 +173,7 @@ def officer_report_update(
         new = proposals[position - 1] if position <= len(proposals) else None
         unchanged = new is not None and (new.organ.pk, new.text.strip(), getattr(new.condition_organ, "pk", None),
                                          (new.condition_text or "")[:500]) == (
-            old.organ_id, old.text, old.condition_organ_id, old.condition_text)
+            old.organ_id, screening.original(old, "text"), old.condition_organ_id, old.condition_text)
         if old.items.all() and not unchanged:
             errors["proposals"] = [_("Förslag %(n)s står redan på ett sammanträdes föredragningslista och kan "
                                      "inte ändras eller tas bort.") % {"n": position}]
