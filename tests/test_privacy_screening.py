@@ -306,3 +306,16 @@ def test_an_officers_report_is_screened_for_the_public_and_its_writer_changes_wh
     report.refresh_from_db()
     assert report.title == "Färdtjänst för [namn], omprövning"
     assert DocumentFile.objects.filter(document=report.document).count() == 2
+
+
+def test_a_reason_typed_into_the_history_is_screened_for_the_public_and_shown_to_staff(client, registrar, ks):
+    f.person(ks.organisation, "Anneli Schwartz")
+    case = f.case(registrar, ks, title="Ansökan om färdtjänst")
+    services.case_close(actor=registrar, case=case,
+                        reason=f"Återkallad av Karin Ekholm ({PNR}) i samråd med Anneli Schwartz.")
+    for url in (f"/arenden/{case.pk}/", f"/arenden/{case.pk}/historik/", f"/api/cases/{case.pk}/events"):
+        page = _public(client, url)
+        assert "Ekholm" not in page and PNR not in page, url
+        assert "[namn]" in page and "[personnummer]" in page and "Anneli Schwartz" in page, url  # staff are public
+    staff = client.get(f"/api/cases/{case.pk}/events", **bearer(token_for(registrar))).json()
+    assert any("Karin Ekholm" in (e["details"] or "") for e in staff)

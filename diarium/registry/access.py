@@ -327,6 +327,21 @@ def row_value(user, case: Case, row, field: str) -> str:
                        read_internal=can_read_internal(user, case))
 
 
+def free_text_shown(text: str, *, read_internal: bool, organisation_id: int | None,
+                    scanners: dict | None = None) -> str:
+    """Free text not screened when it was written (a line of a case's history,
+    the reason a remiss deadline was extended, an assessment of an answer) as
+    this reader sees it. Staff who may read internal data see it as written;
+    for everyone else, what the masking assistant finds in it (a name or a
+    personal identity number typed into a reason) is withheld, as in every
+    screened field."""
+    from . import screening
+
+    if read_internal or not text:
+        return text
+    return screening.public_text(text, organisation_id, scanners)
+
+
 def can_review_privacy(user, case: Case) -> bool:
     """Who reviews the assistant's findings and protects a case's title: the registrar."""
     return roles.can(user, roles.MARK_SECRET, organisation_id=case.organisation_id, organ_id=case.organ_id)

@@ -145,6 +145,22 @@ class _OrganisationScanner:
         return [hit for hit in self.scanner.scan(text) if hit.text.casefold() not in self.allowed_texts]
 
 
+def public_text(text: str, organisation_id: int | None, scanners: dict | None = None) -> str:
+    """Free text that was not screened when it was written (a reason or a
+    name in a line of the case history), as the public sees it: what the
+    assistant would withhold replaced by its label. A first pass with the
+    shipped lists needs no query; only text with a finding is scanned again
+    with the organisation's own names (its staff and organs are not withheld),
+    its scanner built once per `scanners` dict."""
+    if not text or not [h for h in detector.scan(text) if h.kind not in PROPOSED_ONLY]:
+        return text
+    scanners = {} if scanners is None else scanners
+    if organisation_id not in scanners:
+        scanners[organisation_id] = scanner_for(organisation_id)
+    hits = [h for h in scanners[organisation_id].scan(text) if h.kind not in PROPOSED_ONLY]
+    return detector.redact(text, hits) if hits else text
+
+
 def findings_for(text: str, scanner: detector.Scanner, previous: Iterable[dict] = ()) -> list[dict]:
     """The assistant's findings in `text`; a finding of the same kind and text
     as one already reviewed keeps its review (an edit does not ask again)."""

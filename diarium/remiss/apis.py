@@ -26,6 +26,7 @@ from diarium.core.api.types import Id
 from diarium.core.errors import DomainError, NotFound
 from diarium.core.lookups import referenced
 from diarium.core.limits import IsoDate, PastIsoDate
+from diarium.registry import access as registry_access
 from diarium.registry import selectors as registry
 from diarium.registry.schemas import PARTY_KIND_DESCRIPTION, DocumentOut, PartyKindIn, SecrecyReviewReason
 from diarium.registry.files import file_response
@@ -235,6 +236,12 @@ def _file_out(version, *, url: str) -> dict:
 def _round_out(user, round_: RemissRound) -> dict:
     view = selectors.round_view(user=user, round_=round_)
     managing = view.can_manage
+    scanners: dict = {}
+
+    def text(value):  # free text staff wrote, as this reader sees it
+        return registry_access.free_text_shown(value, read_internal=managing, organisation_id=round_.organisation_id,
+                                               scanners=scanners)
+
     recipients = []
     for row in view.rows:
         r = row.recipient
@@ -244,16 +251,16 @@ def _round_out(user, round_: RemissRound) -> dict:
             "kind": r.kind if managing else None, "organ_id": r.organ_id,
             "email": r.email if managing else None, "status": row.status, "status_label": row.status_label,
             "deadline": r.deadline,
-            "deadlines": [{"deadline": d.deadline, "set_at": d.set_at, "reason": d.reason,
+            "deadlines": [{"deadline": d.deadline, "set_at": d.set_at, "reason": text(d.reason),
                            "decision_ref": d.decision_ref} for d in row.deadlines],
             "sent_at": r.sent_at, "dispatch_error": r.dispatch_error if managing else None,
             "reminder_count": r.reminder_count, "answered_at": r.answered_at, "late": r.late,
             "declined": r.declined, "answer_document_id": row.answer.id if row.answer else None,
             "answer_reference": row.answer.reference if row.answer else None,
             "answer_decision": r.answer_decision,
-            "summary": r.summary if visible else None,
+            "summary": text(r.summary) if visible else None,
             "consideration": r.consideration if visible else None,
-            "consideration_comment": r.consideration_comment if visible else None,
+            "consideration_comment": text(r.consideration_comment) if visible else None,
         })
     def url(v):
         return reverse("api:file_content", args=[v.pk])

@@ -453,7 +453,7 @@ def case_event_queryset(*, user, case: Case) -> QuerySet[Event]:
         Event.objects.filter(case=case)
         .annotate(document_number=F("document__number"),
                   reader_internal=Value(internal, output_field=BooleanField()))
-        .only("at", "kind", "actor_name", "data", "document_id")
+        .only("at", "kind", "actor_name", "data", "document_id", "organisation_id")
         .order_by("at", "id")
     )
     hidden = access.hidden_event_kinds(read_secret=access.can_read_secret(user, case), read_internal=internal)
@@ -463,10 +463,14 @@ def case_event_queryset(*, user, case: Case) -> QuerySet[Event]:
 
 
 def event_entries(events) -> list[EventEntry]:
+    """The entries of events from case_event_queryset, their details as the reader may see them."""
     labels = {value: str(label) for value, label in extensions.event_kind_choices()}
+    scanners: dict = {}
     return [
         EventEntry(at=e.at, kind=e.kind, label=labels.get(e.kind, e.kind), actor_name=e.actor_name,
-                   document_number=e.document_number, details=_event_details(e))
+                   document_number=e.document_number,
+                   details=access.free_text_shown(_event_details(e), read_internal=e.reader_internal,
+                                                  organisation_id=e.organisation_id, scanners=scanners))
         for e in events
     ]
 
