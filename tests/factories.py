@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from zoneinfo import ZoneInfo
 
+import time_machine
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from diarium.accounts import services as accounts
@@ -12,6 +15,16 @@ from diarium.accounts.models import Organ, Role
 from diarium.registry import services as registry
 
 _n = itertools.count(1)
+
+
+def on_day(day: dt.date | str, hour: int = 12):
+    """Set the clock (timezone.now(), date.today()) to `day` at `hour` local
+    time, standing still: what a user does then happens on that day."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    return time_machine.travel(dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo(settings.TIME_ZONE)),
+                               tick=False)
+
 PASSWORD = "Korrekt-Häst-Batteri-9"
 
 

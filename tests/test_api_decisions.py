@@ -97,8 +97,9 @@ def _record(client, s, meeting_id, **body):
 def _adjust(client, s, meeting, chair, adjuster, posted_on="2018-09-28"):
     _go(client, s, meeting["id"], "close")
     for person, role in ((adjuster, "adjuster"), (chair, "chair")):
-        signed = post_json(client, f"/api/meetings/{meeting['id']}/minutes/signatures",
-                           {"person": person.pk, "role": role, "posted_on": posted_on}, **s.auth)
+        with f.on_day(posted_on):  # adjusted on the day it is posted
+            signed = post_json(client, f"/api/meetings/{meeting['id']}/minutes/signatures",
+                               {"person": person.pk, "role": role, "posted_on": posted_on}, **s.auth)
         assert signed.status_code == 201, signed.json()
     return signed.json()
 
@@ -309,7 +310,8 @@ def test_publishing_the_notice_mails_the_members(client, s):
     day = (dt.date.today() + dt.timedelta(days=14)).isoformat()
     meeting = _meeting(client, s, s.ks, day, [s.ks_adjuster])
     empty = client.post(f"/api/meetings/{meeting['id']}/publish-notice", **s.auth)
-    assert empty.status_code == 400 and empty.json()["detail"] == "Föredragningslistan är tom."
+    assert empty.status_code == 400 and empty.json()["detail"] == "Kallelsen kan inte skickas."
+    assert empty.json()["errors"]["items"][0].startswith("Föredragningslistan är tom.")
     post_json(client, f"/api/meetings/{meeting['id']}/items", {"title": "Digital vision"}, **s.auth)
     published = _go(client, s, meeting["id"], "publish-notice")
     assert published["status"] == "notice_published" and published["notice_published_at"]
@@ -342,8 +344,9 @@ def test_adjusted_minutes_refuse_edits_and_take_corrections(client, s, spec):  #
     half = post_json(client, f"/api/meetings/{meeting['id']}/minutes/signatures",
                      {"person": s.ks_adjuster.pk, "role": "adjuster"}, **s.auth).json()
     assert half["minutes"]["adjusted"] is False and len(half["minutes"]["signatures"]) == 1
-    signed = post_json(client, f"/api/meetings/{meeting['id']}/minutes/signatures",
-                       {"person": s.ks_chair.pk, "role": "chair", "posted_on": "2018-09-28"}, **s.auth)
+    with f.on_day("2018-09-28"):
+        signed = post_json(client, f"/api/meetings/{meeting['id']}/minutes/signatures",
+                           {"person": s.ks_chair.pk, "role": "chair", "posted_on": "2018-09-28"}, **s.auth)
     assert_matches(spec, signed, "/api/meetings/{meeting_id}/minutes/signatures", "post")
     minutes = signed.json()["minutes"]
     assert minutes["adjusted"] is True and minutes["adjusted_at"]

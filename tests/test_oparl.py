@@ -575,6 +575,8 @@ def test_a_list_that_grows_behind_a_walk_never_leads_to_an_empty_page(data, clie
     it gives no next link (which would lead to an empty page, a 404)."""
     settings.DIARIUM_OPARL_PAGE_SIZE = 1
     organ = f.organ(data["ks"].organisation, code="SBN", name="Samhällsbyggnadsnämnden", kind=Organ.Kind.BOARD)
+    chair = f.person(data["ks"].organisation, "Ordförande SBN")
+    decisions.membership_add(actor=registrar, organ=organ, person=chair, role="chair", start=dt.date(2019, 1, 1))
     meetings = [decisions.meeting_create(actor=registrar, organ=organ, date=dt.date(2019, 3, d), place="Sal C")
                 for d in (4, 11, 18)]
     for m in meetings:

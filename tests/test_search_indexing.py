@@ -108,7 +108,7 @@ def test_plans_meetings_and_organs_are_followed(search_engine, registrar, org, k
 
 def test_reservations_and_motions_are_found_with_their_decision(search_engine, registrar, ks):
     case = f.case(registrar, ks, title="Utbyggnad av bredband")
-    meeting = f.meeting(registrar, ks, dt.date(2030, 2, 3))
+    meeting = f.meeting(registrar, ks, dt.date(2025, 2, 3))
     item = decisions.agenda_item_add(actor=registrar, meeting=meeting, title="Utbyggnad av bredband", case=case)
     decisions.meeting_open(actor=registrar, meeting=meeting)
     meeting.refresh_from_db()

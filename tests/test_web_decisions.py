@@ -451,7 +451,8 @@ def test_the_chair_and_adjuster_approve_and_the_minutes_are_adjusted(client, reg
     html = _html(client.get(url))
     assert "Godkännandet från Daniel Filipsson är registrerat." in html
     assert html.count("Registrera godkännande<span") == 1
-    response = client.post(url, {"signer": f"adjuster:{people.adjuster.pk}", "posted_on": "2018-09-27"})
+    with f.on_day("2018-09-27"):
+        response = client.post(url, {"signer": f"adjuster:{people.adjuster.pk}", "posted_on": "2018-09-27"})
     assert response.status_code == 302
     html = _html(client.get(url))
     assert "Protokollet är justerat. Det anslås 2018-09-27; överklagandetiden går ut 2018-10-18." in html
@@ -787,7 +788,8 @@ def test_the_notice_board_shows_posted_minutes_with_the_appeal_period(client, re
     decisions.meeting_open(actor=registrar, meeting=meeting)
     decisions.decision_record(actor=registrar, meeting=meeting, case=case, title="Digital målbild", text="Godkänns.")
     today = dt.date.today()
-    f.adjust(registrar, meeting, posted_on=today - dt.timedelta(days=2))
+    with f.on_day(today - dt.timedelta(days=2)):  # adjusted and posted two days ago
+        f.adjust(registrar, meeting, posted_on=today - dt.timedelta(days=2))
     html = _html(client.get(reverse("decisions:notice_board")))
     board = html.split('id="anslaget"')[1].split('id="nedtagna"')[0]
     assert "Kommunstyrelsen" in board

@@ -60,7 +60,9 @@ def _refused(request, exc: errors.DomainError) -> None:
     missing objects go on to become pages."""
     if exc.status_code not in INPUT_ERROR_STATUSES:
         raise exc
-    messages.error(request, exc.message)
+    # Every problem at once: the summary, then each field's message.
+    details = [m for field_messages in exc.errors.values() for m in field_messages if m != exc.message]
+    messages.error(request, " ".join([exc.message, *details]))
 
 
 def post_action_asking(request, target, action, *, form, field: str):

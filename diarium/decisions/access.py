@@ -111,6 +111,30 @@ def meeting_visible(user, meeting: Meeting) -> bool:
     return meeting_public(meeting.status) or can_read_internal(user, meeting.organ)
 
 
+def notice_document(meeting: Meeting):
+    """The drawn-up notice with its agenda (kallelse med föredragningslista), a
+    public record from the day it was sent: drawn from the agenda as the public
+    sees it. None before the notice went out."""
+    if meeting.notice_published_at is None or meeting.notice_blob_id is None:
+        return None
+    return meeting.notice_blob
+
+
+def minutes_document(minutes):
+    """The drawn-up minutes (protokoll), public from their adjustment: drawn
+    from what the public may read. None before they are adjusted."""
+    if minutes is None or minutes.adjusted_at is None or minutes.blob_id is None:
+        return None
+    return minutes.blob
+
+
+def notice_recipients(meeting: Meeting) -> tuple[list, list]:
+    """Whom the notice went to by e-mail, and the members and substitutes it
+    could not reach (no e-mail address): for those who run the meeting."""
+    seats = list(meeting.attendance.select_related("person").order_by("person__name"))
+    return ([a.person for a in seats if a.person.email], [a.person for a in seats if not a.person.email])
+
+
 def decisions_visible(user, meeting: Meeting) -> bool:
     """Decisions are public records when the minutes are adjusted."""
     return decisions_public(meeting.status) or can_read_internal(user, meeting.organ)

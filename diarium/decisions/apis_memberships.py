@@ -27,6 +27,7 @@ class MembershipChangeIn(Schema):
     party: str = Field(None, max_length=40)
     start: dt.date = None
     end: dt.date | None = Field(None, description="Sista dagen; null gör uppdraget tillsvidare.")
+    substitute_order: int | None = Field(None, ge=1, le=999, description="En ersättares turordning; null tar bort den.")
 
 
 @router.patch("/organs/{organ_id}/memberships/{membership_id}", response={200: MembershipOut, **ERRORS},

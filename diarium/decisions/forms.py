@@ -25,6 +25,7 @@ from .models import (
     SIGNATORY_MAX,
     TITLE_MAX,
     Decision,
+    Membership,
     DecisionNote,
 )
 from .services import AssignmentInput, ForwardInput, NoteInput, ProposalInput, RecipientInput, Signatory
@@ -587,3 +588,45 @@ class AssignmentLinkForm(DomainErrorFormMixin, forms.Form):
             raise ValidationError(_("Det finns inget ärende med diarienummer %(dnr)s.") % {"dnr": number})
         return case
 
+
+
+# --- an organ's members and substitutes -----------------------------------------------------------------
+class MembershipAddForm(DomainErrorFormMixin, forms.Form):
+    name = LimitedCharField(label=_("Namn"), max_length=200, error_messages={
+        "required": _("Ange personens namn.")},
+        help_text=_("Finns personen inte i registret läggs den till."))
+    email = forms.EmailField(label=_("E-postadress (valfritt)"), required=False, max_length=254,
+                             help_text=_("Dit kallelser skickas."),
+                             error_messages={"invalid": _("Ange en giltig e-postadress, t.ex. namn@kommun.se.")})
+    role = forms.ChoiceField(label=_("Uppdrag"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER,
+                             error_messages={"required": _("Välj uppdrag."),
+                                             "invalid_choice": _("Välj ordförande, vice ordförande, ledamot eller "
+                                                                 "ersättare.")})
+    party = LimitedCharField(label=_("Parti (valfritt)"), max_length=40, required=False)
+    start = IsoDateField(label=_("Från"), widget=DateInput, error_messages={
+        "required": _("Ange när uppdraget börjar (ÅÅÅÅ-MM-DD)."), "invalid": DATE_FORMAT})
+    end = IsoDateField(label=_("Till (valfritt)"), required=False, widget=DateInput,
+                       help_text=_("Lämnas tomt för ett uppdrag tills vidare, t.ex. mandatperiodens slut."),
+                       error_messages={"invalid": DATE_FORMAT})
+    substitute_order = forms.IntegerField(
+        label=_("Turordning (ersättare)"), required=False, min_value=1, max_value=999,
+        help_text=_("I vilken ordning ersättare kallas in när en ledamot är frånvarande eller jävig: 1 först."),
+        error_messages={"invalid": _("Ange turordningen som ett tal."),
+                        "min_value": _("Turordningen är ett tal från 1 och uppåt."),
+                        "max_value": _("Turordningen är ett tal från 1 och uppåt.")})
+
+
+class MembershipImportForm(DomainErrorFormMixin, forms.Form):
+    csv = LimitedCharField(
+        label=_("Ledamotslista (CSV)"), max_length=200_000, widget=forms.Textarea(attrs={"rows": 8, "cols": 70}),
+        error_messages={"required": _("Klistra in listan.")},
+        help_text=_("Första raden: namn;uppdrag;parti;från;till;turordning;e-post. Därefter en rad per person, "
+                    "t.ex. ”Anna Berg;ersättare;S;2027-01-01;2030-12-31;1;anna.berg@kommun.se”. Semikolon, "
+                    "komma eller tabb (som när man kopierar från ett kalkylark)."))
+
+
+class MembershipEndForm(forms.Form):
+    membership = forms.IntegerField(widget=forms.HiddenInput)
+    end = IsoDateField(label=_("Sista dag"), widget=DateInput,
+                       error_messages={"required": _("Ange uppdragets sista dag (ÅÅÅÅ-MM-DD)."),
+                                       "invalid": DATE_FORMAT})

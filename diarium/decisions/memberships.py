@@ -6,9 +6,12 @@ membership never rewrites a held meeting."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diarium.core.dependents import in_use
@@ -31,8 +34,10 @@ _UNSET = object()
 
 @transaction.atomic
 def membership_update(*, actor, membership: Membership, role: str | None = None, party: str | None = None,
-                      start: dt.date | None = None, end: dt.date | None | object = _UNSET) -> Membership:
-    """Change the role, party or period of a seat (`end=None` makes it open-ended)."""
+                      start: dt.date | None = None, end: dt.date | None | object = _UNSET,
+                      substitute_order: int | None | object = _UNSET) -> Membership:
+    """Change the role, party, period or a substitute's place in the order of a
+    seat (`end=None` makes it open-ended, `substitute_order=None` takes the place away)."""
     access.require_manage_meetings(actor, membership.organ)
     errors: dict[str, list[str]] = {}
     if role is not None:
@@ -45,11 +50,15 @@ def membership_update(*, actor, membership: Membership, role: str | None = None,
         membership.start = start
     if end is not _UNSET:
         membership.end = end
+    if substitute_order is not _UNSET:
+        membership.substitute_order = substitute_order
     if membership.end is not None and membership.end < membership.start:
         errors["end"] = [_("Slutdatum kan inte ligga före startdatum.")]
+    if membership.substitute_order is not None and membership.role != Membership.Role.SUBSTITUTE:
+        errors["substitute_order"] = [_("Turordning anges bara för ersättare.")]
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
-    membership.save(update_fields=["role", "party", "start", "end"])
+    membership.save(update_fields=["role", "party", "start", "end", "substitute_order"])
     return membership
 
 
@@ -60,3 +69,147 @@ def membership_delete(*, actor, membership: Membership) -> None:
     if in_use(membership):
         raise Conflict(_("Ledamotskapet används och kan inte tas bort. Ange ett slutdatum i stället."))
     membership.delete()
+
+
+# --- a membership list from a spreadsheet (CSV) ------------------------------------------------------
+IMPORT_MAX_ROWS = 500
+IMPORT_COLUMNS = {  # header (as a secretary writes it) → field
+    "namn": "name", "uppdrag": "role", "roll": "role", "parti": "party", "från": "start", "fran": "start",
+    "till": "end", "turordning": "substitute_order", "e-post": "email", "epost": "email", "e-postadress": "email",
+}
+ROLE_WORDS = {
+    "ordförande": Membership.Role.CHAIR, "ordf": Membership.Role.CHAIR,
+    "vice ordförande": Membership.Role.VICE_CHAIR, "1:e vice ordförande": Membership.Role.VICE_CHAIR,
+    "2:e vice ordförande": Membership.Role.VICE_CHAIR, "förste vice ordförande": Membership.Role.VICE_CHAIR,
+    "andre vice ordförande": Membership.Role.VICE_CHAIR, "ledamot": Membership.Role.MEMBER,
+    "ersättare": Membership.Role.SUBSTITUTE,
+}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: list[Membership]
+    people_created: list[str]  # names of people new to the register
+
+
+def _date(value: str, label: str, problems: list[str]) -> dt.date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        problems.append(_("%(label)s ”%(value)s” är inte ett datum (ÅÅÅÅ-MM-DD).") % {"label": label, "value": value})
+        return None
+
+
+@transaction.atomic
+def membership_add_named(*, actor, organ, name: str, role: str, start: dt.date, end: dt.date | None = None,
+                         party: str = "", substitute_order: int | None = None, email: str = "") -> Membership:
+    """Give a seat to a person named as the secretary types the name: the
+    organisation's person of that name, or a new one (with the e-mail address
+    given) when the register has none. Nothing is written if anything is wrong."""
+    from diarium.accounts import services as accounts
+    from diarium.accounts.models import Person
+
+    from .services.meetings import membership_errors
+
+    access.require_manage_meetings(actor, organ)
+    name = " ".join((name or "").split())
+    email = (email or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not name or len(name) > 200:
+        errors["name"] = [_("Ange personens namn (högst 200 tecken).")]
+    if email and ("@" not in email or len(email) > 254 or " " in email):
+        errors["email"] = [_("Ange en giltig e-postadress, t.ex. namn@kommun.se.")]
+    person = Person.objects.filter(organisation_id=organ.organisation_id, name__iexact=name).first() if name else None
+    if name:
+        candidate = person or Person(organisation_id=organ.organisation_id, name=name, email=email)
+        errors.update(membership_errors(organ=organ, person=candidate, role=role, start=start, end=end,
+                                        substitute_order=substitute_order))
+    if errors:
+        raise DomainError(_("Ledamotskapet kunde inte läggas till."), errors=errors)
+    if person is None:
+        person = accounts.person_create(organisation=organ.organisation, name=name, email=email)
+    return Membership.objects.create(organ=organ, person=person, role=role, start=start, end=end,
+                                     party=(party or "").strip()[:40], substitute_order=substitute_order)
+
+
+@transaction.atomic
+def memberships_import(*, actor, organ, text: str, start: dt.date | None = None) -> ImportResult:
+    """Add the seats of a membership list (CSV with a header row: namn;
+    uppdrag; parti; från; till; turordning; e-post, separated by semicolons,
+    commas or tabs). A name the register does not know becomes a person of the
+    organisation. Every problem is reported at once, with its line; if there
+    is any, nothing is written."""
+    from diarium.accounts import services as accounts
+    from diarium.accounts.models import Person
+
+    from .services.meetings import membership_errors
+
+    access.require_manage_meetings(actor, organ)
+    lines = [line for line in (text or "").splitlines() if line.strip()]
+    if len(lines) < 2:
+        raise DomainError(_("Listan är tom. Första raden ska vara rubriker (namn;uppdrag;parti;från;till;"
+                            "turordning;e-post) och därefter en rad per ledamot eller ersättare."), field="csv")
+    if len(lines) > IMPORT_MAX_ROWS + 1:
+        raise DomainError(_("Högst %(n)s rader åt gången.") % {"n": IMPORT_MAX_ROWS}, field="csv")
+    try:
+        delimiter = csv.Sniffer().sniff(lines[0], delimiters=";,\t").delimiter
+    except csv.Error:
+        delimiter = ";"
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    header = [IMPORT_COLUMNS.get(h.strip().lower().lstrip("\ufeff")) for h in rows[0]]
+    missing = [label for label, field in (("namn", "name"), ("uppdrag", "role")) if field not in header]
+    if missing:
+        raise DomainError(_("Rubrikraden saknar %(cols)s.") % {"cols": ", ".join(missing)}, field="csv")
+    known = {p.name.casefold(): p for p in Person.objects.filter(organisation_id=organ.organisation_id)}
+    problems: list[str] = []
+    planned = []
+    seen: set[str] = set()
+    for number, row in enumerate(rows[1:], start=2):
+        values = {field: (row[i] if i < len(row) else "").strip() for i, field in enumerate(header) if field}
+        line_problems: list[str] = []
+        name = " ".join(values.get("name", "").split())
+        if not name:
+            line_problems.append(_("namn saknas"))
+        elif len(name) > 200:
+            line_problems.append(_("namnet är längre än 200 tecken"))
+        role = ROLE_WORDS.get(" ".join(values.get("role", "").lower().split()))
+        if role is None:
+            line_problems.append(_("uppdraget ”%(v)s” är inte ordförande, vice ordförande, ledamot eller ersättare")
+                                 % {"v": values.get("role", "")})
+        begins = _date(values.get("start", ""), _("från"), line_problems) or start or timezone.localdate()
+        ends = _date(values.get("end", ""), _("till"), line_problems)
+        order = None
+        if values.get("substitute_order"):
+            try:
+                order = int(values["substitute_order"])
+            except ValueError:
+                line_problems.append(_("turordningen ”%(v)s” är inte ett tal") % {"v": values["substitute_order"]})
+        email = values.get("email", "")
+        if email and ("@" not in email or len(email) > 254 or " " in email):
+            line_problems.append(_("e-postadressen ”%(v)s” är inte giltig") % {"v": email})
+        if name and name.casefold() in seen:
+            line_problems.append(_("%(name)s står redan på en tidigare rad") % {"name": name})
+        seen.add(name.casefold())
+        if name and role is not None:  # the seat's own rules, alongside the line's other problems
+            person = known.get(name.casefold()) or Person(organisation_id=organ.organisation_id, name=name,
+                                                          email=email)
+            errors = membership_errors(organ=organ, person=person, role=role, start=begins, end=ends,
+                                       substitute_order=order)
+            line_problems += [message for messages in errors.values() for message in messages]
+            if not line_problems:
+                planned.append((person, role, begins, ends, values.get("party", "")[:40], order, email))
+        problems += [_("Rad %(n)s: %(problem)s.") % {"n": number, "problem": p} for p in line_problems]
+    if problems:
+        raise DomainError(_("Listan kunde inte läsas in. Rätta raderna och försök igen."), errors={"csv": problems})
+    added, created = [], []
+    for person, role, begins, ends, party, order, email in planned:
+        if person.pk is None:
+            person = accounts.person_create(organisation=organ.organisation, name=person.name, email=email)
+            known[person.name.casefold()] = person
+            created.append(person.name)
+        added.append(Membership.objects.create(organ=organ, person=person, role=role, start=begins, end=ends,
+                                               party=party.strip(), substitute_order=order))
+    return ImportResult(added=added, people_created=created)

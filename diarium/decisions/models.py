@@ -41,6 +41,8 @@ class Membership(models.Model):
     party = models.CharField(_("parti"), max_length=PARTY_MAX, blank=True)
     start = models.DateField(_("från"))
     end = models.DateField(_("till"), null=True, blank=True)
+    # A substitute's place in the order in which substitutes are called in (turordning): 1 first.
+    substitute_order = models.PositiveSmallIntegerField(_("turordning"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ledamotskap")

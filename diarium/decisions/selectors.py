@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -369,9 +369,10 @@ def notice_board(*, today: dt.date, days_back: int = 90, organisation_id: int | 
 
 # --- for the API: a meeting's and a decision's rows, and one agenda item as shown ------------
 def memberships_of(organ: Organ) -> list[Membership]:
-    """The organ's seats (members, substitutes, chairs), by role, start and name."""
-    return list(Membership.objects.filter(organ=organ).select_related("person").order_by("role", "start",
-                                                                                         "person__name"))
+    """The organ's seats (members, substitutes, chairs), by role, start, a
+    substitute's place in the order, and name."""
+    return list(Membership.objects.filter(organ=organ).select_related("person").order_by(
+        "role", "start", F("substitute_order").asc(nulls_last=True), "person__name"))
 
 
 def meeting_adjusters(meeting: Meeting) -> list:

@@ -11,19 +11,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.http import Http404
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from diarium.accounts import selectors as accounts_selectors
 from diarium.accounts.models import Organ
 from diarium.core import errors
 from diarium.registry import selectors as registry_selectors
 from diarium.core.web import deny_unless, domain_errors, post_action, post_action_asking, show_on_form
+from diarium.registry.files import file_response
 from diarium.registry.services import SECRECY_REVIEW_FIELD
 
-from . import access, selectors, services
+from . import access, memberships, selectors, services
 from .forms import (
     AgendaItemForm, AssignmentLinkForm, CorrectionForm, DecisionEditForm, DecisionForm, DispatchForm, MeetingForm,
-    MinutesSignForm, OfficerReportForm, OrganFilterForm, ProposalToAgendaForm,
+    MembershipAddForm, MembershipEndForm, MembershipImportForm, MinutesSignForm, OfficerReportForm, OrganFilterForm,
+    ProposalToAgendaForm,
 )
 from .models import DecisionRecipient, Meeting, Membership, Signature
 
@@ -92,6 +95,7 @@ def meeting_detail(request, pk: int):
     can_manage = access.can_manage_meetings(request.user, meeting.organ)
     attendance = sorted(meeting.attendance.select_related("person", "replaces"),
                         key=lambda a: (ROLE_ORDER.get(a.role, 9), a.person.name))
+    minutes = selectors.minutes_for(meeting)
     return render(request, "decisions/meeting_detail.html", {
         "meeting": meeting,
         "can_manage": can_manage,
@@ -101,8 +105,27 @@ def meeting_detail(request, pk: int):
         "decisions_visible": access.decisions_visible(request.user, meeting),
         "attendance": attendance,
         "adjusters": list(meeting.adjusters.all()),
-        "minutes": selectors.minutes_for(meeting),
+        "minutes": minutes,
+        "notice_document": access.notice_document(meeting),
+        "minutes_document": access.minutes_document(minutes),
+        "notice_recipients": access.notice_recipients(meeting) if can_manage and meeting.notice_published_at else None,
     })
+
+
+@require_GET
+def meeting_document(request, pk: int, kind: str):
+    """The drawn-up notice (kallelse) or minutes (protokoll) of a meeting, as
+    PDF/A: public once sent, respectively adjusted."""
+    if kind not in ("kallelse", "protokoll"):
+        raise Http404(_("Dokumentet finns inte."))
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    if kind == "kallelse":
+        blob = access.notice_document(meeting)
+    else:
+        blob = access.minutes_document(selectors.minutes_for(meeting))
+    if blob is None:
+        raise Http404(_("Dokumentet finns inte ännu."))
+    return file_response(blob, f"{kind}-{meeting.organ.code}-{meeting.date:%Y-%m-%d}.pdf".lower(), inline=True)
 
 
 @login_required
@@ -565,4 +588,70 @@ def notice_board(request):
         "today": today,
         "current": [p for p in postings if p.on_board],
         "earlier": [p for p in postings if not p.on_board],
+    })
+
+
+# --- an organ's members and substitutes -------------------------------------------------------------------
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def organ_members(request, pk: int):
+    """The organ's members and substitutes, with party, period and the
+    substitutes' order. Public; those who run the organ's meetings add seats
+    one by one or as a list, and end them."""
+    organ = accounts_selectors.organ_get(pk=pk)
+    can_manage = access.can_manage_meetings(request.user, organ)
+    add_form, import_form, end_form = MembershipAddForm(initial={"start": timezone.localdate()}), \
+        MembershipImportForm(), None
+    if request.method == "POST":
+        deny_unless(can_manage, _("Du har inte behörighet att ändra organets ledamöter."))
+        action = request.POST.get("action")
+        here = reverse("decisions:organ_members", args=[organ.pk])
+        if action == "add":
+            add_form = MembershipAddForm(request.POST)
+            if add_form.is_valid():
+                d = add_form.cleaned_data
+                try:
+                    m = memberships.membership_add_named(
+                        actor=request.user, organ=organ, name=d["name"], email=d["email"], role=d["role"],
+                        party=d["party"], start=d["start"], end=d["end"], substitute_order=d["substitute_order"])
+                except errors.DomainError as exc:
+                    show_on_form(add_form, exc)
+                else:
+                    messages.success(request, _("%(name)s är tillagd som %(role)s.") % {
+                        "name": m.person.name, "role": m.get_role_display().lower()})
+                    return redirect(here)
+        elif action == "import":
+            import_form = MembershipImportForm(request.POST)
+            if import_form.is_valid():
+                try:
+                    result = memberships.memberships_import(actor=request.user, organ=organ,
+                                                            text=import_form.cleaned_data["csv"])
+                except errors.DomainError as exc:
+                    show_on_form(import_form, exc)
+                else:
+                    messages.success(request, _("%(n)s ledamotskap är inlästa; %(p)s personer är nya i registret.")
+                                     % {"n": len(result.added), "p": len(result.people_created)})
+                    return redirect(here)
+        elif action == "end":
+            end_form = MembershipEndForm(request.POST)
+
+            def end():
+                if not end_form.is_valid():
+                    raise errors.DomainError(" ".join(e for es in end_form.errors.values() for e in es))
+                m = memberships.membership_get(organ=organ, pk=end_form.cleaned_data["membership"])
+                memberships.membership_update(actor=request.user, membership=m, end=end_form.cleaned_data["end"])
+                return _("Uppdraget för %(name)s slutar %(end)s.") % {
+                    "name": m.person.name, "end": m.end.isoformat()}
+
+            return post_action(request, here, end)
+        else:
+            raise errors.DomainError(_("Okänd åtgärd."))
+    today = timezone.localdate()
+    seats = selectors.memberships_of(organ)
+    current = [m for m in seats if m.end is None or m.end >= today]
+    return render(request, "decisions/organ_members.html", {
+        "organ": organ, "can_manage": can_manage, "today": today,
+        "groups": [(label, [m for m in current if m.role == role]) for role, label in Membership.Role.choices],
+        "ended": [m for m in seats if m.end is not None and m.end < today],
+        "add_form": add_form, "import_form": import_form,
     })

@@ -373,3 +373,33 @@ def test_the_secretary_dispatches_and_retries_what_failed(page, alingsas, settin
     assert page.get_by_role("button", name="Försök skicka igen").count() == 0
     axe_scan(page)
     screenshot(page, "decisions-dispatched")
+
+
+def test_the_secretary_reads_in_the_members_for_a_new_term_and_the_public_sees_them(page, alingsas):
+    """Issue 19: members and substitutes managed in the web, a list read in
+    from a spreadsheet with its errors by line, at laptop and phone widths."""
+    a = alingsas
+    log_in(page)
+    page.goto(f"/organ/{a['ks'].pk}/ledamoter/")
+    assert page.title().startswith("Ledamöter och ersättare: Kommunstyrelsen")
+    expect(page.get_by_role("table", name="Ersättare")).to_contain_text("Bo Berg")
+    axe_scan(page)
+    # A list with a bad line: nothing is added, the line's problem is tied to the field.
+    page.fill("#id_csv", "namn;uppdrag;parti;från;till;turordning\n"
+                         "Olle Lind;ersättare;S;2027-01-01;2030-12-31;1\nEva Lund;kassör;M;2027-01-01;;\n")
+    follow(page.get_by_role("button", name="Läs in listan"))
+    summary = page.locator("[role=alert]").inner_text()
+    assert "Rad 3: uppdraget ”kassör” är inte ordförande, vice ordförande, ledamot eller ersättare." in summary
+    assert page.locator("#id_csv").get_attribute("aria-invalid") == "true"
+    axe_scan(page)
+    page.fill("#id_csv", "namn;uppdrag;parti;från;till;turordning\n"
+                         "Olle Lind;ersättare;S;2027-01-01;2030-12-31;1\nEva Lund;ledamot;M;2027-01-01;;\n")
+    follow(page.get_by_role("button", name="Läs in listan"))
+    assert "2 ledamotskap är inlästa; 2 personer är nya i registret." in page.locator("[role=status]").inner_text()
+    substitutes = page.get_by_role("table", name="Ersättare")
+    expect(substitutes).to_contain_text("Olle Lind")
+    expect(page.get_by_role("table", name="Ledamot")).to_contain_text("Eva Lund")
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        axe_scan(page)
+    screenshot(page, "decisions-organ-members")

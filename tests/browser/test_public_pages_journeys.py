@@ -68,7 +68,7 @@ def alingsas():
     decisions.meeting_publish_notice(actor=registrar, meeting=meeting)
     decision = f.held(registrar, meeting, item, DECISION_TITLE, adjust=True)
     f.meeting(registrar, ks, today + dt.timedelta(days=30), place="Hemligt planerat möte")
-    kf_meeting = f.meeting(registrar, kf, today + dt.timedelta(days=10))
+    kf_meeting = f.meeting(registrar, kf, today + dt.timedelta(days=10), members=[(chair, "chair")])
     decisions.agenda_item_add(actor=registrar, meeting=kf_meeting, title="Val av revisorer")
     decisions.meeting_publish_notice(actor=registrar, meeting=kf_meeting)
 

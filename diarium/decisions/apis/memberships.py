@@ -11,9 +11,9 @@ from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
 from diarium.core.api.errors import ERRORS
 from diarium.core.api.types import Id
 
-from .. import access, selectors, services
+from .. import access, memberships, selectors, services
 from . import serialise
-from .schemas import MembershipIn, MembershipOut
+from .schemas import MembershipImportIn, MembershipImportOut, MembershipIn, MembershipOut
 
 router = Router(tags=["Sammanträden och beslut"])
 
@@ -35,5 +35,20 @@ def membership_add(request, organ_id: Id, payload: MembershipIn):
     m = services.membership_add(
         actor=user, organ=organ, person=people.person_referenced(payload.person, field="person"),
         role=payload.role, start=payload.start, end=payload.end, party=payload.party,
+        substitute_order=payload.substitute_order,
     )
     return Status(201, serialise.membership_out(m))
+
+
+@router.post("/organs/{organ_id}/memberships/import", response={201: MembershipImportOut, **ERRORS}, auth=WRITE,
+             url_name="membership_import")
+def membership_import(request, organ_id: Id, payload: MembershipImportIn):
+    """Add the seats of a membership list (CSV: namn;uppdrag;parti;från;till;turordning;e-post). Names the
+    register does not know become people of the organisation. All problems come at once, by line; then
+    nothing is added."""
+    user = actor(request)
+    organ = people.organ_get(pk=organ_id)
+    access.require_manage_meetings(user, organ)
+    result = memberships.memberships_import(actor=user, organ=organ, text=payload.csv, start=payload.start)
+    return Status(201, {"added": [serialise.membership_out(m) for m in result.added],
+                        "people_created": result.people_created})

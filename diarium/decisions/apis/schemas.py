@@ -57,6 +57,18 @@ class MembershipIn(Schema):
     start: IsoDate
     end: IsoDate | None = None
     party: str = Field("", max_length=PARTY_MAX)
+    substitute_order: int | None = Field(None, ge=1, le=999, description="En ersättares turordning (1 först).")
+
+
+class MembershipImportIn(Schema):
+    csv: str = Field(max_length=200_000, description="Rubrikrad namn;uppdrag;parti;från;till;turordning;e-post "
+                                                     "och en rad per ledamot eller ersättare.")
+    start: IsoDate | None = Field(None, description="Från-datum för rader utan eget (annars i dag).")
+
+
+class MembershipImportOut(Schema):
+    added: list[MembershipOut]
+    people_created: list[str]
 
 
 class MembershipOut(Schema):
@@ -68,6 +80,7 @@ class MembershipOut(Schema):
     party: str
     start: dt.date
     end: dt.date | None
+    substitute_order: int | None
 
 
 class MeetingFilters(Schema):

@@ -126,4 +126,5 @@ def fresh_decision(request, decision_id: int) -> dict:
 
 def membership_out(m) -> dict:
     return {"id": m.pk, "organ_id": m.organ_id, "person": person_ref(m.person), "role": m.role,
-            "role_label": str(m.get_role_display()), "party": m.party, "start": m.start, "end": m.end}
+            "role_label": str(m.get_role_display()), "party": m.party, "start": m.start, "end": m.end,
+            "substitute_order": m.substitute_order}

@@ -39,21 +39,52 @@ from ..models import (
 from .shared import drawn_up_file, errors_raise, meeting_locked
 
 logger = logging.getLogger("diarium.decisions")
+# Who holds a seat (and so makes a meeting one that can be called): not the substitutes alone.
+SEATED_ROLES = (Membership.Role.CHAIR, Membership.Role.VICE_CHAIR, Membership.Role.MEMBER)
 
 
 @transaction.atomic
 def membership_add(*, actor, organ: Organ, person: Person, role: str, start: dt.date,
-                   end: dt.date | None = None, party: str = "") -> Membership:
+                   end: dt.date | None = None, party: str = "", substitute_order: int | None = None) -> Membership:
+    """Give a person a seat in the organ for a period (a term of office, or
+    part of one): chair, vice chair, member or substitute, with the party and,
+    for a substitute, the place in the order substitutes are called in."""
     access.require_manage_meetings(actor, organ)
-    errors = {}
+    errors_raise(membership_errors(organ=organ, person=person, role=role, start=start, end=end,
+                                   substitute_order=substitute_order))
+    return Membership.objects.create(organ=organ, person=person, role=role, start=start, end=end,
+                                     party=(party or "").strip()[:40], substitute_order=substitute_order)
+
+
+def membership_errors(*, organ: Organ, person: Person, role: str, start: dt.date, end: dt.date | None,
+                      substitute_order: int | None, exclude_pk: int | None = None) -> dict[str, list[str]]:
+    """What is wrong with a seat, every problem at once."""
+    errors: dict[str, list[str]] = {}
     if role not in Membership.Role.values:
         errors["role"] = [_("Välj ordförande, vice ordförande, ledamot eller ersättare.")]
     if person.organisation_id != organ.organisation_id:
         errors["person"] = [_("Personen hör till en annan organisation.")]
     if end is not None and end < start:
         errors["end"] = [_("Slutdatum kan inte ligga före startdatum.")]
-    errors_raise(errors)
-    return Membership.objects.create(organ=organ, person=person, role=role, start=start, end=end, party=party[:40])
+    if substitute_order is not None and role != Membership.Role.SUBSTITUTE:
+        errors["substitute_order"] = [_("Turordning anges bara för ersättare.")]
+    elif substitute_order is not None and not 1 <= substitute_order <= 999:
+        errors["substitute_order"] = [_("Turordningen är ett tal från 1 och uppåt.")]
+    other = None
+    if person.pk is not None and isinstance(start, dt.date):  # a person new to the register has no seats yet
+        overlapping = Membership.objects.filter(organ=organ, person=person).filter(
+            Q(end__isnull=True) | Q(end__gte=start))
+        if end is not None:
+            overlapping = overlapping.filter(start__lte=end)
+        if exclude_pk is not None:
+            overlapping = overlapping.exclude(pk=exclude_pk)
+        other = overlapping.first()
+    if other is not None:
+        errors.setdefault("person", []).append(
+            _("%(name)s är redan %(role)s i %(organ)s från %(start)s; en person har ett uppdrag i taget i organet.")
+            % {"name": person.name, "role": other.get_role_display().lower(), "organ": organ.name,
+               "start": other.start.isoformat()})
+    return errors
 
 
 def members_on(organ: Organ, day: dt.date) -> list[Membership]:
@@ -172,8 +203,16 @@ def meeting_publish_notice(*, actor, meeting: Meeting, now: dt.datetime | None =
     """Publish the notice ("kallelse") with the agenda: e-mail to members and
     substitutes, and the agenda with its public documents to the public view."""
     access.require_manage_meetings(actor, meeting.organ)
+    errors: dict[str, list[str]] = {}
     if not meeting.items.exists():
-        raise DomainError(_("Föredragningslistan är tom."))
+        errors["items"] = [_("Föredragningslistan är tom. Lägg till minst en punkt innan kallelsen skickas.")]
+    if not meeting.attendance.filter(role__in=SEATED_ROLES).exists():
+        errors["members"] = [_("%(organ)s har inga ledamöter den %(date)s. Lägg in ledamöter och ersättare innan "
+                               "kallelsen skickas.") % {"organ": meeting.organ.name, "date": meeting.date.isoformat()}]
+    if meeting.chair_id is None:
+        errors["chair"] = [_("Sammanträdet har ingen ordförande. Ange ordförande innan kallelsen skickas.")]
+    if errors:
+        raise DomainError(_("Kallelsen kan inte skickas."), errors=errors)
     meeting = _status_change(actor, meeting, allowed_from=[Meeting.Status.PLANNED], to=Meeting.Status.NOTICE_PUBLISHED,
                              stamp="notice_published_at", message=_("Kallelsen är redan utskickad."), now=now)
     _notice_store(meeting, published_on=timezone.localtime(now or meeting.notice_published_at).date())
@@ -239,6 +278,12 @@ def notice_deliver(meeting_id: int, person_id: int, *, connection=None) -> bool:
 
 @transaction.atomic
 def meeting_open(*, actor, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
+    """Open the meeting: on its day or later, never before (its decisions are
+    dated by it, and the minutes are adjusted after it)."""
+    today = timezone.localtime(now or timezone.now()).date()
+    if meeting.date > today:
+        raise DomainError(_("Sammanträdet hålls %(date)s och kan inte öppnas före den dagen.")
+                          % {"date": meeting.date.isoformat()})
     return _status_change(actor, meeting, allowed_from=[Meeting.Status.PLANNED, Meeting.Status.NOTICE_PUBLISHED],
                           to=Meeting.Status.OPENED, stamp="opened_at",
                           message=_("Sammanträdet kan inte öppnas: det är redan öppnat eller avslutat."), now=now)

@@ -44,14 +44,21 @@ def minutes_sign(*, actor, meeting: Meeting, person: Person, role: str, posted_o
             raise DomainError(_("%(name)s är inte justerare vid sammanträdet.") % {"name": person.name}, field="person")
         if role not in Signature.Role.values:
             raise DomainError(_("Okänd roll."), field="role")
+        if meeting.chair_id is None:
+            raise DomainError(_("Sammanträdet har ingen ordförande. Ange ordförande innan protokollet justeras."),
+                              field="person")
+        today = timezone.localtime(now).date()
+        if posted_on is not None and posted_on < today:
+            raise DomainError(_("Protokollet kan inte anslås före justeringen (%(date)s).")
+                              % {"date": today.isoformat()}, field="posted_on")
         minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
-        Signature.objects.get_or_create(minutes=minutes, person=person, role=role,
-                                        defaults={"signed_at": now, "recorded_by": user_or_none(actor)})
+        if minutes.signatures.filter(person=person, role=role).exists():
+            raise DomainError(_("%(name)s har redan justerat protokollet.") % {"name": person.name}, field="person")
+        Signature.objects.create(minutes=minutes, person=person, role=role, signed_at=now,
+                                 recorded_by=user_or_none(actor))
         signed = set(minutes.signatures.values_list("person_id", "role"))
-        needed = {(pk, Signature.Role.ADJUSTER) for pk in adjusters}
-        if meeting.chair_id:
-            needed.add((meeting.chair_id, Signature.Role.CHAIR))
-        if needed and needed <= signed:
+        needed = {(pk, Signature.Role.ADJUSTER) for pk in adjusters} | {(meeting.chair_id, Signature.Role.CHAIR)}
+        if needed <= signed:
             _adjust(actor, meeting, minutes, posted_on=posted_on or timezone.localtime(now).date(), now=now)
         return minutes
 

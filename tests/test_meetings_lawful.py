@@ -1,0 +1,167 @@
+"""Issue 19, the calendar and the notice: a meeting follows kommunallagen's
+order. It is not opened before its day, decisions are recorded only while it
+is open, the minutes are adjusted only after it has closed, by the chair and
+every adjuster, each once, and posted no earlier than the adjustment. A
+notice goes out only when the organ has members and the meeting a chair; the
+drawn-up notice and minutes are on the meeting page, and the secretary sees
+whom the notice reached."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from diarium.core.errors import DomainError
+from diarium.decisions import services as decisions
+from diarium.decisions.models import Meeting, Minutes
+
+from . import factories as f
+from .api_support import bearer, token_for
+from .pdf_support import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seats(org, ks):
+    chair = f.person(org, "Daniel Filipsson", email="daniel.filipsson@alingsas.se")
+    adjuster = f.person(org, "Anna-Karin Schill", email="anna-karin.schill@alingsas.se")
+    member = f.person(org, "Simon Waern")  # no e-mail address
+    return {"chair": chair, "adjuster": adjuster, "member": member}
+
+
+def _meeting(registrar, ks, seats, day, **kw):
+    return f.meeting(registrar, ks, day, members=[(seats["chair"], "chair"), (seats["adjuster"], "member"),
+                                                  (seats["member"], "member")],
+                     adjusters=[seats["adjuster"]], place="Stadshuset", **kw)
+
+
+# --- the calendar ------------------------------------------------------------------------------------
+def test_a_meeting_is_not_opened_before_its_day_and_nothing_is_decided_or_adjusted_early(registrar, ks, seats):
+    day = timezone.localdate() + dt.timedelta(days=8)  # the issue's meeting of 2026-12-14, tried on 2026-12-06
+    meeting = _meeting(registrar, ks, seats, day)
+    decisions.agenda_item_add(actor=registrar, meeting=meeting, title="Budget")
+    decisions.meeting_publish_notice(actor=registrar, meeting=meeting)
+    with pytest.raises(DomainError, match=f"hålls {day.isoformat()} och kan inte öppnas före den dagen"):
+        decisions.meeting_open(actor=registrar, meeting=meeting)
+    with pytest.raises(DomainError):
+        decisions.decision_record(actor=registrar, meeting=meeting, title="Budget", text="Antas.")
+    with pytest.raises(DomainError, match="avslutas innan protokollet justeras"):
+        decisions.minutes_sign(actor=registrar, meeting=meeting, person=seats["chair"], role="chair")
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.NOTICE_PUBLISHED and meeting.opened_at is None
+    assert not Minutes.objects.filter(meeting=meeting).exists()
+
+    with f.on_day(day, hour=13):  # on the day itself, the meeting opens
+        decisions.meeting_open(actor=registrar, meeting=meeting)
+        meeting.refresh_from_db()
+        assert meeting.status == Meeting.Status.OPENED
+        assert timezone.localtime(meeting.opened_at).date() == day
+
+
+def test_the_api_and_the_page_say_why_a_meeting_cannot_be_opened_yet(client, registrar, ks, seats):
+    day = timezone.localdate() + dt.timedelta(days=1)
+    meeting = _meeting(registrar, ks, seats, day)
+    response = client.post(f"/api/meetings/{meeting.pk}/open", **bearer(token_for(registrar)))
+    assert response.status_code == 400
+    assert response.json()["detail"] == f"Sammanträdet hålls {day.isoformat()} och kan inte öppnas före den dagen."
+    client.force_login(registrar)
+    page = client.post(reverse("decisions:meeting_status", args=[meeting.pk]), {"action": "open"}, follow=True)
+    assert "kan inte öppnas före den dagen" in page.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PLANNED
+
+
+# --- adjusting the minutes ----------------------------------------------------------------------------
+def _held(registrar, ks, seats, **kw):
+    meeting = _meeting(registrar, ks, seats, timezone.localdate() - dt.timedelta(days=3), **kw)
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    decisions.decision_record(actor=registrar, meeting=meeting, title="Budget", text="Antas.")
+    decisions.meeting_close(actor=registrar, meeting=meeting)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def test_each_signer_signs_once_and_the_minutes_are_posted_no_earlier_than_adjusted(registrar, ks, seats):
+    meeting = _held(registrar, ks, seats)
+    decisions.minutes_sign(actor=registrar, meeting=meeting, person=seats["adjuster"], role="adjuster")
+    with pytest.raises(DomainError, match="Anna-Karin Schill har redan justerat protokollet"):
+        decisions.minutes_sign(actor=registrar, meeting=meeting, person=seats["adjuster"], role="adjuster")
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    with pytest.raises(DomainError, match="kan inte anslås före justeringen") as early:
+        decisions.minutes_sign(actor=registrar, meeting=meeting, person=seats["chair"], role="chair",
+                               posted_on=yesterday)
+    assert list(early.value.errors) == ["posted_on"]
+    minutes = Minutes.objects.get(meeting=meeting)
+    assert minutes.adjusted_at is None and minutes.signatures.count() == 1  # nothing half-written
+    decisions.minutes_sign(actor=registrar, meeting=meeting, person=seats["chair"], role="chair")
+    minutes.refresh_from_db()
+    assert minutes.adjusted_at and minutes.posted_on == timezone.localdate()
+    assert minutes.appeal_ends_on == timezone.localdate() + dt.timedelta(days=21)
+
+
+def test_minutes_are_not_adjusted_without_a_chair(registrar, ks, org):
+    adjuster = f.person(org, "Anna-Karin Schill")
+    meeting = f.meeting(registrar, ks, timezone.localdate() - dt.timedelta(days=3), members=[(adjuster, "member")],
+                        adjusters=[adjuster])
+    assert meeting.chair_id is None
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    decisions.meeting_close(actor=registrar, meeting=meeting)
+    with pytest.raises(DomainError, match="ingen ordförande"):
+        decisions.minutes_sign(actor=registrar, meeting=meeting, person=adjuster, role="adjuster")
+    assert not Minutes.objects.filter(meeting=meeting, adjusted_at__isnull=False).exists()
+
+
+# --- the notice ---------------------------------------------------------------------------------------
+def test_a_notice_needs_an_agenda_members_and_a_chair_and_says_all_that_is_missing(client, registrar, ks):
+    meeting = decisions.meeting_create(actor=registrar, organ=ks, date=timezone.localdate() + dt.timedelta(days=14))
+    with pytest.raises(DomainError) as missing:
+        decisions.meeting_publish_notice(actor=registrar, meeting=meeting)
+    assert str(missing.value) == "Kallelsen kan inte skickas."
+    assert set(missing.value.errors) == {"items", "members", "chair"}
+    assert "Kommunstyrelsen har inga ledamöter" in missing.value.errors["members"][0]
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PLANNED and meeting.notice_blob_id is None and not mail.outbox
+
+    response = client.post(f"/api/meetings/{meeting.pk}/publish-notice", **bearer(token_for(registrar)))
+    assert response.status_code == 400 and set(response.json()["errors"]) == {"items", "members", "chair"}
+
+
+def test_the_notice_and_the_minutes_are_on_the_meeting_page_and_the_secretary_sees_whom_it_reached(
+        client, registrar, ks, seats):
+    meeting = _meeting(registrar, ks, seats, timezone.localdate() - dt.timedelta(days=3))
+    case = f.case(registrar, ks, title="Budget för 2027")
+    decisions.agenda_item_add(actor=registrar, meeting=meeting, case=case, title="Budget för 2027")
+    page_url = reverse("decisions:meeting_detail", args=[meeting.pk])
+    notice_url = reverse("decisions:meeting_document", args=[meeting.pk, "kallelse"])
+    minutes_url = reverse("decisions:meeting_document", args=[meeting.pk, "protokoll"])
+    client.force_login(registrar)
+    assert client.get(notice_url).status_code == 404  # not sent yet
+    decisions.meeting_publish_notice(actor=registrar, meeting=meeting)
+    staff_page = client.get(page_url).content.decode()
+    assert "Kallelsen skickades med e-post till 2 ledamöter och ersättare: Anna-Karin Schill, Daniel Filipsson." in \
+        staff_page
+    assert "Saknar e-postadress och har inte fått kallelsen med e-post:</strong> Simon Waern." in staff_page
+    client.logout()
+
+    public_page = client.get(page_url).content.decode()
+    assert notice_url in public_page and minutes_url not in public_page
+    assert "Kallelsen skickades" not in public_page and "anna-karin.schill@alingsas.se" not in public_page
+    notice = client.get(notice_url)
+    assert notice.status_code == 200 and notice["Content-Type"] == "application/pdf"
+    notice_text = pdf_text(b"".join(notice.streaming_content))
+    assert "Budget för 2027" in notice_text and case.diary_number in notice_text
+    assert client.get(minutes_url).status_code == 404  # not adjusted yet
+    assert client.get(reverse("decisions:meeting_document", args=[meeting.pk, "annat"])).status_code == 404
+
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    decisions.decision_record(actor=registrar, meeting=meeting, agenda_item=meeting.items.get(), text="Antas.")
+    f.adjust(registrar, meeting)
+    assert minutes_url in client.get(page_url).content.decode()
+    minutes = client.get(minutes_url)
+    assert minutes.status_code == 200 and minutes["Content-Type"] == "application/pdf"
+    assert "Budget för 2027" in pdf_text(b"".join(minutes.streaming_content))
