@@ -165,3 +165,111 @@ def test_the_notice_and_the_minutes_are_on_the_meeting_page_and_the_secretary_se
     minutes = client.get(minutes_url)
     assert minutes.status_code == 200 and minutes["Content-Type"] == "application/pdf"
     assert "Budget för 2027" in pdf_text(b"".join(minutes.streaming_content))
+
+
+# --- attendance: substitutes called in, and the quorum ----------------------------------------------------
+def test_absent_members_are_replaced_by_substitutes_in_their_order_and_the_quorum_is_checked(client, registrar, ks,
+                                                                                             org):
+    people = {name: f.person(org, name) for name in (
+        "Ordförande Ek", "Ledamot Berg", "Ledamot Lund", "Ledamot Holm", "Ledamot Sten", "Ersättare Ås",
+        "Ersättare Björk")}
+    day = timezone.localdate() - dt.timedelta(days=1)
+    for name, role in (("Ordförande Ek", "chair"), ("Ledamot Berg", "member"), ("Ledamot Lund", "member"),
+                       ("Ledamot Holm", "member"), ("Ledamot Sten", "member")):
+        decisions.membership_add(actor=registrar, organ=ks, person=people[name], role=role, start=day)
+    decisions.membership_add(actor=registrar, organ=ks, person=people["Ersättare Ås"], role="substitute", start=day,
+                             substitute_order=2)
+    decisions.membership_add(actor=registrar, organ=ks, person=people["Ersättare Björk"], role="substitute",
+                             start=day, substitute_order=1)
+    meeting = decisions.meeting_create(actor=registrar, organ=ks, date=day, adjusters=[people["Ledamot Berg"]])
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    present = ["Ordförande Ek", "Ledamot Berg", "Ersättare Ås", "Ersättare Björk"]
+    decisions.attendance_set(actor=registrar, meeting=meeting, present_ids=[people[n].pk for n in present])
+    serving = {a.person.name: a.replaces.name for a in meeting.attendance.filter(replaces__isnull=False)
+               .select_related("person", "replaces")}
+    # Björk is first in the order and takes the first absent member's seat (by name: Holm), Ås the next (Lund).
+    assert serving == {"Ersättare Björk": "Ledamot Holm", "Ersättare Ås": "Ledamot Lund"}
+    from diarium.decisions import selectors
+    assert (selectors.quorum(meeting).present, selectors.quorum(meeting).seats) == (4, 5)
+    client.force_login(registrar)
+    form = client.get(reverse("decisions:decision_record", args=[meeting.pk])).content.decode()
+    assert "Beslutfört: 4 av 5 ledamöter närvarande eller ersatta." in form
+
+    decisions.attendance_set(actor=registrar, meeting=meeting, present_ids=[people["Ordförande Ek"].pk,
+                                                                            people["Ledamot Berg"].pk])
+    form = client.get(reverse("decisions:decision_record", args=[meeting.pk])).content.decode()
+    assert "Kommunstyrelsen är inte beslutför." in form and "Bara 2 av 5 ledamöter" in form
+    assert "6 kap. 27 § kommunallagen" in form
+    page = client.get(reverse("decisions:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Kommunstyrelsen är inte beslutför." in page
+
+    decisions.attendance_set(actor=registrar, meeting=meeting, present_ids=[people[n].pk for n in present])
+    decisions.decision_record(actor=registrar, meeting=meeting, title="Budget", text="Antas.")
+    f.adjust(registrar, meeting)
+    minutes = pdf_text(b"".join(client.get(reverse("decisions:meeting_document",
+                                                   args=[meeting.pk, "protokoll"])).streaming_content))
+    assert "Tjänstgörande och övriga ersättare" in minutes
+    assert "Ersättare Björk (tjänstgör för Ledamot Holm)" in minutes
+    assert "Ersättare Ås (tjänstgör för Ledamot Lund)" in minutes
+
+
+# --- conflicts of interest (jäv) ---------------------------------------------------------------------------
+def test_a_member_declares_a_conflict_and_a_substitute_serves_for_that_item_only(client, registrar, ks, org):
+    people = {name: f.person(org, name) for name in (
+        "Ordförande Ek", "Ledamot Berg", "Ledamot Lund", "Ersättare Ås", "Ersättare Björk")}
+    day = timezone.localdate() - dt.timedelta(days=1)
+    for name, role, order in (("Ordförande Ek", "chair", None), ("Ledamot Berg", "member", None),
+                              ("Ledamot Lund", "member", None), ("Ersättare Ås", "substitute", 1),
+                              ("Ersättare Björk", "substitute", 2)):
+        decisions.membership_add(actor=registrar, organ=ks, person=people[name], role=role, start=day,
+                                 substitute_order=order)
+    meeting = decisions.meeting_create(actor=registrar, organ=ks, date=day, adjusters=[people["Ledamot Berg"]])
+    bygglov = decisions.agenda_item_add(actor=registrar, meeting=meeting, case=f.case(registrar, ks,
+                                                                                      title="Bygglov Ängen 3"))
+    budget = decisions.agenda_item_add(actor=registrar, meeting=meeting, title="Budget")
+    with pytest.raises(DomainError, match="medan sammanträdet pågår"):
+        decisions.conflict_declare(actor=registrar, meeting=meeting, item=bygglov, person=people["Ledamot Lund"])
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+
+    client.force_login(registrar)
+    response = client.post(reverse("decisions:conflict_declare", args=[meeting.pk]),
+                           {"item": bygglov.pk, "person": people["Ledamot Lund"].pk}, follow=True)
+    page = response.content.decode()
+    assert "Ledamot Lund anmäler jäv i punkt 1. Ersättare Ås tjänstgör i stället." in page
+    assert "Punkt 1: Ledamot Lund anmäler jäv och deltar inte i handläggningen av ärendet." in page
+    with pytest.raises(DomainError, match="Ledamot Lund har redan anmält jäv i punkt 1"):
+        decisions.conflict_declare(actor=registrar, meeting=meeting, item=bygglov, person=people["Ledamot Lund"])
+    with pytest.raises(DomainError, match="Ersättare Björk är inte beslutande i punkt 1"):
+        decisions.conflict_declare(actor=registrar, meeting=meeting, item=bygglov, person=people["Ersättare Björk"])
+
+    on_bygglov = decisions.decision_record(actor=registrar, meeting=meeting, agenda_item=bygglov, text="Beviljas.")
+    on_budget = decisions.decision_record(actor=registrar, meeting=meeting, agenda_item=budget, text="Antas.")
+    assert {p.name for p in on_bygglov.participants.all()} == {"Ordförande Ek", "Ledamot Berg", "Ersättare Ås"}
+    assert {p.name for p in on_budget.participants.all()} == {"Ordförande Ek", "Ledamot Berg", "Ledamot Lund"}
+    with pytest.raises(DomainError, match="redan protokollfört"):
+        decisions.conflict_declare(actor=registrar, meeting=meeting, item=budget, person=people["Ledamot Berg"])
+
+    f.adjust(registrar, meeting)
+    decision_page = client.get(reverse("decisions:decision_detail", args=[on_bygglov.pk])).content.decode()
+    assert "Ledamot Lund anmäler jäv och deltar inte i handläggningen av ärendet." in decision_page
+    minutes = pdf_text(b"".join(client.get(reverse("decisions:meeting_document",
+                                                   args=[meeting.pk, "protokoll"])).streaming_content))
+    assert "Ledamot Lund anmäler jäv och deltar inte i handläggningen av ärendet. Ersättare Ås tjänstgör i " \
+           "stället för Ledamot Lund." in minutes
+
+
+def test_the_api_takes_a_declared_conflict(client, registrar, ks, seats):
+    meeting = _meeting(registrar, ks, seats, timezone.localdate())
+    item = decisions.agenda_item_add(actor=registrar, meeting=meeting, title="Budget")
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    auth = bearer(token_for(registrar))
+    from .api_support import post_json
+    response = post_json(client, f"/api/meetings/{meeting.pk}/conflicts",
+                         {"item": item.pk, "person": seats["member"].pk}, **auth)
+    assert response.status_code == 201, response.content
+    again = post_json(client, f"/api/meetings/{meeting.pk}/conflicts", {"item": item.pk, "person": seats["member"].pk},
+                      **auth)
+    assert again.status_code == 400 and "redan anmält jäv" in again.json()["errors"]["person"][0]
+    unknown = post_json(client, f"/api/meetings/{meeting.pk}/conflicts", {"item": 999999, "person": seats["member"].pk},
+                        **auth)
+    assert unknown.status_code == 400 and "item" in unknown.json()["errors"]

@@ -53,6 +53,10 @@ class Membership(models.Model):
         return f"{self.person.name}, {self.get_role_display()} ({self.organ.code})"
 
 
+# Who holds a seat and decides (a substitute decides only when serving for one of them).
+SEATED_ROLES = (Membership.Role.CHAIR, Membership.Role.VICE_CHAIR, Membership.Role.MEMBER)
+
+
 class ParagraphCounter(models.Model):
     """The last paragraph number an organ took in a year (year 0: never restarts)."""
 
@@ -191,6 +195,24 @@ class AgendaItem(Screened):
 
     def __str__(self):
         return f"{self.position}. {self.title}"
+
+
+class Conflict(models.Model):
+    """A conflict of interest (jäv, kommunallagen 6 kap. 28 §) declared for an
+    agenda item: the member leaves and takes no part in it; a substitute may
+    serve in the member's place for that item."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="conflicts")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    substitute = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    declared_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("jäv")
+        verbose_name_plural = _("jäv")
+        ordering = ["item", "declared_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["item", "person"], name="conflict_once_per_item")]
 
 
 class Decision(Screened):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("sammantraden/<int:pk>/punkter/<int:item_pk>/flytta/", views.agenda_item_move, name="agenda_item_move"),
     path("sammantraden/<int:pk>/status/", views.meeting_status, name="meeting_status"),
     path("sammantraden/<int:pk>/narvaro/", views.attendance, name="attendance"),
+    path("sammantraden/<int:pk>/jav/", views.conflict_declare, name="conflict_declare"),
     path("sammantraden/<int:pk>/beslut/nytt/", views.decision_record, name="decision_record"),
     path("sammantraden/<int:pk>/protokoll/", views.minutes, name="minutes"),
     path("beslut/<int:pk>/", views.decision_detail, name="decision_detail"),

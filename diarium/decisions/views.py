@@ -106,6 +106,12 @@ def meeting_detail(request, pk: int):
         "attendance": attendance,
         "adjusters": list(meeting.adjusters.all()),
         "minutes": minutes,
+        "quorum": selectors.quorum(meeting) if meeting.status in (Meeting.Status.OPENED, Meeting.Status.CLOSED)
+        else None,
+        "conflicts": selectors.meeting_conflicts(meeting) if can_manage else [],
+        "deciding": selectors.deciding(meeting) if can_manage and meeting.status == Meeting.Status.OPENED else [],
+        "undecided_items": list(meeting.items.filter(decisions__isnull=True).order_by("position"))
+        if can_manage and meeting.status == Meeting.Status.OPENED else [],
         "notice_document": access.notice_document(meeting),
         "minutes_document": access.minutes_document(minutes),
         "notice_recipients": access.notice_recipients(meeting) if can_manage and meeting.notice_published_at else None,
@@ -230,6 +236,32 @@ def attendance(request, pk: int):
     return post_action(request, reverse("decisions:meeting_detail", args=[meeting.pk]) + "#narvaro", save)
 
 
+@login_required
+@domain_errors
+@require_POST
+def conflict_declare(request, pk: int):
+    """A member declares a conflict of interest (jäv) in an agenda item."""
+    meeting = _managed_meeting(request, pk)
+
+    def declare():
+        item = selectors.agenda_item_referenced(meeting=meeting, pk=_int(request.POST.get("item")), field="item")
+        person = next((p for p in selectors.deciding(meeting) if str(p.pk) == request.POST.get("person")), None)
+        if item is None or person is None:
+            raise errors.DomainError(_("Välj punkten och den ledamot som anmäler jäv."))
+        conflict = services.conflict_declare(actor=request.user, meeting=meeting, item=item, person=person)
+        if conflict.substitute_id:
+            return _("%(name)s anmäler jäv i punkt %(n)s. %(sub)s tjänstgör i stället.") % {
+                "name": person.name, "n": item.position, "sub": conflict.substitute.name}
+        return _("%(name)s anmäler jäv i punkt %(n)s. Ingen ersättare finns att kalla in.") % {
+            "name": person.name, "n": item.position}
+
+    return post_action(request, reverse("decisions:meeting_detail", args=[meeting.pk]) + "#jav", declare)
+
+
+def _int(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+
+
 # --- decisions ----------------------------------------------------------------------------
 def _decision_initial(user, item) -> dict:
     """Start from the agenda item: its title, and its proposal's text and condition."""
@@ -294,7 +326,8 @@ def decision_record(request, pk: int):
             messages.success(request, _("Beslutet är protokollfört som %(ref)s.") % {"ref": decision.reference})
             return redirect(decision)
     status = 400 if form.is_bound else 200
-    return render(request, "decisions/decision_form.html", {"form": form, "meeting": meeting, "item": item},
+    return render(request, "decisions/decision_form.html", {"form": form, "meeting": meeting, "item": item,
+                                                            "quorum": selectors.quorum(meeting)},
                   status=status)
 
 
@@ -310,6 +343,7 @@ def decision_detail(request, pk: int):
     condition = decision.condition_decision
     return render(request, "decisions/decision_detail.html", {
         "decision": decision,
+        "conflicts": selectors.item_conflicts(decision.agenda_item_id),
         "meeting": decision.meeting,
         "case": decision.case,
         "text": selectors.linked_text(decision.text, organisation_id=decision.organisation_id),

@@ -79,7 +79,8 @@ def _adjusted_decision(a, recipients):
     decision = decisions.decision_record(actor=a["registrar"], meeting=meeting, agenda_item=item,
                                          title="Handlingsplan för digital målbild", text=PLAN_TEXT,
                                          recipients=recipients)
-    f.adjust(a["registrar"], meeting, posted_on=dt.date(2018, 9, 27))
+    with f.on_day(dt.date(2018, 9, 27)):  # adjusted and posted three days after the meeting
+        f.adjust(a["registrar"], meeting, posted_on=dt.date(2018, 9, 27))
     return decision
 
 
@@ -273,12 +274,15 @@ def test_the_minutes_are_adjusted_and_the_decision_can_no_longer_be_edited(page,
     axe_scan(page)
     follow(page.get_by_role("button", name="Registrera godkännande från Daniel Filipsson"))
     assert "Godkännandet från Daniel Filipsson är registrerat." in status_text(page)
-    page.fill("#id_posted_on", "2018-09-27")
+    # Posted on the notice board tomorrow (never before the adjustment, which is today).
+    posted, ends = dt.date.today() + dt.timedelta(days=1), dt.date.today() + dt.timedelta(days=22)
+    page.fill("#id_posted_on", posted.isoformat())
     follow(page.get_by_role("button", name="Registrera godkännande från Simon Waern"))
-    assert "Protokollet är justerat. Det anslås 2018-09-27; överklagandetiden går ut 2018-10-18." in status_text(page)
+    assert (f"Protokollet är justerat. Det anslås {posted.isoformat()}; överklagandetiden går ut "
+            f"{ends.isoformat()}.") in status_text(page)
     adjustment = page.locator("dl.adjustment").inner_text()
-    for label, day in (("Anslaget på anslagstavlan", "2018-09-27"), ("Anslaget tas ned", "2018-10-18"),
-                       ("Överklagandetiden går ut", "2018-10-18")):
+    for label, day in (("Anslaget på anslagstavlan", posted.isoformat()), ("Anslaget tas ned", ends.isoformat()),
+                       ("Överklagandetiden går ut", ends.isoformat())):
         assert label in adjustment and day in adjustment
     signed = page.get_by_role("table", name="Godkännanden av protokollet").inner_text()
     assert "Daniel Filipsson" in signed and "Justerare" in signed
@@ -314,7 +318,7 @@ def test_the_minutes_are_adjusted_and_the_decision_can_no_longer_be_edited(page,
     follow(page.get_by_role("button", name="Logga ut"))
     page.goto(f"/sammantraden/{meeting.pk}/protokoll/")
     assert "Handlingsplanen godkänns." in page.locator("main").inner_text()
-    assert "2018-10-18" in page.locator("dl.adjustment").inner_text()
+    assert ends.isoformat() in page.locator("dl.adjustment").inner_text()
     axe_scan(page)
 
 

@@ -20,6 +20,7 @@ from .schemas import (
     AgendaItemIn,
     AgendaItemOut,
     AttendanceIn,
+    ConflictIn,
     MeetingFilters,
     MeetingIn,
     MeetingListItem,
@@ -151,6 +152,21 @@ def meeting_attendance(request, meeting_id: Id, payload: AttendanceIn):
         present_ids=payload.present,
     )
     return serialise.fresh_meeting(request, meeting_id)
+
+
+@router.post(
+    "/meetings/{meeting_id}/conflicts", response={201: MeetingOut, **ERRORS}, auth=WRITE, url_name="conflict_declare"
+)
+def conflict_declare(request, meeting_id: Id, payload: ConflictIn):
+    """A member declares a conflict of interest (jäv) in an item and takes no part in it; the next substitute
+    in the order of service who is present and not serving takes the seat for that item."""
+    user = actor(request)
+    meeting = selectors.meeting_get(user=user, pk=meeting_id)
+    item = selectors.agenda_item_referenced(meeting=meeting, pk=payload.item, field="item")
+    services.conflict_declare(actor=user, meeting=meeting, item=item,
+                              person=people.person_referenced(payload.person, field="person",
+                                                              organisation_id=meeting.organisation_id))
+    return Status(201, serialise.fresh_meeting(request, meeting_id))
 
 
 @router.post(

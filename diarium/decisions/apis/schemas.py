@@ -187,6 +187,11 @@ class AttendanceIn(Schema):
     present: list[Id] = Field(description="Person ids of those present; everyone else is marked absent.")
 
 
+class ConflictIn(Schema):
+    item: Id = Field(description="The agenda item the member has a conflict of interest in.")
+    person: Id = Field(description="The member (or serving substitute) who declares it and leaves the item.")
+
+
 class SignatureIn(Schema):
     person: Id
     role: SignatureRole

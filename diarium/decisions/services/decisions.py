@@ -229,7 +229,9 @@ def decision_record(
             recorded_by=user_or_none(actor),
         )
         if participants is None:
-            participants = [a.person for a in meeting.attendance.filter(present=True).select_related("person")]
+            from .. import selectors
+
+            participants = selectors.deciding(meeting, agenda_item)
         decision.participants.set(list(participants))
         decision.references.set(references_in(text, organisation_id=meeting.organisation_id))
         DecisionNote.objects.bulk_create([

@@ -31,16 +31,17 @@ from ..models import (
     TITLE_MAX,
     AgendaItem,
     Attendance,
+    Conflict,
     Meeting,
+    SEATED_ROLES,
     Membership,
     Minutes,
     Proposal,
 )
-from .shared import drawn_up_file, errors_raise, meeting_locked
+from .shared import drawn_up_file, errors_raise, meeting_locked, user_or_none
 
 logger = logging.getLogger("diarium.decisions")
-# Who holds a seat (and so makes a meeting one that can be called): not the substitutes alone.
-SEATED_ROLES = (Membership.Role.CHAIR, Membership.Role.VICE_CHAIR, Membership.Role.MEMBER)
+
 
 
 @transaction.atomic
@@ -299,11 +300,64 @@ def meeting_close(*, actor, meeting: Meeting, now: dt.datetime | None = None) ->
 
 @transaction.atomic
 def attendance_set(*, actor, meeting: Meeting, present_ids: Sequence[int]) -> None:
+    """Record who is present. For each absent member a present substitute is
+    called in to serve (tjänstgörande ersättare), in the substitutes' order of
+    service (turordning) and then by name; the members in the order of the
+    seats (chair, vice chairs, members)."""
     access.require_manage_meetings(actor, meeting.organ)
     if meeting.status == Meeting.Status.ADJUSTED:
         raise DomainError(_("Protokollet är justerat; närvaron kan inte ändras."))
-    meeting.attendance.update(present=False)
+    meeting.attendance.update(present=False, replaces=None)
     meeting.attendance.filter(person_id__in=list(present_ids)).update(present=True)
+    _substitutes_call_in(meeting)
+
+
+@transaction.atomic
+def conflict_declare(*, actor, meeting: Meeting, item: AgendaItem, person: Person,
+                     now: dt.datetime | None = None) -> Conflict:
+    """A member declares a conflict of interest (jäv) in an item and leaves it:
+    the next substitute in the order of service who is present and not already
+    serving takes the seat for that item. The minutes say so."""
+    from .. import selectors
+
+    access.require_manage_meetings(actor, meeting.organ)
+    meeting = meeting_locked(meeting)
+    if meeting.status != Meeting.Status.OPENED:
+        raise DomainError(_("Jäv anmäls medan sammanträdet pågår."))
+    if item.meeting_id != meeting.pk:
+        raise DomainError(_("Punkten hör inte till sammanträdet."), field="item")
+    errors: dict[str, list[str]] = {}
+    if item.decisions.exists():
+        errors["item"] = [_("Beslutet i punkt %(n)s är redan protokollfört.") % {"n": item.position}]
+    if person not in selectors.deciding(meeting, item):
+        if item.conflicts.filter(person=person).exists():
+            errors["person"] = [_("%(name)s har redan anmält jäv i punkt %(n)s.")
+                                % {"name": person.name, "n": item.position}]
+        else:
+            errors["person"] = [_("%(name)s är inte beslutande i punkt %(n)s.")
+                                % {"name": person.name, "n": item.position}]
+    errors_raise(errors)
+    busy = {p.pk for p in selectors.deciding(meeting, item)}
+    order = {m.person_id: m.substitute_order for m in members_on(meeting.organ, meeting.date)
+             if m.role == Membership.Role.SUBSTITUTE}
+    free = sorted((a for a in meeting.attendance.filter(role=Membership.Role.SUBSTITUTE, present=True)
+                   .select_related("person") if a.person_id not in busy),
+                  key=lambda a: (order.get(a.person_id) is None, order.get(a.person_id) or 0, a.person.name))
+    return Conflict.objects.create(item=item, person=person, substitute=free[0].person if free else None,
+                                   declared_at=now or timezone.now(), recorded_by=user_or_none(actor))
+
+
+def _substitutes_call_in(meeting: Meeting) -> None:
+    rows = list(meeting.attendance.select_related("person"))
+    order = {m.person_id: m.substitute_order for m in members_on(meeting.organ, meeting.date)
+             if m.role == Membership.Role.SUBSTITUTE}
+    seat_rank = {role: n for n, role in enumerate(SEATED_ROLES)}
+    absent = sorted((a for a in rows if a.role in SEATED_ROLES and not a.present),
+                    key=lambda a: (seat_rank[a.role], a.person.name))
+    waiting = sorted((a for a in rows if a.role == Membership.Role.SUBSTITUTE and a.present),
+                     key=lambda a: (order.get(a.person_id) is None, order.get(a.person_id) or 0, a.person.name))
+    for seat, substitute in zip(absent, waiting, strict=False):
+        Attendance.objects.filter(pk=substitute.pk).update(replaces=seat.person)
 
 
 def notices_republish() -> int:

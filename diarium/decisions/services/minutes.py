@@ -72,7 +72,7 @@ def _adjust(actor, meeting: Meeting, minutes: Minutes, *, posted_on: dt.date, no
     minutes.take_down_on = minutes.appeal_ends_on
     upload = drawn_up_file("minutes", {
         "meeting": meeting, "minutes": minutes, "decisions": selectors.minutes_decisions(meeting),
-        "attendance": list(meeting.attendance.select_related("person")),
+        "attendance": list(meeting.attendance.select_related("person", "replaces")),
         "signatures": list(minutes.signatures.select_related("person")), "organisation": meeting.organisation,
     }, template="decisions/minutes_document.html", stem="protokoll")
     checked = file_store.check_upload(upload)
