@@ -330,11 +330,17 @@ def test_meetings_have_members_chairs_adjusters_and_paragraphs_per_organ_and_yea
         roles = set(meeting.attendance.values_list("role", flat=True))
         assert {Membership.Role.CHAIR, Membership.Role.MEMBER} <= roles, meeting
         assert meeting.chair is not None and meeting.adjusters.exists()
-        # Substitutes attend but do not take part in the decisions.
+        if meeting.date > timezone.localdate():  # the meeting to come: its notice is out
+            assert meeting.status == Meeting.Status.NOTICE_PUBLISHED
+            continue
+        # Substitutes attend but take part in a decision only when serving for a member.
         for decision in meeting.decisions.all():
             participants = set(decision.participants.all())
             assert meeting.chair in participants
-            assert not participants & {a.person for a in meeting.attendance.filter(role=Membership.Role.SUBSTITUTE)}
+            serving = {c.substitute for c in decision.agenda_item.conflicts.all()} if decision.agenda_item else set()
+            idle = {a.person for a in meeting.attendance.filter(role=Membership.Role.SUBSTITUTE,
+                                                                replaces__isnull=True)} - serving
+            assert not participants & idle
         minutes = meeting.minutes
         assert minutes.adjusted and minutes.blob_id
         assert minutes.appeal_ends_on == minutes.posted_on + dt.timedelta(days=21)
@@ -348,8 +354,9 @@ def test_meetings_have_members_chairs_adjusters_and_paragraphs_per_organ_and_yea
     # Paragraphs are counted per organ and year, and the counters stand where the demo left them.
     ks, kf = _ks_and_kf()
     counters = {(c.organ.code, c.year): c.last for c in ParagraphCounter.objects.select_related("organ")}
+    held = timezone.localdate() - dt.timedelta(days=7)  # the present: two decisions a week ago
     assert counters == {("KF", 2015): 180, ("KF", 2017): 251, ("KSAU", 2018): 53, ("KS", 2018): ks.paragraph,
-                        ("KF", 2018): kf.paragraph, ("KS", 2020): 38, ("KS", 2021): 29}
+                        ("KF", 2018): kf.paragraph, ("KS", 2020): 38, ("KS", 2021): 29, ("KS", held.year): 2}
 
 
 @pytest.mark.django_db
@@ -449,7 +456,10 @@ def test_the_history_of_meetings_and_decisions_is_dated_when_it_happened(demo):
              DecisionEvent.MINUTES_ADJUSTED, DecisionEvent.DECISION_DISPATCHED, DecisionEvent.ASSIGNMENT_LINKED]
     events = Event.objects.filter(kind__in=kinds)
     assert events.count() >= 20
-    assert {timezone.localtime(e.at).year for e in events} <= {2015, 2017, 2018, 2020, 2021}
+    today = timezone.localdate()
+    present = {(today + dt.timedelta(days=d)).year for d in range(-40, 1)}  # the present around the story
+    assert {timezone.localtime(e.at).year for e in events} <= {2015, 2017, 2018, 2020, 2021} | present
+    assert all(timezone.localtime(e.at).date() <= today for e in events)  # nothing is dated in the future
     # Documents on each case are numbered in the order they were registered.
     for case in Case.objects.all():
         registered = list(case.documents.order_by("number").values_list("registered_at", flat=True))
@@ -647,3 +657,32 @@ def test_the_history_of_the_plans_is_dated_when_it_happened(demo):
     events = Event.objects.filter(case=_main_case(), kind__in=kinds)
     assert events.count() >= 50
     assert {timezone.localtime(e.at).year for e in events} == {2018, 2020, 2021}
+
+
+# --- the present, around the historic story (issue 19) ------------------------------------------------------
+@pytest.mark.django_db
+def test_the_demo_lives_in_the_present_with_a_posted_meeting_and_a_coming_one(demo, client):
+    from django.urls import reverse
+
+    from tests.pdf_support import pdf_text
+
+    today = timezone.localdate()
+    ks = Organ.objects.get(organisation__slug="alingsas", code="KS")
+    coming = Meeting.objects.get(organ=ks, date=today + dt.timedelta(days=12))
+    assert coming.status == Meeting.Status.NOTICE_PUBLISHED and coming.chair.name == "Mats Engström"
+    assert coming.attendance.filter(role="substitute").count() == 2 and coming.items.count() == 2
+    held = Meeting.objects.get(organ=ks, date=today - dt.timedelta(days=7))
+    minutes = Minutes.objects.get(meeting=held)
+    assert minutes.posted_on <= today <= minutes.appeal_ends_on  # the appeal period runs now
+
+    board = client.get(reverse("decisions:notice_board")).content.decode()
+    assert reverse("decisions:minutes", args=[held.pk]) in board
+    page = client.get(reverse("decisions:meeting_detail", args=[coming.pk])).content.decode()
+    assert reverse("decisions:meeting_document", args=[coming.pk, "kallelse"]) in page
+    text = pdf_text(b"".join(client.get(reverse("decisions:meeting_document",
+                                                args=[held.pk, "protokoll"])).streaming_content))
+    assert "Jonas Berg (tjänstgör för Erik Dahl)" in text
+    assert "Anders Wikström anmäler jäv och deltar inte i handläggningen av ärendet. Ulla Persson tjänstgör i " \
+           "stället för Anders Wikström." in text
+    members = client.get(reverse("decisions:organ_members", args=[ks.pk])).content.decode()
+    assert members.index("Jonas Berg") < members.index("Ulla Persson") and "Elin Johansson" not in board

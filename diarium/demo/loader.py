@@ -61,7 +61,7 @@ from diarium.decisions.models import Decision
 from diarium.registry import services as registry
 from diarium.registry.models import Case
 
-from . import steps
+from . import present, steps
 from .specs import CaseSpec, report_text, seed, seed_file
 
 __all__ = ["ACTION_PLAN_DRAFT", "ACTION_PLAN_REVISED", "PASSWORD_ENV", "DemoResult", "demo_load", "demo_password",
@@ -163,6 +163,7 @@ def _load(*, admin: User, password: str) -> Organisation:
     for spec in data.cases:
         _case_load(spec, organs=organs, people=people, classifications=classifications,
                    admin=admin, registrar=registrar, officer=officer, recorded=recorded)
+    present.present_load(organisation=organisation, registrar=registrar)
     return organisation
 
 

@@ -1,0 +1,91 @@
+"""The demo in the present (issue 19): around the historic Alingsås story, the
+executive board's current term with its substitutes in their order of service,
+a meeting held a week ago whose minutes are posted and whose appeal period runs
+now (with a substitute serving for an absent member and a declared conflict of
+interest), and a meeting in the coming weeks whose notice has gone out. Dated
+from the day the demo is loaded (seed/present.toml); written through the
+services, with each step at its own time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+
+from django.utils import timezone
+
+from diarium.accounts import services as accounts
+from diarium.accounts.models import Organ, Person
+from diarium.decisions import services as decisions
+from diarium.decisions.models import DecisionNote
+from diarium.registry import services as registry
+
+from .specs import seed, seed_file
+
+TERM_FIRST_YEAR = 2023  # terms of office run four years from 1 January after an election year
+
+
+def _at(today: dt.date, days: int, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour)))
+
+
+def present_load(*, organisation, registrar, today: dt.date | None = None) -> None:
+    data = tomllib.loads(seed_file("present.toml"))
+    today = today or timezone.localdate()
+    organ = Organ.objects.get(organisation=organisation, code=data["organ"])
+    term_start = dt.date(today.year - (today.year - TERM_FIRST_YEAR) % 4, 1, 1)
+    people: dict[str, Person] = {}
+    for role, name, party, order in data["seats"]:
+        person = Person.objects.filter(organisation=organisation, name=name).first() or accounts.person_create(
+            organisation=organisation, name=name, title=seed().politician_title)
+        people[name] = person
+        decisions.membership_add(actor=registrar, organ=organ, person=person, role=role, start=term_start,
+                                 party=party, substitute_order=order or None)
+    cases = {}
+    for spec in data["cases"]:
+        at = _at(today, spec["registered"], 10)
+        case = registry.case_register(actor=registrar, organ=organ, title=spec["title"], registered_at=at)
+        registry.document_register(actor=registrar, case=case, direction=spec["direction"],
+                                   counterpart=spec["counterpart"], description=spec["document"],
+                                   document_date=at.date(), registered_at=at)
+        cases[spec["key"]] = case
+    _held(data, organ=organ, registrar=registrar, people=people, cases=cases, today=today)
+    _coming(data, organ=organ, registrar=registrar, people=people, cases=cases, today=today)
+
+
+def _held(data, *, organ, registrar, people, cases, today) -> None:
+    held = data["held"]
+    day = today + dt.timedelta(days=held["days"])
+    meeting = decisions.meeting_create(actor=registrar, organ=organ, date=day, start_time=dt.time(13),
+                                       end_time=dt.time(16), place=data["place"],
+                                       adjusters=[people[data["adjuster"]]], now=_at(today, held["notice"] - 5, 9))
+    items = [decisions.agenda_item_add(actor=registrar, meeting=meeting, case=cases[key], title=cases[key].title,
+                                       now=_at(today, held["notice"] - 1, 9)) for key, _text, _conflict in held["items"]]
+    decisions.meeting_publish_notice(actor=registrar, meeting=meeting, now=_at(today, held["notice"], 9))
+    decisions.meeting_open(actor=registrar, meeting=meeting, now=_at(today, held["days"], 13))
+    present = [p.pk for name, p in people.items() if name not in held["absent"]]
+    decisions.attendance_set(actor=registrar, meeting=meeting, present_ids=present)
+    for item, (_key, text, conflict) in zip(items, held["items"], strict=True):
+        if conflict:
+            decisions.conflict_declare(actor=registrar, meeting=meeting, item=item, person=people[conflict],
+                                       now=_at(today, held["days"], 14))
+        decisions.decision_record(actor=registrar, meeting=meeting, agenda_item=item, title=item.title, text=text,
+                                  notes=[decisions.NoteInput(DecisionNote.Kind.NOTE, data["note"])],
+                                  now=_at(today, held["days"], 14))
+    decisions.meeting_close(actor=registrar, meeting=meeting, now=_at(today, held["days"], 16))
+    meeting.refresh_from_db()
+    signed = _at(today, held["adjusted"], 15)
+    decisions.minutes_sign(actor=registrar, meeting=meeting, person=meeting.chair, role="chair", now=signed)
+    decisions.minutes_sign(actor=registrar, meeting=meeting, person=people[data["adjuster"]], role="adjuster",
+                           posted_on=signed.date(), now=signed)
+
+
+def _coming(data, *, organ, registrar, people, cases, today) -> None:
+    coming = data["coming"]
+    meeting = decisions.meeting_create(
+        actor=registrar, organ=organ, date=today + dt.timedelta(days=coming["days"]), start_time=dt.time(13),
+        end_time=dt.time(16), place=data["place"], adjusters=[people[data["adjuster"]]],
+        now=_at(today, coming["notice"] - 3, 9))
+    for key in coming["items"]:
+        decisions.agenda_item_add(actor=registrar, meeting=meeting, case=cases[key], title=cases[key].title,
+                                  now=_at(today, coming["notice"] - 1, 9))
+    decisions.meeting_publish_notice(actor=registrar, meeting=meeting, now=_at(today, coming["notice"], 9))
