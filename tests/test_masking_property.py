@@ -433,7 +433,7 @@ def public_client(client, settings):
 
 
 # --- the property ----------------------------------------------------------------------------------
-@hsettings(max_examples=8, deadline=None, database=None, print_blob=True,
+@hsettings(max_examples=5, deadline=None, database=None, print_blob=True,
            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(spec=worlds)
 def test_no_masked_value_reaches_any_public_output(public_client, spec):
