@@ -128,13 +128,6 @@ def minutes_document(minutes):
     return minutes.blob
 
 
-def notice_recipients(meeting: Meeting) -> tuple[list, list]:
-    """Whom the notice went to by e-mail, and the members and substitutes it
-    could not reach (no e-mail address): for those who run the meeting."""
-    seats = list(meeting.attendance.select_related("person").order_by("person__name"))
-    return ([a.person for a in seats if a.person.email], [a.person for a in seats if not a.person.email])
-
-
 def decisions_visible(user, meeting: Meeting) -> bool:
     """Decisions are public records when the minutes are adjusted."""
     return decisions_public(meeting.status) or can_read_internal(user, meeting.organ)

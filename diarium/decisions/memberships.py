@@ -10,6 +10,8 @@ import csv
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,6 +94,33 @@ class ImportResult:
     people_created: list[str]  # names of people new to the register
 
 
+def _email_invalid(email: str) -> bool:
+    """An e-mail address the register would not send to (Django's validator, as the forms use)."""
+    try:
+        validate_email(email)
+    except ValidationError:
+        return True
+    return False
+
+
+def _person_for(organ, known, name: str, email: str):
+    """The organisation's person of that name, or a new one (not yet saved) to create with the seat."""
+    from diarium.accounts.models import Person
+
+    return known or Person(organisation_id=organ.organisation_id, name=name, email=email)
+
+
+def _seat_create(organ, person, *, role: str, start: dt.date, end: dt.date | None, party: str,
+                 substitute_order: int | None) -> Membership:
+    """Write a checked seat, with its person first when the register did not know them."""
+    from diarium.accounts import services as accounts
+
+    if person.pk is None:
+        person = accounts.person_create(organisation=organ.organisation, name=person.name, email=person.email)
+    return Membership.objects.create(organ=organ, person=person, role=role, start=start, end=end,
+                                     party=(party or "").strip()[:40], substitute_order=substitute_order)
+
+
 def _date(value: str, label: str, problems: list[str]) -> dt.date | None:
     value = value.strip()
     if not value:
@@ -109,7 +138,6 @@ def membership_add_named(*, actor, organ, name: str, role: str, start: dt.date, 
     """Give a seat to a person named as the secretary types the name: the
     organisation's person of that name, or a new one (with the e-mail address
     given) when the register has none. Nothing is written if anything is wrong."""
-    from diarium.accounts import services as accounts
     from diarium.accounts.models import Person
 
     from .services.meetings import membership_errors
@@ -120,19 +148,18 @@ def membership_add_named(*, actor, organ, name: str, role: str, start: dt.date, 
     errors: dict[str, list[str]] = {}
     if not name or len(name) > 200:
         errors["name"] = [_("Ange personens namn (högst 200 tecken).")]
-    if email and ("@" not in email or len(email) > 254 or " " in email):
+    if email and _email_invalid(email):
         errors["email"] = [_("Ange en giltig e-postadress, t.ex. namn@kommun.se.")]
-    person = Person.objects.filter(organisation_id=organ.organisation_id, name__iexact=name).first() if name else None
+    person = None
     if name:
-        candidate = person or Person(organisation_id=organ.organisation_id, name=name, email=email)
-        errors.update(membership_errors(organ=organ, person=candidate, role=role, start=start, end=end,
+        person = _person_for(organ, Person.objects.filter(organisation_id=organ.organisation_id,
+                                                          name__iexact=name).first(), name, email)
+        errors.update(membership_errors(organ=organ, person=person, role=role, start=start, end=end,
                                         substitute_order=substitute_order))
     if errors:
         raise DomainError(_("Ledamotskapet kunde inte läggas till."), errors=errors)
-    if person is None:
-        person = accounts.person_create(organisation=organ.organisation, name=name, email=email)
-    return Membership.objects.create(organ=organ, person=person, role=role, start=start, end=end,
-                                     party=(party or "").strip()[:40], substitute_order=substitute_order)
+    return _seat_create(organ, person, role=role, start=start, end=end, party=party,
+                        substitute_order=substitute_order)
 
 
 @transaction.atomic
@@ -142,7 +169,6 @@ def memberships_import(*, actor, organ, text: str, start: dt.date | None = None)
     commas or tabs). A name the register does not know becomes a person of the
     organisation. Every problem is reported at once, with its line; if there
     is any, nothing is written."""
-    from diarium.accounts import services as accounts
     from diarium.accounts.models import Person
 
     from .services.meetings import membership_errors
@@ -188,28 +214,22 @@ def memberships_import(*, actor, organ, text: str, start: dt.date | None = None)
             except ValueError:
                 line_problems.append(_("turordningen ”%(v)s” är inte ett tal") % {"v": values["substitute_order"]})
         email = values.get("email", "")
-        if email and ("@" not in email or len(email) > 254 or " " in email):
+        if email and _email_invalid(email):
             line_problems.append(_("e-postadressen ”%(v)s” är inte giltig") % {"v": email})
         if name and name.casefold() in seen:
             line_problems.append(_("%(name)s står redan på en tidigare rad") % {"name": name})
         seen.add(name.casefold())
         if name and role is not None:  # the seat's own rules, alongside the line's other problems
-            person = known.get(name.casefold()) or Person(organisation_id=organ.organisation_id, name=name,
-                                                          email=email)
+            person = _person_for(organ, known.get(name.casefold()), name, email)
             errors = membership_errors(organ=organ, person=person, role=role, start=begins, end=ends,
                                        substitute_order=order)
             line_problems += [message for messages in errors.values() for message in messages]
             if not line_problems:
-                planned.append((person, role, begins, ends, values.get("party", "")[:40], order, email))
+                planned.append((person, role, begins, ends, values.get("party", ""), order))
         problems += [_("Rad %(n)s: %(problem)s.") % {"n": number, "problem": p} for p in line_problems]
     if problems:
         raise DomainError(_("Listan kunde inte läsas in. Rätta raderna och försök igen."), errors={"csv": problems})
-    added, created = [], []
-    for person, role, begins, ends, party, order, email in planned:
-        if person.pk is None:
-            person = accounts.person_create(organisation=organ.organisation, name=person.name, email=email)
-            known[person.name.casefold()] = person
-            created.append(person.name)
-        added.append(Membership.objects.create(organ=organ, person=person, role=role, start=begins, end=ends,
-                                               party=party.strip(), substitute_order=order))
+    created = [person.name for person, *_rest in planned if person.pk is None]  # new to the register
+    added = [_seat_create(organ, person, role=role, start=begins, end=ends, party=party, substitute_order=order)
+             for person, role, begins, ends, party, order in planned]
     return ImportResult(added=added, people_created=created)

@@ -121,6 +121,13 @@ def deciding(meeting: Meeting, item: AgendaItem | None = None) -> list[Person]:
     return [p for p in people if p.pk not in left] + [c.substitute for c in conflicts if c.substitute_id]
 
 
+def notice_recipients(meeting: Meeting) -> tuple[list, list]:
+    """Whom the notice went to by e-mail, and the members and substitutes it
+    could not reach (no e-mail address): for those who run the meeting."""
+    seats = list(meeting.attendance.select_related("person").order_by("person__name"))
+    return ([a.person for a in seats if a.person.email], [a.person for a in seats if not a.person.email])
+
+
 def meeting_conflicts(meeting: Meeting) -> list[Conflict]:
     """Every conflict of interest declared at the meeting, by item."""
     return list(Conflict.objects.filter(item__meeting=meeting).select_related("item", "person", "substitute")

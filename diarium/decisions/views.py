@@ -114,7 +114,7 @@ def meeting_detail(request, pk: int):
         if can_manage and meeting.status == Meeting.Status.OPENED else [],
         "notice_document": access.notice_document(meeting),
         "minutes_document": access.minutes_document(minutes),
-        "notice_recipients": access.notice_recipients(meeting) if can_manage and meeting.notice_published_at else None,
+        "notice_recipients": selectors.notice_recipients(meeting) if can_manage and meeting.notice_published_at else None,
     })
 
 

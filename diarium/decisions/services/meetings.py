@@ -58,7 +58,7 @@ def membership_add(*, actor, organ: Organ, person: Person, role: str, start: dt.
 
 
 def membership_errors(*, organ: Organ, person: Person, role: str, start: dt.date, end: dt.date | None,
-                      substitute_order: int | None, exclude_pk: int | None = None) -> dict[str, list[str]]:
+                      substitute_order: int | None) -> dict[str, list[str]]:
     """What is wrong with a seat, every problem at once."""
     errors: dict[str, list[str]] = {}
     if role not in Membership.Role.values:
@@ -77,8 +77,6 @@ def membership_errors(*, organ: Organ, person: Person, role: str, start: dt.date
             Q(end__isnull=True) | Q(end__gte=start))
         if end is not None:
             overlapping = overlapping.filter(start__lte=end)
-        if exclude_pk is not None:
-            overlapping = overlapping.exclude(pk=exclude_pk)
         other = overlapping.first()
     if other is not None:
         errors.setdefault("person", []).append(
@@ -329,7 +327,8 @@ def conflict_declare(*, actor, meeting: Meeting, item: AgendaItem, person: Perso
     errors: dict[str, list[str]] = {}
     if item.decisions.exists():
         errors["item"] = [_("Beslutet i punkt %(n)s är redan protokollfört.") % {"n": item.position}]
-    if person not in selectors.deciding(meeting, item):
+    deciding = selectors.deciding(meeting, item)
+    if person not in deciding:
         if item.conflicts.filter(person=person).exists():
             errors["person"] = [_("%(name)s har redan anmält jäv i punkt %(n)s.")
                                 % {"name": person.name, "n": item.position}]
@@ -337,25 +336,29 @@ def conflict_declare(*, actor, meeting: Meeting, item: AgendaItem, person: Perso
             errors["person"] = [_("%(name)s är inte beslutande i punkt %(n)s.")
                                 % {"name": person.name, "n": item.position}]
     errors_raise(errors)
-    busy = {p.pk for p in selectors.deciding(meeting, item)}
-    order = {m.person_id: m.substitute_order for m in members_on(meeting.organ, meeting.date)
-             if m.role == Membership.Role.SUBSTITUTE}
-    free = sorted((a for a in meeting.attendance.filter(role=Membership.Role.SUBSTITUTE, present=True)
-                   .select_related("person") if a.person_id not in busy),
-                  key=lambda a: (order.get(a.person_id) is None, order.get(a.person_id) or 0, a.person.name))
+    busy = {p.pk for p in deciding}
+    free = _substitutes_in_order(meeting, [a for a in meeting.attendance.filter(
+        role=Membership.Role.SUBSTITUTE, present=True).select_related("person") if a.person_id not in busy])
     return Conflict.objects.create(item=item, person=person, substitute=free[0].person if free else None,
                                    declared_at=now or timezone.now(), recorded_by=user_or_none(actor))
 
 
-def _substitutes_call_in(meeting: Meeting) -> None:
-    rows = list(meeting.attendance.select_related("person"))
+def _substitutes_in_order(meeting: Meeting, substitutes: list[Attendance]) -> list[Attendance]:
+    """Substitutes' attendance rows in the order they are called in: their place
+    in the order of service (turordning) on the meeting's day, those without one
+    last, then by name."""
     order = {m.person_id: m.substitute_order for m in members_on(meeting.organ, meeting.date)
              if m.role == Membership.Role.SUBSTITUTE}
+    return sorted(substitutes, key=lambda a: (order.get(a.person_id) is None, order.get(a.person_id) or 0,
+                                              a.person.name))
+
+
+def _substitutes_call_in(meeting: Meeting) -> None:
+    rows = list(meeting.attendance.select_related("person"))
     seat_rank = {role: n for n, role in enumerate(SEATED_ROLES)}
     absent = sorted((a for a in rows if a.role in SEATED_ROLES and not a.present),
                     key=lambda a: (seat_rank[a.role], a.person.name))
-    waiting = sorted((a for a in rows if a.role == Membership.Role.SUBSTITUTE and a.present),
-                     key=lambda a: (order.get(a.person_id) is None, order.get(a.person_id) or 0, a.person.name))
+    waiting = _substitutes_in_order(meeting, [a for a in rows if a.role == Membership.Role.SUBSTITUTE and a.present])
     for seat, substitute in zip(absent, waiting, strict=False):
         Attendance.objects.filter(pk=substitute.pk).update(replaces=seat.person)
 
