@@ -170,3 +170,15 @@ def _past_date(value: dt.date) -> dt.date:
 # The API's dates (format: date in the OpenAPI schema).
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_input)]
 PastIsoDate = Annotated[dt.date, BeforeValidator(_iso_date_input), AfterValidator(_past_date)]
+
+
+def is_email(value: str) -> bool:
+    """Whether a text is an e-mail address the register would send to (Django's validator, as the forms use)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True

@@ -10,13 +10,12 @@ import csv
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diarium.core.dependents import in_use
+from diarium.core.limits import is_email
 from diarium.core.errors import Conflict, DomainError, NotFound
 
 from . import access
@@ -94,15 +93,6 @@ class ImportResult:
     people_created: list[str]  # names of people new to the register
 
 
-def _email_invalid(email: str) -> bool:
-    """An e-mail address the register would not send to (Django's validator, as the forms use)."""
-    try:
-        validate_email(email)
-    except ValidationError:
-        return True
-    return False
-
-
 def _person_for(organ, known, name: str, email: str):
     """The organisation's person of that name, or a new one (not yet saved) to create with the seat."""
     from diarium.accounts.models import Person
@@ -148,7 +138,7 @@ def membership_add_named(*, actor, organ, name: str, role: str, start: dt.date, 
     errors: dict[str, list[str]] = {}
     if not name or len(name) > 200:
         errors["name"] = [_("Ange personens namn (högst 200 tecken).")]
-    if email and _email_invalid(email):
+    if email and not is_email(email):
         errors["email"] = [_("Ange en giltig e-postadress, t.ex. namn@kommun.se.")]
     person = None
     if name:
@@ -214,7 +204,7 @@ def memberships_import(*, actor, organ, text: str, start: dt.date | None = None)
             except ValueError:
                 line_problems.append(_("turordningen ”%(v)s” är inte ett tal") % {"v": values["substitute_order"]})
         email = values.get("email", "")
-        if email and _email_invalid(email):
+        if email and not is_email(email):
             line_problems.append(_("e-postadressen ”%(v)s” är inte giltig") % {"v": email})
         if name and name.casefold() in seen:
             line_problems.append(_("%(name)s står redan på en tidigare rad") % {"name": name})

@@ -9,9 +9,7 @@ import logging
 import re
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diarium.core.errors import DomainError
+from diarium.core.limits import is_email
 from diarium.core.tasks import enqueue_by_name
 
 from ..history import event_append
@@ -41,14 +40,6 @@ def _copy_text(value, *, single_line: bool) -> str:
     return "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")).strip()
 
 
-def _is_email(value: str) -> bool:
-    try:
-        validate_email(value)
-    except ValidationError:
-        return False
-    return True
-
-
 @transaction.atomic
 def copy_request_record(*, document: Document, name: str = "", contact: str = "", format: str,
                         message: str = "", now: dt.datetime | None = None) -> Event:
@@ -69,7 +60,7 @@ def copy_request_record(*, document: Document, name: str = "", contact: str = ""
         errors["contact"] = [_("Kontaktuppgiften får vara högst %(n)s tecken.") % {"n": COPY_CONTACT_MAX}]
     elif format == "email" and not contact:
         errors["contact"] = [_("Ange en e-postadress som kopian ska skickas till. Du behöver inte ange ditt namn.")]
-    elif format == "email" and not _is_email(contact):
+    elif format == "email" and not is_email(contact):
         errors["contact"] = [_("Ange en giltig e-postadress, till exempel namn@exempel.se, "
                                "eller välj papperskopia och ange en postadress.")]
     if len(message) > COPY_MESSAGE_MAX:
@@ -117,7 +108,7 @@ def copy_request_notify(event_id: int, *, connection=None) -> bool:
         "history_url": settings.SITE_URL + reverse("registry:case_history", args=[event.case_id]),
     })
     contact = request.get("contact", "")
-    reply_to = [contact] if contact and _is_email(contact) else None
+    reply_to = [contact] if contact and is_email(contact) else None
     subject = _("Begäran om allmän handling: %(ref)s") % {"ref": reference}
     try:
         EmailMessage(subject=subject, body=body, to=[registrar], reply_to=reply_to, connection=connection).send()
