@@ -684,5 +684,10 @@ def test_the_demo_lives_in_the_present_with_a_posted_meeting_and_a_coming_one(de
     assert "Jonas Berg (tjänstgör för Erik Dahl)" in text
     assert "Anders Wikström anmäler jäv och deltar inte i handläggningen av ärendet. Ulla Persson tjänstgör i " \
            "stället för Anders Wikström." in text
+    flat = " ".join(text.split())  # the open vote on the citizen proposal, and the reservations of those who lost
+    assert "Karin Sandberg: Medborgarförslaget avslås." in flat
+    assert "Resultat: 4 ja, 2 nej, 1 avstår. Yrkande 1 har bifallits." in flat
+    assert "Karin Sandberg reserverar sig mot beslutet till förmån för eget yrkande." in flat
+    assert "Mats Engström reserverar sig mot beslutet till förmån för yrkandet: Medborgarförslaget avslås." in flat
     members = client.get(reverse("decisions:organ_members", args=[ks.pk])).content.decode()
     assert members.index("Jonas Berg") < members.index("Ulla Persson") and "Elin Johansson" not in board

@@ -43,6 +43,11 @@ def deny_unless(allowed: bool, message: str) -> None:
 INPUT_ERROR_STATUSES = (400, 422)
 
 
+def posted_id(value) -> int | None:
+    """A posted id (a select's value): a whole number, or None for anything else."""
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+
+
 def post_action(request, target, action):
     """Run a POST-only action and go back to `target` with its message: the
     action's success text, or the DomainError's message when input was refused."""

@@ -133,6 +133,12 @@ def decisions_visible(user, meeting: Meeting) -> bool:
     return decisions_public(meeting.status) or can_read_internal(user, meeting.organ)
 
 
+def votes_visible(user, meeting: Meeting) -> bool:
+    """Motions, votes and ballots are part of the minutes: public with the
+    decisions; those who run the meeting follow them as they happen."""
+    return decisions_visible(user, meeting) or can_manage_meetings(user, meeting.organ)
+
+
 # --- private persons among the recipients ------------------------------------------------
 def recipient_is_private(*, organ: Organ | None, person: Person | None, name: str, kind: str,
                          organisation_id: int) -> bool:

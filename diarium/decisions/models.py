@@ -215,6 +215,88 @@ class Conflict(models.Model):
         constraints = [models.UniqueConstraint(fields=["item", "person"], name="conflict_once_per_item")]
 
 
+class Motion(models.Model):
+    """A motion (yrkande) on an agenda item: a member's, or the proposal the item
+    came with (no mover). The chair puts motions against each other in votes in
+    the order she decides (propositionsordning); `position` is the order made."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="motions")
+    position = models.PositiveIntegerField()
+    mover = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("yrkande av"))
+    text = models.TextField(_("yrkande"), validators=text_limit(NOTE_TEXT_MAX))
+    created_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("yrkande")
+        verbose_name_plural = _("yrkanden")
+        ordering = ["item", "position"]
+        constraints = [models.UniqueConstraint(fields=["item", "position"], name="motion_position_unique")]
+
+    def __str__(self):
+        return f"{self.mover.name}: {self.text}" if self.mover_id else self.text
+
+
+class Vote(models.Model):
+    """A vote (omröstning, kommunallagen 4 kap. 24 §, 5 kap. 53-56 §§ and 6 kap.
+    33 §) between two motions: ja for one, nej for the other. In an open vote
+    each deciding member's ballot is kept; in a closed vote (an election) only
+    the counts."""
+
+    class Kind(models.TextChoices):
+        OPEN = "open", _("Öppen omröstning")
+        CLOSED = "closed", _("Sluten omröstning")
+
+    class Decided(models.TextChoices):
+        MAJORITY = "majority", _("Flest röster")
+        CASTING_VOTE = "casting_vote", _("Ordförandens utslagsröst")
+        LOT = "lot", _("Lottning")
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(_("slag"), max_length=10, choices=Kind.choices, default=Kind.OPEN)
+    yes_motion = models.ForeignKey(Motion, on_delete=models.PROTECT, related_name="+", verbose_name=_("ja för"))
+    no_motion = models.ForeignKey(Motion, on_delete=models.PROTECT, related_name="+", verbose_name=_("nej för"))
+    yes = models.PositiveIntegerField(_("ja"), null=True, blank=True)
+    no = models.PositiveIntegerField(_("nej"), null=True, blank=True)
+    abstain = models.PositiveIntegerField(_("avstår"), null=True, blank=True)
+    winner = models.ForeignKey(Motion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.CharField(max_length=20, choices=Decided.choices, blank=True)
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("omröstning")
+        verbose_name_plural = _("omröstningar")
+        ordering = ["item", "position"]
+        constraints = [models.UniqueConstraint(fields=["item", "position"], name="vote_position_unique")]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Ballot(models.Model):
+    """One member's answer in an open vote: ja, nej or avstår."""
+
+    class Choice(models.TextChoices):
+        YES = "yes", _("Ja")
+        NO = "no", _("Nej")
+        ABSTAIN = "abstain", _("Avstår")
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=10, choices=Choice.choices)
+    cast_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["vote", "id"]
+        constraints = [models.UniqueConstraint(fields=["vote", "person"], name="ballot_once_per_vote")]
+
+
 class Decision(Screened):
     """A decision with its paragraph number, "KS 2018-09-24 § 141"."""
 
@@ -243,6 +325,8 @@ class Decision(Screened):
     text = models.TextField(_("beslut"), validators=text_limit(DECISION_TEXT_MAX))
     outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices, default=Outcome.ADOPTED)
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
+    motion = models.ForeignKey(Motion, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions",
+                               verbose_name=_("bifallet yrkande"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.EFFECTIVE)
     condition_organ = models.ForeignKey(Organ, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     condition_text = models.CharField(_("villkor"), max_length=CONDITION_TEXT_MAX, blank=True)
@@ -290,6 +374,10 @@ class DecisionNote(models.Model):
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
     text = models.TextField(validators=text_limit(NOTE_TEXT_MAX))
+    # A reservation made through the app names who reserved and the motion they
+    # reserve in favour of (the one that lost).
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    motion = models.ForeignKey(Motion, on_delete=models.PROTECT, null=True, blank=True, related_name="reservations")
 
     class Meta:
         ordering = ["decision", "position"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_votes
 
 app_name = "decisions"
 urlpatterns = [
@@ -14,11 +14,15 @@ urlpatterns = [
     path("sammantraden/<int:pk>/status/", views.meeting_status, name="meeting_status"),
     path("sammantraden/<int:pk>/narvaro/", views.attendance, name="attendance"),
     path("sammantraden/<int:pk>/jav/", views.conflict_declare, name="conflict_declare"),
+    path("sammantraden/<int:pk>/punkter/<int:item_pk>/", views_votes.item_handling, name="item_handling"),
+    path("sammantraden/<int:pk>/punkter/<int:item_pk>/handlaggning/", views_votes.item_handling_post,
+         name="item_handling_post"),
     path("sammantraden/<int:pk>/beslut/nytt/", views.decision_record, name="decision_record"),
     path("sammantraden/<int:pk>/protokoll/", views.minutes, name="minutes"),
     path("beslut/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("beslut/<int:pk>/andra/", views.decision_edit, name="decision_edit"),
     path("beslut/<int:pk>/rattelse/", views.decision_correct, name="decision_correct"),
+    path("beslut/<int:pk>/reservation/", views_votes.reservation_add, name="reservation_add"),
     path("beslut/<int:pk>/expediera/", views.decision_dispatch, name="decision_dispatch"),
     path("arenden/<int:case_pk>/tjansteskrivelse/ny/", views.officer_report_create, name="officer_report_create"),
     path("forslag/<int:pk>/till-sammantrade/", views.proposal_to_agenda, name="proposal_to_agenda"),

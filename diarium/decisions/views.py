@@ -18,7 +18,7 @@ from diarium.accounts import selectors as accounts_selectors
 from diarium.accounts.models import Organ
 from diarium.core import errors
 from diarium.registry import selectors as registry_selectors
-from diarium.core.web import deny_unless, domain_errors, post_action, post_action_asking, show_on_form
+from diarium.core.web import deny_unless, domain_errors, post_action, post_action_asking, posted_id, show_on_form
 from diarium.registry.files import file_response
 from diarium.registry.services import SECRECY_REVIEW_FIELD
 
@@ -244,7 +244,7 @@ def conflict_declare(request, pk: int):
     meeting = _managed_meeting(request, pk)
 
     def declare():
-        item = selectors.agenda_item_referenced(meeting=meeting, pk=_int(request.POST.get("item")), field="item")
+        item = selectors.agenda_item_referenced(meeting=meeting, pk=posted_id(request.POST.get("item")), field="item")
         person = next((p for p in selectors.deciding(meeting) if str(p.pk) == request.POST.get("person")), None)
         if item is None or person is None:
             raise errors.DomainError(_("Välj punkten och den ledamot som anmäler jäv."))
@@ -258,10 +258,6 @@ def conflict_declare(request, pk: int):
     return post_action(request, reverse("decisions:meeting_detail", args=[meeting.pk]) + "#jav", declare)
 
 
-def _int(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
-
-
 # --- decisions ----------------------------------------------------------------------------
 def _decision_initial(user, item) -> dict:
     """Start from the agenda item: its title, and its proposal's text and condition."""
@@ -272,6 +268,9 @@ def _decision_initial(user, item) -> dict:
     if proposal is not None:
         initial.update(text=access.screened_value(user, proposal, "text"), condition_organ=proposal.condition_organ_id or "",
                        condition_text=proposal.condition_text)
+    won, _open = selectors.item_result(item)
+    if won is not None:  # the decision is the motion that won the vote
+        initial["text"] = won.text
     return initial
 
 
@@ -344,6 +343,7 @@ def decision_detail(request, pk: int):
     return render(request, "decisions/decision_detail.html", {
         "decision": decision,
         "conflicts": selectors.item_conflicts(decision.agenda_item_id),
+        "handling": selectors.item_handling(user=user, item=decision.agenda_item) if decision.agenda_item_id else None,
         "meeting": decision.meeting,
         "case": decision.case,
         "text": selectors.linked_text(decision.text, organisation_id=decision.organisation_id),

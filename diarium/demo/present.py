@@ -1,8 +1,8 @@
 """The demo in the present (issue 19): around the historic Alingsås story, the
 executive board's current term with its substitutes in their order of service,
 a meeting held a week ago whose minutes are posted and whose appeal period runs
-now (with a substitute serving for an absent member and a declared conflict of
-interest), and a meeting in the coming weeks whose notice has gone out. Dated
+now (with a substitute serving for an absent member, a declared conflict of
+interest, and an open vote with its reservations), and a meeting in the coming weeks whose notice has gone out. Dated
 from the day the demo is loaded (seed/present.toml); written through the
 services, with each step at its own time."""
 
@@ -68,15 +68,35 @@ def _held(data, *, organ, registrar, people, cases, today) -> None:
         if conflict:
             decisions.conflict_declare(actor=registrar, meeting=meeting, item=item, person=people[conflict],
                                        now=_at(today, held["days"], 14))
-        decisions.decision_record(actor=registrar, meeting=meeting, agenda_item=item, title=item.title, text=text,
-                                  notes=[decisions.NoteInput(DecisionNote.Kind.NOTE, data["note"])],
-                                  now=_at(today, held["days"], 14))
+        vote = held.get("vote") if held.get("vote", {}).get("item") == _key else None
+        if vote:
+            _vote(vote, meeting=meeting, item=item, text=text, registrar=registrar, people=people,
+                  at=_at(today, held["days"], 14))
+        decision = decisions.decision_record(
+            actor=registrar, meeting=meeting, agenda_item=item, title=item.title, text=text,
+            notes=[decisions.NoteInput(DecisionNote.Kind.NOTE, data["note"])], now=_at(today, held["days"], 14))
+        for name in (vote or {}).get("reservations", ()):  # in favour of the motion that lost
+            decisions.reservation_add(actor=registrar, decision=decision, person=people[name],
+                                      motion=item.motions.exclude(pk=decision.motion_id).get())
     decisions.meeting_close(actor=registrar, meeting=meeting, now=_at(today, held["days"], 16))
     meeting.refresh_from_db()
     signed = _at(today, held["adjusted"], 15)
     decisions.minutes_sign(actor=registrar, meeting=meeting, person=meeting.chair, role="chair", now=signed)
     decisions.minutes_sign(actor=registrar, meeting=meeting, person=people[data["adjuster"]], role="adjuster",
                            posted_on=signed.date(), now=signed)
+
+
+def _vote(spec, *, meeting, item, text, registrar, people, at) -> None:
+    """The item's proposal against a member's motion, put to an open vote."""
+    proposal = decisions.motion_add(actor=registrar, meeting=meeting, item=item, text=text, now=at)
+    mover, motion_text = spec["motion"]
+    motion = decisions.motion_add(actor=registrar, meeting=meeting, item=item, mover=people[mover], text=motion_text,
+                                  now=at)
+    vote = decisions.vote_open(actor=registrar, meeting=meeting, item=item, yes_motion=proposal, no_motion=motion,
+                               now=at)
+    decisions.ballots_record(actor=registrar, vote=vote, now=at, ballots={
+        people[name]: choice for choice in ("yes", "no", "abstain") for name in spec[choice]})
+    decisions.vote_close(actor=registrar, vote=vote, now=at)
 
 
 def _coming(data, *, organ, registrar, people, cases, today) -> None:

@@ -407,3 +407,45 @@ def test_the_secretary_reads_in_the_members_for_a_new_term_and_the_public_sees_t
         page.set_viewport_size({"width": width, "height": 800})
         axe_scan(page)
     screenshot(page, "decisions-organ-members")
+
+
+def test_the_meeting_votes_on_an_item_and_the_loser_reserves(page, alingsas):
+    """Motions, the chair's proposition, the roll call and the count on the
+    item's page; the decision follows the motion that won; the member who lost
+    reserves. Phone and laptop widths, axe on each state."""
+    a = alingsas
+    meeting = _meeting_with_item(a, date=dt.date.today())
+    decisions.meeting_open(actor=a["registrar"], meeting=meeting)
+    item = meeting.items.get()
+    log_in(page)
+    page.goto(f"/sammantraden/{meeting.pk}/")
+    follow(page.get_by_role("link", name=f"Yrkanden och omröstning för punkt 1, {item.title}"))
+    axe_scan(page)
+    # The first motion starts as the item's proposal.
+    follow(page.get_by_role("button", name="Anteckna yrkandet"))
+    assert "Yrkandet är antecknat." in status_text(page)
+    page.get_by_label("Yrkande av").select_option(label="Anna Ek")
+    page.get_by_label("Yrkande", exact=True).fill("Ärendet återremitteras för en kostnadsberäkning.")
+    follow(page.get_by_role("button", name="Anteckna yrkandet"))
+    follow(page.get_by_role("button", name="Ställ yrkandena mot varandra"))
+    assert "Omröstningen är öppnad." in status_text(page)
+    axe_scan(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for name, choice in (("Daniel Filipsson", "Ja"), ("Simon Waern", "Ja"), ("Anna Ek", "Nej")):
+        page.get_by_role("group", name=name).get_by_label(choice).check()
+    axe_scan(page)
+    follow(page.get_by_role("button", name="Anteckna rösterna"))
+    follow(page.get_by_role("button", name="Räkna rösterna"))
+    assert "Rösterna är räknade: 2 ja, 1 nej, 0 avstår. Yrkande 1 har bifallits." in status_text(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    axe_scan(page)
+    follow(page.get_by_role("link", name="Protokollför beslut"))
+    assert page.locator("#id_text").input_value() == PLAN_TEXT
+    follow(page.get_by_role("button", name="Protokollför beslutet"))
+    page.get_by_label("Ledamot som reserverar sig").select_option(label="Anna Ek")
+    follow(page.get_by_role("button", name="Anteckna reservationen"))
+    assert "Anna Ek reserverar sig mot beslutet till förmån för eget yrkande." in status_text(page)
+    main = page.locator("main").inner_text()
+    assert "Resultat: 2 ja, 1 nej, 0 avstår." in main and "Anna Ek: Ärendet återremitteras" in main
+    axe_scan(page)
+    screenshot(page, "decisions-vote")

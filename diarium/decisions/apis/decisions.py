@@ -6,18 +6,29 @@ once the minutes are adjusted.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from diarium.accounts import selectors as people
 from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
 from diarium.core.api.errors import ERRORS
 from diarium.core.api.types import Id
+from diarium.core.errors import DomainError
 
 from .. import access, selectors, services
 from . import serialise
 from .schemas import CorrectionIn, DecisionIn, DecisionOut, DecisionUpdateIn, DispatchIn, RetryCount
 
 router = Router(tags=["Sammanträden och beslut"])
+
+
+def _motion(meeting, payload):
+    if payload.motion is None:
+        return None
+    item = selectors.agenda_item_referenced(meeting=meeting, pk=payload.agenda_item, field="agenda_item")
+    if item is None:
+        raise DomainError(_("Ett yrkande hör till en punkt: ange punkten."), field="agenda_item")
+    return selectors.motion_referenced(item=item, pk=payload.motion, field="motion")
 
 
 @router.post(
@@ -68,6 +79,7 @@ def decision_record(request, meeting_id: Id, payload: DecisionIn):
         notes=[services.NoteInput(kind=n.kind, text=n.text) for n in payload.notes],
         recipients=recipients,
         forward=forward,
+        motion=_motion(meeting, payload),
         assignments=[
             services.AssignmentInput(
                 organ=people.organ_referenced(a.organ, field="assignments", organisation_id=org),

@@ -229,7 +229,10 @@ class AssignmentIn(Schema):
 
 class DecisionIn(Schema):
     title: str = Field("", max_length=TITLE_MAX, description="The agenda item's title when left out.")
-    text: str = Field(max_length=DECISION_TEXT_MAX)
+    text: str = Field("", max_length=DECISION_TEXT_MAX,
+                      description="Required, unless the decision is a motion's: then its text when left out.")
+    motion: Id | None = Field(None, description="The motion the chair found adopted; after a vote, the one that "
+                                                "won it (taken when left out).")
     agenda_item: Id | None = None
     case: Id | None = None
     outcome: Outcome = "adopted"
@@ -369,3 +372,77 @@ class RetryCount(Schema):
 
 class DispatchIn(Schema):
     secrecy_review_reason: SecrecyReviewReason = ""
+
+
+# --- motions, votes and reservations --------------------------------------------------------------------
+BallotChoice = Literal["yes", "no", "abstain"]
+VoteKind = Literal["open", "closed"]
+
+
+class MotionIn(Schema):
+    text: str = Field(max_length=NOTE_TEXT_MAX)
+    mover: Id | None = Field(None, description="The deciding member who moves it; none for the item's proposal.")
+
+
+class MotionOut(Schema):
+    id: int
+    position: int
+    mover: str | None
+    text: str
+
+
+class VoteIn(Schema):
+    yes_motion: Id = Field(description="The motion a ja vote is for.")
+    no_motion: Id = Field(description="The motion a nej vote is for.")
+    kind: VoteKind = Field("open", description="open: each member's answer is kept; closed (elections): the counts.")
+
+
+class BallotIn(Schema):
+    person: Id
+    choice: BallotChoice
+
+
+class BallotsIn(Schema):
+    ballots: list[BallotIn] = Field(max_length=1000)
+
+
+class VoteCloseIn(Schema):
+    yes: int | None = Field(None, description="A closed vote's counts; an open vote is counted from its ballots.")
+    no: int | None = None
+    abstain: int | None = None
+    tie_break: Id | None = Field(None, description="On equal votes: the motion the lot fell on (closed vote), or "
+                                                   "the chair's casting vote when the chair did not vote ja or nej.")
+
+
+class BallotOut(Schema):
+    person: str
+    choice: BallotChoice
+
+
+class VoteOut(Schema):
+    id: int
+    position: int
+    kind: VoteKind
+    yes_motion: int
+    no_motion: int
+    open: bool
+    yes: int | None
+    no: int | None
+    abstain: int | None
+    winner: int | None
+    decided_by: str = Field(description="majority, casting_vote (the chair's) or lot; empty while open.")
+    ballots: list[BallotOut]
+
+
+class ItemHandlingOut(Schema):
+    item: int
+    motions: list[MotionOut]
+    votes: list[VoteOut]
+    won: int | None = Field(description="The motion that won the item's last vote.")
+    deciding: list[PersonRef] = Field(description="Who may vote on the item: only for those who run the meeting.")
+
+
+class ReservationIn(Schema):
+    person: Id
+    motion: Id | None = Field(None, description="The motion that lost, in whose favour the member reserves.")
+    text: str = Field("", max_length=NOTE_TEXT_MAX, description="Written from the person and motion when left out.")

@@ -128,3 +128,20 @@ def membership_out(m) -> dict:
     return {"id": m.pk, "organ_id": m.organ_id, "person": person_ref(m.person), "role": m.role,
             "role_label": str(m.get_role_display()), "party": m.party, "start": m.start, "end": m.end,
             "substitute_order": m.substitute_order}
+
+
+def item_handling_out(user, item) -> dict:
+    """An item's motions and votes as this reader may see them (selectors.item_handling)."""
+    h = selectors.item_handling(user=user, item=item)
+    return {
+        "item": item.pk,
+        "motions": [{"id": m.pk, "position": m.position, "mover": m.mover.name if m.mover_id else None,
+                     "text": m.text} for m in h.motions],
+        "votes": [{"id": v.pk, "position": v.position, "kind": v.kind, "yes_motion": v.yes_motion_id,
+                   "no_motion": v.no_motion_id, "open": v.is_open, "yes": v.yes, "no": v.no, "abstain": v.abstain,
+                   "winner": v.winner_id, "decided_by": v.decided_by,
+                   "ballots": [{"person": b.person.name, "choice": b.choice} for b in v.ballots.all()]}
+                  for v in h.votes],
+        "won": h.won.pk if h.won else None,
+        "deciding": [person_ref(p) for p in h.deciding],
+    }

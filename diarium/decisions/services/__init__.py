@@ -32,6 +32,7 @@ from .meetings import (
     notices_republish,
 )
 from .minutes import APPEAL_DAYS, minutes_sign
+from .votes import ballots_record, motion_add, reservation_add, vote_close, vote_open
 from .reports import (
     ProposalInput,
     Signatory,
@@ -41,6 +42,11 @@ from .reports import (
 )
 
 __all__ = [
+    "ballots_record",
+    "motion_add",
+    "reservation_add",
+    "vote_close",
+    "vote_open",
     "APPEAL_DAYS",
     "AssignmentInput",
     "ForwardInput",

@@ -38,6 +38,7 @@ from ..models import (
     DecisionRecipient,
     Meeting,
     Minutes,
+    Motion,
     ParagraphCounter,
     Proposal,
 )
@@ -162,11 +163,16 @@ def decision_record(
     condition_organ: Organ | None = None, condition_text: str = "", participants: Sequence[Person] | None = None,
     notes: Sequence[NoteInput] = (), recipients: Sequence[RecipientInput] = (),
     forward: ForwardInput | None = None, assignments: Sequence[AssignmentInput] = (),
-    now: dt.datetime | None = None,
+    motion: Motion | None = None, now: dt.datetime | None = None,
 ) -> Decision:
     """Record a decision at an open meeting. It gets the organ's next paragraph
     number for the year; a conditional decision waits for its condition; a
-    decision that meets or fails another's condition makes it effective or void."""
+    decision that meets or fails another's condition makes it effective or void.
+    Where the item was put to a vote, the decision is the motion that won it
+    (its text unless another is written); otherwise `motion` names the motion
+    the chair found adopted, if any."""
+    from ..selectors import item_result
+
     access.require_manage_meetings(actor, meeting.organ)
     now = now or timezone.now()
     if agenda_item is not None:
@@ -174,8 +180,20 @@ def decision_record(
             raise DomainError(_("Punkten hör till ett annat sammanträde."), field="agenda_item")
         case = case or agenda_item.case
         proposal = proposal or agenda_item.proposal
-    title, text = (title or (agenda_item.title if agenda_item else "")).strip(), (text or "").strip()
     errors: dict[str, list[str]] = {}
+    if agenda_item is not None:
+        won, vote_errors = item_result(agenda_item)
+        if vote_errors:
+            errors["votes"] = vote_errors
+        elif motion is None:
+            motion = won
+        elif won is not None and motion.pk != won.pk:
+            errors["motion"] = [_("Beslutet ska följa omröstningens utfall.")]
+    if motion is not None and (agenda_item is None or motion.item_id != agenda_item.pk):
+        errors["motion"] = [_("Yrkandet hör inte till punkten.")]
+    if not (text or "").strip() and motion is not None and "motion" not in errors:
+        text = motion.text
+    title, text = (title or (agenda_item.title if agenda_item else "")).strip(), (text or "").strip()
     if not title:
         errors["title"] = [_("Ange en rubrik för paragrafen.")]
     if not text:
@@ -223,7 +241,7 @@ def decision_record(
         decision = Decision.objects.create(
             organisation_id=meeting.organisation_id, organ=meeting.organ, meeting=meeting, agenda_item=agenda_item,
             case=case, year=year if restart else 0, paragraph=paragraph, title=title, text=text,
-            outcome=outcome, proposal=proposal,
+            outcome=outcome, proposal=proposal, motion=motion,
             status=Decision.Status.PENDING if condition_organ else Decision.Status.EFFECTIVE,
             condition_organ=condition_organ, condition_text=(condition_text or "")[:500], recorded_at=now,
             recorded_by=user_or_none(actor),
