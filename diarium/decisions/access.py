@@ -133,6 +133,41 @@ def decisions_visible(user, meeting: Meeting) -> bool:
     return decisions_public(meeting.status) or can_read_internal(user, meeting.organ)
 
 
+# --- the members' own view (issue 19) ---------------------------------------------------------
+def seats_q(user) -> Q:
+    """Memberships of the user's own person: their seats."""
+    return Q(person__user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+
+
+def seat_on(user, meeting: Meeting):
+    """The user's seat (member, substitute, chair) in the meeting's organ on its
+    day, or None: members and substitutes read their own meetings, and their
+    notes on its papers, from the members' view."""
+    from .models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    rank = {role: n for n, role in enumerate(Membership.Role.values)}
+    seats = Membership.objects.filter(seats_q(user), organ_id=meeting.organ_id, start__lte=meeting.date).filter(
+        Q(end__isnull=True) | Q(end__gte=meeting.date))
+    return min(seats, key=lambda m: rank.get(m.role, 9), default=None)
+
+
+def member_meeting_get(*, user, pk: int):
+    """A meeting the user holds a seat for, with that seat (seat_on); otherwise not found."""
+    meeting = Meeting.objects.select_related("organ", "organisation", "chair").filter(pk=pk).first()
+    seat = seat_on(user, meeting) if meeting is not None else None
+    if seat is None:
+        raise NotFound(_("Sammanträdet finns inte bland dina sammanträden."))
+    return meeting, seat
+
+
+def member_papers_visible(meeting: Meeting) -> bool:
+    """Members read the agenda and its papers once the notice has gone out; until
+    then the agenda is the secretary's draft."""
+    return meeting.status != Meeting.Status.PLANNED
+
+
 def votes_visible(user, meeting: Meeting) -> bool:
     """Motions, votes and ballots are part of the minutes: public with the
     decisions; those who run the meeting follow them as they happen."""

@@ -483,3 +483,19 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["deadline", "id"]
+
+
+class ReadingNote(models.Model):
+    """A member's own note on a paper put before their meeting: read by its
+    writer alone, never by the secretary, the public or any output. A working
+    note of the member's (not a public record of the organisation)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("anteckning"), validators=text_limit(NOTE_TEXT_MAX))
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("egen anteckning")
+        verbose_name_plural = _("egna anteckningar")
+        constraints = [models.UniqueConstraint(fields=["user", "document"], name="reading_note_once")]

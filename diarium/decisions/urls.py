@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_votes
+from . import views, views_members, views_votes
 
 app_name = "decisions"
 urlpatterns = [
@@ -26,6 +26,10 @@ urlpatterns = [
     path("beslut/<int:pk>/expediera/", views.decision_dispatch, name="decision_dispatch"),
     path("arenden/<int:case_pk>/tjansteskrivelse/ny/", views.officer_report_create, name="officer_report_create"),
     path("forslag/<int:pk>/till-sammantrade/", views.proposal_to_agenda, name="proposal_to_agenda"),
+    path("mina-sammantraden/", views_members.my_meetings, name="my_meetings"),
+    path("mina-sammantraden/<int:pk>/", views_members.member_meeting, name="member_meeting"),
+    path("mina-sammantraden/<int:pk>/anteckningar/<int:document_pk>/", views_members.reading_note_save,
+         name="reading_note_save"),
     path("anslagstavla/", views.notice_board, name="notice_board"),
     path("uppdrag/", views.assignment_list, name="assignment_list"),
     path("uppdrag/<int:pk>/", views.assignment_detail, name="assignment_detail"),

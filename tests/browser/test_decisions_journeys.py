@@ -449,3 +449,41 @@ def test_the_meeting_votes_on_an_item_and_the_loser_reserves(page, alingsas):
     assert "Resultat: 2 ja, 1 nej, 0 avstår." in main and "Anna Ek: Ärendet återremitteras" in main
     axe_scan(page)
     screenshot(page, "decisions-vote")
+
+
+def test_a_member_reads_the_papers_on_a_tablet_and_keeps_a_note(page, alingsas):
+    """The members' own view at tablet and phone widths: their meetings, the
+    agenda with the papers they may read, and a private note on a paper."""
+    a = alingsas
+    member_user = f.user(username="simon")
+    a["adjuster"].user = member_user
+    a["adjuster"].save(update_fields=["user"])
+    meeting = _meeting_with_item(a, date=dt.date.today() + dt.timedelta(days=5))
+    item = meeting.items.get()
+    decisions.agenda_item_add(actor=a["registrar"], meeting=meeting, case=a["case"], title="Handlingsplan, bilaga",
+                              documents=[a["plan"]])
+    decisions.meeting_publish_notice(actor=a["registrar"], meeting=meeting)
+    page.set_viewport_size({"width": 820, "height": 1180})  # a tablet, upright
+    page.goto("/konto/logga-in/")
+    page.fill("#id_username", "simon")
+    page.fill("#id_password", f.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    follow(page.get_by_role("link", name="Mina sammanträden"))
+    assert "Du är ledamot." in page.locator("main").inner_text()
+    axe_scan(page)
+    follow(page.get_by_role("link", name=f"Kommunstyrelsen {meeting.date:%Y-%m-%d}"))
+    main = page.locator("main").inner_text()
+    assert item.title in main and "Förslag till handlingsplan" in main
+    assert SECRET_DESCRIPTION not in main
+    axe_scan(page)
+    reference = f"{a['case'].diary_number}-{a['plan'].number}"
+    page.get_by_label(f"Min anteckning om {reference}").fill("Fråga om kostnaden för den digitala målbilden.")
+    follow(page.get_by_role("button", name=f"Spara anteckningen om {reference}"))
+    assert "Din anteckning är sparad." in status_text(page)
+    assert page.get_by_label(f"Min anteckning om {reference}").input_value() == \
+        "Fråga om kostnaden för den digitala målbilden."
+    page.set_viewport_size({"width": 390, "height": 844})
+    axe_scan(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
+    screenshot(page, "decisions-member-view")

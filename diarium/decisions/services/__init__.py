@@ -32,6 +32,7 @@ from .meetings import (
     notices_republish,
 )
 from .minutes import APPEAL_DAYS, minutes_sign
+from .reading import reading_note_save
 from .votes import ballots_record, motion_add, reservation_add, vote_close, vote_open
 from .reports import (
     ProposalInput,
@@ -42,6 +43,7 @@ from .reports import (
 )
 
 __all__ = [
+    "reading_note_save",
     "ballots_record",
     "motion_add",
     "reservation_add",

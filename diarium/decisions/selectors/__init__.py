@@ -23,8 +23,8 @@ from diarium.registry import access as registry_access
 from diarium.registry import selectors as registry
 from diarium.registry.models import Case, Document
 
-from . import access
-from .models import (
+from .. import access
+from ..models import (
     SEATED_ROLES,
     AgendaItem,
     Assignment,
@@ -33,11 +33,19 @@ from .models import (
     Meeting,
     Membership,
     Minutes,
-    Motion,
     Proposal,
-    Vote,
 )
-from .references import REFERENCE
+from ..references import REFERENCE
+from .members import MemberMeeting, MyMeeting, member_meeting, my_meetings  # noqa: F401  (re-exported)
+from .votes import (  # noqa: F401  (re-exported: callers use selectors.<name>)
+    ItemHandling,
+    item_handling,
+    item_result,
+    motion_referenced,
+    motions_lost,
+    vote_referenced,
+    votes_prefetch,
+)
 
 
 def meeting_list(*, user, organ: Organ | None = None, organisation_id: int | None = None,
@@ -148,7 +156,7 @@ def minutes_decisions(meeting: Meeting, *, full: bool = True) -> list[Decision]:
     recipients, participants and assignments (the stored minutes document)."""
     related = ["notes", "corrections", Prefetch("agenda_item__conflicts",
                                                   queryset=Conflict.objects.select_related("person", "substitute")),
-               *_votes_prefetch("agenda_item__")]
+               *votes_prefetch("agenda_item__")]
     if full:
         related += ["recipients", "participants", "assignments__organ"]
     return list(
@@ -157,88 +165,6 @@ def minutes_decisions(meeting: Meeting, *, full: bool = True) -> list[Decision]:
         .prefetch_related(*related)
         .order_by("paragraph")
     )
-
-
-def _votes_prefetch(prefix: str = "") -> list[Prefetch]:
-    """An item's motions and votes with their ballots, for a page or the minutes."""
-    return [Prefetch(f"{prefix}motions", queryset=Motion.objects.select_related("mover")),
-            Prefetch(f"{prefix}votes", queryset=Vote.objects.select_related("yes_motion", "no_motion", "winner")
-                     .prefetch_related("ballots__person"))]
-
-
-@dataclass
-class ItemHandling:
-    """An item as the meeting handles it: its motions (yrkanden), its votes
-    (each with its ballots), who decides it, and which motion has won."""
-
-    item: AgendaItem
-    motions: list[Motion]
-    votes: list[Vote]
-    deciding: list[Person]
-    open_vote: Vote | None
-    won: Motion | None
-    out: set[int]  # motions that lost a vote
-
-    @property
-    def standing(self) -> list[Motion]:
-        """The motions not yet out, which the chair can still put to a vote."""
-        return [m for m in self.motions if m.pk not in self.out]
-
-    def not_voted(self) -> list[Person]:
-        if self.open_vote is None or self.open_vote.kind != Vote.Kind.OPEN:
-            return []
-        voted = {b.person_id for b in self.open_vote.ballots.all()}
-        return [p for p in self.deciding if p.pk not in voted]
-
-
-def item_handling(*, user, item: AgendaItem) -> ItemHandling:
-    """Motions and votes are part of the minutes: the public reads them with the
-    decisions (access.votes_visible), those who run the meeting as they happen."""
-    meeting = item.meeting
-    if not access.votes_visible(user, meeting):
-        raise NotFound(_("Punkten finns inte."))
-    item = AgendaItem.objects.prefetch_related(*_votes_prefetch()).get(pk=item.pk)
-    votes = list(item.votes.all())
-    closed = [v for v in votes if not v.is_open]
-    return ItemHandling(item=item, motions=list(item.motions.all()), votes=votes,
-                        deciding=deciding(meeting, item) if access.can_manage_meetings(user, meeting.organ) else [],
-                        open_vote=next((v for v in votes if v.is_open), None),
-                        won=closed[-1].winner if closed and len(closed) == len(votes) else None,
-                        out=motions_lost(votes))
-
-
-def motions_lost(votes: list[Vote]) -> set[int]:
-    """The motions that lost a counted vote: out of the item's further votes."""
-    return {v.no_motion_id if v.winner_id == v.yes_motion_id else v.yes_motion_id for v in votes if not v.is_open}
-
-
-def item_result(item: AgendaItem) -> tuple[Motion | None, list[str]]:
-    """What the item's votes decided: the motion that won the last vote, or
-    errors when a vote is still open."""
-    votes = list(item.votes.select_related("winner"))
-    if any(v.is_open for v in votes):
-        return None, [_("Omröstningen i punkt %(n)s är inte avslutad.") % {"n": item.position}]
-    return (votes[-1].winner if votes else None), []
-
-
-def vote_referenced(*, meeting: Meeting, pk: int | None, field: str | None) -> Vote | None:
-    """A vote held at the meeting; as agenda_item_referenced when unknown."""
-    vote = Vote.objects.select_related("item", "item__meeting", "yes_motion", "no_motion").filter(
-        pk=pk, item__meeting=meeting).first() if pk is not None else None
-    if vote is None and pk is not None:
-        error = _("Omröstningen finns inte.")
-        raise DomainError(error, field=field) if field else NotFound(error)
-    return vote
-
-
-def motion_referenced(*, item: AgendaItem, pk: int | None, field: str) -> Motion | None:
-    """One of the item's motions, or a field error."""
-    if pk is None:
-        return None
-    motion = item.motions.select_related("mover").filter(pk=pk).first()
-    if motion is None:
-        raise DomainError(_("Yrkandet finns inte i punkten."), field=field)
-    return motion
 
 
 def meeting_decisions(*, user, meeting: Meeting) -> list[Decision]:
@@ -368,7 +294,7 @@ def case_in_chain(case: Case) -> bool:
     or answered assignment: one query, so case pages without any stay cheap."""
     from django.db.models import Exists, OuterRef
 
-    from .models import OfficerReport
+    from ..models import OfficerReport
 
     return Case.objects.filter(pk=case.pk).filter(
         Exists(OfficerReport.objects.filter(case=OuterRef("pk")))
@@ -399,7 +325,7 @@ def officer_report_list(*, user, case: Case) -> list:
     """The case's officer's reports with their proposals, for the API. A report
     whose document is marked secret is left out for those who may not read it,
     as a secret supporting document is."""
-    from .models import OfficerReport
+    from ..models import OfficerReport
 
     read_secret = registry_access.can_read_secret(user, case)
     reports = (OfficerReport.objects.filter(case=case).select_related("case", "addressed_to", "document")
@@ -445,7 +371,7 @@ def decision_for_write(*, pk: int) -> Decision | None:
 def officer_report_for_write(*, pk: int):
     """An officer's report to hand to a write service (which checks the rights
     itself). Not checked here: never show it to the user as it is."""
-    from .models import OfficerReport
+    from ..models import OfficerReport
 
     report = OfficerReport.objects.select_related("case", "addressed_to", "document").filter(pk=pk).first()
     if report is None:
