@@ -288,6 +288,15 @@ DIARIUM_REGISTRAR_EMAIL = os.environ.get("DIARIUM_REGISTRAR_EMAIL", "")
 # comma-separated, a trailing * for every inflection ("missbruk*").
 DIARIUM_PRIVACY_SENSITIVE_WORDS = [
     w.strip() for w in os.environ.get("DIARIUM_PRIVACY_SENSITIVE_WORDS", "").split(",") if w.strip()]
+# Digital signatures of the adjusted minutes (issue 19, diarium/core/signing.py):
+# the organisation's signing certificate as a PKCS#12 file. Unset, the chair and
+# the adjusters approve the minutes with their own logins and no signature goes
+# into the PDF. An eID signing service plugs in through its own BACKEND class.
+DIARIUM_SIGNING = {
+    "BACKEND": os.environ.get("DIARIUM_SIGNING_BACKEND", "diarium.core.signing.Pkcs12Signer"),
+    "PKCS12": os.environ["DIARIUM_SIGNING_PKCS12"],
+    "PASSWORD": os.environ.get("DIARIUM_SIGNING_PASSWORD", ""),
+} if os.environ.get("DIARIUM_SIGNING_PKCS12") else {}
 DIARIUM_ACCESSIBILITY_CONTACT = os.environ.get("DIARIUM_ACCESSIBILITY_CONTACT", "")
 DIARIUM_COPY_REQUEST_LIMIT = int(os.environ.get("DIARIUM_COPY_REQUEST_LIMIT") or 20)
 # Days a remiss recipient who answered can still read the answer through the

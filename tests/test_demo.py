@@ -689,5 +689,13 @@ def test_the_demo_lives_in_the_present_with_a_posted_meeting_and_a_coming_one(de
     assert "Resultat: 4 ja, 2 nej, 1 avstår. Yrkande 1 har bifallits." in flat
     assert "Karin Sandberg reserverar sig mot beslutet till förmån för eget yrkande." in flat
     assert "Mats Engström reserverar sig mot beslutet till förmån för yrkandet: Medborgarförslaget avslås." in flat
+    # The chair and the adjuster adjusted them with their own logins; the member reads her meetings.
+    assert sorted(minutes.signatures.values_list("person__name", "method")) == [
+        ("Karin Sandberg", "login"), ("Mats Engström", "login")]
+    assert minutes.posting_blob_id is not None
+    client.force_login(User.objects.get(username="ledamot"))
+    mine = client.get(reverse("decisions:my_meetings")).content.decode()
+    assert f"Kommunstyrelsen {coming.date:%Y-%m-%d}" in mine and f"Kommunstyrelsen {held.date:%Y-%m-%d}" in mine
+    client.logout()
     members = client.get(reverse("decisions:organ_members", args=[ks.pk])).content.decode()
     assert members.index("Jonas Berg") < members.index("Ulla Persson") and "Elin Johansson" not in board

@@ -208,7 +208,8 @@ def test_absent_members_are_replaced_by_substitutes_in_their_order_and_the_quoru
     f.adjust(registrar, meeting)
     minutes = pdf_text(b"".join(client.get(reverse("decisions:meeting_document",
                                                    args=[meeting.pk, "protokoll"])).streaming_content))
-    assert "Tjänstgörande och övriga ersättare" in minutes
+    assert "Tjänstgörande ersättare" in minutes and "Frånvarande ledamöter" in minutes
+    assert minutes.index("Frånvarande ledamöter") < minutes.index("Ledamot Holm", minutes.index("Frånvarande"))
     assert "Ersättare Björk (tjänstgör för Ledamot Holm)" in minutes
     assert "Ersättare Ås (tjänstgör för Ledamot Lund)" in minutes
 

@@ -446,12 +446,12 @@ def test_the_chair_and_adjuster_approve_and_the_minutes_are_adjusted(client, reg
     client.post(reverse("decisions:meeting_status", args=[meeting.pk]), {"action": "close"})
     html = _html(client.get(url))
     assert "Utkast: protokollet är inte justerat." in html and "§ 1 Handlingsplan för digital målbild" in html
-    assert html.count("Registrera godkännande<span") == 2
+    assert html.count("Registrera godkännande på papper<span") == 2
     response = client.post(url, {"signer": f"chair:{people.chair.pk}"})
     assert response.status_code == 302
     html = _html(client.get(url))
     assert "Godkännandet från Daniel Filipsson är registrerat." in html
-    assert html.count("Registrera godkännande<span") == 1
+    assert html.count("Registrera godkännande på papper<span") == 1
     with f.on_day("2018-09-27"):
         response = client.post(url, {"signer": f"adjuster:{people.adjuster.pk}", "posted_on": "2018-09-27"})
     assert response.status_code == 302

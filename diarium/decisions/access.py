@@ -128,6 +128,39 @@ def minutes_document(minutes):
     return minutes.blob
 
 
+def posting_document(minutes):
+    """The posting certificate (anslagsbevis) of minutes adjusted with digital
+    signatures: public from the adjustment, like the minutes."""
+    if minutes is None or minutes.adjusted_at is None or minutes.posting_blob_id is None:
+        return None
+    return minutes.posting_blob
+
+
+def is_signer(user, meeting: Meeting) -> bool:
+    """The user is the meeting's chair or one of its adjusters (their person)."""
+    person_id = _person_id(user)
+    return person_id is not None and (meeting.chair_id == person_id
+                                      or meeting.adjusters.filter(pk=person_id).exists())
+
+
+def _person_id(user) -> int | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Person.objects.filter(user=user).values_list("pk", flat=True).first()
+
+
+def minutes_draft_document(user, minutes):
+    """The minutes drawn up for adjustment, not yet adjusted: read by those who
+    run the meeting and by its signers, nobody else (it is not yet a public
+    record; the adjusted minutes are)."""
+    if minutes is None or not minutes.out_for_signing:
+        return None
+    meeting = minutes.meeting
+    if can_manage_meetings(user, meeting.organ) or is_signer(user, meeting):
+        return minutes.draft_blob
+    return None
+
+
 def decisions_visible(user, meeting: Meeting) -> bool:
     """Decisions are public records when the minutes are adjusted."""
     return decisions_public(meeting.status) or can_read_internal(user, meeting.organ)

@@ -405,10 +405,24 @@ class Minutes(models.Model):
     take_down_on = models.DateField(_("anslaget tas ned"), null=True, blank=True)
     appeal_ends_on = models.DateField(_("överklagandetiden går ut"), null=True, blank=True)
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Digital adjustment: the secretary draws the minutes up for adjustment (a
+    # new version each time; signatures count for the version they signed), the
+    # chair and the adjusters sign it with their own logins, each signature
+    # added to the PDF; the last one adjusts it, and the signed PDF becomes
+    # `blob`. The posting certificate (anslagsbevis) is then drawn as its own PDF.
+    draft_version = models.PositiveIntegerField(default=0)
+    draft_blob = models.ForeignKey(Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    prepared_at = models.DateTimeField(null=True, blank=True)
+    posting_blob = models.ForeignKey(Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     @property
     def adjusted(self) -> bool:
         return self.adjusted_at is not None
+
+    @property
+    def out_for_signing(self) -> bool:
+        """Drawn up for adjustment and waiting for the signers."""
+        return self.draft_blob_id is not None and self.adjusted_at is None
 
 
 class Signature(models.Model):
@@ -425,12 +439,34 @@ class Signature(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     signed_at = models.DateTimeField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    method = models.CharField(max_length=40, default="recorded")
+    class Method(models.TextChoices):
+        RECORDED = "recorded", _("Antecknad av sekreteraren (underskrift på papper)")
+        LOGIN = "login", _("Godkänd med egen inloggning")
+        PADES = "pades", _("Digital signatur (PAdES)")
+
+    method = models.CharField(max_length=40, choices=Method.choices, default=Method.RECORDED)
     external_reference = models.CharField(max_length=200, blank=True)
+    draft_version = models.PositiveIntegerField(default=0)  # the version of the minutes signed (Minutes.draft_version)
+    document_sha256 = models.CharField(max_length=64, blank=True)  # the PDF as the signer read it
 
     class Meta:
         ordering = ["minutes", "signed_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["minutes", "person", "role"], name="signature_unique")]
+        constraints = [models.UniqueConstraint(fields=["minutes", "person", "role", "draft_version"],
+                                               name="signature_unique_per_version")]
+
+
+class MinutesComment(models.Model):
+    """A signer's comment on the minutes drawn up for adjustment, instead of
+    signing: for the secretary, who corrects and draws them up again."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.PROTECT, related_name="comments")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    draft_version = models.PositiveIntegerField()
+    text = models.TextField(validators=text_limit(NOTE_TEXT_MAX))
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["minutes", "at", "id"]
 
 
 class DecisionRecipient(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_members, views_votes
+from . import views, views_adjustment, views_members, views_votes
 
 app_name = "decisions"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
          name="item_handling_post"),
     path("sammantraden/<int:pk>/beslut/nytt/", views.decision_record, name="decision_record"),
     path("sammantraden/<int:pk>/protokoll/", views.minutes, name="minutes"),
+    path("sammantraden/<int:pk>/protokoll/uppratta/", views_adjustment.minutes_prepare, name="minutes_prepare"),
+    path("mina-sammantraden/<int:pk>/justera/", views_adjustment.minutes_signing, name="minutes_signing"),
     path("beslut/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("beslut/<int:pk>/andra/", views.decision_edit, name="decision_edit"),
     path("beslut/<int:pk>/rattelse/", views.decision_correct, name="decision_correct"),

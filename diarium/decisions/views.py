@@ -114,21 +114,30 @@ def meeting_detail(request, pk: int):
         if can_manage and meeting.status == Meeting.Status.OPENED else [],
         "notice_document": access.notice_document(meeting),
         "minutes_document": access.minutes_document(minutes),
+        "posting_document": access.posting_document(minutes),
         "notice_recipients": selectors.notice_recipients(meeting) if can_manage and meeting.notice_published_at else None,
     })
 
 
+@domain_errors
 @require_GET
 def meeting_document(request, pk: int, kind: str):
-    """The drawn-up notice (kallelse) or minutes (protokoll) of a meeting, as
-    PDF/A: public once sent, respectively adjusted."""
-    if kind not in ("kallelse", "protokoll"):
+    """The drawn-up notice (kallelse), minutes (protokoll) or posting
+    certificate (anslagsbevis) of a meeting, as PDF/A: public once sent,
+    respectively adjusted; and the minutes out for signing (justering), for
+    the secretary and the signers."""
+    if kind not in ("kallelse", "protokoll", "anslagsbevis", "justering"):
         raise Http404(_("Dokumentet finns inte."))
-    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    if kind == "justering":  # the minutes out for signing: for the secretary and the signers only
+        meeting, blob = selectors.signing_document(user=request.user, pk=pk)
+    else:
+        meeting = selectors.meeting_get(user=request.user, pk=pk)
     if kind == "kallelse":
         blob = access.notice_document(meeting)
-    else:
+    elif kind == "protokoll":
         blob = access.minutes_document(selectors.minutes_for(meeting))
+    elif kind == "anslagsbevis":
+        blob = access.posting_document(selectors.minutes_for(meeting))
     if blob is None:
         raise Http404(_("Dokumentet finns inte ännu."))
     return file_response(blob, f"{kind}-{meeting.organ.code}-{meeting.date:%Y-%m-%d}.pdf".lower(), inline=True)
@@ -465,11 +474,12 @@ def minutes(request, pk: int):
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     can_manage = access.can_manage_meetings(request.user, meeting.organ)
     record = selectors.minutes_for(meeting)
-    signatures = list(record.signatures.all()) if record else []
+    signatures = [s for s in record.signatures.all() if s.draft_version == record.draft_version] if record else []
     signed = {(s.person_id, s.role) for s in signatures}
     outstanding = _signers(meeting, signed) if meeting.status == Meeting.Status.CLOSED else []
+    digital = record is not None and record.out_for_signing
     form = None
-    if can_manage and outstanding:
+    if can_manage and outstanding and not digital:
         form = MinutesSignForm(request.POST or None, signers=outstanding)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -499,7 +509,11 @@ def minutes(request, pk: int):
         "meeting": meeting, "minutes": record, "signatures": signatures, "outstanding": outstanding, "form": form,
         "can_manage": can_manage, "visible": visible, "present": [a for a in attendance if a.present],
         "decisions": [(d, selectors.linked_text(d.text, organisation_id=d.organisation_id)) for d in decisions],
-        "adjusters": list(meeting.adjusters.all()),
+        "adjusters": list(meeting.adjusters.all()), "digital": digital,
+        "comments": selectors.minutes_comments(record) if can_manage and record else [],
+        "can_prepare": can_manage and meeting.status == Meeting.Status.CLOSED and meeting.chair_id is not None,
+        "draft_document": access.minutes_draft_document(request.user, record) if record else None,
+        "posting_document": access.posting_document(record),
     }, status=status)
 
 

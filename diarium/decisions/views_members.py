@@ -21,7 +21,8 @@ from . import access, selectors, services
 @require_GET
 def my_meetings(request):
     coming, held = selectors.my_meetings(user=request.user, today=timezone.localdate())
-    return render(request, "decisions/my_meetings.html", {"coming": coming, "held": held})
+    return render(request, "decisions/my_meetings.html", {
+        "coming": coming, "held": held, "to_sign": selectors.minutes_to_sign(user=request.user)})
 
 
 @login_required

@@ -70,6 +70,10 @@ __all__ = ["ACTION_PLAN_DRAFT", "ACTION_PLAN_REVISED", "PASSWORD_ENV", "DemoResu
 ADMIN_USERNAME = "admin"
 REGISTRAR_USERNAME = "registrator"
 CASE_OFFICER_USERNAME = "handlaggare"
+# The executive board's chair and a member of it in the present (seed/present.toml):
+# they sign the last meeting's minutes with their own logins, and read their meetings.
+CHAIR_USERNAME = "ordforande"
+MEMBER_USERNAME = "ledamot"
 PASSWORD_ENV = "DIARIUM_DEMO_PASSWORD"
 
 # The action plan on 2017.676 KS as sent on remiss, and as revised after it.
@@ -87,7 +91,8 @@ class DemoResult:
     organisation: Organisation
     password: str
     loaded: bool  # False when the demo was already there and only passwords were reset
-    usernames: tuple[str, ...] = (ADMIN_USERNAME, REGISTRAR_USERNAME, CASE_OFFICER_USERNAME)
+    usernames: tuple[str, ...] = (ADMIN_USERNAME, REGISTRAR_USERNAME, CASE_OFFICER_USERNAME, CHAIR_USERNAME,
+                                  MEMBER_USERNAME)
 
 
 def demo_password() -> str:
@@ -113,7 +118,7 @@ def demo_load(*, password: str | None = None) -> DemoResult:
         admin = _user_ensure(ADMIN_USERNAME, password, superuser=True)
         organisation = Organisation.objects.filter(slug=seed().organisation_slug).first()
         if organisation is not None:
-            for username in (REGISTRAR_USERNAME, CASE_OFFICER_USERNAME):
+            for username in (REGISTRAR_USERNAME, CASE_OFFICER_USERNAME, CHAIR_USERNAME, MEMBER_USERNAME):
                 user = User.objects.filter(username=username).first()
                 if user is not None:
                     accounts.user_set_password(user=user, password=password)
@@ -163,7 +168,9 @@ def _load(*, admin: User, password: str) -> Organisation:
     for spec in data.cases:
         _case_load(spec, organs=organs, people=people, classifications=classifications,
                    admin=admin, registrar=registrar, officer=officer, recorded=recorded)
-    present.present_load(organisation=organisation, registrar=registrar)
+    present.present_load(organisation=organisation, registrar=registrar, logins={
+        "chair": _user_ensure(CHAIR_USERNAME, password, first_name="Mats", last_name="Engström"),
+        "adjuster": _user_ensure(MEMBER_USERNAME, password, first_name="Karin", last_name="Sandberg")})
     return organisation
 
 

@@ -28,7 +28,10 @@ def _at(today: dt.date, days: int, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour)))
 
 
-def present_load(*, organisation, registrar, today: dt.date | None = None) -> None:
+def present_load(*, organisation, registrar, logins: dict | None = None, today: dt.date | None = None) -> None:
+    """`logins`: users for the chair's and the adjuster's seats ("chair",
+    "adjuster"), who then adjust the held meeting's minutes with their own
+    logins; without them the secretary records their approval from paper."""
     data = tomllib.loads(seed_file("present.toml"))
     today = today or timezone.localdate()
     organ = Organ.objects.get(organisation=organisation, code=data["organ"])
@@ -38,6 +41,10 @@ def present_load(*, organisation, registrar, today: dt.date | None = None) -> No
         person = Person.objects.filter(organisation=organisation, name=name).first() or accounts.person_create(
             organisation=organisation, name=name, title=seed().politician_title)
         people[name] = person
+        login = (logins or {}).get("chair" if role == "chair" else "adjuster" if name == data["adjuster"] else "")
+        if login is not None and person.user_id is None:
+            person.user = login
+            person.save(update_fields=["user"])
         decisions.membership_add(actor=registrar, organ=organ, person=person, role=role, start=term_start,
                                  party=party, substitute_order=order or None)
     cases = {}
@@ -81,8 +88,14 @@ def _held(data, *, organ, registrar, people, cases, today) -> None:
     decisions.meeting_close(actor=registrar, meeting=meeting, now=_at(today, held["days"], 16))
     meeting.refresh_from_db()
     signed = _at(today, held["adjusted"], 15)
-    decisions.minutes_sign(actor=registrar, meeting=meeting, person=meeting.chair, role="chair", now=signed)
-    decisions.minutes_sign(actor=registrar, meeting=meeting, person=people[data["adjuster"]], role="adjuster",
+    chair, adjuster = meeting.chair, people[data["adjuster"]]
+    if chair.user_id and adjuster.user_id:  # digitally, each with their own login
+        decisions.minutes_prepare(actor=registrar, meeting=meeting, now=_at(today, held["adjusted"], 9))
+        decisions.minutes_approve(actor=chair.user, meeting=meeting, now=_at(today, held["adjusted"], 11))
+        decisions.minutes_approve(actor=adjuster.user, meeting=meeting, now=signed)
+        return
+    decisions.minutes_sign(actor=registrar, meeting=meeting, person=chair, role="chair", now=signed)
+    decisions.minutes_sign(actor=registrar, meeting=meeting, person=adjuster, role="adjuster",
                            posted_on=signed.date(), now=signed)
 
 

@@ -79,6 +79,28 @@ def _notice_draw(context: dict) -> DrawnUpFile:
     return DrawnUpFile("kallelse.pdf", rendered.pdf, "application/pdf")
 
 
+# --- the posting certificate ("bevis om anslag") of digitally signed minutes ---------------
+def posting_render(*, meeting, minutes, sha256: str, signatures, pdf: bool = True) -> RenderedDocument:
+    """The certificate that the adjustment of signed minutes is posted on the
+    notice board: the dates, where the minutes are kept, and which file (its
+    SHA-256 and signers) was adjusted. The signed file itself is not drawn
+    again, so its signatures stay as they were made."""
+    kind = _("Bevis om anslag")
+    metadata = Metadata(
+        title=f"{kind}: {meeting.organ.name} {meeting.date:%Y-%m-%d}", author=meeting.organisation.name,
+        date=minutes.posted_on, kind=kind, keywords=(meeting.organ.name, f"{meeting.organ.code} {meeting.date:%Y-%m-%d}"),
+    )
+    context = {"meeting": meeting, "minutes": minutes, "sha256": sha256, "signatures": signatures}
+    return document_render(name="posting", context=context, organisation=meeting.organisation, metadata=metadata,
+                           pdf=pdf)
+
+
+def _posting_draw(context: dict) -> DrawnUpFile:
+    rendered = posting_render(meeting=context["meeting"], minutes=context["minutes"], sha256=context["sha256"],
+                              signatures=context["signatures"])
+    return DrawnUpFile("anslagsbevis.pdf", rendered.pdf, "application/pdf")
+
+
 # --- the remiss letter ("remissbrev", "missiv") -------------------------------------------
 def remiss_letter_render(*, round, sent_on: dt.date | None = None, recipients=None, files=None,
                          pdf: bool = True) -> RenderedDocument:
@@ -160,6 +182,7 @@ DRAWERS = {
     "minutes": partial(decisions_document_draw, "minutes"),
     "excerpt": _excerpt_draw,
     "notice": _notice_draw,
+    "posting": _posting_draw,
     "remiss_letter": _remiss_letter_draw,
     "remiss_compilation": _remiss_compilation_draw,
     "follow_up_report": _follow_up_report_draw,

@@ -16,6 +16,7 @@ TEMPLATE_CHOICES = [
     ("minutes", _("Protokoll")),
     ("excerpt", _("Protokollsutdrag")),
     ("notice", _("Kallelse med föredragningslista")),
+    ("posting", _("Bevis om anslag")),
     ("remiss_letter", _("Remissbrev")),
     ("remiss_compilation", _("Remissammanställning")),
     ("follow_up_report", _("Uppföljningsrapport")),

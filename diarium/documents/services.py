@@ -69,7 +69,7 @@ def minutes_metadata(*, meeting, decisions, organisation: Organisation) -> Metad
                     keywords=(meeting.organ.name, f"{meeting.organ.code} {meeting.date:%Y-%m-%d}"))
 
 
-def minutes_render(*, meeting, minutes, decisions, attendance=None, signatures=None,
+def minutes_render(*, meeting, minutes, decisions, attendance=None, signatures=None, signers=None,
                    pdf: bool = True) -> RenderedDocument:
     """The minutes of a meeting with every paragraph, the signatures and the posting."""
     if attendance is None:
@@ -80,8 +80,12 @@ def minutes_render(*, meeting, minutes, decisions, attendance=None, signatures=N
     context = {
         "meeting": meeting, "minutes": minutes, "decisions": decisions, "last": decisions[-1] if decisions else None,
         "deciding": [a for a in present if a.role != "substitute"],
-        "substitutes": [a for a in present if a.role == "substitute"],
+        "substitutes": [a for a in present if a.role == "substitute" and a.replaces_id],
+        "not_serving": [a for a in present if a.role == "substitute" and not a.replaces_id],
+        "absent": [a for a in attendance if not a.present and a.role != "substitute"],
         "adjusters": list(meeting.adjusters.all()), "signatures": signatures,
+        # Drawn up for digital adjustment: who is to sign it (each signature goes into the file).
+        "signers": signers or [],
     }
     organisation = meeting.organisation
     return document_render(name="minutes", context=context, organisation=organisation,
@@ -97,7 +101,8 @@ def decisions_document_draw(kind: str, context: dict) -> DrawnUpFile:
         filename = "tjansteskrivelse.pdf"
     elif kind == "minutes":
         rendered = minutes_render(meeting=context["meeting"], minutes=context["minutes"],
-                                  decisions=context["decisions"], signatures=context.get("signatures"))
+                                  decisions=context["decisions"], signatures=context.get("signatures"),
+                                  signers=context.get("signers"))
         filename = "protokoll.pdf"
     else:
         raise ValueError(f"Unknown drawn-up document {kind!r}")

@@ -91,7 +91,7 @@ def test_the_secretary_builds_an_agenda_and_publishes_the_notice(page, alingsas)
     log_in(page)
 
     # Plan the meeting from the list in the main menu.
-    follow(page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Sammanträden"))
+    follow(page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Sammanträden", exact=True))
     assert page.title().startswith("Sammanträden")
     axe_scan(page)
     follow(page.get_by_role("link", name="Nytt sammanträde"))
@@ -272,12 +272,12 @@ def test_the_minutes_are_adjusted_and_the_decision_can_no_longer_be_edited(page,
     assert "Utkast: protokollet är inte justerat." in page.locator("main").inner_text()
     assert "Handlingsplanen godkänns." in page.locator("section.paragraph").inner_text()
     axe_scan(page)
-    follow(page.get_by_role("button", name="Registrera godkännande från Daniel Filipsson"))
+    follow(page.get_by_role("button", name="Registrera godkännande på papper från Daniel Filipsson"))
     assert "Godkännandet från Daniel Filipsson är registrerat." in status_text(page)
     # Posted on the notice board tomorrow (never before the adjustment, which is today).
     posted, ends = dt.date.today() + dt.timedelta(days=1), dt.date.today() + dt.timedelta(days=22)
     page.fill("#id_posted_on", posted.isoformat())
-    follow(page.get_by_role("button", name="Registrera godkännande från Simon Waern"))
+    follow(page.get_by_role("button", name="Registrera godkännande på papper från Simon Waern"))
     assert (f"Protokollet är justerat. Det anslås {posted.isoformat()}; överklagandetiden går ut "
             f"{ends.isoformat()}.") in status_text(page)
     adjustment = page.locator("dl.adjustment").inner_text()
@@ -487,3 +487,76 @@ def test_a_member_reads_the_papers_on_a_tablet_and_keeps_a_note(page, alingsas):
     axe_scan(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
     screenshot(page, "decisions-member-view")
+
+
+def _log_in_as(page, username):
+    page.goto("/konto/logga-in/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_a_whole_meeting_from_the_notice_to_signed_and_posted_minutes(page, alingsas, settings, tmp_path):
+    """The secretary sends the notice, holds the meeting, records the decision
+    and draws the minutes up for adjustment; the chair and the adjuster each log
+    in and sign; the public reads the posted minutes and the posting certificate."""
+    from diarium.core import signing
+    from diarium.decisions.models import Minutes
+    from diarium.registry import files as file_store
+    from tests.signing_support import signing_setup
+
+    a = alingsas
+    settings.DIARIUM_SIGNING, root = signing_setup(tmp_path, common_name="Alingsås kommun, justering")
+    for person, username in ((a["chair"], "daniel"), (a["adjuster"], "simon")):
+        person.user = f.user(username=username)
+        person.save(update_fields=["user"])
+    meeting = _meeting_with_item(a, date=dt.date.today())
+    item = meeting.items.get()
+    log_in(page)
+    page.goto(f"/sammantraden/{meeting.pk}/")
+    actions = page.get_by_role("group", name="Åtgärder för sammanträdet")
+    follow(actions.get_by_role("button", name="Skicka kallelse"))
+    assert "Kallelsen är utskickad" in status_text(page)
+    follow(page.get_by_role("group", name="Åtgärder för sammanträdet").get_by_role("button", name="Öppna sammanträdet"))
+    axe_scan(page)
+    follow(page.get_by_role("link", name=f"Protokollför beslut för punkt 1, {item.title}"))
+    follow(page.get_by_role("button", name="Protokollför beslutet"))
+    assert "Beslutet är protokollfört" in status_text(page)
+    page.goto(f"/sammantraden/{meeting.pk}/")
+    follow(page.get_by_role("button", name="Avsluta sammanträdet"))
+    follow(page.get_by_role("link", name="Justera protokollet"))
+    follow(page.get_by_role("button", name="Upprätta för digital justering"))
+    assert "Protokollet är upprättat för justering (version 1)." in status_text(page)
+    axe_scan(page)
+    follow(page.get_by_role("button", name="Logga ut"))
+
+    for username, name, last in (("daniel", "Daniel Filipsson", False), ("simon", "Simon Waern", True)):
+        _log_in_as(page, username)
+        page.goto("/mina-sammantraden/")
+        axe_scan(page)
+        follow(page.get_by_role("link", name=f"Protokollet från Kommunstyrelsen {meeting.date:%Y-%m-%d}"))
+        assert page.get_by_role("link", name="Läs protokollet").count() == 1
+        axe_scan(page)
+        follow(page.get_by_role("button", name="Signera protokollet"))
+        if last:
+            assert f"Protokollet är justerat och anslås {dt.date.today():%Y-%m-%d}." in status_text(page)
+        else:
+            assert "Du har signerat protokollet." in status_text(page) and "Väntar på: Simon Waern" in \
+                page.locator("main").inner_text()
+        axe_scan(page)
+        follow(page.get_by_role("button", name="Logga ut"))
+
+    # The public: on the notice board, and the signed minutes with the posting certificate on the meeting page.
+    page.goto("/anslagstavla/")
+    assert f"{meeting.date:%Y-%m-%d}" in page.locator("main").inner_text()
+    axe_scan(page)
+    page.goto(f"/sammantraden/{meeting.pk}/")
+    documents = page.get_by_role("list", name="Sammanträdets handlingar")
+    assert documents.get_by_role("link", name="Protokoll").count() == 1
+    assert documents.get_by_role("link", name="Bevis om anslag").count() == 1
+    axe_scan(page)
+    minutes = Minutes.objects.get(meeting=meeting)
+    with file_store.blob_open(minutes.blob) as fh:
+        checks = signing.signatures_validate(fh.read(), trust_roots=[root])
+    assert [(c.name, c.bottom_line) for c in checks] == [("Daniel Filipsson", True), ("Simon Waern", True)]

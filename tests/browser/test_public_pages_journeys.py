@@ -111,9 +111,9 @@ def test_a_journalist_follows_the_executive_board(page, alingsas):
 
     # The meetings list, narrowed to KS: the published meeting, not the planned one, nor KF's.
     nav = page.get_by_role("navigation", name="Huvudmeny")
-    follow(nav.get_by_role("link", name="Sammanträden"))
+    follow(nav.get_by_role("link", name="Sammanträden", exact=True))
     assert page.title().startswith("Sammanträden")
-    expect(nav.get_by_role("link", name="Sammanträden")).to_have_attribute("aria-current", "page")
+    expect(nav.get_by_role("link", name="Sammanträden", exact=True)).to_have_attribute("aria-current", "page")
     expect(page.get_by_role("link", name=re.compile("^Kommunfullmäktige "))).to_be_visible()
     axe_scan(page)
     page.get_by_label("Organ").select_option(label="Kommunstyrelsen (KS)")

@@ -1,6 +1,7 @@
 """Meetings, decisions, minutes, dispatch and assignments over JSON: thin
 endpoints over services, selectors and access.py, one module per concept
-(memberships, meetings, decisions, reports, assignments, votes), with the schemas in
+(memberships, meetings, decisions, reports, assignments, votes, adjustment),
+with the schemas in
 schemas.py and the serialising in serialise.py.
 
 The same rules as the web: a meeting is public once its notice is published
@@ -14,8 +15,8 @@ from __future__ import annotations
 
 from ninja import Router
 
-from . import assignments, decisions, meetings, memberships, reports, votes
+from . import adjustment, assignments, decisions, meetings, memberships, reports, votes
 
 router = Router()  # the tag is on each module's router
-for module in (memberships, meetings, decisions, reports, assignments, votes):
+for module in (memberships, meetings, decisions, reports, assignments, votes, adjustment):
     router.add_router("", module.router)

@@ -446,3 +446,24 @@ class ReservationIn(Schema):
     person: Id
     motion: Id | None = Field(None, description="The motion that lost, in whose favour the member reserves.")
     text: str = Field("", max_length=NOTE_TEXT_MAX, description="Written from the person and motion when left out.")
+
+
+# --- the digital adjustment of the minutes -------------------------------------------------------------
+class MinutesCommentIn(Schema):
+    text: str = Field(max_length=NOTE_TEXT_MAX)
+
+
+class SignedOut(Schema):
+    person: str
+    role: SignatureRole
+    signed_at: dt.datetime
+    method: str = Field(description="pades (a digital signature in the PDF), login (approved with the signer's "
+                                     "own login, no signing backend configured) or recorded (on paper).")
+
+
+class MinutesSigningOut(Schema):
+    meeting: int
+    draft_version: int = Field(description="The version drawn up for adjustment; signatures count for it.")
+    adjusted: bool
+    signed: list[SignedOut]
+    waiting_for: list[str] = Field(description="Signers who have not signed the current version.")

@@ -36,6 +36,14 @@ from ..models import (
     Proposal,
 )
 from ..references import REFERENCE
+from .adjustment import (  # noqa: F401  (re-exported)
+    Signing,
+    minutes_comments,
+    minutes_to_sign,
+    signing,
+    signing_document,
+    signing_state,
+)
 from .members import MemberMeeting, MyMeeting, member_meeting, my_meetings  # noqa: F401  (re-exported)
 from .votes import (  # noqa: F401  (re-exported: callers use selectors.<name>)
     ItemHandling,

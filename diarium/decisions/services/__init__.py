@@ -31,7 +31,7 @@ from .meetings import (
     notice_deliver,
     notices_republish,
 )
-from .minutes import APPEAL_DAYS, minutes_sign
+from .minutes import APPEAL_DAYS, minutes_approve, minutes_comment, minutes_draft_withdraw, minutes_prepare, minutes_sign
 from .reading import reading_note_save
 from .votes import ballots_record, motion_add, reservation_add, vote_close, vote_open
 from .reports import (
@@ -43,6 +43,10 @@ from .reports import (
 )
 
 __all__ = [
+    "minutes_approve",
+    "minutes_comment",
+    "minutes_draft_withdraw",
+    "minutes_prepare",
     "reading_note_save",
     "ballots_record",
     "motion_add",

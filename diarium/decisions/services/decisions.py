@@ -43,6 +43,7 @@ from ..models import (
     Proposal,
 )
 from ..references import REFERENCE
+from .minutes import minutes_draft_withdraw
 from .shared import errors_raise, length_errors_add, meeting_locked, user_or_none
 
 
@@ -327,6 +328,7 @@ def decision_update(*, actor, decision: Decision, title: str | None = None, text
             raise DomainError(_("Okänt utfall."), field="outcome")
         decision.outcome = outcome
     decision.save(update_fields=["title", "text", "outcome"])
+    minutes_draft_withdraw(decision.meeting)
     return decision
 
 

@@ -38,6 +38,7 @@ from ..models import (
     Minutes,
     Proposal,
 )
+from .minutes import minutes_draft_withdraw
 from .shared import drawn_up_file, errors_raise, meeting_locked, user_or_none
 
 logger = logging.getLogger("diarium.decisions")
@@ -308,6 +309,7 @@ def attendance_set(*, actor, meeting: Meeting, present_ids: Sequence[int]) -> No
     meeting.attendance.update(present=False, replaces=None)
     meeting.attendance.filter(person_id__in=list(present_ids)).update(present=True)
     _substitutes_call_in(meeting)
+    minutes_draft_withdraw(meeting)
 
 
 @transaction.atomic

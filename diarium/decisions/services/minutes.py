@@ -1,24 +1,41 @@
 """Writes for the minutes: the signatures of the chair and the adjusters, and
-the adjustment, which draws up the minutes, posts them on the notice board and
-starts the appeal period."""
+the adjustment, which posts the minutes on the notice board and starts the
+appeal period.
+
+Two ways to adjust. Digitally: the secretary draws the minutes up for
+adjustment (minutes_prepare), and the chair and each adjuster read them and
+sign with their own login (minutes_approve), or comment (minutes_comment);
+each signature is a PAdES signature added to the PDF when a signing backend is
+configured (diarium.core.signing), and the last one adjusts the minutes as
+signed. On paper: the secretary records each signer's approval
+(minutes_sign) and the minutes are drawn up at the adjustment."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diarium.accounts.models import Person
-from diarium.core.errors import DomainError
+from diarium.core import signing
+from diarium.core.errors import DomainError, PermissionDenied
 from diarium.registry import files as file_store
 from diarium.registry import services as registry
 
 from .. import access
 from ..events import DecisionEvent
-from ..models import Meeting, Minutes, Signature
-from .shared import drawn_up_file, meeting_locked, user_or_none
+from ..models import NOTE_TEXT_MAX, Meeting, Minutes, MinutesComment, Signature
+from .shared import (
+    drawn_up_file,
+    errors_raise,
+    length_errors_add,
+    meeting_locked,
+    user_or_none,
+)
 
 APPEAL_DAYS = 21  # kommunallagen 13 kap. 5 §: three weeks from the posting of the adjusted minutes
 
@@ -52,33 +69,192 @@ def minutes_sign(*, actor, meeting: Meeting, person: Person, role: str, posted_o
             raise DomainError(_("Protokollet kan inte anslås före justeringen (%(date)s).")
                               % {"date": today.isoformat()}, field="posted_on")
         minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
-        if minutes.signatures.filter(person=person, role=role).exists():
+        if minutes.out_for_signing:
+            raise DomainError(_("Protokollet är upprättat för digital justering: ordföranden och justerarna "
+                                "signerar själva med sin inloggning."))
+        if minutes.signatures.filter(person=person, role=role, draft_version=minutes.draft_version).exists():
             raise DomainError(_("%(name)s har redan justerat protokollet.") % {"name": person.name}, field="person")
         Signature.objects.create(minutes=minutes, person=person, role=role, signed_at=now,
-                                 recorded_by=user_or_none(actor))
-        signed = set(minutes.signatures.values_list("person_id", "role"))
-        needed = {(pk, Signature.Role.ADJUSTER) for pk in adjusters} | {(meeting.chair_id, Signature.Role.CHAIR)}
-        if needed <= signed:
+                                 recorded_by=user_or_none(actor), draft_version=minutes.draft_version)
+        if _signers_needed(meeting) <= _signed(minutes):
             _adjust(actor, meeting, minutes, posted_on=posted_on or timezone.localtime(now).date(), now=now)
         return minutes
 
 
-def _adjust(actor, meeting: Meeting, minutes: Minutes, *, posted_on: dt.date, now: dt.datetime) -> None:
+def _signers_needed(meeting: Meeting) -> set[tuple[int, str]]:
+    """(person, role) of those who adjust the minutes: the chair and each adjuster."""
+    return ({(pk, Signature.Role.ADJUSTER) for pk in meeting.adjusters.values_list("pk", flat=True)}
+            | {(meeting.chair_id, Signature.Role.CHAIR)})
+
+
+def _signed(minutes: Minutes) -> set[tuple[int, str]]:
+    """Who has signed the minutes' current version, and in which role."""
+    return set(minutes.signatures.filter(draft_version=minutes.draft_version).values_list("person_id", "role"))
+
+
+def _stored(content: bytes, filename: str, written: list[str]):
+    checked = file_store.check_upload(SimpleUploadedFile(filename, content, content_type="application/pdf"))
+    return file_store.blob_store(checked, written=written)
+
+
+def _minutes_context(meeting: Meeting, minutes: Minutes) -> dict:
     from .. import selectors
 
+    return {
+        "meeting": meeting, "minutes": minutes, "decisions": selectors.minutes_decisions(meeting),
+        "attendance": list(meeting.attendance.select_related("person", "replaces")),
+        "signatures": list(minutes.signatures.filter(draft_version=minutes.draft_version).select_related("person")),
+        "organisation": meeting.organisation,
+    }
+
+
+def minutes_prepare(*, actor, meeting: Meeting, now: dt.datetime | None = None) -> Minutes:
+    """Draw the minutes up for adjustment, for the chair and the adjusters to
+    read and sign with their own logins. Drawing them up again (after a
+    correction, or a signer's comment) makes a new version: signatures count
+    for the version they were given on."""
+    access.require_manage_meetings(actor, meeting.organ)
+    now = now or timezone.now()
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            meeting = meeting_locked(meeting)
+            if meeting.status != Meeting.Status.CLOSED:
+                if meeting.status == Meeting.Status.ADJUSTED:
+                    raise DomainError(_("Protokollet är redan justerat."))
+                raise DomainError(_("Sammanträdet måste avslutas innan protokollet justeras."))
+            if meeting.chair_id is None:
+                raise DomainError(_("Sammanträdet har ingen ordförande. Ange ordförande innan protokollet justeras."))
+            minutes, _created = Minutes.objects.select_for_update().get_or_create(meeting=meeting)
+            minutes.draft_version += 1
+            minutes.prepared_at = now
+            context = {**_minutes_context(meeting, minutes), "for_adjustment": True,
+                       "signers": [meeting.chair, *meeting.adjusters.order_by("name", "id")]}
+            upload = drawn_up_file("minutes", context, template="decisions/minutes_document.html", stem="protokoll")
+            minutes.draft_blob = _stored(upload.read(), upload.name, written)
+            minutes.save(update_fields=["draft_version", "prepared_at", "draft_blob"])
+            return minutes
+    except BaseException:
+        file_store.remove_unreferenced(written)
+        raise
+
+
+def minutes_draft_withdraw(meeting: Meeting) -> None:
+    """The minutes changed after they were drawn up for adjustment (a decision,
+    a reservation, the attendance): the version out for signing no longer says
+    what they say, and is withdrawn until the secretary draws them up again."""
+    Minutes.objects.filter(meeting=meeting, adjusted_at__isnull=True, draft_blob__isnull=False).update(
+        draft_blob=None)
+
+
+def _signer_roles(actor, meeting: Meeting) -> tuple[object, list[str]]:
+    person = getattr(actor, "person", None) if getattr(actor, "is_authenticated", False) else None
+    if person is None:
+        return None, []
+    roles = [Signature.Role.CHAIR] if meeting.chair_id == person.pk else []
+    if meeting.adjusters.filter(pk=person.pk).exists():
+        roles.append(Signature.Role.ADJUSTER)
+    return person, roles
+
+
+def _out_for_signing(meeting: Meeting) -> Minutes:
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).select_related("draft_blob").first()
+    if minutes is not None and minutes.adjusted:
+        raise DomainError(_("Protokollet är redan justerat."))
+    if minutes is None or not minutes.out_for_signing:
+        raise DomainError(_("Protokollet är inte upprättat för justering än."))
+    return minutes
+
+
+def minutes_approve(*, actor, meeting: Meeting, now: dt.datetime | None = None) -> Minutes:
+    """The chair or an adjuster signs the minutes drawn up for adjustment, with
+    their own login: with a signing backend configured, a PAdES signature in
+    their name is added to the PDF (earlier signatures stay valid). When the
+    chair and every adjuster have signed, the minutes are adjusted as signed."""
+    now = now or timezone.now()
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            meeting = meeting_locked(meeting)
+            person, roles = _signer_roles(actor, meeting)
+            if not roles:
+                raise PermissionDenied(_("Bara ordföranden och justerarna signerar protokollet."))
+            minutes = _out_for_signing(meeting)
+            signed = _signed(minutes)
+            roles = [r for r in roles if (person.pk, r) not in signed]
+            if not roles:
+                raise DomainError(_("%(name)s har redan signerat protokollet.") % {"name": person.name})
+            with file_store.blob_open(minutes.draft_blob) as fh:
+                pdf = fh.read()
+            backend = signing.signer()
+            method = Signature.Method.PADES if backend is not None else Signature.Method.LOGIN
+            for role in roles:
+                read = hashlib.sha256(pdf).hexdigest()
+                if backend is not None:
+                    pdf = backend.sign(
+                        pdf, field_name=f"Justering-{minutes.draft_version}-{role}-{person.pk}", name=person.name,
+                        reason=_("Justerat av %(name)s, %(role)s") % {
+                            "name": person.name, "role": Signature.Role(role).label.lower()},
+                        location=meeting.organisation.name, at=now)
+                Signature.objects.create(minutes=minutes, person=person, role=role, signed_at=now,
+                                         recorded_by=user_or_none(actor), method=method,
+                                         draft_version=minutes.draft_version, document_sha256=read)
+            if backend is not None:
+                minutes.draft_blob = _stored(pdf, "protokoll.pdf", written)
+                minutes.save(update_fields=["draft_blob"])
+            if _signers_needed(meeting) <= _signed(minutes):
+                _adjust(actor, meeting, minutes, posted_on=timezone.localtime(now).date(), now=now, signed=True,
+                        written=written)
+            return minutes
+    except BaseException:
+        file_store.remove_unreferenced(written)
+        raise
+
+
+@transaction.atomic
+def minutes_comment(*, actor, meeting: Meeting, text: str, now: dt.datetime | None = None) -> MinutesComment:
+    """The chair or an adjuster comments on the minutes instead of signing (a
+    wrong name, a paragraph to correct): for the secretary."""
+    meeting = meeting_locked(meeting)
+    person, roles = _signer_roles(actor, meeting)
+    if not roles:
+        raise PermissionDenied(_("Bara ordföranden och justerarna lämnar synpunkter på protokollet."))
+    minutes = _out_for_signing(meeting)
+    text = (text or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not text:
+        errors["text"] = [_("Skriv din synpunkt.")]
+    length_errors_add(errors, {"text": (text, NOTE_TEXT_MAX)})
+    errors_raise(errors)
+    return MinutesComment.objects.create(minutes=minutes, person=person, draft_version=minutes.draft_version,
+                                         text=text, at=now or timezone.now())
+
+
+def _adjust(actor, meeting: Meeting, minutes: Minutes, *, posted_on: dt.date, now: dt.datetime,
+            signed: bool = False, written: list[str] | None = None) -> None:
+    """Adjust the minutes: on paper they are drawn up now, with the posting
+    certificate in them; signed digitally they are the PDF as signed, and the
+    posting certificate (anslagsbevis) is drawn up as its own document."""
+    written = [] if written is None else written
     minutes.adjusted_at = now
     minutes.posted_on = posted_on
     minutes.appeal_ends_on = posted_on + dt.timedelta(days=APPEAL_DAYS)
     minutes.take_down_on = minutes.appeal_ends_on
-    upload = drawn_up_file("minutes", {
-        "meeting": meeting, "minutes": minutes, "decisions": selectors.minutes_decisions(meeting),
-        "attendance": list(meeting.attendance.select_related("person", "replaces")),
-        "signatures": list(minutes.signatures.select_related("person")), "organisation": meeting.organisation,
-    }, template="decisions/minutes_document.html", stem="protokoll")
-    checked = file_store.check_upload(upload)
-    written: list[str] = []
     try:
-        minutes.blob = file_store.blob_store(checked, written=written)
+        if signed:
+            minutes.blob = minutes.draft_blob
+            with file_store.blob_open(minutes.blob) as fh:
+                digest = hashlib.sha256(fh.read()).hexdigest()
+            upload = drawn_up_file("posting", {
+                "meeting": meeting, "minutes": minutes, "organisation": meeting.organisation, "sha256": digest,
+                "signatures": list(minutes.signatures.filter(draft_version=minutes.draft_version)
+                                   .select_related("person")),
+            }, template="decisions/posting_certificate.html", stem="anslagsbevis")
+            minutes.posting_blob = file_store.blob_store(file_store.check_upload(upload), written=written)
+        else:
+            upload = drawn_up_file("minutes", _minutes_context(meeting, minutes),
+                                   template="decisions/minutes_document.html", stem="protokoll")
+            minutes.blob = file_store.blob_store(file_store.check_upload(upload), written=written)
         minutes.save()
     except BaseException:
         file_store.remove_unreferenced(written)

@@ -29,6 +29,7 @@ from ..models import (
     Motion,
     Vote,
 )
+from .minutes import minutes_draft_withdraw
 from .shared import errors_raise, length_errors_add, meeting_locked, user_or_none
 
 
@@ -231,7 +232,7 @@ def reservation_add(*, actor, decision: Decision, person: Person, motion: Motion
     from .decisions import decision_adjusted
 
     access.require_manage_meetings(actor, decision.organ)
-    decision = Decision.objects.select_for_update(of=("self",)).select_related("organ", "agenda_item").get(
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("organ", "agenda_item", "meeting").get(
         pk=decision.pk)
     if decision_adjusted(decision):
         raise DomainError(_("Protokollet är justerat. Reservationer kan inte längre anmälas."))
@@ -266,5 +267,6 @@ def reservation_add(*, actor, decision: Decision, person: Person, motion: Motion
             text = _("%(name)s reserverar sig mot beslutet till förmån för yrkandet: %(motion)s") % {
                 "name": person.name, "motion": motion.text}
     position = (decision.notes.aggregate(n=Max("position"))["n"] or 0) + 1
+    minutes_draft_withdraw(decision.meeting)
     return DecisionNote.objects.create(decision=decision, position=position, kind=DecisionNote.Kind.RESERVATION,
                                        text=text, person=person, motion=motion)

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             "",
             f"  Site:     {url}",
             f"  Admin:    {url}admin/",
-            f"  Users:    {', '.join(result.usernames)} (superuser, registrar, case officer)",
+            f"  Users:    {', '.join(result.usernames)} (superuser, registrar, case officer, the board's chair, a member)",
             f"  Password: {result.password}   ({origin})",
             "",
         ]
