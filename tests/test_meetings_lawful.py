@@ -274,3 +274,24 @@ def test_the_api_takes_a_declared_conflict(client, registrar, ks, seats):
     unknown = post_json(client, f"/api/meetings/{meeting.pk}/conflicts", {"item": 999999, "person": seats["member"].pk},
                         **auth)
     assert unknown.status_code == 400 and "item" in unknown.json()["errors"]
+
+
+def test_a_substitute_of_the_absent_members_own_party_is_called_in_first(registrar, ks, org):
+    day = timezone.localdate()
+    people = {}
+    for name, role, party, order in (("Ordförande Ek", "chair", "M", None), ("Ledamot Lund", "member", "S", None),
+                                     ("Ledamot Holm", "member", "C", None), ("Ersättare Ås", "substitute", "M", 1),
+                                     ("Ersättare Björk", "substitute", "S", 2)):
+        people[name] = f.person(org, name)
+        decisions.membership_add(actor=registrar, organ=ks, person=people[name], role=role, start=day, party=party,
+                                 substitute_order=order)
+    meeting = decisions.meeting_create(actor=registrar, organ=ks, date=day, adjusters=[people["Ledamot Holm"]])
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    present = ["Ordförande Ek", "Ledamot Holm", "Ersättare Ås", "Ersättare Björk"]
+    decisions.attendance_set(actor=registrar, meeting=meeting, present_ids=[people[n].pk for n in present])
+    serving = {a.person.name: a.replaces.name for a in meeting.attendance.filter(replaces__isnull=False)
+               .select_related("person", "replaces")}
+    assert serving == {"Ersättare Björk": "Ledamot Lund"}  # S for S, though Ås is first in the order
+    item = decisions.agenda_item_add(actor=registrar, meeting=meeting, title="Bygglov")
+    conflict = decisions.conflict_declare(actor=registrar, meeting=meeting, item=item, person=people["Ledamot Holm"])
+    assert conflict.substitute == people["Ersättare Ås"]  # no C substitute: the next in the order serves

@@ -150,3 +150,22 @@ def test_any_text_is_read_in_whole_or_refused_with_nothing_written(registrar, ks
 
 class _Undo(Exception):
     pass
+
+
+def test_changing_a_seat_cannot_make_it_overlap_another(registrar, ks, org):
+    import datetime as dt
+
+    from diarium.core.errors import DomainError
+    from diarium.decisions import memberships
+    from diarium.decisions import services as decisions_services
+
+    person = f.person(org, "Anna Berg")
+    first = decisions_services.membership_add(actor=registrar, organ=ks, person=person, role="member",
+                                              start=dt.date(2023, 1, 1), end=dt.date(2024, 12, 31))
+    decisions_services.membership_add(actor=registrar, organ=ks, person=person, role="substitute",
+                                      start=dt.date(2025, 1, 1))
+    with pytest.raises(DomainError, match="Anna Berg är redan ersättare i Kommunstyrelsen från 2025-01-01"):
+        memberships.membership_update(actor=registrar, membership=first, end=None)
+    first.refresh_from_db()
+    assert first.end == dt.date(2024, 12, 31)
+    memberships.membership_update(actor=registrar, membership=first, party="S")  # itself is no overlap

@@ -421,7 +421,7 @@ def test_withdrawn_objects_stay_as_deleted_and_are_listed_only_for_changes(data,
 def test_a_new_file_version_withdraws_the_old_one(data, client, registrar):
     body = _get(client, f"{BASE}body/")["data"][0]
     old = data["public"].files.get()
-    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     new = registry.document_file_add(actor=registrar, document=data["public"], replaces=old,
                                      upload=f.text_file("plan.txt", "Handlingsplan, reviderad\n"))
     assert _get(client, f"{BASE}file/{old.pk}/")["deleted"] is True
@@ -598,3 +598,24 @@ def test_links_keep_the_parameters_in_one_order(data, client):
     other = _get(client, f"{body['meeting']}?created_since=2000-01-01T00:00:00Z&omit_internal=1")
     assert one["links"] == other["links"]
     assert "?created_since=" in one["links"]["self"] and one["links"]["self"].endswith("omit_internal=1")
+
+
+def test_a_meeting_carries_its_notice_and_adjusted_minutes_as_files(data, client):
+    """OParl Meeting.invitation and Meeting.resultsProtocol: the drawn-up notice
+    once sent and the minutes once adjusted, each a File object of its own."""
+    _system, _body, lists = _crawl(client)
+    meetings = {m["id"]: m for m in lists["meeting"]}
+    protocols = [m for m in meetings.values() if "resultsProtocol" in m]
+    assert protocols and all(m["meetingState"] == "durchgeführt" for m in protocols)
+    for meeting in meetings.values():
+        for field in ("invitation", "resultsProtocol"):
+            if field not in meeting:
+                continue
+            file = meeting[field]
+            _validate(file)
+            assert _get(client, file["id"]) == file and file["meeting"] == [meeting["id"]]
+            response = client.get(file["accessUrl"])
+            assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    unadjusted = [m for m in meetings.values() if "resultsProtocol" not in m]
+    assert unadjusted  # KF is not adjusted: its minutes are not public
+    assert client.get(f"{BASE}meetingFile/99999992/").status_code == 404

@@ -8,7 +8,14 @@ of the organ see drafts and everything their rights allow."""
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
@@ -115,7 +122,7 @@ def notice_document(meeting: Meeting):
     """The drawn-up notice with its agenda (kallelse med föredragningslista), a
     public record from the day it was sent: drawn from the agenda as the public
     sees it. None before the notice went out."""
-    if meeting.notice_published_at is None or meeting.notice_blob_id is None:
+    if not notice_document_public(meeting.notice_published_at, meeting.notice_blob_id):
         return None
     return meeting.notice_blob
 
@@ -123,9 +130,20 @@ def notice_document(meeting: Meeting):
 def minutes_document(minutes):
     """The drawn-up minutes (protokoll), public from their adjustment: drawn
     from what the public may read. None before they are adjusted."""
-    if minutes is None or minutes.adjusted_at is None or minutes.blob_id is None:
+    if minutes is None or not minutes_document_public(minutes.adjusted_at, minutes.blob_id):
         return None
     return minutes.blob
+
+
+def minutes_document_public(adjusted_at, blob_id) -> bool:
+    """minutes_document's rule on the two values, for an output that reads them
+    through a join (OParl's resultsProtocol)."""
+    return adjusted_at is not None and blob_id is not None
+
+
+def notice_document_public(notice_published_at, notice_blob_id) -> bool:
+    """notice_document's rule on the two values (OParl's invitation)."""
+    return notice_published_at is not None and notice_blob_id is not None
 
 
 def posting_document(minutes):

@@ -9,6 +9,7 @@ class DecisionEvent(models.TextChoices):
     AGENDA_ITEM_ADDED = "agenda_item_added", _("Ärendet sattes upp på föredragningslistan")
     DECISION_RECORDED = "decision_recorded", _("Beslut protokollfördes")
     VOTE_HELD = "vote_held", _("Omröstning hölls")
+    COUNCIL_MATTER_ANSWERED = "council_matter_answered", _("Besvarad i fullmäktige")
     DECISION_EFFECTIVE = "decision_effective", _("Villkorat beslut trädde i kraft")
     DECISION_VOID = "decision_void", _("Villkorat beslut förföll")
     DECISION_CORRECTED = "decision_corrected", _("Beslut rättades")

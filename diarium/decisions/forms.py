@@ -24,9 +24,10 @@ from .models import (
     REPORT_TEXT_MAX,
     SIGNATORY_MAX,
     TITLE_MAX,
+    CouncilMatter,
     Decision,
-    Membership,
     DecisionNote,
+    Membership,
 )
 from .services import AssignmentInput, ForwardInput, NoteInput, ProposalInput, RecipientInput, Signatory
 
@@ -630,3 +631,32 @@ class MembershipEndForm(forms.Form):
     end = IsoDateField(label=_("Sista dag"), widget=DateInput,
                        error_messages={"required": _("Ange uppdragets sista dag (ÅÅÅÅ-MM-DD)."),
                                        "invalid": DATE_FORMAT})
+
+
+class CouncilMatterForm(DomainErrorFormMixin, forms.Form):
+    """A motion, interpellation, question or citizen proposal to register."""
+
+    kind = forms.ChoiceField(label=_("Slag"), choices=CouncilMatter.Kind.choices,
+                             error_messages={"required": _("Välj slag."),
+                                             "invalid_choice": _("Välj motion, interpellation, fråga eller "
+                                                                 "medborgarförslag.")})
+    title = LimitedCharField(label=_("Ärendemening"), max_length=500,
+                             error_messages={"required": _("Ange vad ärendet gäller.")},
+                             help_text=_("T.ex. ”Motion om fler laddstolpar vid Stadshuset”."))
+    submitted_on = PastIsoDateField(label=_("Väckt"), widget=DateInput, error_messages={
+        "required": _("Ange när det väcktes (ÅÅÅÅ-MM-DD)."), "invalid": DATE_FORMAT})
+    mover = forms.ModelChoiceField(label=_("Väckt av (motion, interpellation, fråga)"), queryset=None,
+                                   required=False, empty_label=_("– ingen ledamot (medborgarförslag) –"),
+                                   error_messages={"invalid_choice": _("Välj en av fullmäktiges ledamöter.")})
+    addressed_to = forms.ModelChoiceField(label=_("Ställd till (interpellation, fråga)"), queryset=None,
+                                          required=False, empty_label="–",
+                                          error_messages={"invalid_choice": _("Välj en person i organisationen.")})
+    submitter = LimitedCharField(label=_("Förslagsställare (medborgarförslag)"), max_length=300, required=False,
+                                 help_text=_("En privatperson: namnet visas inte för allmänheten."))
+
+    def __init__(self, *args, members, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mover"].queryset = members
+        self.fields["mover"].label_from_instance = _person_label
+        self.fields["addressed_to"].queryset = people
+        self.fields["addressed_to"].label_from_instance = _person_label

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diarium.core.dependents import in_use
-from diarium.core.limits import is_email
 from diarium.core.errors import Conflict, DomainError, NotFound
+from diarium.core.limits import is_email
 
 from . import access
 from .models import Membership
@@ -39,11 +39,11 @@ def membership_update(*, actor, membership: Membership, role: str | None = None,
                       substitute_order: int | None | object = _UNSET) -> Membership:
     """Change the role, party, period or a substitute's place in the order of a
     seat (`end=None` makes it open-ended, `substitute_order=None` takes the place away)."""
+    from .services.meetings import membership_errors
+    from .services.shared import errors_raise
+
     access.require_manage_meetings(actor, membership.organ)
-    errors: dict[str, list[str]] = {}
     if role is not None:
-        if role not in Membership.Role.values:
-            errors["role"] = [_("Välj ordförande, vice ordförande, ledamot eller ersättare.")]
         membership.role = role
     if party is not None:
         membership.party = party.strip()[:40]
@@ -53,12 +53,9 @@ def membership_update(*, actor, membership: Membership, role: str | None = None,
         membership.end = end
     if substitute_order is not _UNSET:
         membership.substitute_order = substitute_order
-    if membership.end is not None and membership.end < membership.start:
-        errors["end"] = [_("Slutdatum kan inte ligga före startdatum.")]
-    if membership.substitute_order is not None and membership.role != Membership.Role.SUBSTITUTE:
-        errors["substitute_order"] = [_("Turordning anges bara för ersättare.")]
-    if errors:
-        raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    errors_raise(membership_errors(organ=membership.organ, person=membership.person, role=membership.role,
+                                   start=membership.start, end=membership.end,
+                                   substitute_order=membership.substitute_order, changing=membership))
     membership.save(update_fields=["role", "party", "start", "end", "substitute_order"])
     return membership
 

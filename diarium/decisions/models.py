@@ -535,3 +535,43 @@ class ReadingNote(models.Model):
         verbose_name = _("egen anteckning")
         verbose_name_plural = _("egna anteckningar")
         constraints = [models.UniqueConstraint(fields=["user", "document"], name="reading_note_once")]
+
+
+class CouncilMatter(models.Model):
+    """A motion, interpellation, question or citizen proposal put to the council
+    (kommunallagen 4 kap. 19-20 §§, 5 kap. 22, 35, 59-64 §§, 8 kap. 1 §), each
+    its own registered case, followed until it is answered: a motion or a
+    citizen proposal by the council's decision on its case (within a year of
+    being raised), an interpellation or a question at a council meeting."""
+
+    class Kind(models.TextChoices):
+        MOTION = "motion", _("Motion")
+        INTERPELLATION = "interpellation", _("Interpellation")
+        QUESTION = "question", _("Fråga")
+        CITIZEN_PROPOSAL = "citizen_proposal", _("Medborgarförslag")
+
+    # Decided by the council within a year of being raised (5 kap. 35 §, 8 kap. 1 §).
+    ONE_YEAR_KINDS = (Kind.MOTION, Kind.CITIZEN_PROPOSAL)
+
+    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="council_matters",
+                              verbose_name=_("fullmäktige"))
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="council_matter")
+    kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices)
+    submitted_on = models.DateField(_("väckt"))
+    mover = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("väckt av"))
+    addressed_to = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("ställd till"))
+    answered_on = models.DateField(_("besvarad"), null=True, blank=True)
+    answer_decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    answer_meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    registered_at = models.DateTimeField()
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("ärende till fullmäktige")
+        verbose_name_plural = _("motioner, interpellationer, frågor och medborgarförslag")
+        ordering = ["organ", "submitted_on", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.case.title}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_adjustment, views_members, views_votes
+from . import views, views_adjustment, views_council, views_members, views_votes
 
 app_name = "decisions"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("sammantraden/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("sammantraden/<int:pk>/<str:kind>.pdf", views.meeting_document, name="meeting_document"),
     path("organ/<int:pk>/ledamoter/", views.organ_members, name="organ_members"),
+    path("organ/<int:pk>/motioner/", views_council.council_matters, name="council_matters"),
+    path("organ/<int:pk>/motioner/obesvarade.pdf", views_council.unanswered_report, name="unanswered_report"),
     path("sammantraden/<int:pk>/punkter/ny/", views.agenda_item_add, name="agenda_item_add"),
     path("sammantraden/<int:pk>/punkter/<int:item_pk>/flytta/", views.agenda_item_move, name="agenda_item_move"),
     path("sammantraden/<int:pk>/status/", views.meeting_status, name="meeting_status"),

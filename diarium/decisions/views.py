@@ -7,25 +7,43 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.http import Http404
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from diarium.accounts import selectors as accounts_selectors
 from diarium.accounts.models import Organ
 from diarium.core import errors
+from diarium.core.web import (
+    deny_unless,
+    domain_errors,
+    post_action,
+    post_action_asking,
+    posted_id,
+    show_on_form,
+)
 from diarium.registry import selectors as registry_selectors
-from diarium.core.web import deny_unless, domain_errors, post_action, post_action_asking, posted_id, show_on_form
 from diarium.registry.files import file_response
 from diarium.registry.services import SECRECY_REVIEW_FIELD
 
 from . import access, memberships, selectors, services
 from .forms import (
-    AgendaItemForm, AssignmentLinkForm, CorrectionForm, DecisionEditForm, DecisionForm, DispatchForm, MeetingForm,
-    MembershipAddForm, MembershipEndForm, MembershipImportForm, MinutesSignForm, OfficerReportForm, OrganFilterForm,
+    AgendaItemForm,
+    AssignmentLinkForm,
+    CorrectionForm,
+    DecisionEditForm,
+    DecisionForm,
+    DispatchForm,
+    MeetingForm,
+    MembershipAddForm,
+    MembershipEndForm,
+    MembershipImportForm,
+    MinutesSignForm,
+    OfficerReportForm,
+    OrganFilterForm,
     ProposalToAgendaForm,
 )
 from .models import DecisionRecipient, Meeting, Membership, Signature
@@ -63,6 +81,7 @@ def meeting_list(request):
     can_plan = request.user.is_authenticated and any(access.can_manage_meetings(request.user, o) for o in organs)
     return render(request, "decisions/meeting_list.html", {
         "form": form, "meetings": meetings, "organ": organ, "can_plan": can_plan,
+        "councils": [o for o in organs if o.kind == Organ.Kind.COUNCIL],
     })
 
 

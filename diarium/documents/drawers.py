@@ -101,6 +101,22 @@ def _posting_draw(context: dict) -> DrawnUpFile:
     return DrawnUpFile("anslagsbevis.pdf", rendered.pdf, "application/pdf")
 
 
+# --- the report of unanswered motions and citizen proposals to the council ----------------
+def unanswered_motions_render(*, organ, rows, today: dt.date, pdf: bool = True) -> RenderedDocument:
+    """The motions and citizen proposals not yet decided, as the council is told of them."""
+    kind = _("Redovisning av obesvarade motioner och medborgarförslag")
+    metadata = Metadata(title=f"{kind}: {organ.name} {today:%Y-%m-%d}", author=organ.organisation.name, date=today,
+                        kind=kind, keywords=(organ.name, _("Motioner"), _("Medborgarförslag")))
+    context = {"organ": organ, "rows": rows, "today": today}
+    return document_render(name="unanswered_motions", context=context, organisation=organ.organisation,
+                           metadata=metadata, pdf=pdf)
+
+
+def _unanswered_motions_draw(context: dict) -> DrawnUpFile:
+    rendered = unanswered_motions_render(organ=context["organ"], rows=context["rows"], today=context["today"])
+    return DrawnUpFile("obesvarade-motioner.pdf", rendered.pdf, "application/pdf")
+
+
 # --- the remiss letter ("remissbrev", "missiv") -------------------------------------------
 def remiss_letter_render(*, round, sent_on: dt.date | None = None, recipients=None, files=None,
                          pdf: bool = True) -> RenderedDocument:
@@ -183,6 +199,7 @@ DRAWERS = {
     "excerpt": _excerpt_draw,
     "notice": _notice_draw,
     "posting": _posting_draw,
+    "unanswered_motions": _unanswered_motions_draw,
     "remiss_letter": _remiss_letter_draw,
     "remiss_compilation": _remiss_compilation_draw,
     "follow_up_report": _follow_up_report_draw,

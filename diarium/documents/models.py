@@ -17,6 +17,7 @@ TEMPLATE_CHOICES = [
     ("excerpt", _("Protokollsutdrag")),
     ("notice", _("Kallelse med föredragningslista")),
     ("posting", _("Bevis om anslag")),
+    ("unanswered_motions", _("Redovisning av obesvarade motioner")),
     ("remiss_letter", _("Remissbrev")),
     ("remiss_compilation", _("Remissammanställning")),
     ("follow_up_report", _("Uppföljningsrapport")),

@@ -560,3 +560,30 @@ def test_a_whole_meeting_from_the_notice_to_signed_and_posted_minutes(page, alin
     with file_store.blob_open(minutes.blob) as fh:
         checks = signing.signatures_validate(fh.read(), trust_roots=[root])
     assert [(c.name, c.bottom_line) for c in checks] == [("Daniel Filipsson", True), ("Simon Waern", True)]
+
+
+def test_the_secretary_registers_a_motion_and_the_public_sees_the_deadline(page, alingsas):
+    a = alingsas
+    for person, role in ((a["chair"], "chair"), (a["adjuster"], "member")):
+        decisions.membership_add(actor=a["registrar"], organ=a["kf"], person=person, role=role,
+                                 start=dt.date(2018, 1, 1))
+    log_in(page)
+    page.goto("/sammantraden/")
+    follow(page.get_by_role("link", name="Motioner och medborgarförslag"))
+    axe_scan(page)
+    page.locator("#id_kind").select_option(label="Motion")
+    page.get_by_label("Ärendemening").fill("Motion om fler laddstolpar vid Stadshuset")
+    follow(page.get_by_role("button", name="Registrera", exact=True))
+    assert "Ange vilken ledamot som väcker den." in page.locator("[role=alert]").inner_text()
+    axe_scan(page)
+    page.get_by_label("Väckt av (motion, interpellation, fråga)").select_option(label="Simon Waern")
+    follow(page.get_by_role("button", name="Registrera", exact=True))
+    assert "Motion är registrerad som ärende" in status_text(page)
+    due = dt.date.today().replace(year=dt.date.today().year + 1)
+    assert f"{due:%Y-%m-%d}" in page.get_by_role("table", name="Obesvarade").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    axe_scan(page)
+    follow(page.get_by_role("button", name="Logga ut"))
+    page.goto(f"/organ/{a['kf'].pk}/motioner/")
+    assert "Motion om fler laddstolpar vid Stadshuset" in page.locator("main").inner_text()
+    axe_scan(page)

@@ -15,8 +15,17 @@ from __future__ import annotations
 
 from ninja import Router
 
-from . import adjustment, assignments, decisions, meetings, memberships, reports, votes
+from . import (
+    adjustment,
+    assignments,
+    council,
+    decisions,
+    meetings,
+    memberships,
+    reports,
+    votes,
+)
 
 router = Router()  # the tag is on each module's router
-for module in (memberships, meetings, decisions, reports, assignments, votes, adjustment):
+for module in (memberships, meetings, decisions, reports, assignments, votes, adjustment, council):
     router.add_router("", module.router)

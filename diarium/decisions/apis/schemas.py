@@ -13,7 +13,13 @@ from ninja import Field, Schema
 
 from diarium.core.api.types import Id, LocalTime
 from diarium.core.limits import IsoDate, PastIsoDate
-from diarium.registry.schemas import PARTY_KIND_DESCRIPTION, OrganRef, PartyKindIn, PersonRef, SecrecyReviewReason
+from diarium.registry.schemas import (
+    PARTY_KIND_DESCRIPTION,
+    OrganRef,
+    PartyKindIn,
+    PersonRef,
+    SecrecyReviewReason,
+)
 
 from ..models import (
     ASSIGNMENT_TEXT_MAX,
@@ -467,3 +473,38 @@ class MinutesSigningOut(Schema):
     adjusted: bool
     signed: list[SignedOut]
     waiting_for: list[str] = Field(description="Signers who have not signed the current version.")
+
+
+# --- the council's motions, interpellations, questions and citizen proposals --------------------------
+CouncilMatterKind = Literal["motion", "interpellation", "question", "citizen_proposal"]
+
+
+class CouncilMatterIn(Schema):
+    kind: CouncilMatterKind
+    title: str = Field(max_length=500)
+    submitted_on: IsoDate = Field(description="The day it was raised (väckt).")
+    mover: Id | None = Field(None, description="The member who raised it (not for a citizen proposal).")
+    addressed_to: Id | None = Field(None, description="Whom an interpellation or a question is put to.")
+    submitter: str = Field("", max_length=300, description="A citizen proposal's author: a private person, "
+                                                           "never shown to the public.")
+
+
+class CouncilMatterAnswerIn(Schema):
+    meeting: Id = Field(description="The council meeting where the interpellation or question was answered.")
+
+
+class CouncilMatterOut(Schema):
+    id: int
+    kind: CouncilMatterKind
+    kind_label: str
+    case_id: int
+    diary_number: str
+    title: str
+    submitted_on: dt.date
+    mover: str | None
+    addressed_to: str | None
+    due: dt.date | None = Field(description="To be answered by: a year after it was raised (motion, citizen "
+                                            "proposal), or the council's next meeting (interpellation, question).")
+    overdue: bool
+    answered_on: dt.date | None
+    answer_decision: DecisionRef | None

@@ -44,6 +44,12 @@ from .adjustment import (  # noqa: F401  (re-exported)
     signing_document,
     signing_state,
 )
+from .council import (  # noqa: F401  (re-exported)
+    MatterRow,
+    council_matter_get,
+    council_matters,
+    unanswered_report,
+)
 from .members import MemberMeeting, MyMeeting, member_meeting, my_meetings  # noqa: F401  (re-exported)
 from .votes import (  # noqa: F401  (re-exported: callers use selectors.<name>)
     ItemHandling,

@@ -4,6 +4,7 @@ concept (meetings, reports, decisions, minutes, dispatch, assignments); the
 public names are re-exported here, so callers use `services.<name>`."""
 
 from .assignments import assignment_complete, assignment_link_case
+from .council import council_matter_answer, council_matter_register
 from .decisions import (
     AssignmentInput,
     ForwardInput,
@@ -31,9 +32,15 @@ from .meetings import (
     notice_deliver,
     notices_republish,
 )
-from .minutes import APPEAL_DAYS, minutes_approve, minutes_comment, minutes_draft_withdraw, minutes_prepare, minutes_sign
+from .minutes import (
+    APPEAL_DAYS,
+    minutes_approve,
+    minutes_comment,
+    minutes_draft_withdraw,
+    minutes_prepare,
+    minutes_sign,
+)
 from .reading import reading_note_save
-from .votes import ballots_record, motion_add, reservation_add, vote_close, vote_open
 from .reports import (
     ProposalInput,
     Signatory,
@@ -41,18 +48,9 @@ from .reports import (
     officer_report_update,
     proposal_to_agenda,
 )
+from .votes import ballots_record, motion_add, reservation_add, vote_close, vote_open
 
 __all__ = [
-    "minutes_approve",
-    "minutes_comment",
-    "minutes_draft_withdraw",
-    "minutes_prepare",
-    "reading_note_save",
-    "ballots_record",
-    "motion_add",
-    "reservation_add",
-    "vote_close",
-    "vote_open",
     "APPEAL_DAYS",
     "AssignmentInput",
     "ForwardInput",
@@ -65,7 +63,10 @@ __all__ = [
     "assignment_complete",
     "assignment_link_case",
     "attendance_set",
+    "ballots_record",
     "conflict_declare",
+    "council_matter_answer",
+    "council_matter_register",
     "decision_adjusted",
     "decision_correct",
     "decision_dispatch",
@@ -79,12 +80,21 @@ __all__ = [
     "meeting_publish_notice",
     "members_on",
     "membership_add",
+    "minutes_approve",
+    "minutes_comment",
+    "minutes_draft_withdraw",
+    "minutes_prepare",
     "minutes_sign",
+    "motion_add",
     "notice_deliver",
     "notices_republish",
     "officer_report_create",
     "officer_report_update",
     "paragraph_counter_set",
     "proposal_to_agenda",
+    "reading_note_save",
     "references_in",
+    "reservation_add",
+    "vote_close",
+    "vote_open",
 ]

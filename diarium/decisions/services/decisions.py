@@ -43,6 +43,7 @@ from ..models import (
     Proposal,
 )
 from ..references import REFERENCE
+from .council import council_matters_answered
 from .minutes import minutes_draft_withdraw
 from .shared import errors_raise, length_errors_add, meeting_locked, user_or_none
 
@@ -274,6 +275,7 @@ def decision_record(
                 "decision": decision.pk, "details": f"{decision.reference} {decision.title}"[:300],
             })
             _resolve_conditions(decision, now)
+            council_matters_answered(decision, actor=actor, now=now)
         return decision
 
 

@@ -28,12 +28,12 @@ from .. import access
 from ..events import DecisionEvent
 from ..models import (
     PLACE_MAX,
+    SEATED_ROLES,
     TITLE_MAX,
     AgendaItem,
     Attendance,
     Conflict,
     Meeting,
-    SEATED_ROLES,
     Membership,
     Minutes,
     Proposal,
@@ -59,8 +59,8 @@ def membership_add(*, actor, organ: Organ, person: Person, role: str, start: dt.
 
 
 def membership_errors(*, organ: Organ, person: Person, role: str, start: dt.date, end: dt.date | None,
-                      substitute_order: int | None) -> dict[str, list[str]]:
-    """What is wrong with a seat, every problem at once."""
+                      substitute_order: int | None, changing: Membership | None = None) -> dict[str, list[str]]:
+    """What is wrong with a seat (new, or `changing` an existing one), every problem at once."""
     errors: dict[str, list[str]] = {}
     if role not in Membership.Role.values:
         errors["role"] = [_("Välj ordförande, vice ordförande, ledamot eller ersättare.")]
@@ -76,6 +76,8 @@ def membership_errors(*, organ: Organ, person: Person, role: str, start: dt.date
     if person.pk is not None and isinstance(start, dt.date):  # a person new to the register has no seats yet
         overlapping = Membership.objects.filter(organ=organ, person=person).filter(
             Q(end__isnull=True) | Q(end__gte=start))
+        if changing is not None:
+            overlapping = overlapping.exclude(pk=changing.pk)
         if end is not None:
             overlapping = overlapping.filter(start__lte=end)
         other = overlapping.first()
@@ -300,9 +302,10 @@ def meeting_close(*, actor, meeting: Meeting, now: dt.datetime | None = None) ->
 @transaction.atomic
 def attendance_set(*, actor, meeting: Meeting, present_ids: Sequence[int]) -> None:
     """Record who is present. For each absent member a present substitute is
-    called in to serve (tjänstgörande ersättare), in the substitutes' order of
-    service (turordning) and then by name; the members in the order of the
-    seats (chair, vice chairs, members)."""
+    called in to serve (tjänstgörande ersättare): one of the member's own party
+    first, else the next in the substitutes' order of service (turordning) and
+    then by name; the members in the order of the seats (chair, vice chairs,
+    members)."""
     access.require_manage_meetings(actor, meeting.organ)
     if meeting.status == Meeting.Status.ADJUSTED:
         raise DomainError(_("Protokollet är justerat; närvaron kan inte ändras."))
@@ -341,7 +344,8 @@ def conflict_declare(*, actor, meeting: Meeting, item: AgendaItem, person: Perso
     busy = {p.pk for p in deciding}
     free = _substitutes_in_order(meeting, [a for a in meeting.attendance.filter(
         role=Membership.Role.SUBSTITUTE, present=True).select_related("person") if a.person_id not in busy])
-    return Conflict.objects.create(item=item, person=person, substitute=free[0].person if free else None,
+    substitute = _substitute_for(person.pk, free, _parties(meeting))
+    return Conflict.objects.create(item=item, person=person, substitute=substitute.person if substitute else None,
                                    declared_at=now or timezone.now(), recorded_by=user_or_none(actor))
 
 
@@ -361,8 +365,26 @@ def _substitutes_call_in(meeting: Meeting) -> None:
     absent = sorted((a for a in rows if a.role in SEATED_ROLES and not a.present),
                     key=lambda a: (seat_rank[a.role], a.person.name))
     waiting = _substitutes_in_order(meeting, [a for a in rows if a.role == Membership.Role.SUBSTITUTE and a.present])
-    for seat, substitute in zip(absent, waiting, strict=False):
+    parties = _parties(meeting)
+    for seat in absent:
+        substitute = _substitute_for(seat.person_id, waiting, parties)
+        if substitute is None:
+            break
+        waiting.remove(substitute)
         Attendance.objects.filter(pk=substitute.pk).update(replaces=seat.person)
+
+
+def _parties(meeting: Meeting) -> dict[int, str]:
+    return {m.person_id: m.party for m in members_on(meeting.organ, meeting.date) if m.party}
+
+
+def _substitute_for(member_id: int, waiting: list[Attendance], parties: dict[int, str]) -> Attendance | None:
+    """Who serves for a member: the first waiting substitute of the member's own
+    party, as the councils' rules of procedure usually have it, else the first
+    in the order of service."""
+    party = parties.get(member_id)
+    same = next((a for a in waiting if party and parties.get(a.person_id) == party), None)
+    return same or (waiting[0] if waiting else None)
 
 
 def notices_republish() -> int:

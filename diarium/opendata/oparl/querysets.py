@@ -34,7 +34,7 @@ from diarium.registry import access as registry_access
 
 from ..models import EmbeddedChange, Withdrawal
 
-EPOCH = dt.datetime(2014, 10, 15, tzinfo=dt.timezone.utc)  # before any data, when an organisation has none
+EPOCH = dt.datetime(2014, 10, 15, tzinfo=dt.UTC)  # before any data, when an organisation has none
 TERMS = [(2014, 2018), (2018, 2022), (2022, 2026)]
 
 
@@ -116,7 +116,11 @@ def qs_meeting(ctx, org_id):
     # reference cycle, which leaves a page's objects to the full garbage collection.
     # Only what ser_meeting and ser_location read: the steps' times are in the stamp.
     meetings = base_meeting(org_id).select_related("organ").only(
-        "organisation_id", "organ__name", "date", "start_time", "end_time", "place", "status", "created_at")
+        "organisation_id", "organ__name", "date", "start_time", "end_time", "place", "status", "created_at",
+        "notice_published_at", "notice_blob_id",
+    ).annotate(  # the drawn-up notice and minutes (invitation, resultsProtocol), read through the join
+        notice_size=F("notice_blob__size"), minutes_blob=F("minutes__blob_id"), minutes_size=F("minutes__blob__size"),
+        minutes_adjusted_at=F("minutes__adjusted_at"))
     return _stamped(meetings, F("created_at"), _meeting_modified_expr())
 
 

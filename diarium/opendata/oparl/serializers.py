@@ -10,6 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from diarium.accounts.models import Organ
+from diarium.decisions import access as decisions_access
 from diarium.decisions.models import Meeting, Membership
 from diarium.registry import access as registry_access
 
@@ -50,7 +51,7 @@ def _base(obj, ctx, kind: str, url: str, **fields) -> dict:
 
 def ser_body(org, ctx):
     org.oparl_created, org.oparl_modified = ctx.org_stamps(org.pk)
-    lst = lambda name: ctx.url("list", org.pk, name)  # noqa: E731
+    lst = lambda name: ctx.url("list", org.pk, name)
     return _base(org, ctx, "Body", ctx.url("body", org.pk), system=ctx.url("system"), name=org.name,
                  shortName=org.slug, organization=lst("organization"), person=lst("person"),
                  meeting=lst("meeting"), paper=lst("paper"), agendaItem=lst("agendaItem"),
@@ -119,7 +120,36 @@ def ser_meeting(m, ctx):
         if items is None:
             items = list(items_with_decisions(qs_agendaitem(ctx, m.organisation_id).filter(meeting=m).order_by("position")))
         out["agendaItem"] = [ser_agendaitem(i, ctx) for i in items]
+        for field, document in (("invitation", MEETING_INVITATION), ("resultsProtocol", MEETING_PROTOCOL)):
+            file = ser_meeting_file(m, document, ctx)
+            if file is not None:
+                out[field] = file
     return out
+
+
+# A meeting's drawn-up notice and minutes as OParl Files: their id is the
+# meeting's times ten plus the document (as a legislative term's is computed).
+MEETING_INVITATION, MEETING_PROTOCOL = 1, 2
+
+
+def ser_meeting_file(m, document: int, ctx):
+    """The meeting's notice (invitation) or adjusted minutes (resultsProtocol) as
+    an OParl File, when public (decisions.access), else None. `m` comes from
+    qs_meeting, which reads the files' facts through its join."""
+    if document == MEETING_INVITATION:
+        if not decisions_access.notice_document_public(m.notice_published_at, m.notice_blob_id):
+            return None
+        kind, name, size, at = "kallelse", "Kallelse med föredragningslista", m.notice_size, m.notice_published_at
+    else:
+        if not decisions_access.minutes_document_public(m.minutes_adjusted_at, m.minutes_blob):
+            return None
+        kind, name, size, at = "protokoll", "Protokoll", m.minutes_size, m.minutes_adjusted_at
+    url = ctx.reverse("decisions:meeting_document", m.pk, kind)
+    return {"id": ctx.obj("meetingFile", m.pk * 10 + document), "type": OPARL + "File",
+            "name": f"{name} {m.organ.name} {m.date:%Y-%m-%d}", "fileName": f"{kind}-{m.date:%Y-%m-%d}.pdf",
+            "mimeType": "application/pdf", "size": size, "date": timezone.localtime(at).date().isoformat(),
+            "accessUrl": url, "downloadUrl": url, "meeting": [ctx.obj("meeting", m.pk)],
+            "created": ts(at), "modified": ts(at)}
 
 
 def ser_agendaitem(i, ctx):

@@ -16,7 +16,16 @@ from .context import Ctx, ts
 from .embedding import attach
 from .http import conditional, error, json_response, list_page
 from .querysets import BASES, EPOCH, base_meeting, qs_meeting, terms
-from .serializers import OPARL, TYPES, ser_body, ser_deleted, ser_legislativeterm
+from .serializers import (
+    MEETING_INVITATION,
+    MEETING_PROTOCOL,
+    OPARL,
+    TYPES,
+    ser_body,
+    ser_deleted,
+    ser_legislativeterm,
+    ser_meeting_file,
+)
 
 ANONYMOUS = AnonymousUser()
 
@@ -103,6 +112,13 @@ def obj(request, kind: str, pk: int):
         if not found:
             return error(404, "Finns inte.")
         return json_response(ser_legislativeterm(found[0], ctx))
+    if kind == "meetingFile":
+        meeting_pk, document = divmod(pk, 10)
+        org_id = _org_of("meeting", meeting_pk)
+        meetings = list(qs_meeting(ctx, org_id).filter(pk=meeting_pk)) if org_id is not None else []
+        file = ser_meeting_file(meetings[0], document, ctx) if meetings and document in (
+            MEETING_INVITATION, MEETING_PROTOCOL) else None
+        return json_response(file) if file is not None else error(404, "Finns inte.")
     if kind not in TYPES:
         return error(404, "Finns inte.")
     org_id = _org_of(kind, pk)
