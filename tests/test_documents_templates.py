@@ -144,12 +144,19 @@ def test_the_follow_up_reports_of_the_plan(demo):  # noqa: F811
 @pytest.mark.django_db
 def test_every_kind_has_a_drawer_and_the_html_renders_for_the_demo(demo):  # noqa: F811
     assert set(drawers.DRAWERS) == {"officer_report", "minutes", "excerpt", "notice", "remiss_letter",
-                                    "remiss_compilation", "follow_up_report"}
+                                    "remiss_compilation", "follow_up_report", "posting", "unanswered_motions"}
     assert all(drawing.drawer(kind) is drawer for kind, drawer in drawers.DRAWERS.items())
     decision = Decision.objects.get(organ__code="KS", meeting__date="2018-09-24", paragraph=160)
     html = drawers.excerpt_render(decision=decision, certified_by="Registrator", pdf=False).html
     assert '<html lang="sv">' in html and "<h1>" in html and "§ 160" in html
     notice = drawers.notice_render(meeting=decision.meeting, pdf=False).html
     assert "<h2>Föredragningslista</h2>" in notice
+    minutes = decision.meeting.minutes
+    posting = drawers.posting_render(meeting=decision.meeting, minutes=minutes, sha256="ab" * 32,
+                                     signatures=list(minutes.signatures.all()), pdf=False).html
+    assert "<h1>Bevis om anslag</h1>" in posting and "ab" * 32 in posting
+    kf = decision.meeting.organ.organisation.organs.get(code="KF")
+    report = drawers.unanswered_motions_render(organ=kf, rows=[], today=decision.meeting.date, pdf=False).html
+    assert "Det finns inga obesvarade motioner eller medborgarförslag." in report
     round_ = RemissRound.objects.get(case__diary_number=NUMBER)
     assert "/remissvar/" not in drawers.remiss_letter_render(round=round_, pdf=False).html

@@ -295,3 +295,48 @@ def test_a_substitute_of_the_absent_members_own_party_is_called_in_first(registr
     item = decisions.agenda_item_add(actor=registrar, meeting=meeting, title="Bygglov")
     conflict = decisions.conflict_declare(actor=registrar, meeting=meeting, item=item, person=people["Ledamot Holm"])
     assert conflict.substitute == people["Ersättare Ås"]  # no C substitute: the next in the order serves
+
+
+def test_a_member_who_leaves_at_an_item_is_replaced_from_it_on_and_the_minutes_say_so(client, registrar, ks, org):
+    day = timezone.localdate()
+    people = {}
+    for name, role, order in (("Ordförande Ek", "chair", None), ("Ledamot Lund", "member", None),
+                              ("Ledamot Holm", "member", None), ("Ersättare Ås", "substitute", 1)):
+        people[name] = f.person(org, name)
+        decisions.membership_add(actor=registrar, organ=ks, person=people[name], role=role, start=day,
+                                 substitute_order=order)
+    meeting = decisions.meeting_create(actor=registrar, organ=ks, date=day, adjusters=[people["Ledamot Holm"]])
+    first, second, third = (decisions.agenda_item_add(actor=registrar, meeting=meeting, title=t)
+                            for t in ("Budget", "Bygglov", "Taxor"))
+    with pytest.raises(DomainError, match="medan sammanträdet pågår"):
+        decisions.attendance_change(actor=registrar, meeting=meeting, person=people["Ledamot Lund"], item=second,
+                                    kind="leaves")
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    on_first = decisions.decision_record(actor=registrar, meeting=meeting, agenda_item=first, text="Antas.")
+    with pytest.raises(DomainError, match="redan protokollfört"):
+        decisions.attendance_change(actor=registrar, meeting=meeting, person=people["Ledamot Lund"], item=first,
+                                    kind="leaves")
+    client.force_login(registrar)
+    page = client.post(reverse("decisions:item_handling_post", args=[meeting.pk, second.pk]),
+                       {"action": "attendance", "person": people["Ledamot Lund"].pk, "kind": "leaves", "at": "15:10"},
+                       follow=True).content.decode()
+    assert "Ledamot Lund lämnar från punkt 2." in page
+    with pytest.raises(DomainError, match="Ledamot Lund är inte närvarande vid punkt 3"):
+        decisions.attendance_change(actor=registrar, meeting=meeting, person=people["Ledamot Lund"], item=third,
+                                    kind="leaves")
+    bad_time = client.post(reverse("decisions:item_handling_post", args=[meeting.pk, third.pk]),
+                           {"action": "attendance", "person": people["Ledamot Lund"].pk, "kind": "arrives",
+                            "at": "25:99"}, follow=True).content.decode()
+    assert "Ange ett klockslag (TT:MM)." in bad_time
+    decisions.attendance_change(actor=registrar, meeting=meeting, person=people["Ledamot Lund"], item=third,
+                                kind="arrives")
+    on_second = decisions.decision_record(actor=registrar, meeting=meeting, agenda_item=second, text="Beviljas.")
+    on_third = decisions.decision_record(actor=registrar, meeting=meeting, agenda_item=third, text="Antas.")
+    names = lambda d: {p.name for p in d.participants.all()}  # noqa: E731
+    assert names(on_first) == names(on_third) == {"Ordförande Ek", "Ledamot Lund", "Ledamot Holm"}
+    assert names(on_second) == {"Ordförande Ek", "Ledamot Holm", "Ersättare Ås"}
+    f.adjust(registrar, meeting)
+    minutes = " ".join(pdf_text(b"".join(client.get(reverse("decisions:meeting_document",
+                                                            args=[meeting.pk, "protokoll"])).streaming_content)).split())
+    assert "Ledamot Lund lämnar sammanträdet och deltar inte från denna paragraf (kl. 15:10)." in minutes
+    assert "Ledamot Lund ankommer och deltar från denna paragraf." in minutes

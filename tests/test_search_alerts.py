@@ -135,12 +135,12 @@ def test_turning_the_email_on_again_starts_from_what_is_there_now(client, world)
 def test_saved_searches_need_a_login_and_are_private(client, world, org):
     assert client.get("/sok/spara/?q=hemtj%C3%A4nsten").status_code == 302
     assert client.get("/sok/sparade/").url.startswith("/konto/")
-    saved = alerts.saved_search_create(owner=world.registrar, name="Min", params={"q": "hemtjänsten"})
+    saved = alerts.saved_search_create(owner=world.registrar, name="Min bevakning", params={"q": "hemtjänsten"})
     other = f.user(org, Role.READER)
     client.force_login(other)
     assert client.get(f"/sok/sparade/{saved.pk}/").status_code == 404
     assert client.post(f"/sok/sparade/{saved.pk}/ta-bort/").status_code == 404
-    assert "Min" not in client.get("/sok/sparade/").content.decode()
+    assert "Min bevakning" not in client.get("/sok/sparade/").content.decode()
     assert SavedSearch.objects.filter(pk=saved.pk).exists()
 
 

@@ -197,6 +197,27 @@ class AgendaItem(Screened):
         return f"{self.position}. {self.title}"
 
 
+class AttendanceChange(models.Model):
+    """A member or substitute arriving or leaving while the meeting goes on:
+    present, or not, from the item (its paragraph) on. The minutes say so, and
+    who decides each item follows from it."""
+
+    class Kind(models.TextChoices):
+        ARRIVES = "arrives", _("Ankommer")
+        LEAVES = "leaves", _("Lämnar")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance_changes")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="attendance_changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.TimeField(_("klockan"), null=True, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["meeting", "recorded_at", "id"]
+
+
 class Conflict(models.Model):
     """A conflict of interest (jäv, kommunallagen 6 kap. 28 §) declared for an
     agenda item: the member leaves and takes no part in it; a substitute may

@@ -354,7 +354,7 @@ def decision_record(request, pk: int):
             return redirect(decision)
     status = 400 if form.is_bound else 200
     return render(request, "decisions/decision_form.html", {"form": form, "meeting": meeting, "item": item,
-                                                            "quorum": selectors.quorum(meeting)},
+                                                            "quorum": selectors.quorum(meeting, item)},
                   status=status)
 
 

@@ -4,6 +4,8 @@ read the posted choices, call the services, and show refusals as messages."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
@@ -40,7 +42,8 @@ def item_handling(request, pk: int, item_pk: int):
         "meeting": meeting, "item": item, "handling": handling, "conflicts": selectors.item_conflicts(item.pk),
         "in_session": meeting.status == Meeting.Status.OPENED and not item.decisions.exists(),
         "decisions": list(item.decisions.all()), "choices": Ballot.Choice.choices,
-        "quorum": selectors.quorum(meeting),
+        "quorum": selectors.quorum(meeting, item), "attendees": selectors.meeting_attendance(meeting),
+        "changes": selectors.item_attendance_changes(item),
     })
 
 
@@ -83,11 +86,33 @@ def item_handling_post(request, pk: int, item_pk: int):
         return _("Rösterna är räknade: %(yes)s ja, %(no)s nej, %(abstain)s avstår. Yrkande %(n)s har bifallits.") % {
             "yes": counted.yes, "no": counted.no, "abstain": counted.abstain, "n": counted.winner.position}
 
-    actions = {"motion": motion, "vote": vote, "ballots": ballots, "count": count}
+    def attendance():
+        person = next((a.person for a in selectors.meeting_attendance(meeting)
+                       if str(a.person_id) == post.get("person")), None)
+        if person is None:
+            raise errors.DomainError(_("Välj vem som kommer eller går."), field="person")
+        change = services.attendance_change(actor=request.user, meeting=meeting, person=person, item=item,
+                                            kind=post.get("kind", ""), at=_time(post.get("at")))
+        return _("%(name)s %(kind)s från punkt %(n)s.") % {
+            "name": person.name, "kind": change.get_kind_display().lower(), "n": item.position}
+
+    actions = {"motion": motion, "vote": vote, "ballots": ballots, "count": count, "attendance": attendance}
     if action not in actions:
         raise errors.DomainError(_("Okänd åtgärd."))
     target = reverse("decisions:item_handling", args=[meeting.pk, item.pk])
-    return post_action(request, target + {"motion": "#yrkanden"}.get(action, "#omrostning"), actions[action])
+    return post_action(request, target + {"motion": "#yrkanden", "attendance": "#narvaro"}.get(action, "#omrostning"),
+                       actions[action])
+
+
+def _time(value) -> dt.time | None:
+    """A posted time of day (TT:MM), or None; a bad one is refused."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        raise errors.DomainError(_("Ange ett klockslag (TT:MM)."), field="at") from None
 
 
 def _person(people, value):

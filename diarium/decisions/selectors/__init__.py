@@ -10,13 +10,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from diarium.accounts.models import Organ, Person
+from diarium.accounts.models import Organ
 from diarium.core.errors import DomainError, NotFound
 from diarium.core.lookups import referenced
 from diarium.registry import access as registry_access
@@ -25,7 +25,7 @@ from diarium.registry.models import Case, Document
 
 from .. import access
 from ..models import (
-    SEATED_ROLES,
+    AttendanceChange,
     AgendaItem,
     Assignment,
     Conflict,
@@ -43,6 +43,19 @@ from .adjustment import (  # noqa: F401  (re-exported)
     signing,
     signing_document,
     signing_state,
+)
+from .attendance import (  # noqa: F401  (re-exported)
+    Quorum,
+    Seating,
+    deciding,
+    item_attendance_changes,
+    present_at,
+    quorum,
+    seating,
+    seats_on,
+    serving,
+    substitute_for,
+    substitutes_in_order,
 )
 from .council import (  # noqa: F401  (re-exported)
     MatterRow,
@@ -131,20 +144,6 @@ def agenda(*, meeting: Meeting, user) -> list[AgendaRow]:
     return rows
 
 
-def deciding(meeting: Meeting, item: AgendaItem | None = None) -> list[Person]:
-    """Who decides: the members present and the substitutes serving for absent
-    ones; for an item, less those who declared a conflict of interest in it and
-    with the substitutes who serve in their place."""
-    rows = list(meeting.attendance.filter(present=True).select_related("person").order_by("role", "person__name"))
-    people = [a.person for a in rows if a.role in SEATED_ROLES]
-    people += [a.person for a in rows if a.role == Membership.Role.SUBSTITUTE and a.replaces_id]
-    if item is None:
-        return people
-    conflicts = list(item.conflicts.select_related("person", "substitute"))
-    left = {c.person_id for c in conflicts}
-    return [p for p in people if p.pk not in left] + [c.substitute for c in conflicts if c.substitute_id]
-
-
 def notice_recipients(meeting: Meeting) -> tuple[list, list]:
     """Whom the notice went to by e-mail, and the members and substitutes it
     could not reach (no e-mail address): for those who run the meeting."""
@@ -170,6 +169,8 @@ def minutes_decisions(meeting: Meeting, *, full: bool = True) -> list[Decision]:
     recipients, participants and assignments (the stored minutes document)."""
     related = ["notes", "corrections", Prefetch("agenda_item__conflicts",
                                                   queryset=Conflict.objects.select_related("person", "substitute")),
+               Prefetch("agenda_item__attendance_changes",
+                        queryset=AttendanceChange.objects.select_related("person").order_by("recorded_at", "id")),
                *votes_prefetch("agenda_item__")]
     if full:
         related += ["recipients", "participants", "assignments__organ"]
@@ -430,33 +431,6 @@ def notice_board(*, today: dt.date, days_back: int = 90, organisation_id: int | 
 
 
 # --- for the API: a meeting's and a decision's rows, and one agenda item as shown ------------
-@dataclass(frozen=True)
-class Quorum:
-    """Whether the organ may decide (beslutförhet): more than half of its
-    members present, serving substitutes counted (kommunallagen 5 kap. 57 §
-    for the council, 6 kap. 27 § for a board)."""
-
-    present: int  # members present and substitutes serving for an absent member
-    seats: int
-    council: bool
-
-    @property
-    def met(self) -> bool:
-        return self.present * 2 > self.seats
-
-    @property
-    def law(self) -> str:
-        return "5 kap. 57 § kommunallagen" if self.council else "6 kap. 27 § kommunallagen"
-
-
-def quorum(meeting: Meeting) -> Quorum:
-    seated = ("chair", "vice_chair", "member")
-    counts = meeting.attendance.aggregate(
-        seats=Count("pk", filter=Q(role__in=seated)),
-        present=Count("pk", filter=Q(role__in=seated, present=True) | Q(replaces__isnull=False, present=True)))
-    return Quorum(present=counts["present"], seats=counts["seats"], council=meeting.organ.kind == Organ.Kind.COUNCIL)
-
-
 def memberships_of(organ: Organ) -> list[Membership]:
     """The organ's seats (members, substitutes, chairs), by role, start, a
     substitute's place in the order, and name."""

@@ -21,6 +21,7 @@ from .dispatch import decision_dispatch, dispatch_retry, excerpt_deliver
 from .meetings import (
     agenda_item_add,
     agenda_item_move,
+    attendance_change,
     attendance_set,
     conflict_declare,
     meeting_close,
@@ -62,6 +63,7 @@ __all__ = [
     "agenda_item_move",
     "assignment_complete",
     "assignment_link_case",
+    "attendance_change",
     "attendance_set",
     "ballots_record",
     "conflict_declare",

@@ -98,7 +98,7 @@ def council_matter_answer(*, actor, matter: CouncilMatter, meeting: Meeting,
                           now: dt.datetime | None = None) -> CouncilMatter:
     """An interpellation or a question is answered at a council meeting."""
     access.require_manage_meetings(actor, matter.organ)
-    matter = CouncilMatter.objects.select_for_update().select_related("organ", "case").get(pk=matter.pk)
+    matter = CouncilMatter.objects.select_for_update(of=("self",)).select_related("organ", "case").get(pk=matter.pk)
     if matter.kind in CouncilMatter.ONE_YEAR_KINDS:
         raise DomainError(_("En motion eller ett medborgarförslag besvaras med fullmäktiges beslut i ärendet."))
     if matter.answered_on is not None:

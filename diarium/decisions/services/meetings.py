@@ -32,6 +32,7 @@ from ..models import (
     TITLE_MAX,
     AgendaItem,
     Attendance,
+    AttendanceChange,
     Conflict,
     Meeting,
     Membership,
@@ -316,6 +317,42 @@ def attendance_set(*, actor, meeting: Meeting, present_ids: Sequence[int]) -> No
 
 
 @transaction.atomic
+def attendance_change(*, actor, meeting: Meeting, person: Person, item: AgendaItem, kind: str,
+                      at: dt.time | None = None, now: dt.datetime | None = None) -> AttendanceChange:
+    """A member or substitute arrives or leaves during the meeting, from `item`
+    on: who decides that item and the ones after it follows (a substitute is
+    called in for a member who left), and the minutes say so."""
+    from .. import selectors
+
+    access.require_manage_meetings(actor, meeting.organ)
+    meeting = meeting_locked(meeting)
+    if meeting.status != Meeting.Status.OPENED:
+        raise DomainError(_("Ankomst och avgång antecknas medan sammanträdet pågår."))
+    errors: dict[str, list[str]] = {}
+    if kind not in AttendanceChange.Kind.values:
+        errors["kind"] = [_("Välj ankommer eller lämnar.")]
+    if item.meeting_id != meeting.pk:
+        errors["item"] = [_("Punkten hör inte till sammanträdet.")]
+    elif item.decisions.exists():
+        errors["item"] = [_("Beslutet i punkt %(n)s är redan protokollfört; välj en punkt som inte är avgjord.")
+                          % {"n": item.position}]
+    rows = list(meeting.attendance.select_related("person"))
+    if not any(a.person_id == person.pk for a in rows):
+        errors["person"] = [_("%(name)s är inte kallad till sammanträdet.") % {"name": person.name}]
+    elif "item" not in errors and kind in AttendanceChange.Kind.values:
+        present = person.pk in selectors.present_at(meeting, item, rows)
+        if kind == AttendanceChange.Kind.LEAVES and not present:
+            errors["person"] = [_("%(name)s är inte närvarande vid punkt %(n)s.")
+                                % {"name": person.name, "n": item.position}]
+        if kind == AttendanceChange.Kind.ARRIVES and present:
+            errors["person"] = [_("%(name)s är redan närvarande vid punkt %(n)s.")
+                                % {"name": person.name, "n": item.position}]
+    errors_raise(errors)
+    return AttendanceChange.objects.create(meeting=meeting, person=person, item=item, kind=kind, at=at,
+                                           recorded_at=now or timezone.now(), recorded_by=user_or_none(actor))
+
+
+@transaction.atomic
 def conflict_declare(*, actor, meeting: Meeting, item: AgendaItem, person: Person,
                      now: dt.datetime | None = None) -> Conflict:
     """A member declares a conflict of interest (jäv) in an item and leaves it:
@@ -342,49 +379,24 @@ def conflict_declare(*, actor, meeting: Meeting, item: AgendaItem, person: Perso
                                 % {"name": person.name, "n": item.position}]
     errors_raise(errors)
     busy = {p.pk for p in deciding}
-    free = _substitutes_in_order(meeting, [a for a in meeting.attendance.filter(
-        role=Membership.Role.SUBSTITUTE, present=True).select_related("person") if a.person_id not in busy])
-    substitute = _substitute_for(person.pk, free, _parties(meeting))
+    rows = list(meeting.attendance.select_related("person"))
+    present = selectors.present_at(meeting, item, rows)
+    seats = selectors.seats_on(meeting)
+    free = selectors.substitutes_in_order([a for a in rows if a.role == Membership.Role.SUBSTITUTE
+                                           and a.person_id in present and a.person_id not in busy], seats)
+    substitute = selectors.substitute_for(person.pk, free, seats)
     return Conflict.objects.create(item=item, person=person, substitute=substitute.person if substitute else None,
                                    declared_at=now or timezone.now(), recorded_by=user_or_none(actor))
 
 
-def _substitutes_in_order(meeting: Meeting, substitutes: list[Attendance]) -> list[Attendance]:
-    """Substitutes' attendance rows in the order they are called in: their place
-    in the order of service (turordning) on the meeting's day, those without one
-    last, then by name."""
-    order = {m.person_id: m.substitute_order for m in members_on(meeting.organ, meeting.date)
-             if m.role == Membership.Role.SUBSTITUTE}
-    return sorted(substitutes, key=lambda a: (order.get(a.person_id) is None, order.get(a.person_id) or 0,
-                                              a.person.name))
-
-
 def _substitutes_call_in(meeting: Meeting) -> None:
+    """Store who serves for whom at the meeting as a whole (selectors.serving's rule)."""
+    from .. import selectors
+
     rows = list(meeting.attendance.select_related("person"))
-    seat_rank = {role: n for n, role in enumerate(SEATED_ROLES)}
-    absent = sorted((a for a in rows if a.role in SEATED_ROLES and not a.present),
-                    key=lambda a: (seat_rank[a.role], a.person.name))
-    waiting = _substitutes_in_order(meeting, [a for a in rows if a.role == Membership.Role.SUBSTITUTE and a.present])
-    parties = _parties(meeting)
-    for seat in absent:
-        substitute = _substitute_for(seat.person_id, waiting, parties)
-        if substitute is None:
-            break
-        waiting.remove(substitute)
-        Attendance.objects.filter(pk=substitute.pk).update(replaces=seat.person)
-
-
-def _parties(meeting: Meeting) -> dict[int, str]:
-    return {m.person_id: m.party for m in members_on(meeting.organ, meeting.date) if m.party}
-
-
-def _substitute_for(member_id: int, waiting: list[Attendance], parties: dict[int, str]) -> Attendance | None:
-    """Who serves for a member: the first waiting substitute of the member's own
-    party, as the councils' rules of procedure usually have it, else the first
-    in the order of service."""
-    party = parties.get(member_id)
-    same = next((a for a in waiting if party and parties.get(a.person_id) == party), None)
-    return same or (waiting[0] if waiting else None)
+    taken = selectors.serving(rows, {a.person_id for a in rows if a.present}, selectors.seats_on(meeting))
+    for substitute_id, member_id in taken.items():
+        Attendance.objects.filter(meeting=meeting, person_id=substitute_id).update(replaces_id=member_id)
 
 
 def notices_republish() -> int:

@@ -158,7 +158,8 @@ def _signer_roles(actor, meeting: Meeting) -> tuple[object, list[str]]:
 
 
 def _out_for_signing(meeting: Meeting) -> Minutes:
-    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).select_related("draft_blob").first()
+    minutes = Minutes.objects.select_for_update(of=("self",)).filter(meeting=meeting).select_related(
+        "draft_blob").first()
     if minutes is not None and minutes.adjusted:
         raise DomainError(_("Protokollet är redan justerat."))
     if minutes is None or not minutes.out_for_signing:
