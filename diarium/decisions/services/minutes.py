@@ -49,11 +49,7 @@ def minutes_sign(*, actor, meeting: Meeting, person: Person, role: str, posted_o
     access.require_manage_meetings(actor, meeting.organ)
     now = now or timezone.now()
     with transaction.atomic():
-        meeting = meeting_locked(meeting)
-        if meeting.status != Meeting.Status.CLOSED:
-            if meeting.status == Meeting.Status.ADJUSTED:
-                raise DomainError(_("Protokollet är redan justerat."))
-            raise DomainError(_("Sammanträdet måste avslutas innan protokollet justeras."))
+        meeting = _closed_meeting(meeting)
         adjusters = set(meeting.adjusters.values_list("pk", flat=True))
         if role == Signature.Role.CHAIR and meeting.chair_id != person.pk:
             raise DomainError(_("%(name)s är inte ordförande vid sammanträdet.") % {"name": person.name}, field="person")
@@ -79,6 +75,16 @@ def minutes_sign(*, actor, meeting: Meeting, person: Person, role: str, posted_o
         if _signers_needed(meeting) <= _signed(minutes):
             _adjust(actor, meeting, minutes, posted_on=posted_on or timezone.localtime(now).date(), now=now)
         return minutes
+
+
+def _closed_meeting(meeting: Meeting) -> Meeting:
+    """The meeting, locked, once it has closed and its minutes are not yet adjusted."""
+    meeting = meeting_locked(meeting)
+    if meeting.status != Meeting.Status.CLOSED:
+        if meeting.status == Meeting.Status.ADJUSTED:
+            raise DomainError(_("Protokollet är redan justerat."))
+        raise DomainError(_("Sammanträdet måste avslutas innan protokollet justeras."))
+    return meeting
 
 
 def _signers_needed(meeting: Meeting) -> set[tuple[int, str]]:
@@ -118,11 +124,7 @@ def minutes_prepare(*, actor, meeting: Meeting, now: dt.datetime | None = None) 
     written: list[str] = []
     try:
         with transaction.atomic():
-            meeting = meeting_locked(meeting)
-            if meeting.status != Meeting.Status.CLOSED:
-                if meeting.status == Meeting.Status.ADJUSTED:
-                    raise DomainError(_("Protokollet är redan justerat."))
-                raise DomainError(_("Sammanträdet måste avslutas innan protokollet justeras."))
+            meeting = _closed_meeting(meeting)
             if meeting.chair_id is None:
                 raise DomainError(_("Sammanträdet har ingen ordförande. Ange ordförande innan protokollet justeras."))
             minutes, _created = Minutes.objects.select_for_update().get_or_create(meeting=meeting)
