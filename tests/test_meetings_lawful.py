@@ -340,3 +340,26 @@ def test_a_member_who_leaves_at_an_item_is_replaced_from_it_on_and_the_minutes_s
                                                             args=[meeting.pk, "protokoll"])).streaming_content)).split())
     assert "Ledamot Lund lämnar sammanträdet och deltar inte från denna paragraf (kl. 15:10)." in minutes
     assert "Ledamot Lund ankommer och deltar från denna paragraf." in minutes
+
+
+def test_a_substitute_never_serves_for_two_members_at_once(registrar, ks, org):
+    day = timezone.localdate()
+    people = {}
+    for name, role, order in (("Ordförande Ek", "chair", None), ("Ledamot Lund", "member", None),
+                              ("Ledamot Holm", "member", None), ("Ersättare Ås", "substitute", 1)):
+        people[name] = f.person(org, name)
+        decisions.membership_add(actor=registrar, organ=ks, person=people[name], role=role, start=day,
+                                 substitute_order=order)
+    meeting = decisions.meeting_create(actor=registrar, organ=ks, date=day, adjusters=[people["Ledamot Holm"]])
+    item = decisions.agenda_item_add(actor=registrar, meeting=meeting, title="Bygglov")
+    decisions.meeting_open(actor=registrar, meeting=meeting)
+    first = decisions.conflict_declare(actor=registrar, meeting=meeting, item=item, person=people["Ledamot Lund"])
+    second = decisions.conflict_declare(actor=registrar, meeting=meeting, item=item, person=people["Ledamot Holm"])
+    assert first.substitute == people["Ersättare Ås"] and second.substitute is None
+    from diarium.decisions import selectors
+    assert [p.name for p in selectors.deciding(meeting, item)].count("Ersättare Ås") == 1
+    # Two absent members and one substitute present: one seat stays empty.
+    decisions.attendance_set(actor=registrar, meeting=meeting,
+                             present_ids=[people["Ordförande Ek"].pk, people["Ersättare Ås"].pk])
+    assert meeting.attendance.filter(replaces__isnull=False).count() == 1
+    assert selectors.quorum(meeting).present == 2
