@@ -371,7 +371,8 @@ def decision_detail(request, pk: int):
     return render(request, "decisions/decision_detail.html", {
         "decision": decision,
         "conflicts": selectors.item_conflicts(decision.agenda_item_id),
-        "handling": selectors.item_handling(user=user, item=decision.agenda_item) if decision.agenda_item_id else None,
+        "handling": selectors.item_handling(user=user, item=decision.agenda_item, meeting=decision.meeting)
+        if decision.agenda_item_id else None,
         "meeting": decision.meeting,
         "case": decision.case,
         "text": selectors.linked_text(decision.text, organisation_id=decision.organisation_id),

@@ -37,7 +37,7 @@ def _handled(request, pk: int, item_pk: int):
 def item_handling(request, pk: int, item_pk: int):
     """One item as the meeting handles it: its conflicts, motions and votes."""
     meeting, item = _handled(request, pk, item_pk)
-    handling = selectors.item_handling(user=request.user, item=item)
+    handling = selectors.item_handling(user=request.user, item=item, meeting=meeting, with_deciding=True)
     return render(request, "decisions/item_handling.html", {
         "meeting": meeting, "item": item, "handling": handling, "conflicts": selectors.item_conflicts(item.pk),
         "in_session": meeting.status == Meeting.Status.OPENED and not item.decisions.exists(),

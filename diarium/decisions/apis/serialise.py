@@ -132,7 +132,7 @@ def membership_out(m) -> dict:
 
 def item_handling_out(user, item) -> dict:
     """An item's motions and votes as this reader may see them (selectors.item_handling)."""
-    h = selectors.item_handling(user=user, item=item)
+    h = selectors.item_handling(user=user, item=item, with_deciding=True)
     return {
         "item": item.pk,
         "motions": [{"id": m.pk, "position": m.position, "mover": m.mover.name if m.mover_id else None,

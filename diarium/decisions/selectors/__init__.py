@@ -193,7 +193,7 @@ def decision_get(*, user, pk: int) -> Decision:
     decision = (
         Decision.objects.select_related("organ", "meeting", "meeting__organ", "case", "condition_organ",
                                         "condition_decision", "condition_decision__organ",
-                                        "condition_decision__meeting", "proposal")
+                                        "condition_decision__meeting", "proposal", "agenda_item")
         .prefetch_related("notes", "recipients", "participants", "corrections", "assignments__organ",
                           "references__organ", "references__meeting", "referenced_by__organ",
                           "referenced_by__meeting", "conditions_met__organ", "conditions_met__meeting")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from diarium.accounts.models import Person
@@ -48,19 +48,22 @@ class ItemHandling:
         return [p for p in self.deciding if p.pk not in voted]
 
 
-def item_handling(*, user, item: AgendaItem) -> ItemHandling:
+def item_handling(*, user, item: AgendaItem, meeting: Meeting | None = None,
+                  with_deciding: bool = False) -> ItemHandling:
     """Motions and votes are part of the minutes: the public reads them with the
-    decisions (access.votes_visible), those who run the meeting as they happen."""
+    decisions (access.votes_visible), those who run the meeting as they happen.
+    `with_deciding`: also who may vote on the item (for those who run it)."""
     from . import deciding
 
-    meeting = item.meeting
+    meeting = meeting or item.meeting
     if not access.votes_visible(user, meeting):
         raise NotFound(_("Punkten finns inte."))
-    item = AgendaItem.objects.prefetch_related(*votes_prefetch()).get(pk=item.pk)
+    prefetch_related_objects([item], *votes_prefetch())
     votes = list(item.votes.all())
     closed = [v for v in votes if not v.is_open]
+    runs = with_deciding and access.can_manage_meetings(user, meeting.organ)
     return ItemHandling(item=item, motions=list(item.motions.all()), votes=votes,
-                        deciding=deciding(meeting, item) if access.can_manage_meetings(user, meeting.organ) else [],
+                        deciding=deciding(meeting, item) if runs else [],
                         open_vote=next((v for v in votes if v.is_open), None),
                         won=closed[-1].winner if closed and len(closed) == len(votes) else None,
                         out=motions_lost(votes))
