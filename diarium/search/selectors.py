@@ -27,12 +27,15 @@ from diarium.accounts.models import Organ
 from diarium.core.errors import DomainError
 from diarium.decisions.models import Decision, Meeting
 from diarium.plans.models import SteeringDocument
+from diarium.registry import diary_numbers
 from diarium.registry.models import Case, Document
 from diarium.registry.selectors import date_range_check
 
 from . import query as query_parser
 from .access import audience_for
 from .engines import EngineResult, EngineUnavailable, Filters, fallback, get_engine
+from .engines.base import EngineHit, marked, plain_snippet
+from .engines.database import HIT_FIELDS, visible
 from .models import IndexState, Kind, PendingChange, SearchRecord
 
 logger = logging.getLogger("diarium.search")
@@ -40,6 +43,7 @@ logger = logging.getLogger("diarium.search")
 SORTS = ("relevance", "date")
 MAX_PER_PAGE = 100
 MAX_RESULTS = 10_000  # deepest hit a page may reach
+MAX_NUMBERED = 10  # cases one diary number may name (one per organisation and series)
 _STATUS = re.compile(r"^[a-z_]{1,12}:[a-z_]{1,27}$")
 
 
@@ -248,6 +252,7 @@ def search(*, user, q: str, kind: str | None = None, organ=None, year=None, date
         result.notices.append(_("Sökindexet byggs om. Under tiden söker vi direkt i databasen, "
                                 "med enklare matchning och de nyaste träffarna först."))
         found = engine.search(parsed, audience, filters, result.sort, offset, limit)
+    found = _numbered_first(found, q, audience, filters, page=page, limit=limit)
     result.engine = engine.name
     result.total = found.total
     result.facets = _facets(found, filters)
@@ -260,6 +265,33 @@ def search(*, user, q: str, kind: str | None = None, organ=None, year=None, date
     ) for h in found.hits]
     result.notices += found.notices
     return result
+
+
+def _numbered_first(found: EngineResult, q: str, audience, filters: Filters, *, page: int,
+                    limit: int) -> EngineResult:
+    """A query that is a diary number, however it is typed ("2017.676 KS",
+    "KS 2017/676", "KS-2014/742.912"), has the case it names as the first hit
+    (on the first page; later pages leave it out), in the variant this audience
+    may read, and only if the filters admit it. The engines rank by words, and
+    a number's parts are common words."""
+    number = diary_numbers.case_number(q)
+    if number is None or filters.kind not in (None, Kind.CASE) or limit == 0:
+        return found
+    ids = list(Case.objects.filter(diary_numbers.numbered_q(number)).values_list("pk", flat=True)[:MAX_NUMBERED])
+    rows = list(visible(audience, filters).filter(key__in=[f"case:{pk}" for pk in ids]).values(*HIT_FIELDS)) \
+        if ids else []
+    if not rows:
+        return found
+    pinned = [EngineHit(
+        uid=r["uid"], key=r["key"], kind=r["kind"], title=r["title"], url=r["url"], date=r["date"],
+        organ_id=r["organ_id"], organ_label=r["organ_label"], diary_number=r["diary_number"], status=r["status"],
+        score=None, snippet_html=plain_snippet([r["body"]], []), title_html=marked(r["title"], []),
+    ) for r in rows]
+    keys = {h.key for h in pinned}
+    rest = [h for h in found.hits if h.key not in keys]
+    missing = len(keys - {h.key for h in found.hits})
+    hits = (pinned + rest)[:limit] if page == 1 else rest
+    return EngineResult(total=found.total + missing, hits=hits, facets=found.facets, notices=found.notices)
 
 
 def search_health() -> dict:

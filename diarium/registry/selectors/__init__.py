@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 
-from .. import access, extensions, history, masking
+from .. import access, diary_numbers, extensions, history, masking
 from ..models import Case, Classification, Document, DocumentFile, Event, SeriesCounter
 
 
@@ -55,7 +55,9 @@ def case_list(
         qs = qs.filter(registered_at__lt=_local_day_start(date_to + dt.timedelta(days=1)))
     q = (q or "").strip()
     if q:
-        qs = qs.filter(search_text__contains=q.casefold())
+        match = Q(search_text__contains=q.casefold())
+        number = diary_numbers.parse(q)  # "KS 2017/676" finds 2017.676 KS
+        qs = qs.filter(match | diary_numbers.numbered_q(number) if number else match)
     return qs.order_by("-registered_at", "-id")
 
 
@@ -225,8 +227,7 @@ def date_range_check(*, date_from: dt.date | None, date_to: dt.date | None) -> N
         raise DomainError(_("Slutdatumet kan inte vara före startdatumet."), field="date_to")
 
 
-# "KS 2018/12-3": a document's reference, the case's diary number and its number.
-_REFERENCE = re.compile(r"(.+)-(\d{1,9})")
+_REFERENCE = diary_numbers.REFERENCE
 
 
 def _document_text_filter(user, q: str) -> Q:
@@ -242,6 +243,9 @@ def _document_text_filter(user, q: str) -> Q:
     reference = _REFERENCE.fullmatch(q)
     if reference:
         match |= Q(case__diary_number__iexact=reference[1].strip(), number=int(reference[2]))
+    number = diary_numbers.case_number(q)
+    if number is not None:
+        match |= diary_numbers.numbered_q(number, prefix="case__")  # the documents of the case it names
     return match
 
 
