@@ -451,3 +451,32 @@ def test_case_page_shows_latest_events_and_links_to_full_history(client):
     text = history.content.decode()
     assert "<title>Historik för ärende" in text
     assert "Ärendet registrerades" in text and text.count("Handling registrerades") == 25
+
+
+def test_registration_forms_start_at_today_and_the_own_organ_and_say_every_error_at_once(client, org, ks):
+    """Issue 20: defaults and all errors in one go."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from diarium.accounts import services as accounts
+
+    registrar = f.registrar(org)
+    f.organ(org, code="BUN", name="Barn- och ungdomsnämnden")
+    accounts.person_create(organisation=org, name="Eva Lundqvist", organ=ks, user=registrar)
+    client.force_login(registrar)
+    form = client.get(reverse("registry:case_register")).content.decode()
+    assert f'<option value="{ks.pk}" selected>' in form
+    empty = client.post(reverse("registry:case_register"), {"organ": "", "title": " "}).content.decode()
+    assert "Välj det organ ärendet hör till." in empty and "Ange en ärendemening." in empty
+
+    case = f.case(registrar, ks)
+    page = client.get(reverse("registry:document_register", args=[case.pk])).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in page
+    later = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    response = client.post(reverse("registry:document_register", args=[case.pk]),
+                           {"direction": "incoming", "document_date": later, "counterpart": "", "description": ""})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Ange vem handlingen kom från." in page and "Ange kortfattat vad handlingen rör." in page
+    assert "Datumet kan inte ligga i framtiden." in page

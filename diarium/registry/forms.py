@@ -24,7 +24,15 @@ from .models import (
     PartyKind,
 )
 from .selectors import date_range_check
-from .services import COPY_CONTACT_MAX, COPY_FORMATS, COPY_MESSAGE_MAX, COPY_NAME_MAX, SECRECY_REVIEW_FIELD
+from .services import (
+    COPY_CONTACT_MAX,
+    COPY_FORMATS,
+    COPY_MESSAGE_MAX,
+    COPY_NAME_MAX,
+    SECRECY_REVIEW_FIELD,
+    case_title_missing,
+    document_errors,
+)
 
 
 class DateInput(forms.DateInput):
@@ -238,6 +246,13 @@ class CaseForm(DomainErrorFormMixin, forms.Form):
         self.fields["case_officer"].choices = _choices(self._officers, empty=_("Ingen vald"))
         self.fields["classification"].choices = _choices(self._classifications, empty=_("Ingen vald"))
 
+    def clean_title(self):
+        """Asked here too, so an empty title is said together with the form's other errors."""
+        title = (self.cleaned_data.get("title") or "").strip()
+        if not title:
+            raise forms.ValidationError(case_title_missing())
+        return title
+
     def clean_organ(self):
         organ = _pick(self._organs, self.cleaned_data.get("organ"))
         if organ is None:
@@ -282,6 +297,18 @@ class DocumentForm(DomainErrorFormMixin, forms.Form):
 
     def clean_counterpart_kind(self):
         return self.cleaned_data.get("counterpart_kind") or PartyKind.AUTO
+
+    def clean(self):
+        """The register's own rules (services.document_errors) for the fields
+        the form read, so every error shows at once, not one per submit."""
+        data = super().clean()
+        found = document_errors(direction=data.get("direction"), document_date=data.get("document_date"),
+                                description=data.get("description") or "", counterpart=data.get("counterpart") or "",
+                                counterpart_kind=data.get("counterpart_kind") or PartyKind.AUTO)
+        for name, messages in found.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, messages)
+        return data
 
 
 class SecrecyForm(DomainErrorFormMixin, forms.Form):

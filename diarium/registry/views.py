@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -79,7 +80,8 @@ def case_register(request):
     organs = selectors.organs_user_can_register_in(request.user)
     deny_unless(bool(organs), _("Du har inte behörighet att registrera ärenden."))
     choices = _case_form_choices({o.organisation_id for o in organs})
-    form = CaseForm(request.POST or None, organs=organs, **choices)
+    own = selectors.own_organ(request.user, organs)
+    form = CaseForm(request.POST or None, organs=organs, initial={"organ": own.pk} if own else None, **choices)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_register(actor=request.user, **form.cleaned_data)
@@ -222,7 +224,7 @@ def document_register(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
     deny_unless(access.case_permissions(request.user, case)["register_document"],
                  _("Du har inte behörighet att registrera handlingar i ärendet."))
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(request.POST or None, request.FILES or None, initial={"document_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             document = services.document_register(actor=request.user, case=case, **form.cleaned_data)

@@ -101,9 +101,13 @@ def test_registrar_journey_ends_in_a_masked_public_view(page, alingsas, tmp_path
 def test_form_errors_are_tied_to_their_fields_and_announced(page, alingsas):
     log_in(page)
     page.goto("/arenden/ny/")
+    assert page.locator("#id_organ").input_value()  # the registrar's own organ is chosen from the start
+    page.select_option("#id_organ", "")
     follow(page.get_by_role("button", name="Registrera ärendet"))
     summary = page.locator("[role=alert]")
+    # Every error at once: the organ and the empty title together.
     assert "Välj det organ ärendet hör till." in summary.inner_text()
+    assert "Ange en ärendemening." in summary.inner_text()
     organ = page.locator("#id_organ")
     assert organ.get_attribute("aria-invalid") == "true"
     described = organ.get_attribute("aria-describedby") or ""

@@ -61,6 +61,14 @@ def case_list(
     return qs.order_by("-registered_at", "-id")
 
 
+def own_organ(user, organs):
+    """The organ a registration form starts at: the user's own (their person's
+    organ) when they may register there, else the only one they may."""
+    mine = Person.objects.filter(user=user).values_list("organ_id", flat=True).first() \
+        if getattr(user, "is_authenticated", False) else None
+    return next((o for o in organs if o.pk == mine), None) or (organs[0] if len(organs) == 1 else None)
+
+
 def case_get(*, user, pk: int) -> Case:
     case = Case.objects.select_related("organ", "organisation", "case_officer", "classification", "series").filter(pk=pk).first()
     if case is None:

@@ -6,7 +6,7 @@ One module per concept; the public names are re-exported here, so callers use
 
 from .. import files as file_store
 from ..history import actor_name, event_append, secret_read_log
-from .cases import CASE_EDITABLE, case_close, case_register, case_reopen, case_update
+from .cases import CASE_EDITABLE, case_close, case_register, case_reopen, case_title_missing, case_update
 from .copies import (
     COPY_CONTACT_MAX,
     COPY_FORMATS,
@@ -19,6 +19,7 @@ from .copies import (
 )
 from .documents import (
     document_create,
+    document_errors,
     document_draw_up,
     document_file_add,
     document_lift_secrecy,
@@ -45,6 +46,8 @@ from .releases import (
 )
 
 __all__ = [
+    "case_title_missing",
+    "document_errors",
     "CASE_EDITABLE",
     "Verdict",
     "case_protect",

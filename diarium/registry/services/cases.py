@@ -23,6 +23,10 @@ from .shared import model_clean
 
 
 @transaction.atomic
+def case_title_missing() -> str:
+    return _("Ange en ärendemening.")
+
+
 def case_register(
     *,
     actor,
@@ -39,7 +43,7 @@ def case_register(
         raise DomainError(_("Ärenden kan inte registreras på en extern organisation."), field="organ")
     title = (title or "").strip()
     if not title:
-        raise DomainError(_("Ange en ärendemening."), field="title")
+        raise DomainError(case_title_missing(), field="title")
     if case_officer is not None and case_officer.organisation_id != organ.organisation_id:
         raise DomainError(_("Handläggaren hör till en annan organisation."), field="case_officer")
     if classification is not None and classification.organisation_id != organ.organisation_id:

@@ -52,6 +52,33 @@ def with_file_cleanup(fn):
         raise
 
 
+def document_errors(*, direction, document_date, description: str, counterpart: str,
+                    counterpart_kind: str = PartyKind.AUTO) -> dict[str, list[str]]:
+    """What is wrong with a document's register fields, every problem at once
+    (the forms ask it too, so a form shows them all in one go)."""
+    errors: dict[str, list[str]] = {}
+    description, counterpart = (description or "").strip(), (counterpart or "").strip()
+    if counterpart_kind not in PartyKind.values:
+        errors["counterpart_kind"] = [_("Välj om avsändaren/mottagaren är en privatperson, en organisation "
+                                        "eller ska avgöras automatiskt.")]
+    if direction not in Document.Direction.values:
+        errors["direction"] = [_("Välj om handlingen är inkommande, upprättad, utgående eller intern.")]
+    if not isinstance(document_date, dt.date):
+        errors["document_date"] = [_("Ange datum då handlingen kom in eller upprättades (ÅÅÅÅ-MM-DD).")]
+    elif past_date_errors(document_date):
+        errors["document_date"] = past_date_errors(document_date)
+    if not description:
+        errors["description"] = [_("Ange kortfattat vad handlingen rör.")]
+    if direction == Document.Direction.INCOMING and not counterpart:
+        errors["counterpart"] = [_("Ange vem handlingen kom från.")]
+    if direction == Document.Direction.OUTGOING and not counterpart:
+        errors["counterpart"] = [_("Ange vem handlingen skickades till.")]
+    for name, messages in length_errors({"description": (description, DOCUMENT_DESCRIPTION_MAX),
+                                         "counterpart": (counterpart, DOCUMENT_COUNTERPART_MAX)}).items():
+        errors.setdefault(name, messages)
+    return errors
+
+
 def document_register(*, actor, case: Case, **fields) -> Document:
     """Register a document on a case with its files (the fields of
     document_create). OSL 5 kap. 1 § requires the date, the diary number, the
@@ -83,29 +110,12 @@ def document_create(
     (access.party_is_private). `counterpart_is_private` is the older way to say
     it: True means "private"; False leaves the kind as given, so a name nobody
     knows as an organisation is still private."""
-    errors: dict[str, list[str]] = {}
     description = (description or "").strip()
     counterpart = (counterpart or "").strip()
     if counterpart_is_private:
         counterpart_kind = PartyKind.PRIVATE
-    if counterpart_kind not in PartyKind.values:
-        errors["counterpart_kind"] = [_("Välj om avsändaren/mottagaren är en privatperson, en organisation "
-                                        "eller ska avgöras automatiskt.")]
-    if direction not in Document.Direction.values:
-        errors["direction"] = [_("Välj om handlingen är inkommande, upprättad, utgående eller intern.")]
-    if not isinstance(document_date, dt.date):
-        errors["document_date"] = [_("Ange datum då handlingen kom in eller upprättades (ÅÅÅÅ-MM-DD).")]
-    elif past_date_errors(document_date):
-        errors["document_date"] = past_date_errors(document_date)
-    if not description:
-        errors["description"] = [_("Ange kortfattat vad handlingen rör.")]
-    if direction == Document.Direction.INCOMING and not counterpart:
-        errors["counterpart"] = [_("Ange vem handlingen kom från.")]
-    if direction == Document.Direction.OUTGOING and not counterpart:
-        errors["counterpart"] = [_("Ange vem handlingen skickades till.")]
-    for name, messages in length_errors({"description": (description, DOCUMENT_DESCRIPTION_MAX),
-                                         "counterpart": (counterpart, DOCUMENT_COUNTERPART_MAX)}).items():
-        errors.setdefault(name, messages)
+    errors = document_errors(direction=direction, document_date=document_date, description=description,
+                             counterpart=counterpart, counterpart_kind=counterpart_kind)
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(first, errors=errors)
