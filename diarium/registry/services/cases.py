@@ -22,11 +22,11 @@ from .numbering import format_diary_number, next_number, series_for_organ
 from .shared import model_clean
 
 
-@transaction.atomic
 def case_title_missing() -> str:
     return _("Ange en ärendemening.")
 
 
+@transaction.atomic
 def case_register(
     *,
     actor,
@@ -95,7 +95,7 @@ def case_update(*, actor, case: Case, **changes) -> Case:
         if name == "title":
             value = (value or "").strip()
             if not value:
-                raise DomainError(_("Ange en ärendemening."), field="title")
+                raise DomainError(case_title_missing(), field="title")
         # A screened field is compared as written: the form shows the original to those with the right.
         old = screening.original(case, name) if name in SCREENED_FIELDS else getattr(case, name)
         if old != value:
