@@ -90,6 +90,7 @@ api.add_router("", "diarium.search.apis.router")
 # Every action of the web UI (issue 17): routers of their own, on paths no other router uses.
 api.add_router("", "diarium.documents.apis.router")
 api.add_router("", "diarium.registry.apis_copies.router")
+api.add_router("", "diarium.registry.apis_links.router")
 api.add_router("", "diarium.search.apis_saved.router")
 api.add_router("", "diarium.accounts.apis_admin.router")
 api.add_router("", "diarium.registry.apis_admin.router")

@@ -44,6 +44,7 @@ def case_permissions(user, case: Case) -> dict[str, bool]:
         "mark_secret": g.allows(roles.MARK_SECRET, o, organ),
         "close": g.allows(roles.CLOSE_CASE, o, organ),
         "edit": g.allows(roles.REGISTER_CASE | roles.CLOSE_CASE, o, organ),
+        "link": g.allows(roles.REGISTER_CASE, o, organ),
     }
 
 

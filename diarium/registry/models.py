@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from diarium.accounts.models import Organ, Organisation, Person
@@ -280,6 +281,38 @@ class EventQuerySet(models.QuerySet):
         raise TypeError("Events are append-only")
 
 
+class CaseLink(models.Model):
+    """A link of a kind from one case to another ("hör till", "ersätter",
+    "följdärende till"), read from both ends. Removing one keeps the row, with
+    who removed it and when: the register's links are part of its history."""
+
+    class Kind(models.TextChoices):
+        BELONGS_TO = "belongs_to", _("Hör till")
+        REPLACES = "replaces", _("Ersätter")
+        FOLLOWS = "follows", _("Följdärende till")
+        RELATED = "related", _("Relaterat ärende")
+
+    # How the other end reads a link ("X ersätter Y": Y is "Ersatt av" X).
+    INVERSE = {Kind.BELONGS_TO: _("Har underliggande ärende"), Kind.REPLACES: _("Ersatt av"),
+               Kind.FOLLOWS: _("Har följdärende"), Kind.RELATED: _("Relaterat ärende")}
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="links_from")
+    other = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="links_to")
+    kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("ärendekoppling")
+        verbose_name_plural = _("ärendekopplingar")
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "other", "kind"], condition=Q(removed_at__isnull=True),
+                                               name="case_link_once")]
+
+
 class Event(models.Model):
     """An "åtgärd": something that happened. Append-only: never updated or deleted."""
 
@@ -302,6 +335,8 @@ class Event(models.Model):
         # Documents left the organisation after a secrecy review (sekretessprövning)
         # on a remiss, an agenda or a dispatch; written by those apps' services.
         SECRECY_REVIEWED = "secrecy_reviewed", _("Sekretessprövning inför utlämnande")
+        CASE_LINKED = "case_linked", _("Ärendet kopplades till ett annat ärende")
+        CASE_UNLINKED = "case_unlinked", _("Kopplingen till ett annat ärende togs bort")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, related_name="events")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="registry:case_list", permanent=False), name="home"),
     path("arenden/", views.case_list, name="case_list"),
     path("arenden/ny/", views.case_register, name="case_register"),
+    path("arenden/<int:pk>/kopplingar/", views.case_links, name="case_links"),
     path("arenden/<int:pk>/", views.case_detail, name="case_detail"),
     path("arenden/<int:pk>/historik/", views.case_history, name="case_history"),
     path("arenden/<int:pk>/andra/", views.case_edit, name="case_edit"),

@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from diarium.core import errors, ratelimit
-from diarium.core.web import deny_unless, domain_errors, show_on_form
+from diarium.core.web import deny_unless, domain_errors, post_action, posted_id, show_on_form
 
 from . import access, selectors, services
 from .files import file_response, note_texts
@@ -34,6 +35,7 @@ from .forms import (
     SecrecyForm,
     SecrecyLiftForm,
 )
+from .models import CaseLink
 from .paging import RegisterPaginator
 from .selectors import privacy as privacy_selectors
 
@@ -113,7 +115,31 @@ def case_detail(request, pk: int):
         "perms": perms,
         "close_form": CaseCloseForm(auto_id="close_%s"),
         "reopen_form": CaseReopenForm(auto_id="reopen_%s"),
+        "links": selectors.case_links(user=request.user, case=case) if case.has_links else [],
+        "link_kinds": CaseLink.Kind.choices,
     })
+
+
+@login_required
+@domain_errors
+@require_POST
+def case_links(request, pk: int):
+    """Link the case to another by its diary number, or remove a link."""
+    case = selectors.case_get(user=request.user, pk=pk)
+
+    def change():
+        if request.POST.get("action") == "remove":
+            services.case_link_remove(actor=request.user, case=case, link_id=posted_id(request.POST.get("link")) or 0)
+            return _("Kopplingen är borttagen.")
+        other = selectors.case_by_number(organisation_id=case.organisation_id, text=request.POST.get("other", ""))
+        if other is None and request.POST.get("other", "").strip():
+            raise errors.DomainError(_("Inget ärende har diarienumret %(number)s.")
+                                     % {"number": request.POST["other"].strip()[:60]}, field="other")
+        link = services.case_link_add(actor=request.user, case=case, other=other, kind=request.POST.get("kind", ""))
+        return _("%(case)s: %(kind)s %(other)s.") % {"case": case.diary_number, "kind": link.get_kind_display().lower(),
+                                                     "other": other.diary_number}
+
+    return post_action(request, reverse("registry:case_detail", args=[case.pk]) + "#kopplade", change)
 
 
 @domain_errors

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, F, Func, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 
 from .. import access, diary_numbers, extensions, history, masking
-from ..models import Case, Classification, Document, DocumentFile, Event, SeriesCounter
+from ..models import Case, CaseLink, Classification, Document, DocumentFile, Event, SeriesCounter
 
 
 def _local_day_start(day: dt.date) -> dt.datetime:
@@ -70,7 +70,10 @@ def own_organ(user, organs):
 
 
 def case_get(*, user, pk: int) -> Case:
-    case = Case.objects.select_related("organ", "organisation", "case_officer", "classification", "series").filter(pk=pk).first()
+    # has_links: whether case_links has anything to read (most cases have no links: no query for them).
+    linked = CaseLink.objects.filter(Q(case=OuterRef("pk")) | Q(other=OuterRef("pk")), removed_at__isnull=True)
+    case = Case.objects.select_related("organ", "organisation", "case_officer", "classification", "series").annotate(
+        has_links=Exists(linked)).filter(pk=pk).first()
     if case is None:
         raise NotFound(_("Ärendet finns inte."))
     return case
@@ -585,3 +588,40 @@ def copy_request_entries(events) -> list[CopyRequestEntry]:
             document_secret=bool(request.get("document_secret", False)),
         ))
     return entries
+
+
+@dataclass
+class LinkedCase:
+    link_id: int
+    label: str  # how this case reads the link: "Ersätter", "Ersatt av" …
+    kind: str
+    outgoing: bool  # made from this case
+    case: Case  # the other case
+    title: str  # its title as the reader may see it
+
+
+def case_links(*, user, case: Case) -> list[LinkedCase]:
+    """The case's links to other cases, from both ends, in force. A case's
+    register entry is a public record; its title is read as this reader may."""
+    links = CaseLink.objects.filter(Q(case=case) | Q(other=case), removed_at__isnull=True).select_related(
+        "case", "case__organ", "other", "other__organ").order_by("created_at", "id")
+    out = []
+    for link in links:
+        outgoing = link.case_id == case.pk
+        other = link.other if outgoing else link.case
+        out.append(LinkedCase(link_id=link.pk, kind=link.kind, outgoing=outgoing, case=other,
+                              label=str(link.get_kind_display() if outgoing
+                                        else CaseLink.INVERSE[CaseLink.Kind(link.kind)]),
+                              title=access.row_value(user, other, other, "title")))
+    return out
+
+
+def case_by_number(*, organisation_id: int, text: str = "", pk: int | None = None) -> Case | None:
+    """The organisation's case a diary number names, however it is typed (or, with `pk`, by id)."""
+    if pk is not None:
+        return Case.objects.filter(organisation_id=organisation_id, pk=pk).first()
+    text = (text or "").strip()
+    exact = Case.objects.filter(organisation_id=organisation_id, diary_number__iexact=text).first()
+    if exact is not None or not text:
+        return exact
+    return diary_numbers.cases_numbered(text).filter(organisation_id=organisation_id).first()
