@@ -480,3 +480,56 @@ def test_registration_forms_start_at_today_and_the_own_organ_and_say_every_error
     assert response.status_code == 400
     assert "Ange vem handlingen kom från." in page and "Ange kortfattat vad handlingen rör." in page
     assert "Datumet kan inte ligga i framtiden." in page
+
+
+def test_a_document_has_its_type_and_how_it_came_in(client, org, ks, registrar):
+    """Issue 20: the organisation's document types and "received via"."""
+    from diarium.accounts import services as accounts
+    from diarium.core.errors import DomainError
+    from diarium.registry import reference
+    from diarium.registry import services as registry
+
+    admin = f.user(org, "admin")
+    application = reference.document_type_create(actor=admin, organisation=org, name="Ansökan")
+    retired = reference.document_type_create(actor=admin, organisation=org, name="Telefax")
+    reference.document_type_update(actor=admin, document_type=retired, active=False)
+    with pytest.raises(DomainError, match="finns redan"):
+        reference.document_type_create(actor=admin, organisation=org, name="ansökan")
+    case = f.case(registrar, ks)
+    client.force_login(registrar)
+    form = client.get(reverse("registry:document_register", args=[case.pk])).content.decode()
+    assert ">Ansökan</option>" in form and "Telefax" not in form
+    response = client.post(reverse("registry:document_register", args=[case.pk]), {
+        "direction": "incoming", "document_date": "2026-12-01", "counterpart": "Bostads AB Lärkan",
+        "counterpart_kind": "legal", "description": "Ansökan om markanvisning",
+        "document_type": str(application.pk), "received_via": "email"}, follow=True)
+    assert response.status_code == 200, re.findall(r"(?s)role=\"alert\".{0,600}", response.content.decode())
+    document = case.documents.get()
+    page = client.get(reverse("registry:document_detail", args=[document.pk])).content.decode()
+    assert "Handlingstyp" in page and "Ansökan" in page and "inkommen via e-post" in page
+    with pytest.raises(DomainError) as refused:
+        registry.document_register(actor=registrar, case=case, direction="drawn_up", document_date=case.registered_at.date(),
+                                   description="PM", received_via="post", document_type=retired)
+    assert set(refused.value.errors) == {"received_via", "document_type"}
+    other = accounts.organisation_create(name="Lerums kommun", slug="lerum")
+    foreign = reference.document_type_create(actor=f.user(superuser=True), organisation=other, name="Ansökan")
+    with pytest.raises(DomainError, match="organisationens handlingstyper"):
+        registry.document_register(actor=registrar, case=case, direction="incoming", counterpart="AB",
+                                   document_date=case.registered_at.date(), description="X", document_type=foreign)
+    api = client.get(f"/api/cases/{case.pk}/documents").json()
+    assert (api[0]["document_type"], api[0]["received_via"]) == ("Ansökan", "email")
+
+
+def test_the_administrator_keeps_the_document_types_through_the_api(client, org):
+    from .api_support import bearer, post_json, token_for
+
+    admin = f.user(org, "admin")
+    auth = bearer(token_for(admin))
+    url = f"/api/organisations/{org.pk}/document-types"
+    created = post_json(client, url, {"name": "Yttrande"}, **auth)
+    assert created.status_code == 201 and created.json()["active"] is True
+    again = post_json(client, url, {"name": " yttrande "}, **auth)
+    assert again.status_code == 400 and "finns redan" in again.json()["detail"]
+    changed = client.patch(f"{url}/{created.json()['id']}", {"active": False}, content_type="application/json", **auth)
+    assert changed.json()["active"] is False
+    assert client.get(url, **bearer(token_for(f.user(org, "reader")))).status_code == 403

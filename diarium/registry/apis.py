@@ -245,6 +245,9 @@ class DocumentIn(Schema):
         "Äldre sätt att ange counterpart_kind: true betyder \"private\"; false lämnar counterpart_kind som "
         "det är."))
     description: str = Field("", max_length=DOCUMENT_DESCRIPTION_MAX)
+    document_type: Id | None = Field(None, description="One of the organisation's document types.")
+    received_via: Literal["", "email", "post", "e_service", "hand"] = Field(
+        "", description="How an incoming document came in.")
 
 
 class SecrecyIn(Schema):
@@ -439,7 +442,8 @@ def document_register(request, case_id: Id, form: Form[DocumentIn], files: File[
         actor=user, case=selectors.case_get(user=user, pk=case_id), direction=form.direction,
         document_date=form.document_date, description=form.description, counterpart=form.counterpart,
         counterpart_kind=form.counterpart_kind, counterpart_is_private=form.counterpart_is_private,
-        files=files or [],
+        document_type=selectors.document_type_referenced(pk=form.document_type, field="document_type"),
+        received_via=form.received_via, files=files or [],
     )
     return Status(201, selectors.document_entry(user=user, document=document))
 

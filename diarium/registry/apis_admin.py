@@ -160,3 +160,45 @@ def admin_classification_delete(request, organisation_id: Id, classification_id:
     reference.classification_delete(
         actor=user, classification=reference.classification_get(organisation=organisation, pk=classification_id))
     return Status(204, None)
+
+
+# --- document types -----------------------------------------------------------------------------
+class DocumentTypeOut(Schema):
+    id: int
+    name: str
+    active: bool
+
+
+class DocumentTypeIn(Schema):
+    name: str = Field(max_length=100, description="E.g. \"Ansökan\", \"Yttrande\", \"Protokoll\".")
+
+
+class DocumentTypeChangeIn(Schema):
+    name: str | None = Field(None, max_length=100)
+    active: bool | None = Field(None, description="false retires the type: kept on its documents, not offered.")
+
+
+@router.get("/organisations/{organisation_id}/document-types", response={200: list[DocumentTypeOut], **ERRORS},
+            auth=WRITE, url_name="admin_document_type_list")
+def admin_document_type_list(request, organisation_id: Id):
+    organisation = accounts_access.organisation_for_admin_get(user=actor(request), pk=organisation_id)
+    return reference.document_types_of(organisation=organisation)
+
+
+@router.post("/organisations/{organisation_id}/document-types", response={201: DocumentTypeOut, **ERRORS},
+             auth=WRITE, url_name="admin_document_type_create")
+def admin_document_type_create(request, organisation_id: Id, payload: DocumentTypeIn):
+    """Add a kind of document the organisation registers."""
+    user = actor(request)
+    organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
+    return Status(201, reference.document_type_create(actor=user, organisation=organisation, name=payload.name))
+
+
+@router.patch("/organisations/{organisation_id}/document-types/{type_id}", response={200: DocumentTypeOut, **ERRORS},
+              auth=WRITE, url_name="admin_document_type_change")
+def admin_document_type_change(request, organisation_id: Id, type_id: Id, payload: DocumentTypeChangeIn):
+    """Rename a kind of document, or retire it."""
+    user = actor(request)
+    organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
+    document_type = reference.document_type_get(organisation=organisation, pk=type_id)
+    return reference.document_type_update(actor=user, document_type=document_type, **_set(payload))

@@ -22,6 +22,7 @@ from .models import (
     Case,
     Document,
     PartyKind,
+    ReceivedVia,
 )
 from .selectors import date_range_check
 from .services import (
@@ -292,8 +293,24 @@ class DocumentForm(DomainErrorFormMixin, forms.Form):
     )
     description = LimitedCharField(label=_("Beskrivning"), required=False, max_length=DOCUMENT_DESCRIPTION_MAX,
                                   widget=forms.TextInput(attrs={"aria-required": "true", "size": 60}))
+    document_type = forms.ChoiceField(label=_("Handlingstyp"), required=False)
+    received_via = forms.ChoiceField(label=_("Inkommen via"), required=False,
+                                     choices=[("", _("– (bara för inkommande)")), *ReceivedVia.choices],
+                                     error_messages={"invalid_choice": _("Välj e-post, post, e-tjänst eller "
+                                                                         "lämnad personligen.")})
     files = MultipleFileField(label=_("Filer"), required=False,
                               help_text=_("Du kan välja flera filer. Filtypen kontrolleras mot innehållet."))
+
+    def __init__(self, *args, document_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._document_types = list(document_types)
+        if self._document_types:
+            self.fields["document_type"].choices = _choices(self._document_types, empty=_("Ingen vald"))
+        else:
+            del self.fields["document_type"]
+
+    def clean_document_type(self):
+        return _pick(self._document_types, self.cleaned_data.get("document_type"))
 
     def clean_counterpart_kind(self):
         return self.cleaned_data.get("counterpart_kind") or PartyKind.AUTO
@@ -304,7 +321,8 @@ class DocumentForm(DomainErrorFormMixin, forms.Form):
         data = super().clean()
         found = document_errors(direction=data.get("direction"), document_date=data.get("document_date"),
                                 description=data.get("description") or "", counterpart=data.get("counterpart") or "",
-                                counterpart_kind=data.get("counterpart_kind") or PartyKind.AUTO)
+                                counterpart_kind=data.get("counterpart_kind") or PartyKind.AUTO,
+                                received_via=data.get("received_via") or "")
         for name, messages in found.items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, messages)

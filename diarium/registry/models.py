@@ -98,6 +98,26 @@ class Classification(models.Model):
         return f"{self.code} {self.title}"
 
 
+class DocumentType(models.Model):
+    """A kind of document an organisation registers (ansökan, yttrande, beslut,
+    protokoll …): the register's own reference data, and what the records plan's
+    retention rules will be set per. One no longer used is retired, never removed
+    while a document has it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="document_types")
+    name = models.CharField(_("handlingstyp"), max_length=100)
+    active = models.BooleanField(_("används"), default=True)
+
+    class Meta:
+        verbose_name = _("handlingstyp")
+        verbose_name_plural = _("handlingstyper")
+        ordering = ["organisation", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="document_type_unique")]
+
+    def __str__(self):
+        return self.name
+
+
 class Case(Screened):
     """An "ärende": a matter from registration to closing, with a diary number."""
 
@@ -176,6 +196,15 @@ class PartyKind(models.TextChoices):
     LEGAL = "legal", _("Organisation, företag eller myndighet (juridisk person)")
 
 
+class ReceivedVia(models.TextChoices):
+    """How an incoming document reached the organisation."""
+
+    EMAIL = "email", _("E-post")
+    POST = "post", _("Post")
+    E_SERVICE = "e_service", _("E-tjänst")
+    HAND = "hand", _("Lämnad personligen")
+
+
 class Document(Screened):
     """A "handling": a document received, drawn up or sent, registered on a case."""
 
@@ -202,6 +231,9 @@ class Document(Screened):
                                         default=PartyKind.AUTO)
     counterpart_is_private = models.BooleanField(_("privatperson"), default=False)
     description = models.CharField(_("beskrivning"), max_length=DOCUMENT_DESCRIPTION_MAX)
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="documents", verbose_name=_("handlingstyp"))
+    received_via = models.CharField(_("inkommen via"), max_length=10, choices=ReceivedVia.choices, blank=True)
     registered_at = models.DateTimeField(_("registrerad"))
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     is_secret = models.BooleanField(_("sekretessmarkerad"), default=False)

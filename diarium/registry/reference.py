@@ -27,7 +27,7 @@ from diarium.core.errors import (
     errors_from_validation,
 )
 
-from .models import Classification, Series
+from .models import Classification, DocumentType, Series
 
 
 def _require_admin(actor, organisation_id: int, message: str) -> None:
@@ -158,3 +158,47 @@ def classification_delete(*, actor, classification: Classification) -> None:
     if in_use(classification):
         raise Conflict(_("Klassificeringen används av ärenden och kan inte tas bort."))
     classification.delete()
+
+
+# --- document types ----------------------------------------------------------------------------
+def document_types_of(*, organisation, active_only: bool = False) -> QuerySet[DocumentType]:
+    qs = DocumentType.objects.filter(organisation=organisation).order_by("name")
+    return qs.filter(active=True) if active_only else qs
+
+
+def document_type_get(*, organisation, pk: int) -> DocumentType:
+    document_type = DocumentType.objects.filter(organisation=organisation, pk=pk).first()
+    if document_type is None:
+        raise NotFound(_("Handlingstypen finns inte."))
+    return document_type
+
+
+def document_type_create(*, actor, organisation, name: str) -> DocumentType:
+    """Add a kind of document to the organisation's register."""
+    _require_admin(actor, organisation.pk, _("Bara en administratör kan ändra handlingstyperna."))
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError(_("Ange handlingstypens namn."), field="name")
+    if DocumentType.objects.filter(organisation=organisation, name__iexact=name).exists():
+        raise DomainError(_("Handlingstypen %(name)s finns redan.") % {"name": name}, field="name")
+    document_type = DocumentType(organisation=organisation, name=name)
+    _save(document_type)
+    return document_type
+
+
+def document_type_update(*, actor, document_type: DocumentType, name: str | None = None,
+                         active: bool | None = None) -> DocumentType:
+    """Rename a kind of document, or retire it (it stays on the documents that have it)."""
+    _require_admin(actor, document_type.organisation_id, _("Bara en administratör kan ändra handlingstyperna."))
+    if name is not None:
+        name = " ".join(name.split())
+        if not name:
+            raise DomainError(_("Ange handlingstypens namn."), field="name")
+        if DocumentType.objects.filter(organisation_id=document_type.organisation_id, name__iexact=name).exclude(
+                pk=document_type.pk).exists():
+            raise DomainError(_("Handlingstypen %(name)s finns redan.") % {"name": name}, field="name")
+        document_type.name = name
+    if active is not None:
+        document_type.active = bool(active)
+    _save(document_type)
+    return document_type

@@ -108,6 +108,9 @@ class DocumentFields(Schema):
     secrecy_ground: str
     secrecy_marked_at: dt.datetime | None
     content_hidden: bool
+    document_type: str = Field("", description="Handlingstyp (organisationens egna, t.ex. \"Ansökan\").")
+    received_via: str = Field("", description="Hur en inkommande handling kom in: email, post, e_service, hand.")
+    received_via_label: str = ""
 
     @staticmethod
     def resolve_direction_label(obj) -> str:

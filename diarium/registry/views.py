@@ -250,7 +250,8 @@ def document_register(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
     deny_unless(access.case_permissions(request.user, case)["register_document"],
                  _("Du har inte behörighet att registrera handlingar i ärendet."))
-    form = DocumentForm(request.POST or None, request.FILES or None, initial={"document_date": timezone.localdate()})
+    form = DocumentForm(request.POST or None, request.FILES or None, initial={"document_date": timezone.localdate()},
+                        document_types=selectors.document_types_for(case.organisation_id))
     if request.method == "POST" and form.is_valid():
         try:
             document = services.document_register(actor=request.user, case=case, **form.cleaned_data)

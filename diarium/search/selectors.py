@@ -27,6 +27,7 @@ from diarium.accounts.models import Organ
 from diarium.core.errors import DomainError
 from diarium.decisions.models import Decision, Meeting
 from diarium.plans.models import SteeringDocument
+from diarium.registry import access as registry_access
 from diarium.registry import diary_numbers
 from diarium.registry.models import Case, Document
 from diarium.registry.selectors import date_range_check
@@ -277,7 +278,8 @@ def _numbered_first(found: EngineResult, q: str, audience, filters: Filters, *, 
     number = diary_numbers.case_number(q)
     if number is None or filters.kind not in (None, Kind.CASE) or limit == 0:
         return found
-    ids = list(Case.objects.filter(diary_numbers.numbered_q(number)).values_list("pk", flat=True)[:MAX_NUMBERED])
+    ids = list(registry_access.public_cases().filter(diary_numbers.numbered_q(number))
+               .values_list("pk", flat=True)[:MAX_NUMBERED])  # which rows this audience reads: visible() below
     rows = list(visible(audience, filters).filter(key__in=[f"case:{pk}" for pk in ids]).values(*HIT_FIELDS)) \
         if ids else []
     if not rows:

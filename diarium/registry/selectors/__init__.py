@@ -15,7 +15,7 @@ from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 
 from .. import access, diary_numbers, extensions, history, masking
-from ..models import Case, CaseLink, Classification, Document, DocumentFile, Event, SeriesCounter
+from ..models import Case, CaseLink, Classification, Document, DocumentFile, DocumentType, Event, SeriesCounter
 
 
 def _local_day_start(day: dt.date) -> dt.datetime:
@@ -140,6 +140,9 @@ class DocumentEntry:
     # Why the description is hidden: access.MASKED_SECRET or None.
     description_mask_reason: str | None = None
     case: Case | None = None
+    document_type: str = ""  # the organisation's kind of document (DocumentType), if given
+    received_via: str = ""  # ReceivedVia: how an incoming document came in
+    received_via_label: str = ""
 
     @property
     def counterpart_text(self) -> str:
@@ -193,6 +196,9 @@ def _entry(document: Document, case: Case, files: list[FileEntry], *, read_secre
         is_secret=document.is_secret, secrecy_ground=document.secrecy_ground,
         secrecy_marked_at=document.secrecy_marked_at, content_hidden=hidden, files=[] if hidden else files,
         counterpart_mask_reason=counterpart_reason, description_mask_reason=description_reason, case=case,
+        document_type=document.document_type.name if document.document_type_id else "",
+        received_via=document.received_via, received_via_label=str(document.get_received_via_display())
+        if document.received_via else "",
     )
 
 
@@ -211,7 +217,7 @@ def register_entry(*, user, document: Document, direction_labels: dict[str, str]
 
 
 def _documents_qs():
-    return Document.objects.select_related("case", "case__organ", "case__organisation")
+    return Document.objects.select_related("case", "case__organ", "case__organisation", "document_type")
 
 
 # --- the register of documents ----------------------------------------------------------------
@@ -318,7 +324,7 @@ def document_entries(*, user, case: Case) -> list[DocumentEntry]:
     """The case's documents, masked for this reader. Two queries however many."""
     read_secret = access.can_read_secret(user, case)
     read_internal = access.can_read_internal(user, case)
-    documents = list(Document.objects.filter(case=case).order_by("number"))
+    documents = list(Document.objects.filter(case=case).select_related("document_type").order_by("number"))
     files = _file_entries([d.pk for d in documents if not access.content_hidden(d, read_secret=read_secret)])
     labels = _direction_labels()
     return [_entry(d, case, files.get(d.pk, []), read_secret=read_secret, read_internal=read_internal,
@@ -625,3 +631,18 @@ def case_by_number(*, organisation_id: int, text: str = "", pk: int | None = Non
     if exact is not None or not text:
         return exact
     return diary_numbers.cases_numbered(text).filter(organisation_id=organisation_id).first()
+
+
+def document_type_referenced(*, pk: int | None, field: str):
+    """A document type named in a request (its organisation is checked by the service)."""
+    if pk is None:
+        return None
+    found = DocumentType.objects.filter(pk=pk).first()
+    if found is None:
+        raise DomainError(_("Handlingstypen finns inte."), field=field)
+    return found
+
+
+def document_types_for(organisation_id: int):
+    """The organisation's document types in use, for a registration form."""
+    return list(DocumentType.objects.filter(organisation_id=organisation_id, active=True).order_by("name"))

@@ -30,8 +30,10 @@ from ..models import (
     Case,
     Document,
     DocumentFile,
+    DocumentType,
     Event,
     PartyKind,
+    ReceivedVia,
 )
 from .numbering import counter_increment
 from .shared import model_clean
@@ -53,7 +55,7 @@ def with_file_cleanup(fn):
 
 
 def document_errors(*, direction, document_date, description: str, counterpart: str,
-                    counterpart_kind: str = PartyKind.AUTO) -> dict[str, list[str]]:
+                    counterpart_kind: str = PartyKind.AUTO, received_via: str = "") -> dict[str, list[str]]:
     """What is wrong with a document's register fields, every problem at once
     (the forms ask it too, so a form shows them all in one go)."""
     errors: dict[str, list[str]] = {}
@@ -73,6 +75,10 @@ def document_errors(*, direction, document_date, description: str, counterpart: 
         errors["counterpart"] = [_("Ange vem handlingen kom från.")]
     if direction == Document.Direction.OUTGOING and not counterpart:
         errors["counterpart"] = [_("Ange vem handlingen skickades till.")]
+    if received_via and received_via not in ReceivedVia.values:
+        errors["received_via"] = [_("Välj e-post, post, e-tjänst eller lämnad personligen.")]
+    elif received_via and direction != Document.Direction.INCOMING:
+        errors["received_via"] = [_("Hur handlingen kom in anges bara för inkommande handlingar.")]
     for name, messages in length_errors({"description": (description, DOCUMENT_DESCRIPTION_MAX),
                                          "counterpart": (counterpart, DOCUMENT_COUNTERPART_MAX)}).items():
         errors.setdefault(name, messages)
@@ -98,6 +104,8 @@ def document_create(
     counterpart: str = "",
     counterpart_kind: str = PartyKind.AUTO,
     counterpart_is_private: bool | None = None,
+    document_type: DocumentType | None = None,
+    received_via: str = "",
     files: Sequence = (),
     registered_at: dt.datetime | None = None,
     actor_name: str | None = None,
@@ -115,7 +123,10 @@ def document_create(
     if counterpart_is_private:
         counterpart_kind = PartyKind.PRIVATE
     errors = document_errors(direction=direction, document_date=document_date, description=description,
-                             counterpart=counterpart, counterpart_kind=counterpart_kind)
+                             counterpart=counterpart, counterpart_kind=counterpart_kind, received_via=received_via)
+    if document_type is not None and (document_type.organisation_id != case.organisation_id
+                                      or not document_type.active):
+        errors["document_type"] = [_("Välj en av organisationens handlingstyper.")]
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(first, errors=errors)
@@ -132,7 +143,7 @@ def document_create(
         document = Document(
             case=case, number=number, direction=direction, document_date=document_date,
             counterpart=counterpart, counterpart_kind=counterpart_kind, counterpart_is_private=is_private,
-            description=description, registered_at=now,
+            description=description, document_type=document_type, received_via=received_via or "", registered_at=now,
             registered_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         model_clean(document, exclude=["case", "registered_by"])
