@@ -419,3 +419,10 @@ def test_add_file_and_new_version(client, world):
     assert [v["version"] for v in first["versions"]] == [2, 1]
     wrong = client.post(url, {"file": text_upload("x.txt", "x\n"), "replaces": world.secret_file.pk})
     assert wrong.status_code == 400 and wrong.json()["errors"] == {"replaces": ["Filen hör inte till handlingen."]}
+
+
+def test_the_secrecy_provisions_are_listed_with_their_content(client):
+    provisions = client.get("/api/secrecy-provisions").json()
+    social = next(p for p in provisions if p["reference"] == "OSL 26 kap. 1 §")
+    assert social["text"].startswith("Socialtjänst: uppgift om en enskilds personliga förhållanden")
+    assert len({p["reference"] for p in provisions}) == len(provisions) >= 10

@@ -314,11 +314,17 @@ def test_mark_secret_and_lift_through_the_form(client, registrar, case):
     document = f.document(registrar, case, counterpart=SECRET_NAME, description="Läkarintyg")
     client.force_login(registrar)
     url = reverse("registry:document_secrecy", args=[document.pk])
-    response = client.post(url, {"action": "mark", "ground": "", "masked_fields": ["counterpart"]})
-    assert response.status_code == 400 and "Ange sekretessgrund" in _html(response)
-    response = client.post(url, {"action": "mark", "ground": "OSL 26 kap. 1 §", "masked_fields": ["counterpart"]},
-                           follow=True)
+    page = _html(client.get(url))  # the provisions to pick from, each with its content in short
+    assert '<option value="OSL 26 kap. 1 §">OSL 26 kap. 1 § – Socialtjänst</option>' in page
+    assert "uppgift om en enskilds personliga förhållanden, om det inte står klart" in page
+    response = client.post(url, {"action": "mark", "provision": "", "ground": "", "masked_fields": ["counterpart"]})
+    assert response.status_code == 400 and "Välj en bestämmelse eller skriv sekretessgrunden." in _html(response)
+    response = client.post(url, {"action": "mark", "provision": "OSL 26 kap. 1 §", "ground": "",
+                                 "masked_fields": ["counterpart"]}, follow=True)
     assert "har sekretessmarkerats" in _html(response)
+    document.refresh_from_db()
+    assert document.secrecy_ground == "OSL 26 kap. 1 §"
+    assert '<option value="OSL 26 kap. 1 §" selected>' in _html(client.get(url))
     client.logout()
     assert SECRET_NAME not in _html(client.get(reverse("registry:case_detail", args=[case.pk])))
     client.force_login(registrar)

@@ -21,7 +21,7 @@ from diarium.core.errors import DomainError
 from diarium.core.lookups import referenced
 from diarium.core.limits import IsoDate, PastIsoDate
 
-from . import access, selectors, services
+from . import access, osl, selectors, services
 from . import files as file_store
 from .selectors import privacy as privacy_selectors
 from .models import (
@@ -286,6 +286,18 @@ def _person(pk: int | None):
 
 
 # --- cases --------------------------------------------------------------------------------
+class ProvisionOut(Schema):
+    reference: str = Field(description="E.g. \"OSL 26 kap. 1 §\": what a document's secrecy ground is set to.")
+    text: str = Field(description="What the provision protects, in short (the law's own wording governs).")
+
+
+@router.get("/secrecy-provisions", response={200: list[ProvisionOut], **ERRORS}, auth=PUBLIC_READ,
+            url_name="secrecy_provisions")
+def secrecy_provisions(request):
+    """The provisions of offentlighets- och sekretesslagen the register offers as secrecy grounds."""
+    return [{"reference": ref, "text": str(text)} for ref, text in osl.PROVISIONS]
+
+
 @router.get("/cases", response={200: CasePage, **ERRORS}, auth=PUBLIC_READ, url_name="case_list")
 def case_list(request, filters: Query[CaseFilters]):
     """The public register of cases, newest first. Anonymous reading is allowed."""

@@ -24,6 +24,7 @@ from .models import (
     PartyKind,
     ReceivedVia,
 )
+from . import osl
 from .selectors import date_range_check
 from .services import (
     COPY_CONTACT_MAX,
@@ -330,13 +331,28 @@ class DocumentForm(DomainErrorFormMixin, forms.Form):
 
 
 class SecrecyForm(DomainErrorFormMixin, forms.Form):
-    ground = LimitedCharField(label=_("Sekretessgrund"), max_length=SECRECY_GROUND_MAX, required=False,
-                             help_text=_("Till exempel \"OSL 26 kap. 1 §\"."),
-                             widget=forms.TextInput(attrs={"aria-required": "true"}))
+    provision = forms.ChoiceField(
+        label=_("Sekretessgrund"), required=False,
+        choices=[("", _("Annan grund (skriv den nedan)")),
+                 *[(ref, f"{ref} – {str(text).split(':')[0]}") for ref, text in osl.PROVISIONS]],
+        help_text=_("Bestämmelserna i offentlighets- och sekretesslagen som oftast gäller; deras innehåll i "
+                    "korthet står under formuläret."),
+        error_messages={"invalid_choice": _("Välj en av bestämmelserna, eller skriv grunden.")})
+    ground = LimitedCharField(label=_("Annan sekretessgrund"), max_length=SECRECY_GROUND_MAX, required=False,
+                             help_text=_("Till exempel \"OSL 23 kap. 2 §\", när den inte finns i listan."))
     masked_fields = forms.MultipleChoiceField(
         label=_("Dölj i det publika diariet"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=list(Document.MASKABLE_FIELDS.items()),
     )
+
+    def clean(self):
+        """One ground: the chosen provision, else the one written."""
+        data = super().clean()
+        provision = data.pop("provision", "") or ""
+        data["ground"] = provision or (data.get("ground") or "").strip()
+        if not data["ground"] and "ground" not in self.errors:
+            self.add_error("provision", _("Välj en bestämmelse eller skriv sekretessgrunden."))
+        return data
 
 
 class SecrecyLiftForm(DomainErrorFormMixin, forms.Form):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from diarium.core import errors, ratelimit
 from diarium.core.web import deny_unless, domain_errors, post_action, posted_id, show_on_form
 
-from . import access, selectors, services
+from . import access, osl, selectors, services
 from .files import file_response, note_texts
 from .forms import (
     CaseCloseForm,
@@ -288,8 +288,10 @@ def document_secrecy(request, pk: int):
     if request.method == "GET":  # showing the entry is a read (logged if secret)
         entry = selectors.document_get(user=request.user, pk=pk)[1]
     lifting = request.POST.get("action") == "lift"
+    listed = osl.provision_of(document.secrecy_ground)
     mark_form = SecrecyForm(None if lifting else (request.POST or None),
-                            initial={"ground": document.secrecy_ground, "masked_fields": document.masked_fields})
+                            initial={"provision": listed, "ground": "" if listed else document.secrecy_ground,
+                                     "masked_fields": document.masked_fields})
     lift_form = SecrecyLiftForm(request.POST if lifting else None)
     form = lift_form if lifting else mark_form
     if request.method == "POST" and form.is_valid():
@@ -309,7 +311,7 @@ def document_secrecy(request, pk: int):
         entry = selectors.document_entry(user=request.user, document=document)
     status = 400 if form.is_bound else 200
     return render(request, "registry/document_secrecy.html", {
-        "case": case, "entry": entry, "mark_form": mark_form, "lift_form": lift_form,
+        "case": case, "entry": entry, "mark_form": mark_form, "lift_form": lift_form, "provisions": osl.PROVISIONS,
     }, status=status)
 
 
