@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
@@ -15,7 +15,7 @@ from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.errors import PermissionDenied
 from diarium.core.privacy.parties import looks_like_organisation
 
-from .models import Case, Document, DocumentFile, Event, PartyKind
+from .models import Case, Contact, Document, DocumentFile, Event, PartyKind
 
 
 def can_read_secret(user, case: Case) -> bool:
@@ -48,6 +48,27 @@ def case_permissions(user, case: Case) -> dict[str, bool]:
     }
 
 
+def _anywhere_in(user, allowed: set[str], organisation_id: int) -> bool:
+    """The user holds one of `allowed` on the organisation or on any of its organs."""
+    g = roles.grants_for(user)
+    if g.superuser:
+        return True
+    orgs, organs = g.organ_ids_with(allowed)
+    return organisation_id in orgs or Organ.objects.filter(pk__in=organs, organisation_id=organisation_id).exists()
+
+
+def can_keep_contacts(user, organisation_id: int) -> bool:
+    """The contact register is kept by those who register documents."""
+    return _anywhere_in(user, roles.REGISTER_DOCUMENT, organisation_id)
+
+
+def can_read_contacts(user, organisation_id: int) -> bool:
+    """The contact register (private persons' names and details among them) is
+    read by the organisation's staff who read its internal register; never by
+    the public, in no output."""
+    return _anywhere_in(user, roles.READ_INTERNAL, organisation_id)
+
+
 MASKED_SECRET = "secret"
 MASKED_PRIVATE = "private"
 
@@ -60,8 +81,10 @@ def party_is_private(name: str, *, organisation: Organisation | int, declared: s
     "private" and "legal" decide; "auto" makes every name private unless it is
     empty, an organisation's name, an organ of `organisation` (name or code), a
     person of `organisation` (its staff and elected members), reads as an
-    organisation (core.privacy.parties), or was declared a legal person on a
-    document of `organisation` before. One query."""
+    organisation (core.privacy.parties), was declared a legal person on a
+    document of `organisation` before, or is in its contact register as an
+    organisation or a person who is not private; a name in the contact register
+    as a private person is one, whatever else it looks like. One query."""
     if declared == PartyKind.PRIVATE:
         return True
     if declared == PartyKind.LEGAL:
@@ -69,18 +92,28 @@ def party_is_private(name: str, *, organisation: Organisation | int, declared: s
     name = (name or "").strip()
     if not name:
         return False
-    if looks_like_organisation(name):
-        return False
     organisation_id = organisation.pk if isinstance(organisation, Organisation) else organisation
-    known = Organisation.objects.filter(name__iexact=name).order_by().values_list("pk").union(
-        Organ.objects.filter(Q(name__iexact=name) | Q(code__iexact=name), organisation_id=organisation_id)
-        .order_by().values_list("pk"),
-        Person.objects.filter(organisation_id=organisation_id, name__iexact=name).order_by().values_list("pk"),
-        Document.objects.filter(case__organisation_id=organisation_id, counterpart_kind=PartyKind.LEGAL,
-                                counterpart__iexact=name).order_by().values_list("pk"),
-        all=True,
-    )
-    return not known[:1]
+    private_contact = Exists(Contact.objects.filter(organisation_id=organisation_id, name__iexact=name,
+                                                    is_private=True))
+    if looks_like_organisation(name):
+        known = Value(True)
+    else:
+        known = (Exists(Organisation.objects.filter(name__iexact=name))
+                 | Exists(Organ.objects.filter(Q(name__iexact=name) | Q(code__iexact=name),
+                                               organisation_id=organisation_id))
+                 | Exists(Person.objects.filter(organisation_id=organisation_id, name__iexact=name))
+                 | Exists(Document.objects.filter(case__organisation_id=organisation_id,
+                                                  counterpart_kind=PartyKind.LEGAL, counterpart__iexact=name))
+                 | Exists(Contact.objects.filter(organisation_id=organisation_id, name__iexact=name,
+                                                 is_private=False)))
+    # One query: a name in the contact register as a private person is one, whatever else it looks like.
+    row = Organisation.objects.filter(pk=organisation_id).annotate(
+        private=private_contact, known=ExpressionWrapper(known, output_field=BooleanField())
+    ).values_list("private", "known").first()
+    if row is None:
+        return not looks_like_organisation(name)
+    private, known_as_legal = row
+    return bool(private) or not known_as_legal
 
 
 def party_mask_reason(*, is_private: bool, read_internal: bool) -> str | None:

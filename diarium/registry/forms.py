@@ -20,6 +20,7 @@ from .models import (
     SECRECY_GROUND_MAX,
     SECRECY_REVIEW_REASON_MAX,
     Case,
+    Contact,
     Document,
     PartyKind,
     ReceivedVia,
@@ -35,6 +36,7 @@ from .services import (
     case_title_missing,
     document_errors,
 )
+from .services.contacts import contact_errors
 
 
 class DateInput(forms.DateInput):
@@ -302,8 +304,10 @@ class DocumentForm(DomainErrorFormMixin, forms.Form):
     files = MultipleFileField(label=_("Filer"), required=False,
                               help_text=_("Du kan välja flera filer. Filtypen kontrolleras mot innehållet."))
 
-    def __init__(self, *args, document_types=(), **kwargs):
+    def __init__(self, *args, document_types=(), contacts: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if contacts:  # the contact register's names offered as the sender/recipient (a <datalist>)
+            self.fields["counterpart"].widget.attrs["list"] = "kontakter"
         self._document_types = list(document_types)
         if self._document_types:
             self.fields["document_type"].choices = _choices(self._document_types, empty=_("Ingen vald"))
@@ -472,3 +476,31 @@ class CaseProtectForm(DomainErrorFormMixin, forms.Form):
 class CaseUnprotectForm(DomainErrorFormMixin, forms.Form):
     reason = LimitedCharField(label=_("Skäl till att skyddet tas bort"), max_length=REASON_MAX, required=False,
                               widget=forms.TextInput(attrs={"aria-required": "true"}))
+
+
+class ContactForm(DomainErrorFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Slag"), choices=Contact.Kind.choices, initial=Contact.Kind.PERSON,
+                             widget=forms.RadioSelect,
+                             error_messages={"required": _("Välj person eller organisation."),
+                                             "invalid_choice": _("Välj person eller organisation.")})
+    name = LimitedCharField(label=_("Namn"), max_length=300, required=False,
+                            widget=forms.TextInput(attrs={"aria-required": "true", "size": 40}))
+    is_private = forms.BooleanField(label=_("Privatperson (namnet visas aldrig för allmänheten)"), required=False,
+                                    initial=True,
+                                    help_text=_("Gäller personer. Ta bort markeringen bara för en person som "
+                                                "företräder en organisation."))
+    org_number = LimitedCharField(label=_("Organisationsnummer"), max_length=20, required=False)
+    email = LimitedCharField(label=_("E-post"), max_length=254, required=False)
+    phone = LimitedCharField(label=_("Telefon"), max_length=40, required=False)
+    address = LimitedCharField(label=_("Postadress"), max_length=300, required=False)
+
+    def clean(self):
+        """The register's own rules (services.contact_errors), every error at once."""
+        data = super().clean()
+        found = contact_errors(kind=data.get("kind") or "", name=" ".join((data.get("name") or "").split()),
+                               email=(data.get("email") or "").strip(), org_number=data.get("org_number") or "",
+                               phone=data.get("phone") or "", address=data.get("address") or "")
+        for name, messages in found.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, messages)
+        return data

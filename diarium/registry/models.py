@@ -118,6 +118,43 @@ class DocumentType(models.Model):
         return self.name
 
 
+class Contact(models.Model):
+    """Someone the organisation corresponds with: a person or an organisation
+    (a company, an association, another authority), with how to reach them.
+    The register's working list, read only by its staff: a person is a private
+    person unless the registrar says otherwise, and their name and details never
+    reach the public; an organisation's name is public on its documents."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        ORGANISATION = "organisation", _("Organisation")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="contacts")
+    kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(_("namn"), max_length=300)
+    org_number = models.CharField(_("organisationsnummer"), max_length=20, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    address = models.CharField(_("postadress"), max_length=300, blank=True)
+    # A person is private unless the registrar says otherwise (e.g. one acting for a firm).
+    is_private = models.BooleanField(_("privatperson"), default=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("kontakt")
+        verbose_name_plural = _("kontakter")
+        ordering = ["organisation", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def party_kind(self) -> str:
+        """What a document's counterpart taken from this contact is (PartyKind)."""
+        return PartyKind.PRIVATE if self.kind == self.Kind.PERSON and self.is_private else PartyKind.LEGAL
+
+
 class Case(Screened):
     """An "ärende": a matter from registration to closing, with a diary number."""
 

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from diarium.accounts.models import Organ, Organisation, Person
 
-from .models import Document
+from .models import Contact, Document
 
 KNOWN_NAMES_MAX = 5000  # the most recent private counterparts
 
 
 def private_counterparts(organisation_id: int) -> list[str]:
+    """The private persons among the documents' counterparts and in the contact register."""
     rows = (Document.objects.filter(case__organisation_id=organisation_id, counterpart_is_private=True)
             .exclude(counterpart="").order_by("-registered_at").values_list("counterpart", flat=True))
-    return list(dict.fromkeys(rows[:KNOWN_NAMES_MAX]))
+    contacts = Contact.objects.filter(organisation_id=organisation_id, is_private=True).order_by(
+        "-updated_at").values_list("name", flat=True)
+    return list(dict.fromkeys([*rows[:KNOWN_NAMES_MAX], *contacts[:KNOWN_NAMES_MAX]]))
 
 
 def organisation_names(organisation_id: int) -> list[str]:

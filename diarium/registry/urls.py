@@ -1,13 +1,14 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from . import views, views_contacts
 
 app_name = "registry"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="registry:case_list", permanent=False), name="home"),
     path("arenden/", views.case_list, name="case_list"),
     path("arenden/ny/", views.case_register, name="case_register"),
+    path("kontakter/", views_contacts.contact_list, name="contact_list"),
     path("arenden/<int:pk>/kopplingar/", views.case_links, name="case_links"),
     path("arenden/<int:pk>/", views.case_detail, name="case_detail"),
     path("arenden/<int:pk>/historik/", views.case_history, name="case_history"),

@@ -96,3 +96,28 @@ def test_a_visitor_filters_the_document_register_and_opens_a_secret_entry(page, 
     assert SECRET_NAME not in content and SECRET_DESCRIPTION not in content
     axe_scan(page)
     screenshot(page, "document-register-secret-entry")
+
+
+def test_the_registrar_keeps_the_contact_register_and_picks_a_contact_and_a_secrecy_provision(page, register):
+    from .test_journeys import log_in
+
+    log_in(page)
+    follow(page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Kontakter"))
+    axe_scan(page)
+    page.locator("#id_email").fill("inte-en-adress")
+    follow(page.get_by_role("button", name="Spara kontakten"))
+    summary = page.locator("[role=alert]").inner_text()
+    assert "Ange namnet." in summary and "Ange en giltig e-postadress" in summary
+    axe_scan(page)
+    page.locator("#id_name").fill("Gunnel Åkesson")
+    page.locator("#id_email").fill("gunnel@example.se")
+    follow(page.get_by_role("button", name="Spara kontakten"))
+    assert "Kontakten Gunnel Åkesson är sparad." in page.locator("[role=status]").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    axe_scan(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/handlingar/{register['public'].pk}/sekretess/")
+    page.select_option("#id_provision", "OSL 21 kap. 1 §")
+    page.get_by_text("Bestämmelsernas innehåll i korthet").click()
+    assert "Hälsa eller sexualliv" in page.locator("details.provisions").inner_text()
+    axe_scan(page)

@@ -15,7 +15,7 @@ from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 
 from .. import access, diary_numbers, extensions, history, masking
-from ..models import Case, CaseLink, Classification, Document, DocumentFile, DocumentType, Event, SeriesCounter
+from ..models import Case, CaseLink, Classification, Contact, Document, DocumentFile, DocumentType, Event, SeriesCounter
 
 
 def _local_day_start(day: dt.date) -> dt.datetime:
@@ -646,3 +646,29 @@ def document_type_referenced(*, pk: int | None, field: str):
 def document_types_for(organisation_id: int):
     """The organisation's document types in use, for a registration form."""
     return list(DocumentType.objects.filter(organisation_id=organisation_id, active=True).order_by("name"))
+
+
+# --- the contact register ----------------------------------------------------------------------
+CONTACTS_SHOWN = 100
+
+
+def contacts(*, user, organisation_id: int, q: str = "") -> list:
+    """The organisation's contacts matching `q` (name, e-mail, organisation
+    number), for its staff only (access.can_read_contacts); nobody else reads
+    the register."""
+    if not access.can_read_contacts(user, organisation_id):
+        raise PermissionDenied(_("Du har inte behörighet att läsa kontaktregistret."))
+    qs = Contact.objects.filter(organisation_id=organisation_id)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(org_number__icontains=q))
+    return list(qs.order_by("name", "pk")[:CONTACTS_SHOWN])
+
+
+def contact_get(*, user, organisation_id: int, pk: int):
+    if not access.can_read_contacts(user, organisation_id):
+        raise PermissionDenied(_("Du har inte behörighet att läsa kontaktregistret."))
+    contact = Contact.objects.filter(organisation_id=organisation_id, pk=pk).first()
+    if contact is None:
+        raise NotFound(_("Kontakten finns inte."))
+    return contact

@@ -7,6 +7,7 @@ One module per concept; the public names are re-exported here, so callers use
 from .. import files as file_store
 from ..history import actor_name, event_append, secret_read_log
 from .cases import CASE_EDITABLE, case_close, case_register, case_reopen, case_title_missing, case_update
+from .contacts import contact_save
 from .links import case_link_add, case_link_remove
 from .copies import (
     COPY_CONTACT_MAX,
@@ -47,6 +48,7 @@ from .releases import (
 )
 
 __all__ = [
+    "contact_save",
     "case_link_add",
     "case_link_remove",
     "case_title_missing",
