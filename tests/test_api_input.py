@@ -138,6 +138,7 @@ def _patch_targets(w) -> dict[str, str]:
         "/api/organisations/{organisation_id}/classifications/{classification_id}":
             "/api/organisations/1/classifications/1",
         "/api/organs/{organ_id}/memberships/{membership_id}": "/api/organs/1/memberships/1",
+        "/api/organisations/{organisation_id}/document-types/{type_id}": "/api/organisations/1/document-types/1",
     }
 
 
