@@ -123,6 +123,13 @@ def _choices(objects, label=str, empty=_("Alla")):
     return [("", empty)] + [(str(o.pk), label(o)) for o in objects]
 
 
+def _rule_errors_add(form, found: dict[str, list[str]]) -> None:
+    """A service's rule errors on the form's fields that have no error of their own yet."""
+    for name, messages in found.items():
+        if name in form.fields and name not in form.errors:
+            form.add_error(name, messages)
+
+
 def _pick(objects, value):
     """The object whose pk is `value` from an already-loaded list, or None."""
     if not value:
@@ -328,9 +335,7 @@ class DocumentForm(DomainErrorFormMixin, forms.Form):
                                 description=data.get("description") or "", counterpart=data.get("counterpart") or "",
                                 counterpart_kind=data.get("counterpart_kind") or PartyKind.AUTO,
                                 received_via=data.get("received_via") or "")
-        for name, messages in found.items():
-            if name in self.fields and name not in self.errors:
-                self.add_error(name, messages)
+        _rule_errors_add(self, found)
         return data
 
 
@@ -500,7 +505,5 @@ class ContactForm(DomainErrorFormMixin, forms.Form):
         found = contact_errors(kind=data.get("kind") or "", name=" ".join((data.get("name") or "").split()),
                                email=(data.get("email") or "").strip(), org_number=data.get("org_number") or "",
                                phone=data.get("phone") or "", address=data.get("address") or "")
-        for name, messages in found.items():
-            if name in self.fields and name not in self.errors:
-                self.add_error(name, messages)
+        _rule_errors_add(self, found)
         return data
