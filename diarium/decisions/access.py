@@ -199,8 +199,7 @@ def seat_on(user, meeting: Meeting):
     if not getattr(user, "is_authenticated", False):
         return None
     rank = {role: n for n, role in enumerate(Membership.Role.values)}
-    seats = Membership.objects.filter(seats_q(user), organ_id=meeting.organ_id, start__lte=meeting.date).filter(
-        Q(end__isnull=True) | Q(end__gte=meeting.date))
+    seats = Membership.objects.filter(seats_q(user), Membership.held_on(meeting.date), organ_id=meeting.organ_id)
     return min(seats, key=lambda m: rank.get(m.role, 9), default=None)
 
 

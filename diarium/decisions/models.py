@@ -3,6 +3,7 @@ assignments: the political chain from committee to council and out."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from diarium.accounts.models import Organ, Organisation, Person
@@ -51,6 +52,15 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.person.name}, {self.get_role_display()} ({self.organ.code})"
+
+    @staticmethod
+    def held_on(day) -> Q:
+        """The seats held on `day`: begun by then, and not ended before it."""
+        return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day))
+
+    def covers(self, day) -> bool:
+        """held_on for a seat already read."""
+        return self.start <= day and (self.end is None or self.end >= day)
 
 
 # Who holds a seat and decides (a substitute decides only when serving for one of them).

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from diarium.accounts.models import Organ, Person
 
 from ..models import SEATED_ROLES, AgendaItem, Attendance, AttendanceChange, Meeting, Membership
 
 
-def seats_on(meeting: Meeting) -> list[Membership]:
-    """The organ's seats on the meeting's day."""
-    return list(Membership.objects.filter(organ=meeting.organ, start__lte=meeting.date).filter(
-        Q(end__isnull=True) | Q(end__gte=meeting.date)).select_related("person"))
+def seats_on(organ: Organ, day) -> list[Membership]:
+    """The organ's seats on a day (a meeting's members and substitutes come from them)."""
+    return list(Membership.objects.filter(Membership.held_on(day), organ=organ).select_related("person")
+                .order_by("role", "person__name"))
 
 
 def substitutes_in_order(substitutes: list[Attendance], seats: list[Membership]) -> list[Attendance]:
@@ -90,7 +88,7 @@ def seating(meeting: Meeting, item: AgendaItem | None = None) -> Seating:
     if item is None:  # as recorded with the attendance (attendance_set)
         taken = {a.person_id: a.replaces_id for a in rows if a.present and a.replaces_id}
     else:
-        taken = serving(rows, present, seats_on(meeting))
+        taken = serving(rows, present, seats_on(meeting.organ, meeting.date))
     members = [a.person for a in rows if a.role in SEATED_ROLES and a.person_id in present]
     return Seating(members=members, substitutes={member: people[sub] for sub, member in taken.items()},
                    seats=sum(1 for a in rows if a.role in SEATED_ROLES))

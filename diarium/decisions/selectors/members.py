@@ -33,8 +33,7 @@ def my_meetings(*, user, today: dt.date) -> tuple[list[MyMeeting], list[MyMeetin
                 .select_related("organ").order_by("date", "start_time", "pk"))
     mine = []
     for meeting in meetings:
-        seat = next((s for s in seats if s.organ_id == meeting.organ_id and s.start <= meeting.date
-                     and (s.end is None or s.end >= meeting.date)), None)
+        seat = next((s for s in seats if s.organ_id == meeting.organ_id and s.covers(meeting.date)), None)
         if seat is not None:
             mine.append(MyMeeting(meeting=meeting, seat=seat))
     return ([m for m in mine if m.meeting.date >= today],

@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,8 +77,7 @@ def council_matter_register(
 
 
 def _seated(organ: Organ, person: Person, day: dt.date) -> bool:
-    return Membership.objects.filter(organ=organ, person=person, start__lte=day).filter(
-        Q(end__isnull=True) | Q(end__gte=day)).exists()
+    return Membership.objects.filter(Membership.held_on(day), organ=organ, person=person).exists()
 
 
 def council_matters_answered(decision: Decision, *, actor, now: dt.datetime) -> None:

@@ -91,10 +91,10 @@ def membership_errors(*, organ: Organ, person: Person, role: str, start: dt.date
 
 
 def members_on(organ: Organ, day: dt.date) -> list[Membership]:
-    return list(
-        Membership.objects.filter(organ=organ, start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day)).select_related("person").order_by("role", "person__name")
-    )
+    """The organ's seats on a day (selectors.seats_on)."""
+    from .. import selectors
+
+    return selectors.seats_on(organ, day)
 
 
 @transaction.atomic
@@ -381,7 +381,7 @@ def conflict_declare(*, actor, meeting: Meeting, item: AgendaItem, person: Perso
     busy = {p.pk for p in deciding}
     rows = list(meeting.attendance.select_related("person"))
     present = selectors.present_at(meeting, item, rows)
-    seats = selectors.seats_on(meeting)
+    seats = selectors.seats_on(meeting.organ, meeting.date)
     free = selectors.substitutes_in_order([a for a in rows if a.role == Membership.Role.SUBSTITUTE
                                            and a.person_id in present and a.person_id not in busy], seats)
     substitute = selectors.substitute_for(person.pk, free, seats)
@@ -394,7 +394,7 @@ def _substitutes_call_in(meeting: Meeting) -> None:
     from .. import selectors
 
     rows = list(meeting.attendance.select_related("person"))
-    taken = selectors.serving(rows, {a.person_id for a in rows if a.present}, selectors.seats_on(meeting))
+    taken = selectors.serving(rows, {a.person_id for a in rows if a.present}, selectors.seats_on(meeting.organ, meeting.date))
     for substitute_id, member_id in taken.items():
         Attendance.objects.filter(meeting=meeting, person_id=substitute_id).update(replaces_id=member_id)
 
