@@ -46,7 +46,7 @@ from .forms import (
     OrganFilterForm,
     ProposalToAgendaForm,
 )
-from .models import DecisionRecipient, Meeting, Membership, Signature
+from .models import DecisionRecipient, Meeting, Membership
 
 NO_MEETINGS = (Organ.Kind.COMPANY, Organ.Kind.EXTERNAL)
 AGENDA_OPEN = (Meeting.Status.PLANNED, Meeting.Status.NOTICE_PUBLISHED, Meeting.Status.OPENED)
@@ -478,11 +478,7 @@ def decision_dispatch(request, pk: int):
 # --- minutes ------------------------------------------------------------------------------
 def _signers(meeting: Meeting, signed: set) -> list[tuple[str, object]]:
     """Who has yet to approve the minutes: the chair, then the adjusters."""
-    wanted = []
-    if meeting.chair_id:
-        wanted.append((Signature.Role.CHAIR, meeting.chair))
-    wanted += [(Signature.Role.ADJUSTER, p) for p in meeting.adjusters.order_by("name")]
-    return [(role, person) for role, person in wanted if (person.pk, role) not in signed]
+    return [(role, person) for role, person in selectors.minutes_signers(meeting) if (person.pk, role) not in signed]
 
 
 @domain_errors

@@ -39,6 +39,7 @@ from ..references import REFERENCE
 from .adjustment import (  # noqa: F401  (re-exported)
     Signing,
     minutes_comments,
+    minutes_signers,
     minutes_to_sign,
     signing,
     signing_document,

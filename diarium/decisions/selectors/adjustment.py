@@ -31,6 +31,12 @@ class Signing:
     comments: list[MinutesComment] = field(default_factory=list)
 
 
+def minutes_signers(meeting: Meeting) -> list[tuple[str, object]]:
+    """(role, person) of those who adjust the minutes: the chair, then the adjusters by name."""
+    chair = [(Signature.Role.CHAIR, meeting.chair)] if meeting.chair_id else []
+    return chair + [(Signature.Role.ADJUSTER, p) for p in meeting.adjusters.order_by("name", "id")]
+
+
 def signing_state(*, meeting: Meeting, person_id: int | None = None) -> Signing:
     """Where the adjustment of a meeting's minutes stands: the current version's
     signatures and who is still to sign; with `person_id`, that signer's roles
@@ -41,8 +47,7 @@ def signing_state(*, meeting: Meeting, person_id: int | None = None) -> Signing:
         return view
     view.signed = list(minutes.signatures.filter(draft_version=minutes.draft_version).select_related("person"))
     done = {(s.person_id, s.role) for s in view.signed}
-    wanted = ([(Signature.Role.CHAIR, meeting.chair)] if meeting.chair_id else []) + [
-        (Signature.Role.ADJUSTER, p) for p in meeting.adjusters.order_by("name", "id")]
+    wanted = minutes_signers(meeting)
     view.roles = [role for role, p in wanted if p.pk == person_id and (p.pk, role) not in done]
     view.waiting_for = list(dict.fromkeys(p.name for role, p in wanted if (p.pk, role) not in done))
     view.comments = [c for c in minutes_comments(minutes) if c.draft_version == minutes.draft_version]

@@ -150,13 +150,13 @@ def minutes_draft_withdraw(meeting: Meeting) -> None:
 
 
 def _signer_roles(actor, meeting: Meeting) -> tuple[object, list[str]]:
+    """The actor's own person, and the roles in which it adjusts the minutes."""
+    from .. import selectors
+
     person = getattr(actor, "person", None) if getattr(actor, "is_authenticated", False) else None
     if person is None:
         return None, []
-    roles = [Signature.Role.CHAIR] if meeting.chair_id == person.pk else []
-    if meeting.adjusters.filter(pk=person.pk).exists():
-        roles.append(Signature.Role.ADJUSTER)
-    return person, roles
+    return person, [role for role, p in selectors.minutes_signers(meeting) if p.pk == person.pk]
 
 
 def _out_for_signing(meeting: Meeting) -> Minutes:
