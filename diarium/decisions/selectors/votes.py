@@ -60,12 +60,11 @@ def item_handling(*, user, item: AgendaItem, meeting: Meeting | None = None,
         raise NotFound(_("Punkten finns inte."))
     prefetch_related_objects([item], *votes_prefetch())
     votes = list(item.votes.all())
-    closed = [v for v in votes if not v.is_open]
     runs = with_deciding and access.can_manage_meetings(user, meeting.organ)
     return ItemHandling(item=item, motions=list(item.motions.all()), votes=votes,
                         deciding=deciding(meeting, item) if runs else [],
                         open_vote=next((v for v in votes if v.is_open), None),
-                        won=closed[-1].winner if closed and len(closed) == len(votes) else None,
+                        won=votes_decided(votes),
                         out=motions_lost(votes))
 
 
@@ -80,7 +79,12 @@ def item_result(item: AgendaItem) -> tuple[Motion | None, list[str]]:
     votes = list(item.votes.select_related("winner"))
     if any(v.is_open for v in votes):
         return None, [_("Omröstningen i punkt %(n)s är inte avslutad.") % {"n": item.position}]
-    return (votes[-1].winner if votes else None), []
+    return votes_decided(votes), []
+
+
+def votes_decided(votes: list[Vote]) -> Motion | None:
+    """The motion that won the last of the item's votes, once none is open."""
+    return votes[-1].winner if votes and not any(v.is_open for v in votes) else None
 
 
 def vote_referenced(*, meeting: Meeting, pk: int | None, field: str | None) -> Vote | None:

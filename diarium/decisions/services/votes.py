@@ -33,14 +33,18 @@ from .minutes import minutes_draft_withdraw
 from .shared import errors_raise, length_errors_add, meeting_locked, user_or_none
 
 
+def _in_session(meeting: Meeting) -> None:
+    if meeting.status != Meeting.Status.OPENED:
+        raise DomainError(_("Yrkanden och omröstningar hör till ett pågående sammanträde."))
+
+
 def _item_in_session(meeting: Meeting, item: AgendaItem) -> Meeting:
     """The meeting, locked, once the item is one of its and can still be handled:
     the meeting is under way and the item has no decision yet."""
     meeting = meeting_locked(meeting)
     if item.meeting_id != meeting.pk:
         raise DomainError(_("Punkten hör inte till sammanträdet."), field="item")
-    if meeting.status != Meeting.Status.OPENED:
-        raise DomainError(_("Yrkanden och omröstningar hör till ett pågående sammanträde."))
+    _in_session(meeting)
     if item.decisions.exists():
         raise DomainError(_("Beslutet i punkt %(n)s är redan protokollfört.") % {"n": item.position}, field="item")
     return meeting
@@ -128,8 +132,7 @@ def ballots_record(*, actor, vote: Vote, ballots: Mapping[Person, str], now: dt.
             raise PermissionDenied(_("Du kan bara rösta för dig själv."))
         from .. import selectors
 
-        if meeting.status != Meeting.Status.OPENED:
-            raise DomainError(_("Yrkanden och omröstningar hör till ett pågående sammanträde."))
+        _in_session(meeting)
         if vote.kind == Vote.Kind.CLOSED:
             raise DomainError(_("I en sluten omröstning förs bara antalet röster in."))
         if not ballots:
@@ -189,8 +192,7 @@ def vote_close(*, actor, vote: Vote, yes: int | None = None, no: int | None = No
         vote = _vote_locked(vote)
         item, meeting = vote.item, vote.item.meeting
         access.require_manage_meetings(actor, meeting.organ)
-        if meeting.status != Meeting.Status.OPENED:
-            raise DomainError(_("Yrkanden och omröstningar hör till ett pågående sammanträde."))
+        _in_session(meeting)
         deciding = selectors.deciding(meeting, item)
         chair_choice = None
         if vote.kind == Vote.Kind.OPEN:
