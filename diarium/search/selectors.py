@@ -35,8 +35,7 @@ from diarium.registry.selectors import date_range_check
 from . import query as query_parser
 from .access import audience_for
 from .engines import EngineResult, EngineUnavailable, Filters, fallback, get_engine
-from .engines.base import EngineHit, marked, plain_snippet
-from .engines.database import HIT_FIELDS, visible
+from .engines.database import HIT_FIELDS, hit_from_row, visible
 from .models import IndexState, Kind, PendingChange, SearchRecord
 
 logger = logging.getLogger("diarium.search")
@@ -284,11 +283,7 @@ def _numbered_first(found: EngineResult, q: str, audience, filters: Filters, *, 
         if ids else []
     if not rows:
         return found
-    pinned = [EngineHit(
-        uid=r["uid"], key=r["key"], kind=r["kind"], title=r["title"], url=r["url"], date=r["date"],
-        organ_id=r["organ_id"], organ_label=r["organ_label"], diary_number=r["diary_number"], status=r["status"],
-        score=None, snippet_html=plain_snippet([r["body"]], []), title_html=marked(r["title"], []),
-    ) for r in rows]
+    pinned = [hit_from_row(r, []) for r in rows]
     keys = {h.key for h in pinned}
     rest = [h for h in found.hits if h.key not in keys]
     missing = len(keys - {h.key for h in found.hits})

@@ -98,9 +98,9 @@ def _signed(minutes: Minutes) -> set[tuple[int, str]]:
     return set(minutes.signatures.filter(draft_version=minutes.draft_version).values_list("person_id", "role"))
 
 
-def _stored(content: bytes, filename: str, written: list[str]):
-    checked = file_store.check_upload(SimpleUploadedFile(filename, content, content_type="application/pdf"))
-    return file_store.blob_store(checked, written=written)
+def _stored(upload, written: list[str]):
+    """A drawn-up or signed file, checked and stored (its name added to `written`)."""
+    return file_store.blob_store(file_store.check_upload(upload), written=written)
 
 
 def _minutes_context(meeting: Meeting, minutes: Minutes) -> dict:
@@ -133,7 +133,7 @@ def minutes_prepare(*, actor, meeting: Meeting, now: dt.datetime | None = None) 
             context = {**_minutes_context(meeting, minutes), "for_adjustment": True,
                        "signers": [meeting.chair, *meeting.adjusters.order_by("name", "id")]}
             upload = drawn_up_file("minutes", context, template="decisions/minutes_document.html", stem="protokoll")
-            minutes.draft_blob = _stored(upload.read(), upload.name, written)
+            minutes.draft_blob = _stored(upload, written)
             minutes.save(update_fields=["draft_version", "prepared_at", "draft_blob"])
             return minutes
     except BaseException:
@@ -203,7 +203,8 @@ def minutes_approve(*, actor, meeting: Meeting, now: dt.datetime | None = None) 
                                          recorded_by=user_or_none(actor), method=method,
                                          draft_version=minutes.draft_version, document_sha256=read)
             if backend is not None:
-                minutes.draft_blob = _stored(pdf, "protokoll.pdf", written)
+                minutes.draft_blob = _stored(SimpleUploadedFile("protokoll.pdf", pdf, content_type="application/pdf"),
+                                             written)
                 minutes.save(update_fields=["draft_blob"])
             if _signers_needed(meeting) <= _signed(minutes):
                 _adjust(actor, meeting, minutes, posted_on=timezone.localtime(now).date(), now=now, signed=True,
@@ -253,11 +254,11 @@ def _adjust(actor, meeting: Meeting, minutes: Minutes, *, posted_on: dt.date, no
                 "signatures": list(minutes.signatures.filter(draft_version=minutes.draft_version)
                                    .select_related("person")),
             }, template="decisions/posting_certificate.html", stem="anslagsbevis")
-            minutes.posting_blob = file_store.blob_store(file_store.check_upload(upload), written=written)
+            minutes.posting_blob = _stored(upload, written)
         else:
             upload = drawn_up_file("minutes", _minutes_context(meeting, minutes),
                                    template="decisions/minutes_document.html", stem="protokoll")
-            minutes.blob = file_store.blob_store(file_store.check_upload(upload), written=written)
+            minutes.blob = _stored(upload, written)
         minutes.save()
     except BaseException:
         file_store.remove_unreferenced(written)

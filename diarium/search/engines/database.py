@@ -108,6 +108,18 @@ def facet_counts(qs: QuerySet[SearchRecord]) -> dict[str, list[tuple]]:
     return facets
 
 
+def hit_from_row(r: dict, words: Sequence[str]) -> EngineHit:
+    """A hit from a projection row (HIT_FIELDS), its words marked."""
+    pattern = word_pattern(words)
+    return EngineHit(
+        uid=r["uid"], key=r["key"], kind=r["kind"], title=r["title"], url=r["url"], date=r["date"],
+        organ_id=r["organ_id"], organ_label=r["organ_label"], diary_number=r["diary_number"],
+        status=r["status"], score=None, snippet_html=plain_snippet([r["body"], r["file_text"]], words),
+        title_html=marked(r["title"], [(m.start(), m.end()) for m in pattern.finditer(r["title"])]
+                          if pattern else []),
+    )
+
+
 def _needle(clause: Clause) -> str:
     return clause.words[0] if len(clause.words) == 1 else clause.text.lower()
 
@@ -147,13 +159,5 @@ class DatabaseEngine(Engine):
         if total == 0:
             return EngineResult(total=0, hits=[], facets={})
         rows = qs.order_by(F("date").desc(nulls_last=True), "-id").values(*HIT_FIELDS)[offset:offset + limit]
-        pattern = word_pattern(query.words)
-        hits = [EngineHit(
-            uid=r["uid"], key=r["key"], kind=r["kind"], title=r["title"], url=r["url"], date=r["date"],
-            organ_id=r["organ_id"], organ_label=r["organ_label"], diary_number=r["diary_number"],
-            status=r["status"], score=None,
-            snippet_html=plain_snippet([r["body"], r["file_text"]], query.words),
-            title_html=marked(r["title"], [(m.start(), m.end()) for m in pattern.finditer(r["title"])]
-                              if pattern else []),
-        ) for r in rows]
+        hits = [hit_from_row(r, query.words) for r in rows]
         return EngineResult(total=total, hits=hits, facets=facet_counts(qs))
