@@ -29,9 +29,9 @@ def _out(user, row) -> dict:
             "answer_decision": visible_ref(user, m.answer_decision)}
 
 
-def _rows(request, organ, *, unanswered: bool = False):
+def _rows(request, organ, *, unanswered: bool = False, pk: int | None = None):
     return selectors.council_matters(user=actor(request), organ=organ, today=timezone.localdate(),
-                                     unanswered=unanswered)
+                                     unanswered=unanswered, pk=pk)
 
 
 @router.get("/organs/{organ_id}/council-matters", response={200: list[CouncilMatterOut], **ERRORS},
@@ -54,7 +54,8 @@ def council_matter_register(request, organ_id: Id, payload: CouncilMatterIn):
         mover=people.person_referenced(payload.mover, field="mover", organisation_id=org),
         addressed_to=people.person_referenced(payload.addressed_to, field="addressed_to", organisation_id=org),
         submitter=payload.submitter)
-    return Status(201, next(_out(user, r) for r in _rows(request, organ) if r.matter.pk == matter.pk))
+    [row] = _rows(request, organ, pk=matter.pk)
+    return Status(201, _out(user, row))
 
 
 @router.post("/council-matters/{matter_id}/answer", response={200: CouncilMatterOut, **ERRORS}, auth=WRITE,
@@ -65,4 +66,5 @@ def council_matter_answer(request, matter_id: Id, payload: CouncilMatterAnswerIn
     matter = selectors.council_matter_get(pk=matter_id)
     meeting = selectors.meeting_referenced(user=user, pk=payload.meeting, field="meeting")
     services.council_matter_answer(actor=user, matter=matter, meeting=meeting)
-    return next(_out(user, r) for r in _rows(request, matter.organ) if r.matter.pk == matter.pk)
+    [row] = _rows(request, matter.organ, pk=matter.pk)
+    return _out(user, row)

@@ -49,9 +49,9 @@ class MatterRow:
 
 
 def council_matters(*, user, organ: Organ, today: dt.date, unanswered: bool = False,
-                    kinds=None) -> list[MatterRow]:
+                    kinds=None, pk: int | None = None) -> list[MatterRow]:
     """The council's matters, oldest first, each with the day it is to be
-    answered by; `unanswered` leaves out those answered."""
+    answered by; `unanswered` leaves out those answered, `pk` all but that one."""
     qs = (CouncilMatter.objects.filter(organ=organ)
           .select_related("case", "case__organ", "mover", "addressed_to", "answer_decision",
                           "answer_decision__organ", "answer_decision__meeting", "answer_meeting")
@@ -60,6 +60,8 @@ def council_matters(*, user, organ: Organ, today: dt.date, unanswered: bool = Fa
         qs = qs.filter(answered_on__isnull=True)
     if kinds:
         qs = qs.filter(kind__in=list(kinds))
+    if pk is not None:
+        qs = qs.filter(pk=pk)
     matters = list(qs)
     meetings = sorted(Meeting.objects.filter(organ=organ).values_list("date", flat=True).distinct())
     rows = []
