@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/privacy_bench.py
 	$(BIN)/python bench/privacy_page_bench.py
+	$(BIN)/python bench/ocr_bench.py
 
 clean:
 	rm -rf $(VENV) var

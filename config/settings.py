@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "diarium.remiss",
     "diarium.decisions",
     "diarium.plans",
+    "diarium.intake",
     "diarium.opendata",
     "diarium.documents",
     "diarium.search",
@@ -327,6 +328,22 @@ for _name in ("BATCH", "WRITER_HEAP_MB", "MAX_FILE_BYTES", "MAX_TEXT_CHARS", "MA
               "ALERT_MAX_HITS", "ALERT_LOOKBACK_DAYS", "SUBSCRIBE_LIMIT"):
     if os.environ.get(f"DIARIUM_SEARCH_{_name}"):
         globals()[f"DIARIUM_SEARCH_{_name}"] = int(os.environ[f"DIARIUM_SEARCH_{_name}"])
+# Text layers for scanned PDFs (issue 20, diarium/registry/ocr.py): the worker gives a PDF
+# without text one by OCR (OCRmyPDF with Tesseract), as a new version of the file.
+# DIARIUM_OCR: "on" or "off"; unset or "auto" is on where OCRmyPDF and a tesseract program
+# are installed. DIARIUM_OCR_LANGUAGES: Tesseract's languages, joined by "+".
+_ocr = os.environ.get("DIARIUM_OCR", "auto").strip().lower()
+DIARIUM_OCR = None if _ocr in ("", "auto") else env_bool("DIARIUM_OCR")
+DIARIUM_OCR_LANGUAGES = os.environ.get("DIARIUM_OCR_LANGUAGES") or "swe+eng"
+# The registrar's inbox (issue 20, diarium/intake): the function mailboxes are set up per
+# organisation (admin or API); these are the limits of reading them.
+# DIARIUM_INTAKE_MAX_MESSAGE_BYTES: the largest message taken in (a larger one is listed and left
+# in its mailbox); DIARIUM_INTAKE_IMAP_TIMEOUT: seconds to wait for the IMAP server;
+# DIARIUM_INTAKE_CA_FILE: a CA bundle for a server whose certificate a municipality's own CA signed.
+if os.environ.get("DIARIUM_INTAKE_MAX_MESSAGE_BYTES"):
+    DIARIUM_INTAKE_MAX_MESSAGE_BYTES = int(os.environ["DIARIUM_INTAKE_MAX_MESSAGE_BYTES"])
+DIARIUM_INTAKE_IMAP_TIMEOUT = float(os.environ.get("DIARIUM_INTAKE_IMAP_TIMEOUT") or 30)
+DIARIUM_INTAKE_CA_FILE = os.environ.get("DIARIUM_INTAKE_CA_FILE", "")
 # Absolute address of the site, for links in e-mail (answer links, reminders).
 SITE_URL = os.environ.get("DIARIUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DIARIUM_FROM_EMAIL", "diarium@localhost")

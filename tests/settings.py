@@ -11,3 +11,6 @@ import secrets
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-" + secrets.token_urlsafe(50))
 
 from config.settings import *
+
+# No OCR of the many small PDFs tests upload; tests/test_ocr.py turns it on.
+DIARIUM_OCR = False

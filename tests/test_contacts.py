@@ -32,7 +32,7 @@ def test_a_private_contact_keeps_a_document_senders_name_from_the_public(client,
     case = f.case(registrar, ks)
     client.force_login(registrar)
     form = client.get(reverse("registry:document_register", args=[case.pk])).content.decode()
-    assert f'<option value="{PRIVATE}">' in form and 'list="kontakter"' in form
+    assert f'<option value="{PRIVATE}" data-kind="private">' in form and 'list="kontakter"' in form
     # Left to "auto", the register's private contact is private; the firm is not.
     mine = registry.document_register(actor=registrar, case=case, direction="incoming", counterpart=PRIVATE,
                                       document_date=case.registered_at.date(), description="Synpunkt")

@@ -57,6 +57,12 @@ def _anywhere_in(user, allowed: set[str], organisation_id: int) -> bool:
     return organisation_id in orgs or Organ.objects.filter(pk__in=organs, organisation_id=organisation_id).exists()
 
 
+def registers_cases_in(user, organisation_id: int) -> bool:
+    """The user registers cases for the organisation (all its organs, or one):
+    a registrar, who also handles what comes in to its function mailboxes."""
+    return _anywhere_in(user, roles.REGISTER_CASE, organisation_id)
+
+
 def can_keep_contacts(user, organisation_id: int) -> bool:
     """The contact register is kept by those who register documents."""
     return _anywhere_in(user, roles.REGISTER_DOCUMENT, organisation_id)

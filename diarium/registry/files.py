@@ -95,6 +95,10 @@ FILE_SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src
 
 NOTE_SCRIPTS = "scripts"
 NOTE_UNPACKED = "unpacked_too_large"
+# Why a PDF without text got no text layer by OCR (registry.ocr, services.ocr).
+NOTE_OCR_ENCRYPTED = "ocr_encrypted"
+NOTE_OCR_SIGNED = "ocr_signed"
+NOTE_OCR_FAILED = "ocr_failed"
 
 
 def allowed_types() -> dict[str, str]:
@@ -188,6 +192,16 @@ def check_upload(upload, *, field: str = "files") -> CheckedFile:
                        source=upload, notes=notes)
 
 
+def checked_content(name: str, data: bytes, content_type: str) -> CheckedFile:
+    """Content whose type the system itself knows (a message as it came from a
+    mailbox, whatever its bytes look like to libmagic): hashed, not sniffed or
+    size-checked as an upload is."""
+    from django.core.files.base import ContentFile
+
+    return CheckedFile(name=name[:255], sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                       content_type=content_type, source=ContentFile(data, name=name[:255]))
+
+
 # --- what the registrar should know about a file's content --------------------------------
 
 _ZIPPED_OFFICE = {
@@ -225,6 +239,12 @@ def note_texts(notes) -> list[str]:
             texts.append(_("Texten kunde inte läsas: filen packas upp till mer än %(limit)s. "
                            "Den finns inte med i sökningen på innehåll.")
                          % {"limit": filesizeformat(note.get("limit") or max_unpacked_bytes())})
+        elif code == NOTE_OCR_ENCRYPTED:
+            texts.append(_("PDF-filen är krypterad och kunde inte teckentolkas (OCR)."))
+        elif code == NOTE_OCR_SIGNED:
+            texts.append(_("PDF-filen är digitalt signerad och teckentolkades inte (OCR), så att signaturen består."))
+        elif code == NOTE_OCR_FAILED:
+            texts.append(_("PDF-filen kunde inte läsas och teckentolkades inte."))
     return texts
 
 
@@ -293,12 +313,25 @@ def active_content(blob) -> bool:
     if content_type not in INLINE_SAFE_TYPES:
         return True
     if content_type == "application/pdf":
-        if blob.notes is None:  # stored before files were inspected: inspect it now, once
-            with blob_open(blob) as fh:
-                blob.notes = inspect_content(fh, blob.content_type)
-            type(blob).objects.filter(pk=blob.pk).update(notes=blob.notes)
-        return any(note.get("code") == NOTE_SCRIPTS for note in blob.notes)
+        return any(note.get("code") == NOTE_SCRIPTS for note in blob_notes(blob))
     return False
+
+
+def blob_notes(blob) -> list[dict]:
+    """The blob's notes; a blob stored before files were inspected is inspected now, once."""
+    if blob.notes is None:
+        with blob_open(blob) as fh:
+            blob.notes = inspect_content(fh, blob.content_type)
+        type(blob).objects.filter(pk=blob.pk).update(notes=blob.notes)
+    return blob.notes
+
+
+def blob_note_add(blob, code: str) -> None:
+    """Note something about the content for the registrar (note_texts), once."""
+    notes = blob_notes(blob)
+    if not any(note.get("code") == code for note in notes):
+        blob.notes = [*notes, {"code": code}]
+        type(blob).objects.filter(pk=blob.pk).update(notes=blob.notes)
 
 
 def file_response(blob, filename: str, *, inline: bool = False):
@@ -309,8 +342,24 @@ def file_response(blob, filename: str, *, inline: bool = False):
     show = inline and not active_content(blob)
     response = FileResponse(blob_open(blob), as_attachment=not show, filename=filename,
                             content_type=blob.content_type)
+    return _guarded(response, sandbox=not (show and blob.content_type.split(";")[0].strip().lower()
+                                           == "application/pdf"))
+
+
+def content_response(data: bytes, filename: str):
+    """Content not stored as a file of the register (an attachment of a message
+    still in the inbox): always downloaded, as bytes, sandboxed."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return _guarded(response, sandbox=True)
+
+
+def _guarded(response, *, sandbox: bool):
     response["X-Content-Type-Options"] = "nosniff"
-    if not (show and blob.content_type.split(";")[0].strip().lower() == "application/pdf"):
+    if sandbox:
         response["Content-Security-Policy"] = FILE_SANDBOX_CSP
     return response
 

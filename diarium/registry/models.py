@@ -325,6 +325,10 @@ class DocumentFile(models.Model):
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="document_files")
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    # The version this one gives a text layer by OCR (a scan's, registry.services.ocr); None for a
+    # file as it was added. A scan's text, for search and the masking assistant, is its OCR version's.
+    ocr_of = models.ForeignKey("self", on_delete=models.RESTRICT, null=True, blank=True, editable=False,
+                               related_name="ocr_versions")
     # What the masking assistant found in the file's text (registry.screening.file_screen):
     # None until it has read the file, then {"text": {"findings": [...]}}. The public has the
     # file only once it is read and nothing found is left unreleased (privacy_withheld).

@@ -326,9 +326,12 @@ def file_text_source_register(source: Callable[[object], str | None]) -> None:
 
 
 def file_text(document_file) -> str | None:
+    """The file's text; a scan's is the text of its OCR version (services.ocr),
+    the same pages with a text layer."""
     if not _TEXT_SOURCES:
         return ""  # no reader installed: the file has no text the assistant could read
-    return _TEXT_SOURCES[0](document_file)
+    with_text = document_file.ocr_versions.select_related("blob").first()
+    return _TEXT_SOURCES[0](with_text or document_file)
 
 
 def file_findings_state(privacy: dict | None) -> tuple[bool, bool]:

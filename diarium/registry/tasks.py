@@ -16,3 +16,10 @@ def file_screen(file_id: int) -> bool:
     """Let the masking assistant read a newly added file; until it has, the public
     does not have the file."""
     return services.file_screen_by_id(file_id)
+
+
+@task()
+def file_ocr(file_id: int) -> bool:
+    """Give a newly added PDF a text layer by OCR if it is a scan (a new version
+    of the file), then let the masking assistant read it."""
+    return services.file_ocr_by_id(file_id)

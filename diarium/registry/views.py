@@ -250,10 +250,10 @@ def document_register(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
     deny_unless(access.case_permissions(request.user, case)["register_document"],
                  _("Du har inte behörighet att registrera handlingar i ärendet."))
-    contact_names = [c.name for c in selectors.contacts(user=request.user, organisation_id=case.organisation_id)] \
+    contacts = list(selectors.contacts(user=request.user, organisation_id=case.organisation_id)) \
         if access.can_read_contacts(request.user, case.organisation_id) else []
     form = DocumentForm(request.POST or None, request.FILES or None, initial={"document_date": timezone.localdate()},
-                        document_types=selectors.document_types_for(case.organisation_id), contacts=bool(contact_names))
+                        document_types=selectors.document_types_for(case.organisation_id), contacts=bool(contacts))
     if request.method == "POST" and form.is_valid():
         try:
             document = services.document_register(actor=request.user, case=case, **form.cleaned_data)
@@ -265,7 +265,7 @@ def document_register(request, pk: int):
             _note_files(request, document.files.select_related("blob"))
             return _after_screening(request, case, document)
     status = 400 if form.is_bound else 200
-    return render(request, "registry/document_form.html", {"form": form, "case": case, "contact_names": contact_names},
+    return render(request, "registry/document_form.html", {"form": form, "case": case, "contacts": contacts},
                   status=status)
 
 

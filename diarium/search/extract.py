@@ -26,10 +26,11 @@ import unicodedata
 import zipfile
 from collections.abc import Callable
 from functools import partial
-from html.parser import HTMLParser
 from pathlib import PurePosixPath
 
 from django.conf import settings
+
+from diarium.core.text import MarkupText
 
 logger = logging.getLogger("diarium.search")
 
@@ -56,7 +57,7 @@ def max_unpacked_bytes() -> int:
 
 
 # Raise when a reader's output changes: texts kept by an older one are read again.
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 
 
 def signature() -> str:
@@ -144,6 +145,7 @@ _BY_CONTENT_TYPE = {
     "application/xhtml+xml": "html",
     "text/xml": "xml",
     "application/xml": "xml",
+    "message/rfc822": "email",
 }
 _BY_SUFFIX = {
     ".pdf": "pdf",
@@ -152,6 +154,7 @@ _BY_SUFFIX = {
     **{s: "text" for s in (".txt", ".text", ".csv", ".tsv", ".md", ".markdown", ".json")},
     **{s: "html" for s in (".html", ".htm", ".xhtml")},
     ".xml": "xml",
+    ".eml": "email",
 }
 # Types that say little about the content: the file name decides.
 _GENERIC_TYPES = {"", "application/octet-stream", "binary/octet-stream", "application/zip",
@@ -164,7 +167,7 @@ def _kind(content_type: str, filename: str) -> str | None:
     by_name = _BY_SUFFIX.get(PurePosixPath(filename or "").suffix.lower())
     if ct in _GENERIC_TYPES:
         return by_name
-    if ct == "text/plain" and by_name in ("html", "xml"):
+    if ct == "text/plain" and by_name in ("html", "xml", "email"):
         return by_name  # libmagic calls many fragments plain text
     return _BY_CONTENT_TYPE.get(ct)
 
@@ -272,58 +275,25 @@ def _plain_text(data: bytes, out: _Collector) -> None:
         pos = end
 
 
-_HTML_BLOCKS = frozenset({
-    "address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt",
-    "figcaption", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
-    "main", "nav", "ol", "option", "p", "pre", "section", "table", "td", "th", "title", "tr",
-    "ul",
-})
-_HTML_HIDDEN = frozenset({"script", "style", "template"})
-
-
-class _MarkupText(HTMLParser):
-    """Text nodes of HTML (or XML), one piece per block; scripts and styles dropped."""
-
-    def __init__(self, out: _Collector, *, xml: bool):
-        super().__init__(convert_charrefs=True)
-        self.out, self.xml = out, xml
-        self.buffer: list[str] = []
-        self.buffered = 0
-        self.hidden = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _HTML_HIDDEN:
-            self.hidden += 1
-        elif self.xml or tag in _HTML_BLOCKS:
-            self.flush()
-
-    def handle_endtag(self, tag):
-        if tag in _HTML_HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-        elif self.xml or tag in _HTML_BLOCKS:
-            self.flush()
-
-    def handle_data(self, data):
-        if not self.hidden:
-            self.buffer.append(data)
-            self.buffered += len(data)
-            if self.buffered > 64 * 1024:
-                self.flush()
-
-    def flush(self):
-        if self.buffer:
-            text, self.buffer, self.buffered = "".join(self.buffer), [], 0
-            self.out.add(text)
-
-
 def _markup_text(data: bytes, out: _Collector, *, xml: bool = False) -> None:
-    parser = _MarkupText(out, xml=xml)
+    parser = MarkupText(out.add, xml=xml)
     text = _decode(data)[: _SCAN_FACTOR * out.limit]
     for start in range(0, len(text), 64 * 1024):
         parser.feed(text[start:start + 64 * 1024])
     if len(text) < _SCAN_FACTOR * out.limit:  # else the end may be half a tag: not text
         parser.close()
     parser.flush()
+
+
+def _email_text(data: bytes, out: _Collector) -> None:
+    """An e-mail (.eml, as the inbox registers it): subject, sender and the
+    text of its body; its attachments are files of their own."""
+    from diarium.intake import parsing
+
+    parsed = parsing.parse(data[: _SCAN_FACTOR * out.limit])
+    for piece in (parsed.subject, parsed.sender_name, parsed.body):
+        if piece:
+            out.add(piece)
 
 
 # --- PDF ----------------------------------------------------------------------------------
@@ -513,4 +483,5 @@ _EXTRACTORS: dict[str, Callable[[bytes, _Collector], None]] = {
     "text": _plain_text,
     "html": _markup_text,
     "xml": partial(_markup_text, xml=True),
+    "email": _email_text,
 }

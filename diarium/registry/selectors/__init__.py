@@ -93,6 +93,7 @@ class FileVersion:
     sha256: str
     created_at: dt.datetime
     notes: list | None = None  # Blob.notes; registry.files.note_texts says them in Swedish
+    ocr_of_id: int | None = None  # the version this one gives a text layer by OCR (DocumentFile.ocr_of)
 
     @property
     def note_texts(self) -> list[str]:
@@ -166,7 +167,7 @@ def _file_entries(document_ids) -> dict[int, list[FileEntry]]:
         DocumentFile.objects.filter(document_id__in=document_ids)
         .order_by("document_id", "position", "-version")
         .values_list("document_id", "position", "id", "version", "filename", "blob__size",
-                     "blob__content_type", "blob_id", "created_at", "blob__notes")
+                     "blob__content_type", "blob_id", "created_at", "blob__notes", "ocr_of_id")
     )
     grouped: dict[int, dict[int, list[FileVersion]]] = {}
     for document_id, position, *version in rows:
@@ -460,6 +461,9 @@ def _event_details(event: Event) -> str:
     if event.kind == Event.Kind.CASE_UPDATED:
         return ", ".join(str(Case._meta.get_field(k).verbose_name) for k in d.get("changes", {}))
     if event.kind in (Event.Kind.FILE_ADDED, Event.Kind.FILE_VERSION_ADDED):
+        if d.get("ocr"):
+            return _("fil %(p)s, version %(v)s: textlager tillagt genom OCR (teckentolkning)") % {
+                "p": d.get("position"), "v": d.get("version")}
         return _("fil %(p)s, version %(v)s") % {"p": d.get("position"), "v": d.get("version")}
     return ""
 

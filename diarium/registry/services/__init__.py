@@ -24,12 +24,14 @@ from .documents import (
     document_errors,
     document_draw_up,
     document_file_add,
+    document_file_ocr_add,
     document_lift_secrecy,
     document_mark_secret,
     document_register,
     with_file_cleanup,
 )
 from .privacy import Verdict, case_protect, case_unprotect, file_screen_by_id, files_screen_pending, privacy_review
+from .ocr import file_ocr_by_id
 from .numbering import (
     classification_create,
     counter_increment,
@@ -81,6 +83,8 @@ __all__ = [
     "document_create",
     "document_draw_up",
     "document_file_add",
+    "document_file_ocr_add",
+    "file_ocr_by_id",
     "document_lift_secrecy",
     "document_mark_secret",
     "document_register",

@@ -21,6 +21,7 @@ from diarium.core.tasks import enqueue_by_name
 
 from .. import access
 from .. import files as file_store
+from .. import ocr
 from ..history import event_append
 from ..models import (
     DOCUMENT_COUNTERPART_MAX,
@@ -40,7 +41,9 @@ from .shared import model_clean
 
 
 def _check_files(uploads: Iterable) -> list[file_store.CheckedFile]:
-    return [file_store.check_upload(upload) for upload in uploads if upload is not None]
+    """Uploads checked; content already checked (files.checked_content) as it is."""
+    return [upload if isinstance(upload, file_store.CheckedFile) else file_store.check_upload(upload)
+            for upload in uploads if upload is not None]
 
 
 def with_file_cleanup(fn):
@@ -184,21 +187,38 @@ def document_draw_up(
     return document
 
 
-def _file_append(*, document, checked, position, version, actor, written, at=None, log=True) -> DocumentFile:
+def _file_append(*, document, checked, position, version, actor, written, at=None, log=True,
+                 ocr_of: DocumentFile | None = None) -> DocumentFile:
+    """Store a checked file as `version` at `position` of the document (`ocr_of`:
+    the version it gives a text layer by OCR, services.ocr)."""
     blob = file_store.blob_store(checked, written=written)
     document_file = DocumentFile.objects.create(
         document=document, position=position, version=version, filename=checked.name, blob=blob,
         created_at=at or timezone.now(), created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        ocr_of=ocr_of,
     )
     # The masking assistant reads the file before the public may have it (withheld until then).
-    enqueue_by_name("diarium.registry.tasks.file_screen", document_file.pk)
+    # A PDF is first given a text layer if it is a scan, then read with that text (file_ocr).
+    if ocr_of is None and checked.content_type == "application/pdf" and ocr.enabled():
+        enqueue_by_name("diarium.registry.tasks.file_ocr", document_file.pk)
+    else:
+        enqueue_by_name("diarium.registry.tasks.file_screen", document_file.pk)
     if log:
+        data = {"number": document.number, "position": position, "version": version}
+        if ocr_of is not None:
+            data["ocr"] = True  # the history says the text layer was added by OCR
         event_append(
             case=document.case, document=document,
             kind=Event.Kind.FILE_ADDED if version == 1 else Event.Kind.FILE_VERSION_ADDED,
-            actor=actor, at=at, data={"number": document.number, "position": position, "version": version},
+            actor=actor, at=at, data=data,
         )
     return document_file
+
+
+def latest_version(document: Document, position: int) -> int | None:
+    """The newest version number at a position of the document (None: no file there)."""
+    return (DocumentFile.objects.filter(document=document, position=position)
+            .order_by("-version").values_list("version", flat=True).first())
 
 
 def document_file_add(
@@ -216,10 +236,7 @@ def document_file_add(
         Document.objects.select_for_update().filter(pk=document.pk).first()
         if replaces is not None:
             position = replaces.position
-            version = (
-                DocumentFile.objects.filter(document=document, position=position)
-                .order_by("-version").values_list("version", flat=True).first()
-            ) + 1
+            version = latest_version(document, position) + 1
         else:
             position = (
                 DocumentFile.objects.filter(document=document).order_by("-position")
@@ -228,6 +245,23 @@ def document_file_add(
             version = 1
         return _file_append(document=document, checked=checked, position=position, version=version,
                             actor=actor, written=written, at=at)
+
+    return with_file_cleanup(write)
+
+
+def document_file_ocr_add(*, source: DocumentFile, upload) -> DocumentFile | None:
+    """Add `upload`, `source` with the text layer OCR gave it (services.ocr), as
+    the next version of the same file: a system action, with no user and no
+    role. None when another version came first (a user's, or another worker's OCR)."""
+    checked = file_store.check_upload(upload, field="file")
+    document = source.document
+
+    def write(written: list[str]) -> DocumentFile | None:
+        Document.objects.select_for_update().filter(pk=document.pk).first()
+        if latest_version(document, source.position) != source.version:
+            return None
+        return _file_append(document=document, checked=checked, position=source.position,
+                            version=source.version + 1, actor=None, written=written, ocr_of=source)
 
     return with_file_cleanup(write)
 

@@ -94,6 +94,8 @@ def files_cell(context, entry, may_add_version: bool = False) -> str:
         meta = filesizeformat(current.size)
         if current.version > 1:
             meta = f"{meta}, " + _("version %(v)s") % {"v": current.version}
+        if current.ocr_of_id:
+            meta = f"{meta}, " + _("textlager genom OCR")
         parts = [format_html('<a href="{}" download>{}</a> <span class="meta">({})</span>',
                              download.format(current.id), current.filename, meta)]
         parts += [format_html('<span class="file-note">{}</span>', text) for text in current.note_texts]
