@@ -19,6 +19,7 @@ from diarium.decisions.models import (
     ParagraphCounter, Proposal, Signature,
 )
 from diarium.demo import loader
+from diarium.intake.models import IntakeItem
 from diarium.plans import access as plan_access
 from diarium.plans import selectors as plan_selectors
 from diarium.plans.events import PlanEvent
@@ -127,7 +128,8 @@ def test_running_the_demo_twice_adds_nothing(demo, monkeypatch):
     models = (Case, Document, DocumentFile, Event, Organ, Person, User, RemissRound, RemissRecipient, RemissDeadline,
               Membership, Meeting, Attendance, AgendaItem, OfficerReport, Proposal, Decision, DecisionRecipient,
               Minutes, Signature, Assignment, ParagraphCounter, SteeringDocument, PlanVersion, FocusArea, Goal,
-              Indicator, Action, ActionBudget, FollowUpRound, FollowUpRequest, ActionReport, IndicatorValue)
+              Indicator, Action, ActionBudget, FollowUpRound, FollowUpRequest, ActionReport, IndicatorValue,
+              IntakeItem)
     before = {m.__name__: m.objects.count() for m in models}
     monkeypatch.setenv("DIARIUM_DEMO_PASSWORD", "Ett-annat-lösen-2018")
     call_command("demo", "--no-serve", verbosity=0)
@@ -699,3 +701,19 @@ def test_the_demo_lives_in_the_present_with_a_posted_meeting_and_a_coming_one(de
     client.logout()
     members = client.get(reverse("decisions:organ_members", args=[ks.pk])).content.decode()
     assert members.index("Jonas Berg") < members.index("Ulla Persson") and "Elin Johansson" not in board
+
+
+@pytest.mark.django_db
+def test_the_registrars_inbox_holds_the_last_days_e_mails(demo):
+    from diarium.intake import selectors as intake_selectors
+
+    registrar = User.objects.get(username="registrator")
+    organisation = Organisation.objects.get()
+    items = list(intake_selectors.inbox(user=registrar, organisation_id=organisation.pk))
+    assert [i.subject for i in items] == ["Veckans erbjudande: 30 % på pappersvaror",
+                                          "Komplettering till ansökan om markanvisning, kvarteret Lärkan",
+                                          "Synpunkt på laddstolparna vid Stadshuset"]
+    assert items[0].received_at.date() == timezone.localdate()  # in the present
+    assert items[1].attachments[0]["name"] == "Reviderad tidplan.txt"
+    with pytest.raises(PermissionDenied):  # the case officer does not read the registrar's inbox
+        intake_selectors.inbox(user=User.objects.get(username="handlaggare"), organisation_id=organisation.pk)

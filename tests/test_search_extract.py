@@ -220,12 +220,22 @@ def test_generic_content_types_go_by_file_name():
 @pytest.mark.parametrize("content_type, filename", [
     ("image/png", "karta.png"),
     ("application/msword", "gammal.doc"),
-    ("message/rfc822", "brev.eml"),
     ("application/octet-stream", "okand.bin"),
     ("image/png", "lurig.txt"),  # the detected type wins over the name
 ])
 def test_unknown_types_give_nothing(content_type, filename):
     assert text_of_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, content_type=content_type, filename=filename) == ""
+
+
+def test_an_e_mail_gives_its_subject_sender_and_text_not_its_attachments():
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["Subject"] = "Föreningen Sambruk <info@sambruk.example>", "Remissvar om målbilden"
+    msg.set_content(MOTTO)
+    msg.add_attachment(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, maintype="image", subtype="png", filename="karta.png")
+    text = text_of_bytes(msg.as_bytes(), content_type="message/rfc822", filename="svar.eml")
+    assert text == f"Remissvar om målbilden\nFöreningen Sambruk\n{MOTTO}"
 
 
 # --- broken and hostile files ---------------------------------------------------------------

@@ -17,6 +17,7 @@ from diarium.accounts import services as accounts
 from diarium.accounts.models import Organ, Person
 from diarium.decisions import services as decisions
 from diarium.decisions.models import DecisionNote
+from diarium.intake import services as intake
 from diarium.registry import services as registry
 
 from .specs import seed, seed_file
@@ -57,6 +58,7 @@ def present_load(*, organisation, registrar, logins: dict | None = None, today: 
         cases[spec["key"]] = case
     _held(data, organ=organ, registrar=registrar, people=people, cases=cases, today=today)
     _coming(data, organ=organ, registrar=registrar, people=people, cases=cases, today=today)
+    _inbox(data, organisation=organisation, registrar=registrar, today=today)
 
 
 def _held(data, *, organ, registrar, people, cases, today) -> None:
@@ -122,3 +124,25 @@ def _coming(data, *, organ, registrar, people, cases, today) -> None:
         decisions.agenda_item_add(actor=registrar, meeting=meeting, case=cases[key], title=cases[key].title,
                                   now=_at(today, coming["notice"] - 1, 9))
     decisions.meeting_publish_notice(actor=registrar, meeting=meeting, now=_at(today, coming["notice"], 9))
+
+
+def _inbox(data, *, organisation, registrar, today) -> None:
+    """E-mails waiting in the registrar's inbox, as saved from the function mailbox."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for number, spec in enumerate(data.get("inbox", ()), start=1):
+        message = EmailMessage()
+        message["From"] = spec["sender"]
+        message["To"] = "kommunstyrelsen@alingsas.se"
+        message["Subject"] = spec["subject"]
+        message["Date"] = format_datetime(_at(today, spec["days"], 8 + number))
+        message["Message-ID"] = f"<demo-inkorg-{number}@alingsas.example>"
+        message.set_content(spec["body"])
+        if "attachment" in spec:
+            name, text = spec["attachment"]
+            message.add_attachment(text.encode(), maintype="text", subtype="plain", filename=name)
+        intake.message_upload(actor=registrar, organisation_id=organisation.pk,
+                              upload=SimpleUploadedFile(f"meddelande-{number}.eml", message.as_bytes()))

@@ -245,7 +245,7 @@ def mailboxes_poll(*, now: dt.datetime | None = None) -> dict[int, PollResult]:
 
 # --- handling a message -------------------------------------------------------------------------
 def _locked_new(item: IntakeItem) -> IntakeItem:
-    locked = IntakeItem.objects.select_for_update().select_related("handled_by").get(pk=item.pk)
+    locked = IntakeItem.objects.select_for_update().get(pk=item.pk)
     if locked.state != IntakeItem.State.NEW:
         who = locked.handled_by.get_full_name() or locked.handled_by.get_username() if locked.handled_by else "?"
         raise DomainError(_("Meddelandet är redan hanterat av %(who)s %(when)s.")
