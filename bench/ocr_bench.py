@@ -68,16 +68,6 @@ def scan_pdf(pages: int, dpi: int) -> bytes:
     return out.getvalue()
 
 
-def setup_environment() -> None:
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{OUT / 'ocr.sqlite3'}")
-    if os.environ["DATABASE_URL"].startswith("sqlite"):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{OUT / 'ocr.sqlite3'}{suffix}").unlink(missing_ok=True)
-    import remiss_bench
-
-    remiss_bench.setup_environment(reset=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=10)
@@ -85,7 +75,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="timed OCR runs (each on a fresh document)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    setup_environment()
+    import remiss_bench
+
+    remiss_bench.setup_environment(reset=True, sqlite_name="ocr.sqlite3")
 
     import datetime as dt
 

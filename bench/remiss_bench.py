@@ -28,7 +28,9 @@ TARGET_SEND_S = 2.0  # register and mail a round to 30 recipients
 TARGET_REMINDER_PASS_S = 5.0  # the periodic pass over every open recipient
 
 
-def setup_environment(reset: bool) -> None:
+def setup_environment(reset: bool, *, sqlite_name: str = "remiss.sqlite3") -> None:
+    """Django on DATABASE_URL, else a fresh SQLite file bench/out/<sqlite_name> (the
+    OCR and intake benchmarks have their own), tasks run at once, e-mail kept."""
     OUT.mkdir(parents=True, exist_ok=True)
     media = OUT / "remiss-files"
     shutil.rmtree(media, ignore_errors=True)
@@ -38,7 +40,7 @@ def setup_environment(reset: bool) -> None:
     os.environ["DIARIUM_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ["DIARIUM_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
     if not os.environ.get("DATABASE_URL"):
-        db = OUT / "remiss.sqlite3"
+        db = OUT / sqlite_name
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{db}"
