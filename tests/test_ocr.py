@@ -185,6 +185,18 @@ def test_a_pdf_with_text_gets_no_ocr_version_and_the_task_run_again_adds_none(re
     assert only.ocr_of is None and not only.ocr_versions.exists() and only.privacy is not None
 
 
+def test_a_short_pdf_a_program_made_is_never_ocr_d(registrar, ks):
+    """Little text, but no scan: a one-line letter, and a tagged (PDF/UA) notice whose structure OCR would discard."""
+    import weasyprint
+
+    case = f.case(registrar, ks, title="Kallelse")
+    for variant in (None, "pdf/ua-1"):
+        data = weasyprint.HTML(string="<html lang='sv'><title>Kort</title><p>Kort.</p></html>").write_pdf(
+            pdf_variant=variant)
+        document = register(registrar, case, data)
+        assert document.files.count() == 1 and document.files.get().blob.notes == []
+
+
 def test_an_encrypted_pdf_gets_a_note_and_no_version(registrar, ks, client):
     writer = PdfWriter(clone_from=io.BytesIO(scan()))
     writer.encrypt(user_password="hemligt", owner_password="agare", algorithm="AES-256")

@@ -75,6 +75,27 @@ def has_text_layer(sizes: list[int] | None) -> bool:
     return bool(sizes) and 2 * sum(size >= PAGE_TEXT_CHARS for size in sizes) > len(sizes)
 
 
+def born_digital(path: Path) -> bool:
+    """Whether the PDF was made by a program, not scanned, though it holds little
+    text (a short letter, a notice): it is tagged (a structure tree, as PDF/A-a
+    and PDF/UA have, which OCR would discard), or none of the pages read shows an
+    image. A PDF pypdf cannot read is not judged so (OCRmyPDF then says why)."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(path, strict=False)
+        root = reader.trailer["/Root"]
+        if "/StructTreeRoot" in root or (root.get("/MarkInfo") or {}).get("/Marked"):
+            return True
+        for page in reader.pages[:PAGES_READ]:
+            objects = (page.get("/Resources") or {}).get("/XObject") or {}
+            if any(objects[name].get_object().get("/Subtype") == "/Image" for name in objects):
+                return False
+        return True
+    except Exception:  # noqa: BLE001 - damaged or encrypted: left to OCRmyPDF's own verdict
+        return False
+
+
 class Refused(Exception):
     """The PDF cannot have a text layer; `note` says why (a Blob note code, files.note_texts)."""
 

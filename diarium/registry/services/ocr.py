@@ -65,7 +65,7 @@ def _ocr(document_file: DocumentFile) -> DocumentFile | None:
         with file_store.blob_open(blob) as stored, source.open("wb") as out:
             shutil.copyfileobj(stored, out, 1024 * 1024)
         before = ocr.page_text_sizes(source)
-        if ocr.has_text_layer(before):
+        if ocr.has_text_layer(before) or ocr.born_digital(source):
             return None
         try:
             ocr.ocr_pdf(source, target)
