@@ -17,8 +17,3 @@ def can_handle_intake(user, organisation_id: int) -> bool:
 def can_keep_mailboxes(user, organisation_id: int) -> bool:
     """Add and change the organisation's function mailboxes (their passwords among them)."""
     return roles.can_administer(user, organisation_id)
-
-
-def intake_organisation_ids(user, candidates) -> list[int]:
-    """Of `candidates` (organisation ids), those whose inbox the user handles."""
-    return [pk for pk in candidates if can_handle_intake(user, pk)]

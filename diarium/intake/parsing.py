@@ -98,11 +98,16 @@ def _walk(message: Message):
         return
 
 
+def _undecoded(text: str) -> bool:
+    """Whether text holds bytes the parser could not decode (kept as surrogates)."""
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
 def _text(value) -> str:
     """A header value or decoded text as clean text: bytes the parser could not
-    decode (kept as surrogates) are read as UTF-8, else Windows-1252."""
+    decode are read as UTF-8, else Windows-1252."""
     text = str(value)
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
+    if _undecoded(text):
         data = text.encode("utf-8", "surrogateescape")
         text = _decode(data)[0]
     return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32 and ch != "\x7f")
@@ -130,7 +135,7 @@ def header_text(message: Message, name: str, parsed: ParsedMessage) -> str:
     raw = next((value for key, value in message.raw_items() if key.lower() == name.lower()), None)
     if raw is None:
         return ""
-    if any("\udc80" <= ch <= "\udcff" for ch in str(raw)):
+    if _undecoded(str(raw)):
         parsed.note(CHARSET)
         return " ".join(_text(raw).split())
     try:
@@ -206,6 +211,11 @@ _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 def safe_filename(name: str, fallback: str) -> str:
     name = _UNSAFE_NAME.sub("_", _text(name or "")).strip(" ._")
     return (name or fallback)[-200:]
+
+
+def message_filename(subject: str) -> str:
+    """The name a message is kept under as a file: its subject, as .eml."""
+    return safe_filename(subject[:120], "meddelande") + ".eml"
 
 
 def attachments_of(message: Message, parsed: ParsedMessage) -> list[Attachment]:

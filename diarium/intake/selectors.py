@@ -71,6 +71,20 @@ def item_attachment(*, item: IntakeItem, index: int) -> parsing.Attachment:
     raise NotFound(_("Bilagan finns inte i meddelandet."))
 
 
+def eml_filename(item: IntakeItem) -> str:
+    """The name of the message as it came (.eml): the uploaded file's, else its
+    subject's; for an uploaded .msg, whose name is the original's, its subject's."""
+    return item.filename if item.original_id is None else parsing.message_filename(item.subject)
+
+
+def mailbox_get(*, user, pk: int) -> Mailbox:
+    mailbox = Mailbox.objects.filter(pk=pk).first()
+    if mailbox is None:
+        raise NotFound(_("Brevlådan finns inte."))
+    _require(user, mailbox.organisation_id)
+    return mailbox
+
+
 def mailboxes(*, user, organisation_id: int) -> QuerySet[Mailbox]:
     _require(user, organisation_id)
     return Mailbox.objects.filter(organisation_id=organisation_id).select_related("organ").order_by("name")

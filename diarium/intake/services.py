@@ -52,10 +52,6 @@ def _require(actor, organisation_id: int) -> None:
         raise PermissionDenied(_("Du har inte behörighet att hantera organisationens inkorg."))
 
 
-def _message_filename(subject: str) -> str:
-    return parsing.safe_filename(subject[:120], "meddelande") + ".eml"
-
-
 # --- taking messages in -------------------------------------------------------------------------
 def message_take(*, organisation_id: int, raw: bytes | None, source: str, mailbox: Mailbox | None = None,
                  uid_validity: int | None = None, uid: int | None = None, arrived: dt.datetime | None = None,
@@ -84,7 +80,8 @@ def message_take(*, organisation_id: int, raw: bytes | None, source: str, mailbo
                 _mark(mailbox, uid)  # the very same message under a rebuilt folder's new UID: taken already
                 return None
             message = file_store.blob_store(
-                file_store.checked_content(_message_filename(parsed.subject), raw, MESSAGE_TYPE), written=written)
+                file_store.checked_content(parsing.message_filename(parsed.subject), raw, MESSAGE_TYPE),
+                written=written)
         if original is not None:
             original_blob = file_store.blob_store(
                 file_store.checked_content(original_name, original, MSG_TYPE), written=written)
@@ -93,7 +90,7 @@ def message_take(*, organisation_id: int, raw: bytes | None, source: str, mailbo
         item = IntakeItem.objects.create(
             organisation_id=organisation_id, source=source, mailbox=mailbox, uid_validity=uid_validity, uid=uid,
             eml=message, original=original_blob,
-            filename=original_name or _message_filename(parsed.subject),
+            filename=original_name or parsing.message_filename(parsed.subject),
             size=size if size is not None else len(raw or b""), message_id=parsed.message_id,
             sender_name=parsed.sender_name, sender_address=parsed.sender_address, subject=parsed.subject,
             received_at=received, taken_at=now, body=parsed.body,
@@ -117,17 +114,16 @@ def message_upload(*, actor, organisation_id: int, upload, now: dt.datetime | No
     """Put an e-mail saved as a file (.eml, or Outlook's .msg) in the inbox."""
     _require(actor, organisation_id)
     name = (getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    size = getattr(upload, "size", None) or 0
-    if size > max_message_bytes():
-        raise DomainError(_("Filen %(name)s är för stor (högst %(limit)s).")
-                          % {"name": name, "limit": filesizeformat(max_message_bytes())}, field="file")
+    too_large = DomainError(_("Filen %(name)s är för stor (högst %(limit)s).")
+                            % {"name": name, "limit": filesizeformat(max_message_bytes())}, field="file")
+    if (getattr(upload, "size", None) or 0) > max_message_bytes():  # known before reading it
+        raise too_large
     upload.seek(0)
     data = upload.read(max_message_bytes() + 1)
     if not data:
         raise DomainError(_("Filen %(name)s är tom.") % {"name": name or "?"}, field="file")
     if len(data) > max_message_bytes():
-        raise DomainError(_("Filen %(name)s är för stor (högst %(limit)s).")
-                          % {"name": name, "limit": filesizeformat(max_message_bytes())}, field="file")
+        raise too_large
     from . import msg
 
     original = None
@@ -301,8 +297,9 @@ def item_register(*, actor, item: IntakeItem, description: str, counterpart: str
     now = now or timezone.now()
     with file_store.blob_open(item.eml) as fh:
         raw = fh.read()
-    files = [file_store.checked_content(item.filename if item.original_id is None else
-                                        _message_filename(item.subject), raw, MESSAGE_TYPE)]
+    from . import selectors
+
+    files = [file_store.checked_content(selectors.eml_filename(item), raw, MESSAGE_TYPE)]
     if item.original_id is not None:
         with file_store.blob_open(item.original) as fh:
             files.append(file_store.checked_content(item.filename, fh.read(), MSG_TYPE))

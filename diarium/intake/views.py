@@ -66,10 +66,7 @@ def inbox(request):
 @require_POST
 def mailbox_poll(request, pk: int):
     """Read a mailbox now (the worker does it every minute anyway)."""
-    mailbox = next((m for o in selectors.intake_organisations(request.user)
-                    for m in selectors.mailboxes(user=request.user, organisation_id=o.pk) if m.pk == pk), None)
-    if mailbox is None:
-        raise errors.NotFound(_("Brevlådan finns inte."))
+    mailbox = selectors.mailbox_get(user=request.user, pk=pk)
     enqueue_by_name("diarium.intake.tasks.mailbox_poll", mailbox.pk)
     messages.success(request, _("Brevlådan %(name)s läses nu. Nya meddelanden visas när den har lästs.")
                      % {"name": mailbox.name})
@@ -148,4 +145,4 @@ def message(request, pk: int):
     item = selectors.item_get(user=request.user, pk=pk)
     if item.eml_id is None:
         raise errors.NotFound(_("Meddelandet är för stort och finns bara i brevlådan."))
-    return file_store.file_response(item.eml, item.filename if item.original_id is None else f"{item.pk}.eml")
+    return file_store.file_response(item.eml, selectors.eml_filename(item))
