@@ -346,6 +346,113 @@ class DocumentFile(models.Model):
         return f"{self.filename} (v{self.version})"
 
 
+DUE_REASON_MAX = 500
+
+
+class DueDate(models.Model):
+    """A "bevakning": a date by which something must happen on a case (or on one
+    of its documents), with the reason, watched by a person (the case officer
+    unless someone else is named). Reminded once before the date; marked done
+    when handled. Removing one is not possible: it is marked done, with who and when."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="due_dates")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="due_dates")
+    due_on = models.DateField(_("bevakningsdatum"))
+    reason = models.CharField(_("anledning"), max_length=DUE_REASON_MAX)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="due_dates",
+                               verbose_name=_("bevakas av"))
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+
+    class Meta:
+        verbose_name = _("bevakning")
+        verbose_name_plural = _("bevakningar")
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["person", "due_on"], condition=Q(done_at__isnull=True), name="due_date_open_person"),
+            models.Index(fields=["due_on"], condition=Q(done_at__isnull=True), name="due_date_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.due_on:%Y-%m-%d} {self.reason}"
+
+
+COPY_REASONING_MAX = 5000
+
+
+class CopyRequest(models.Model):
+    """A request for a public document (begäran om utlämnande, TF 2 kap.):
+    received from the web form, the API or by the registrar (a phone call, a
+    visit, a letter), assigned to an officer with a target time, and decided:
+    released, released in part (a copy with the secret parts removed), or
+    refused by a decision with its legal ground and how to appeal. The
+    requester may stay anonymous; their details are read only by staff."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Webbformulär eller API")
+        EMAIL = "email", _("E-post")
+        PHONE = "phone", _("Telefon")
+        VISIT = "visit", _("Besök")
+        LETTER = "letter", _("Brev")
+
+    class Outcome(models.TextChoices):
+        RELEASED = "released", _("Lämnas ut")
+        PARTIAL = "partial", _("Lämnas ut delvis")
+        REFUSED = "refused", _("Avslås")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="copy_requests")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="copy_requests")
+    channel = models.CharField(_("kom in via"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    name = models.CharField(_("namn"), max_length=200, blank=True)
+    contact = models.CharField(_("kontaktuppgift"), max_length=500, blank=True)
+    format = models.CharField(_("form"), max_length=10)
+    message = models.TextField(_("meddelande"), blank=True)
+    received_at = models.DateTimeField(_("kom in"))
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    due_at = models.DateTimeField(_("ska vara avgjord"))
+    assigned_to = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="copy_requests", verbose_name=_("handläggare"))
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(_("beslut"), max_length=10, choices=Outcome.choices, blank=True)
+    legal_ground = models.CharField(_("lagrum"), max_length=SECRECY_GROUND_MAX, blank=True)
+    reasoning = models.TextField(_("motivering"), blank=True, validators=text_limit(COPY_REASONING_MAX))
+    # What was removed from a copy released in part: {"phrases": [...], "pages": [...]}.
+    redaction = models.JSONField(default=dict, blank=True)
+    copy_blob = models.ForeignKey(Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The written decision (refusal, or release in part), registered on the case.
+    decision_document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("begäran om allmän handling")
+        verbose_name_plural = _("begäranden om allmän handling")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "due_at"], condition=Q(decided_at__isnull=True),
+                         name="copy_request_open"),
+            models.Index(fields=["assigned_to", "due_at"], condition=Q(decided_at__isnull=True),
+                         name="copy_request_open_assignee"),
+            models.Index(fields=["organisation", "-received_at"], name="copy_request_received"),
+        ]
+
+    def __str__(self):
+        return f"{self.document.reference} {self.received_at:%Y-%m-%d}"
+
+    @property
+    def decided(self) -> bool:
+        return self.decided_at is not None
+
+
 class EventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("Events are append-only")
@@ -410,6 +517,10 @@ class Event(models.Model):
         SECRECY_REVIEWED = "secrecy_reviewed", _("Sekretessprövning inför utlämnande")
         CASE_LINKED = "case_linked", _("Ärendet kopplades till ett annat ärende")
         CASE_UNLINKED = "case_unlinked", _("Kopplingen till ett annat ärende togs bort")
+        DUE_DATE_SET = "due_date_set", _("Bevakning lades in")
+        DUE_DATE_DONE = "due_date_done", _("Bevakning avslutades")
+        COPY_REQUEST_ASSIGNED = "copy_request_assigned", _("Begäran om allmän handling fördelades")
+        COPY_REQUEST_DECIDED = "copy_request_decided", _("Begäran om allmän handling avgjordes")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, related_name="events")
