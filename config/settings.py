@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "diarium.opendata",
     "diarium.documents",
     "diarium.search",
+    "diarium.desk",
     "diarium.demo",
     "django_tasks",
     "django_tasks_db",
@@ -243,7 +244,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "registry:case_list"
+LOGIN_REDIRECT_URL = "desk:start"  # the desk; a member with nothing on it goes on to their meetings
 LOGOUT_REDIRECT_URL = "registry:case_list"
 
 SESSION_COOKIE_HTTPONLY = True
@@ -300,6 +301,12 @@ DIARIUM_SIGNING = {
 } if os.environ.get("DIARIUM_SIGNING_PKCS12") else {}
 DIARIUM_ACCESSIBILITY_CONTACT = os.environ.get("DIARIUM_ACCESSIBILITY_CONTACT", "")
 DIARIUM_COPY_REQUEST_LIMIT = int(os.environ.get("DIARIUM_COPY_REQUEST_LIMIT") or 20)
+# Working days a request for a public document is to be decided in (TF 2 kap. 15 §: skyndsamt).
+DIARIUM_COPY_REQUEST_TARGET_WORKDAYS = int(os.environ.get("DIARIUM_COPY_REQUEST_TARGET_WORKDAYS") or 1)
+# The desk's notifications (diarium.desk.services): a due date is reminded this many
+# days before it, and daily digests go out from this hour, local time.
+DIARIUM_DUE_REMINDER_DAYS = int(os.environ.get("DIARIUM_DUE_REMINDER_DAYS") or 3)
+DIARIUM_DIGEST_HOUR = int(os.environ.get("DIARIUM_DIGEST_HOUR") or 7)
 # Days a remiss recipient who answered can still read the answer through the
 # personal link after the round closed for them (diarium/remiss/services.py).
 # The earliest date a record of something that happened may carry (registration,

@@ -86,7 +86,10 @@ def rich_world(world):
     plan = f.plan(world.registrar, world.case, world.ks)
     area, goal, indicator, action = f.plan_structure(world.registrar, plan)
     round_, _organs = f.remiss_setup(world.registrar, world.org, world.ks, boards=1)
+    copy_request = registry.copy_request_register(actor=world.registrar, document=world.public, channel="phone",
+                                                  format="paper")
     return SimpleNamespace(
         **vars(world), meeting=meeting, item=item, decision=decision, plan=plan, area=area, goal=goal,
         indicator=indicator, action=action, round=round_, recipient=round_.recipients.get(),
+        copy_request=copy_request,
     )

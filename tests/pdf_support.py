@@ -65,3 +65,17 @@ def assert_tagged_pdfa(data: bytes, *, title: str, author: str, subject_contains
 
         walk(root.StructTreeRoot.K)
         assert {"/H1", "/H2", "/P"} <= roles, roles
+
+
+def pdf_with_text(pages: list[str], *, title: str = "", author: str = "") -> bytes:
+    """A real PDF with one page per text (Helvetica, wrapped to the page), for
+    tests that read, search or redact a document's text; `title` and `author`
+    go into its metadata."""
+    import pymupdf
+
+    document = pymupdf.open()
+    for text in pages:
+        page = document.new_page()
+        page.insert_textbox(pymupdf.Rect(56, 56, 540, 780), text, fontname="helv", fontsize=11)
+    document.set_metadata({"title": title, "author": author})
+    return document.tobytes()

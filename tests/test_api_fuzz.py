@@ -88,7 +88,7 @@ def known_ids(w) -> dict[str, list]:
         "round_id": [w.round.pk], "recipient_id": [w.recipient.pk], "meeting_id": [w.meeting.pk],
         "item_id": [w.item.pk], "decision_id": [w.decision.pk], "plan_id": [w.plan.pk],
         "focus_area_id": [w.area.pk], "goal_id": [w.goal.pk], "indicator_id": [w.indicator.pk],
-        "action_id": [w.action.pk], "number": [1],
+        "action_id": [w.action.pk], "request_id": [w.copy_request.pk], "number": [1],
     }
 
 

@@ -717,3 +717,19 @@ def test_the_registrars_inbox_holds_the_last_days_e_mails(demo):
     assert items[1].attachments[0]["name"] == "Reviderad tidplan.txt"
     with pytest.raises(PermissionDenied):  # the case officer does not read the registrar's inbox
         intake_selectors.inbox(user=User.objects.get(username="handlaggare"), organisation_id=organisation.pk)
+
+
+def test_the_case_officers_desk_holds_his_cases_due_dates_and_a_request_to_handle(demo, client):
+    from diarium.desk import selectors as desk_selectors
+
+    officer = User.objects.get(username="handlaggare")
+    desk = desk_selectors.desk(user=officer)
+    assert {c.title for c in desk.cases.rows} >= {"Markanvisning för kvarteret Lärkan",
+                                                  "Medborgarförslag om laddstolpar vid Stadshuset"}
+    today = timezone.localdate()
+    assert desk.due_dates.count == 3 and desk.overdue == 1  # one was due two days ago
+    assert [r.document.description for r in desk.copy_requests.rows] == ["Ansökan om markanvisning för kvarteret Lärkan"]
+    assert desk.copy_requests.rows[0].received_at.date() == today - dt.timedelta(days=1)
+    client.force_login(officer)
+    page = client.get("/skrivbord/").content.decode()
+    assert "Komplettering av ansökan om markanvisning ska ha kommit in" in page and "Försenad" in page

@@ -128,3 +128,8 @@ def person_referenced(pk: int | None, *, field: str, organisation_id: int | None
     if organisation_id is not None and person.organisation_id != organisation_id:
         raise DomainError(_("Personen finns inte."), field=field)
     return person
+
+
+def organisations_by_ids(ids) -> list[Organisation]:
+    """The organisations with these ids, by name (a picker among those a user works in)."""
+    return list(Organisation.objects.filter(pk__in=list(ids)).order_by("name"))

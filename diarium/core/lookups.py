@@ -18,3 +18,13 @@ def referenced(lookup: Callable[[], T], field: str) -> T:
         return lookup()
     except NotFound as exc:
         raise DomainError(exc.message, field=field) from exc
+
+
+def first_with_total(qs, limit: int) -> tuple[list, int]:
+    """The first `limit` rows of `qs` and the count of all its rows, in one
+    query (a window count over the whole result): a list and its heading's
+    number without a second COUNT."""
+    from django.db.models import Count, Window
+
+    rows = list(qs.annotate(total_rows=Window(Count("pk")))[:limit])
+    return rows, (rows[0].total_rows if rows else 0)

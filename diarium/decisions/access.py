@@ -31,6 +31,7 @@ from .models import (
     Decision,
     DecisionNote,
     DecisionRecipient,
+    DelegationDecision,
     Meeting,
     Membership,
     OfficerReport,
@@ -439,3 +440,58 @@ def public_memberships() -> QuerySet[Membership]:
 def people_with_seats() -> QuerySet:
     """The public people who hold a seat in an organ (OParl's Person)."""
     return roles.public_people().filter(Exists(public_memberships().filter(person=OuterRef("pk"))))
+
+
+# --- delegation decisions (kommunallagen 6 kap. 37-40 §§) -------------------------------------------
+# The organs that delegate decisions to officers, chairs and committees, and to which those
+# decisions are reported: the boards (nämnder), the executive board among them.
+DELEGATING_ORGANS = (Organ.Kind.EXECUTIVE_BOARD, Organ.Kind.BOARD)
+
+
+def can_register_delegation_decisions(user, case: Case) -> bool:
+    """A delegation decision is registered in its case by those who register
+    the case's documents: the decision is one of them."""
+    return roles.can(user, roles.REGISTER_DOCUMENT, organisation_id=case.organisation_id, organ_id=case.organ_id)
+
+
+def require_register_delegation_decisions(user, case: Case) -> None:
+    if not can_register_delegation_decisions(user, case):
+        raise PermissionDenied(_("Du har inte behörighet att registrera delegationsbeslut i ärendet."))
+
+
+def delegation_decision_visible(user, decision: DelegationDecision) -> bool:
+    """A delegation decision is read with its document: one whose document is
+    marked secret only by those who may read that document (the register's
+    content_hidden), like an officer's report. As a condition on rows:
+    delegation_decisions_readable (public_delegation_decisions for the public)."""
+    return not registry_access.content_hidden(decision.document,
+                                              read_secret=registry_access.can_read_secret(user, decision.case))
+
+
+def public_delegation_decisions() -> QuerySet[DelegationDecision]:
+    """The delegation decisions the public reads: those whose document is not
+    marked secret (delegation_decision_visible for a reader without rights)."""
+    return DelegationDecision.objects.filter(registry_access.public_content_q("document__"))
+
+
+def delegation_decisions_readable(user) -> QuerySet[DelegationDecision]:
+    """delegation_decision_visible as a query: the public's rows, and those
+    whose case lies where the user may read secret documents (the register's
+    can_read_secret, organisation-wide or on the case's organ)."""
+    grants = roles.grants_for(user)
+    if grants.superuser:
+        return DelegationDecision.objects.all()
+    organisations, organs = grants.organ_ids_with(roles.READ_SECRET)
+    if not organisations and not organs:
+        return public_delegation_decisions()
+    return DelegationDecision.objects.filter(
+        registry_access.public_content_q("document__") | Q(case__organisation_id__in=sorted(organisations))
+        | Q(case__organ_id__in=sorted(organs)))
+
+
+def delegation_summary_shown(user, decision: DelegationDecision) -> str:
+    """A delegation decision's summary as this reader may see it: as written
+    for staff who may read the case's internal data, as the public sees it
+    (what the masking assistant withholds, a private person's name among it,
+    replaced) for everyone else."""
+    return screened_value(user, decision, "summary", case=decision.case)

@@ -13,7 +13,7 @@ class DecisionsConfig(AppConfig):
         from diarium.registry import extensions, screening
 
         from . import events, sections
-        from .models import AgendaItem, Decision, OfficerReport, Proposal
+        from .models import AgendaItem, Decision, DelegationDecision, OfficerReport, Proposal
 
         extensions.event_kinds_register(events.DecisionEvent)
         extensions.case_section_register(name="decisions", order=20, template="decisions/_case_section.html",
@@ -31,6 +31,9 @@ class DecisionsConfig(AppConfig):
         screening.screened_register(Proposal, ("text",), organisation=lambda p: p.case.organisation_id,
                                     case_field="case", label=_("Förslag till beslut"),
                                     describe=lambda p: str(p.position))
+        screening.screened_register(DelegationDecision, ("summary",), organisation=lambda d: d.organisation_id,
+                                    case_field="case", label=_("Delegationsbeslut"),
+                                    describe=lambda d: f"{d.organ.code} {d.point}")
         screening.rebuilder_register(rebuild_notices)
         screening.audit_step_register(audit_recipients)
 

@@ -16,3 +16,5 @@ class DecisionEvent(models.TextChoices):
     MINUTES_ADJUSTED = "minutes_adjusted", _("Protokollet justerades")
     DECISION_DISPATCHED = "decision_dispatched", _("Beslutet expedierades")
     ASSIGNMENT_LINKED = "assignment_linked", _("Ärendet kopplades till ett uppdrag")
+    DELEGATION_DECISION_REGISTERED = "delegation_decision_registered", _("Delegationsbeslut registrerades")
+    DELEGATION_DECISION_REPORTED = "delegation_decision_reported", _("Delegationsbeslut anmäldes till nämnden")

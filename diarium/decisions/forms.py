@@ -17,6 +17,8 @@ from .models import (
     CONDITION_TEXT_MAX,
     CORRECTION_REASON_MAX,
     DECISION_TEXT_MAX,
+    DELEGATION_POINT_MAX,
+    DELEGATION_SUMMARY_MAX,
     DISPATCH_TO_MAX,
     NOTE_TEXT_MAX,
     OFFICE_MAX,
@@ -29,7 +31,15 @@ from .models import (
     DecisionNote,
     Membership,
 )
-from .services import AssignmentInput, ForwardInput, NoteInput, ProposalInput, RecipientInput, Signatory
+from .services import (
+    AssignmentInput,
+    ForwardInput,
+    NoteInput,
+    ProposalInput,
+    RecipientInput,
+    Signatory,
+    delegation_decision_errors,
+)
 
 DATE_ERRORS = {"required": _("Ange ett datum (ÅÅÅÅ-MM-DD)."), "invalid": DATE_FORMAT}
 TIME_ERRORS = {"invalid": _("Ange ett klockslag (TT:MM).")}
@@ -660,3 +670,76 @@ class CouncilMatterForm(DomainErrorFormMixin, forms.Form):
         self.fields["mover"].label_from_instance = _person_label
         self.fields["addressed_to"].queryset = people
         self.fields["addressed_to"].label_from_instance = _person_label
+
+
+class DelegationDecisionForm(DomainErrorFormMixin, forms.Form):
+    """A decision taken under delegation, to register in its case. The fields
+    only parse; what is missing or wrong is the service's rule
+    (services.delegation_decision_errors), asked here too so that the form
+    shows every error at once."""
+
+    organ = forms.ChoiceField(label=_("Delegation från"), required=False,
+                              help_text=_("Den nämnd vars delegationsordning beslutet fattades enligt. "
+                                          "Beslutet anmäls till den."),
+                              error_messages={"invalid_choice": _("Välj en av organisationens nämnder.")})
+    point = LimitedCharField(label=_("Punkt i delegationsordningen"), max_length=DELEGATION_POINT_MAX, required=False,
+                             widget=forms.TextInput(attrs={"size": 10}), help_text=_("Till exempel 3.2."))
+    summary = LimitedCharField(label=_("Beslutet i korthet"), max_length=DELEGATION_SUMMARY_MAX, required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=_("Till exempel ”Bygglov beviljas för tillbyggnad av enbostadshus”. "
+                                           "Visas för allmänheten om handlingen inte sekretessmarkeras; "
+                                           "privatpersoners namn visas inte."))
+    decided_on = IsoDateField(label=_("Beslutsdatum"), widget=DateInput, required=False)
+    decided_by = forms.ChoiceField(label=_("Beslutsfattare"), required=False,
+                                   error_messages={"invalid_choice": _("Välj en person i organisationen.")})
+    file = forms.FileField(label=_("Beslutet som fil (valfritt)"), required=False,
+                           help_text=_("Registreras som handlingens fil."))
+
+    def __init__(self, *args, case, organs=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case, self._organs, self._people = case, list(organs), list(people)
+        self.fields["organ"].choices = _choices(self._organs, _organ_label, empty=_("Välj nämnd"))
+        self.fields["decided_by"].choices = _choices(self._people, _person_label, empty=_("Välj person"))
+
+    def clean_organ(self):
+        return _pick(self._organs, self.cleaned_data.get("organ"))
+
+    def clean_decided_by(self):
+        return _pick(self._people, self.cleaned_data.get("decided_by"))
+
+    def clean(self):
+        data = super().clean()
+        errors = delegation_decision_errors(
+            case=self.case, organ=data.get("organ"), point=data.get("point", ""), summary=data.get("summary", ""),
+            decided_on=data.get("decided_on"), decided_by=data.get("decided_by"))
+        for name, messages in errors.items():
+            if name in self.fields and not self.has_error(name):
+                for message in messages:
+                    self.add_error(name, message)
+        return data
+
+
+class DelegationFilterForm(forms.Form):
+    """Narrow the list of delegation decisions to a board and a year (each
+    filter on its own: a year that does not parse leaves the board's)."""
+
+    organ = forms.ChoiceField(label=_("Delegation från"), required=False)
+    year = forms.IntegerField(label=_("År"), required=False, min_value=1900, max_value=9999)
+
+    def __init__(self, *args, organs=(), years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._organs = list(organs)
+        self.fields["organ"].choices = _choices(self._organs, _organ_label, empty=_("Alla"))
+        self.fields["year"].widget = forms.Select(choices=[("", _("Alla"))] + [(str(y), str(y)) for y in years])
+
+    def _value(self, name):
+        if not self.is_bound:
+            return None
+        self.is_valid()
+        return self.cleaned_data.get(name)
+
+    def chosen_organ(self):
+        return _pick(self._organs, self._value("organ"))
+
+    def chosen_year(self) -> int | None:
+        return self._value("year")

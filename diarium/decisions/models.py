@@ -606,3 +606,54 @@ class CouncilMatter(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.case.title}"
+
+
+DELEGATION_POINT_MAX = 40  # "3.2", "6.1.4 a": a point of the board's delegation order
+# The decision in short; with "Delegationsbeslut enligt punkt …: " it is the description of
+# its registered document (registry.models.DOCUMENT_DESCRIPTION_MAX, 500).
+DELEGATION_SUMMARY_MAX = 400
+
+
+class DelegationDecision(Screened):
+    """A decision taken under delegation from a board (delegationsbeslut,
+    kommunallagen 6 kap. 37-39 §§) by an officer, a chair or a committee,
+    registered in the case it was taken in as a drawn-up document: the
+    document is the decision, so its secrecy and the privacy of what it says
+    follow the register's rules for that document.
+
+    Decisions taken under delegation are reported to the board (6 kap. 40 §):
+    the secretary puts the unreported ones on the agenda of one of its meetings
+    as one item, "Anmälan av delegationsbeslut" (`agenda_item`), and they are
+    reported when the minutes record a decision on that item (`reported_in`,
+    the paragraph; null until then). An item of a meeting that ended without
+    recording it leaves them unreported, for the next meeting's report. The
+    summary is screened by the masking assistant, as every free text the public
+    reads."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="delegation_decisions",
+                              verbose_name=_("delegerande organ"))
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="delegation_decisions",
+                             verbose_name=_("ärende"))
+    document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="delegation_decision",
+                                    verbose_name=_("handling"))
+    point = models.CharField(_("punkt i delegationsordningen"), max_length=DELEGATION_POINT_MAX)
+    summary = models.CharField(_("beslutet i korthet"), max_length=DELEGATION_SUMMARY_MAX)
+    decided_on = models.DateField(_("beslutsdatum"))
+    decided_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("beslutsfattare"))
+    registered_at = models.DateTimeField(_("registrerat"))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="delegation_decisions", verbose_name=_("anmäls vid punkt"))
+    reported_in = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="delegation_decisions", verbose_name=_("anmält i paragraf"))
+
+    class Meta:
+        verbose_name = _("delegationsbeslut")
+        verbose_name_plural = _("delegationsbeslut")
+        ordering = ["organ", "decided_on", "id"]
+        indexes = [models.Index(fields=["organ", "decided_on"], name="delegation_organ_date")]
+
+    def __str__(self):
+        return f"{self.organ.code} {self.decided_on:%Y-%m-%d} ({self.point})"

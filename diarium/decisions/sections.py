@@ -5,17 +5,19 @@ from . import access, selectors
 
 def case_section(request, case) -> dict:
     """The case's way through the organs (proposals, agenda items, decisions),
-    the assignments it answers and, for staff, its officer's reports with their
-    proposals, each to be put on a meeting's agenda. One query for a case that
-    has none of these."""
+    the assignments it answers, the decisions taken in it under delegation and,
+    for staff, its officer's reports with their proposals, each to be put on a
+    meeting's agenda. One query for a case that has none of these."""
     user = request.user
     section = {
-        "case": case, "chain": [], "answers": [], "reports": [], "forwarded": [],
+        "case": case, "chain": [], "answers": [], "reports": [], "forwarded": [], "delegations": [],
         "can_write": case.status == case.Status.OPEN and access.can_write_reports(user, case),
+        "can_register_delegation": access.can_register_delegation_decisions(user, case),
     }
     if not selectors.case_in_chain(case):
         return section
     section["chain"] = selectors.case_chain(user=user, case=case)
+    section["delegations"] = selectors.case_delegation_decisions(user=user, case=case)
     section["answers"] = [a for a in selectors.assignments_answered_by(case)
                           if access.decisions_visible(user, a.decision.meeting)]
     if access.can_read_internal(user, case.organ):

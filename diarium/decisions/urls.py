@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_adjustment, views_council, views_members, views_votes
+from . import views, views_adjustment, views_council, views_delegation, views_members, views_votes
 
 app_name = "decisions"
 urlpatterns = [
@@ -35,6 +35,11 @@ urlpatterns = [
     path("mina-sammantraden/<int:pk>/anteckningar/<int:document_pk>/", views_members.reading_note_save,
          name="reading_note_save"),
     path("anslagstavla/", views.notice_board, name="notice_board"),
+    path("delegationsbeslut/", views_delegation.delegation_list, name="delegation_list"),
+    path("arenden/<int:case_pk>/delegationsbeslut/nytt/", views_delegation.delegation_decision_register,
+         name="delegation_decision_register"),
+    path("sammantraden/<int:pk>/delegationsbeslut/", views_delegation.delegation_report_add,
+         name="delegation_report_add"),
     path("uppdrag/", views.assignment_list, name="assignment_list"),
     path("uppdrag/<int:pk>/", views.assignment_detail, name="assignment_detail"),
 ]

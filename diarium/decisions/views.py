@@ -135,6 +135,9 @@ def meeting_detail(request, pk: int):
         "minutes_document": access.minutes_document(minutes),
         "posting_document": access.posting_document(minutes),
         "notice_recipients": selectors.notice_recipients(meeting) if can_manage and meeting.notice_published_at else None,
+        # The board's delegation decisions waiting to be reported (kommunallagen 6 kap. 40 §): for the secretary.
+        "delegations_waiting": selectors.delegation_unreported(organ=meeting.organ, up_to=meeting.date).count()
+        if can_manage and meeting.status in AGENDA_OPEN and meeting.organ.kind in access.DELEGATING_ORGANS else None,
     })
 
 

@@ -58,6 +58,7 @@ from diarium.accounts.models import Organ, Organisation, Person, Role, User
 from diarium.core.errors import DomainError
 from diarium.decisions import services as decisions
 from diarium.decisions.models import Decision
+from diarium.registry import extensions
 from diarium.registry import services as registry
 from diarium.registry.models import Case
 
@@ -123,7 +124,8 @@ def demo_load(*, password: str | None = None) -> DemoResult:
                 if user is not None:
                     accounts.user_set_password(user=user, password=password)
             return DemoResult(organisation=organisation, password=password, loaded=False)
-        organisation = _load(admin=admin, password=password)
+        with extensions.event_listeners_paused():  # the story is history, not news to its officers
+            organisation = _load(admin=admin, password=password)
         # The files are read by the masking assistant now, as the worker would do
         # it for each: the demo's public pages are whole from the first visit.
         registry.files_screen_pending()

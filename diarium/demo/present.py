@@ -18,6 +18,7 @@ from diarium.accounts.models import Organ, Person
 from diarium.decisions import services as decisions
 from diarium.decisions.models import DecisionNote
 from diarium.intake import services as intake
+from diarium.registry import selectors as registry_selectors
 from diarium.registry import services as registry
 
 from .specs import seed, seed_file
@@ -51,7 +52,10 @@ def present_load(*, organisation, registrar, logins: dict | None = None, today: 
     cases = {}
     for spec in data["cases"]:
         at = _at(today, spec["registered"], 10)
-        case = registry.case_register(actor=registrar, organ=organ, title=spec["title"], registered_at=at)
+        officer = Person.objects.filter(organisation=organisation, name=spec["officer"]).first() \
+            if spec.get("officer") else None
+        case = registry.case_register(actor=registrar, organ=organ, title=spec["title"], registered_at=at,
+                                      case_officer=officer)
         registry.document_register(actor=registrar, case=case, direction=spec["direction"],
                                    counterpart=spec["counterpart"], description=spec["document"],
                                    document_date=at.date(), registered_at=at)
@@ -59,6 +63,16 @@ def present_load(*, organisation, registrar, logins: dict | None = None, today: 
     _held(data, organ=organ, registrar=registrar, people=people, cases=cases, today=today)
     _coming(data, organ=organ, registrar=registrar, people=people, cases=cases, today=today)
     _inbox(data, organisation=organisation, registrar=registrar, today=today)
+    for spec in data.get("copy_requests", ()):
+        document = cases[spec["case"]].documents.order_by("number").first()
+        event = registry.copy_request_record(document=document, format=spec["format"], contact=spec["contact"],
+                                             message=spec.get("message", ""), now=_at(today, spec["days"], 15))
+        request = registry_selectors.copy_request_for_write(pk=event.data["copy_request"])
+        registry.copy_request_assign(actor=registrar, request=request, person=Person.objects.get(
+            organisation=organisation, name=spec["assign"]))
+    for spec in data.get("due_dates", ()):
+        registry.due_date_set(actor=registrar, case=cases[spec["case"]], reason=spec["reason"],
+                              due_on=today + dt.timedelta(days=spec["due"]), now=_at(today, spec["set"], 11))
 
 
 def _held(data, *, organ, registrar, people, cases, today) -> None:

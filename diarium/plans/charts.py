@@ -23,7 +23,9 @@ AXIS = "#333333"
 FONT = "font-family:sans-serif;font-size:12px"
 
 
-def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: list[str]) -> SafeString:
+def svg_frame(chart_id: str, title: str, desc: str, width: int, height: int, body: list[str]) -> SafeString:
+    """An accessible chart's frame: an SVG image named by its title and described
+    for screen readers (the desk's statistics draw in the same frame)."""
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
@@ -52,7 +54,7 @@ def progress_bars(rows: list[tuple[str, float | None]], *, title: str, chart_id:
                     f'{"–" if value is None else f"{float(value):.0f} %"}</text>')
     body.append("</g>")
     desc = "; ".join(f"{label}: {'ingen uppgift' if v is None else f'{float(v):.0f} procent'}" for label, v in rows)
-    return _svg(chart_id, title, desc, width, height, body)
+    return svg_frame(chart_id, title, desc, width, height, body)
 
 
 def budget_bars(money_rows, *, title: str, chart_id: str) -> SafeString:
@@ -93,7 +95,7 @@ def budget_bars(money_rows, *, title: str, chart_id: str) -> SafeString:
             "bo": kr(r.budget_operating), "uo": kr(r.used_operating), "bi": kr(r.budget_investment),
             "ui": kr(r.used_investment)}
         for r in money_rows)
-    return _svg(chart_id, title, desc, width, height, body)
+    return svg_frame(chart_id, title, desc, width, height, body)
 
 
 def indicator_lines(row, *, title: str, chart_id: str) -> SafeString:
@@ -144,4 +146,4 @@ def indicator_lines(row, *, title: str, chart_id: str) -> SafeString:
                        else _("inget uppmätt värde"))
         + (", " + _("mål %(t)s %(u)s") % {"t": f"{Decimal(t).normalize():f}", "u": unit} if t is not None else "")
         for year, m, t in points)
-    return _svg(chart_id, title, desc, width, height, body)
+    return svg_frame(chart_id, title, desc, width, height, body)

@@ -580,3 +580,17 @@ def answer_rows(*, document: SteeringDocument, action_ids: list[int], indicator_
     if missing:
         raise DomainError(_("Indikatorn %(id)s hör inte till planen.") % {"id": missing[0]}, field="values")
     return actions, indicators
+
+
+# --- on an officer's desk --------------------------------------------------------------------
+def follow_ups_due(*, user, limit: int) -> tuple[list, int]:
+    """Follow-up requests sent to the user and not yet answered, in rounds
+    still open: the soonest deadline first."""
+    from diarium.core.lookups import first_with_total
+
+    from .models import FollowUpRequest
+
+    qs = (FollowUpRequest.objects.filter(person__user=user, answered_at__isnull=True, sent_at__isnull=False,
+                                         round__status=FollowUpRound.Status.OPEN)
+          .select_related("round", "round__document").order_by("round__deadline", "id"))
+    return first_with_total(qs, limit)

@@ -302,14 +302,26 @@ def public_files(*, latest: bool = False) -> QuerySet[DocumentFile]:
 def hidden_event_kinds(*, read_secret: bool, read_internal: bool) -> list[str]:
     """Entries of a case's history a reader is not shown: who read a secret
     document, to those who may not read it; requests for copies (the
-    requester's name and contact details), to all but staff who read internal
-    data (requesting anonymously is a right, TF 2 kap. 18 §)."""
+    requester's name and contact details) and how they were assigned and
+    decided, to all but staff who read internal data (requesting anonymously
+    is a right, TF 2 kap. 18 §)."""
     hidden = []
     if not read_secret:
         hidden.append(Event.Kind.SECRET_READ)
     if not read_internal:
-        hidden.append(Event.Kind.COPY_REQUESTED)
+        hidden.extend(COPY_REQUEST_EVENT_KINDS)
+        hidden.extend(DUE_DATE_EVENT_KINDS)
     return hidden
+
+
+# A request for a public document, from its arrival to its decision: who asked
+# (anonymity is a right) and how it was handled are read only by staff.
+COPY_REQUEST_EVENT_KINDS = (Event.Kind.COPY_REQUESTED, Event.Kind.COPY_REQUEST_ASSIGNED,
+                            Event.Kind.COPY_REQUEST_DECIDED)
+
+
+# Due dates (bevakningar) are the staff's working notes: their reasons are not the public's.
+DUE_DATE_EVENT_KINDS = (Event.Kind.DUE_DATE_SET, Event.Kind.DUE_DATE_DONE)
 
 
 def public_events() -> QuerySet[Event]:
@@ -327,6 +339,30 @@ def may_register_cases_somewhere(user) -> bool:
 
 def can_register_cases(user, organ: Organ) -> bool:
     return roles.can(user, roles.REGISTER_CASE, organisation_id=organ.organisation_id, organ_id=organ.pk)
+
+
+# Changing a case (its officer, its classification) or closing it: case_permissions' "edit" and "close".
+CHANGE_CASE = roles.REGISTER_CASE | roles.CLOSE_CASE
+
+
+def may_change_case(user, case: Case, *, close: bool = False) -> bool:
+    """Whether the user may change the case (or, with `close`, close it): the
+    rule of case_permissions' "edit" and "close", for one case."""
+    allowed = roles.CLOSE_CASE if close else CHANGE_CASE
+    return roles.can(user, allowed, organisation_id=case.organisation_id, organ_id=case.organ_id)
+
+
+def organisations_changing_cases(user) -> set[int] | None:
+    """The organisations in some of whose organs the user may change or close
+    cases (the case list's bulk actions): None for all of them (a superuser),
+    an empty set for none. At most one query (for roles on single organs)."""
+    grants = roles.grants_for(user)
+    if grants.superuser:
+        return None
+    organisations, organs = grants.organ_ids_with(CHANGE_CASE)
+    if organs:
+        organisations |= set(Organ.objects.filter(pk__in=organs).values_list("organisation_id", flat=True))
+    return organisations
 
 
 # --- screened free text (issue 18): what the masking assistant withholds ------------------
@@ -402,3 +438,50 @@ def file_withheld_message(document_file) -> str:
         return _("Filen granskas innan den lämnas ut. Försök igen om en stund.")
     return _("Filen kan innehålla personuppgifter och lämnas bara ut efter prövning. Begär ut handlingen, så "
              "prövar registrator den.")
+
+
+# --- the registrar's overviews of a whole organisation ---------------------------------------
+# What is overdue (due dates, requests for public documents) across an organisation
+# is followed by its registrars and administrators, with a role for every organ.
+FOLLOW_ORGANISATION = {roles.Role.REGISTRAR, roles.Role.ADMIN}
+
+
+def follows_organisation(user, organisation_id: int) -> bool:
+    return roles.can(user, FOLLOW_ORGANISATION, organisation_id=organisation_id, organ_id=None)
+
+
+def organisations_followed(user) -> list[int]:
+    """Organisations whose overviews the user follows (follows_organisation)."""
+    grants = roles.grants_for(user)
+    return sorted(org for org, held in grants.org_roles.items() if held & FOLLOW_ORGANISATION)
+
+
+# --- requests for public documents (TF 2 kap., issue 21) ----------------------------------------
+def can_read_copy_requests(user, case: Case) -> bool:
+    """The requests for a case's documents, with the requester's details: staff
+    who read the case's internal data (as its history shows them)."""
+    return can_read_internal(user, case)
+
+
+def can_handle_copy_requests(user, case: Case) -> bool:
+    """Register a request that came by phone, e-mail, visit or letter, decide
+    one, mark its answer sent: the registrar, an administrator or a case
+    officer of the case's organ."""
+    return roles.can(user, roles.REGISTER_DOCUMENT, organisation_id=case.organisation_id, organ_id=case.organ_id)
+
+
+def can_assign_copy_requests(user, case: Case) -> bool:
+    """Give a request to an officer: the registrar or an administrator."""
+    return roles.can(user, roles.REGISTER_CASE, organisation_id=case.organisation_id, organ_id=case.organ_id)
+
+
+def can_read_copy(user, case: Case) -> bool:
+    """The copy made for the requester (the document's file, or the redacted
+    one) before it is sent: staff who may read the case's secret documents."""
+    return can_read_secret(user, case)
+
+
+def copy_requests_scope(user) -> Q | bool:
+    """A condition on CopyRequest rows: those this user may read
+    (can_read_copy_requests); True for all, False for none."""
+    return internal_scope(user)

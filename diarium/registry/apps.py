@@ -8,6 +8,10 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Diarium")
 
     def ready(self):
+        import datetime as dt
+
+        from diarium.core import tasks
+
         from . import extensions, screening, screening_names
         from .models import Case, Document, Event
 
@@ -20,6 +24,9 @@ class RegistryConfig(AppConfig):
         screening.known_names_register(screening_names.private_counterparts)
         screening.allowed_names_register(screening_names.organisation_names)
         screening.audit_step_register(audit_counterparts)
+        # Requests for public documents due within two hours, or overdue: their officer is reminded once.
+        tasks.periodic_register("registry.copy_request_reminders", "diarium.registry.tasks.copy_request_reminders",
+                                dt.timedelta(minutes=10))
 
 
 def audit_counterparts(apply: bool):

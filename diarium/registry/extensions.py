@@ -14,6 +14,8 @@ sections they add to the case page. The registry itself imports none of them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import models
@@ -56,3 +58,34 @@ def case_section_register(*, name: str, order: int, template: str, context: Call
 
 def case_sections() -> list[CaseSection]:
     return sorted(_CASE_SECTIONS.values(), key=lambda s: (s.order, s.name))
+
+
+# --- followers of the history ----------------------------------------------------------------
+_EVENT_LISTENERS: list[Callable] = []
+
+
+def event_listener_register(listener: Callable) -> None:
+    """Have `listener(event)` called for every event appended to a history, in
+    the transaction that appends it (what it writes commits or rolls back with
+    the event). Registered once per callable."""
+    if listener not in _EVENT_LISTENERS:
+        _EVENT_LISTENERS.append(listener)
+
+
+_LISTENERS_PAUSED: ContextVar[bool] = ContextVar("event_listeners_paused", default=False)
+
+
+def event_listeners() -> list[Callable]:
+    return [] if _LISTENERS_PAUSED.get() else list(_EVENT_LISTENERS)
+
+
+@contextmanager
+def event_listeners_paused():
+    """History written after the fact (the demo's story, an import of old
+    records) is not news: within this block no listener is told of the events
+    appended (no one is notified of them)."""
+    token = _LISTENERS_PAUSED.set(True)
+    try:
+        yield
+    finally:
+        _LISTENERS_PAUSED.reset(token)

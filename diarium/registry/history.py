@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from . import extensions
 from .models import Case, Document, Event
 
 
@@ -24,8 +25,10 @@ def event_append(
     *, case: Case | None, kind: str, actor, document: Document | None = None, data: dict | None = None,
     at: dt.datetime | None = None, organisation_id: int | None = None, actor_name: str | None = None,
 ) -> Event:
-    """Append one event to the history. The only way events are written."""
-    return Event.objects.create(
+    """Append one event to the history. The only way events are written. The
+    apps above that follow the history (extensions.event_listener_register) are
+    told in the same transaction."""
+    event = Event.objects.create(
         organisation_id=organisation_id or case.organisation_id,
         case=case,
         document=document,
@@ -35,6 +38,9 @@ def event_append(
         at=at or timezone.now(),
         data=data or {},
     )
+    for listener in extensions.event_listeners():
+        listener(event)
+    return event
 
 
 _name_of = actor_name  # event_append's `actor_name` argument shadows the function

@@ -203,6 +203,12 @@ class Case(Screened):
             models.Index(fields=["status", "-registered_at"], name="case_status_registered"),
             models.Index(fields=["case_officer", "-registered_at"], name="case_officer_registered"),
             models.Index(fields=["organisation"], condition=models.Q(privacy_pending=True), name="case_privacy_pending"),
+            # The desk's statistics (desk.statistics), each read from its index alone: open cases
+            # per officer and organ, and the handling times of the cases closed in a period (a case
+            # has closed_at only while it is closed).
+            models.Index(fields=["organisation", "status", "case_officer", "organ"], name="case_org_status_officer"),
+            models.Index(fields=["organisation", "closed_at", "registered_at", "classification", "organ"],
+                         condition=models.Q(closed_at__isnull=False), name="case_closed_times"),
         ]
 
     def __str__(self):
@@ -382,6 +388,8 @@ class DueDate(models.Model):
 
 
 COPY_REASONING_MAX = 5000
+# The forms a requester may ask for the copy in (CopyRequest.format).
+COPY_FORMATS = {"paper": _("Papperskopia med post"), "email": _("Kopia med e-post")}
 
 
 class CopyRequest(models.Model):
@@ -404,6 +412,15 @@ class CopyRequest(models.Model):
         PARTIAL = "partial", _("Lämnas ut delvis")
         REFUSED = "refused", _("Avslås")
 
+    class Delivery(models.TextChoices):
+        """How the copy and the decision reach the requester: by e-mail when the
+        contact is an e-mail address, else by post to the address given, else
+        kept for the requester to fetch (an anonymous request without contact)."""
+
+        EMAIL = "email", _("Med e-post")
+        POST = "post", _("Med post")
+        PICKUP = "pickup", _("Hämtas hos registraturen")
+
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="copy_requests")
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="copy_requests")
@@ -412,6 +429,8 @@ class CopyRequest(models.Model):
     contact = models.CharField(_("kontaktuppgift"), max_length=500, blank=True)
     format = models.CharField(_("form"), max_length=10)
     message = models.TextField(_("meddelande"), blank=True)
+    # Whether the document was marked secret when the request came in (a secrecy review is needed).
+    document_secret = models.BooleanField(_("sekretessmarkerad vid begäran"), default=False)
     received_at = models.DateTimeField(_("kom in"))
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
@@ -425,12 +444,14 @@ class CopyRequest(models.Model):
     # What was removed from a copy released in part: {"phrases": [...], "pages": [...]}.
     redaction = models.JSONField(default=dict, blank=True)
     copy_blob = models.ForeignKey(Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    copy_filename = models.CharField(_("kopians filnamn"), max_length=255, blank=True)
     # The written decision (refusal, or release in part), registered on the case.
     decision_document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True,
                                           related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
+    delivery = models.CharField(_("skickas"), max_length=10, choices=Delivery.choices, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -12,6 +12,24 @@ def notify_copy_request(event_id: int) -> bool:
 
 
 @task()
+def copy_request_deliver(request_id: int) -> bool:
+    """E-mail the answer to a decided request (the copy, the written decision) to the requester."""
+    return services.copy_request_deliver(request_id)
+
+
+@task()
+def copy_request_reminders() -> int:
+    """Periodic: claim and enqueue the reminders of requests due within two hours or overdue."""
+    return services.copy_request_reminders_due()
+
+
+@task()
+def copy_request_remind(request_id: int) -> bool:
+    """E-mail the officer (or the registrar) that a request is due or overdue."""
+    return services.copy_request_remind(request_id)
+
+
+@task()
 def file_screen(file_id: int) -> bool:
     """Let the masking assistant read a newly added file; until it has, the public
     does not have the file."""

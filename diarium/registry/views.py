@@ -37,6 +37,7 @@ from .forms import (
 )
 from .models import CaseLink
 from .paging import RegisterPaginator
+from .selectors import due_dates as due_selectors
 from .selectors import privacy as privacy_selectors
 
 PAGE_SIZE = 50
@@ -48,23 +49,38 @@ COUNT_CAP = 1000
 
 # --- cases ------------------------------------------------------------------------------
 def case_list(request):
+    return case_list_page(request)
+
+
+def case_list_page(request, *, bulk_form=None, status: int = 200):
+    """The case list; for staff who may change cases, with a box on each row
+    they may change and the bulk action form (views_bulk), which is bound when
+    a bulk action was refused."""
+    from .views_bulk import bulk_form_for
+
     organs = list(selectors.organs_for_filter())
     # Organisations that have organs. The organisation filter is offered when there
     # are several (an install can hold several municipalities).
     organisations = sorted({o.organisation for o in organs}, key=lambda o: o.name)
+    officers = list(selectors.case_officers())
     form = CaseFilterForm(
         request.GET or None,
         organisations=organisations if len(organisations) > 1 else (),
         organs=organs,
-        officers=list(selectors.case_officers()),
+        officers=officers,
         years=selectors.case_years(),
     )
     filters = {k: v for k, v in form.filters().items() if v is not None}
     paginator = RegisterPaginator(selectors.case_list(user=request.user, **filters), PAGE_SIZE, cap=COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
+    if bulk_form is None:
+        bulk_form = bulk_form_for(request, officers=officers, organisations=organisations)
+    changeable = {c.pk for c in page.object_list if access.may_change_case(request.user, c)} if bulk_form else set()
     return render(request, "registry/case_list.html", {
         "form": form, "page": page, "paginator": paginator, "filtered": bool(request.GET.dict().keys() - {"page"}),
-    })
+        "bulk_form": bulk_form if changeable else None, "changeable": changeable,
+        "ticked": bulk_form.ticked() if bulk_form else set(),
+    }, status=status)
 
 
 def _case_form_choices(organisation_ids):
@@ -116,6 +132,9 @@ def case_detail(request, pk: int):
         "close_form": CaseCloseForm(auto_id="close_%s"),
         "reopen_form": CaseReopenForm(auto_id="reopen_%s"),
         "links": selectors.case_links(user=request.user, case=case) if case.has_links else [],
+        "due_dates": [d for d in due_selectors.case_due_dates(user=request.user, case=case) if d.done_at is None]
+        if case.has_due_dates else [],
+        "today": due_selectors.today(),
         "link_kinds": CaseLink.Kind.choices,
     })
 

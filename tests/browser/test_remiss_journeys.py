@@ -57,6 +57,7 @@ def test_a_registrar_prepares_and_sends_a_round(page, alingsas):
     log_in(page)
 
     # Open the case from the list; the remiss section offers to start a round.
+    follow(page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Ärenden"))
     follow(page.get_by_role("link", name=case.diary_number))
     assert page.title().startswith(f"Ärende {case.diary_number}")
     axe_scan(page)

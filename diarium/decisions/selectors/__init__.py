@@ -64,6 +64,19 @@ from .council import (  # noqa: F401  (re-exported)
     council_matters,
     unanswered_report,
 )
+from .delegation import (  # noqa: F401  (re-exported)
+    DELEGATION_LIST_MAX,
+    DelegationRow,
+    agenda_delegations,
+    case_delegation_decisions,
+    delegating_organs,
+    delegation_decision_get,
+    delegation_decisions,
+    delegation_prefetch_queryset,
+    delegation_report_item,
+    delegation_unreported,
+    delegation_years,
+)
 from .members import MemberMeeting, MyMeeting, member_meeting, my_meetings  # noqa: F401  (re-exported)
 from .votes import (  # noqa: F401  (re-exported: callers use selectors.<name>)
     ItemHandling,
@@ -111,6 +124,7 @@ class AgendaRow:
     item: AgendaItem
     documents: list[SupportingDocument] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    delegations: list[DelegationRow] = field(default_factory=list)  # reported at the item (6 kap. 40 §)
 
 
 def _supporting(document: Document, *, user) -> SupportingDocument | None:
@@ -129,19 +143,24 @@ def _supporting(document: Document, *, user) -> SupportingDocument | None:
 
 def agenda(*, meeting: Meeting, user) -> list[AgendaRow]:
     """The agenda with each item's supporting documents (secret ones left out for
-    those who may not read them) and, where visible, its decisions."""
+    those who may not read them), the delegation decisions reported at it (as
+    the reader may see them) and, where visible, its decisions."""
     items = meeting.items.select_related("case", "proposal", "proposal__organ").prefetch_related(
         Prefetch("supporting_documents", queryset=Document.objects.select_related("case").order_by("number")),
+        Prefetch("delegation_decisions", queryset=delegation_prefetch_queryset()),
     ).order_by("position")
     show_decisions = user is not None and access.decisions_visible(user, meeting)
     decisions: dict[int, list[Decision]] = {}
     if show_decisions:
         for d in meeting.decisions.select_related("organ", "meeting").order_by("paragraph"):
             decisions.setdefault(d.agenda_item_id, []).append(d)
+    items = list(items)
+    delegations = agenda_delegations(user, items)
     rows = []
     for item in items:
         docs = [s for s in (_supporting(d, user=user) for d in item.supporting_documents.all()) if s is not None]
-        rows.append(AgendaRow(item=item, documents=docs, decisions=decisions.get(item.pk, [])))
+        rows.append(AgendaRow(item=item, documents=docs, decisions=decisions.get(item.pk, []),
+                              delegations=delegations.get(item.pk, [])))
     return rows
 
 
@@ -306,11 +325,12 @@ def linked_text(text: str, *, organisation_id: int) -> str:
 
 
 def case_in_chain(case: Case) -> bool:
-    """Whether the case has any officer's report, proposal, agenda item, decision
-    or answered assignment: one query, so case pages without any stay cheap."""
+    """Whether the case has any officer's report, proposal, agenda item, decision,
+    answered assignment or delegation decision: one query, so case pages without
+    any stay cheap."""
     from django.db.models import Exists, OuterRef
 
-    from ..models import OfficerReport
+    from ..models import DelegationDecision, OfficerReport
 
     return Case.objects.filter(pk=case.pk).filter(
         Exists(OfficerReport.objects.filter(case=OuterRef("pk")))
@@ -318,6 +338,7 @@ def case_in_chain(case: Case) -> bool:
         | Exists(AgendaItem.objects.filter(case=OuterRef("pk")))
         | Exists(Decision.objects.filter(case=OuterRef("pk")))
         | Exists(Assignment.objects.filter(answering_case=OuterRef("pk")))
+        | Exists(DelegationDecision.objects.filter(case=OuterRef("pk")))
     ).exists()
 
 

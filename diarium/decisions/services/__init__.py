@@ -17,6 +17,12 @@ from .decisions import (
     paragraph_counter_set,
     references_in,
 )
+from .delegation import (
+    DelegationReport,
+    delegation_decision_errors,
+    delegation_decision_register,
+    delegation_report_add,
+)
 from .dispatch import decision_dispatch, dispatch_retry, excerpt_deliver
 from .meetings import (
     agenda_item_add,
@@ -74,6 +80,10 @@ __all__ = [
     "decision_dispatch",
     "decision_record",
     "decision_update",
+    "DelegationReport",
+    "delegation_decision_errors",
+    "delegation_decision_register",
+    "delegation_report_add",
     "dispatch_retry",
     "excerpt_deliver",
     "meeting_close",

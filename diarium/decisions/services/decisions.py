@@ -44,6 +44,7 @@ from ..models import (
 )
 from ..references import REFERENCE
 from .council import council_matters_answered
+from .delegation import delegation_decisions_reported
 from .minutes import minutes_draft_withdraw
 from .shared import errors_raise, length_errors_add, meeting_locked, user_or_none
 
@@ -276,6 +277,7 @@ def decision_record(
             })
             _resolve_conditions(decision, now)
             council_matters_answered(decision, actor=actor, now=now)
+        delegation_decisions_reported(decision, actor=actor, now=now)
         return decision
 
 

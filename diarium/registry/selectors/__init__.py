@@ -4,7 +4,6 @@ only what that user may see; masking happens here, once, for UI and API alike.""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
@@ -15,7 +14,23 @@ from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 
 from .. import access, diary_numbers, extensions, history, masking
-from ..models import Case, CaseLink, Classification, Contact, Document, DocumentFile, DocumentType, Event, SeriesCounter
+from ..models import (Case, CaseLink, Classification, Contact, Document, DocumentFile, DocumentType, DueDate, Event,
+                      SeriesCounter)
+# Requests for public documents, for staff (selectors/copies.py), re-exported.
+from .copies import (  # noqa: F401
+    CopyRequestEntry,
+    copy_request_assignees,
+    copy_request_copy,
+    copy_request_entries,
+    copy_request_entry,
+    copy_request_for_write,
+    copy_request_get,
+    copy_request_list,
+    copy_requests_open,
+    copy_requests_recent,
+    copy_source_file,
+    person_referenced,
+)
 
 
 def _local_day_start(day: dt.date) -> dt.datetime:
@@ -71,9 +86,11 @@ def own_organ(user, organs):
 
 def case_get(*, user, pk: int) -> Case:
     # has_links: whether case_links has anything to read (most cases have no links: no query for them).
+    # has_due_dates: the same for open due dates (read by staff only: selectors.due_dates).
     linked = CaseLink.objects.filter(Q(case=OuterRef("pk")) | Q(other=OuterRef("pk")), removed_at__isnull=True)
+    watched = DueDate.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
     case = Case.objects.select_related("organ", "organisation", "case_officer", "classification", "series").annotate(
-        has_links=Exists(linked)).filter(pk=pk).first()
+        has_links=Exists(linked), has_due_dates=Exists(watched)).filter(pk=pk).first()
     if case is None:
         raise NotFound(_("Ärendet finns inte."))
     return case
@@ -448,6 +465,8 @@ def _event_details(event: Event) -> str:
     if event.kind == Event.Kind.SECRECY_REVIEWED:
         # The reason is internal: others see only that a review was made.
         return _secrecy_review_details(d) if getattr(event, "reader_internal", False) else ""
+    if event.kind in (Event.Kind.DUE_DATE_SET, Event.Kind.DUE_DATE_DONE):
+        return f'{d.get("due_on", "")}: {d.get("reason", "")}'
     if d.get("details"):
         return str(d["details"])
     if event.kind in (Event.Kind.CASE_CLOSED, Event.Kind.CASE_REOPENED):
@@ -459,7 +478,8 @@ def _event_details(event: Event) -> str:
     if event.kind == Event.Kind.SECRECY_LIFTED:
         return d.get("reason", "")
     if event.kind == Event.Kind.CASE_UPDATED:
-        return ", ".join(str(Case._meta.get_field(k).verbose_name) for k in d.get("changes", {}))
+        fields = ", ".join(str(Case._meta.get_field(k).verbose_name) for k in d.get("changes", {}))
+        return f"{fields}: {d['reason']}" if d.get("reason") else fields
     if event.kind in (Event.Kind.FILE_ADDED, Event.Kind.FILE_VERSION_ADDED):
         if d.get("ocr"):
             return _("fil %(p)s, version %(v)s: textlager tillagt genom OCR (teckentolkning)") % {
@@ -547,57 +567,6 @@ def classifications(*, organisation=None) -> QuerySet[Classification]:
 def case_years() -> list[int]:
     """Years that have cases, read from the few counter rows, not the case table."""
     return sorted(set(SeriesCounter.objects.filter(last_seq__gt=0).values_list("year", flat=True)), reverse=True)
-
-
-# --- requests for copies, for staff ----------------------------------------------------------
-@dataclass
-class CopyRequestEntry:
-    """A request for a copy as staff see it (the requester's details included)."""
-
-    id: int
-    at: dt.datetime
-    case_id: int
-    diary_number: str
-    document_id: int | None
-    reference: str
-    name: str
-    contact: str
-    format: str
-    format_label: str
-    message: str
-    document_secret: bool
-
-
-def copy_request_list(*, user, organisation: int | None = None, case: int | None = None) -> QuerySet[Event]:
-    """Requests for copies, newest first, of the cases where this user may read
-    internal data (the same rule as the case history, case_event_queryset).
-    Someone who may read internal data nowhere is refused."""
-    scope = access.internal_scope(user)
-    if scope is False:
-        raise PermissionDenied(_("Du har inte behörighet att se begäranden om allmänna handlingar."))
-    events = Event.objects.filter(kind=Event.Kind.COPY_REQUESTED).select_related("case").order_by("-at", "-id")
-    if scope is not True:
-        events = events.filter(scope)
-    if organisation is not None:
-        events = events.filter(case__organisation_id=organisation)
-    if case is not None:
-        events = events.filter(case_id=case)
-    return events
-
-
-def copy_request_entries(events) -> list[CopyRequestEntry]:
-    entries = []
-    for e in events:
-        d = e.data or {}
-        request = d.get("request") or {}
-        entries.append(CopyRequestEntry(
-            id=e.pk, at=e.at, case_id=e.case_id, diary_number=e.case.diary_number, document_id=e.document_id,
-            reference=str(d.get("reference", "")), name=str(request.get("name", "")),
-            contact=str(request.get("contact", "")), format=str(request.get("format", "")),
-            format_label=str(request.get("format_label", "")), message=str(request.get("message", "")),
-            document_secret=bool(request.get("document_secret", False)),
-        ))
-    return entries
 
 
 @dataclass

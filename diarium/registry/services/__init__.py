@@ -7,7 +7,9 @@ One module per concept; the public names are re-exported here, so callers use
 from .. import files as file_store
 from ..history import actor_name, event_append, secret_read_log
 from .cases import CASE_EDITABLE, case_close, case_register, case_reopen, case_title_missing, case_update
+from .bulk import BULK_MAX, BulkAction, BulkResult, cases_bulk_change
 from .contacts import contact_save
+from .due_dates import due_date_done, due_date_reminder_claim, due_date_set
 from .links import case_link_add, case_link_remove
 from .copies import (
     COPY_CONTACT_MAX,
@@ -15,10 +17,19 @@ from .copies import (
     COPY_MESSAGE_MAX,
     COPY_NAME_MAX,
     COPY_REQUEST_WINDOW,
+    STAFF_CHANNELS,
     copy_request_allowed,
+    copy_request_assign,
+    copy_request_due,
+    copy_request_mark_sent,
     copy_request_notify,
     copy_request_record,
+    copy_request_register,
+    copy_request_remind,
+    copy_request_reminders_due,
+    target_workdays,
 )
+from .copy_decisions import copy_request_decide, copy_request_deliver
 from .documents import (
     document_create,
     document_errors,
@@ -50,7 +61,14 @@ from .releases import (
 )
 
 __all__ = [
+    "BULK_MAX",
+    "BulkAction",
+    "BulkResult",
+    "cases_bulk_change",
     "contact_save",
+    "due_date_done",
+    "due_date_reminder_claim",
+    "due_date_set",
     "case_link_add",
     "case_link_remove",
     "case_title_missing",
@@ -77,8 +95,18 @@ __all__ = [
     "case_update",
     "classification_create",
     "copy_request_allowed",
+    "copy_request_assign",
+    "copy_request_decide",
+    "copy_request_deliver",
+    "copy_request_due",
+    "copy_request_mark_sent",
     "copy_request_notify",
     "copy_request_record",
+    "copy_request_register",
+    "copy_request_remind",
+    "copy_request_reminders_due",
+    "STAFF_CHANNELS",
+    "target_workdays",
     "counter_increment",
     "document_create",
     "document_draw_up",

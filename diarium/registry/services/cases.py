@@ -83,9 +83,13 @@ SCREENED_FIELDS = ("title", "description")
 
 
 @transaction.atomic
-def case_update(*, actor, case: Case, **changes) -> Case:
-    """Change a case's title, description, officer or classification."""
+def case_update(*, actor, case: Case, reason: str = "", bulk: bool = False, **changes) -> Case:
+    """Change a case's title, description, officer or classification. `reason`
+    (optional) is kept in the history; `bulk` marks a change made to many
+    cases at once (services.bulk)."""
     access.require_role(actor, roles.REGISTER_CASE | roles.CLOSE_CASE, case.organ, _("Du har inte behörighet att ändra ärendet."))
+    reason = (reason or "").strip()
+    check_lengths({"reason": (reason, REASON_MAX)})
     unknown = set(changes) - set(CASE_EDITABLE)
     if unknown:
         raise DomainError(_("Fältet kan inte ändras: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -109,12 +113,19 @@ def case_update(*, actor, case: Case, **changes) -> Case:
     # The history keeps what the public sees (the columns after screening), never a withheld value.
     after = {k: str(getattr(case, k)) if getattr(case, k) is not None else "" for k in before}
     event_append(case=case, kind=Event.Kind.CASE_UPDATED, actor=actor,
-                 data={"changes": {k: {"from": a, "to": after[k]} for k, a in before.items()}})
+                 data={"changes": {k: {"from": a, "to": after[k]} for k, a in before.items()},
+                       **_event_extra(reason=reason, bulk=bulk)})
     return case
 
 
+def _event_extra(*, reason: str = "", bulk: bool = False) -> dict:
+    """What an event's data says beyond the change itself: the reason given,
+    and that the change was one of many made at once."""
+    return {**({"reason": reason} if reason else {}), **({"bulk": True} if bulk else {})}
+
+
 @transaction.atomic
-def case_close(*, actor, case: Case, reason: str = "") -> Case:
+def case_close(*, actor, case: Case, reason: str = "", bulk: bool = False) -> Case:
     access.require_role(actor, roles.CLOSE_CASE, case.organ, _("Du har inte behörighet att avsluta ärendet."))
     check_lengths({"reason": ((reason or "").strip(), REASON_MAX)})
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -123,7 +134,8 @@ def case_close(*, actor, case: Case, reason: str = "") -> Case:
     case.status = Case.Status.CLOSED
     case.closed_at = timezone.now()
     case.save(update_fields=["status", "closed_at"])
-    event_append(case=case, kind=Event.Kind.CASE_CLOSED, actor=actor, data={"reason": (reason or "").strip()})
+    event_append(case=case, kind=Event.Kind.CASE_CLOSED, actor=actor,
+                 data={"reason": (reason or "").strip(), **_event_extra(bulk=bulk)})
     return case
 
 
