@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import F, Func, Q, TextField
+from django.db.models import F, Q
 from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diarium.accounts.models import Organisation
+from diarium.core.dbfunctions import UnicodeLower
 from diarium.core.errors import DomainError
 from diarium.decisions.models import DecisionRecipient
 from diarium.intake.models import IntakeItem
@@ -116,22 +117,6 @@ def extract_terms(*, name: str = "", email: str = "") -> tuple[str, str]:
 
 
 # --- matching ---------------------------------------------------------------------------------
-def _lower(value: str | None) -> str | None:
-    return None if value is None else value.lower()
-
-
-class _Lower(Func):
-    """Text in lower case, Swedish letters too (on SQLite through Python's str.lower)."""
-
-    function = "LOWER"
-    output_field = TextField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        connection.ensure_connection()
-        connection.connection.create_function("diarium_lower", 1, _lower, deterministic=True)
-        return self.as_sql(compiler, connection, function="diarium_lower", **extra_context)
-
-
 def _source(path: str):
     """A field, or with "privacy:<field>" the value as written of a screened field."""
     if path.startswith("privacy:"):
@@ -159,7 +144,7 @@ def _matching(qs, paths: list[str], terms: list[str]):
             if term.isascii():
                 condition |= Q(**{f"x{i}__icontains": term})
                 continue
-            aliases[f"xl{i}"] = _Lower(_source(path))
+            aliases[f"xl{i}"] = UnicodeLower(_source(path))
             folded = Q(**{f"xl{i}__contains": term.lower()})
             part = _ascii_part(term)
             condition |= Q(**{f"x{i}__icontains": part}) & folded if len(part) >= 2 else folded

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -17,7 +16,6 @@ from diarium.accounts import selectors as people
 from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
 from diarium.core.api.errors import ERRORS
 from diarium.core.api.types import Id, Offset
-from diarium.core.errors import DomainError
 from diarium.core.lookups import referenced
 from diarium.core.limits import IsoDate, PastIsoDate
 
@@ -270,13 +268,6 @@ class EventOut(Schema):
 
 # --- lookups of referenced rows ----------------------------------------------------------
 
-def _classification(pk: int | None):
-    if pk is None:
-        return None
-    found = selectors.classifications().filter(pk=pk).first()
-    if found is None:
-        raise DomainError(_("Klassificeringen finns inte."), field="classification")
-    return found
 
 
 def _person(pk: int | None):
@@ -322,7 +313,7 @@ def case_register(request, payload: CaseIn):
         organ=referenced(lambda: people.organ_get(pk=payload.organ), "organ"),
         title=payload.title,
         case_officer=_person(payload.case_officer),
-        classification=_classification(payload.classification),
+        classification=selectors.classification_referenced(pk=payload.classification),
         description=payload.description,
     )
     return Status(201, selectors.case_get(user=actor(request), pk=case.pk))
@@ -343,7 +334,7 @@ def case_update(request, case_id: Id, payload: CaseUpdateIn):
     if "case_officer" in changes:
         changes["case_officer"] = _person(changes["case_officer"])
     if "classification" in changes:
-        changes["classification"] = _classification(changes["classification"])
+        changes["classification"] = selectors.classification_referenced(pk=changes["classification"])
     services.case_update(actor=user, case=case, **changes)
     return selectors.case_get(user=user, pk=case_id)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from diarium.accounts import selectors as people
@@ -45,13 +44,6 @@ class CaseBulkOut(Schema):
                                                      "klassificeringen; de fick ingen händelse.")
 
 
-def _classification(pk: int | None):
-    if pk is None:
-        return None
-    found = selectors.classifications().filter(pk=pk).first()
-    if found is None:
-        raise DomainError(_("Klassificeringen finns inte."), field="classification")
-    return found
 
 
 @router.post("/cases/bulk", response={200: CaseBulkOut, **ERRORS}, auth=WRITE, url_name="case_bulk")
@@ -65,7 +57,7 @@ def case_bulk(request, payload: CaseBulkIn):
     try:
         result = services.cases_bulk_change(
             actor=actor(request), cases=payload.cases, action=payload.action, officer=officer,
-            classification=_classification(payload.classification), reason=payload.reason,
+            classification=selectors.classification_referenced(pk=payload.classification), reason=payload.reason,
         )
     except DomainError as exc:
         if "officer" in exc.errors:  # the service's name for what this API calls case_officer

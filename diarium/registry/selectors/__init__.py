@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diarium.accounts.models import Organ, Organisation, Person
+from diarium.core.dbfunctions import UnicodeLower
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 
 from .. import access, diary_numbers, extensions, history, masking
@@ -239,23 +240,6 @@ def _documents_qs():
 
 
 # --- the register of documents ----------------------------------------------------------------
-def _lower(value: str | None) -> str | None:
-    return None if value is None else value.lower()
-
-
-class _Lower(Func):
-    """Text in lower case, Swedish letters too. SQLite's own lower() folds only
-    ASCII, so there Python's str.lower is registered on the connection."""
-
-    function = "LOWER"
-    output_field = TextField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        connection.ensure_connection()
-        connection.connection.create_function("diarium_lower", 1, _lower, deterministic=True)
-        return self.as_sql(compiler, connection, function="diarium_lower", **extra_context)
-
-
 def date_range_check(*, date_from: dt.date | None, date_to: dt.date | None) -> None:
     """A date range must not end before it starts."""
     if date_from and date_to and date_to < date_from:
@@ -317,7 +301,7 @@ def document_list(
         qs = qs.filter(registered_at__lt=_local_day_start(date_to + dt.timedelta(days=1)))
     q = (q or "").strip()
     if q:
-        qs = qs.alias(counterpart_lower=_Lower("counterpart"), description_lower=_Lower("description"))
+        qs = qs.alias(counterpart_lower=UnicodeLower("counterpart"), description_lower=UnicodeLower("description"))
         qs = qs.filter(_document_text_filter(user, q))
     return qs.order_by("-registered_at", "-id")
 
@@ -604,6 +588,16 @@ def case_by_number(*, organisation_id: int, text: str = "", pk: int | None = Non
     if exact is not None or not text:
         return exact
     return diary_numbers.cases_numbered(text).filter(organisation_id=organisation_id).first()
+
+
+def classification_referenced(*, pk: int | None, field: str = "classification"):
+    """A class of the scheme named in a request (its organisation is checked by the service)."""
+    if pk is None:
+        return None
+    found = classifications().filter(pk=pk).first()
+    if found is None:
+        raise DomainError(_("Klassificeringen finns inte."), field=field)
+    return found
 
 
 def document_type_referenced(*, pk: int | None, field: str):
