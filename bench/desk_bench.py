@@ -114,7 +114,7 @@ def fill(cases: int, documents_per_case: int):
         pk, officer = rng.choice(open_cases)
         due_on = today + dt.timedelta(days=rng.randrange(-60, 120))
         done = due_on < today and rng.random() < 0.6
-        dues.append(DueDate(case_id=pk, due_on=due_on, reason=f"Bevakning {i}", person_id=officer, created_at=now,
+        dues.append(DueDate(organisation=org, case_id=pk, due_on=due_on, reason=f"Bevakning {i}", person_id=officer, created_at=now,
                             done_at=now if done else None))
     DueDate.objects.bulk_create(dues, batch_size=2000)
     requests = []

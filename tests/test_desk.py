@@ -317,3 +317,18 @@ def test_notification_settings_page_saves_each_choice(officer, client):
     assert bad.status_code == 400
     assert desk.notification_modes(user=user)[NotificationKind.DOCUMENT] == NotificationMode.DIGEST
     assert "anna@alingsas.se" in client.get(url).content.decode()
+
+
+def test_a_notification_mail_shows_a_secret_documents_description_only_to_those_who_may_read_it(
+        org, ks, registrar, django_capture_on_commit_callbacks):
+    reader = f.user(org, Role.READER, username="lasare")
+    person = f.person(org, "Läsande Handläggare", email="lasare@alingsas.se", user=reader)
+    with f.on_day(TODAY):
+        case = f.case(registrar, ks, title="Personalärende", case_officer=person)
+        with django_capture_on_commit_callbacks(execute=True):
+            doc = f.document(registrar, case, description="Läkarintyg för NN", document_date=TODAY)
+            registry.document_mark_secret(actor=registrar, document=doc, ground="OSL 39 kap. 2 §",
+                                          masked_fields=["description"])
+    (message,) = mail.outbox
+    assert message.to == ["lasare@alingsas.se"]
+    assert "Läkarintyg" not in message.body and "Sekretessmarkerad uppgift" in message.body

@@ -67,7 +67,7 @@ def w(org, ks, registrar):
         document = f.document(registrar, open_ks[0], counterpart="Karin Ek", counterpart_is_private=True)
     # Due dates as their service writes them (set in the past, so overdue now).
     def due(case, day, person=None, done=False):
-        return DueDate.objects.create(case=case, due_on=dt.date.fromisoformat(day), reason="Yttrande ska komma in",
+        return DueDate.objects.create(organisation_id=case.organisation_id, case=case, due_on=dt.date.fromisoformat(day), reason="Yttrande ska komma in",
                                       person=person, created_at=at("2025-08-11"),
                                       done_at=at("2025-09-01") if done else None)
 

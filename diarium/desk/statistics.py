@@ -225,7 +225,7 @@ def open_tables(*, organisation: Organisation, organs: dict[int, Organ],
     today = timezone.localtime(now).date()
     open_cases = (Case.objects.filter(organisation=organisation, status=Case.Status.OPEN)
                   .values_list("case_officer_id", "organ_id").annotate(n=Count("pk")).order_by())
-    overdue_dates = (DueDate.objects.filter(case__organisation=organisation, done_at__isnull=True, due_on__lt=today)
+    overdue_dates = (DueDate.objects.filter(organisation=organisation, done_at__isnull=True, due_on__lt=today)
                      .annotate(watcher=Coalesce("person_id", "case__case_officer_id"))
                      .values_list("watcher", "case__organ_id").annotate(n=Count("pk")).order_by())
     overdue_requests = (CopyRequest.objects.filter(organisation=organisation, decided_at__isnull=True, due_at__lt=now)

@@ -202,6 +202,8 @@ class Case(Screened):
             models.Index(fields=["year", "-registered_at"], name="case_year_registered"),
             models.Index(fields=["status", "-registered_at"], name="case_status_registered"),
             models.Index(fields=["case_officer", "-registered_at"], name="case_officer_registered"),
+            # An officer's open cases, and the documents new on them (the desk): not every case they ever had.
+            models.Index(fields=["case_officer", "status", "-registered_at"], name="case_officer_status"),
             models.Index(fields=["organisation"], condition=models.Q(privacy_pending=True), name="case_privacy_pending"),
             # The desk's statistics (desk.statistics), each read from its index alone: open cases
             # per officer and organ, and the handling times of the cases closed in a period (a case
@@ -361,6 +363,9 @@ class DueDate(models.Model):
     unless someone else is named). Reminded once before the date; marked done
     when handled. Removing one is not possible: it is marked done, with who and when."""
 
+    # The case's organisation, kept on the row: what is overdue in an organisation is read from
+    # the open due dates by their day, not from every case it ever had.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="due_dates")
     document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="due_dates")
     due_on = models.DateField(_("bevakningsdatum"))
@@ -381,6 +386,8 @@ class DueDate(models.Model):
         indexes = [
             models.Index(fields=["person", "due_on"], condition=Q(done_at__isnull=True), name="due_date_open_person"),
             models.Index(fields=["due_on"], condition=Q(done_at__isnull=True), name="due_date_open"),
+            models.Index(fields=["organisation", "due_on"], condition=Q(done_at__isnull=True),
+                         name="due_date_open_organisation"),
         ]
 
     def __str__(self):

@@ -48,7 +48,7 @@ def open_due_dates(*, user, person_id: int | None = None, organisation_id: int |
     if person_id is not None:
         qs = qs.filter(person_id=person_id)
     if organisation_id is not None:
-        qs = qs.filter(case__organisation_id=organisation_id)
+        qs = qs.filter(organisation_id=organisation_id)
     if organ_id is not None:
         qs = qs.filter(case__organ_id=organ_id)
     if overdue:
@@ -69,7 +69,7 @@ def overdue_groups(*, user, organisation_id: int) -> tuple[list[OverdueGroup], l
     per officer (the person watching), most first: for its registrars."""
     if not access.follows_organisation(user, organisation_id):
         raise PermissionDenied(_("Listorna över försenade bevakningar är till för organisationens registratorer."))
-    base = DueDate.objects.filter(done_at__isnull=True, due_on__lt=today(), case__organisation_id=organisation_id)
+    base = DueDate.objects.filter(done_at__isnull=True, due_on__lt=today(), organisation_id=organisation_id)
     organs = [OverdueGroup(r["case__organ_id"], f'{r["case__organ__name"]} ({r["case__organ__code"]})', r["n"],
                            r["oldest"])
               for r in base.values("case__organ_id", "case__organ__name", "case__organ__code")

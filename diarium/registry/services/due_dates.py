@@ -57,8 +57,9 @@ def due_date_set(*, actor, case: Case, due_on: dt.date | None, reason: str, docu
         raise DomainError(errors["__all__"][0])
     if errors:
         raise DomainError(_("Bevakningen kunde inte läggas in. Rätta uppgifterna och försök igen."), errors=errors)
-    due = DueDate.objects.create(case=case, document=document, due_on=due_on, reason=reason, person=person,
-                                 created_at=now, created_by=actor if actor.is_authenticated else None)
+    due = DueDate.objects.create(organisation_id=case.organisation_id, case=case, document=document, due_on=due_on,
+                                 reason=reason, person=person, created_at=now,
+                                 created_by=actor if actor.is_authenticated else None)
     event_append(case=case, document=document, kind=Event.Kind.DUE_DATE_SET, actor=actor, at=now,
                  data={"due_date": due.pk, "due_on": due_on.isoformat(), "reason": reason,
                        "number": document.number if document else None,
