@@ -27,6 +27,9 @@ class RegistryConfig(AppConfig):
         # Requests for public documents due within two hours, or overdue: their officer is reminded once.
         tasks.periodic_register("registry.copy_request_reminders", "diarium.registry.tasks.copy_request_reminders",
                                 dt.timedelta(minutes=10))
+        # The history's chain (registry.chain): what was appended since the last run is sealed.
+        tasks.periodic_register("registry.history_seal", "diarium.registry.tasks.history_seal",
+                                dt.timedelta(minutes=1))
 
 
 def audit_counterparts(apply: bool):

@@ -582,3 +582,42 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Events are append-only")
+
+
+class HistoryChain(models.Model):
+    """The head of an organisation's sealed history: how many events are sealed
+    and the hash of the last seal (registry.chain). Locked while seals are added,
+    so each organisation's chain grows one way."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="+")
+    length = models.PositiveBigIntegerField(default=0)
+    head = models.CharField(max_length=64, default="")
+    last_event_id = models.PositiveBigIntegerField(default=0)  # the highest event id sealed
+    sealed_at = models.DateTimeField(null=True, blank=True)
+
+
+class EventSeal(models.Model):
+    """An event's place in its organisation's chain: its number, the hash of the
+    seal before it and its own hash over that and the event's content. Written
+    once, after the event has committed; never updated or deleted."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveBigIntegerField()
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="seal")
+    previous = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "seq"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "seq"], name="event_seal_seq_unique")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Seals are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Seals are append-only")

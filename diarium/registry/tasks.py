@@ -41,3 +41,9 @@ def file_ocr(file_id: int) -> bool:
     """Give a newly added PDF a text layer by OCR if it is a scan (a new version
     of the file), then let the masking assistant read it."""
     return services.file_ocr_by_id(file_id)
+
+
+@task()
+def history_seal() -> int:
+    """Periodic: seal the events appended since the last run into each organisation's chain."""
+    return services.history_seal()

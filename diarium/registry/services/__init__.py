@@ -8,6 +8,7 @@ from .. import files as file_store
 from ..history import actor_name, event_append, secret_read_log
 from .cases import CASE_EDITABLE, case_close, case_register, case_reopen, case_title_missing, case_update
 from .bulk import BULK_MAX, BulkAction, BulkResult, cases_bulk_change
+from .chain import history_seal
 from .contacts import contact_save
 from .due_dates import due_date_done, due_date_reminder_claim, due_date_set
 from .links import case_link_add, case_link_remove
@@ -61,6 +62,7 @@ from .releases import (
 )
 
 __all__ = [
+    "history_seal",
     "BULK_MAX",
     "BulkAction",
     "BulkResult",
