@@ -332,3 +332,14 @@ def test_a_notification_mail_shows_a_secret_documents_description_only_to_those_
     (message,) = mail.outbox
     assert message.to == ["lasare@alingsas.se"]
     assert "Läkarintyg" not in message.body and "Sekretessmarkerad uppgift" in message.body
+
+
+def test_the_desk_counts_every_overdue_due_date_not_only_those_shown(officer, officer_case):
+    user, _ = officer
+    with f.on_day(TODAY):
+        for i in range(14):  # twelve due today or tomorrow, two in five days
+            registry.due_date_set(actor=user, case=officer_case, due_on=TODAY + dt.timedelta(days=i % 2 if i < 12 else 5),
+                                  reason=f"Bevakning {i}")
+    with f.on_day(TODAY + dt.timedelta(days=2)):
+        view = desk.desk(user=user)
+    assert (len(view.due_dates.rows), view.due_dates.count, view.overdue) == (desk.SHOWN, 14, 12)

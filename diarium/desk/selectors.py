@@ -64,7 +64,7 @@ def desk(*, user, now: dt.datetime | None = None) -> Desk:
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     cases = DeskList(*registry_officer.my_open_cases(user=user, limit=SHOWN))
-    due_rows, due_count = registry_officer.my_due_dates(user=user, limit=SHOWN)
+    due_rows, due_count, overdue = registry_officer.my_due_dates(user=user, today=today, limit=SHOWN)
     documents, document_count = registry_officer.my_new_documents(user=user, now=now, limit=SHOWN)
     answers = DeskList(*remiss.answers_to_weigh(user=user, limit=SHOWN))
     assignments = DeskList(*decisions_officer.assignments_due(user=user, today=today, limit=SHOWN))
@@ -76,7 +76,7 @@ def desk(*, user, now: dt.datetime | None = None) -> Desk:
     person = next((c.case_officer_id for c in cases.rows), None)
     return Desk(
         cases=cases, due_dates=DeskList(due_rows, due_count),
-        overdue=sum(1 for d in due_rows if d.due_on < today),
+        overdue=overdue,
         documents=DeskList(registry.register_entries(user=user, documents=documents), document_count),
         answers=answers, assignments=assignments, follow_ups=follow_ups, copy_requests=copy_requests,
         person_id=person, registrar_of=registry_access.organisations_followed(user),

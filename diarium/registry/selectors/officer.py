@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Case as DbCase
+from django.db.models import Q, Sum, Value, When, Window
 
 from diarium.accounts import access as roles
 from diarium.core.lookups import first_with_total
@@ -27,11 +28,15 @@ def my_open_cases(*, user, limit: int) -> tuple[list[Case], int]:
     return first_with_total(qs, limit)
 
 
-def my_due_dates(*, user, limit: int) -> tuple[list[DueDate], int]:
-    """Open due dates the user watches, soonest first (the overdue at the top)."""
+def my_due_dates(*, user, today: dt.date, limit: int) -> tuple[list[DueDate], int, int]:
+    """Open due dates the user watches, soonest first (the overdue at the top):
+    the first `limit`, how many there are, and how many of them are past `today`
+    (counted over all of them in the same query, not over the rows shown)."""
     qs = (DueDate.objects.filter(person__user=user, done_at__isnull=True)
-          .select_related("case", "document").order_by("due_on", "id"))
-    return first_with_total(qs, limit)
+          .select_related("case", "document").order_by("due_on", "id")
+          .annotate(overdue_rows=Window(Sum(DbCase(When(due_on__lt=today, then=Value(1)), default=Value(0))))))
+    rows, total = first_with_total(qs, limit)
+    return rows, total, (rows[0].overdue_rows if rows else 0)
 
 
 def my_new_documents(*, user, now: dt.datetime, limit: int) -> tuple[list[Document], int]:
