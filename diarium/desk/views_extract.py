@@ -6,8 +6,6 @@ extract.py's, and making one (logged) is extract_log.register_extract_make."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from django.contrib.auth.decorators import login_required
@@ -19,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from diarium.core import errors
 from diarium.core.web import domain_errors, posted_id, show_on_form
-from diarium.plans.io.table import FORMULA_START
+from diarium.core.spreadsheet import excel_csv, formula_safe
 
 from . import access, extract_log
 from .extract import Extract
@@ -45,13 +43,9 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def _csv(extract: Extract) -> HttpResponse:
     """UTF-8 with BOM, semicolons: what Excel in Sweden opens as it is. A value
     that would start a formula is written as text."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(_csv_columns())
-    for row in extract.rows():
-        cells = [row["kind_label"], row["reference"], row["date"], row["field"], row["value"]]
-        writer.writerow(["'" + c if c.startswith(FORMULA_START) else c for c in cells])
-    return _download(out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", _filename(extract, "csv"))
+    rows = ([formula_safe(row[key]) for key in ("kind_label", "reference", "date", "field", "value")]
+            for row in extract.rows())
+    return _download(excel_csv([_csv_columns(), *rows]), "text/csv; charset=utf-8", _filename(extract, "csv"))
 
 
 def _json(extract: Extract) -> HttpResponse:

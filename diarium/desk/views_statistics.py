@@ -5,8 +5,6 @@ are access.py's, the numbers statistics.py's, the charts charts.py's."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -20,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from diarium.core.web import domain_errors, posted_id
-from diarium.plans.io.table import FORMULA_START
+from diarium.core.spreadsheet import excel_csv, formula_safe
 
 from . import access, charts, statistics
 from .statistics import Period, Table
@@ -110,7 +108,7 @@ def statistics_page(request):
 
 def _csv_cell(value) -> str:
     text = _shown(value) if value is not None else ""
-    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text
+    return formula_safe(text) if isinstance(value, str) else text
 
 
 @login_required
@@ -123,11 +121,8 @@ def statistics_csv(request, table: str):
     tables = statistics.statistics_tables(organisation=organisation, period=period, only=table)
     if table not in tables:
         raise Http404(_("Tabellen finns inte."))
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    for row in tables[table].as_rows():
-        writer.writerow([_csv_cell(v) for v in row])
-    response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    content = excel_csv([_csv_cell(v) for v in row] for row in tables[table].as_rows())
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     name = f"statistik-{table}-{organisation.slug}-{period.year or period.end.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

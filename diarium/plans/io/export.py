@@ -4,10 +4,11 @@ round; a text that a spreadsheet would take for a formula is quoted."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from decimal import Decimal
+
+from diarium.core.spreadsheet import excel_csv, formula_safe
 
 from ..models import Action, SteeringDocument
 from .table import (
@@ -16,7 +17,6 @@ from .table import (
     COLUMNS,
     DESCRIPTION,
     END,
-    FORMULA_START,
     FUNDING,
     GOAL,
     ID,
@@ -67,20 +67,12 @@ def export_rows(document: SteeringDocument) -> list[dict]:
     return rows
 
 
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def export_csv(document: SteeringDocument) -> bytes:
     """UTF-8 with BOM, semicolon-separated, Swedish header row: what Excel in
-    Sweden opens directly."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in export_rows(document):
-        writer.writerow([_csv_cell(row[c]) if c in TEXT_COLUMNS else row[c] for c in COLUMNS])
-    return out.getvalue().encode("utf-8-sig")
+    Sweden opens directly (core.spreadsheet)."""
+    return excel_csv([COLUMNS, *(
+        [formula_safe("" if row[c] is None else str(row[c])) if c in TEXT_COLUMNS else row[c] for c in COLUMNS]
+        for row in export_rows(document))])
 
 
 def export_xlsx(document: SteeringDocument) -> bytes:

@@ -29,9 +29,8 @@ MAX_ERRORS = 200
 CENT = Decimal("0.01")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old .xls format
-# Characters a spreadsheet takes as the start of a formula. A CSV cell that
-# starts with one gets a leading apostrophe on export, removed again on import.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+# A CSV cell that starts a formula gets a leading apostrophe on export
+# (core.spreadsheet.formula_safe), removed again on import (values.py).
 # Control characters XLSX cannot hold (the same set openpyxl refuses).
 ILLEGAL_XML = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 

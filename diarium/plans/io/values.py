@@ -8,7 +8,9 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-from .table import CENT, FORMULA_START, ILLEGAL_XML
+from diarium.core.spreadsheet import FORMULA_START
+
+from .table import CENT, ILLEGAL_XML
 
 
 class RowError(Exception):
