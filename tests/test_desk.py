@@ -343,3 +343,20 @@ def test_the_desk_counts_every_overdue_due_date_not_only_those_shown(officer, of
     with f.on_day(TODAY + dt.timedelta(days=2)):
         view = desk.desk(user=user)
     assert (len(view.due_dates.rows), view.due_dates.count, view.overdue) == (desk.SHOWN, 14, 12)
+
+
+def test_the_officer_given_a_request_for_a_public_document_is_told(
+        officer, officer_case, registrar, django_capture_on_commit_callbacks):
+    from diarium.registry import selectors as registry_selectors
+
+    user, person = officer
+    with f.on_day(TODAY):
+        document = f.document(registrar, officer_case, description="Ansökan om bygglov", document_date=TODAY)
+        event = registry.copy_request_record(document=document, format="email", contact="journalist@example.se")
+        request = registry_selectors.copy_request_for_write(pk=event.data["copy_request"])
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            registry.copy_request_assign(actor=registrar, request=request, person=person)
+    (message,) = [m for m in mail.outbox if m.to == ["anna@alingsas.se"]]
+    assert "Begäran om allmän handling fördelades" in message.body
+    assert Notification.objects.get(kind=NotificationKind.COPY_REQUEST).user == user

@@ -32,7 +32,7 @@ def _organisations_with(user, allowed: set[str]) -> list[Organisation]:
     grants = roles.grants_for(user)
     if grants.superuser:
         return list(Organisation.objects.order_by("name"))
-    ids = [org for org, held in grants.org_roles.items() if held & allowed]
+    ids = grants.organ_ids_with(allowed)[0]
     return list(Organisation.objects.filter(pk__in=ids).order_by("name")) if ids else []
 
 
@@ -82,7 +82,7 @@ def register_extract_organisation_get(*, user, pk: int | None,
 
 def _any_organisation_with(user, allowed: set[str]) -> bool:
     grants = roles.grants_for(user)
-    return grants.superuser or any(held & allowed for held in grants.org_roles.values())
+    return grants.superuser or bool(grants.organ_ids_with(allowed)[0])
 
 
 def may_see_some_statistics(user) -> bool:

@@ -32,7 +32,7 @@ from diarium.core.tasks import enqueue_by_name
 from diarium.registry import access as registry_access
 from diarium.registry import selectors as registry
 from diarium.registry import services as registry_services
-from diarium.registry.models import CopyRequest, DueDate, Event
+from diarium.registry.models import DueDate, Event
 
 from .models import Notification, NotificationKind, NotificationMode, NotificationSetting
 
@@ -60,8 +60,7 @@ def _recipient_of(event: Event, kind: str) -> int | None:
     """The user to tell: the assignee of a request for a public document, else
     the case officer, if they have a login."""
     if kind == NotificationKind.COPY_REQUEST:
-        person_id = CopyRequest.objects.filter(pk=(event.data or {}).get("copy_request")).values_list(
-            "assigned_to_id", flat=True).first()
+        person_id = (event.data or {}).get("person")  # the assignee, as copy_request_assign records it
     else:
         person_id = event.case.case_officer_id if event.case is not None else None
     if person_id is None:

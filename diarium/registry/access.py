@@ -452,8 +452,7 @@ def follows_organisation(user, organisation_id: int) -> bool:
 
 def organisations_followed(user) -> list[int]:
     """Organisations whose overviews the user follows (follows_organisation)."""
-    grants = roles.grants_for(user)
-    return sorted(org for org, held in grants.org_roles.items() if held & FOLLOW_ORGANISATION)
+    return sorted(roles.grants_for(user).organ_ids_with(FOLLOW_ORGANISATION)[0])
 
 
 # --- requests for public documents (TF 2 kap., issue 21) ----------------------------------------
