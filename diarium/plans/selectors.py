@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from diarium.core.errors import DomainError, NotFound
-from diarium.core.lookups import referenced
+from diarium.core.lookups import first_with_total, referenced
 
 from . import access
 from .formatting import kr
@@ -23,6 +23,7 @@ from .models import (
     ActionBudget,
     ActionReport,
     FocusArea,
+    FollowUpRequest,
     FollowUpRound,
     Goal,
     Indicator,
@@ -586,10 +587,6 @@ def answer_rows(*, document: SteeringDocument, action_ids: list[int], indicator_
 def follow_ups_due(*, user, limit: int) -> tuple[list, int]:
     """Follow-up requests sent to the user and not yet answered, in rounds
     still open: the soonest deadline first."""
-    from diarium.core.lookups import first_with_total
-
-    from .models import FollowUpRequest
-
     qs = (FollowUpRequest.objects.filter(person__user=user, answered_at__isnull=True, sent_at__isnull=False,
                                          round__status=FollowUpRound.Status.OPEN)
           .select_related("round", "round__document").order_by("round__deadline", "id"))

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diarium.core.errors import NotFound
+from diarium.core.lookups import first_with_total
+from diarium.registry import access as registry_access
 from diarium.registry import selectors as registry
 from diarium.registry.models import Case, DocumentFile
 
@@ -283,15 +285,10 @@ class AnswerToWeigh:
 def answers_to_weigh(*, user, limit: int) -> tuple[list[AnswerToWeigh], int]:
     """Answers that have come in on the user's cases and are not yet weighed
     (no consideration set), in rounds still open: the newest first."""
-    from diarium.core.lookups import first_with_total
-    from diarium.registry import access as registry_access
-    from diarium.registry import masking
-
     qs = (RemissRecipient.objects
           .filter(round__case__case_officer__user=user, answered_at__isnull=False, declined=False, consideration="")
           .exclude(round__status=RemissRound.Status.CLOSED)
           .select_related("round", "round__case").order_by("-answered_at", "-id"))
     rows, total = first_with_total(qs, limit)
-    return [AnswerToWeigh(r, masking.shown_text(r.name, registry_access.party_mask_reason(
-        is_private=r.is_private, read_internal=registry_access.can_read_internal(user, r.round.case))))
-        for r in rows], total
+    return [AnswerToWeigh(r, access.recipient_shown_name(
+        r, read_internal=registry_access.can_read_internal(user, r.round.case))) for r in rows], total
