@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "diarium.documents",
     "diarium.search",
     "diarium.desk",
+    "diarium.archive",
     "diarium.demo",
     "django_tasks",
     "django_tasks_db",
