@@ -11,6 +11,8 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# eark-validator pins lxml==5.1.0, which pyhanko excludes: without its pins (pyproject.toml, test extras).
+	$(BIN)/python -m pip install --quiet --no-deps 'eark-validator==1.1.3' 'importlib-resources==5.12.0'
 	touch $@
 
 # axe-core for the browser journeys (no browser download: Chromium comes from

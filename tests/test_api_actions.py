@@ -455,6 +455,10 @@ def test_an_administrator_keeps_the_series_and_the_classification_scheme(client,
     lerum_series = Series.objects.get(organisation=lerum.org)
     assert patch_json(client, f"{series_url}/{lerum_series.pk}", {"name": "Kapad"}).status_code == 404
 
+    area = post_json(client, codes_url, {"code": "1", "title": "Styrning och ledning"})
+    assert area.status_code == 201 and area.json()["level"] == "area"
+    group = post_json(client, codes_url, {"code": "1.2", "title": "Planering och uppföljning"}).json()
+    assert group["level"] == "process_group" and group["parent_id"] == area.json()["id"]
     code = post_json(client, codes_url, {"code": "1.2.3", "title": "Digitalisering", "retention": "Bevaras"})
     assert code.status_code == 201, code.content
     assert_matches(spec, code, "/api/organisations/{organisation_id}/classifications", "post")
@@ -466,10 +470,12 @@ def test_an_administrator_keeps_the_series_and_the_classification_scheme(client,
     registry.case_update(actor=world.admin, case=world.case,
                          classification=Classification.objects.get(pk=code.json()["id"]))
     assert client.delete(code_url).status_code == 409
+    # The process is retired (the scheme then has none in use), so the case may be left unclassified.
+    assert patch_json(client, code_url, {"active": False}).json()["active"] is False
     registry.case_update(actor=world.admin, case=world.case, classification=None)
     assert client.delete(code_url).status_code == 204
     lerum_code = registry.classification_create(actor=lerum.admin, organisation=lerum.org, code="9", title="Lerum")
-    assert client.get(codes_url).json() == []
+    assert [c["code"] for c in client.get(codes_url).json()] == ["1", "1.2"]
     assert client.delete(f"{codes_url}/{lerum_code.pk}").status_code == 404
 
 

@@ -29,10 +29,12 @@ def w(org, ks, registrar):
     bun_officer = f.user(org, Role.CASE_OFFICER, bun, username="bun-handlaggare")
     anna = f.person(org, "Anna Handläggare")
     bertil = f.person(org, "Bertil Handläggare")
+    services.classification_create(actor=admin, organisation=org, code="3", title="Samhällsbyggnad")
     klass = services.classification_create(actor=admin, organisation=org, code="3.1", title="Detaljplaner")
     other_org = f.organisation(name="Vårgårda kommun", slug="vargarda")
     stranger = f.person(other_org, "Olle Utsocknes")
     other_admin = f.user(other_org, Role.ADMIN)
+    services.classification_create(actor=other_admin, organisation=other_org, code="9", title="Övrigt")
     foreign_klass = services.classification_create(actor=other_admin, organisation=other_org, code="9.9",
                                                    title="Annat")
     ks_cases = [f.case(registrar, ks, title=f"KS-ärende {i}", case_officer=anna) for i in range(3)]

@@ -733,3 +733,33 @@ def test_the_case_officers_desk_holds_his_cases_due_dates_and_a_request_to_handl
     client.force_login(officer)
     page = client.get("/skrivbord/").content.decode()
     assert "Komplettering av ansökan om markanvisning ska ha kommit in" in page and "Försenad" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_case_2017_676_ks_exports_as_a_valid_e_archive_package(demo, tmp_path):
+    """Issue 22: the demo's main case as an E-ARK SIP (tests/test_archive_export.py has the rest); here,
+    where the demo is loaded already."""
+    import io
+
+    from lxml import etree
+
+    from diarium.archive.sip.erms import ERMS_NS, EXTENSION_NS
+    from diarium.archive.sip.validate import package_report
+
+    out = io.StringIO()
+    call_command("archive", "export", "--case", "2017.676 KS", "--organisation", "alingsas", "--out", str(tmp_path),
+                 stdout=out)
+    package = tmp_path / "alingsas_2017.676_KS"
+    assert f"Skrev {package} (2017.676 KS)" in out.getvalue()
+    report = package_report(package)
+    assert report.problems == []
+    ns = {"e": ERMS_NS, "d": EXTENSION_NS}
+    erms = etree.parse(str(package / "metadata/descriptive/erms.xml"))
+    case = _main_case()
+    assert erms.findtext(".//e:aggregation/e:title", namespaces=ns) == case.title
+    decisions = {(d.get("organ"), d.get("paragraph")) for d in erms.iterfind(".//d:decision", ns)}
+    assert decisions == {(d.organ.code, str(d.paragraph)) for d in Decision.objects.filter(case=case)}
+    assert len(erms.findall(".//d:remiss/d:recipient", ns)) == RemissRecipient.objects.filter(round__case=case).count()
+    secret = Document.objects.filter(case=case, is_secret=True)
+    assert len(erms.findall(".//e:record/e:restriction[@restrictionType='confidential']", ns)) == secret.count()
+    assert len(erms.findall(".//e:record", ns)) == Document.objects.filter(case=case).count()

@@ -49,6 +49,9 @@ def handled(registrar, organ, registered: str, days: int, **kw):
 def w(org, ks, registrar):
     bun = f.organ(org, code="BUN", name="Barn- och ungdomsnämnden", kind=Organ.Kind.BOARD)
     admin = f.user(org, Role.ADMIN)
+    # Areas and groups of a scheme without processes: the cases need no classification (one has none).
+    services.classification_create(actor=admin, organisation=org, code="3", title="Samhällsbyggnad")
+    services.classification_create(actor=admin, organisation=org, code="7", title="Utbildning")
     plan = services.classification_create(actor=admin, organisation=org, code="3.1", title="Detaljplaner")
     school = services.classification_create(actor=admin, organisation=org, code="7.2", title="Skolskjuts")
     anna, bertil = f.person(org, "Anna Handläggare"), f.person(org, "Bertil Handläggare")

@@ -12,3 +12,15 @@ class ArchiveConfig(AppConfig):
     name = "diarium.archive"
     label = "archive"
     verbose_name = _("Arkiv")
+
+    def ready(self):
+        # What this app adds to the registry: its kinds of event on the history.
+        from diarium.registry import extensions
+
+        from .events import ArchiveEvent
+
+        extensions.event_kinds_register(ArchiveEvent)
+        # The archival form kept of imported content goes with it when the content is disposed of.
+        from . import renditions
+
+        renditions.connect()

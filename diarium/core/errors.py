@@ -36,6 +36,13 @@ class Conflict(DomainError):
     status_code = 409
 
 
+class Gone(DomainError):
+    """What was asked for existed but is gone for good (a file disposed of by
+    decision, gallring): 410, never a 5xx."""
+
+    status_code = 410
+
+
 class TooManyRequests(DomainError):
     """A per-client limit (requests an hour from one address) is reached."""
 

@@ -9,14 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from . import errors
 
 
 def domain_errors(view):
-    """Turn DomainError subclasses into Django's 403/404 pages. Anonymous users
-    who are denied are sent to the login page instead."""
+    """Turn DomainError subclasses into Django's 403/404 pages (and 410 for
+    what is gone for good). Anonymous users who are denied are sent to the
+    login page instead."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -24,6 +25,8 @@ def domain_errors(view):
             return view(request, *args, **kwargs)
         except errors.NotFound as exc:
             raise Http404(exc.message) from exc
+        except errors.Gone as exc:
+            return render(request, "410.html", {"message": exc.message}, status=410)
         except errors.PermissionDenied as exc:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())

@@ -25,6 +25,7 @@ from diarium.registry import access as registry_access
 from diarium.registry import masking
 from diarium.registry.models import Case, PartyKind
 
+from .events import DecisionEvent
 from .models import (
     AgendaItem,
     Correction,
@@ -117,6 +118,42 @@ def decisions_public(meeting_status: str, minutes_adjusted_at=None) -> bool:
 
 def meeting_visible(user, meeting: Meeting) -> bool:
     return meeting_public(meeting.status) or can_read_internal(user, meeting.organ)
+
+
+# --- the history of meetings, attendance and seats ------------------------------------------
+def internal_event_kinds() -> tuple[str, ...]:
+    """The kinds of event this app writes that only staff who read internal
+    data are shown (registered with the registry in DecisionsConfig.ready, whose
+    hidden_event_kinds and public_events leave them out for everyone else). The
+    rule for the events of a meeting's own actions and of an organ's seats:
+
+    - public: that the notice went out, that the meeting was opened and closed,
+      and that its minutes were adjusted and posted (and, on a case's history,
+      that an assignment was completed). These are written only once the meeting
+      is public (meeting_public: from the notice on, or opened) and say nothing
+      its public page does not.
+    - internal: that a meeting was planned (the public sees a meeting from its
+      notice on); the attendance recorded and every arrival, departure and
+      conflict of interest (jäv) as entered during the meeting: the adjusted
+      minutes, not these working entries, are the public record of who took
+      part (before the adjustment the public reads none of it); the minutes
+      drawn up, signed and commented on while being adjusted (the signers'
+      drafts, minutes_draft_document); and the changes to an organ's seats,
+      which name a person, their party and their periods, and keep seats removed
+      as entered by mistake (the public reads the seats as they stand:
+      public_memberships)."""
+    return (
+        DecisionEvent.MEETING_PLANNED, DecisionEvent.ATTENDANCE_RECORDED, DecisionEvent.ATTENDANCE_CHANGED,
+        DecisionEvent.CONFLICT_DECLARED, DecisionEvent.MINUTES_PREPARED, DecisionEvent.MINUTES_SIGNED,
+        DecisionEvent.MINUTES_COMMENTED, DecisionEvent.MEMBERSHIP_ADDED, DecisionEvent.MEMBERSHIP_CHANGED,
+        DecisionEvent.MEMBERSHIP_ENDED, DecisionEvent.MEMBERSHIP_REMOVED,
+    )
+
+
+def meeting_history_visible(user, meeting: Meeting) -> bool:
+    """The meeting's own history (selectors.meeting_events) is shown to staff
+    who read the organ's internal data, on the meeting's page."""
+    return can_read_internal(user, meeting.organ)
 
 
 def notice_document(meeting: Meeting):

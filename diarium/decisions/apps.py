@@ -12,10 +12,10 @@ class DecisionsConfig(AppConfig):
         # history, and its section of the case page.
         from diarium.registry import extensions, screening
 
-        from . import events, sections
+        from . import access, events, sections
         from .models import AgendaItem, Decision, DelegationDecision, OfficerReport, Proposal
 
-        extensions.event_kinds_register(events.DecisionEvent)
+        extensions.event_kinds_register(events.DecisionEvent, internal=access.internal_event_kinds())
         extensions.case_section_register(name="decisions", order=20, template="decisions/_case_section.html",
                                          context=sections.case_section)
         # Free text the public reads on agendas, minutes and decision pages: screened by the masking assistant.

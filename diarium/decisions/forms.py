@@ -9,7 +9,12 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from diarium.core.limits import DATE_FORMAT, IsoDateField, LimitedCharField, PastIsoDateField
-from diarium.registry.forms import DateInput, DomainErrorFormMixin, SecrecyReviewFormMixin
+from diarium.registry.forms import (
+    DateInput,
+    DomainErrorFormMixin,
+    SecrecyReviewFormMixin,
+    classification_choices,
+)
 from diarium.registry.models import PartyKind
 
 from .models import (
@@ -663,13 +668,25 @@ class CouncilMatterForm(DomainErrorFormMixin, forms.Form):
                                           error_messages={"invalid_choice": _("Välj en person i organisationen.")})
     submitter = LimitedCharField(label=_("Förslagsställare (medborgarförslag)"), max_length=300, required=False,
                                  help_text=_("En privatperson: namnet visas inte för allmänheten."))
+    classification = forms.ChoiceField(label=_("Klassificering"), required=False)
 
-    def __init__(self, *args, members, people, **kwargs):
+    def __init__(self, *args, members, people, classifications=(), **kwargs):
+        """`classifications`: registry.selectors.classification.case_classifications of the organisation."""
         super().__init__(*args, **kwargs)
         self.fields["mover"].queryset = members
         self.fields["mover"].label_from_instance = _person_label
         self.fields["addressed_to"].queryset = people
         self.fields["addressed_to"].label_from_instance = _person_label
+        self._classifications = list(classifications)
+        required = any(c.level == c.Level.PROCESS for c in self._classifications)
+        self.fields["classification"].choices = classification_choices(
+            self._classifications, empty=_("Välj process") if required else _("Ingen vald"))
+        if required:
+            self.fields["classification"].help_text = _("Den process i klassificeringsstrukturen som ärendet hör "
+                                                        "till.")
+
+    def clean_classification(self):
+        return _pick(self._classifications, self.cleaned_data.get("classification"))
 
 
 class DelegationDecisionForm(DomainErrorFormMixin, forms.Form):

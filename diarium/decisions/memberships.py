@@ -38,11 +38,14 @@ def membership_update(*, actor, membership: Membership, role: str | None = None,
                       start: dt.date | None = None, end: dt.date | None | object = _UNSET,
                       substitute_order: int | None | object = _UNSET) -> Membership:
     """Change the role, party, period or a substitute's place in the order of a
-    seat (`end=None` makes it open-ended, `substitute_order=None` takes the place away)."""
-    from .services.meetings import membership_errors
+    seat (`end=None` makes it open-ended, `substitute_order=None` takes the place away).
+    The event says what changed; giving the seat an end date ends it."""
+    from .events import DecisionEvent
+    from .services.meetings import membership_errors, membership_event, membership_seat
     from .services.shared import errors_raise
 
     access.require_manage_meetings(actor, membership.organ)
+    before = membership_seat(membership)
     if role is not None:
         membership.role = role
     if party is not None:
@@ -57,15 +60,28 @@ def membership_update(*, actor, membership: Membership, role: str | None = None,
                                    start=membership.start, end=membership.end,
                                    substitute_order=membership.substitute_order, changing=membership))
     membership.save(update_fields=["role", "party", "start", "end", "substitute_order"])
+    after = membership_seat(membership)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changes:
+        # An end date set, or moved earlier, ends the seat; one moved later or taken away changes it.
+        ended = "end" in changes and after["end"] is not None and (before["end"] is None
+                                                                   or after["end"] < before["end"])
+        membership_event(actor=actor, membership=membership, changes=changes,
+                         kind=DecisionEvent.MEMBERSHIP_ENDED if ended else DecisionEvent.MEMBERSHIP_CHANGED)
     return membership
 
 
 @transaction.atomic
 def membership_delete(*, actor, membership: Membership) -> None:
-    """Remove a seat entered by mistake (one that has ended gets an end date instead)."""
+    """Remove a seat entered by mistake (one that has ended gets an end date instead).
+    The event keeps what the seat was."""
+    from .events import DecisionEvent
+    from .services.meetings import membership_event
+
     access.require_manage_meetings(actor, membership.organ)
     if in_use(membership):
         raise Conflict(_("Ledamotskapet används och kan inte tas bort. Ange ett slutdatum i stället."))
+    membership_event(actor=actor, membership=membership, kind=DecisionEvent.MEMBERSHIP_REMOVED)
     membership.delete()
 
 
@@ -97,15 +113,20 @@ def _person_for(organ, known, name: str, email: str):
     return known or Person(organisation_id=organ.organisation_id, name=name, email=email)
 
 
-def _seat_create(organ, person, *, role: str, start: dt.date, end: dt.date | None, party: str,
+def _seat_create(actor, organ, person, *, role: str, start: dt.date, end: dt.date | None, party: str,
                  substitute_order: int | None) -> Membership:
-    """Write a checked seat, with its person first when the register did not know them."""
+    """Write a checked seat, with its person first when the register did not know them, and its event."""
     from diarium.accounts import services as accounts
+
+    from .events import DecisionEvent
+    from .services.meetings import membership_event
 
     if person.pk is None:
         person = accounts.person_create(organisation=organ.organisation, name=person.name, email=person.email)
-    return Membership.objects.create(organ=organ, person=person, role=role, start=start, end=end,
-                                     party=(party or "").strip()[:40], substitute_order=substitute_order)
+    membership = Membership.objects.create(organ=organ, person=person, role=role, start=start, end=end,
+                                           party=(party or "").strip()[:40], substitute_order=substitute_order)
+    membership_event(actor=actor, membership=membership, kind=DecisionEvent.MEMBERSHIP_ADDED)
+    return membership
 
 
 def _date(value: str, label: str, problems: list[str]) -> dt.date | None:
@@ -145,7 +166,7 @@ def membership_add_named(*, actor, organ, name: str, role: str, start: dt.date, 
                                         substitute_order=substitute_order))
     if errors:
         raise DomainError(_("Ledamotskapet kunde inte läggas till."), errors=errors)
-    return _seat_create(organ, person, role=role, start=start, end=end, party=party,
+    return _seat_create(actor, organ, person, role=role, start=start, end=end, party=party,
                         substitute_order=substitute_order)
 
 
@@ -217,6 +238,7 @@ def memberships_import(*, actor, organ, text: str, start: dt.date | None = None)
     if problems:
         raise DomainError(_("Listan kunde inte läsas in. Rätta raderna och försök igen."), errors={"csv": problems})
     created = [person.name for person, *_rest in planned if person.pk is None]  # new to the register
-    added = [_seat_create(organ, person, role=role, start=begins, end=ends, party=party, substitute_order=order)
+    added = [_seat_create(actor, organ, person, role=role, start=begins, end=ends, party=party,
+                          substitute_order=order)
              for person, role, begins, ends, party, order in planned]
     return ImportResult(added=added, people_created=created)

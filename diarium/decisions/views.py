@@ -138,6 +138,7 @@ def meeting_detail(request, pk: int):
         # The board's delegation decisions waiting to be reported (kommunallagen 6 kap. 40 §): for the secretary.
         "delegations_waiting": selectors.delegation_unreported(organ=meeting.organ, up_to=meeting.date).count()
         if can_manage and meeting.status in AGENDA_OPEN and meeting.organ.kind in access.DELEGATING_ORGANS else None,
+        "history": selectors.meeting_events(user=request.user, meeting=meeting),  # None unless staff's
     })
 
 

@@ -23,6 +23,7 @@ from diarium.core.web import (
     posted_id,
     show_on_form,
 )
+from diarium.registry.selectors import classification as scheme_selectors
 
 from . import access, selectors, services
 from .forms import CouncilMatterForm
@@ -43,8 +44,9 @@ def council_matters(request, pk: int):
     can_manage = access.can_manage_meetings(request.user, organ)
     today = timezone.localdate()
     members = Person.objects.filter(pk__in=Membership.objects.filter(organ=organ).values("person")).order_by("name")
+    classifications = scheme_selectors.case_classifications([organ.organisation_id])
     form = CouncilMatterForm(members=members, people=Person.objects.filter(organisation=organ.organisation_id)
-                             .order_by("name"), initial={"submitted_on": today})
+                             .order_by("name"), initial={"submitted_on": today}, classifications=classifications)
     here = reverse("decisions:council_matters", args=[organ.pk])
     if request.method == "POST":
         deny_unless(can_manage, _("Du har inte behörighet att registrera ärenden till %(organ)s.")
@@ -62,13 +64,14 @@ def council_matters(request, pk: int):
 
             return post_action(request, here + "#besvarade", answer)
         form = CouncilMatterForm(request.POST, members=form.fields["mover"].queryset,
-                                 people=form.fields["addressed_to"].queryset)
+                                 people=form.fields["addressed_to"].queryset, classifications=classifications)
         if form.is_valid():
             d = form.cleaned_data
             try:
                 matter = services.council_matter_register(
                     actor=request.user, organ=organ, kind=d["kind"], title=d["title"], submitted_on=d["submitted_on"],
-                    mover=d["mover"], addressed_to=d["addressed_to"], submitter=d["submitter"])
+                    mover=d["mover"], addressed_to=d["addressed_to"], submitter=d["submitter"],
+                    classification=d["classification"])
             except errors.DomainError as exc:
                 show_on_form(form, exc)
             else:

@@ -163,7 +163,7 @@ def _load(*, admin: User, password: str) -> Organisation:
                                      start=start, end=end, party=party)
     classifications = {
         c.code: registry.classification_create(actor=admin, organisation=organisation, code=c.code, title=c.title,
-                                               retention=c.retention)
+                                               retention=c.retention, description=c.description)
         for c in data.classifications
     }
     recorded: dict[str, Decision] = {}  # decisions by reference, "KF 2017-12-13 § 251"

@@ -20,6 +20,7 @@ from diarium.decisions.models import DecisionNote
 from diarium.intake import services as intake
 from diarium.registry import selectors as registry_selectors
 from diarium.registry import services as registry
+from diarium.registry.models import Classification
 
 from .specs import seed, seed_file
 
@@ -54,8 +55,9 @@ def present_load(*, organisation, registrar, logins: dict | None = None, today: 
         at = _at(today, spec["registered"], 10)
         officer = Person.objects.filter(organisation=organisation, name=spec["officer"]).first() \
             if spec.get("officer") else None
+        classification = Classification.objects.get(organisation=organisation, code=spec["classification"])
         case = registry.case_register(actor=registrar, organ=organ, title=spec["title"], registered_at=at,
-                                      case_officer=officer)
+                                      case_officer=officer, classification=classification)
         registry.document_register(actor=registrar, case=case, direction=spec["direction"],
                                    counterpart=spec["counterpart"], description=spec["document"],
                                    document_date=at.date(), registered_at=at)
@@ -86,7 +88,8 @@ def _held(data, *, organ, registrar, people, cases, today) -> None:
     decisions.meeting_publish_notice(actor=registrar, meeting=meeting, now=_at(today, held["notice"], 9))
     decisions.meeting_open(actor=registrar, meeting=meeting, now=_at(today, held["days"], 13))
     present = [p.pk for name, p in people.items() if name not in held["absent"]]
-    decisions.attendance_set(actor=registrar, meeting=meeting, present_ids=present)
+    decisions.attendance_set(actor=registrar, meeting=meeting, present_ids=present,
+                             now=_at(today, held["days"], 13))
     for item, (_key, text, conflict) in zip(items, held["items"], strict=True):
         if conflict:
             decisions.conflict_declare(actor=registrar, meeting=meeting, item=item, person=people[conflict],

@@ -51,9 +51,10 @@ class PersonSpec:
 
 @dataclass(frozen=True)
 class ClassificationSpec:
-    code: str
+    code: str  # its depth is its level: "1" verksamhetsområde, "1.2" processgrupp, "1.2.1" process
     title: str
-    retention: str
+    retention: str = ""
+    description: str = ""
 
 
 @dataclass(frozen=True)

@@ -258,7 +258,7 @@ def meeting_steps(spec: MeetingSpec, *, case: Case, organs: dict[str, Organ], pe
         m = decisions.meeting_open(actor=registrar, meeting=meeting(), now=opened)
         # The members take part; the substitutes are there but do not serve.
         decisions.attendance_set(actor=registrar, meeting=m, present_ids=list(
-            m.attendance.exclude(role=Membership.Role.SUBSTITUTE).values_list("person_id", flat=True)))
+            m.attendance.exclude(role=Membership.Role.SUBSTITUTE).values_list("person_id", flat=True)), now=opened)
 
     def record(d: DecisionSpec):
         # The organ's earlier paragraphs that year are outside the demo: move the

@@ -63,6 +63,8 @@ class RegisterIn(Schema):
     diary_number: str = Field("", max_length=60, description="… or on the case with this diary number, as typed …")
     organ_id: Id | None = Field(None, description="… or on a new case for this organ, titled `title`.")
     title: str = Field("", max_length=500)
+    classification_id: Id | None = Field(None, description=(
+        "The new case's classification: a process of the organisation's scheme, required when it has one in use."))
     description: str = Field(max_length=500)
     counterpart: str = Field(max_length=300)
     counterpart_kind: Literal["auto", "private", "legal"] = "auto"
@@ -172,7 +174,9 @@ def intake_register(request, item_id: Id, payload: RegisterIn):
         counterpart=payload.counterpart, counterpart_kind=payload.counterpart_kind,
         document_date=payload.document_date, attachments=payload.attachments,
         document_type=registry_selectors.document_type_referenced(pk=payload.document_type_id,
-                                                                  field="document_type_id"))
+                                                                  field="document_type_id"),
+        classification=None if case is not None else registry_selectors.classification_referenced(
+            pk=payload.classification_id, field="classification_id"))
     return Status(201, {"document_id": document.pk, "reference": document.reference, "case_id": document.case_id})
 
 

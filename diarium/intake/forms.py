@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from diarium.core.limits import LimitedCharField
-from diarium.registry.forms import DocumentForm, DomainErrorFormMixin, _choices, _pick
+from diarium.registry.forms import DocumentForm, DomainErrorFormMixin, _choices, _pick, classification_choices
 from diarium.registry.models import CASE_TITLE_MAX, Document, ReceivedVia
 
 from .models import NOTE_MAX, IntakeItem
@@ -28,6 +28,7 @@ class RegisterForm(DocumentForm):
                               error_messages={"invalid_choice": _("Välj ett organ som du får registrera ärenden i.")})
     title = LimitedCharField(label=_("Ärendemening för det nya ärendet"), max_length=CASE_TITLE_MAX, required=False,
                              widget=forms.TextInput(attrs={"size": 60}))
+    classification = forms.ChoiceField(label=_("Klassificering av det nya ärendet"), required=False)
     diary_number = LimitedCharField(label=_("Diarienummer för det befintliga ärendet"), max_length=60,
                                     required=False, help_text=_("Som det brukar skrivas, t.ex. 2017.676 KS eller "
                                                                 "KS 2017/676."))
@@ -36,10 +37,11 @@ class RegisterForm(DocumentForm):
                                             help_text=_("Meddelandet registreras alltid i sin helhet (.eml), med "
                                                         "alla bilagor i sig."))
 
-    field_order = ["target", "organ", "title", "diary_number", "description", "counterpart", "counterpart_kind",
-                   "document_date", "document_type", "attachments"]
+    field_order = ["target", "organ", "title", "classification", "diary_number", "description", "counterpart",
+                   "counterpart_kind", "document_date", "document_type", "attachments"]
 
-    def __init__(self, *args, item: IntakeItem, organs=(), find_case=None, **kwargs):
+    def __init__(self, *args, item: IntakeItem, organs=(), find_case=None, classifications=(),
+                 classification_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("direction", "received_via", "files"):
             del self.fields[name]
@@ -47,6 +49,13 @@ class RegisterForm(DocumentForm):
         self._find_case = find_case
         self.fields["organ"].choices = _choices(self._organs, label=lambda o: f"{o.name} ({o.code})",
                                                 empty=_("Välj organ"))
+        # The processes of the organisation's scheme (registry.selectors.classification.case_classifications).
+        self._classifications = list(classifications)
+        self.fields["classification"].choices = classification_choices(
+            self._classifications, empty=_("Välj process") if classification_required else _("Ingen vald"))
+        if classification_required:
+            self.fields["classification"].help_text = _("Krävs för ett nytt ärende: den process i "
+                                                        "klassificeringsstrukturen som ärendet hör till.")
         self.fields["attachments"].choices = [
             (str(row["index"]), row["name"]) for row in item.attachments if not row.get("problem")]
         if not self.fields["attachments"].choices:
@@ -55,6 +64,9 @@ class RegisterForm(DocumentForm):
 
     def clean_organ(self):
         return _pick(self._organs, self.cleaned_data.get("organ"))
+
+    def clean_classification(self):
+        return _pick(self._classifications, self.cleaned_data.get("classification"))
 
     def clean_attachments(self):
         return [int(i) for i in self.cleaned_data.get("attachments") or ()]
@@ -72,7 +84,7 @@ class RegisterForm(DocumentForm):
             elif data["case"] is None:
                 self.add_error("diary_number", _("Inget ärende med diarienumret %(number)s finns.")
                                % {"number": number})
-            data["organ"], data["title"] = None, ""
+            data["organ"], data["title"], data["classification"] = None, "", None
         else:
             data["case"] = None
             if data.get("organ") is None and "organ" not in self.errors:

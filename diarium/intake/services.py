@@ -27,7 +27,7 @@ from diarium.core.errors import DomainError, PermissionDenied
 from diarium.core.limits import length_errors, max_upload_bytes
 from diarium.registry import files as file_store
 from diarium.registry import services as registry
-from diarium.registry.models import Case, Document, DocumentType, PartyKind, ReceivedVia
+from diarium.registry.models import Case, Classification, Document, DocumentType, PartyKind, ReceivedVia
 
 from . import access, imap, parsing
 from .events import IntakeEvent
@@ -250,7 +250,7 @@ def _locked_new(item: IntakeItem) -> IntakeItem:
 
 
 def register_errors(*, item: IntakeItem, case: Case | None, organ, title: str, attachments: Sequence[int],
-                    **document_fields) -> dict[str, list[str]]:
+                    classification: Classification | None = None, **document_fields) -> dict[str, list[str]]:
     """Every problem with registering the message as asked, at once."""
     errors = registry.document_errors(direction=Document.Direction.INCOMING, received_via=ReceivedVia.EMAIL,
                                       **document_fields)
@@ -265,6 +265,10 @@ def register_errors(*, item: IntakeItem, case: Case | None, organ, title: str, a
         if not (title or "").strip():
             errors["title"] = [registry.case_title_missing()]
         errors.update(length_errors({"title": ((title or "").strip(), 500)}))
+        wrong_class = registry.case_classification_errors(organisation_id=item.organisation_id,
+                                                          classification=classification)
+        if wrong_class:
+            errors["classification"] = wrong_class
     elif case.organisation_id != item.organisation_id:
         errors["case"] = [_("Ärendet hör till en annan organisation.")]
     known = {row["index"]: row for row in item.attachments}
@@ -282,16 +286,18 @@ def register_errors(*, item: IntakeItem, case: Case | None, organ, title: str, a
 def item_register(*, actor, item: IntakeItem, description: str, counterpart: str, document_date: dt.date,
                   counterpart_kind: str = PartyKind.AUTO, document_type: DocumentType | None = None,
                   case: Case | None = None, organ=None, title: str = "", attachments: Sequence[int] = (),
-                  now: dt.datetime | None = None) -> Document:
+                  classification: Classification | None = None, now: dt.datetime | None = None) -> Document:
     """Register the message as an incoming document (received by e-mail): on
-    `case`, or on a new case for `organ` titled `title`. Its files are the
+    `case`, or on a new case for `organ` titled `title` and classified with
+    `classification` (required where the organisation has a scheme in use). Its files are the
     message as it came (.eml; an uploaded .msg too) and the chosen attachments.
     Nothing is written unless all of it is."""
     _require(actor, item.organisation_id)
     attachments = sorted(set(attachments))
     fields = {"description": description, "counterpart": counterpart, "document_date": document_date,
               "counterpart_kind": counterpart_kind}
-    errors = register_errors(item=item, case=case, organ=organ, title=title, attachments=attachments, **fields)
+    errors = register_errors(item=item, case=case, organ=organ, title=title, attachments=attachments,
+                             classification=classification, **fields)
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     now = now or timezone.now()
@@ -308,7 +314,8 @@ def item_register(*, actor, item: IntakeItem, description: str, counterpart: str
     with transaction.atomic():
         locked = _locked_new(item)
         if case is None:
-            case = registry.case_register(actor=actor, organ=organ, title=title, registered_at=now)
+            case = registry.case_register(actor=actor, organ=organ, title=title, registered_at=now,
+                                          classification=classification)
         document = registry.document_register(
             actor=actor, case=case, direction=Document.Direction.INCOMING, received_via=ReceivedVia.EMAIL,
             document_type=document_type, files=files, registered_at=now, **fields)

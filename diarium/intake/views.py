@@ -17,6 +17,7 @@ from diarium.core.tasks import enqueue_by_name
 from diarium.core.web import domain_errors, posted_id, show_on_form
 from diarium.registry import files as file_store
 from diarium.registry import selectors as registry_selectors
+from diarium.registry.selectors import classification as scheme_selectors
 from diarium.registry.models import PartyKind
 
 from . import selectors, services
@@ -83,8 +84,10 @@ def _register_form(request, item: IntakeItem, data=None) -> tuple[RegisterForm, 
     contacts = list(registry_selectors.contacts(user=request.user, organisation_id=item.organisation_id))
     address = (sender["sender_address"] or "").casefold()
     known = next((c for c in contacts if address and c.email.casefold() == address), None)
+    classifications = scheme_selectors.case_classifications([item.organisation_id])
     return RegisterForm(
-        data, item=item, organs=organs, contacts=bool(contacts),
+        data, item=item, organs=organs, contacts=bool(contacts), classifications=classifications,
+        classification_required=any(c.level == c.Level.PROCESS for c in classifications),
         document_types=registry_selectors.document_types_for(item.organisation_id),
         find_case=lambda text: registry_selectors.case_by_number(organisation_id=item.organisation_id, text=text),
         initial={"target": NEW_CASE, "organ": own.pk if own else None, "title": item.subject,

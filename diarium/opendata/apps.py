@@ -21,6 +21,14 @@ class OpendataConfig(AppConfig):
 
         screening.rebuilder_register(rebuild_dumps)
         tasks.periodic_register("opendata.dumps", "diarium.opendata.tasks.dump_datasets", dt.timedelta(days=1))
+        # The history's heads, published once a day and kept; `diarium verify` checks every one still holds.
+        from diarium.registry import extensions
+
+        from . import heads
+
+        tasks.periodic_register("opendata.chain_heads", "diarium.opendata.tasks.chain_heads_publish",
+                                dt.timedelta(days=1))
+        extensions.published_heads_register(heads.published_heads)
 
 
 def rebuild_dumps() -> str:

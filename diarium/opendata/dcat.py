@@ -39,12 +39,14 @@ OPARL_PATH = "/oparl/v1.1/"
 MEDIA_TYPE = Namespace("http://www.iana.org/assignments/media-types/")
 
 # Mostly about government and the public sector (GOVE).
-THEMES = {"register": ["GOVE"], "decisions": ["GOVE"], "meetings": ["GOVE"], "plans": ["GOVE", "ECON"]}
+THEMES = {"register": ["GOVE"], "decisions": ["GOVE"], "meetings": ["GOVE"], "plans": ["GOVE", "ECON"],
+          "chain-heads": ["GOVE"]}
 KEYWORDS = {
     "register": ["diarium", "diarieförteckning", "allmänna handlingar"],
     "decisions": ["beslut", "protokoll", "anslagstavla"],
     "meetings": ["sammanträden", "kallelse", "protokoll"],
     "plans": ["styrdokument", "handlingsplan", "budget"],
+    "chain-heads": ["diarium", "historik", "hashkedja", "granskning"],
 }
 
 

@@ -12,7 +12,8 @@ masked by the register's own selector for an anonymous reader, exactly as the
 public register shows them; decisions only once the minutes are adjusted
 (decisions.access.public_decisions); meetings only once the notice is published
 (public_meetings); plans only as their latest adopted version
-(plans.access.public_plans, public_versions)."""
+(plans.access.public_plans, public_versions); the history's heads as published
+each day (heads.head_rows)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ from diarium.registry import access as registry_access
 from diarium.registry import selectors as registry_selectors
 from diarium.registry.models import Case, Document
 
-from . import selectors
+from . import heads, selectors
 from .models import Dump
 
 CHUNK = 2000
@@ -298,6 +299,14 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
             "Styrdokument: aktiviteter och budget", "Steering documents: actions and budgets",
             "Aktiviteter och budget per år i antagna planer och program, enligt den senast antagna versionen.",
             "Actions and yearly budgets of adopted plans and programmes, as in the latest adopted version."),
+    Dataset("chain-heads", heads.HEAD_COLUMNS, heads.head_rows,
+            "Diariets historik: dagliga kedjehuvuden", "The register's history: daily chain heads",
+            "Varje dags huvud för organisationens förseglade historik (antal händelser och SHA-256 över "
+            "kedjan), publicerat dagligen och bevarat: den som sparar en fil kan senare låta kontrollera att "
+            "historiken fram till dess inte har skrivits om (diarium verify --heads).",
+            "Each day's head of the organisation's sealed history (number of events and the SHA-256 over the "
+            "chain), published daily and kept: whoever keeps a file can later have it checked that the history "
+            "up to then has not been rewritten (diarium verify --heads)."),
 )}
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}

@@ -72,3 +72,46 @@ class Dump(models.Model):
 
     def __str__(self):
         return self.stored_name
+
+
+class PublishedHeadQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Published heads are never changed")
+
+    def delete(self):
+        raise TypeError("Published heads are never deleted")
+
+
+class PublishedHead(models.Model):
+    """The head of an organisation's sealed history (registry.chain) as the open
+    data published it on a day: the chain's length, the hash of its last seal
+    and when the last sealed event happened. Written once a day by
+    services.chain_heads_publish and never changed or deleted, so the published
+    file (`chain-heads`) lists every day's heads: whoever kept an earlier file can
+    hold the register to it, and `diarium verify` checks that each is still a
+    prefix of the chain (registered in OpendataConfig.ready)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    published_on = models.DateField()
+    length = models.PositiveBigIntegerField()
+    head = models.CharField(max_length=64)
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField()
+
+    objects = PublishedHeadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published_on", "organisation", "id"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "published_on"],
+                                               name="published_head_once_a_day")]
+
+    def __str__(self):
+        return f"{self.published_on} {self.length} {self.head}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Published heads are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Published heads are never deleted")

@@ -67,6 +67,11 @@ def organ_by_code(code: str, *, organisation: str | None = None) -> Organ:
     return organs[0]
 
 
+def catalogue_organisations() -> list:
+    """The organisations with a DCAT catalogue each (dcat.organisation_for): every public one."""
+    return list(accounts_access.public_organisations().order_by("name", "id"))
+
+
 def feed_organs() -> list[Organ]:
     """Organs to list on the feeds page: those that hold meetings."""
     return [o for o in registry_selectors.organs_for_filter() if o.kind not in NO_MEETINGS]

@@ -16,3 +16,17 @@ def dump_datasets() -> int:
             dump(name, fmt)
             written += 1
     return written
+
+
+@task()
+def chain_heads_publish() -> int:
+    """Periodic (daily): publish each organisation's head of its sealed history
+    (services.chain_heads_publish) and write the `chain-heads` files again at
+    once, so the stored files hold today's heads. Returns the heads published."""
+    from . import dumps, services
+    from .management.commands.dump_datasets import dump
+
+    published = services.chain_heads_publish()
+    for fmt in sorted(dumps.FORMATS):
+        dump("chain-heads", fmt)
+    return len(published)

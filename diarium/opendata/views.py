@@ -82,9 +82,19 @@ def meeting_calendar(request, code: str):
 
 @require_safe
 def index(request):
-    """The feeds and calendars on offer, per organ."""
+    """The open data on offer: the datasets (CSV, JSON) and their DCAT-AP-SE
+    catalogue, and the feeds and calendars per organ."""
+    from . import dumps
+
     organs = selectors.feed_organs()
     several = len({o.organisation_id for o in organs}) > 1
+    datasets = [{"name": name, "title": dataset.title_sv, "description": dataset.description_sv,
+                 "csv": reverse("opendata:dataset_csv", args=[name]),
+                 "json": reverse("opendata:dataset_json", args=[name])}
+                for name, dataset in dumps.DATASETS.items()]
+    organisations = selectors.catalogue_organisations()
+    catalogues = [{"organisation": o, "url": reverse("opendata:dcat")
+                   + (f"?organisation={o.slug}" if len(organisations) > 1 else "")} for o in organisations]
     rows = []
     for organ in organs:
         query = f"?organisation={organ.organisation.slug}" if several else ""
@@ -94,4 +104,5 @@ def index(request):
             "decisions": reverse("opendata:decision_feed", args=[organ.code]) + query,
             "minutes": reverse("opendata:minutes_feed", args=[organ.code]) + query,
         })
-    return render(request, "opendata/index.html", {"rows": rows, "several": several})
+    return render(request, "opendata/index.html", {"rows": rows, "several": several, "datasets": datasets,
+                                                   "catalogues": catalogues})

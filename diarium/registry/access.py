@@ -15,6 +15,7 @@ from diarium.accounts.models import Organ, Organisation, Person
 from diarium.core.errors import PermissionDenied
 from diarium.core.privacy.parties import looks_like_organisation
 
+from . import extensions
 from .models import Case, Contact, Document, DocumentFile, Event, PartyKind
 
 
@@ -281,10 +282,14 @@ def public_content_q(document: str = "") -> Q:
 
 
 def document_files(*, latest: bool = False) -> QuerySet[DocumentFile]:
-    """Every file version, for an output that serves every reader at once and
-    hides content per reader with content_hidden (the search projection's
-    tiers). `latest`: only the newest version at each position of a document."""
-    files = DocumentFile.objects.all()
+    """Every file version that still has content, for an output that serves
+    every reader at once and hides content per reader with content_hidden (the
+    search projection's tiers). Files disposed of (gallrade, registry.disposal)
+    are left out: their content is gone. `latest`: only the newest version at
+    each position of a document."""
+    from .disposal import disposed_files_q
+
+    files = DocumentFile.objects.exclude(disposed_files_q())
     if latest:
         newer = DocumentFile.objects.filter(document=OuterRef("document"), position=OuterRef("position"),
                                             version__gt=OuterRef("version"))
@@ -304,13 +309,16 @@ def hidden_event_kinds(*, read_secret: bool, read_internal: bool) -> list[str]:
     document, to those who may not read it; requests for copies (the
     requester's name and contact details) and how they were assigned and
     decided, to all but staff who read internal data (requesting anonymously
-    is a right, TF 2 kap. 18 §)."""
+    is a right, TF 2 kap. 18 §); and the kinds the apps above registered as
+    internal (extensions.event_kinds_register, each with its reason in that
+    app's access.py), to all but staff who read internal data."""
     hidden = []
     if not read_secret:
         hidden.append(Event.Kind.SECRET_READ)
     if not read_internal:
         hidden.extend(COPY_REQUEST_EVENT_KINDS)
         hidden.extend(DUE_DATE_EVENT_KINDS)
+        hidden.extend(extensions.internal_event_kinds())
     return hidden
 
 
@@ -453,6 +461,27 @@ def follows_organisation(user, organisation_id: int) -> bool:
 def organisations_followed(user) -> list[int]:
     """Organisations whose overviews the user follows (follows_organisation)."""
     return sorted(roles.grants_for(user).organ_ids_with(FOLLOW_ORGANISATION)[0])
+
+
+# --- the classification scheme (issue 22) -------------------------------------------------------
+def can_read_scheme(user, organisation_id: int) -> bool:
+    """An organisation's classification scheme with its counts of cases: its
+    registrars and administrators (follows_organisation)."""
+    return follows_organisation(user, organisation_id)
+
+
+def can_keep_scheme(user, organisation_id: int) -> bool:
+    """Adding, changing, retiring and importing the nodes of the scheme: the
+    organisation's administrators, who keep its other reference data
+    (accounts.access.can_administer)."""
+    return roles.can_administer(user, organisation_id)
+
+
+def can_classify_cases(user, organisation_id: int) -> bool:
+    """The list of the organisation's unclassified cases, to classify them:
+    its registrars and administrators (each case is still changed only where
+    may_change_case allows)."""
+    return follows_organisation(user, organisation_id)
 
 
 # --- requests for public documents (TF 2 kap., issue 21) ----------------------------------------

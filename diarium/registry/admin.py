@@ -12,12 +12,6 @@ class SeriesAdmin(admin.ModelAdmin):
     filter_horizontal = ["organs"]
 
 
-@admin.register(Classification)
-class ClassificationAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "retention", "organisation"]
-    search_fields = ["code", "title"]
-
-
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
@@ -27,6 +21,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Classification)
+class ClassificationAdmin(ReadOnlyAdmin):
+    """Read-only: the scheme is kept on /klassificering/ (services.classification),
+    which keeps the hierarchy's rules and writes each change to the history."""
+
+    list_display = ["code", "title", "level", "active", "organisation"]
+    list_filter = ["level", "active"]
+    search_fields = ["code", "title"]
 
 
 @admin.register(SeriesCounter)

@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 
 from diarium.accounts import selectors as people
 from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
-from diarium.core.api.errors import ERRORS
+from diarium.core.api.errors import ERRORS, ErrorOut
 from diarium.core.api.types import Id, Offset
 from diarium.core.lookups import referenced
 from diarium.core.limits import IsoDate, PastIsoDate
@@ -51,8 +51,10 @@ MaskableField = Literal["counterpart", "description"]
 
 # --- schemas (those other apps' APIs show too are in schemas.py) ---------------------------
 class ClassificationRef(Schema):
+    """The process the case is classified with (klassificeringsstrukturen)."""
+
     id: int
-    code: str
+    code: str = Field(description="Processens kod, t.ex. \"1.2.3\".")
     title: str
 
 
@@ -128,11 +130,15 @@ class CaseFilters(Schema):
     offset: Offset = Field(0, ge=0)
 
 
+CLASSIFICATION_RULE = ("En process i organisationens klassificeringsstruktur; krävs när organisationen har en "
+                       "struktur med processer i bruk (annars valfri).")
+
+
 class CaseIn(Schema):
     organ: Id
     title: str = Field(max_length=CASE_TITLE_MAX)
     case_officer: Id | None = None
-    classification: Id | None = None
+    classification: Id | None = Field(None, description=CLASSIFICATION_RULE)
     description: str = Field("", max_length=CASE_DESCRIPTION_MAX)
 
 
@@ -140,7 +146,7 @@ class CaseUpdateIn(Schema):
     title: str = Field(None, max_length=CASE_TITLE_MAX)
     description: str = Field(None, max_length=CASE_DESCRIPTION_MAX)
     case_officer: Id | None = None
-    classification: Id | None = None
+    classification: Id | None = Field(None, description=CLASSIFICATION_RULE)
 
 
 class ReasonIn(Schema):
@@ -509,11 +515,11 @@ def document_file_add(request, document_id: Id, file: File[UploadedFile], replac
     return Status(201, selectors.document_entry(user=user, document=document))
 
 
-@router.get("/files/{file_id}/content", response={200: None, **ERRORS}, auth=PUBLIC_READ,
+@router.get("/files/{file_id}/content", response={200: None, **ERRORS, 410: ErrorOut}, auth=PUBLIC_READ,
             url_name="file_content")
 def file_content(request, file_id: Id):
     """The file's content. Files of secret documents need the right to read
-    them, and each such read is logged."""
+    them, and each such read is logged. A file disposed of (gallrad) is 410."""
     document_file = selectors.file_for_download(user=actor(request), file_id=file_id)
     return file_store.file_response(document_file.blob, document_file.filename)
 

@@ -8,6 +8,8 @@ its rows (404). A series or process code in use is never removed (409)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from ninja import Field, Router, Schema, Status
 
 from diarium.accounts import access as accounts_access
@@ -20,6 +22,7 @@ from diarium.core.lookups import referenced
 
 from . import reference, services
 from .apis import OrganRef
+from .models import CLASSIFICATION_CODE_MAX, CLASSIFICATION_DESCRIPTION_MAX, CLASSIFICATION_TITLE_MAX
 
 router = Router(tags=["Organisation"])
 
@@ -50,24 +53,43 @@ class SeriesChangeIn(Schema):
     organs: list[Id] = Field(None, description="Alla organ som ska numrera i serien.")
 
 
+ClassificationLevel = Literal["area", "process_group", "process"]
+LEVEL_DESCRIPTION = ("Nivå: \"area\" (verksamhetsområde, kod med ett led), \"process_group\" (processgrupp, två "
+                     "led) eller \"process\" (tre led). Utelämnad: följer av kodens antal led.")
+
+
 class ClassificationOut(Schema):
     id: int
     organisation_id: int
     code: str
     title: str
+    level: ClassificationLevel
+    level_label: str
+    parent_id: int | None = Field(description="Den överordnade nivån; null för ett verksamhetsområde.")
+    description: str
+    active: bool = Field(description="false: avvecklad, finns kvar på sina ärenden men erbjuds inte för nya.")
     retention: str
+
+    @staticmethod
+    def resolve_level_label(obj) -> str:
+        return str(obj.get_level_display())
 
 
 class ClassificationIn(Schema):
-    code: str = Field(max_length=40)
-    title: str = Field(max_length=200)
+    code: str = Field(max_length=CLASSIFICATION_CODE_MAX, description="T.ex. \"1\", \"1.2\" eller \"1.2.3\".")
+    title: str = Field(max_length=CLASSIFICATION_TITLE_MAX)
+    level: ClassificationLevel | None = Field(None, description=LEVEL_DESCRIPTION)
+    parent: Id | None = Field(None, description="Den överordnade nivåns id; utelämnad: hittas genom koden.")
+    description: str = Field("", max_length=CLASSIFICATION_DESCRIPTION_MAX)
     retention: str = Field("", max_length=200, description="Bevarande eller gallring.")
 
 
 class ClassificationChangeIn(Schema):
-    code: str = Field(None, max_length=40)
-    title: str = Field(None, max_length=200)
+    code: str = Field(None, max_length=CLASSIFICATION_CODE_MAX)
+    title: str = Field(None, max_length=CLASSIFICATION_TITLE_MAX)
+    description: str = Field(None, max_length=CLASSIFICATION_DESCRIPTION_MAX)
     retention: str = Field(None, max_length=200)
+    active: bool | None = Field(None, description="false avvecklar, true tar i bruk igen.")
 
 
 def _organs(organisation, ids: list[int] | None):
@@ -137,8 +159,13 @@ def admin_classification_list(request, organisation_id: Id):
 def admin_classification_create(request, organisation_id: Id, payload: ClassificationIn):
     user = actor(request)
     organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
-    return Status(201, services.classification_create(actor=user, organisation=organisation, code=payload.code,
-                                                      title=payload.title, retention=payload.retention))
+    parent = None
+    if payload.parent is not None:
+        parent = referenced(lambda: reference.classification_get(organisation=organisation, pk=payload.parent),
+                            "parent")
+    return Status(201, services.classification_create(
+        actor=user, organisation=organisation, code=payload.code, title=payload.title, level=payload.level,
+        parent=parent, description=payload.description, retention=payload.retention))
 
 
 @router.patch("/organisations/{organisation_id}/classifications/{classification_id}",
@@ -148,16 +175,17 @@ def admin_classification_change(request, organisation_id: Id, classification_id:
     user = actor(request)
     organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
     classification = reference.classification_get(organisation=organisation, pk=classification_id)
-    return reference.classification_update(actor=user, classification=classification, **_set(payload))
+    return services.classification_update(actor=user, classification=classification, **_set(payload))
 
 
 @router.delete("/organisations/{organisation_id}/classifications/{classification_id}",
                response={204: None, **ERRORS}, auth=WRITE, url_name="admin_classification_delete")
 def admin_classification_delete(request, organisation_id: Id, classification_id: Id):
-    """Remove a process code no case is classified with (409 otherwise)."""
+    """Remove a node no case is classified with and nothing lies under (409
+    otherwise: retire it with active false)."""
     user = actor(request)
     organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
-    reference.classification_delete(
+    services.classification_delete(
         actor=user, classification=reference.classification_get(organisation=organisation, pk=classification_id))
     return Status(204, None)
 

@@ -13,9 +13,12 @@ class RegistryConfig(AppConfig):
         from diarium.core import tasks
 
         from . import extensions, screening, screening_names
-        from .models import Case, Document, Event
+        from .disposal import DisposalEvent
+        from .models import Case, ClassificationEvent, Document, Event
 
         extensions.event_kinds_register(Event.Kind)
+        extensions.event_kinds_register(DisposalEvent)
+        extensions.event_kinds_register(ClassificationEvent)
         screening.screened_register(Case, ("title", "description"), organisation=lambda c: c.organisation_id,
                                     case_field=None, label=_("Ärende"), also_update=("search_text",),
                                     describe=lambda c: c.diary_number)

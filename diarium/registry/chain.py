@@ -86,6 +86,44 @@ def chain_verify(organisation_id: int) -> ChainReport:
     return report()
 
 
+@dataclass(frozen=True)
+class ChainHead:
+    organisation_id: int
+    length: int
+    head: str  # the hash of the last seal; empty for an empty chain
+    last_event_at: dt.datetime | None  # when the last event sealed happened
+
+
+def chain_head(organisation_id: int) -> ChainHead:
+    """The organisation's head as sealed now: what is published for outsiders
+    to hold the register to."""
+    chain = HistoryChain.objects.filter(organisation_id=organisation_id).first()
+    if chain is None or not chain.length:
+        return ChainHead(organisation_id, 0, "", None)
+    last = (EventSeal.objects.filter(organisation_id=organisation_id, seq=chain.length)
+            .values_list("event__at", flat=True).first())
+    return ChainHead(organisation_id, chain.length, chain.head, last)
+
+
+def head_check(organisation_id: int, length: int, head: str) -> str:
+    """Whether a head published earlier is still a prefix of the chain: the seal
+    at `length` has the hash `head`. Empty when it is; else what is wrong, in
+    Swedish. With chain_verify holding, this proves the first `length` events
+    are those that were published; a chain rewritten and sealed again from the
+    start no longer has the published hash there."""
+    if length == 0:
+        return ""
+    found = (EventSeal.objects.filter(organisation_id=organisation_id, seq=length)
+             .values_list("hash", flat=True).first())
+    if found is None:
+        return _("Kedjan har färre än %(length)s händelser: händelser som ingick i huvudet har tagits bort.") % {
+            "length": length}
+    if found != head:
+        return _("Händelse nummer %(length)s i kedjan har hashen %(found)s, inte %(head)s: historiken fram till "
+                 "dit har skrivits om.") % {"length": length, "found": found, "head": head}
+    return ""
+
+
 def organisations_with_history() -> list[int]:
     """Every organisation: one without events has an empty chain that holds."""
     from diarium.accounts.models import Organisation

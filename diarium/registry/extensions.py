@@ -13,7 +13,7 @@ sections they add to the case page. The registry itself imports none of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -22,15 +22,24 @@ from django.db import models
 
 # --- event kinds ---------------------------------------------------------------------------
 _EVENT_KINDS: dict[str, object] = {}  # value -> label, in the order registered
+_INTERNAL_EVENT_KINDS: set[str] = set()
 
 
-def event_kinds_register(kinds: type[models.TextChoices]) -> None:
-    """Add an app's kinds of event. A value is registered once, by one app."""
+def event_kinds_register(kinds: type[models.TextChoices], *, internal: Iterable[str] = ()) -> None:
+    """Add an app's kinds of event. A value is registered once, by one app.
+    `internal`: those of them only staff who read internal data are shown (the
+    owning app's access.py says why; access.hidden_event_kinds hides them)."""
     for value, label in kinds.choices:
         known = _EVENT_KINDS.get(value)
         if known is not None and str(known) != str(label):
             raise ValueError(f"The event kind {value!r} is already registered as {known!r}")
         _EVENT_KINDS[value] = label
+    _INTERNAL_EVENT_KINDS.update(str(kind) for kind in internal)
+
+
+def internal_event_kinds() -> list[str]:
+    """The kinds the apps registered as internal (event_kinds_register)."""
+    return sorted(_INTERNAL_EVENT_KINDS)
 
 
 def event_kind_choices() -> list[tuple[str, object]]:
@@ -89,3 +98,23 @@ def event_listeners_paused():
         yield
     finally:
         _LISTENERS_PAUSED.reset(token)
+
+
+# --- heads of the history published outside the register -------------------------------------
+# `source(organisation_id)` gives (length, head, label) for every head of that
+# organisation's chain the app ever published (label says where and when, in Swedish).
+_PUBLISHED_HEADS: list[Callable] = []
+
+
+def published_heads_register(source: Callable) -> None:
+    """Have `diarium verify` check the heads of the history an app published
+    (the open data's daily chain heads): each must still be a prefix of the
+    chain, its seal at that length having that hash (registry.chain.head_check).
+    Registered once per callable."""
+    if source not in _PUBLISHED_HEADS:
+        _PUBLISHED_HEADS.append(source)
+
+
+def published_heads(organisation_id: int) -> list[tuple[int, str, str]]:
+    """Every head published of the organisation's chain, by every source."""
+    return [head for source in _PUBLISHED_HEADS for head in source(organisation_id)]

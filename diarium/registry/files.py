@@ -99,6 +99,8 @@ NOTE_UNPACKED = "unpacked_too_large"
 NOTE_OCR_ENCRYPTED = "ocr_encrypted"
 NOTE_OCR_SIGNED = "ocr_signed"
 NOTE_OCR_FAILED = "ocr_failed"
+# The content was disposed of (gallring by decision, registry.disposal): its bytes are deleted.
+NOTE_DISPOSED = "disposed"
 
 
 def allowed_types() -> dict[str, str]:
@@ -245,6 +247,8 @@ def note_texts(notes) -> list[str]:
             texts.append(_("PDF-filen är digitalt signerad och teckentolkades inte (OCR), så att signaturen består."))
         elif code == NOTE_OCR_FAILED:
             texts.append(_("PDF-filen kunde inte läsas och teckentolkades inte."))
+        elif code == NOTE_DISPOSED:
+            texts.append(_("Gallrad: filens innehåll är förstört enligt beslut om gallring."))
     return texts
 
 
@@ -334,9 +338,15 @@ def blob_note_add(blob, code: str) -> None:
         type(blob).objects.filter(pk=blob.pk).update(notes=blob.notes)
 
 
+def blob_disposed(blob) -> bool:
+    """Whether the content's bytes were deleted by disposal (registry.disposal)."""
+    return any(isinstance(note, dict) and note.get("code") == NOTE_DISPOSED for note in blob.notes or ())
+
+
 def file_response(blob, filename: str, *, inline: bool = False):
     """A file for the browser: downloaded, or shown (inline) where nothing in it
-    can run. Never sniffed into another type; sandboxed unless a clean PDF."""
+    can run. Never sniffed into another type; sandboxed unless a clean PDF.
+    Content disposed of is refused as gone (410, blob_open), on every path that hands files out."""
     from django.http import FileResponse
 
     show = inline and not active_content(blob)
@@ -373,8 +383,9 @@ def blob_store(checked: CheckedFile, *, written: list[str]) -> Blob:
     this call wrote are appended to `written` so a failed transaction can remove
     them again."""
     blob = Blob.objects.filter(sha256=checked.sha256).first()
-    if blob is not None:
+    if blob is not None and not blob_disposed(blob):
         return blob
+    # New content, or content disposed of before that comes again in a new record: stored (anew).
     name = storage_name_for(checked.sha256)
     if not default_storage.exists(name):
         checked.source.seek(0)
@@ -383,6 +394,10 @@ def blob_store(checked: CheckedFile, *, written: list[str]) -> Blob:
             default_storage.delete(saved)
         else:
             written.append(name)
+    if blob is not None:
+        blob.notes = checked.notes
+        blob.save(update_fields=["notes"])
+        return blob
     return Blob.objects.create(
         sha256=checked.sha256, size=checked.size, content_type=checked.content_type, storage_name=name,
         notes=checked.notes,
@@ -390,12 +405,19 @@ def blob_store(checked: CheckedFile, *, written: list[str]) -> Blob:
 
 
 def remove_unreferenced(names: list[str]) -> None:
-    """After a rollback: delete files this attempt wrote that no Blob row refers to."""
+    """After a rollback: delete files this attempt wrote that no Blob row refers
+    to (or only one whose content was disposed of)."""
     for name in names:
         sha = name.rsplit("/", 1)[-1]
-        if not Blob.objects.filter(sha256=sha).exists():
+        blob = Blob.objects.filter(sha256=sha).first()
+        if blob is None or blob_disposed(blob):
             default_storage.delete(name)
 
 
 def blob_open(blob: Blob):
+    """The content for reading; content disposed of is gone (FileDisposed, 410), on every path."""
+    if blob_disposed(blob):
+        from .disposal import FileDisposed
+
+        raise FileDisposed(_("Filen är gallrad: den har förstörts enligt ett beslut om gallring."))
     return default_storage.open(blob.storage_name, "rb")

@@ -123,6 +123,30 @@ def _choices(objects, label=str, empty=_("Alla")):
     return [("", empty)] + [(str(o.pk), label(o)) for o in objects]
 
 
+def classification_choices(classifications, *, empty=None) -> list:
+    """A select's choices of classifications: the processes grouped under
+    their processgrupp (an <optgroup> each), other codes on their own; named
+    after their organisation when they span several."""
+    classifications = list(classifications)
+    several = len({c.organisation_id for c in classifications}) > 1
+
+    def named(label: str, node) -> str:
+        return f"{label} ({node.organisation.name})" if several else label
+
+    choices: list = [("", _("Ingen vald") if empty is None else empty)]
+    groups: dict[int, tuple[str, list]] = {}
+    for c in classifications:
+        label = str(c) if c.active else _("%(node)s (används inte längre)") % {"node": c}
+        if c.level == c.Level.PROCESS and c.parent_id is not None:
+            if c.parent_id not in groups:
+                groups[c.parent_id] = (named(str(c.parent), c), [])
+                choices.append(groups[c.parent_id])
+            groups[c.parent_id][1].append((str(c.pk), label))
+        else:
+            choices.append((str(c.pk), named(label, c)))
+    return choices
+
+
 def _rule_errors_add(form, found: dict[str, list[str]]) -> None:
     """A service's rule errors on the form's fields that have no error of their own yet."""
     for name, messages in found.items():
@@ -244,7 +268,10 @@ class CaseForm(DomainErrorFormMixin, forms.Form):
     description = LimitedCharField(label=_("Beskrivning"), required=False, max_length=CASE_DESCRIPTION_MAX,
                                    widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, organs=None, officers=(), classifications=(), **kwargs):
+    def __init__(self, *args, organs=None, officers=(), classifications=(), classification_required=False,
+                 **kwargs):
+        """`classification_required`: the organisation has a scheme in use, so
+        a process must be chosen (the service says so too, for any path)."""
         super().__init__(*args, **kwargs)
         self._organs = list(organs or [])
         self._officers = list(officers)
@@ -255,7 +282,14 @@ class CaseForm(DomainErrorFormMixin, forms.Form):
             self.fields["organ"].choices = _choices(self._organs, label=lambda o: f"{o.name} ({o.code})",
                                                     empty=_("Välj organ"))
         self.fields["case_officer"].choices = _choices(self._officers, empty=_("Ingen vald"))
-        self.fields["classification"].choices = _choices(self._classifications, empty=_("Ingen vald"))
+        field = self.fields["classification"]
+        if classification_required:
+            field.choices = classification_choices(self._classifications, empty=_("Välj process"))
+            field.label = _("Klassificering (process)")
+            field.help_text = _("Den process i klassificeringsstrukturen som ärendet hör till.")
+            field.widget.attrs["aria-required"] = "true"
+        else:
+            field.choices = classification_choices(self._classifications)
 
     def clean_title(self):
         """Asked here too, so an empty title is said together with the form's other errors."""

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diarium.core.limits import LimitedCharField
 
-from .forms import DomainErrorFormMixin, _choices, _pick
+from .forms import DomainErrorFormMixin, _choices, _pick, classification_choices
 from .models import REASON_MAX
 from .services import BulkAction
 
@@ -39,9 +39,7 @@ class CaseBulkForm(DomainErrorFormMixin, forms.Form):
 
         self.fields["officer"].choices = _choices(
             self._officers, label=lambda p: named(p.name, p.organisation_id), empty=_("Ingen vald"))
-        self.fields["classification"].choices = _choices(
-            self._classifications, label=lambda c: named(f"{c.code} {c.title}", c.organisation_id),
-            empty=_("Ingen vald"))
+        self.fields["classification"].choices = classification_choices(self._classifications)
 
     def clean_cases(self):
         values = self.cleaned_data.get("cases") or []

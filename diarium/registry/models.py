@@ -78,12 +78,35 @@ class SeriesCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["series", "year"], name="series_counter_unique")]
 
 
+CLASSIFICATION_CODE_MAX = 40
+CLASSIFICATION_TITLE_MAX = 200
+CLASSIFICATION_DESCRIPTION_MAX = 2000
+
+
 class Classification(models.Model):
-    """A process code from the classification scheme (KLASSA / dokumenthanteringsplan)."""
+    """A node of the organisation's classification scheme, in the style of
+    KLASSA / verksamhetsbaserad informationsklassning: a verksamhetsområde
+    ("1"), a processgrupp under it ("1.2") and a process under that ("1.2.3").
+    Cases are classified with a process. The rules of the hierarchy (level,
+    parent and code agree, one organisation) are kept by
+    services.classification; a node no longer used is retired (`active`),
+    never removed while a case or a node under it uses it."""
+
+    class Level(models.TextChoices):
+        AREA = "area", _("Verksamhetsområde")
+        GROUP = "process_group", _("Processgrupp")
+        PROCESS = "process", _("Process")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="classifications")
-    code = models.CharField(_("kod"), max_length=40)
-    title = models.CharField(_("benämning"), max_length=200)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+                               verbose_name=_("överordnad nivå"))
+    level = models.CharField(_("nivå"), max_length=20, choices=Level.choices, default=Level.PROCESS)
+    code = models.CharField(_("kod"), max_length=CLASSIFICATION_CODE_MAX)
+    title = models.CharField(_("benämning"), max_length=CLASSIFICATION_TITLE_MAX)
+    description = models.TextField(_("beskrivning"), blank=True,
+                                   validators=text_limit(CLASSIFICATION_DESCRIPTION_MAX))
+    active = models.BooleanField(_("används"), default=True)
+    # Free text from before the records plan (diarium/archive), which supersedes it.
     retention = models.CharField(_("bevarande/gallring"), max_length=200, blank=True)
 
     class Meta:
@@ -93,9 +116,25 @@ class Classification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "code"], name="classification_code_unique"),
         ]
+        indexes = [
+            # Whether an organisation has a scheme in use (an active process): asked on every registration.
+            models.Index(fields=["organisation", "level"], condition=Q(active=True),
+                         name="classification_active_level"),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+
+class ClassificationEvent(models.TextChoices):
+    """Changes to an organisation's classification scheme, in its history (an
+    Event without a case)."""
+
+    CLASSIFICATION_CREATED = "classification_created", _("Klassificering lades till")
+    CLASSIFICATION_UPDATED = "classification_updated", _("Klassificering ändrades")
+    CLASSIFICATION_RETIRED = "classification_retired", _("Klassificering avvecklades")
+    CLASSIFICATION_REMOVED = "classification_removed", _("Klassificering togs bort")
+    CLASSIFICATION_IMPORTED = "classification_imported", _("Klassificeringsstruktur importerades")
 
 
 class DocumentType(models.Model):

@@ -1,7 +1,8 @@
 """The register's reference data, kept by the organisation's own administrators:
 diary number series ("diarieserier", which organs number their cases in them)
-and the classification scheme (process codes). Reads and writes; the rule of
-who may is accounts.access.can_administer.
+and the classification scheme (process codes; its writes, with their events,
+are services.classification). Reads and writes; the rule of who may is
+accounts.access.can_administer.
 
 A series or a process code that a case uses is never removed (the diary
 numbers and the cases' classification depend on it); nor is a series whose
@@ -121,7 +122,8 @@ def series_delete(*, actor, series: Series) -> None:
 
 # --- the classification scheme ------------------------------------------------------------------
 def classifications_of(*, organisation) -> QuerySet[Classification]:
-    return Classification.objects.filter(organisation=organisation).order_by("code", "id")
+    """The scheme's nodes (writes: services.classification)."""
+    return Classification.objects.filter(organisation=organisation).select_related("parent").order_by("code", "id")
 
 
 def classification_get(*, organisation, pk: int) -> Classification:
@@ -130,34 +132,6 @@ def classification_get(*, organisation, pk: int) -> Classification:
     if found is None:
         raise NotFound(_("Klassificeringen finns inte."))
     return found
-
-
-@transaction.atomic
-def classification_update(*, actor, classification: Classification, code: str | None = None,
-                          title: str | None = None, retention: str | None = None) -> Classification:
-    """Change a process code, its name or its retention rule."""
-    _require_admin(actor, classification.organisation_id, _("Bara en administratör kan ändra klassificeringsstrukturen."))
-    if code is not None:
-        code = code.strip()
-        if Classification.objects.filter(organisation_id=classification.organisation_id, code=code).exclude(
-                pk=classification.pk).exists():
-            raise DomainError(_("Koden %(code)s finns redan.") % {"code": code}, field="code")
-        classification.code = code
-    if title is not None:
-        classification.title = title.strip()
-    if retention is not None:
-        classification.retention = retention.strip()
-    _save(classification)
-    return classification
-
-
-@transaction.atomic
-def classification_delete(*, actor, classification: Classification) -> None:
-    """Remove a process code no case is classified with."""
-    _require_admin(actor, classification.organisation_id, _("Bara en administratör kan ändra klassificeringsstrukturen."))
-    if in_use(classification):
-        raise Conflict(_("Klassificeringen används av ärenden och kan inte tas bort."))
-    classification.delete()
 
 
 # --- document types ----------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views, views_bulk, views_contacts, views_copies, views_due_dates
+from . import views, views_bulk, views_classification, views_contacts, views_copies, views_due_dates
 
 app_name = "registry"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("arenden/ny/", views.case_register, name="case_register"),
     path("arenden/andra-flera/", views_bulk.case_bulk, name="case_bulk"),
     path("kontakter/", views_contacts.contact_list, name="contact_list"),
+    path("klassificering/", views_classification.scheme, name="classification_scheme"),
+    path("klassificering/ny/", views_classification.classification_add, name="classification_add"),
+    path("klassificering/<int:pk>/andra/", views_classification.classification_edit, name="classification_edit"),
+    path("klassificering/importera/", views_classification.scheme_import, name="classification_import"),
+    path("klassificering/oklassificerade/", views_classification.unclassified, name="classification_unclassified"),
     path("arenden/<int:pk>/kopplingar/", views.case_links, name="case_links"),
     path("arenden/<int:pk>/", views.case_detail, name="case_detail"),
     path("arenden/<int:pk>/historik/", views.case_history, name="case_history"),

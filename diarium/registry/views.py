@@ -19,6 +19,7 @@ from diarium.core import errors, ratelimit
 from diarium.core.web import deny_unless, domain_errors, post_action, posted_id, show_on_form
 
 from . import access, osl, selectors, services
+from .disposal import document_disposal
 from .files import file_response, note_texts
 from .forms import (
     CaseCloseForm,
@@ -37,6 +38,7 @@ from .forms import (
 )
 from .models import CaseLink
 from .paging import RegisterPaginator
+from .selectors import classification as scheme_selectors
 from .selectors import due_dates as due_selectors
 from .selectors import privacy as privacy_selectors
 
@@ -83,11 +85,15 @@ def case_list_page(request, *, bulk_form=None, status: int = 200):
     }, status=status)
 
 
-def _case_form_choices(organisation_ids):
+def _case_form_choices(organisation_ids, current=None):
     organisation = next(iter(organisation_ids)) if len(organisation_ids) == 1 else None
+    # The processes in use where an organisation has a scheme (then one is required), and the case's own.
+    classifications = scheme_selectors.case_classifications(organisation_ids, current=current)
+    schemed = {c.organisation_id for c in classifications if c.level == c.Level.PROCESS and c.active}
     return {
         "officers": selectors.case_officers(organisation=organisation),
-        "classifications": selectors.classifications(organisation=organisation),
+        "classifications": classifications,
+        "classification_required": set(organisation_ids) <= schemed,
     }
 
 
@@ -183,7 +189,8 @@ def case_edit(request, pk: int):
         "description": access.case_value(request.user, case, "description"),
         "case_officer": case.case_officer_id or "", "classification": case.classification_id or "",
     }
-    form = CaseForm(request.POST or None, initial=initial, **_case_form_choices({case.organisation_id}))
+    form = CaseForm(request.POST or None, initial=initial,
+                    **_case_form_choices({case.organisation_id}, current=case.classification))
     if request.method == "POST" and form.is_valid():
         try:
             services.case_update(actor=request.user, case=case, **form.cleaned_data)
@@ -293,6 +300,7 @@ def document_detail(request, pk: int):
     document, entry = selectors.document_get(user=request.user, pk=pk)
     return render(request, "registry/document_detail.html", {
         "case": document.case, "entry": entry, "perms": access.case_permissions(request.user, document.case),
+        "disposal": document_disposal(document),
         "sections": selectors.document_sections(user=request.user, document=document, entry=entry),
     })
 

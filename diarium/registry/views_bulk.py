@@ -19,6 +19,7 @@ from diarium.core.web import deny_unless, domain_errors, show_on_form
 
 from . import access, selectors, services
 from .forms_bulk import CaseBulkForm
+from .selectors import classification as scheme_selectors
 
 
 def bulk_form_for(request, data=None, *, officers=None, organisations=None) -> CaseBulkForm | None:
@@ -35,11 +36,9 @@ def bulk_form_for(request, data=None, *, officers=None, organisations=None) -> C
         officers = selectors.case_officers()
     if organisations is None:
         organisations = Organisation.objects.all()
-    classifications = selectors.classifications()
-    if allowed is not None:
-        classifications = classifications.filter(organisation_id__in=allowed)
+    # The processes in use where an organisation has a scheme, its codes where it has none.
+    classifications = scheme_selectors.case_classifications(allowed)
     officers = [p for p in officers if allowed is None or p.organisation_id in allowed]
-    classifications = list(classifications)
     names = {o.pk: o.name for o in organisations}
     several = len({p.organisation_id for p in officers} | {c.organisation_id for c in classifications}) > 1
     return CaseBulkForm(data, officers=officers, classifications=classifications,

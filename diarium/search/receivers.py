@@ -7,7 +7,8 @@ transaction as the write, and enqueues the task that applies the outbox
 commits with the write). Registration, edits, secrecy marked or lifted, new
 file versions, meetings moving through their statuses, adjusted minutes,
 adopted plans and deletions ("gallring") all reach search this way; nothing
-in the domain apps knows about search.
+in the domain apps knows about search. Content disposed of (a Blob saved
+with the registry's disposal note) takes its kept text (FileText) with it.
 
 Records touched by a write:
 
@@ -33,9 +34,10 @@ from diarium.accounts.models import Organ
 from diarium.core.tasks import enqueue
 from diarium.decisions.models import AgendaItem, Correction, Decision, Meeting, Minutes
 from diarium.plans.models import Action, FocusArea, Goal, PlanVersion, SteeringDocument
-from diarium.registry.models import Case, Document, DocumentFile
+from diarium.registry.files import blob_disposed
+from diarium.registry.models import Blob, Case, Document, DocumentFile
 
-from .models import Kind, SearchRecord
+from .models import FileText, Kind, SearchRecord
 
 _PLAN = "_search_plan_id"  # set on a structure row between pre_delete and post_delete
 _CASE_CONTEXT = {"diary_number", "organ", "organ_id", "organisation", "organisation_id"}
@@ -120,6 +122,14 @@ def _deleted(sender, instance, **kwargs):
         queue(_changes(instance))
 
 
+def _blob_saved(sender, instance: Blob, raw=False, **kwargs):
+    """Content disposed of (gallring, registry.disposal): the text kept of it
+    goes with it. The documents it belonged to are re-indexed by their files'
+    saves (their file text then leaves them out, registry.access.document_files)."""
+    if not raw and blob_disposed(instance):
+        FileText.objects.filter(blob_id=instance.pk).delete()
+
+
 def _organ_saved(sender, instance: Organ, created, raw=False, **kwargs):
     if raw or created:
         return
@@ -139,6 +149,7 @@ def connect() -> None:
     post_save.connect(_case_saved, sender=Case, dispatch_uid="search-case-saved")
     post_delete.connect(_deleted, sender=Case, dispatch_uid="search-case-deleted")
     post_save.connect(_organ_saved, sender=Organ, dispatch_uid="search-organ-saved")
+    post_save.connect(_blob_saved, sender=Blob, dispatch_uid="search-blob-saved")
     for model in FOLLOWED:
         post_save.connect(_saved, sender=model, dispatch_uid=f"search-{model.__name__}-saved")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"search-{model.__name__}-deleted")

@@ -177,11 +177,16 @@ def test_the_secretary_builds_an_agenda_and_publishes_the_notice(page, alingsas)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.NOTICE_PUBLISHED
     assert page.get_by_role("button", name="Skicka kallelse").count() == 0
+    # The meeting's own history, for the secretary: planned, the agenda, the notice.
+    history = page.get_by_role("table", name=f"Händelser för sammanträdet KS {day.isoformat()}")
+    expect(history).to_contain_text("Sammanträdet planerades")
+    expect(history).to_contain_text("Kallelsen till sammanträdet skickades ut")
     axe_scan(page)
 
-    # The public sees the agenda and the public documents; never the secret one.
+    # The public sees the agenda and the public documents; never the secret one, nor the history.
     follow(page.get_by_role("button", name="Logga ut"))
     page.goto(f"/sammantraden/{meeting.pk}/")
+    assert page.get_by_role("heading", name="Händelser").count() == 0
     content = page.locator("main").inner_text()
     assert "Digital målbild och handlingsplan" in content and "Förslag till handlingsplan" in content
     assert SECRET_DESCRIPTION not in page.content() and f"{case.diary_number}-{secret.number}" not in content

@@ -257,6 +257,14 @@ def test_a_visitor_finds_the_accessibility_statement_and_the_open_data(page, ali
     assert f"§ 160 {DECISION_TITLE}" in response.text()
     response = page.request.get(calendar.get_attribute("href"))
     assert response.status == 200 and response.text().startswith("BEGIN:VCALENDAR")
+    # The datasets, the history's daily heads among them, in both forms.
+    datasets = page.get_by_role("table", name="Datamängder att ladda ned")
+    heads = datasets.get_by_role("row").filter(
+        has=page.get_by_role("rowheader", name="Diariets historik: dagliga kedjehuvuden"))
+    heads_csv = heads.get_by_role("link", name="CSV Diariets historik: dagliga kedjehuvuden")
+    assert heads_csv.get_attribute("type") == "text/csv"
+    response = page.request.get(heads_csv.get_attribute("href"))
+    assert response.status == 200 and response.text().startswith("published_on,organisation,")
     axe_scan(page)
     screenshot(page, "public-open-data")
 

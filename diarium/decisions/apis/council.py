@@ -11,6 +11,7 @@ from diarium.accounts import selectors as people
 from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
 from diarium.core.api.errors import ERRORS
 from diarium.core.api.types import Id
+from diarium.registry import selectors as registry_selectors
 
 from .. import selectors, services
 from ..schemas import visible_ref
@@ -53,7 +54,8 @@ def council_matter_register(request, organ_id: Id, payload: CouncilMatterIn):
         actor=user, organ=organ, kind=payload.kind, title=payload.title, submitted_on=payload.submitted_on,
         mover=people.person_referenced(payload.mover, field="mover", organisation_id=org),
         addressed_to=people.person_referenced(payload.addressed_to, field="addressed_to", organisation_id=org),
-        submitter=payload.submitter)
+        submitter=payload.submitter,
+        classification=registry_selectors.classification_referenced(pk=payload.classification))
     [row] = _rows(request, organ, pk=matter.pk)
     return Status(201, _out(user, row))
 

@@ -487,6 +487,8 @@ class CouncilMatterIn(Schema):
     addressed_to: Id | None = Field(None, description="Whom an interpellation or a question is put to.")
     submitter: str = Field("", max_length=300, description="A citizen proposal's author: a private person, "
                                                            "never shown to the public.")
+    classification: Id | None = Field(None, description="The case's classification: a process of the "
+                                                        "organisation's scheme, required when it has one in use.")
 
 
 class CouncilMatterAnswerIn(Schema):

@@ -77,6 +77,7 @@ from .delegation import (  # noqa: F401  (re-exported)
     delegation_unreported,
     delegation_years,
 )
+from .history import MeetingHistory, meeting_event_queryset, meeting_events  # noqa: F401  (re-exported)
 from .members import MemberMeeting, MyMeeting, member_meeting, my_meetings  # noqa: F401  (re-exported)
 from .votes import (  # noqa: F401  (re-exported: callers use selectors.<name>)
     ItemHandling,

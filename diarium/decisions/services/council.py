@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from diarium.accounts.models import Organ, Person
 from diarium.core.errors import DomainError
 from diarium.registry import services as registry
-from diarium.registry.models import CASE_TITLE_MAX
+from diarium.registry.models import CASE_TITLE_MAX, Classification
 
 from .. import access
 from ..events import DecisionEvent
@@ -28,10 +28,13 @@ MEMBERS_KINDS = (CouncilMatter.Kind.MOTION, CouncilMatter.Kind.INTERPELLATION, C
 def council_matter_register(
     *, actor, organ: Organ, kind: str, title: str, submitted_on: dt.date | None, mover: Person | None = None,
     addressed_to: Person | None = None, submitter: str = "", files: Sequence = (), now: dt.datetime | None = None,
+    classification: Classification | None = None,
 ) -> CouncilMatter:
     """Register a motion, interpellation or question (raised by a member of the
     council) or a citizen proposal (by `submitter`, a private person unless the
-    registrar says otherwise) as a case of the council with its document."""
+    registrar says otherwise) as a case of the council with its document,
+    classified with `classification` (a process of the scheme, required where
+    the organisation has one in use)."""
     access.require_manage_meetings(actor, organ)
     now = now or timezone.now()
     title, submitter = (title or "").strip(), (submitter or "").strip()
@@ -63,10 +66,15 @@ def council_matter_register(
     for field, person in (("mover", mover), ("addressed_to", addressed_to)):
         if person is not None and person.organisation_id != organ.organisation_id:
             errors[field] = [_("%(name)s hör till en annan organisation.") % {"name": person.name}]
+    wrong_class = registry.case_classification_errors(organisation_id=organ.organisation_id,
+                                                      classification=classification)
+    if wrong_class:
+        errors["classification"] = wrong_class
     errors_raise(errors)
     label = CouncilMatter.Kind(kind).label
     with transaction.atomic():
-        case = registry.case_register(actor=actor, organ=organ, title=title, registered_at=now)
+        case = registry.case_register(actor=actor, organ=organ, title=title, registered_at=now,
+                                      classification=classification)
         registry.document_register(
             actor=actor, case=case, direction="incoming", document_date=submitted_on, files=list(files),
             counterpart=mover.name if mover is not None else submitter, description=f"{label}: {title}",

@@ -40,7 +40,7 @@ from ..models import (
     Proposal,
 )
 from .minutes import minutes_draft_withdraw
-from .shared import drawn_up_file, errors_raise, meeting_locked, user_or_none
+from .shared import drawn_up_file, errors_raise, meeting_event, meeting_locked, user_or_none
 
 logger = logging.getLogger("diarium.decisions")
 
@@ -55,8 +55,27 @@ def membership_add(*, actor, organ: Organ, person: Person, role: str, start: dt.
     access.require_manage_meetings(actor, organ)
     errors_raise(membership_errors(organ=organ, person=person, role=role, start=start, end=end,
                                    substitute_order=substitute_order))
-    return Membership.objects.create(organ=organ, person=person, role=role, start=start, end=end,
-                                     party=(party or "").strip()[:40], substitute_order=substitute_order)
+    membership = Membership.objects.create(organ=organ, person=person, role=role, start=start, end=end,
+                                           party=(party or "").strip()[:40], substitute_order=substitute_order)
+    membership_event(actor=actor, membership=membership, kind=DecisionEvent.MEMBERSHIP_ADDED)
+    return membership
+
+
+def membership_seat(membership: Membership) -> dict:
+    """A seat as its events record it."""
+    def day(value) -> str | None:
+        return None if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+    return {"role": membership.role, "party": membership.party, "start": day(membership.start),
+            "end": day(membership.end), "substitute_order": membership.substitute_order}
+
+
+def membership_event(*, actor, membership: Membership, kind: str, **data) -> None:
+    """Append the event of a change to an organ's seats (no meeting, no case),
+    in the caller's transaction: the seat as it stands after it, and `data`."""
+    registry.event_append(case=None, organisation_id=membership.organ.organisation_id, kind=kind, actor=actor,
+                          data={"membership": membership.pk, "organ": membership.organ_id,
+                                "person": membership.person_id, **membership_seat(membership), **data})
 
 
 def membership_errors(*, organ: Organ, person: Person, role: str, start: dt.date, end: dt.date | None,
@@ -120,6 +139,8 @@ def meeting_create(
     )
     meeting.adjusters.set(list(adjusters))
     Attendance.objects.bulk_create([Attendance(meeting=meeting, person=m.person, role=m.role) for m in members])
+    meeting_event(actor=actor, meeting=meeting, kind=DecisionEvent.MEETING_PLANNED, at=meeting.created_at,
+                  organ=organ.pk, date=date.isoformat(), status=meeting.status)
     return meeting
 
 
@@ -190,14 +211,17 @@ def agenda_item_move(*, actor, item: AgendaItem, up: bool) -> AgendaItem:
 
 
 def _status_change(actor, meeting: Meeting, *, allowed_from: Sequence[str], to: str, stamp: str, message: str,
-                   now: dt.datetime | None) -> Meeting:
+                   now: dt.datetime | None, event: str) -> Meeting:
+    """Move the meeting to its next status, with the time in `stamp`, and append `event`."""
     access.require_manage_meetings(actor, meeting.organ)
     meeting = meeting_locked(meeting)
     if meeting.status not in allowed_from:
         raise DomainError(message)
+    was = meeting.status
     meeting.status = to
     setattr(meeting, stamp, now or timezone.now())
     meeting.save(update_fields=["status", stamp])
+    meeting_event(actor=actor, meeting=meeting, kind=event, at=getattr(meeting, stamp), status=to, was=was)
     return meeting
 
 
@@ -217,7 +241,8 @@ def meeting_publish_notice(*, actor, meeting: Meeting, now: dt.datetime | None =
     if errors:
         raise DomainError(_("Kallelsen kan inte skickas."), errors=errors)
     meeting = _status_change(actor, meeting, allowed_from=[Meeting.Status.PLANNED], to=Meeting.Status.NOTICE_PUBLISHED,
-                             stamp="notice_published_at", message=_("Kallelsen är redan utskickad."), now=now)
+                             stamp="notice_published_at", message=_("Kallelsen är redan utskickad."), now=now,
+                             event=DecisionEvent.MEETING_NOTICE_PUBLISHED)
     _notice_store(meeting, published_on=timezone.localtime(now or meeting.notice_published_at).date())
     for attendance in meeting.attendance.select_related("person"):
         if attendance.person.email:
@@ -289,19 +314,21 @@ def meeting_open(*, actor, meeting: Meeting, now: dt.datetime | None = None) -> 
                           % {"date": meeting.date.isoformat()})
     return _status_change(actor, meeting, allowed_from=[Meeting.Status.PLANNED, Meeting.Status.NOTICE_PUBLISHED],
                           to=Meeting.Status.OPENED, stamp="opened_at",
-                          message=_("Sammanträdet kan inte öppnas: det är redan öppnat eller avslutat."), now=now)
+                          message=_("Sammanträdet kan inte öppnas: det är redan öppnat eller avslutat."), now=now,
+                          event=DecisionEvent.MEETING_OPENED)
 
 
 @transaction.atomic
 def meeting_close(*, actor, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
     meeting = _status_change(actor, meeting, allowed_from=[Meeting.Status.OPENED], to=Meeting.Status.CLOSED,
-                             stamp="closed_at", message=_("Bara ett pågående sammanträde kan avslutas."), now=now)
+                             stamp="closed_at", message=_("Bara ett pågående sammanträde kan avslutas."), now=now,
+                             event=DecisionEvent.MEETING_CLOSED)
     Minutes.objects.get_or_create(meeting=meeting)
     return meeting
 
 
 @transaction.atomic
-def attendance_set(*, actor, meeting: Meeting, present_ids: Sequence[int]) -> None:
+def attendance_set(*, actor, meeting: Meeting, present_ids: Sequence[int], now: dt.datetime | None = None) -> None:
     """Record who is present. For each absent member a present substitute is
     called in to serve (tjänstgörande ersättare): one of the member's own party
     first, else the next in the substitutes' order of service (turordning) and
@@ -314,6 +341,11 @@ def attendance_set(*, actor, meeting: Meeting, present_ids: Sequence[int]) -> No
     meeting.attendance.filter(person_id__in=list(present_ids)).update(present=True)
     _substitutes_call_in(meeting)
     minutes_draft_withdraw(meeting)
+    rows = list(meeting.attendance.order_by("person_id").values_list("person_id", "present", "replaces_id"))
+    meeting_event(actor=actor, meeting=meeting, kind=DecisionEvent.ATTENDANCE_RECORDED, at=now,
+                  present=[p for p, present, _r in rows if present],
+                  absent=[p for p, present, _r in rows if not present],
+                  serving={str(p): r for p, _present, r in rows if r is not None})  # substitute: the member
 
 
 @transaction.atomic
@@ -348,8 +380,12 @@ def attendance_change(*, actor, meeting: Meeting, person: Person, item: AgendaIt
             errors["person"] = [_("%(name)s är redan närvarande vid punkt %(n)s.")
                                 % {"name": person.name, "n": item.position}]
     errors_raise(errors)
-    return AttendanceChange.objects.create(meeting=meeting, person=person, item=item, kind=kind, at=at,
-                                           recorded_at=now or timezone.now(), recorded_by=user_or_none(actor))
+    change = AttendanceChange.objects.create(meeting=meeting, person=person, item=item, kind=kind, at=at,
+                                             recorded_at=now or timezone.now(), recorded_by=user_or_none(actor))
+    meeting_event(actor=actor, meeting=meeting, kind=DecisionEvent.ATTENDANCE_CHANGED, at=change.recorded_at,
+                  attendance_change=change.pk, person=person.pk, item=item.pk, position=item.position, change=kind,
+                  time=at.isoformat(timespec="minutes") if at else None)
+    return change
 
 
 @transaction.atomic
@@ -385,8 +421,12 @@ def conflict_declare(*, actor, meeting: Meeting, item: AgendaItem, person: Perso
     free = selectors.substitutes_in_order([a for a in rows if a.role == Membership.Role.SUBSTITUTE
                                            and a.person_id in present and a.person_id not in busy], seats)
     substitute = selectors.substitute_for(person.pk, free, seats)
-    return Conflict.objects.create(item=item, person=person, substitute=substitute.person if substitute else None,
-                                   declared_at=now or timezone.now(), recorded_by=user_or_none(actor))
+    conflict = Conflict.objects.create(item=item, person=person, substitute=substitute.person if substitute else None,
+                                       declared_at=now or timezone.now(), recorded_by=user_or_none(actor))
+    meeting_event(actor=actor, meeting=meeting, kind=DecisionEvent.CONFLICT_DECLARED, at=conflict.declared_at,
+                  conflict=conflict.pk, person=person.pk, item=item.pk, position=item.position,
+                  substitute=conflict.substitute_id)
+    return conflict
 
 
 def _substitutes_call_in(meeting: Meeting) -> None:

@@ -33,6 +33,7 @@ from .shared import (
     drawn_up_file,
     errors_raise,
     length_errors_add,
+    meeting_event,
     meeting_locked,
     user_or_none,
 )
@@ -70,11 +71,18 @@ def minutes_sign(*, actor, meeting: Meeting, person: Person, role: str, posted_o
                                 "signerar själva med sin inloggning."))
         if minutes.signatures.filter(person=person, role=role, draft_version=minutes.draft_version).exists():
             raise DomainError(_("%(name)s har redan justerat protokollet.") % {"name": person.name}, field="person")
-        Signature.objects.create(minutes=minutes, person=person, role=role, signed_at=now,
-                                 recorded_by=user_or_none(actor), draft_version=minutes.draft_version)
+        signature = Signature.objects.create(minutes=minutes, person=person, role=role, signed_at=now,
+                                             recorded_by=user_or_none(actor), draft_version=minutes.draft_version)
+        _signed_event(actor, meeting, signature)
         if _signers_needed(meeting) <= _signed(minutes):
             _adjust(actor, meeting, minutes, posted_on=posted_on or timezone.localtime(now).date(), now=now)
         return minutes
+
+
+def _signed_event(actor, meeting: Meeting, signature: Signature) -> None:
+    meeting_event(actor=actor, meeting=meeting, kind=DecisionEvent.MINUTES_SIGNED, at=signature.signed_at,
+                  signature=signature.pk, person=signature.person_id, role=signature.role, method=signature.method,
+                  version=signature.draft_version, sha256=signature.document_sha256)
 
 
 def _closed_meeting(meeting: Meeting) -> Meeting:
@@ -135,6 +143,8 @@ def minutes_prepare(*, actor, meeting: Meeting, now: dt.datetime | None = None) 
             upload = drawn_up_file("minutes", context, template="decisions/minutes_document.html", stem="protokoll")
             minutes.draft_blob = _stored(upload, written)
             minutes.save(update_fields=["draft_version", "prepared_at", "draft_blob"])
+            meeting_event(actor=actor, meeting=meeting, kind=DecisionEvent.MINUTES_PREPARED, at=now,
+                          version=minutes.draft_version, sha256=minutes.draft_blob_id)
             return minutes
     except BaseException:
         file_store.remove_unreferenced(written)
@@ -199,9 +209,10 @@ def minutes_approve(*, actor, meeting: Meeting, now: dt.datetime | None = None) 
                         reason=_("Justerat av %(name)s, %(role)s") % {
                             "name": person.name, "role": Signature.Role(role).label.lower()},
                         location=meeting.organisation.name, at=now)
-                Signature.objects.create(minutes=minutes, person=person, role=role, signed_at=now,
-                                         recorded_by=user_or_none(actor), method=method,
-                                         draft_version=minutes.draft_version, document_sha256=read)
+                signature = Signature.objects.create(minutes=minutes, person=person, role=role, signed_at=now,
+                                                     recorded_by=user_or_none(actor), method=method,
+                                                     draft_version=minutes.draft_version, document_sha256=read)
+                _signed_event(actor, meeting, signature)
             if backend is not None:
                 minutes.draft_blob = _stored(SimpleUploadedFile("protokoll.pdf", pdf, content_type="application/pdf"),
                                              written)
@@ -230,8 +241,12 @@ def minutes_comment(*, actor, meeting: Meeting, text: str, now: dt.datetime | No
         errors["text"] = [_("Skriv din synpunkt.")]
     length_errors_add(errors, {"text": (text, NOTE_TEXT_MAX)})
     errors_raise(errors)
-    return MinutesComment.objects.create(minutes=minutes, person=person, draft_version=minutes.draft_version,
-                                         text=text, at=now or timezone.now())
+    comment = MinutesComment.objects.create(minutes=minutes, person=person, draft_version=minutes.draft_version,
+                                            text=text, at=now or timezone.now())
+    # The comment's text stays with the comment (for the secretary); the history records that it was made.
+    meeting_event(actor=actor, meeting=meeting, kind=DecisionEvent.MINUTES_COMMENTED, at=comment.at,
+                  comment=comment.pk, person=person.pk, version=comment.draft_version)
+    return comment
 
 
 def _adjust(actor, meeting: Meeting, minutes: Minutes, *, posted_on: dt.date, now: dt.datetime,
@@ -264,6 +279,9 @@ def _adjust(actor, meeting: Meeting, minutes: Minutes, *, posted_on: dt.date, no
         file_store.remove_unreferenced(written)
         raise
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.ADJUSTED)
+    meeting_event(actor=actor, meeting=meeting, kind=DecisionEvent.MEETING_ADJUSTED, at=now,
+                  status=Meeting.Status.ADJUSTED, was=meeting.status, posted_on=posted_on.isoformat(),
+                  appeal_ends_on=minutes.appeal_ends_on.isoformat(), signed=signed, sha256=minutes.blob_id)
     for decision in meeting.decisions.exclude(case=None).select_related("case", "organ"):
         registry.event_append(case=decision.case, kind=DecisionEvent.MINUTES_ADJUSTED, actor=actor, at=now, data={
             "decision": decision.pk, "details": _("%(ref)s, anslaget %(posted)s, överklagandetiden går ut %(ends)s")

@@ -1,14 +1,18 @@
 """What the writes of meetings and decisions share: the acting user (None for
 the public or a task), field errors collected and raised all at once, a meeting
-locked for a write, and the files they draw up."""
+locked for a write, the event of a meeting's own action, and the files they
+draw up."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from diarium.core import drawing
 from diarium.core.errors import DomainError
 from diarium.core.limits import length_errors
+from diarium.registry import services as registry
 
 from ..models import Meeting
 
@@ -31,6 +35,13 @@ def errors_raise(errors: dict[str, list[str]]) -> None:
 
 def meeting_locked(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update(of=("self",)).select_related("organ").get(pk=meeting.pk)
+
+
+def meeting_event(*, actor, meeting: Meeting, kind: str, at: dt.datetime | None = None, **data) -> None:
+    """Append an event of the meeting's own history, in the caller's
+    transaction: no case, the meeting's id in its data (selectors.meeting_events)."""
+    registry.event_append(case=None, organisation_id=meeting.organisation_id, kind=kind, actor=actor, at=at,
+                          data={"meeting": meeting.pk, **data})
 
 
 # The officer's report ("officer_report"), the minutes ("minutes"), the minutes

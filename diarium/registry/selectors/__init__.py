@@ -15,6 +15,8 @@ from diarium.core.dbfunctions import UnicodeLower
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
 
 from .. import access, diary_numbers, extensions, history, masking
+from ..disposal import FileDisposed, file_disposed
+from ..files import blob_disposed
 from ..models import (Case, CaseLink, Classification, Contact, Document, DocumentFile, DocumentType, DueDate, Event,
                       SeriesCounter)
 # Requests for public documents, for staff (selectors/copies.py), re-exported.
@@ -398,6 +400,9 @@ def file_for_download(*, user, file_id: int) -> DocumentFile:
     )
     if document_file is None:
         raise NotFound(_("Filen finns inte."))
+    if file_disposed(document_file) or blob_disposed(document_file.blob):
+        raise FileDisposed(_("Filen är gallrad: den har förstörts enligt ett beslut om gallring. Handlingens "
+                             "registrering finns kvar i diariet."))
     document = document_file.document
     if document.is_secret:
         if not access.can_read_secret(user, document.case):

@@ -44,8 +44,16 @@ from .documents import (
 )
 from .privacy import Verdict, case_protect, case_unprotect, file_screen_by_id, files_screen_pending, privacy_review
 from .ocr import file_ocr_by_id
-from .numbering import (
+from .classification import (
+    ImportResult,
+    case_classification_errors,
     classification_create,
+    classification_delete,
+    classification_import,
+    classification_retire,
+    classification_update,
+)
+from .numbering import (
     counter_increment,
     format_diary_number,
     next_number,
@@ -95,7 +103,13 @@ __all__ = [
     "case_register",
     "case_reopen",
     "case_update",
+    "ImportResult",
+    "case_classification_errors",
     "classification_create",
+    "classification_delete",
+    "classification_import",
+    "classification_retire",
+    "classification_update",
     "copy_request_allowed",
     "copy_request_assign",
     "copy_request_decide",

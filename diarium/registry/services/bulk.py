@@ -24,6 +24,7 @@ from diarium.core.limits import check_lengths
 from .. import access
 from ..models import REASON_MAX, Case, Classification
 from .cases import case_close, case_update
+from .classification import case_classification_errors
 
 # A page of the case list holds 50; the API may send more, but not without end:
 # every case is locked and changed by its own service in one transaction.
@@ -56,7 +57,7 @@ def _case_ids(cases: Iterable[Case | int]) -> list[int]:
 
 
 def _refusal(case: Case, *, action: str, actor, officer: Person | None,
-             classification: Classification | None) -> str | None:
+             classification: Classification | None, wrong_class: dict[int, list[str]]) -> str | None:
     """Why this case may not be changed so, or None when it may."""
     if action == BulkAction.CLOSE:
         if not access.may_change_case(actor, case, close=True):
@@ -68,8 +69,12 @@ def _refusal(case: Case, *, action: str, actor, officer: Person | None,
         return _("Du har inte behörighet att ändra ärendet.")
     if action == BulkAction.REASSIGN and officer.organisation_id != case.organisation_id:
         return _("Handläggaren %(name)s hör till en annan organisation.") % {"name": officer.name}
-    if action == BulkAction.CLASSIFY and classification.organisation_id != case.organisation_id:
-        return _("Klassificeringen %(code)s hör till en annan organisation.") % {"code": classification.code}
+    if action == BulkAction.CLASSIFY and case.classification_id != classification.pk:
+        if case.organisation_id not in wrong_class:  # the rule asks once per organisation
+            wrong_class[case.organisation_id] = case_classification_errors(
+                organisation_id=case.organisation_id, classification=classification)
+        if wrong_class[case.organisation_id]:
+            return wrong_class[case.organisation_id][0]
     return None
 
 
@@ -114,9 +119,10 @@ def cases_bulk_change(
         raise DomainError(_("Ärendena finns inte: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
                           field="cases")
     selected = [locked[pk] for pk in ids]
+    wrong_class: dict[int, list[str]] = {}
     refused = [(case, why) for case in selected
                if (why := _refusal(case, action=action, actor=actor, officer=officer,
-                                   classification=classification)) is not None]
+                                   classification=classification, wrong_class=wrong_class)) is not None]
     if refused:
         raise DomainError(
             _("Inga ärenden ändrades, eftersom %(n)s av de valda inte kan ändras: %(numbers)s.") % {

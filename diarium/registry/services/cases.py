@@ -18,6 +18,7 @@ from diarium.core.limits import check_lengths, past_date_errors
 from .. import access, screening
 from ..history import event_append
 from ..models import REASON_MAX, Case, Classification, Event
+from .classification import case_classification_errors
 from .numbering import format_diary_number, next_number, series_for_organ
 from .shared import model_clean
 
@@ -46,8 +47,9 @@ def case_register(
         raise DomainError(case_title_missing(), field="title")
     if case_officer is not None and case_officer.organisation_id != organ.organisation_id:
         raise DomainError(_("Handläggaren hör till en annan organisation."), field="case_officer")
-    if classification is not None and classification.organisation_id != organ.organisation_id:
-        raise DomainError(_("Klassificeringen hör till en annan organisation."), field="classification")
+    wrong_class = case_classification_errors(organisation_id=organ.organisation_id, classification=classification)
+    if wrong_class:
+        raise DomainError(wrong_class[0], field="classification")
     if registered_at is not None:
         wrong_date = past_date_errors(timezone.localtime(registered_at).date())
         if wrong_date:
@@ -86,7 +88,10 @@ SCREENED_FIELDS = ("title", "description")
 def case_update(*, actor, case: Case, reason: str = "", bulk: bool = False, **changes) -> Case:
     """Change a case's title, description, officer or classification. `reason`
     (optional) is kept in the history; `bulk` marks a change made to many
-    cases at once (services.bulk)."""
+    cases at once (services.bulk). A classification given follows
+    case_classification_errors (a process in use, where the organisation has
+    a scheme) when it changes or leaves the case unclassified; a case from
+    before the scheme may still be changed without giving one (a new officer)."""
     access.require_role(actor, roles.REGISTER_CASE | roles.CLOSE_CASE, case.organ, _("Du har inte behörighet att ändra ärendet."))
     reason = (reason or "").strip()
     check_lengths({"reason": (reason, REASON_MAX)})
@@ -105,6 +110,13 @@ def case_update(*, actor, case: Case, reason: str = "", bulk: bool = False, **ch
         if old != value:
             before[name] = str(getattr(case, name)) if getattr(case, name) is not None else ""
             setattr(case, name, value)
+    # A classification given is checked when it changes, and when it leaves the case unclassified (an
+    # edit of a case from before the scheme classifies it); one retired since stays on its cases.
+    if "classification" in before or ("classification" in changes and case.classification is None):
+        wrong_class = case_classification_errors(organisation_id=case.organisation_id,
+                                                 classification=case.classification)
+        if wrong_class:
+            raise DomainError(wrong_class[0], field="classification")
     if not before:
         return case
     model_clean(case, exclude=["registered_by"])

@@ -1,7 +1,7 @@
-"""Diary numbers and the classification scheme: the series an organ registers
-in, the yearly counters (one conditional UPDATE, so concurrent registrations
-never share a number), moving a counter forward, and adding a class to the
-scheme. Reference data is kept by the organisation's administrators."""
+"""Diary numbers: the series an organ registers in, the yearly counters (one
+conditional UPDATE, so concurrent registrations never share a number), and
+moving a counter forward. Reference data is kept by the organisation's
+administrators (the classification scheme: classification.py)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from diarium.accounts import access as roles
 from diarium.accounts.models import Organ
 from diarium.core.errors import DomainError, PermissionDenied
 
-from ..models import Classification, Series, SeriesCounter
-from .shared import model_clean
+from ..models import Series, SeriesCounter
 
 
 def series_for_organ(organ: Organ) -> Series:
@@ -82,18 +81,3 @@ def series_counter_set(*, series: Series, year: int, last_seq: int, actor) -> Se
     counter.last_seq = last_seq
     counter.save(update_fields=["last_seq"])
     return counter
-
-
-@transaction.atomic
-def classification_create(*, actor, organisation, code: str, title: str, retention: str = "") -> Classification:
-    """Add a process code to the organisation's classification scheme."""
-    if not roles.can_administer(actor, organisation.pk):
-        raise PermissionDenied(_("Bara en administratör kan ändra klassificeringsstrukturen."))
-    code, title = (code or "").strip(), (title or "").strip()
-    if Classification.objects.filter(organisation=organisation, code=code).exists():
-        raise DomainError(_("Koden %(code)s finns redan.") % {"code": code}, field="code")
-    classification = Classification(organisation=organisation, code=code, title=title,
-                                    retention=(retention or "").strip())
-    model_clean(classification, exclude=["organisation"])
-    classification.save()
-    return classification
