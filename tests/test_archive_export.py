@@ -286,7 +286,7 @@ class TestThePackageOfACase:
             kinds)
         closed = actions["case_closed"]
         assert closed.findtext("e:dates/e:actionDate", namespaces=NS).startswith("2018-12-10T12:00:00")
-        assert closed.findtext("e:agents/e:agent/e:name", namespaces=NS) == "user1"
+        assert closed.findtext("e:agents/e:agent/e:name", namespaces=NS) == world.registrar.username
         # The documents: number, direction, date, counterpart, description, type and secrecy.
         records = {int(r.findtext("e:runningNumber", namespaces=NS)): r for r in case.findall("e:record", NS)}
         answer = records[world.answer.number]

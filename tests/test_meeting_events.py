@@ -124,6 +124,13 @@ def test_each_meeting_action_writes_its_event_with_actor_and_time(registrar, org
     assert EventSeal.objects.filter(event__in=meeting_events).count() == 11
     assert chain.chain_verify(org.pk).ok
 
+    # An event of a case never on this meeting's agenda that names a meeting by the same id (read in
+    # from another register's package, which keeps that register's ids) is not this meeting's.
+    elsewhere = f.case(registrar, ks, title="Inläst ärende från ett annat diarium")
+    registry.event_append(case=elsewhere, kind=E.AGENDA_ITEM_ADDED, actor=None, at=at(DAY, 9),
+                          data={"meeting": meeting.pk, "details": "KS 2016-03-01, punkt 4"})
+    assert decision_selectors.meeting_event_queryset(meeting).count() == 11
+
 
 def test_minutes_signed_digitally_and_a_comment_are_events_of_the_signers(registrar, org, ks):
     chair_user, adjuster_user = f.user(username="ordforande"), f.user(username="justerare")

@@ -20,3 +20,7 @@ class ArchiveConfig(AppConfig):
         from .events import ArchiveEvent
 
         extensions.event_kinds_register(ArchiveEvent)
+        # The archival form kept of imported content goes with it when the content is disposed of.
+        from . import renditions
+
+        renditions.connect()

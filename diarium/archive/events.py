@@ -20,3 +20,9 @@ class ArchiveEvent(models.TextChoices):
     # another system's history that has no kind of its own here.
     CASE_IMPORTED = "case_imported", _("Ärendet lästes in från ett arkivpaket")
     ARCHIVED_ACTION = "archived_action", _("Åtgärd enligt arkivpaket från ett annat system")
+
+
+# Events of a case's history that record its custody here (its import from a package), not its
+# handling: kept out of the case's archival metadata (sip/record.py), so that a package imported
+# and exported again is the same package, byte for byte (docs/ARCHIVE.md, "Import").
+CUSTODY_EVENT_KINDS = (ArchiveEvent.CASE_IMPORTED,)

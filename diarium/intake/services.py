@@ -392,3 +392,12 @@ def mailbox_save(*, actor, organisation_id: int, name: str, host: str, username:
         mailbox.password = password
     mailbox.save()
     return mailbox
+
+
+def document_disposed_forget(document) -> int:
+    """A document registered from the inbox is disposed of (gallrad,
+    registry.services.disposal, in its transaction): the message's text kept
+    here goes with it. What the register keeps of the document (sender,
+    subject, attachment names and sizes) stays; the message's stored files are
+    disposed of by the registry with the document's own."""
+    return IntakeItem.objects.filter(document=document).exclude(body="").update(body="")

@@ -118,3 +118,21 @@ def published_heads_register(source: Callable) -> None:
 def published_heads(organisation_id: int) -> list[tuple[int, str, str]]:
     """Every head published of the organisation's chain, by every source."""
     return [head for source in _PUBLISHED_HEADS for head in source(organisation_id)]
+
+
+# --- content kept elsewhere of a document disposed of ------------------------------------------
+_DISPOSAL_FOLLOWERS: list[Callable] = []
+
+
+def document_disposed_register(follower: Callable) -> None:
+    """Have `follower(document)` called when a document's content is disposed
+    of (registry.services.disposal), in the same transaction: an app above that
+    keeps its own copy of the content (the inbox keeps a message's text) removes
+    it there. Not paused with the history's listeners: disposal is a legal act,
+    never news. Registered once per callable."""
+    if follower not in _DISPOSAL_FOLLOWERS:
+        _DISPOSAL_FOLLOWERS.append(follower)
+
+
+def document_disposed_followers() -> list[Callable]:
+    return list(_DISPOSAL_FOLLOWERS)

@@ -49,6 +49,10 @@ def add_parsers(subparsers, command) -> None:
     validate.add_argument("paths", nargs="+", metavar="SÖKVÄG")
     validate.set_defaults(handler=validate_handle)
 
+    from . import importing  # diarium archive import: its own module
+
+    importing.add_parser(subparsers)
+
 
 def _selection(case: str | None, closed_before: str | None, series: str | None, organisation: str | None):
     """The cases the options name, or CommandError with every problem at once."""

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from diarium.core.errors import DomainError
 from diarium.registry.files import blob_open
 
+from ..renditions import archival_copy_kept
 from . import erms, mets, premis
 from .formats import archival_copy, identify
 from .layout import (CONVERTED, DISPOSED, DOCUMENTATION, ERMS, KEPT, METS, NOT_CONVERTED, ORIGINAL,
@@ -121,7 +122,9 @@ def _pack_file(writer: _Writer, record: CaseRecord, file, warnings: list[str]) -
                                 created=f.created_at, fmt=fmt)
         return FileEntry(file=file, original=original, archival=archival, outcome=KEPT)
     reference = f"{record.case.diary_number}-{f.document.number}"
-    copy = archival_copy(data, fmt, title=reference, made_on=timezone.localtime(f.created_at).date())
+    # The archival form kept with the content (an imported package's, archive/renditions.py), else a new one.
+    copy = archival_copy_kept(f.blob) or archival_copy(data, fmt, title=reference,
+                                                       made_on=timezone.localtime(f.created_at).date())
     if copy is None:
         warnings.append(_("Handling %(reference)s, fil %(position)s version %(version)s: formatet %(format)s är "
                           "inget arkivformat och kan inte konverteras här; filen följer med som den är.") % {

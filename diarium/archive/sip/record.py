@@ -53,6 +53,8 @@ from diarium.registry.files import blob_disposed
 from diarium.registry.models import Case, CaseLink, Classification, Document, DocumentFile, Event, Series
 from diarium.remiss.models import RemissDeadline, RemissRecipient, RemissRound
 
+from ..events import CUSTODY_EVENT_KINDS
+
 # The namespace of every identifier a package derives (uuid5): the same case gives the same ids.
 PACKAGE_NAMESPACE = uuid.UUID("6f0b3f8e-3d2a-5c8e-9a51-d1a21a7e0c22")
 
@@ -212,7 +214,9 @@ def _records(cases: list[Case]) -> Iterator[CaseRecord]:
                          .order_by("case_id", "number"), lambda d: d.case_id)
     files = _grouped(DocumentFile.objects.filter(document__case_id__in=ids).select_related("blob")
                      .order_by("document_id", "position", "version"), lambda f: f.document_id)
-    events = _grouped(Event.objects.filter(case_id__in=ids)
+    # Not the events of the case's custody here (its import from a package): the package of an
+    # imported case is the package it came from (archive.events.CUSTODY_EVENT_KINDS).
+    events = _grouped(Event.objects.filter(case_id__in=ids).exclude(kind__in=CUSTODY_EVENT_KINDS)
                       .annotate(document_number=F("document__number"),
                                 reader_internal=Value(True, output_field=BooleanField()))
                       .order_by("case_id", "at", "id"), lambda e: e.case_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from diarium.accounts.models import Person
@@ -21,7 +22,7 @@ from diarium.registry.models import Event
 
 from .. import access
 from ..events import DecisionEvent
-from ..models import AttendanceChange, Meeting, Signature
+from ..models import AgendaItem, AttendanceChange, DelegationDecision, Meeting, Signature
 
 MEETING_EVENTS_SHOWN = 50
 
@@ -43,8 +44,14 @@ class MeetingHistory:
 
 
 def meeting_event_queryset(meeting: Meeting):
-    """Every event of the meeting, in time order, for any reader (callers narrow by rights)."""
-    return (Event.objects.filter(organisation_id=meeting.organisation_id, data__meeting=meeting.pk)
+    """Every event of the meeting, in time order, for any reader (callers narrow by rights).
+    An event on a case names the meeting that case is on the agenda of: events
+    read in from another register's package keep that register's meeting ids,
+    which may equal this meeting's, on cases never on this meeting's agenda."""
+    on_agenda = AgendaItem.objects.filter(meeting=meeting, case__isnull=False).values("case_id")
+    reported = DelegationDecision.objects.filter(agenda_item__meeting=meeting).values("case_id")
+    return (Event.objects.filter(Q(case__isnull=True) | Q(case_id__in=on_agenda) | Q(case_id__in=reported),
+                                 organisation_id=meeting.organisation_id, data__meeting=meeting.pk)
             .order_by("at", "id"))
 
 

@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from diarium.accounts import access as roles
 from diarium.core.errors import DomainError
 
-from .. import access
+from .. import access, extensions
 from .. import files as file_store
 from ..disposal import DISPOSED_KEY, DisposalEvent, disposed_files_q, document_disposal, open_requests_q
 from ..history import event_append
@@ -147,6 +147,14 @@ def document_files_dispose(*, actor, document: Document, rule_text: str, decisio
         # column keeps what the public has always seen.
         document.privacy, document.privacy_pending = {}, False
         document.save(update_fields=["privacy", "privacy_pending"])
+    # A decided request for the document keeps what was decided (outcome, legal ground, which pages),
+    # not the phrases cut from the copy: they are the document's content.
+    for request in CopyRequest.objects.filter(document=document).exclude(redaction={}):
+        if request.redaction.get("phrases"):
+            request.redaction = {**request.redaction, "phrases": [], "phrases_disposed": len(request.redaction["phrases"])}
+            request.save(update_fields=["redaction"])
+    for follower in extensions.document_disposed_followers():
+        follower(document)
     deleted: list[str] = []
     kept = 0
     for blob in contents.values():
