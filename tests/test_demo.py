@@ -10,6 +10,10 @@ from django.utils import timezone
 
 from diarium.accounts import services as accounts_services
 from diarium.accounts.models import Organ, Organisation, Person, User
+from diarium.archive import selectors as archive_selectors
+from diarium.archive.models import (
+    DisposalItem, DisposalList, DisposalRecord, LegalHold, RecordsPlanVersion, RetentionRule,
+)
 from diarium.core.errors import DomainError, PermissionDenied
 from diarium.decisions import selectors as decision_selectors
 from diarium.decisions import services as decision_services
@@ -129,7 +133,7 @@ def test_running_the_demo_twice_adds_nothing(demo, monkeypatch):
               Membership, Meeting, Attendance, AgendaItem, OfficerReport, Proposal, Decision, DecisionRecipient,
               Minutes, Signature, Assignment, ParagraphCounter, SteeringDocument, PlanVersion, FocusArea, Goal,
               Indicator, Action, ActionBudget, FollowUpRound, FollowUpRequest, ActionReport, IndicatorValue,
-              IntakeItem)
+              IntakeItem, RecordsPlanVersion, RetentionRule, LegalHold, DisposalList, DisposalItem)
     before = {m.__name__: m.objects.count() for m in models}
     monkeypatch.setenv("DIARIUM_DEMO_PASSWORD", "Ett-annat-lösen-2018")
     call_command("demo", "--no-serve", verbosity=0)
@@ -356,9 +360,9 @@ def test_meetings_have_members_chairs_adjusters_and_paragraphs_per_organ_and_yea
     # Paragraphs are counted per organ and year, and the counters stand where the demo left them.
     ks, kf = _ks_and_kf()
     counters = {(c.organ.code, c.year): c.last for c in ParagraphCounter.objects.select_related("organ")}
-    held = timezone.localdate() - dt.timedelta(days=7)  # the present: two decisions a week ago
+    held = timezone.localdate() - dt.timedelta(days=7)  # the present: three decisions a week ago
     assert counters == {("KF", 2015): 180, ("KF", 2017): 251, ("KSAU", 2018): 53, ("KS", 2018): ks.paragraph,
-                        ("KF", 2018): kf.paragraph, ("KS", 2020): 38, ("KS", 2021): 29, ("KS", held.year): 2}
+                        ("KF", 2018): kf.paragraph, ("KS", 2020): 38, ("KS", 2021): 29, ("KS", held.year): 3}
 
 
 @pytest.mark.django_db
@@ -763,3 +767,119 @@ def test_the_demo_case_2017_676_ks_exports_as_a_valid_e_archive_package(demo, tm
     secret = Document.objects.filter(case=case, is_secret=True)
     assert len(erms.findall(".//e:record/e:restriction[@restrictionType='confidential']", ns)) == secret.count()
     assert len(erms.findall(".//e:record", ns)) == Document.objects.filter(case=case).count()
+
+
+# --- the records plan, a legal hold and a disposal list in the present (issue 22) ---------------------------
+RECEIPT = "Mottagningsbekräftelse: remissvaret har kommit in till kommunstyrelsen (exempeldata)"
+INVITATION = "Inbjudan till Sambruks konferens om e-strategier i kommunerna (exempeldata)"
+
+
+def _organisation():
+    return Organisation.objects.get(slug="alingsas")
+
+
+def _registrar_client(client):
+    client.force_login(User.objects.get(username="registrator"))
+    return client
+
+
+@pytest.mark.django_db
+def test_the_records_plan_in_force_is_adopted_by_a_paragraph_of_the_meeting_held_a_week_ago(demo, client):
+    from django.urls import reverse
+
+    today = timezone.localdate()
+    case = Case.objects.select_related("classification", "organ").get(
+        title="Dokumenthanteringsplan för kommunstyrelsen")
+    decision = Decision.objects.select_related("meeting__minutes").get(case=case)
+    assert (case.organ.code, case.classification.code) == ("KS", "1.2.1")
+    assert decision.meeting.date == today - dt.timedelta(days=7) and decision.paragraph == 3
+    version = archive_selectors.version_in_force(organisation_id=_organisation().pk)
+    assert (version.number, version.status, version.decision_id) == (1, RecordsPlanVersion.Status.ADOPTED,
+                                                                     decision.pk)
+    # In force from the day after the minutes were adjusted, as the decision says: before today.
+    adjusted = timezone.localdate(decision.meeting.minutes.adjusted_at)
+    assert version.effective_from == adjusted + dt.timedelta(days=1) < today
+    assert "dagen efter att protokollet har justerats" in decision.text
+    rules = {(r.classification.code, r.document_type.name if r.document_type else "", r.applies_to): r
+             for r in archive_selectors.rules(version)}
+    assert {key: (r.action, r.years, r.counted_from) for key, r in rules.items() if key[0] in ("1.2.1", "1.3.1")} == {
+        ("1.2.1", "", "all"): ("keep", 0, ""),
+        ("1.2.1", "Inbjudan", "all"): ("dispose", 2, "decision"),
+        ("1.2.1", "", "secret"): ("dispose", 10, "case_closed"),
+        ("1.3.1", "Remissvar", "all"): ("keep", 0, ""),
+        ("1.3.1", "Mottagningsbekräftelse", "all"): ("dispose", 2, "registered"),
+    }
+    assert all(r.form and r.legal_ground for r in rules.values())
+    adopted_by = f"KS {decision.meeting.date:%Y-%m-%d} § 3, ärende {case.diary_number}"
+    assert version.decision_text == adopted_by
+    assert Event.objects.filter(case=case, kind="records_plan_adopted", data__decision=adopted_by).exists()
+    # The demo registrar reads it on the archive's start page and the plan's page.
+    _registrar_client(client)
+    page = client.get(reverse("archive:index")).content.decode()
+    assert "Version 1 gäller." in page
+    assert f"Antagen genom {adopted_by}, gäller från {version.effective_from:%Y-%m-%d}." in page
+    assert reverse("decisions:decision_detail", args=[decision.pk]) in page
+    plan = client.get(reverse("archive:plan")).content.decode()
+    assert "Gallras 2 år efter att handlingen registrerades" in plan
+    assert "elektroniskt, PDF/A" in plan and "Arkivlagen 10 §; Riksarkivets föreskrifter" in plan
+    assert "Sekretessmarkerade handlingar" in plan
+
+
+@pytest.mark.django_db
+def test_archive_due_lists_the_receipt_and_the_held_invitation_of_the_closed_historic_cases(demo):
+    import io
+
+    receipt = Document.objects.select_related("case").get(description=RECEIPT)
+    invitation = Document.objects.select_related("case").get(description=INVITATION)
+    assert receipt.case.status == invitation.case.status == Case.Status.CLOSED
+    out = io.StringIO()
+    call_command("archive", "due", "--organisation", "alingsas", stdout=out)
+    text = out.getvalue()
+    today = timezone.localdate()
+    assert f"Alingsås kommun: gallringsbart {today:%Y-%m-%d} enligt dokumenthanteringsplanen version 1" in text
+    lines = {line.split("\t")[0].strip(): line for line in text.splitlines() if "\t" in line}
+    assert set(lines) == {receipt.reference, invitation.reference}  # nothing kept, nothing of an open case
+    assert "\tMottagningsbekräftelse\t" in lines[receipt.reference]
+    assert "gallringsbar från 2020-06-14" in lines[receipt.reference]  # 2 years after it was registered
+    assert "finns på en gallringsförteckning" in lines[receipt.reference]
+    assert "gallringsbar från 2017-11-25" in lines[invitation.reference]  # 2 years after KF 2015-11-25 § 180
+    assert "SPÄRRAD: ärendet har en gallringsspärr" in lines[invitation.reference]
+    assert "Gallras 2 år efter att handlingen registrerades" in text and "2 handlingar." in text
+
+
+@pytest.mark.django_db
+def test_the_disposal_list_drawn_up_from_what_is_due_waits_for_a_decision(demo, client):
+    from django.urls import reverse
+
+    (disposal_list,) = DisposalList.objects.filter(organisation=_organisation())
+    assert disposal_list.status == DisposalList.Status.DRAWN_UP and disposal_list.decision_id is None
+    assert disposal_list.as_of == timezone.localdate() and disposal_list.plan_version.number == 1
+    # The held invitation stays off it; the receipt waits there, its file still stored.
+    receipt = Document.objects.get(description=RECEIPT)
+    assert [item.document_id for item in disposal_list.items.all()] == [receipt.pk]
+    assert DisposalRecord.objects.count() == 0 and receipt.files.count() == 1
+    _registrar_client(client)
+    index = client.get(reverse("archive:index")).content.decode()
+    assert "Förteckning 1</a>: Upprättad, 1 handling" in index
+    page = client.get(reverse("archive:list_detail", args=[disposal_list.pk])).content.decode()
+    assert "Besluta gallringen" in page and "Besluta förteckningen" in page
+    assert receipt.reference in page and Document.objects.get(description=INVITATION).reference not in page
+
+
+@pytest.mark.django_db
+def test_a_legal_hold_on_the_e_strategy_case_is_listed(demo, client):
+    from django.urls import reverse
+
+    hold = LegalHold.objects.select_related("case").get(organisation=_organisation())
+    assert hold.case.diary_number == "2015.412 KS" and hold.lifted_at is None
+    assert hold.reason.startswith("Begäran från Förvaltningsrätten i Göteborg")
+    assert hold.placed_by_name == "Eva Lundqvist"
+    assert Event.objects.filter(case=hold.case, kind="legal_hold_placed").exists()
+    _registrar_client(client)
+    index = client.get(reverse("archive:index")).content.decode()
+    assert "Gallringsspärrar som gäller" in index and ">2015.412 KS</a>" in index
+    page = client.get(reverse("archive:holds")).content.decode()
+    assert ">2015.412 KS</a>" in page and "Begäran från Förvaltningsrätten i Göteborg" in page
+    # The archive is the registrar's: the case officer does not reach it.
+    client.force_login(User.objects.get(username="handlaggare"))
+    assert client.get(reverse("archive:holds")).status_code == 403

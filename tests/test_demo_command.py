@@ -17,7 +17,6 @@ from diarium.registry import selectors
 from diarium.registry.models import Case
 from diarium.remiss.models import RemissRecipient, RemissRound
 
-from .conftest import DEMO_PASSWORD as PASSWORD
 from .conftest import DEMO_TASKS as DB_TASKS
 
 
@@ -33,8 +32,12 @@ def _local_date(value):
     return timezone.localtime(value).date()
 
 
-@pytest.mark.django_db
-def test_generated_password_is_printed_with_the_url(monkeypatch):
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections like a real one
+def test_the_demo_prints_its_generated_password_and_a_worker_started_after_it_sends_no_mail_for_2015_to_2018(
+        monkeypatch, settings):
+    # One load of the demo for both (it is the suite's slowest set-up): the password it made and the
+    # address are printed, and then a worker started on the loaded demo sends nothing of the past.
+    settings.TASKS = DB_TASKS
     monkeypatch.delenv("DIARIUM_DEMO_PASSWORD", raising=False)
     out = io.StringIO()
     call_command("demo", "--no-serve", "--port", "8123", stdout=out)
@@ -44,12 +47,6 @@ def test_generated_password_is_printed_with_the_url(monkeypatch):
     assert User.objects.get(username="admin").check_password(password)
     assert User.objects.get(username="registrator").check_password(password)
 
-
-@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections like a real one
-def test_a_worker_started_after_the_demo_sends_no_mail_for_the_2015_to_2018_events(monkeypatch, settings):
-    settings.TASKS = DB_TASKS
-    monkeypatch.setenv("DIARIUM_DEMO_PASSWORD", PASSWORD)
-    call_command("demo", "--no-serve", verbosity=0)
     round_ = _round()
     assert mail.outbox == []  # loading sends nothing
     sent = {_local_date(r.sent_at) for r in round_.recipients.all()}

@@ -40,6 +40,14 @@ follow-ups of 2019 and 2020 and their answers, the re-budgeting adopted by KS
 receive the yearly reports are example data and say so. The follow-up requests
 are "e-mailed" through a connection that sends nothing on the day each round
 opened, and both rounds are closed, so the queued request tasks send nothing.
+
+The present (present.py, seed/present.toml) and, after it, the records plan
+(records.py, seed/records.toml, issue 22): the executive board adopts its
+dokumenthanteringsplan by a § of the meeting held a week ago, and the
+registrar places a legal hold and draws up a disposal list of what is due
+under it today (an invitation and a receipt of the closed historic cases,
+which carry the document types of organisation.toml). The plan, its rules,
+the hold and the documents they concern are example data.
 """
 
 from __future__ import annotations
@@ -59,10 +67,11 @@ from diarium.core.errors import DomainError
 from diarium.decisions import services as decisions
 from diarium.decisions.models import Decision
 from diarium.registry import extensions
+from diarium.registry import reference as registry_reference
 from diarium.registry import services as registry
 from diarium.registry.models import Case
 
-from . import present, steps
+from . import present, records, steps
 from .specs import CaseSpec, report_text, seed, seed_file
 
 __all__ = ["ACTION_PLAN_DRAFT", "ACTION_PLAN_REVISED", "PASSWORD_ENV", "DemoResult", "demo_load", "demo_password",
@@ -166,17 +175,22 @@ def _load(*, admin: User, password: str) -> Organisation:
                                                retention=c.retention, description=c.description)
         for c in data.classifications
     }
+    document_types = {name: registry_reference.document_type_create(actor=admin, organisation=organisation, name=name)
+                      for name in data.document_types}
     recorded: dict[str, Decision] = {}  # decisions by reference, "KF 2017-12-13 § 251"
     for spec in data.cases:
         _case_load(spec, organs=organs, people=people, classifications=classifications,
-                   admin=admin, registrar=registrar, officer=officer, recorded=recorded)
-    present.present_load(organisation=organisation, registrar=registrar, logins={
+                   document_types=document_types, admin=admin, registrar=registrar, officer=officer,
+                   recorded=recorded)
+    decided = present.present_load(organisation=organisation, registrar=registrar, logins={
         "chair": _user_ensure(CHAIR_USERNAME, password, first_name="Mats", last_name="Engström"),
         "adjuster": _user_ensure(MEMBER_USERNAME, password, first_name="Karin", last_name="Sandberg")})
+    # The records plan is adopted by a § of the present-day meeting, so it comes after it.
+    records.records_load(organisation=organisation, registrar=registrar, decisions=decided)
     return organisation
 
 
-def _case_load(spec: CaseSpec, *, organs, people, classifications, admin, registrar, officer,
+def _case_load(spec: CaseSpec, *, organs, people, classifications, document_types, admin, registrar, officer,
                recorded: dict[str, Decision]) -> Case:
     organ = organs[spec.organ]
     series = registry.series_for_organ(organ)
@@ -193,7 +207,8 @@ def _case_load(spec: CaseSpec, *, organs, people, classifications, admin, regist
     # Documents and remiss steps in the order they happened, so that document
     # numbers on the case follow the dates.
     timeline: list[tuple[dt.datetime, Callable[[], object]]] = [
-        (doc.registered, partial(steps.document_load, doc, case=case, registrar=registrar)) for doc in spec.documents
+        (doc.registered, partial(steps.document_load, doc, case=case, registrar=registrar,
+                                 document_types=document_types)) for doc in spec.documents
     ]
     if spec.remiss:
         timeline += steps.remiss_steps(spec.remiss, case=case, organs=organs, registrar=registrar, officer=officer)

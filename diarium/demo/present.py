@@ -2,7 +2,9 @@
 executive board's current term with its substitutes in their order of service,
 a meeting held a week ago whose minutes are posted and whose appeal period runs
 now (with a substitute serving for an absent member, a declared conflict of
-interest, and an open vote with its reservations), and a meeting in the coming weeks whose notice has gone out. Dated
+interest, an open vote with its reservations, and the § that adopts the
+executive board's records plan, which records.py records through the archive
+services), and a meeting in the coming weeks whose notice has gone out. Dated
 from the day the demo is loaded (seed/present.toml); written through the
 services, with each step at its own time."""
 
@@ -16,7 +18,7 @@ from django.utils import timezone
 from diarium.accounts import services as accounts
 from diarium.accounts.models import Organ, Person
 from diarium.decisions import services as decisions
-from diarium.decisions.models import DecisionNote
+from diarium.decisions.models import Decision, DecisionNote
 from diarium.intake import services as intake
 from diarium.registry import selectors as registry_selectors
 from diarium.registry import services as registry
@@ -31,10 +33,12 @@ def _at(today: dt.date, days: int, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour)))
 
 
-def present_load(*, organisation, registrar, logins: dict | None = None, today: dt.date | None = None) -> None:
+def present_load(*, organisation, registrar, logins: dict | None = None,
+                 today: dt.date | None = None) -> dict[str, Decision]:
     """`logins`: users for the chair's and the adjuster's seats ("chair",
     "adjuster"), who then adjust the held meeting's minutes with their own
-    logins; without them the secretary records their approval from paper."""
+    logins; without them the secretary records their approval from paper.
+    Returns the held meeting's decisions by the key of their case."""
     data = tomllib.loads(seed_file("present.toml"))
     today = today or timezone.localdate()
     organ = Organ.objects.get(organisation=organisation, code=data["organ"])
@@ -62,7 +66,7 @@ def present_load(*, organisation, registrar, logins: dict | None = None, today: 
                                    counterpart=spec["counterpart"], description=spec["document"],
                                    document_date=at.date(), registered_at=at)
         cases[spec["key"]] = case
-    _held(data, organ=organ, registrar=registrar, people=people, cases=cases, today=today)
+    decided = _held(data, organ=organ, registrar=registrar, people=people, cases=cases, today=today)
     _coming(data, organ=organ, registrar=registrar, people=people, cases=cases, today=today)
     _inbox(data, organisation=organisation, registrar=registrar, today=today)
     for spec in data.get("copy_requests", ()):
@@ -75,9 +79,10 @@ def present_load(*, organisation, registrar, logins: dict | None = None, today: 
     for spec in data.get("due_dates", ()):
         registry.due_date_set(actor=registrar, case=cases[spec["case"]], reason=spec["reason"],
                               due_on=today + dt.timedelta(days=spec["due"]), now=_at(today, spec["set"], 11))
+    return decided
 
 
-def _held(data, *, organ, registrar, people, cases, today) -> None:
+def _held(data, *, organ, registrar, people, cases, today) -> dict[str, Decision]:
     held = data["held"]
     day = today + dt.timedelta(days=held["days"])
     meeting = decisions.meeting_create(actor=registrar, organ=organ, date=day, start_time=dt.time(13),
@@ -90,6 +95,7 @@ def _held(data, *, organ, registrar, people, cases, today) -> None:
     present = [p.pk for name, p in people.items() if name not in held["absent"]]
     decisions.attendance_set(actor=registrar, meeting=meeting, present_ids=present,
                              now=_at(today, held["days"], 13))
+    decided: dict[str, Decision] = {}
     for item, (_key, text, conflict) in zip(items, held["items"], strict=True):
         if conflict:
             decisions.conflict_declare(actor=registrar, meeting=meeting, item=item, person=people[conflict],
@@ -101,6 +107,7 @@ def _held(data, *, organ, registrar, people, cases, today) -> None:
         decision = decisions.decision_record(
             actor=registrar, meeting=meeting, agenda_item=item, title=item.title, text=text,
             notes=[decisions.NoteInput(DecisionNote.Kind.NOTE, data["note"])], now=_at(today, held["days"], 14))
+        decided[_key] = decision
         for name in (vote or {}).get("reservations", ()):  # in favour of the motion that lost
             decisions.reservation_add(actor=registrar, decision=decision, person=people[name],
                                       motion=item.motions.exclude(pk=decision.motion_id).get())
@@ -112,10 +119,11 @@ def _held(data, *, organ, registrar, people, cases, today) -> None:
         decisions.minutes_prepare(actor=registrar, meeting=meeting, now=_at(today, held["adjusted"], 9))
         decisions.minutes_approve(actor=chair.user, meeting=meeting, now=_at(today, held["adjusted"], 11))
         decisions.minutes_approve(actor=adjuster.user, meeting=meeting, now=signed)
-        return
+        return decided
     decisions.minutes_sign(actor=registrar, meeting=meeting, person=chair, role="chair", now=signed)
     decisions.minutes_sign(actor=registrar, meeting=meeting, person=adjuster, role="adjuster",
                            posted_on=signed.date(), now=signed)
+    return decided
 
 
 def _vote(spec, *, meeting, item, text, registrar, people, at) -> None:

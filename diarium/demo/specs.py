@@ -76,6 +76,7 @@ class DocumentSpec:
     filename: str | None = None
     secret: tuple[str, tuple[str, ...]] | None = None  # (ground, masked fields)
     content: str | None = None  # a file of seed/ with the text of the file; default: an example text
+    document_type: str | None = None  # the name of one of the organisation's document types
 
 
 @dataclass(frozen=True)
@@ -275,6 +276,7 @@ class Seed:
     people: tuple[PersonSpec, ...]
     plan_officials: tuple[str, ...]  # people who get the follow-up requests by e-mail
     classifications: tuple[ClassificationSpec, ...]
+    document_types: tuple[str, ...]  # the register's kinds of document, which the records plan's rules name
     politician_title: str
     secretary: str  # keeps the minutes of every meeting
     terms: tuple[TermSpec, ...]
@@ -450,6 +452,13 @@ def seed() -> Seed:
     for m in _toml("meetings.toml", texts)["meetings"]:
         spec = _meeting(m)
         meetings[f"{spec.organ} {spec.date.isoformat()}"] = spec
+    document_types = tuple(org.get("document_types", ()))
+    cases = tuple(_case(c, meetings=meetings, texts=texts) for c in _toml("cases.toml", texts)["cases"])
+    for case in cases:
+        for document in case.documents:
+            if document.document_type is not None and document.document_type not in document_types:
+                raise ValueError(f"Demo seed: {document.description!r} has the document type "
+                                 f"{document.document_type!r}, which organisation.toml does not list")
     return Seed(
         organisation_name=org["organisation"]["name"], organisation_slug=org["organisation"]["slug"],
         org_number=org["organisation"]["org_number"],
@@ -458,9 +467,10 @@ def seed() -> Seed:
         people=tuple(PersonSpec(**p) for p in org["people"]),
         plan_officials=tuple(org["plan_officials"]),
         classifications=tuple(ClassificationSpec(**c) for c in org["classifications"]),
+        document_types=document_types,
         politician_title=org["politicians"]["title"], secretary=org["organisation"]["secretary"],
         terms=tuple(TermSpec(t["organ"], (t["start"], t["end"]),
                              tuple((Membership.Role(role), name, party) for role, name, party in t["seats"]))
                     for t in org["politicians"]["terms"]),
-        cases=tuple(_case(c, meetings=meetings, texts=texts) for c in _toml("cases.toml", texts)["cases"]),
+        cases=cases,
     )

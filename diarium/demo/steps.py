@@ -7,7 +7,7 @@ case's steps in the order they happened. Every e-mail the steps queue is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,7 +27,7 @@ from diarium.decisions.models import (
 from diarium.plans import services as plans
 from diarium.plans.models import FollowUpRound, SteeringDocument
 from diarium.registry import services as registry
-from diarium.registry.models import Case, Document, DocumentFile
+from diarium.registry.models import Case, Document, DocumentFile, DocumentType
 from diarium.remiss import services as remiss
 from diarium.remiss.models import RemissRecipient, RemissRound
 
@@ -62,11 +62,14 @@ def _file(filename: str, description: str, content: str | None = None) -> Simple
     return SimpleUploadedFile(filename, text.encode("utf-8"), content_type="text/plain")
 
 
-def document_load(doc: DocumentSpec, *, case: Case, registrar: User) -> Document:
+def document_load(doc: DocumentSpec, *, case: Case, registrar: User,
+                  document_types: Mapping[str, DocumentType]) -> Document:
+    """`document_types`: the organisation's document types by name, which `doc.document_type` names."""
     files = [_file(doc.filename, doc.description, doc.content)] if doc.filename else []
     document = registry.document_register(
         actor=registrar, case=case, direction=doc.direction, document_date=doc.dated or doc.registered.date(),
         description=doc.description, counterpart=doc.counterpart, counterpart_is_private=doc.private,
+        document_type=document_types[doc.document_type] if doc.document_type else None,
         files=files, registered_at=doc.registered,
     )
     if doc.secret:

@@ -52,7 +52,7 @@ ITEMS_PER_INSERT = 500
 
 
 def _list_locked(disposal_list: DisposalList, *statuses: str) -> DisposalList:
-    disposal_list = DisposalList.objects.select_for_update().select_related("plan_version").get(pk=disposal_list.pk)
+    disposal_list = DisposalList.objects.select_for_update(of=("self",)).select_related("plan_version").get(pk=disposal_list.pk)
     if disposal_list.status not in statuses:
         messages = {
             DisposalList.Status.DRAWN_UP: _("Gallringsförteckning %(n)d är inte beslutad än."),

@@ -56,7 +56,7 @@ def legal_hold_lift(*, actor, hold: LegalHold, reason: str) -> LegalHold:
     access.require_keep_records(actor, hold.organisation_id)
     reason = " ".join((reason or "").split())
     errors_raise(_reason_errors(reason, "lift_reason", _("Ange varför spärren tas bort.")))
-    hold = LegalHold.objects.select_for_update().select_related("case").get(pk=hold.pk)
+    hold = LegalHold.objects.select_for_update(of=("self",)).select_related("case").get(pk=hold.pk)
     if hold.lifted_at is not None:
         raise DomainError(_("Spärren är redan borttagen."))
     now = timezone.now()

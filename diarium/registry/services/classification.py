@@ -233,7 +233,7 @@ def classification_update(*, actor, classification: Classification, code: str | 
     False retires it (classification_retire), True takes it into use again.
     Nothing changed, nothing written."""
     _require_keeper(actor, classification.organisation_id)
-    node = Classification.objects.select_for_update().select_related("parent").get(pk=classification.pk)
+    node = Classification.objects.select_for_update(of=("self",)).select_related("parent").get(pk=classification.pk)
     before = {name: getattr(node, name) for name in ("code", "title", "level", "parent", "description", "retention",
                                                       "active")}
     if code is not None:

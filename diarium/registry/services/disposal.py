@@ -124,7 +124,7 @@ def document_files_dispose(*, actor, document: Document, rule_text: str, decisio
     for name, text in (("rule", rule_text), ("decision", decision_text)):
         if len(text) > DISPOSAL_TEXT_MAX:
             errors.setdefault(name, []).append(_("Högst %(limit_value)s tecken.") % {"limit_value": DISPOSAL_TEXT_MAX})
-    document = Document.objects.select_for_update().select_related("case", "case__organ").get(pk=document.pk)
+    document = Document.objects.select_for_update(of=("self",)).select_related("case", "case__organ").get(pk=document.pk)
     refusals = _refusals(document)
     if refusals:
         errors["document"] = refusals
@@ -132,7 +132,7 @@ def document_files_dispose(*, actor, document: Document, rule_text: str, decisio
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
 
     now = timezone.now()
-    files = list(DocumentFile.objects.select_for_update().filter(document=document).select_related("blob")
+    files = list(DocumentFile.objects.select_for_update(of=("self",)).filter(document=document).select_related("blob")
                  .order_by("position", "version"))
     contents = {f.blob_id: f.blob for f in files}
     for request in CopyRequest.objects.filter(document=document, copy_blob__isnull=False).select_related("copy_blob"):
