@@ -188,3 +188,36 @@ def demo(_demo_database, db, settings, monkeypatch):
     settings.TASKS = DEMO_TASKS
     settings.STORAGES = {**settings.STORAGES, **_DEMO.storages}
     monkeypatch.setenv("DIARIUM_DEMO_PASSWORD", DEMO_PASSWORD)
+
+
+# --- tests that run on one database ---------------------------------------------------------
+# `.ci/run` runs the suite on SQLite and on PostgreSQL side by side, on two cores. A test that
+# never opens the database (no `db` fixture or django_db mark, directly or through its fixtures)
+# tests the same code on both, and the PostgreSQL run leaves it out when DIARIUM_TESTS_ONCE is
+# set; so does a test marked `one_database`, whose database paths the other tests already take
+# on both. Without the variable (as `make test` runs by default) every test runs.
+_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                                "live_server", "_django_db_helper"})
+
+
+def _database_free(item) -> bool:
+    return (item.get_closest_marker("django_db") is None
+            and _DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ())))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "one_database: run on one database of the CI's two (tests/conftest.py)")
+
+
+def pytest_collection_modifyitems(config, items):
+    import os
+
+    from django.conf import settings
+
+    if not os.environ.get("DIARIUM_TESTS_ONCE") or settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return
+    once = [item for item in items if item.get_closest_marker("one_database") or _database_free(item)]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        chosen = set(map(id, once))
+        items[:] = [item for item in items if id(item) not in chosen]

@@ -13,7 +13,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from lxml import etree
@@ -24,48 +23,17 @@ from diarium.archive.sip.erms import ERMS_NS, EXTENSION_NS
 from diarium.archive.sip.mets import METS_NS, XLINK_NS
 from diarium.decisions import services as decisions
 from diarium.registry import services as registry
-from diarium.registry.models import Classification
 from diarium.remiss import services as remiss
 
 from . import factories as f
+from .sip_support import classification as _classification
+from .sip_support import docx_upload, export, pdfa_upload
+from .sip_support import tree as _tree
+from .sip_support import world_settings as _world_settings
 
 NS = {"e": ERMS_NS, "d": EXTENSION_NS, "m": METS_NS, "x": XLINK_NS}
 PACKAGE = "alingsas_2017.676_KS"
 SECRET_NAME = "Karin Ek"  # a private person, the sender of the secret document
-
-
-def docx_upload(name="Tjänsteskrivelse Digital målbild.docx") -> SimpleUploadedFile:
-    import docx
-
-    document = docx.Document()
-    document.core_properties.created = dt.datetime(2018, 8, 23)
-    document.core_properties.modified = dt.datetime(2018, 8, 23)
-    document.add_heading("Digital målbild för Alingsås kommun", level=1)
-    paragraph = document.add_paragraph("Förvaltningen föreslår att ")
-    paragraph.add_run("kommunstyrelsen godkänner målbilden").bold = True
-    table = document.add_table(rows=1, cols=2)
-    table.cell(0, 0).text = "Åtgärd"
-    table.cell(0, 1).text = "E-tjänsteplattform"
-    out = io.BytesIO()
-    document.save(out)
-    return SimpleUploadedFile(name, out.getvalue(),
-                              content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-
-
-def pdfa_upload(name="Yttrande Sambruk.pdf") -> SimpleUploadedFile:
-    from weasyprint import HTML
-
-    pdf = HTML(string='<html lang="sv"><head><title>Yttrande</title><meta name="dcterms.created" '
-                      'content="2018-06-12"></head><body><p>Sambruk tillstyrker.</p></body></html>'
-               ).write_pdf(pdf_variant="pdf/a-2b")
-    return SimpleUploadedFile(name, pdf, content_type="application/pdf")
-
-
-def _classification(org, code, title, parent, level):
-    """A node of the classification scheme (its hierarchy where the registry has one)."""
-    hierarchy = {f.name for f in Classification._meta.get_fields()} >= {"parent", "level"}
-    extra = {"parent": parent, "level": level} if hierarchy else {}
-    return Classification.objects.create(organisation=org, code=code, title=title, **extra)
 
 
 def _case_2017_676(org, ks, registrar):
@@ -120,20 +88,6 @@ def _case_2017_676(org, ks, registrar):
                            officer=officer, area=area, process=process)
 
 
-def _world_settings(folder: Path) -> dict:
-    """What the suite's autouse fixtures set per test, for data made once per class."""
-    from django.conf import settings
-
-    return dict(
-        STORAGES={**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                                                   "OPTIONS": {"location": str(folder / "files")}}},
-        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", SITE_URL="http://testserver",
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        DIARIUM_SEARCH_INDEX_DIR=folder / "search-index", DIARIUM_SEARCH_REBUILD_PROCESSES=0,
-    )
-
-
 @pytest.fixture(scope="class")
 def made(django_db_setup, django_db_blocker, tmp_path_factory):
     """The case, made once for the class's tests (about five seconds of
@@ -159,16 +113,6 @@ def world(made, db, settings):
     for name, value in made.overrides.items():
         setattr(settings, name, value)
     return made
-
-
-def export(out: Path, *args: str) -> str:
-    stdout = io.StringIO()
-    call_command("archive", "export", *args, "--out", str(out), stdout=stdout)
-    return stdout.getvalue()
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _xml(path: Path):

@@ -16,7 +16,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from lxml import etree
@@ -30,39 +29,15 @@ from diarium.registry.models import Case, CaseLink, Classification
 from diarium.remiss import services as remiss
 
 from . import factories as f
+from .sip_support import classification as _classification
+from .sip_support import docx_upload, export, pdfa_upload
+from .sip_support import tree as _tree
+from .sip_support import world_settings as _world_settings
 
 PACKAGE = "alingsas_2017.676_KS"
 OTHER = "alingsas_2018.1_KS"
 SECRET_NAME = "Karin Ek"  # a private person, the sender of the secret document
 SECRET_DESCRIPTION = "Synpunkter från privatperson om hemtjänsten"
-
-
-def docx_upload(name="Tjänsteskrivelse Digital målbild.docx") -> SimpleUploadedFile:
-    import docx
-
-    document = docx.Document()
-    document.core_properties.created = dt.datetime(2018, 8, 23)
-    document.core_properties.modified = dt.datetime(2018, 8, 23)
-    document.add_heading("Digital målbild för Alingsås kommun", level=1)
-    paragraph = document.add_paragraph("Förvaltningen föreslår att ")
-    paragraph.add_run("kommunstyrelsen godkänner målbilden").bold = True
-    out = io.BytesIO()
-    document.save(out)
-    return SimpleUploadedFile(name, out.getvalue(),
-                              content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-
-
-def pdfa_upload(name="Yttrande Sambruk.pdf") -> SimpleUploadedFile:
-    from weasyprint import HTML
-
-    pdf = HTML(string='<html lang="sv"><head><title>Yttrande</title><meta name="dcterms.created" '
-                      'content="2018-06-12"></head><body><p>Sambruk tillstyrker.</p></body></html>'
-               ).write_pdf(pdf_variant="pdf/a-2b")
-    return SimpleUploadedFile(name, pdf, content_type="application/pdf")
-
-
-def _classification(org, code, title, parent, level):
-    return Classification.objects.create(organisation=org, code=code, title=title, parent=parent, level=level)
 
 
 def _rich_case(org, ks, registrar):
@@ -148,26 +123,6 @@ def _rich_case(org, ks, registrar):
                            decision=decision, officer=officer, process=process, admin=admin)
 
 
-def _world_settings(folder: Path) -> dict:
-    """What the suite's autouse fixtures set per test, for data made once per class."""
-    from django.conf import settings
-
-    return dict(
-        STORAGES={**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                                                   "OPTIONS": {"location": str(folder / "files")}}},
-        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", SITE_URL="http://testserver",
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        DIARIUM_SEARCH_INDEX_DIR=folder / "search-index", DIARIUM_SEARCH_REBUILD_PROCESSES=0,
-    )
-
-
-def export(out: Path, *args: str) -> str:
-    stdout = io.StringIO()
-    call_command("archive", "export", *args, "--out", str(out), stdout=stdout)
-    return stdout.getvalue()
-
-
 @pytest.fixture(scope="module")
 def exported(django_db_setup, django_db_blocker, tmp_path_factory):
     """The two cases made once, exported as folders and as zip files, and then
@@ -205,10 +160,6 @@ def refused(*args) -> str:
     with pytest.raises(CommandError) as raised:
         call_command("archive", "import", *[str(a) for a in args], stdout=stdout)
     return stdout.getvalue() + str(raised.value)
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def rows() -> dict[str, int]:
