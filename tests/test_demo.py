@@ -842,6 +842,7 @@ def test_archive_due_lists_the_receipt_and_the_held_invitation_of_the_closed_his
     assert "\tMottagningsbekräftelse\t" in lines[receipt.reference]
     assert "gallringsbar från 2020-06-14" in lines[receipt.reference]  # 2 years after it was registered
     assert "finns på en gallringsförteckning" in lines[receipt.reference]
+    assert "\t1 fil, 142\xa0byte\t" in lines[receipt.reference]  # one file, in the singular
     assert "gallringsbar från 2017-11-25" in lines[invitation.reference]  # 2 years after KF 2015-11-25 § 180
     assert "SPÄRRAD: ärendet har en gallringsspärr" in lines[invitation.reference]
     assert "Gallras 2 år efter att handlingen registrerades" in text and "2 handlingar." in text

@@ -19,10 +19,15 @@ from argparse import ArgumentTypeError
 
 from django.core.management.base import CommandError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import ngettext
 
 from diarium.core.errors import DomainError
 
 from .. import selectors
+
+
+def _files(n: int) -> str:
+    return ngettext("%(n)d fil", "%(n)d filer", n) % {"n": n}
 
 
 def _date(value: str) -> dt.date:
@@ -84,7 +89,7 @@ def due_handle(command, *, organisation=None, as_of=None, as_json=False, **optio
                 continue
             flags = [*item.blocked_reasons, *(["finns på en gallringsförteckning"] if item.listed else [])]
             write(f"  {item.reference}\t{item.document_type or '–'}\t{item.description}\t"
-                  f"gallringsbar från {item.due_on.isoformat()}\t{item.files} filer, {filesizeformat(item.bytes)}"
+                  f"gallringsbar från {item.due_on.isoformat()}\t{_files(item.files)}, {filesizeformat(item.bytes)}"
                   + (f"\tSPÄRRAD: {'; '.join(flags)}" if item.blocked else
                      (f"\t({'; '.join(flags)})" if flags else "")))
             write(f"    enligt {item.rule_text}")
@@ -117,7 +122,7 @@ def _records_write(command, records, *, as_json: bool) -> None:
         count += 1
         write(f"{record.executed_at:%Y-%m-%d}\tförteckning {record.disposal_list.number}\t"
               f"{record.diary_number}-{record.document_number}\t{record.document_type or '–'}\t"
-              f"{record.description}\t{record.files} filer, {filesizeformat(record.bytes)}")
+              f"{record.description}\t{_files(record.files)}, {filesizeformat(record.bytes)}")
         write(f"    enligt {record.rule_text}; beslut: {record.decision_text}")
     write(f"{count} gallrade handlingar." if count != 1 else "1 gallrad handling.")
 
