@@ -11,7 +11,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,9 +32,17 @@ from diarium.decisions.models import Decision, DelegationDecision
 from diarium.registry import selectors as registry_selectors
 from diarium.registry.disposal import disposed_documents_q, open_requests_q
 from diarium.registry.models import Case, CopyRequest, Document, DocumentFile
+from diarium.registry.selectors import classification as classification_selectors
 
 from . import retention
-from .models import DisposalItem, DisposalList, DisposalRecord, LegalHold, RecordsPlanVersion, RetentionRule
+from .models import (
+    DisposalItem,
+    DisposalList,
+    DisposalRecord,
+    LegalHold,
+    RecordsPlanVersion,
+    RetentionRule,
+)
 
 OPEN_LISTS = (DisposalList.Status.DRAWN_UP, DisposalList.Status.ADOPTED)
 
@@ -308,17 +327,11 @@ def case_holds(case: Case) -> list[LegalHold]:
 
 # --- the command line ------------------------------------------------------------------------------
 def organisations(*, named: str | None = None) -> list:
-    """Every organisation, or the one `named` by its short name (slug) or id."""
+    """Every organisation, or the one `named` by its short name (slug) or id
+    (the registry's lookup for commands)."""
     from diarium.accounts.access import public_organisations
 
-    rows = public_organisations().order_by("name")
     if named is None:
-        return list(rows)
-    named = named.strip()
-    return list(rows.filter(Q(slug=named) | Q(pk=int(named) if named.isdigit() and len(named) < 12 else None)))
-
-
-def user_by_username(username: str):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(username=username, is_active=True).first()
+        return list(public_organisations().order_by("name"))
+    found = classification_selectors.organisation_named(named)
+    return [found] if found is not None else []

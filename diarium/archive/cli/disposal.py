@@ -22,6 +22,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import ngettext
 
 from diarium.core.errors import DomainError
+from diarium.registry.selectors import classification as classification_selectors
 
 from .. import selectors
 
@@ -143,7 +144,7 @@ def dispose_handle(command, *, organisation, list_number, user, as_json=False, *
     from .. import services
 
     org = _organisations(organisation)[0]
-    actor = selectors.user_by_username(user)
+    actor = classification_selectors.active_user_named(user)
     if actor is None:
         raise CommandError(f"Användaren finns inte: {user}")
     disposal_list = selectors.disposal_list_by_number(organisation_id=org.pk, number=list_number)
