@@ -200,10 +200,8 @@ def _check_reference(element, base: Path, root: Path, mets_path: Path, report: R
             report.problems.append(Problem("kontrollsumma", where, _("Okänd kontrollsummetyp %(type)s.") % {
                 "type": algorithm}))
         else:
-            digest = hashlib.new(name)
             with open(target, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1024 * 1024), b""):
-                    digest.update(chunk)
+                digest = hashlib.file_digest(fh, name)
             if digest.hexdigest().lower() != expected.lower():
                 report.problems.append(Problem("kontrollsumma", where, _(
                     "Filen %(href)s stämmer inte med sin kontrollsumma: den är skadad eller ändrad.") % {"href": href}))
