@@ -43,6 +43,8 @@ bench: install
 	$(BIN)/python bench/privacy_bench.py
 	$(BIN)/python bench/privacy_page_bench.py
 	$(BIN)/python bench/ocr_bench.py
+	$(BIN)/python bench/migration/speed.py
+	$(BIN)/python bench/migration/evaluate.py
 
 clean:
 	rm -rf $(VENV) var

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "diarium.search",
     "diarium.desk",
     "diarium.archive",
+    "diarium.reading",
     "diarium.demo",
     "django_tasks",
     "django_tasks_db",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("diarium.intake.urls")),
     path("", include("diarium.desk.urls")),
     path("", include("diarium.archive.urls")),
+    path("", include("diarium.reading.urls")),
     path("", include("diarium.registry.urls")),
     path("", include("diarium.opendata.urls")),
     # The site's own pages; core imports no app above it, so what they show of

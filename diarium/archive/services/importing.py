@@ -442,11 +442,13 @@ def _protected_description(data: parsing.CaseData) -> bool:
 
 @transaction.atomic
 def case_import(*, actor, package: Package, slug: str, written: list[str], dry_run: bool = False,
-                actor_name: str | None = None) -> tuple[Case, dict[str, int], list[str]]:
+                actor_name: str | None = None, custody_event: bool = True) -> tuple[Case, dict[str, int], list[str]]:
     """Write the package's case, whole, as the module's docstring says (the
     caller has checked the package and that the case does not exist). Files
     stored are named in `written`, for the caller to remove on failure. With
-    `dry_run`, everything is written and then rolled back (_Rehearsed)."""
+    `dry_run`, everything is written and then rolled back (_Rehearsed).
+    Without `custody_event`, the caller (a case read from an old document,
+    not from a package) appends its own event saying how the case came in."""
     data = package.case
     created: dict[str, list[str]] = {}
     organisation = _organisation(slug, data, created)
@@ -490,12 +492,13 @@ def case_import(*, actor, package: Package, slug: str, written: list[str], dry_r
         counts = {"documents": len(documents), "files": sum(len(d.files) for d in data.documents),
                   "decisions": len(data.decisions), "delegation_decisions": len(data.delegation_decisions),
                   "rounds": len(data.rounds), "events": len(data.events)}
-        details = _("Paket %(name)s, SHA-256 %(sha)s") % {"name": package.name, "sha": package.sha256}
-        event_append(case=case, kind=ArchiveEvent.CASE_IMPORTED, actor=actor, actor_name=actor_name,
-                     data={"package": package.name, "sha256": package.sha256,
-                           **({"zip_sha256": package.zip_sha256} if package.zip_sha256 else {}),
-                           "source": data.source, "created": writer.created, "counts": counts,
-                           "details": details})
+        if custody_event:
+            details = _("Paket %(name)s, SHA-256 %(sha)s") % {"name": package.name, "sha": package.sha256}
+            event_append(case=case, kind=ArchiveEvent.CASE_IMPORTED, actor=actor, actor_name=actor_name,
+                         data={"package": package.name, "sha256": package.sha256,
+                               **({"zip_sha256": package.zip_sha256} if package.zip_sha256 else {}),
+                               "source": data.source, "created": writer.created, "counts": counts,
+                               "details": details})
     if dry_run:
         raise _Rehearsed(counts, writer.warnings)
     return case, counts, writer.warnings
