@@ -7,6 +7,8 @@ headers and footers between the lines, columns side by side."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,47 +17,10 @@ from diarium.reading.grammar import kinds, meetings
 from diarium.reading.grammar.shape import FIELDS, Reading
 from diarium.reading.grammar.text import normalise
 
-# The seed's frame (docs/READING.md's worked example): an officer's report
-# without a "Tjänsteskrivelse" heading.
-SEED = """\
-
-
-Datum: 2018-08-23
-Handläggare: Göran Westerlund
-Direktr:
-Diariernr: 2017.676 KS
-
-Kommunstyrelsen
-
-Digital målbild för Alingsås kommun-öppen och smart samt tillhörande handlingsplan
-
-Ärendebeskrivning
-
-Kommunfullmäktige antog den 25 november 2015, § 180 e-strategi för Alingsås kommun.
-
-Kommunstyrelsens arbetsutskott beslutade den 25 april, § 53 att remisstiden förlängs till och med den 27 juli 2018.
-
-Förvaltningens yttrande
-
-Kommunfullmäktige har beslutat om ett framtagande av ett strategiskt dokument.
-
-Förslag till beslut
-
-Förslag till kommunstyrelsen för beslut:
-
-Handlingsplan Digital målbild för Alingsås kommun – öppen och smart godkänns under förutsättning att \
-kommunfullmäktige antar Digital målbild för Alingsås kommun – öppen och smart.
-
-Beslutet ska skickas till
-
-Samtliga nämnder, FABS AB, Alingsåshem AB, Alingsås Energi AB
-
-Anneli Schwartz
-Tf. Kommundirektör
-
-Göran Westerlund
-Digitaliseringsansvarig
-"""
+# The seed (docs/READING.md's worked example): an officer's report without a
+# "Tjänsteskrivelse" heading; the corpus keeps its bytes.
+SEED = (Path(__file__).resolve().parent / "data" / "reading" / "alingsas-2017-676-ks-tjansteskrivelse.txt"
+        ).read_text(encoding="utf-8")
 
 
 def read(text: str, kind: str | None = None) -> Reading:
