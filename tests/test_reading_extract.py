@@ -1,4 +1,4 @@
-"""Issue 23: a document's bytes to its text for the reader (diarium/reading/extract.py).
+"""Issue 23: a document's bytes to its text for the reader (diarium/reading/extract/).
 
 Every input is made here: PDFs with a text layer (PyMuPDF, DejaVu Sans, so
 å, ä, ö and § are real text), a scanned page (Swedish drawn with Pillow at

@@ -8,12 +8,15 @@ that turn a document's text into a Reading (shape.py, docs/READING.md).
     organs.py          organ codes and names, in every inflection, to full names
     people.py          names of people, with party, role and title taken off
     references.py      citations of earlier decisions
-    common.py          what every kind has: organisation, organ, date, title,
+    common/            what every kind has: organisation, organ, date, title,
                        diary numbers, officers, references, signatories
+                       (head, organisation, date, title, officers, signatures)
     officer_report.py  reports, remiss answers and decision letters: proposals
                        with their conditions, remiss, dispatch
-    meetings.py        notices, minutes and excerpts: items, attendance,
+    meetings/          notices, minutes and excerpts: items, attendance,
                        chair, adjusters, paragraphs, posting, place and time
+                       (layout, paragraphs, items, meeting, names, attendance,
+                       signatures, posting)
 """
 
 from __future__ import annotations

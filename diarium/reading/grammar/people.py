@@ -257,7 +257,7 @@ def signature_lines(lines: Sequence) -> list[tuple[int, int | None]]:
                 index += 1
                 continue
         if _COLUMN_GAP.search(texts[index].strip()):
-            index += 1  # names side by side: read as columns (common._columns)
+            index += 1  # names side by side: read as columns (common.signatures._columns)
             continue
         if is_name(clean_name(line)):
             following = index + 1
