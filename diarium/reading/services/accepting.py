@@ -83,7 +83,7 @@ def proposal_accept(*, actor, proposal: ImportProposal, values: dict, actor_name
 
 
 def _locked(proposal: ImportProposal) -> ImportProposal:
-    locked = ImportProposal.objects.select_for_update().select_related("organisation", "blob").get(pk=proposal.pk)
+    locked = ImportProposal.objects.select_for_update(of=("self",)).select_related("organisation", "blob").get(pk=proposal.pk)
     if locked.status != ImportProposal.Status.PENDING:
         raise Conflict(_("Förslaget är redan avgjort (%(status)s).") % {"status": locked.get_status_display()})
     return locked
