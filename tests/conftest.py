@@ -193,9 +193,10 @@ def demo(_demo_database, db, settings, monkeypatch):
 # --- tests that run on one database ---------------------------------------------------------
 # `.ci/run` runs the suite on SQLite and on PostgreSQL side by side, on two cores. A test that
 # never opens the database (no `db` fixture or django_db mark, directly or through its fixtures)
-# tests the same code on both, and the PostgreSQL run leaves it out when DIARIUM_TESTS_ONCE is
-# set; so does a test marked `one_database`, whose database paths the other tests already take
-# on both. Without the variable (as `make test` runs by default) every test runs.
+# tests the same code on both, so it runs in one of the two: the SQLite run, which also has the
+# browser journeys, leaves it out when DIARIUM_TESTS_ONCE is set, and the PostgreSQL run keeps
+# it. A test marked `one_database`, whose database paths the other tests already take on both,
+# runs on SQLite only. Without the variable (as `make test` runs by default) every test runs.
 _DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
                                 "live_server", "_django_db_helper"})
 
@@ -214,9 +215,14 @@ def pytest_collection_modifyitems(config, items):
 
     from django.conf import settings
 
-    if not os.environ.get("DIARIUM_TESTS_ONCE") or settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    if not os.environ.get("DIARIUM_TESTS_ONCE"):
         return
-    once = [item for item in items if item.get_closest_marker("one_database") or _database_free(item)]
+    on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    if on_sqlite:
+        once = [item for item in items if _database_free(item) and not item.get_closest_marker("one_database")
+                and "browser" not in item.path.parts]  # the PostgreSQL run has no browser journeys
+    else:
+        once = [item for item in items if item.get_closest_marker("one_database")]
     if once:
         config.hook.pytest_deselected(items=once)
         chosen = set(map(id, once))
