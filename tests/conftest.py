@@ -201,6 +201,11 @@ _DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_seque
                                 "live_server", "_django_db_helper"})
 
 
+# Database-free tests of these modules run beside SQLite all the same: it evens out the two
+# runs' lengths (measured: SQLite 17.3 min, PostgreSQL 19.5 min with every database-free test).
+_BESIDE_SQLITE = ("test_reading_",)
+
+
 def _database_free(item) -> bool:
     return (item.get_closest_marker("django_db") is None
             and _DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ())))
@@ -220,9 +225,11 @@ def pytest_collection_modifyitems(config, items):
     on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
     if on_sqlite:
         once = [item for item in items if _database_free(item) and not item.get_closest_marker("one_database")
-                and "browser" not in item.path.parts]  # the PostgreSQL run has no browser journeys
+                and "browser" not in item.path.parts  # the PostgreSQL run has no browser journeys
+                and not item.path.name.startswith(_BESIDE_SQLITE)]
     else:
-        once = [item for item in items if item.get_closest_marker("one_database")]
+        once = [item for item in items if item.get_closest_marker("one_database")
+                or (_database_free(item) and item.path.name.startswith(_BESIDE_SQLITE))]
     if once:
         config.hook.pytest_deselected(items=once)
         chosen = set(map(id, once))

@@ -162,17 +162,17 @@ def test_garbage_posts_never_give_a_5xx(client, registrar, proposal, data):
     assert proposal.status == ImportProposal.Status.PENDING
 
 
+@pytest.mark.one_database
 def test_garbage_in_every_field_gives_a_4xx_not_a_5xx(client, registrar, proposal):
     """Each field in turn gets text it cannot mean; the date is left out so
     that the service reads every field and refuses (nothing is accepted)."""
     client.force_login(registrar)
     data = _post_data(proposal, **{"f-date": ""})
-    for key in list(data):
-        if key == "action" or key.endswith("FORMS"):
-            continue
-        for garbage in ("§§ 12–x ÅÄÖ \u202e", "9" * 40, "2018-13-45", "<b>"):
-            response = client.post(reverse("reading:proposal", args=[proposal.pk]), {**data, key: garbage})
-            assert response.status_code == 400, key
+    garbage = ("§§ 12–x ÅÄÖ \u202e", "9" * 40, "2018-13-45", "<b>")
+    fields = [key for key in data if key != "action" and not key.endswith("FORMS")]
+    for n, key in enumerate(fields):  # each field one of the garbage texts in turn
+        response = client.post(reverse("reading:proposal", args=[proposal.pk]), {**data, key: garbage[n % 4]})
+        assert response.status_code == 400, key
     proposal.refresh_from_db()
     assert proposal.status == ImportProposal.Status.PENDING and not Case.objects.exists()
 
