@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .shape import Found
+from .shape import Found, leftmost_longest
 
 # The months by every name and abbreviation in use ("sept." and "sep.",
 # "mars" and "mar."). Abbreviations may end with a full stop.
@@ -112,16 +112,9 @@ def find_dates(text: str, *, year: int | None = None) -> list[Found]:
         value = _date(the_year, month, int(match["d"]))
         if value is not None:
             found.append(Found(match.start("d"), match.end(), value, text[match.start("d"):match.end()]))
-    found.sort(key=lambda item: (item.start, -item.end))
     # A date found by two forms (never, by construction, but cheap to keep
     # sure): the first one at its place wins.
-    out: list[Found] = []
-    last_end = -1
-    for item in found:
-        if item.start >= last_end:
-            out.append(item)
-            last_end = item.end
-    return out
+    return leftmost_longest(found)
 
 
 _DEN = re.compile(r"\s*(?:(?:må|ti|on|to|fre|lör|sön)[a-zå]*dag(?:en)?\s+)?(?:den\s+)?", re.IGNORECASE)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .shape import Found
+from .shape import Found, leftmost_longest
 from .text import collapse
 
 # The organs by code. A code may stand for one organ only; where
@@ -329,14 +329,7 @@ def find_organs(text: str) -> list[Found]:
         if name is None:
             continue
         found.append(Found(start, end, name, text[start:end], 0.9))
-    found.sort(key=lambda item: (item.start, -item.end))
-    out: list[Found] = []
-    last_end = -1
-    for item in found:
-        if item.start >= last_end:
-            out.append(item)
-            last_end = item.end
-    return out
+    return leftmost_longest(found)
 
 
 def _field_end(text: str, field: re.Match) -> int:

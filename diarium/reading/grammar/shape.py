@@ -40,6 +40,18 @@ class Found:
     confidence: float = 1.0  # how sure the rule that found it is (a label beside it, a known form)
 
 
+def leftmost_longest(found: list[Found]) -> list[Found]:
+    """The finds that do not overlap, in text order: at each place the
+    longest, and a find inside one already taken is dropped."""
+    out: list[Found] = []
+    last_end = -1
+    for item in sorted(found, key=lambda item: (item.start, -item.end)):
+        if item.start >= last_end:
+            out.append(item)
+            last_end = item.end
+    return out
+
+
 @dataclass
 class Reading:
     """What the reader made of one document. `values` holds the printed
