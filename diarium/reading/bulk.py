@@ -59,6 +59,7 @@ def file_import(path: Path, *, name: str, organisation=None, actor=None, dry_run
     least `accept_above` sure (falling back to the queue with the problems
     when the register refuses it). With `dry_run` nothing is written."""
     result = read_path(path, name=name)
+    content, result.content = result.content, None  # stored below, not kept with the outcome
     if result.reading is None:
         outcome = FileOutcome(result=result, status=UNREADABLE, problems=[result.problem or ""])
         if dry_run or not result.sha256:  # not even its bytes were read (too large, not to be opened)
@@ -67,10 +68,6 @@ def file_import(path: Path, *, name: str, organisation=None, actor=None, dry_run
         return FileOutcome(result=result, status=READ)
     from . import services
 
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        return FileOutcome(result=result, status=UNREADABLE, problems=[exc.strerror or str(exc)])
     proposal, created = services.proposal_queue(actor=actor, organisation=organisation, filename=name,
                                                 content=content, result=result)
     if not created:

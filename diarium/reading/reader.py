@@ -26,6 +26,7 @@ class Result:
     method: str = ""  # text, pdf, ocr or docx (extract.py)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    content: bytes | None = field(default=None, repr=False)  # the bytes read_path read, for the caller to store
 
 
 def read_document(name: str, data: bytes) -> Result:
@@ -54,7 +55,9 @@ def read_path(path: Path, *, name: str | None = None) -> Result:
     except OSError as exc:
         return Result(file=name or str(path), sha256="", size=0,
                       problem=_unreadable_file(exc))
-    return read_document(name or str(path), data)
+    result = read_document(name or str(path), data)
+    result.content = data
+    return result
 
 
 def _unreadable_file(exc: OSError) -> str:
