@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test install test-tools bench clean
+.PHONY: demo test install test-tools bench clean stack stack-down stack-test stack-tools
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,34 @@ bench: install
 	$(BIN)/python bench/ocr_bench.py
 	$(BIN)/python bench/migration/speed.py
 	$(BIN)/python bench/migration/evaluate.py
+
+# The production topology on this machine (stack/stack.py, docs/DEPLOYMENT.md): PostgreSQL primary +
+# streaming replica, Redis, RQ workers, moto's S3 server, two `diarium serve` behind haproxy.
+# haproxy comes from Debian's package; PostgreSQL 15 and Redis are the ones the tests use already.
+STACK := $(BIN)/python stack/stack.py
+$(BIN)/.stack-installed: $(BIN)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[stack]'
+	touch $@
+
+stack-tools: $(BIN)/.stack-installed
+	@command -v haproxy >/dev/null || command -v /usr/sbin/haproxy >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy)
+
+stack: stack-tools
+	$(STACK) up
+
+stack-down:
+	$(STACK) down
+
+# Up, the journeys, fault and load tests (stack/tests), then down whatever happened; on a
+# failure the run dir (logs) is kept. DIARIUM_STACK_SHORT=1: the short form (CI).
+stack-test: stack-tools
+	@start=$$(date +%s); \
+	$(STACK) up && { $(BIN)/python -m pytest -c stack/tests/pytest.ini --rootdir stack/tests stack/tests \
+	  $(STACK_PYTEST_ARGS); rc=$$?; } || rc=$$?; \
+	if [ $$rc -eq 0 ]; then $(STACK) down; else $(STACK) down --keep; fi; \
+	echo "stack-test: exit $$rc, wall time $$(( $$(date +%s) - start )) s$${DIARIUM_STACK_SHORT:+ (short form)}"; \
+	exit $$rc
 
 clean:
 	rm -rf $(VENV) var

@@ -55,9 +55,9 @@ def secret_key(key_file: Path, *, create: bool) -> str:
         return key
     if not create:
         raise ImproperlyConfigured(
-            f"No secret key: set DJANGO_SECRET_KEY (a long random string, e.g. from "
-            f"`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`) or keep one in {key_file}. "
-            f"Only `diarium demo` and DIARIUM_DEBUG=1 make one themselves."
+            f"Ingen hemlig nyckel: sätt DJANGO_SECRET_KEY (en lång slumpsträng, t.ex. från "
+            f"`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`) eller spara en i {key_file}. "
+            f"Bara `diarium demo` och DIARIUM_DEBUG=1 skapar en själva."
         )
     import secrets
 
@@ -108,6 +108,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Operations (docs/DEPLOYMENT.md): the request id first, so every log line of a
+    # request carries it; the metrics around everything else; /healthz, /readyz and
+    # /metrics answered before the HTTPS redirect, host check, sessions and limits.
+    "diarium.core.requestlog.RequestIdMiddleware",
+    "diarium.core.metrics.MetricsMiddleware",
+    "diarium.core.operations.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "diarium.core.control_characters.RefuseControlCharactersMiddleware",
@@ -118,6 +124,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "diarium.core.middleware.SecurityHeadersMiddleware",
+    # A store refusing a file (ServiceUnavailable): 503 with Retry-After, never a 500.
+    "diarium.core.middleware.ServiceUnavailableMiddleware",
     # Before anything reads the body (CSRF, the views): a 413 for oversized requests.
     "diarium.core.middleware.RequestSizeLimitMiddleware",
     "diarium.core.ratelimit.PublicRateLimitMiddleware",
@@ -147,7 +155,15 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'diarium.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+except ValueError as _exc:  # an unknown scheme, an unquoted character, a port that is no number
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "DATABASE_URL går inte att tolka. Ange t.ex. postgres://användare:lösenord@värd:5432/databas eller "
+        "sqlite:////sökväg/till/diarium.sqlite3; tecken som @ : / i lösenordet skrivs kodade (%40 %3A %2F)."
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions + WAL: writers queue on the busy timeout instead of
     # failing, which keeps diary numbers gapless under concurrent registration.
@@ -178,7 +194,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if os.environ.get("DATABASE_REPLICA_URL"):
         DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
         DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        # A replica that does not answer costs a read a few seconds at most: its reads then go to
+        # the primary (diarium/core/replica.py), until a probe finds it healthy again.
+        DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 3)
         DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# How far behind (seconds) the replica may be and still be read, and how long each process
+# keeps a probe's answer (diarium/core/replica.py; `diarium replica-status`).
+DIARIUM_REPLICA_MAX_LAG = float(os.environ.get("DIARIUM_REPLICA_MAX_LAG") or 30)
+DIARIUM_REPLICA_CHECK_SECONDS = float(os.environ.get("DIARIUM_REPLICA_CHECK_SECONDS") or 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Files ----------------------------------------------------------------------
@@ -187,6 +210,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 MEDIA_ROOT = os.environ.get("DIARIUM_MEDIA_ROOT", str(VAR_DIR / "files"))
 if os.environ.get("DIARIUM_STORAGE", "local") == "s3":
     _file_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # django-storages reads these from the settings, not the environment.
+    for _name in ("AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL", "AWS_S3_REGION_NAME", "AWS_ACCESS_KEY_ID",
+                  "AWS_SECRET_ACCESS_KEY", "AWS_LOCATION"):
+        if os.environ.get(_name):
+            globals()[_name] = os.environ[_name]
+    # A store that refuses or does not answer costs an upload seconds, not minutes: short
+    # timeouts and one retry (a silent store: about 2 x 10 s, inside the app server's 30 s
+    # worker timeout), then the upload is refused with 503 and nothing is kept
+    # (diarium/registry/files.py). With a client config of its own, django-storages no longer
+    # applies AWS_S3_ADDRESSING_STYLE / AWS_S3_SIGNATURE_VERSION itself: they are set here.
+    from botocore.config import Config as _S3ClientConfig
+
+    AWS_S3_CLIENT_CONFIG = _S3ClientConfig(
+        connect_timeout=float(os.environ.get("DIARIUM_S3_CONNECT_TIMEOUT") or 5),
+        read_timeout=float(os.environ.get("DIARIUM_S3_READ_TIMEOUT") or 10),
+        retries={"mode": "standard", "total_max_attempts": int(os.environ.get("DIARIUM_S3_MAX_ATTEMPTS") or 2)},
+        s3={"addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None},
+        signature_version=os.environ.get("AWS_S3_SIGNATURE_VERSION") or None,
+    )
 else:
     _file_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -201,6 +243,9 @@ STATIC_ROOT = os.environ.get("DIARIUM_STATIC_ROOT", str(VAR_DIR / "static"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# Seconds a client is asked to wait (Retry-After of the 503) when the file store refuses
+# (diarium.registry.files).
+DIARIUM_STORAGE_RETRY_AFTER = int(os.environ.get("DIARIUM_STORAGE_RETRY_AFTER") or 60)
 # Upload rules (read lazily by diarium.registry.files).
 DIARIUM_MAX_UPLOAD_BYTES = int(os.environ.get("DIARIUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -218,7 +263,8 @@ CACHES = {
 }
 if os.environ.get("DIARIUM_REDIS_URL"):
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis down is a cache miss, never an error page (diarium/core/cache.py).
+        "BACKEND": "diarium.core.cache.ResilientRedisCache",
         "LOCATION": os.environ["DIARIUM_REDIS_URL"],
     }
 
@@ -283,6 +329,27 @@ TASKS = {
         "BACKEND": os.environ.get("DIARIUM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# The real queue of a production topology: DIARIUM_TASKS_BACKEND=django_tasks_rq.RQBackend,
+# RQ over Redis at DIARIUM_QUEUE_URL (default DIARIUM_REDIS_URL). Tasks then go through the
+# outbox of diarium/core/queue.py (nothing lost while Redis is away, nothing run twice at once);
+# `diarium worker` runs RQ's worker with the outbox relay (docs/DEPLOYMENT.md, "Kö och arbetare").
+DIARIUM_QUEUE_URL = (os.environ.get("DIARIUM_QUEUE_URL") or os.environ.get("DIARIUM_REDIS_URL")
+                     or "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {
+    "default": {
+        # An unreachable Redis fails a push within seconds (the relay pushes later), never hangs a request.
+        "URL": DIARIUM_QUEUE_URL + ("" if "socket_connect_timeout" in DIARIUM_QUEUE_URL else
+                                    ("&" if "?" in DIARIUM_QUEUE_URL else "?") + "socket_connect_timeout=3"),
+        "DEFAULT_TIMEOUT": int(os.environ.get("DIARIUM_QUEUE_JOB_TIMEOUT") or 3600),
+    }
+}
+RQ = {"COMMIT_MODE": "auto"}  # the outbox pushes after the commit itself
+INSTALLED_APPS.append("django_rq")  # always, so that every database has its (empty) migrations
+# A claimed task's lease (a killed worker's task runs again this much later), the relay's
+# interval and how many claims a task gets before it is given up.
+DIARIUM_QUEUE_LEASE_SECONDS = float(os.environ.get("DIARIUM_QUEUE_LEASE_SECONDS") or 120)
+DIARIUM_QUEUE_RELAY_SECONDS = float(os.environ.get("DIARIUM_QUEUE_RELAY_SECONDS") or 5)
+DIARIUM_QUEUE_MAX_ATTEMPTS = int(os.environ.get("DIARIUM_QUEUE_MAX_ATTEMPTS") or 5)
 # The registrar's mailbox for requests to see public documents (none: the
 # request is only recorded on the case), the contact on the accessibility
 # statement, and how many copy requests one address may make an hour.
@@ -367,9 +434,19 @@ EMAIL_HOST_PASSWORD = os.environ.get("DIARIUM_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DIARIUM_EMAIL_TLS", False)
 EMAIL_TIMEOUT = 30
 
+# Logs (diarium/core/logs.py): DIARIUM_LOG_FORMAT "json" (one JSON object a line with
+# timestamp, level, logger, event and request_id; the default of `diarium serve` and
+# `diarium worker`, set by diarium/cli.py) or "console" (readable lines, e.g. `make demo`).
+DIARIUM_LOG_FORMAT = os.environ.get("DIARIUM_LOG_FORMAT", "console").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"diarium": {"()": "diarium.core.logs.json_formatter" if DIARIUM_LOG_FORMAT == "json"
+                               else "diarium.core.logs.console_formatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "diarium",
+                             "stream": "ext://sys.stdout" if DIARIUM_LOG_FORMAT == "json" else "ext://sys.stderr"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DIARIUM_LOG_LEVEL", "WARNING")},
 }
+# /metrics (diarium/core/operations.py): unset, only clients on loopback or a private
+# network may read it; set, only a request with "Authorization: Bearer <token>".
+DIARIUM_METRICS_TOKEN = os.environ.get("DIARIUM_METRICS_TOKEN", "")

@@ -156,7 +156,11 @@ def test_existing_requests_in_the_history_become_rows(document, registrar):
                               "name": REQUESTER, "contact": CONTACT, "format": "email", "message": "Tack",
                               "document_secret": True}})
     _record(document)  # already has its row: left alone
-    migration.requests_from_events(apps, None)
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    migration.requests_from_events(apps, SimpleNamespace(connection=connection))  # it migrates the editor's database
     migrated = CopyRequest.objects.get(received_at=at)
     assert (migrated.name, migrated.contact, migrated.format, migrated.message, migrated.document_secret) == (
         REQUESTER, CONTACT, "email", "Tack", True)

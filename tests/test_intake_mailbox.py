@@ -251,3 +251,26 @@ def test_only_the_organisations_registrars_handle_its_inbox(dovecot, mailbox, or
     with pytest.raises(PermissionDenied):
         intake.mailbox_save(actor=f.registrar(org), organisation_id=org.pk, name="x", host="h", username="u",
                             password="p")
+
+
+def test_a_file_store_that_refuses_is_told_and_the_messages_are_taken_at_the_next_poll(dovecot, mailbox, settings,
+                                                                                     tmp_path):
+    """The store cannot write (here a local store whose folder cannot be made:
+    the disk refuses with an OSError): the poll records why, takes nothing and
+    leaves every message for the next poll."""
+    dovecot.append(mailbox.username, message(subject="Första"), message(subject="Andra"))
+    blocked = tmp_path / "ingen-mapp"
+    blocked.write_text("a file where the store's folder should be")
+    working = settings.STORAGES["default"]
+    settings.STORAGES = {**settings.STORAGES, "default": {**working, "OPTIONS": {"location": str(blocked / "files")}}}
+    result = intake.mailbox_poll(mailbox.pk)
+    assert result.taken == 0
+    assert result.error == "Filarkivet tar inte emot filer just nu. Inget sparades. Försök igen om en stund."
+    mailbox.refresh_from_db()
+    assert mailbox.poll_error == result.error and mailbox.lease_until is None and mailbox.last_uid == 0
+    assert not IntakeItem.objects.exists() and not Blob.objects.exists()
+    settings.STORAGES = {**settings.STORAGES, "default": working}
+    assert intake.mailbox_poll(mailbox.pk).taken == 2
+    assert sorted(IntakeItem.objects.values_list("subject", flat=True)) == ["Andra", "Första"]
+    mailbox.refresh_from_db()
+    assert mailbox.poll_error == ""

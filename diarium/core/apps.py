@@ -34,6 +34,22 @@ def upload_temp_dir_sweep(directory) -> int:
     return removed
 
 
+def _rq_dashboard_only_with_rq(settings) -> None:
+    """django_rq is always installed (its migrations are then in every database,
+    so switching to the RQ backend needs no migrate); its admin dashboard is shown
+    only where tasks go to RQ."""
+    if str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_rq"):
+        return
+    from django.contrib import admin
+
+    try:
+        from django_rq.models import Dashboard
+    except ImportError:  # pragma: no cover - installed with Diarium
+        return
+    if admin.site.is_registered(Dashboard):
+        admin.site.unregister(Dashboard)
+
+
 class CoreConfig(AppConfig):
     name = "diarium.core"
     label = "core"
@@ -45,6 +61,17 @@ class CoreConfig(AppConfig):
         from .memory import freeze_after_first_request
 
         request_finished.connect(freeze_after_first_request, dispatch_uid="diarium.core.memory.freeze")
+        _rq_dashboard_only_with_rq(settings)
+        # Logs and metrics (docs/DEPLOYMENT.md): structlog hands its events to the
+        # logging of LOGGING; a request's id is bound until its response is closed.
+        from . import logs, metrics, requestlog
+
+        logs.configure_structlog()
+        request_finished.connect(requestlog.unbind, dispatch_uid="diarium.core.requestlog.unbind")
+        metrics.register_core_gauges()
+        from . import replica
+
+        replica.register_gauges()  # where lag-tolerant reads go, and the replica's lag
         try:
             upload_temp_dir_sweep(getattr(settings, "FILE_UPLOAD_TEMP_DIR", None))
         except OSError:  # a read-only or missing disk must not stop a start; uploads will say so

@@ -64,3 +64,22 @@ def errors_from_validation(exc) -> DomainError:
         errors = {"__all__": messages(exc.error_list)}
     first = next(iter(errors.values()))[0] if errors else _("Ogiltiga uppgifter.")
     return DomainError(_("Uppgifterna kunde inte sparas: %(error)s") % {"error": first}, errors=errors)
+
+
+class ServiceUnavailable(Exception):
+    """A service the request needs (the object store) refuses or does not answer
+    for now: 503 with Retry-After and a Swedish message, for web pages and the
+    API alike (core.middleware.ServiceUnavailableMiddleware, core.api.errors).
+    Not a DomainError: the user broke no rule and a form has nothing to correct,
+    so no view catches it as input refused. Raised inside the write's
+    transaction, which then rolls back: nothing is half-stored."""
+
+    status_code = 503
+
+    def __init__(self, message: str, *, retry_after: int = 60):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.retry_after = int(retry_after)
+
+    def as_dict(self) -> dict:
+        return {"detail": self.message, "errors": {}}

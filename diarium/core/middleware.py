@@ -66,3 +66,40 @@ class RequestSizeLimitMiddleware:
         # The unread body is not waited for: the connection ends with this answer.
         response["Connection"] = "close"
         return response
+
+
+class ServiceUnavailableMiddleware:
+    """A ServiceUnavailable (the object store refusing a file) raised by a view
+    becomes a 503 with Retry-After: the page 503.html with its Swedish message,
+    or under /api/ the API's JSON error shape. Never a 500: the write rolled back
+    and the user may simply try again."""
+
+    API_PREFIX = "/api/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from .errors import ServiceUnavailable
+
+        if not isinstance(exception, ServiceUnavailable):
+            return None
+        return unavailable_response(request, exception)
+
+
+def unavailable_response(request, exc):
+    """The 503 answer to a ServiceUnavailable, for a page or the API."""
+    from django.shortcuts import render
+
+    from .api.errors import error_response
+
+    if request.path.startswith(ServiceUnavailableMiddleware.API_PREFIX):
+        response = error_response(exc.message, 503)
+    else:
+        response = render(request, "503.html", {"message": exc.message}, status=503)
+    response["Retry-After"] = str(exc.retry_after)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -12,7 +12,14 @@ exactly `limit` requests of a window are allowed however many arrive at once:
   Django's generic read-then-write, the count is one INSERT … ON CONFLICT DO
   UPDATE … RETURNING on the RateCounter table (diarium/core/models.py), on
   SQLite and PostgreSQL; a client's first request in a window sweeps ended
-  windows.
+  windows;
+- when Redis is down (diarium/core/cache.py: its incr raises CacheUnavailable)
+  the count moves to the same RateCounter table until it is back. The limit
+  keeps holding, shared by every app server, rather than every request going
+  through unlimited or failing: a harvester cannot use a Redis outage to flood
+  the open-data endpoints, and the database is there anyway (the page itself
+  needs it). A window that straddles the switch starts its count afresh on the
+  other side, allowing at most one extra window's worth of requests.
 
 Settings:
 - DIARIUM_PUBLIC_RATE_LIMIT: "requests/seconds", e.g. "600/60" (the default);
@@ -35,6 +42,7 @@ from django.db import connections, router
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from .cache import CacheUnavailable
 from .models import RateCounter
 
 LIMITED_PREFIXES = ("/oparl/", "/datasets/", "/floden/", "/kalender/")
@@ -73,7 +81,10 @@ def hit(scope: str, client: str, *, limit: int, window: int) -> Verdict:
         # requests read the same count and all but one of their counts are lost.
         count = _count_in_database(key, window_end=start + window, now=now)
     else:
-        count = _increment(backend, key, left + 1)
+        try:
+            count = _increment(backend, key, left + 1)
+        except CacheUnavailable:
+            count = _count_in_database(key, window_end=start + window, now=now)
     return Verdict(count <= limit, limit, max(0, limit - count), left)
 
 

@@ -2,8 +2,10 @@
 
 Tasks are django-tasks tasks. With the embedded database backend a task is
 enqueued inside the caller's transaction (it commits or rolls back with the
-writes it belongs to); with any other backend (a real queue) it is enqueued
-after the commit, so a worker never picks up work whose data is not there yet.
+writes it belongs to); with any other backend (a real queue) it is written to
+the outbox in that transaction and pushed to the queue after the commit, so a
+worker never picks up work whose data is not there yet, and a queue that is
+down at the commit loses nothing (diarium/core/queue.py).
 
 Services enqueue a task by its dotted path (enqueue_by_name), resolved when it
 is enqueued, so that a services module never imports the tasks module that
@@ -15,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
@@ -24,16 +25,16 @@ from django.utils.module_loading import import_string
 
 logger = logging.getLogger("diarium.tasks")
 
-_TRANSACTIONAL_BACKENDS = ("django_tasks_db.backend.DatabaseBackend", "django_tasks.backends.immediate.ImmediateBackend")
-
-
 def enqueue(task, *args, **kwargs) -> None:
-    backend = task.get_backend()
-    path = f"{type(backend).__module__}.{type(backend).__qualname__}"
-    if path in _TRANSACTIONAL_BACKENDS:
+    """Enqueue `task` as part of the caller's transaction: on the database backend
+    directly, on any other (a real queue) through the outbox (diarium.core.queue),
+    whose row commits with the caller's writes and is pushed after the commit."""
+    from .queue import backend_is_transactional, outbox_add
+
+    if backend_is_transactional(task.get_backend()):
         task.enqueue(*args, **kwargs)
     else:
-        transaction.on_commit(partial(task.enqueue, *args, **kwargs))
+        outbox_add(task, args, kwargs)
 
 
 def enqueue_by_name(path: str, *args, **kwargs) -> None:

@@ -84,8 +84,9 @@ def generation_batch_run(batch_id: int, *, now=timezone.now) -> GenerationBatch 
     runner = RUNNERS[batch.kind]
     for item in batch.items[batch.done + batch.failed:]:
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # the item and its count commit together: run again, it is not redone
                 runner(batch, item)
+                GenerationBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
         except Exception as exc:  # counted and named; the batch goes on
             message = getattr(exc, "message", None) or str(exc) or exc.__class__.__name__
             if not isinstance(exc, DomainError):
@@ -95,7 +96,6 @@ def generation_batch_run(batch_id: int, *, now=timezone.now) -> GenerationBatch 
             GenerationBatch.objects.filter(pk=batch.pk).update(failed=F("failed") + 1, errors=batch.errors)
         else:
             batch.done += 1
-            GenerationBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
     GenerationBatch.objects.filter(pk=batch.pk).update(finished_at=now())
     batch.refresh_from_db()
     return batch

@@ -23,7 +23,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diarium.core.errors import DomainError, PermissionDenied
+from diarium.core.errors import DomainError, PermissionDenied, ServiceUnavailable
 from diarium.core.limits import length_errors, max_upload_bytes
 from diarium.registry import files as file_store
 from diarium.registry import services as registry
@@ -171,7 +171,9 @@ def mailbox_poll(mailbox_id: int, *, now: dt.datetime | None = None) -> PollResu
                 mailbox.uid_validity, mailbox.last_uid = validity, 0
             result.taken = _take_new(client, mailbox, validity)
             result.filed_away = _file_away(client, mailbox, validity)
-    except imap.MailboxUnavailable as exc:
+    except (imap.MailboxUnavailable, ServiceUnavailable) as exc:
+        # The file store refusing a message: that message was not taken (its transaction
+        # rolled back, the mailbox's mark not moved), so the next poll takes it again.
         result.error = exc.message
     Mailbox.objects.filter(pk=mailbox.pk).update(
         lease_until=None, polled_at=timezone.now(), poll_error=result.error,

@@ -33,6 +33,12 @@ class RegistryConfig(AppConfig):
         # The history's chain (registry.chain): what was appended since the last run is sealed.
         tasks.periodic_register("registry.history_seal", "diarium.registry.tasks.history_seal",
                                 dt.timedelta(minutes=1))
+        # A backup records the history's heads, and a restore proves it reproduces them (core.backup).
+        from diarium.core.backup import hooks as backup_hooks
+
+        from .backup import chain_heads
+
+        backup_hooks.proof_register("registry.chain_heads", chain_heads)
 
 
 def audit_counterparts(apply: bool):

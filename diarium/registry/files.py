@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -20,10 +21,12 @@ from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from diarium.core.errors import DomainError
+from diarium.core.errors import DomainError, ServiceUnavailable
 from diarium.core.limits import max_upload_bytes
 
 from .models import Blob
+
+logger = logging.getLogger("diarium.storage")
 
 # File types a register accepts, detected from content (libmagic), not from names.
 DEFAULT_ALLOWED_TYPES = {
@@ -378,22 +381,60 @@ def storage_name_for(sha256: str) -> str:
     return f"blobs/{sha256[:2]}/{sha256}"
 
 
+# --- when the store refuses -------------------------------------------------------------------
+
+def storage_errors() -> tuple[type[BaseException], ...]:
+    """What the storage backend raises when the store refuses or does not answer:
+    OSError (a local disk full, read-only or gone), and for S3 botocore's errors
+    (an answer of 500/503, a refused connection, a timeout: BotoCoreError,
+    ClientError) and boto3's (an upload that failed: S3UploadFailedError)."""
+    errors: list[type[BaseException]] = [OSError]
+    try:
+        from boto3.exceptions import Boto3Error
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # django-storages' S3 extra not installed: local disk only
+        pass
+    else:
+        errors += [BotoCoreError, ClientError, Boto3Error]
+    return tuple(errors)
+
+
+def retry_after_seconds() -> int:
+    """DIARIUM_STORAGE_RETRY_AFTER: the Retry-After of a 503 when the store refuses (seconds)."""
+    return int(getattr(settings, "DIARIUM_STORAGE_RETRY_AFTER", 60))
+
+
+def _refused(exc: BaseException, *, writing: bool) -> ServiceUnavailable:
+    logger.warning("The file store refused to %s: %s: %s", "store a file" if writing else "hand out a file",
+                   type(exc).__name__, " ".join(str(exc).split())[:500])
+    if writing:
+        message = _("Filarkivet tar inte emot filer just nu. Inget sparades. Försök igen om en stund.")
+    else:
+        message = _("Filarkivet svarar inte just nu. Försök igen om en stund.")
+    return ServiceUnavailable(message, retry_after=retry_after_seconds())
+
+
 def blob_store(checked: CheckedFile, *, written: list[str]) -> Blob:
     """Store content under its hash unless it is already there. Names of files
     this call wrote are appended to `written` so a failed transaction can remove
-    them again."""
+    them again. A store that refuses the write (or does not answer within the
+    client's timeouts) raises ServiceUnavailable inside the caller's transaction,
+    which rolls back: no row points at content that is not there."""
     blob = Blob.objects.filter(sha256=checked.sha256).first()
     if blob is not None and not blob_disposed(blob):
         return blob
     # New content, or content disposed of before that comes again in a new record: stored (anew).
     name = storage_name_for(checked.sha256)
-    if not default_storage.exists(name):
-        checked.source.seek(0)
-        saved = default_storage.save(name, checked.source)
-        if saved != name:  # the storage renamed it: another writer won the race
-            default_storage.delete(saved)
-        else:
-            written.append(name)
+    try:
+        if not default_storage.exists(name):
+            checked.source.seek(0)
+            saved = default_storage.save(name, checked.source)
+            if saved != name:  # the storage renamed it: another writer won the race
+                default_storage.delete(saved)
+            else:
+                written.append(name)
+    except storage_errors() as exc:
+        raise _refused(exc, writing=True) from exc
     if blob is not None:
         blob.notes = checked.notes
         blob.save(update_fields=["notes"])
@@ -406,18 +447,31 @@ def blob_store(checked: CheckedFile, *, written: list[str]) -> Blob:
 
 def remove_unreferenced(names: list[str]) -> None:
     """After a rollback: delete files this attempt wrote that no Blob row refers
-    to (or only one whose content was disposed of)."""
+    to (or only one whose content was disposed of). A store that refuses the
+    delete too keeps the file: it is named by its hash, so it is harmless, and
+    the same content stored again later finds it there; the error the rollback
+    came from is not hidden by this one."""
     for name in names:
         sha = name.rsplit("/", 1)[-1]
         blob = Blob.objects.filter(sha256=sha).first()
         if blob is None or blob_disposed(blob):
-            default_storage.delete(name)
+            try:
+                default_storage.delete(name)
+            except storage_errors() as exc:
+                logger.warning("Could not remove %s after a rolled-back write (kept, unreferenced): %s", name,
+                               " ".join(str(exc).split())[:500])
 
 
 def blob_open(blob: Blob):
-    """The content for reading; content disposed of is gone (FileDisposed, 410), on every path."""
+    """The content for reading; content disposed of is gone (FileDisposed, 410), on every path.
+    A store that does not answer raises ServiceUnavailable (503), not a server error."""
     if blob_disposed(blob):
         from .disposal import FileDisposed
 
         raise FileDisposed(_("Filen är gallrad: den har förstörts enligt ett beslut om gallring."))
-    return default_storage.open(blob.storage_name, "rb")
+    try:
+        return default_storage.open(blob.storage_name, "rb")
+    except FileNotFoundError:
+        raise
+    except storage_errors() as exc:
+        raise _refused(exc, writing=False) from exc

@@ -55,6 +55,7 @@ from django.utils.translation import gettext as _
 
 from diarium.accounts import selectors as people
 from diarium.core.errors import DomainError, NotFound, PermissionDenied
+from diarium.core.mail import mail_send
 from diarium.core.tasks import enqueue_by_name
 
 from . import selectors
@@ -427,7 +428,7 @@ def confirmation_send(saved_search_id: int, *, connection=None) -> bool:
         body=render_to_string("search/email/confirm.txt", context), to=[saved.email], connection=connection,
     )
     try:
-        message.send(fail_silently=False)
+        mail_send(message)
     except Exception as exc:  # any failure of the mail server: a new request may try again at once
         logger.warning("Search subscription confirmation to subscription %s failed: %s", saved.pk, exc)
         SavedSearch.objects.filter(pk=saved.pk).update(confirmation_sent_at=None)
@@ -500,7 +501,7 @@ def alert_send(saved_search_id: int, *, now: dt.datetime | None = None, connecti
         return 0
     message = _alert_mail(saved, address, new, connection=connection)
     try:
-        message.send(fail_silently=False)
+        mail_send(message)
     except Exception as exc:  # nothing is remembered: the next run mails these hits again
         logger.warning("Search alert of saved search %s failed: %s", saved.pk, exc)
         return 0

@@ -29,6 +29,38 @@ class SearchConfig(AppConfig):
         tasks.periodic_register("search.outbox", "diarium.search.tasks.apply_pending", dt.timedelta(minutes=1))
         tasks.periodic_register("search.alerts", "diarium.search.tasks_alerts.send_search_alerts",
                                 dt.timedelta(days=1))
+        # /metrics (core knows nothing of search): the outbox's lag, read at each scrape.
+        from diarium.core import metrics
+
+        metrics.register_gauge("diarium_search_index_lag_seconds",
+                               "Age of the oldest change the search index has not taken in yet (0: none waiting).",
+                               _index_lag)
+        metrics.register_gauge("diarium_search_pending_changes", "Changes waiting for the search index.",
+                               _index_pending)
+        # The PostgreSQL engine's searches may read a healthy replica (diarium.core.replica).
+        from diarium.core import replica
+
+        from .conf import READ_PURPOSE
+
+        replica.read_purpose_register(READ_PURPOSE)
+        # After a restore: PostgreSQL's text vectors (no model field) for the restored projection (core.backup).
+        from diarium.core.backup import hooks as backup_hooks
+
+        from .backup import restored
+
+        backup_hooks.restored_register("search.index", restored)
+
+
+def _index_lag() -> float:
+    from .selectors import pending_changes
+
+    return pending_changes()[1]
+
+
+def _index_pending() -> int:
+    from .selectors import pending_changes
+
+    return pending_changes()[0]
 
 
 def rebuild_index() -> str:

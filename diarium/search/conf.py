@@ -7,6 +7,8 @@ from pathlib import Path
 from django.conf import settings
 
 ENGINES = ("tantivy", "postgres")
+# The reads that may go to a replica (diarium.core.replica; DIARIUM_SEARCH_READ_DATABASE).
+READ_PURPOSE = "search"
 
 
 def engine_name() -> str:
@@ -34,19 +36,13 @@ def batch_size() -> int:
 
 
 def read_database() -> str:
-    """DIARIUM_SEARCH_READ_DATABASE: the database alias the PostgreSQL engine's
-    searches read ("replica", a streaming replica, when DATABASE_REPLICA_URL is
-    set; else "default"). Writes and the outbox stay on the primary."""
-    from django.db import connections
-    from django.utils.connection import ConnectionDoesNotExist
+    """The database alias the PostgreSQL engine's searches read now: the one
+    DIARIUM_SEARCH_READ_DATABASE names, else "replica" (a streaming replica) when
+    DATABASE_REPLICA_URL is set, while it is reachable and not lagging
+    (diarium.core.replica); else "default". Writes and the outbox stay on the primary."""
+    from diarium.core import replica
 
-    alias = getattr(settings, "DIARIUM_SEARCH_READ_DATABASE", None) or (
-        "replica" if "replica" in settings.DATABASES else "default")
-    try:
-        connections[alias]
-    except ConnectionDoesNotExist:
-        return "default"
-    return alias
+    return replica.read_alias_for(READ_PURPOSE)
 
 
 def rebuild_processes() -> int:

@@ -179,6 +179,11 @@ def _filters(*, kind, organ, year, date_from, date_to, status, sort) -> tuple[Fi
     return Filters(**values), errors
 
 
+def pending_changes() -> tuple[int, float]:
+    """Changes waiting in the outbox and the age of the oldest (seconds): the index's lag."""
+    return _pending()
+
+
 def _pending() -> tuple[int, float]:
     found = PendingChange.objects.aggregate(n=Count("id"), oldest=Min("queued_at"))
     oldest = found["oldest"]

@@ -11,7 +11,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from diarium.core.control_characters import control_characters_message
-from diarium.core.errors import DomainError
+from diarium.core.errors import DomainError, ServiceUnavailable
 from diarium.core.limits import MESSAGE_ERROR
 
 
@@ -120,6 +120,14 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
         return respond(request, exc.message, exc.errors, exc.status_code)
+
+    @api.exception_handler(ServiceUnavailable)
+    def unavailable(request, exc: ServiceUnavailable):
+        # The object store refused a file: nothing was saved, the client may try again.
+        response = respond(request, exc.message, {}, exc.status_code)
+        response["Retry-After"] = str(exc.retry_after)
+        response["Cache-Control"] = "no-store"
+        return response
 
     @api.exception_handler(ValidationError)
     def invalid(request, exc: ValidationError):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diarium.core.errors import DomainError
+from diarium.core.mail import mail_send
 from diarium.core.tasks import enqueue_by_name
 from diarium.registry import files as file_store
 from diarium.registry import services as registry
@@ -110,7 +111,7 @@ def excerpt_deliver(recipient_id: int, *, now: dt.datetime | None = None, connec
     )
     message.attach(file.filename, content, file.blob.content_type)
     try:
-        message.send()
+        mail_send(message)
     except Exception as exc:
         logger.warning("Excerpt to %s failed: %s", r.email, exc)
         DecisionRecipient.objects.filter(pk=r.pk).update(state=DecisionRecipient.State.FAILED,

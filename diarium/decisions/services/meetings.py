@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from diarium.accounts.models import Organ, Person
 from diarium.core.errors import DomainError
 from diarium.core.limits import check_lengths
+from diarium.core.mail import mail_send
 from diarium.core.tasks import enqueue_by_name
 from diarium.registry import files as file_store
 from diarium.registry import services as registry
@@ -297,7 +298,7 @@ def notice_deliver(meeting_id: int, person_id: int, *, connection=None) -> bool:
         message.attach(f"kallelse-{meeting.organ.code}-{meeting.date:%Y-%m-%d}{extension}".lower(), content,
                        blob.content_type)
     try:
-        message.send()
+        mail_send(message)
     except Exception as exc:  # the mail server; a notice can be sent again
         logger.warning("Notice to %s failed: %s", person.email, exc)
         return False

@@ -22,6 +22,7 @@ from diarium.accounts.models import Person
 from diarium.core import drawing
 from diarium.core.errors import DomainError, PermissionDenied
 from diarium.core.limits import length_errors
+from diarium.core.mail import mail_send
 from diarium.core.tasks import enqueue_by_name, enqueue_due_reminders
 from diarium.registry import services as registry
 from diarium.registry.models import Document
@@ -92,6 +93,8 @@ def request_deliver(request_id: int, kind: str, *, now: dt.datetime | None = Non
         pk=request_id).first()
     if request is None or request.round.status != FollowUpRound.Status.OPEN or request.answered_at:
         return False
+    if kind == "request" and request.sent_at is not None:
+        return False  # sent already (the task queued twice)
     if not request.person.email:
         return False
     from django.urls import reverse
@@ -104,7 +107,7 @@ def request_deliver(request_id: int, kind: str, *, now: dt.datetime | None = Non
     })
     subject = (_("Påminnelse: %(t)s") if kind != "request" else "%(t)s") % {"t": request.round.title}
     try:
-        EmailMessage(subject=subject, body=body, to=[request.person.email], connection=connection).send()
+        mail_send(EmailMessage(subject=subject, body=body, to=[request.person.email], connection=connection))
     except Exception as exc:
         logger.warning("Follow-up request to %s failed: %s", request.person.email, exc)
         FollowUpRequest.objects.filter(pk=request.pk).update(send_error=(str(exc) or "fel")[:500])

@@ -5,14 +5,15 @@ from django.db import migrations, models
 
 def fill_search_text(apps, schema_editor):
     Case = apps.get_model("registry", "Case")
+    db = schema_editor.connection.alias  # the database being migrated (diarium move-to-postgresql: not default)
     batch = []
-    for case in Case.objects.only("diary_number", "title", "description").iterator(chunk_size=2000):
+    for case in Case.objects.using(db).only("diary_number", "title", "description").iterator(chunk_size=2000):
         case.search_text = " ".join(p for p in (case.diary_number, case.title, case.description) if p).casefold()
         batch.append(case)
         if len(batch) >= 2000:
-            Case.objects.bulk_update(batch, ["search_text"])
+            Case.objects.using(db).bulk_update(batch, ["search_text"])
             batch = []
-    Case.objects.bulk_update(batch, ["search_text"])
+    Case.objects.using(db).bulk_update(batch, ["search_text"])
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,8 @@ from django.db import migrations, models
 
 def declared_private(apps, schema_editor):
     """A counterpart ticked as a private person before is declared private now."""
-    apps.get_model("registry", "Document").objects.filter(counterpart_is_private=True).update(
+    db = schema_editor.connection.alias  # the database being migrated (diarium move-to-postgresql: not default)
+    apps.get_model("registry", "Document").objects.using(db).filter(counterpart_is_private=True).update(
         counterpart_kind="private")
 
 

@@ -13,7 +13,8 @@ def requests_from_events(apps, schema_editor):
 
     Event = apps.get_model("registry", "Event")
     CopyRequest = apps.get_model("registry", "CopyRequest")
-    events = (Event.objects.filter(kind="copy_requested", case__isnull=False, document__isnull=False)
+    db = schema_editor.connection.alias  # the database being migrated (diarium move-to-postgresql: not default)
+    events = (Event.objects.using(db).filter(kind="copy_requested", case__isnull=False, document__isnull=False)
               .order_by("at", "id"))
     rows = []
     for event in events.iterator(chunk_size=500):
@@ -29,10 +30,10 @@ def requests_from_events(apps, schema_editor):
             received_at=event.at, due_at=workday_end(event.at, 1),
         ))
         if len(rows) >= 500:
-            CopyRequest.objects.bulk_create(rows)
+            CopyRequest.objects.using(db).bulk_create(rows)
             rows = []
     if rows:
-        CopyRequest.objects.bulk_create(rows)
+        CopyRequest.objects.using(db).bulk_create(rows)
 
 
 class Migration(migrations.Migration):

@@ -5,8 +5,9 @@ from django.db.models import OuterRef, Q, Subquery
 def organisation_from_case(apps, schema_editor):
     DueDate = apps.get_model("registry", "DueDate")
     Case = apps.get_model("registry", "Case")
-    DueDate.objects.filter(organisation__isnull=True).update(
-        organisation_id=Subquery(Case.objects.filter(pk=OuterRef("case_id")).values("organisation_id")[:1]))
+    db = schema_editor.connection.alias  # the database being migrated (diarium move-to-postgresql: not default)
+    DueDate.objects.using(db).filter(organisation__isnull=True).update(
+        organisation_id=Subquery(Case.objects.using(db).filter(pk=OuterRef("case_id")).values("organisation_id")[:1]))
 
 
 class Migration(migrations.Migration):

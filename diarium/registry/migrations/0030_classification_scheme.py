@@ -16,7 +16,8 @@ def place_existing_codes(apps, schema_editor):
     import re
 
     Classification = apps.get_model("registry", "Classification")
-    rows = list(Classification.objects.all().order_by("organisation_id", "code"))
+    db = schema_editor.connection.alias  # the database being migrated (diarium move-to-postgresql: not default)
+    rows = list(Classification.objects.using(db).order_by("organisation_id", "code"))
     by_code = {(c.organisation_id, c.code): c for c in rows}
     for row in rows:
         if not re.match(KLASSA_CODE, row.code):

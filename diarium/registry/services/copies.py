@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from diarium.accounts.models import Person
 from diarium.core.errors import DomainError, PermissionDenied
 from diarium.core.limits import is_email
+from diarium.core.mail import mail_send
 from diarium.core.tasks import enqueue_by_name
 from diarium.core.workdays import workday_end
 
@@ -244,7 +245,7 @@ def copy_request_notify(event_id: int, *, connection=None) -> bool:
     reply_to = [contact] if contact and is_email(contact) else None
     subject = _("Begäran om allmän handling: %(ref)s") % {"ref": reference}
     try:
-        EmailMessage(subject=subject, body=body, to=[registrar], reply_to=reply_to, connection=connection).send()
+        mail_send(EmailMessage(subject=subject, body=body, to=[registrar], reply_to=reply_to, connection=connection))
     except Exception as exc:  # the mail server; the request itself is recorded
         logger.warning("Copy request %s could not be mailed to the registrar: %s", event_id, exc)
         return False
@@ -299,7 +300,7 @@ def copy_request_remind(request_id: int, *, connection=None) -> bool:
     subject = (_("Försenad: begäran om allmän handling %(ref)s") if overdue
                else _("Påminnelse: begäran om allmän handling %(ref)s ska avgöras")) % {"ref": reference}
     try:
-        EmailMessage(subject=subject, body=body, to=[to], connection=connection).send()
+        mail_send(EmailMessage(subject=subject, body=body, to=[to], connection=connection))
     except Exception as exc:  # the mail server; the request stays on the list, overdue shown
         logger.warning("The reminder of copy request %s could not be sent: %s", request_id, exc)
         return False

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -239,14 +240,14 @@ def _decision_file(request: CopyRequest) -> DocumentFile | None:
 
 def copy_request_deliver(request_id: int, *, connection=None) -> bool:
     """E-mail the decided request's answer to the requester, with the copy and
-    the written decision attached: once (claimed by setting sent_at, put back
-    if the mail server refuses, so that staff see it was not sent)."""
+    the written decision attached: once. The claim (sent_at) and the sending are
+    one transaction, committed right after the mail server accepted the message:
+    a worker that dies mid-conversation leaves no claim and the task run again
+    sends it; a refusal rolls the claim back, so that staff see it was not sent;
+    a second worker waits on the row and finds it sent."""
     request = (CopyRequest.objects.select_related("case", "case__organisation", "document", "copy_blob")
                .filter(pk=request_id, decided_at__isnull=False, delivery=CopyRequest.Delivery.EMAIL).first())
     if request is None or request.sent_at is not None:
-        return False
-    sent_at = timezone.now()
-    if not CopyRequest.objects.filter(pk=request.pk, sent_at__isnull=True).update(sent_at=sent_at):
         return False
     case = request.case
     reference = f"{case.diary_number}-{request.document.number}"
@@ -267,9 +268,11 @@ def copy_request_deliver(request_id: int, *, connection=None) -> bool:
     if decision is not None:
         message.attach(decision.filename, _blob_bytes(decision.blob), decision.blob.content_type)
     try:
-        message.send()
+        with transaction.atomic():
+            if not CopyRequest.objects.filter(pk=request.pk, sent_at__isnull=True).update(sent_at=timezone.now()):
+                return False
+            message.send()
     except Exception as exc:  # the mail server: staff send it by hand and mark it sent
-        CopyRequest.objects.filter(pk=request.pk, sent_at=sent_at).update(sent_at=None)
         logger.warning("The answer to copy request %s could not be e-mailed: %s", request_id, exc)
         return False
     return True

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from diarium.core.errors import DomainError
 from diarium.core.limits import length_errors
+from diarium.core.mail import mail_send
 from diarium.core.tasks import enqueue_by_name, enqueue_due_reminders
 from diarium.registry import services as registry
 
@@ -77,7 +78,7 @@ def remiss_deliver(recipient_id: int, kind: str, *, now: dt.datetime | None = No
     message = _mail(recipient, kind)
     message.connection = connection
     try:
-        message.send(fail_silently=False)
+        mail_send(message)
     except Exception as exc:  # any failure of the mail server
         logger.warning("Remiss e-mail to %s failed: %s", recipient.email, exc)
         _delivery_failed(recipient, kind, str(exc) or exc.__class__.__name__, now)

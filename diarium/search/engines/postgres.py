@@ -31,6 +31,8 @@ from django.db.models import BooleanField, F, FloatField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from diarium.core import replica
+
 from .. import conf
 from ..access import Audience
 from ..models import IndexState, SearchRecord
@@ -155,11 +157,17 @@ class PostgresEngine(Engine):
                limit: int) -> EngineResult:
         if query.is_empty:
             return EngineResult(total=0, hits=[])
+        # Searches read from a replica where there is one and it is healthy
+        # (conf.read_database, diarium.core.replica): the primary keeps its capacity
+        # for writes, and a search tolerates the replica's lag as it does the
+        # outbox's. A search whose replica connection fails midway runs once more
+        # on the primary.
+        return replica.read_with_fallback(conf.READ_PURPOSE, lambda alias: self._search(
+            query, audience, filters, sort, offset, limit, alias))
+
+    def _search(self, query: ParsedQuery, audience: Audience, filters: Filters, sort: str, offset: int,
+                limit: int, alias: str) -> EngineResult:
         tsq, params = tsquery(query)
-        # Searches read from a replica where there is one (conf.read_database): the
-        # primary keeps its capacity for writes, and a search tolerates the replica's
-        # lag as it does the outbox's.
-        alias = conf.read_database()
         qs = visible(audience, filters).using(alias).filter(
             RawSQL(f"search_vector @@ {tsq}", params, output_field=BooleanField()))
         total = qs.count()

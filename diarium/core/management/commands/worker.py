@@ -1,9 +1,11 @@
 """`diarium worker`: run background tasks and keep the periodic schedule.
 
 With the embedded default (tasks in the database) this runs the queue itself.
-With another task backend that backend's own workers run the tasks, and
-`diarium worker --schedule-only` keeps the schedule. Any number of workers may
-run at once: each due job is claimed by exactly one of them.
+With the RQ backend it runs RQ's worker with the outbox relay beside
+(diarium/core/rq_worker.py, diarium/core/queue.py). With another task backend
+that backend's own workers run the tasks, and `diarium worker --schedule-only`
+keeps the schedule (and the relay). Any number of workers may run at once: each
+due job is claimed by exactly one of them.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls of an empty queue.")
 
     def handle(self, *args, batch=False, schedule_only=False, interval=1.0, **options):
+        if not options.get("skip_checks"):  # started as a command (call_command skips, as Django's checks)
+            from diarium.core.management.commands.serve import refuse_unless_ready
+
+            refuse_unless_ready(self)
         if options.get("verbosity", 1) > 0:
             logging.getLogger("diarium.tasks").setLevel(logging.INFO)
         if schedule_only:
@@ -41,10 +47,19 @@ class Command(BaseCommand):
         from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
         from django_tasks_db.backend import DatabaseBackend
 
-        if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
-            raise CommandError(
-                "The task backend is not the database: run its own workers and `diarium worker --schedule-only`."
-            )
+        backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+        if not isinstance(backend, DatabaseBackend):
+            from diarium.core import queue
+
+            if not queue.is_rq(backend):
+                raise CommandError(
+                    "Köns bakände är varken databasen eller RQ: kör dess egna arbetare och "
+                    "`diarium worker --schedule-only`."
+                )
+            from diarium.core.rq_worker import rq_work
+
+            rq_work(backend, batch=batch)
+            return
         worker = worker_for(batch=batch, interval=interval)
         if batch:
             schedule_due()
@@ -58,8 +73,14 @@ class Command(BaseCommand):
         schedule_forever()
 
 
-def schedule_forever():
-    stop = threading.Event()
+def schedule_forever(stop: threading.Event | None = None):
+    """Enqueue the due periodic jobs every minute; with a queue outside the
+    database, run its outbox relay beside (diarium.core.queue)."""
+    from diarium.core import queue
+
+    stop = stop or threading.Event()
+    if queue.outbox_in_use():
+        threading.Thread(target=queue.relay_forever, args=(stop,), name="diarium-relay", daemon=True).start()
     while not stop.is_set():
         close_old_connections()
         try:

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from diarium.accounts.models import Organisation
+from diarium.core.errors import ServiceUnavailable
 from diarium.reading import bulk
 from diarium.reading.grammar.shape import Reading
 
@@ -59,16 +60,23 @@ class Command(BaseCommand):
         if not files:
             raise CommandError(_("Inga filer hittades i %(paths)s.") % {"paths": ", ".join(paths)})
         outcomes = []
-        with self._progress(len(files), quiet=json) as advance:
-            for outcome in bulk.import_files(files, organisation=target, actor=actor, dry_run=dry_run,
-                                             accept_above=accept_above):
-                outcomes.append(outcome)
-                advance(outcome.result.file)
-                if not json:
-                    self._report(outcome)
-                elif outcome.problems:
-                    self.stderr.write(_("%(file)s: %(problem)s") % {"file": outcome.result.file,
-                                                                    "problem": " ".join(outcome.problems)})
+        try:
+            with self._progress(len(files), quiet=json) as advance:
+                for outcome in bulk.import_files(files, organisation=target, actor=actor, dry_run=dry_run,
+                                                 accept_above=accept_above):
+                    outcomes.append(outcome)
+                    advance(outcome.result.file)
+                    if not json:
+                        self._report(outcome)
+                    elif outcome.problems:
+                        self.stderr.write(_("%(file)s: %(problem)s") % {"file": outcome.result.file,
+                                                                        "problem": " ".join(outcome.problems)})
+        except ServiceUnavailable as exc:
+            # The file store refused: the file at hand was not kept (its transaction rolled
+            # back); those before it were. Run again: files already read in are passed over.
+            raise CommandError(_("%(message)s %(done)d av %(total)d filer lästes in innan dess; kör kommandot "
+                                 "igen när filarkivet svarar, de som redan lästs in hoppas då över.")
+                               % {"message": exc.message, "done": len(outcomes), "total": len(files)}) from None
         if json:
             self.stdout.write(_dumps([_shape(o) for o in outcomes]))
             return
