@@ -72,7 +72,11 @@ api = DiariumAPI(
         "och deras uppföljning. Läsning är öppen för alla som i webbgränssnittet; sekretessmarkerade uppgifter "
         "är då null. "
         "Ändringar kräver inloggning (session med CSRF-token) eller en API-nyckel: "
-        "`Authorization: Bearer <nyckel>`."
+        "`Authorization: Bearer <nyckel>`. "
+        "En ändring som skickas med rubriken `Idempotency-Key: <egen unik nyckel>` (till exempel ett UUID) "
+        "görs en gång även om den skickas igen: fick klienten inget svar skickar den samma begäran med samma "
+        "nyckel och får då det första svaret (`Idempotent-Replayed: true`). Samma nyckel för en annan "
+        "begäran ger 422. Nycklarna gäller per API-nyckel eller inloggad användare i 24 timmar."
     ),
     urls_namespace="api",
     docs_url="/docs",

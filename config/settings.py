@@ -129,6 +129,9 @@ MIDDLEWARE = [
     # Before anything reads the body (CSRF, the views): a 413 for oversized requests.
     "diarium.core.middleware.RequestSizeLimitMiddleware",
     "diarium.core.ratelimit.PublicRateLimitMiddleware",
+    # An API write sent with an Idempotency-Key runs in one transaction with its record,
+    # so a client's retry after a lost answer is done once (diarium/core/idempotency.py).
+    "diarium.core.idempotency.IdempotencyKeyMiddleware",
     # Must be last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -388,6 +391,8 @@ DIARIUM_REMISS_LINK_DAYS_AFTER_CLOSE = int(os.environ.get("DIARIUM_REMISS_LINK_D
 DIARIUM_PUBLIC_RATE_LIMIT = os.environ.get("DIARIUM_PUBLIC_RATE_LIMIT", "600/60")
 DIARIUM_GC_FREEZE = env_bool("DIARIUM_GC_FREEZE", True)  # diarium/core/memory.py
 DIARIUM_OPARL_LIST_SECONDS = int(os.environ.get("DIARIUM_OPARL_LIST_SECONDS") or 15)  # opendata/oparl/http.py
+# Hours an API write's Idempotency-Key and its answer are kept (diarium/core/idempotency.py).
+DIARIUM_IDEMPOTENCY_HOURS = int(os.environ.get("DIARIUM_IDEMPOTENCY_HOURS") or 24)
 DIARIUM_PROXY_COUNT = int(os.environ.get("DIARIUM_PROXY_COUNT") or 0)
 # Full-text search (diarium/search): the engine ("tantivy", the default, or
 # "postgres" for PostgreSQL's own full-text search) and where the tantivy index

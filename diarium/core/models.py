@@ -68,3 +68,23 @@ class SentMail(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class IdempotentRequest(models.Model):
+    """A write request sent with an Idempotency-Key header, and the answer it got
+    (diarium/core/idempotency.py). Written in the same transaction as the write
+    itself, so a request whose process died left neither, and one that committed
+    left both: the client's retry with the same key gets the same answer and the
+    write is done once. Kept for DIARIUM_IDEMPOTENCY_HOURS."""
+
+    scope = models.CharField(max_length=64)  # SHA-256 of who asked (the API key or the signed-in user)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of the method, path and body
+    created_at = models.DateTimeField(db_index=True)
+    status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=2000, blank=True)
+    body = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="core_idempotent_scope_key")]

@@ -171,10 +171,12 @@ class Registrar:
     def auth(self) -> dict:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def register_case(self, title: str, timeout: float = 30) -> requests.Response:
+    def register_case(self, title: str, timeout: float = 30, key: str | None = None) -> requests.Response:
+        """POST /api/cases; with `key`, as an Idempotency-Key (a retry is registered once)."""
+        headers = {**self.auth, **({"Idempotency-Key": key} if key else {})}
         return requests.post(self.stack.url() + "/api/cases", json={"organ": self.organ_id, "title": title,
                                                                   "classification": self.classification_id},
-                             headers=self.auth, timeout=timeout)
+                             headers=headers, timeout=timeout)
 
     def register_document(self, case_id: int, content: bytes, filename: str = "skrivelse.txt",
                           timeout: float = 30) -> requests.Response:
