@@ -137,7 +137,7 @@ class Stack:
             "DIARIUM_OCR": "off",
             # A killed worker's task is claimed again after this lease (helper C's outbox,
             # diarium/core/queue.py): short here so the fault test need not wait minutes.
-            "DIARIUM_QUEUE_LEASE_SECONDS": "20",
+            "DIARIUM_QUEUE_LEASE_SECONDS": "10",
             "DIARIUM_QUEUE_RELAY_SECONDS": "1",
             # Helper E's replica fallback (diarium/core/replica.py): the search reads the primary
             # when the replica is 2 s behind; each process probes every second.

@@ -171,7 +171,7 @@ def test_worker_killed_mid_task(stack, parts, registrar, document_id, mail, heal
     time.sleep(5)  # a second sending would come from the restarted worker or the relay now
     assert len(mail.containing(requester)) == 1
     report.add("faults", f"b) kill -9 {victim} (pid {pid}) while it sent an e-mail: sent once, by {other}, "
-                         f"{took:.1f} s later (the task's lease, DIARIUM_QUEUE_LEASE_SECONDS=20)")
+                         f"{took:.1f} s later (the task's lease, DIARIUM_QUEUE_LEASE_SECONDS=10)")
 
 
 # --- c) Redis restarted ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from conftest import SHORT
 
 pytestmark = pytest.mark.short
 CLIENTS = int(os.environ.get("DIARIUM_STACK_LOAD_CLIENTS") or 50)
-SECONDS = float(os.environ.get("DIARIUM_STACK_LOAD_SECONDS") or (10 if SHORT else 30))
+SECONDS = float(os.environ.get("DIARIUM_STACK_LOAD_SECONDS") or (6 if SHORT else 30))
 
 
 def test_load_two_servers_then_one(stack, db, healthy, report):
