@@ -123,13 +123,26 @@ class ResilientRedisCache(RedisCache):
     def ping(self, *, timeout: float = 1.0) -> None:
         """Raise unless Redis answers a PING within `timeout` seconds (the readiness
         probe: it asks even while the cache is taken as down, and a success ends that)."""
-        import redis
-
-        client = redis.Redis.from_url(self._servers[0], socket_connect_timeout=timeout, socket_timeout=timeout,
-                                      retry=None)
-        try:
-            client.ping()
-        finally:
-            client.close()
+        redis_ping(self._servers[0], timeout=timeout)
         with self._lock:
             self._down_until = 0.0
+
+
+def redis_ping(url_or_client, *, timeout: float) -> None:
+    """Raise unless the Redis server at a URL, or that of a configured client, answers
+    a PING within `timeout` seconds (a client of its own: the given one's pool keeps
+    its own timeouts and retries)."""
+    import redis
+
+    if isinstance(url_or_client, str):
+        client = redis.Redis.from_url(url_or_client, socket_connect_timeout=timeout, socket_timeout=timeout,
+                                      retry=None)
+    else:
+        pool = url_or_client.connection_pool
+        kwargs = {**pool.connection_kwargs, "socket_connect_timeout": timeout, "socket_timeout": timeout,
+                  "retry": None}
+        client = redis.Redis(connection_pool=redis.ConnectionPool(connection_class=pool.connection_class, **kwargs))
+    try:
+        client.ping()
+    finally:
+        client.close()

@@ -31,7 +31,7 @@ import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,9 +67,10 @@ def _fingerprint(request) -> str:
     return digest.hexdigest()
 
 
-def _error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"detail": message, "errors": {HEADER: [message]}}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
+def _error(status: int, message: str) -> HttpResponse:
+    from .api.errors import error_response
+
+    return error_response(message, status, errors={HEADER: [message]})
 
 
 def _replay(row) -> HttpResponse:

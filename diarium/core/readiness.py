@@ -180,27 +180,10 @@ def _reason(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [exc.__class__.__name__])[0].rstrip(".") or exc.__class__.__name__
 
 
-def _redis_ping(url_or_client) -> None:
-    import redis
-
-    if isinstance(url_or_client, str):
-        client = redis.Redis.from_url(url_or_client, socket_connect_timeout=REDIS_TIMEOUT,
-                                      socket_timeout=REDIS_TIMEOUT, retry=None)
-    else:  # a configured client: the same server with the probe's timeouts
-        pool = url_or_client.connection_pool
-        kwargs = {**pool.connection_kwargs, "socket_connect_timeout": REDIS_TIMEOUT,
-                  "socket_timeout": REDIS_TIMEOUT, "retry": None}
-        client = redis.Redis(connection_pool=redis.ConnectionPool(connection_class=pool.connection_class, **kwargs))
-    try:
-        client.ping()
-    finally:
-        client.close()
-
-
 def probe_cache(database: Check | None = None) -> Check:
     from django.core.cache import caches
 
-    from .cache import ResilientRedisCache
+    from .cache import ResilientRedisCache, redis_ping
 
     cache = caches["default"]
     location = settings.CACHES["default"].get("LOCATION", "")
@@ -209,7 +192,7 @@ def probe_cache(database: Check | None = None) -> Check:
             if isinstance(cache, ResilientRedisCache):
                 cache.ping(timeout=REDIS_TIMEOUT)
             else:
-                _redis_ping(location if isinstance(location, str) else location[0])
+                redis_ping(location if isinstance(location, str) else location[0], timeout=REDIS_TIMEOUT)
         except Exception as exc:
             return Check("cache", False, _("Cachen i Redis på %(url)s svarar inte (DIARIUM_REDIS_URL): %(reason)s.")
                          % {"url": redacted(str(location)), "reason": _reason(exc)})
@@ -223,20 +206,10 @@ def probe_cache(database: Check | None = None) -> Check:
 # --- queue ----------------------------------------------------------------------
 
 
-def _task_backend():
-    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
-
-    return task_backends[DEFAULT_TASK_BACKEND_ALIAS]
-
-
 def _rq_queues(backend) -> list:
     import django_rq
 
     return [django_rq.get_queue(name) for name in sorted(backend.queues)]
-
-
-def _is_rq(backend) -> bool:
-    return type(backend).__module__.startswith("django_tasks_rq")
 
 
 def _is_database(backend) -> bool:
@@ -244,17 +217,20 @@ def _is_database(backend) -> bool:
 
 
 def probe_queue(database: Check | None = None) -> Check:
+    from .cache import redis_ping
+    from .queue import default_backend, is_rq
+
     try:
-        backend = _task_backend()
+        backend = default_backend()
     except Exception as exc:
         return Check("queue", False, _("Uppgiftskön går inte att läsa in (TASKS): %(reason)s.") % {"reason": exc})
     if _is_database(backend):
         database = database or probe_database()
         return Check("queue", database.ok, database.message)
-    if _is_rq(backend):
+    if is_rq(backend):
         for queue in _rq_queues(backend):
             try:
-                _redis_ping(queue.connection)
+                redis_ping(queue.connection, timeout=REDIS_TIMEOUT)
             except Exception as exc:
                 kwargs = queue.connection.connection_pool.connection_kwargs
                 where = f"{kwargs.get('host', '?')}:{kwargs.get('port', '?')}"
@@ -267,7 +243,9 @@ def probe_queue(database: Check | None = None) -> Check:
 def queue_depth() -> dict[str, int]:
     """Tasks waiting per queue: the database backend's READY rows, or the outbox's
     unfinished rows when tasks go to RQ."""
-    backend = _task_backend()
+    from .queue import default_backend, is_rq
+
+    backend = default_backend()
     if _is_database(backend):
         from django.db.models import Count
         from django_tasks.base import TaskResultStatus
@@ -276,7 +254,7 @@ def queue_depth() -> dict[str, int]:
         rows = (DBTaskResult.objects.filter(status=TaskResultStatus.READY)
                 .values_list("queue_name").annotate(n=Count("id")))
         return {"default": 0, **{name: n for name, n in rows}}
-    if _is_rq(backend):
+    if is_rq(backend):
         # The outbox (diarium/core/queue.py), not the Redis lists: it also counts the
         # tasks written while Redis was down and those a dead worker held.
         from django.db.models import Count

@@ -26,11 +26,11 @@ class ErrorOut(Schema):
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
-def error_response(detail: str, status: int) -> HttpResponse:
+def error_response(detail: str, status: int, *, errors: dict[str, list[str]] | None = None) -> HttpResponse:
     """The one error shape as a plain response, for what answers /api/ before
-    the API itself runs (middleware: 404, 413, 429)."""
-    return HttpResponse(json.dumps({"detail": str(detail), "errors": {}}, ensure_ascii=False), status=status,
-                        content_type="application/json; charset=utf-8")
+    the API itself runs (middleware: 400, 404, 413, 422, 429, 503)."""
+    return HttpResponse(json.dumps({"detail": str(detail), "errors": errors or {}}, ensure_ascii=False),
+                        status=status, content_type="application/json; charset=utf-8")
 
 
 # Where ninja says a value came from; not part of the field name a client sent.
