@@ -123,10 +123,10 @@ def fill(cases: int, docx_every: int) -> None:
             for case in rows:
                 received = case.registered_at + dt.timedelta(days=1)
                 drawn = case.registered_at + dt.timedelta(days=20)
-                pair = [Document(case=case, number=1, direction="incoming", document_date=received.date(),
+                pair = [Document(case=case, organisation_id=case.organisation_id, number=1, direction="incoming", document_date=received.date(),
                                  counterpart="Sökande AB", counterpart_kind="legal", description="Ansökan",
                                  registered_at=received),
-                        Document(case=case, number=2, direction="drawn_up", document_date=drawn.date(),
+                        Document(case=case, organisation_id=case.organisation_id, number=2, direction="drawn_up", document_date=drawn.date(),
                                  description="Tjänsteskrivelse", registered_at=drawn)]
                 documents += pair
             Document.objects.bulk_create(documents, batch_size=2000)

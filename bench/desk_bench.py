@@ -100,7 +100,8 @@ def fill(cases: int, documents_per_case: int):
                 span = max(1, ((c.closed_at or now) - c.registered_at).days)
                 for n in range(1, documents_per_case + 1):
                     when = min(c.registered_at + dt.timedelta(days=rng.randrange(span)), now)
-                    docs.append(Document(case=c, number=n, direction="incoming" if n % 2 else "drawn_up",
+                    docs.append(Document(case=c, organisation_id=c.organisation_id, number=n,
+                                         direction="incoming" if n % 2 else "drawn_up",
                                          document_date=when.date(), counterpart="Sökande AB" if n % 2 else "",
                                          description=f"Handling {n}", registered_at=when, registered_by=registrar))
             Document.objects.bulk_create(docs, batch_size=2000)

@@ -548,7 +548,7 @@ def cases_by_bulk(specs: list[CaseSpec], ref: Ref) -> None:
                 for d in c.docs:
                     flat.append(d)
                     documents.append(Document(
-                        case_id=c.pk, number=d.number, direction=d.direction,
+                        case_id=c.pk, organisation_id=ref.org.pk, number=d.number, direction=d.direction,
                         document_date=d.at.astimezone(tz).date(),
                         counterpart=d.counterpart, counterpart_is_private=d.private, description=d.description,
                         registered_at=d.at, registered_by_id=user.pk, is_secret=d.secret,

@@ -231,7 +231,8 @@ def phase_fill(total: int, already: int, org, organs, officers, registrar, big_d
         with transaction.atomic():
             Case.objects.bulk_create(cases, batch_size=1000)
             Document.objects.bulk_create([
-                Document(case=c, number=1, direction="incoming", document_date=c.registered_at.date(),
+                Document(case=c, organisation_id=c.organisation_id, number=1, direction="incoming",
+                         document_date=c.registered_at.date(),
                          counterpart="Sökande AB", description="Ansökan", registered_at=c.registered_at,
                          registered_by=registrar) for c in cases
             ], batch_size=1000)

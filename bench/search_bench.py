@@ -202,7 +202,7 @@ def phase_fill(records: int) -> dict:
                     private = rng.random() < 0.15
                     secret = rng.random() < 0.02
                     documents.append(Document(
-                        case_id=case.pk, number=number, direction=rng.choice(["incoming", "drawn_up", "outgoing"]),
+                        case_id=case.pk, organisation_id=case.organisation_id, number=number, direction=rng.choice(["incoming", "drawn_up", "outgoing"]),
                         document_date=moment.astimezone(tz).date(),
                         counterpart=rng.choice(PRIVATE) if private else rng.choice(SENDERS),
                         counterpart_is_private=private,

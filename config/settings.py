@@ -117,6 +117,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "diarium.core.control_characters.RefuseControlCharactersMiddleware",
+    # Anonymous public answers from the shared cache, ETags and 304s; before the sessions,
+    # CSRF and the rate limiter, so it sees every Set-Cookie (diarium/core/public_cache.py).
+    "diarium.core.public_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -270,6 +273,15 @@ if os.environ.get("DIARIUM_REDIS_URL"):
         "BACKEND": "diarium.core.cache.ResilientRedisCache",
         "LOCATION": os.environ["DIARIUM_REDIS_URL"],
     }
+# Anonymous public answers kept in the shared cache (diarium/core/public_cache.py): seconds
+# a kept answer lives (0: none kept; ETags and 304s all the same). Every committed write
+# retires them at once. Default 60 with Redis, 0 with the database cache of the embedded
+# default (a miss would write to SQLite). DIARIUM_PUBLIC_CACHE_MAX_AGE: the max-age browsers
+# and proxies get (0: they revalidate by ETag, so a masking reaches them at once).
+DIARIUM_PUBLIC_CACHE_SECONDS = int(os.environ.get("DIARIUM_PUBLIC_CACHE_SECONDS")
+                                   or (60 if os.environ.get("DIARIUM_REDIS_URL") else 0))
+DIARIUM_PUBLIC_CACHE_MAX_AGE = int(os.environ.get("DIARIUM_PUBLIC_CACHE_MAX_AGE") or 0)
+DIARIUM_PUBLIC_CACHE_MAX_BYTES = int(os.environ.get("DIARIUM_PUBLIC_CACHE_MAX_BYTES") or 1024 * 1024)
 
 # --- Authentication and security -------------------------------------------------
 PASSWORD_HASHERS = [
@@ -406,7 +418,7 @@ DIARIUM_SEARCH_READ_DATABASE = os.environ.get("DIARIUM_SEARCH_READ_DATABASE")
 # The search app's numbers (README, "Search"): set from the environment when
 # given, else diarium.search's own defaults apply.
 for _name in ("BATCH", "WRITER_HEAP_MB", "MAX_FILE_BYTES", "MAX_TEXT_CHARS", "MAX_PDF_PAGES", "MAX_UNPACKED_BYTES",
-              "ALERT_MAX_HITS", "ALERT_LOOKBACK_DAYS", "SUBSCRIBE_LIMIT"):
+              "ALERT_MAX_HITS", "ALERT_LOOKBACK_DAYS", "SUBSCRIBE_LIMIT", "COUNT_LIMIT", "SAMPLE_LIMIT"):
     if os.environ.get(f"DIARIUM_SEARCH_{_name}"):
         globals()[f"DIARIUM_SEARCH_{_name}"] = int(os.environ[f"DIARIUM_SEARCH_{_name}"])
 # Text layers for scanned PDFs (issue 20, diarium/registry/ocr.py): the worker gives a PDF

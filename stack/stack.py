@@ -115,6 +115,8 @@ class Stack:
             # The cache in Redis database 0, the queue in 1 (a cache flush leaves the queue alone).
             "DIARIUM_REDIS_URL": f"{redis}/0",
             "DIARIUM_QUEUE_URL": f"{redis}/1",
+            # Anonymous public answers kept in that cache, retired by every write (diarium/core/public_cache.py).
+            "DIARIUM_PUBLIC_CACHE_SECONDS": "60",
             "DIARIUM_TASKS_BACKEND": tasks_backend(),
             "DIARIUM_STORAGE": "s3",
             "AWS_S3_ENDPOINT_URL": self.url("s3-gate"),

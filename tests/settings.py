@@ -14,3 +14,6 @@ from config.settings import *
 
 # No OCR of the many small PDFs tests upload; tests/test_ocr.py turns it on.
 DIARIUM_OCR = False
+# No public answers kept (a test's clock and data change under it); tests/test_public_cache.py
+# turns it on.
+DIARIUM_PUBLIC_CACHE_SECONDS = 0

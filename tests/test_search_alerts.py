@@ -117,6 +117,32 @@ def test_a_registrar_saves_a_search_finds_it_again_and_deletes_it(client, world)
     assert not SavedSearch.objects.exists() and not SavedSearchSeen.objects.exists()
 
 
+def test_the_list_of_saved_searches_names_their_organs_in_one_query(client, world, org, ks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from diarium.accounts.models import Organ
+
+    organs = [ks] + [f.organ(org, code=f"N{n}", name=f"Nämnd {n}", kind=Organ.Kind.BOARD) for n in range(3)]
+
+    def listing():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/sok/sparade/").content.decode()
+        return page, len(queries)
+
+    client.force_login(world.registrar)
+    for organ in organs[:2]:
+        alerts.saved_search_create(owner=world.registrar, name=organ.name, params={"q": "hemtjänsten",
+                                                                                   "organ": str(organ.pk)})
+    _page, two = listing()
+    for organ in organs[2:]:
+        alerts.saved_search_create(owner=world.registrar, name=organ.name, params={"q": "hemtjänsten",
+                                                                                   "organ": str(organ.pk)})
+    page, four = listing()
+    assert four == two
+    assert "Kommunstyrelsen (KS)" in page and "Nämnd 2 (N2)" in page
+
+
 def test_turning_the_email_on_again_starts_from_what_is_there_now(client, world):
     saved = alerts.saved_search_create(owner=world.registrar, name="Hemtjänsten", params={"q": "hemtjänsten"})
     new_document(world, "Tillsynsrapport om hemtjänsten")  # while the e-mail was off

@@ -85,7 +85,25 @@ def register_sample(seed: int, cases: int) -> dict:
     return {"organisations": organisations, "case_ids": [pk for pk, _t in rows], "words": words, "total": total}
 
 
-def get_mixes(sample: dict) -> dict[str, dict[str, list[str]]]:
+def deep_page(url: str, pages: int) -> str:
+    """The case list's page `pages`, reached as a reader reaches it: by following
+    each page's rel="next" link (a keyset cursor, not an OFFSET)."""
+    import html
+    import urllib.request
+
+    path = "/arenden/"
+    for _n in range(pages - 1):
+        with urllib.request.urlopen(url + path, timeout=30) as answer:
+            body = answer.read().decode()
+        link = re.search(r'<a href="([^"]*)" rel="next"', body)
+        if not link:
+            break
+        target = html.unescape(link.group(1))
+        path = target if target.startswith("/") else "/arenden/" + target
+    return path
+
+
+def get_mixes(sample: dict, url: str) -> dict[str, dict[str, list[str]]]:
     bodies = [pk for pk, _slug in sample["organisations"]]
     deep = max(2, min(200, sample["total"] // 50 // 2))  # page 200 (offset 9,950) where the register has it
     return {
@@ -93,7 +111,7 @@ def get_mixes(sample: dict) -> dict[str, dict[str, list[str]]]:
             "start page": ["/"],
             "case list": ["/arenden/"],
             "case list org": [f"/arenden/?organisation={pk}" for pk in bodies],
-            f"case list p{deep}": [f"/arenden/?page={deep}"],
+            f"case list p{deep}": [deep_page(url, deep)],
             "case page": [f"/arenden/{pk}/" for pk in sample["case_ids"]],
         },
         "oparl": {
@@ -252,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     sample = register_sample(args.seed, 2000)
     say(f"register: {sample['total']} cases; {len(sample['case_ids'])} sampled, {len(sample['words'])} words, "
         f"{len(sample['organisations'])} county organisations; server {args.url}")
-    mixes = get_mixes(sample)
+    mixes = get_mixes(sample, args.url)
     outcomes = []
     for group in groups:
         if group == "registration":

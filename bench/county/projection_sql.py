@@ -94,6 +94,9 @@ def check(refs: list[dict], conn) -> list[str]:
     queries = {
         "documents without their case": "SELECT count(*) FROM registry_document d LEFT JOIN registry_case c "
                                         "ON c.id = d.case_id WHERE c.id IS NULL",
+        "documents whose organisation is not their case's": (
+            "SELECT count(*) FROM registry_document d JOIN registry_case c ON c.id = d.case_id "
+            "WHERE d.organisation_id IS DISTINCT FROM c.organisation_id"),
         "events without their case or document": (
             "SELECT count(*) FROM registry_event e LEFT JOIN registry_case c ON c.id = e.case_id "
             "LEFT JOIN registry_document d ON d.id = e.document_id WHERE (e.case_id IS NOT NULL AND c.id IS NULL) "

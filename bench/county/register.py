@@ -345,6 +345,7 @@ class Organisation:
             d["id"], d["number"], d["direction"], d["document_date"], d["counterpart"], d["private"], d["description"],
             d["registered_at"], d["secret"], d["ground"], d["marked_at"], d["masked"], d["case_id"], self.actor,
             self.actor if d["secret"] else None, d["kind"], d["privacy"], d["pending"], d["received_via"], d["type"],
+            self.org,
         ) for d in documents]
         event_rows, seal_rows = [], []
         sealed_at = self.now
@@ -374,7 +375,8 @@ class Organisation:
                                        "counterpart_is_private", "description", "registered_at", "is_secret",
                                        "secrecy_ground", "secrecy_marked_at", "masked_fields", "case_id",
                                        "registered_by_id", "secrecy_marked_by_id", "counterpart_kind", "privacy",
-                                       "privacy_pending", "received_via", "document_type_id"), document_rows),
+                                       "privacy_pending", "received_via", "document_type_id", "organisation_id"),
+                 document_rows),
                 ("registry_event", EVENT_COLUMNS, event_rows),
                 ("registry_eventseal", ("id", "seq", "previous", "hash", "sealed_at", "event_id", "organisation_id"),
                  seal_rows),

@@ -72,6 +72,12 @@ class CoreConfig(AppConfig):
         from . import replica
 
         replica.register_gauges()  # where lag-tolerant reads go, and the replica's lag
+        # Every committed write retires the kept public answers (diarium/core/public_cache.py).
+        from django.db.backends.signals import connection_created
+
+        from . import public_cache
+
+        connection_created.connect(public_cache.watch_connection, dispatch_uid="diarium.core.public_cache.watch")
         try:
             upload_temp_dir_sweep(getattr(settings, "FILE_UPLOAD_TEMP_DIR", None))
         except OSError:  # a read-only or missing disk must not stop a start; uploads will say so

@@ -4,6 +4,7 @@ Counted per request (MetricsMiddleware, outermost but for the request id):
 - diarium_http_requests_total{method,status,route}
 - diarium_http_request_duration_seconds{method,route} (histogram)
 - diarium_db_queries_per_request{alias} (histogram) and diarium_db_queries_total{alias}
+- diarium_public_cache_total{result} (hit, miss, uncacheable; diarium/core/public_cache.py)
 "route" is the resolved URL's name ("registry:case_list"), never the raw path, so
 the number of series stays bounded: "static" for static files, "healthz",
 "readyz" and "metrics" for those, "unmatched" for a path no URL matches.
@@ -94,6 +95,7 @@ class Instruments:
     latency: object
     queries: object
     queries_total: object
+    public_cache: object
 
 
 @functools.cache
@@ -112,6 +114,10 @@ def instruments() -> Instruments:
                           ["alias"], buckets=QUERY_BUCKETS, registry=registry),
         queries_total=Counter("diarium_db_queries_total", "Database queries made by requests, per database.",
                               ["alias"], registry=registry),
+        public_cache=Counter("diarium_public_cache_total",
+                             "Anonymous GET/HEAD answers looked up in the shared cache (diarium/core/public_cache.py): "
+                             "hit, miss (built and kept) or uncacheable (built, not kept).",
+                             ["result"], registry=registry),
     )
     if not multiprocess():
         registry.register(ScrapeTimeCollector())

@@ -91,7 +91,8 @@ def register_rows(organisation: Organisation | None = None) -> Iterator[Row]:
     user = selectors.public_user()
     labels = {value: str(label) for value, label in Document.Direction.choices}
     statuses, url = _labels(Case.Status.choices), _urls("registry:document_detail")
-    qs = registry_access.public_documents().select_related("case", "case__organ", "case__organisation")
+    # document_type: the entry reads its name (a query for every other row without it).
+    qs = registry_access.public_documents().select_related("case", "case__organ", "case__organisation", "document_type")
     if organisation is not None:
         qs = qs.filter(case__organisation=organisation)
     for document in qs.order_by("registered_at", "id").iterator(chunk_size=CHUNK):

@@ -103,7 +103,7 @@ def register_items(*, organ: Organ | None = None, limit: int = FEED_SIZE) -> lis
     (document entries built by the register's own selector for an anonymous
     reader; files are not listed). One query."""
     user = public_user()
-    qs = registry_access.public_documents().select_related("case", "case__organ", "case__organisation")
+    qs = registry_access.public_documents().select_related("case", "case__organ", "case__organisation", "document_type")
     if organ is not None:
         qs = qs.filter(case__organ=organ)
     documents = list(qs.order_by("-registered_at", "-id")[:limit])

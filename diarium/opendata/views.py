@@ -6,11 +6,12 @@ matching conditional request)."""
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import http_date
+from django.utils.http import RFC3986_SUBDELIMS, http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import conditional_page, require_safe
@@ -80,6 +81,14 @@ def meeting_calendar(request, code: str):
     return response
 
 
+_CODE = "organcodeplaceholder"
+
+
+def _by_code(viewname: str):
+    head, tail = reverse(viewname, args=[_CODE]).split(_CODE, 1)
+    return lambda code: f"{head}{quote(code, safe=RFC3986_SUBDELIMS + '/~:@')}{tail}"
+
+
 @require_safe
 def index(request):
     """The open data on offer: the datasets (CSV, JSON) and their DCAT-AP-SE
@@ -95,14 +104,18 @@ def index(request):
     organisations = selectors.catalogue_organisations()
     catalogues = [{"organisation": o, "url": reverse("opendata:dcat")
                    + (f"?organisation={o.slug}" if len(organisations) > 1 else "")} for o in organisations]
+    # Three links for each organ of every organisation (about 600 for a county): each
+    # pattern reversed once, the organ's code filled in and quoted as reverse() does.
+    calendar, decisions, minutes = (_by_code(name) for name in (
+        "opendata:meeting_calendar", "opendata:decision_feed", "opendata:minutes_feed"))
     rows = []
     for organ in organs:
         query = f"?organisation={organ.organisation.slug}" if several else ""
         rows.append({
             "organ": organ,
-            "calendar": reverse("opendata:meeting_calendar", args=[organ.code]) + query,
-            "decisions": reverse("opendata:decision_feed", args=[organ.code]) + query,
-            "minutes": reverse("opendata:minutes_feed", args=[organ.code]) + query,
+            "calendar": calendar(organ.code) + query,
+            "decisions": decisions(organ.code) + query,
+            "minutes": minutes(organ.code) + query,
         })
     return render(request, "opendata/index.html", {"rows": rows, "several": several, "datasets": datasets,
                                                    "catalogues": catalogues})

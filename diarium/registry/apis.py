@@ -21,6 +21,7 @@ from diarium.core.limits import IsoDate, PastIsoDate
 
 from . import access, osl, selectors, services
 from . import files as file_store
+from .paging import CURSOR_MAX, list_page
 from .selectors import privacy as privacy_selectors
 from .models import (
     CASE_DESCRIPTION_MAX,
@@ -112,8 +113,28 @@ class CaseOut(CaseListItem):
         return access.case_permissions(context["request"].auth, obj)
 
 
-class CasePage(Schema):
-    count: int
+COUNT_CAP = 1000  # beyond this many matches a list says "more than" instead of counting them all
+CURSOR_DESCRIPTION = ("Sidmarkör: värdet av `next_cursor` eller `previous_cursor` i ett tidigare svar (eller "
+                      "länkarna `next` och `previous`, som redan har den). Sidorna hämtas då efter sin plats i "
+                      "ordningen och inte genom att hoppa över rader, så en sida långt bak går lika fort som den "
+                      "första. Kan inte kombineras med `offset`. En ogiltig sidmarkör ger 400.")
+OFFSET_DESCRIPTION = ("Hoppa över så många träffar. Finns kvar för äldre klienter: blir långsamt för stora värden, "
+                      "använd `cursor` i stället.")
+
+
+class ListPageOut(Schema):
+    """What a paged list says besides its items."""
+
+    count: int = Field(description=(
+        "Antal träffar. Fler än 1 000 räknas inte till slut: då är `count` 1 001 och `count_capped` true."))
+    count_capped: bool = Field(description="Sant när träffarna är fler än 1 000 och `count` därför inte är exakt.")
+    next: str | None = Field(description="Länk till nästa sida (med `cursor`), eller null på den sista.")
+    previous: str | None = Field(description="Länk till föregående sida (med `cursor`), eller null på den första.")
+    next_cursor: str | None = Field(description="Sidmarkören för nästa sida (parametern `cursor`), eller null.")
+    previous_cursor: str | None = Field(description="Sidmarkören för föregående sida, eller null.")
+
+
+class CasePage(ListPageOut):
     items: list[CaseListItem]
 
 
@@ -126,8 +147,9 @@ class CaseFilters(Schema):
     date_from: IsoDate | None = None
     date_to: IsoDate | None = None
     q: str | None = Field(None, max_length=REGISTER_QUERY_MAX)
-    limit: int = Field(25, ge=1, le=MAX_PAGE)
-    offset: Offset = Field(0, ge=0)
+    limit: int = Field(25, ge=1, le=MAX_PAGE, description="Högst så många ärenden per sida.")
+    cursor: str | None = Field(None, max_length=CURSOR_MAX, description=CURSOR_DESCRIPTION)
+    offset: Offset = Field(0, ge=0, description=OFFSET_DESCRIPTION)
 
 
 CLASSIFICATION_RULE = ("En process i organisationens klassificeringsstruktur; krävs när organisationen har en "
@@ -221,8 +243,7 @@ class DocumentListItem(DocumentFields):
         return obj.case.organ
 
 
-class DocumentPage(Schema):
-    count: int
+class DocumentPage(ListPageOut):
     items: list[DocumentListItem]
 
 
@@ -236,8 +257,9 @@ class DocumentFilters(Schema):
     q: str | None = Field(None, max_length=REGISTER_QUERY_MAX, description=(
         "Fritext: diarienummer, handlingens nummer (\"KS 2018/12-3\"), ärendemening och de uppgifter om "
         "avsändare/mottagare och beskrivning som läsaren får se."))
-    limit: int = Field(25, ge=1, le=MAX_PAGE, description="Högst så många handlingar.")
-    offset: Offset = Field(0, ge=0, description="Hoppa över så många handlingar.")
+    limit: int = Field(25, ge=1, le=MAX_PAGE, description="Högst så många handlingar per sida.")
+    cursor: str | None = Field(None, max_length=CURSOR_MAX, description=CURSOR_DESCRIPTION)
+    offset: Offset = Field(0, ge=0, description=OFFSET_DESCRIPTION)
 
 
 class DocumentIn(Schema):
@@ -295,7 +317,29 @@ def secrecy_provisions(request):
     return [{"reference": ref, "text": str(text)} for ref, text in osl.PROVISIONS]
 
 
-@router.get("/cases", response={200: CasePage, **ERRORS}, auth=PUBLIC_READ, url_name="case_list")
+def _paged(request, queryset, filters, items=lambda rows: rows) -> dict:
+    """A page of a list with its capped count and the links beside it (registry.paging)."""
+    page = list_page(queryset, limit=filters.limit, offset=filters.offset, cursor=filters.cursor, cap=COUNT_CAP)
+
+    def link(cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        query = request.GET.copy()
+        query.pop("offset", None)
+        query["cursor"] = cursor
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return {"count": page.count, "count_capped": page.count_capped, "items": items(page.items),
+            "next": link(page.next_cursor), "previous": link(page.previous_cursor),
+            "next_cursor": page.next_cursor, "previous_cursor": page.previous_cursor}
+
+
+@router.get("/cases", response={200: CasePage, **ERRORS}, auth=PUBLIC_READ, url_name="case_list",
+            summary="Diariets ärenden",
+            description=(
+                "Det publika diariet på ärendenivå, senast registrerade först. Läsning utan inloggning är "
+                "tillåten. Bläddra med `next` och `previous` (eller `cursor`); `offset` finns kvar för äldre "
+                "klienter. Träffarna räknas upp till 1 000 (`count_capped`)."))
 def case_list(request, filters: Query[CaseFilters]):
     """The public register of cases, newest first. Anonymous reading is allowed."""
     qs = selectors.case_list(
@@ -303,12 +347,7 @@ def case_list(request, filters: Query[CaseFilters]):
         status=filters.status, case_officer=filters.case_officer, date_from=filters.date_from,
         date_to=filters.date_to, q=filters.q,
     )
-    items = list(qs[filters.offset: filters.offset + filters.limit])
-    if filters.offset == 0 and len(items) < filters.limit:
-        count = len(items)  # the whole result is on this page: no COUNT query
-    else:
-        count = qs.count()
-    return {"count": count, "items": items}
+    return _paged(request, qs, filters)
 
 
 @router.post("/cases", response={201: CaseOut, **ERRORS}, auth=WRITE, url_name="case_register")
@@ -416,7 +455,8 @@ def case_unprotect(request, case_id: Id, payload: ReasonIn):
                 "sekretessmarkerade uppgifter och privatpersoners namn är null, med skälet i `*_mask_reason` "
                 "och den neutrala texten (\"Sekretessmarkerad uppgift\", \"Privatperson\") i `*_text`. "
                 "Fritextsökningen träffar bara uppgifter som läsaren får se. Ett datumintervall som slutar "
-                "före sin början ger 400."))
+                "före sin början ger 400. Bläddra med `next` och `previous` (eller `cursor`); `offset` finns "
+                "kvar för äldre klienter. Träffarna räknas upp till 1 000 (`count_capped`)."))
 def document_list(request, filters: Query[DocumentFilters]):
     """The public register of documents: thin over selectors.document_list."""
     user = actor(request)
@@ -424,12 +464,8 @@ def document_list(request, filters: Query[DocumentFilters]):
         user=user, organisation=filters.organisation, organ=filters.organ, year=filters.year,
         direction=filters.direction, date_from=filters.date_from, date_to=filters.date_to, q=filters.q,
     )
-    documents = list(qs[filters.offset: filters.offset + filters.limit])
-    if filters.offset == 0 and len(documents) < filters.limit:
-        count = len(documents)  # the whole result is on this page: no COUNT query
-    else:
-        count = qs.count()
-    return {"count": count, "items": selectors.register_entries(user=user, documents=documents)}
+    return _paged(request, qs, filters, items=lambda documents: selectors.register_entries(user=user,
+                                                                                         documents=documents))
 
 
 @router.get("/cases/{case_id}/documents", response={200: list[DocumentOut], **ERRORS}, auth=PUBLIC_READ,

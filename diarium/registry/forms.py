@@ -123,6 +123,46 @@ def _choices(objects, label=str, empty=_("Alla")):
     return [("", empty)] + [(str(o.pk), label(o)) for o in objects]
 
 
+def _organ_label(organ) -> str:
+    return f"{organ.name} ({organ.code})"
+
+
+def organ_filter_choices(organs) -> list:
+    """A filter's organ choices: grouped by organisation (an <optgroup> each)
+    when they span several, in the order given (selectors.filters)."""
+    organs = list(organs)
+    if len({o.organisation_id for o in organs}) <= 1:
+        return _choices(organs, label=_organ_label)
+    choices: list = [("", _("Alla"))]
+    groups: dict[int, list] = {}
+    for organ in organs:
+        if organ.organisation_id not in groups:
+            groups[organ.organisation_id] = []
+            choices.append((organ.organisation.name, groups[organ.organisation_id]))
+        groups[organ.organisation_id].append((str(organ.pk), _organ_label(organ)))
+    return choices
+
+
+def _register_filter_fields(form, *, organisations, organs, years, officers=()) -> None:
+    """The organisation, organ, year and (when given) officer choices of a register filter.
+    `officers` None: the officer filter waits for an organisation to be chosen."""
+    if organisations:
+        form.fields["organisation"].choices = _choices(organisations)
+    else:
+        del form.fields["organisation"]
+    form.fields["organ"].choices = organ_filter_choices(organs)
+    form.fields["year"].choices = [("", _("Alla"))] + [(str(y), str(y)) for y in years]
+    if "case_officer" not in form.fields:
+        return
+    if officers is None:
+        del form.fields["case_officer"]
+        if "organisation" in form.fields:
+            form.fields["organisation"].help_text = _("Välj en organisation och filtrera för att också kunna "
+                                                      "välja handläggare.")
+    else:
+        form.fields["case_officer"].choices = _choices(officers, label=lambda p: p.name)
+
+
 def classification_choices(classifications, *, empty=None) -> list:
     """A select's choices of classifications: the processes grouped under
     their processgrupp (an <optgroup> each), other codes on their own; named
@@ -177,14 +217,10 @@ class CaseFilterForm(forms.Form):
     date_to = IsoDateField(label=_("Registrerat till"), required=False, widget=DateInput)
 
     def __init__(self, *args, organisations=(), organs=(), officers=(), years=(), **kwargs):
+        """`officers` None: the officer filter is left out until an organisation
+        is chosen (selectors.filters.register_filter_choices)."""
         super().__init__(*args, **kwargs)
-        if organisations:
-            self.fields["organisation"].choices = _choices(organisations)
-        else:
-            del self.fields["organisation"]
-        self.fields["organ"].choices = _choices(organs, label=lambda o: f"{o.name} ({o.code})")
-        self.fields["case_officer"].choices = _choices(officers, label=lambda p: p.name)
-        self.fields["year"].choices = [("", _("Alla"))] + [(str(y), str(y)) for y in years]
+        _register_filter_fields(self, organisations=organisations, organs=organs, officers=officers, years=years)
 
     def filters(self) -> dict:
         """Keyword arguments for selectors.case_list (only the valid ones)."""
@@ -222,12 +258,7 @@ class DocumentFilterForm(forms.Form):
 
     def __init__(self, *args, organisations=(), organs=(), years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if organisations:
-            self.fields["organisation"].choices = _choices(organisations)
-        else:
-            del self.fields["organisation"]
-        self.fields["organ"].choices = _choices(organs, label=lambda o: f"{o.name} ({o.code})")
-        self.fields["year"].choices = [("", _("Alla"))] + [(str(y), str(y)) for y in years]
+        _register_filter_fields(self, organisations=organisations, organs=organs, years=years)
 
     def clean(self):
         data = super().clean()

@@ -50,7 +50,10 @@ class Screened(models.Model):
 class Series(models.Model):
     """A numbering series ("diarieserie"), usually one per organ (KS)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="series")
+    # db_index=False: a foreign key whose own index would repeat the first column of a
+    # composite index or unique constraint of the model (Meta) is served by that one.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="series",
+                                     db_index=False)
     code = models.CharField(_("seriekod"), max_length=20)
     name = models.CharField(_("namn"), max_length=200)
     organs = models.ManyToManyField(Organ, blank=True, related_name="series", verbose_name=_("organ"))
@@ -70,7 +73,7 @@ class SeriesCounter(models.Model):
     """The last number taken in a series and year. Locked while a number is taken,
     and rolled back with the registration, so numbers are gapless."""
 
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="counters")
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="counters", db_index=False)
     year = models.PositiveIntegerField()
     last_seq = models.PositiveIntegerField(default=0)
 
@@ -97,7 +100,8 @@ class Classification(models.Model):
         GROUP = "process_group", _("Processgrupp")
         PROCESS = "process", _("Process")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="classifications")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="classifications",
+                                     db_index=False)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
                                verbose_name=_("överordnad nivå"))
     level = models.CharField(_("nivå"), max_length=20, choices=Level.choices, default=Level.PROCESS)
@@ -143,7 +147,8 @@ class DocumentType(models.Model):
     retention rules will be set per. One no longer used is retired, never removed
     while a document has it."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="document_types")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="document_types",
+                                     db_index=False)
     name = models.CharField(_("handlingstyp"), max_length=100)
     active = models.BooleanField(_("används"), default=True)
 
@@ -201,16 +206,18 @@ class Case(Screened):
         OPEN = "open", _("Pågående")
         CLOSED = "closed", _("Avslutat")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
-    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organ"))
-    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="cases")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases", db_index=False)
+    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organ"),
+                              db_index=False)
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="cases", db_index=False)
     year = models.PositiveIntegerField(_("år"))
     seq = models.PositiveIntegerField(_("löpnummer"))
     diary_number = models.CharField(_("diarienummer"), max_length=60)
     title = models.CharField(_("ärendemening"), max_length=CASE_TITLE_MAX)
     description = models.TextField(_("beskrivning"), blank=True, validators=text_limit(CASE_DESCRIPTION_MAX))
     case_officer = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("handläggare")
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("handläggare"),
+        db_index=False,
     )
     classification = models.ForeignKey(
         Classification, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
@@ -304,7 +311,13 @@ class Document(Screened):
         "description": _("Beskrivning"),
     }
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents", db_index=False)
+    # The case's organisation, denormalised so that the masking assistant reads an
+    # organisation's private counterparts from one partial index without joining
+    # the cases (screening_names.private_counterparts). Set when the document is
+    # created; documents never move between cases.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False,
+                                     db_index=False)
     number = models.PositiveIntegerField(_("löpnummer i ärendet"))
     direction = models.CharField(_("riktning"), max_length=10, choices=Direction.choices)
     document_date = models.DateField(_("datum"), help_text=_("Dag då handlingen kom in eller upprättades."))
@@ -337,11 +350,23 @@ class Document(Screened):
         ]
         indexes = [
             models.Index(fields=["-registered_at", "-id"], name="document_registered"),  # newest first
+            # One organisation's documents newest first (the document list filtered by organisation).
+            models.Index(fields=["organisation", "-registered_at", "-id"], name="document_org_registered"),
             models.Index(fields=["case"], condition=models.Q(privacy_pending=True), name="document_privacy_pending"),
+            # An organisation's private counterparts, newest first (screening_names.private_counterparts);
+            # on PostgreSQL with the names INCLUDEd, read from the index alone (migration 0031).
+            models.Index(fields=["organisation", "-registered_at"],
+                         condition=models.Q(counterpart_is_private=True) & ~models.Q(counterpart=""),
+                         name="document_private_counterparts"),
         ]
 
     def __str__(self):
         return f"{self.reference} {self.description}"
+
+    def save(self, *args, **kwargs):
+        if self.organisation_id is None and self.case_id is not None:
+            self.organisation_id = self.case.organisation_id  # the denormalised copy is never missing
+        super().save(*args, **kwargs)
 
     @property
     def reference(self) -> str:
@@ -365,11 +390,13 @@ class Blob(models.Model):
 class DocumentFile(models.Model):
     """A file of a document in one version. New versions are appended; old ones stay."""
 
-    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="files")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="files", db_index=False)
     position = models.PositiveIntegerField()
     version = models.PositiveIntegerField()
     filename = models.CharField(_("filnamn"), max_length=255)
-    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="document_files")
+    # Indexed in Meta: as a field index on PostgreSQL it would have a second, `_like`
+    # copy for LIKE on the hash, which nothing asks.
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="document_files", db_index=False)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     # The version this one gives a text layer by OCR (a scan's, registry.services.ocr); None for a
@@ -388,6 +415,7 @@ class DocumentFile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "position", "version"], name="document_file_version_unique"),
         ]
+        indexes = [models.Index(fields=["blob"], name="document_file_blob")]
 
     def __str__(self):
         return f"{self.filename} (v{self.version})"
@@ -467,7 +495,7 @@ class CopyRequest(models.Model):
         POST = "post", _("Med post")
         PICKUP = "pickup", _("Hämtas hos registraturen")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="copy_requests")
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="copy_requests")
     channel = models.CharField(_("kom in via"), max_length=10, choices=Channel.choices, default=Channel.WEB)
@@ -589,8 +617,8 @@ class Event(models.Model):
         COPY_REQUEST_ASSIGNED = "copy_request_assigned", _("Begäran om allmän handling fördelades")
         COPY_REQUEST_DECIDED = "copy_request_decided", _("Begäran om allmän handling avgjordes")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, related_name="events")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, related_name="events", db_index=False)
     document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
     # The registry's own kinds and those the apps above it register
     # (extensions.event_kinds_register, from their AppConfig.ready).
@@ -640,7 +668,7 @@ class EventSeal(models.Model):
     seal before it and its own hash over that and the event's content. Written
     once, after the event has committed; never updated or deleted."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
     seq = models.PositiveBigIntegerField()
     event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="seal")
     previous = models.CharField(max_length=64)

@@ -125,7 +125,10 @@ def is_pending(privacy: dict) -> bool:
 def scanner_for(organisation_id: int | None) -> detector.Scanner:
     """The assistant for one organisation: its registered private persons are
     always found, its staff, organs and own name never. Built per call (no
-    process-local cache: the names change as the register grows)."""
+    process-local cache of names: they change as the register grows). Cheap to
+    build all the same: the names, read each time, are the key of the phrase
+    indexes built lately (core.privacy.words.phrase_index), so the same names in
+    the same order reuse the index built for them, and other names get another."""
     if organisation_id is None:
         return detector.Scanner()
     known = {n for source in _KNOWN_NAME_SOURCES for n in source(organisation_id) if n and len(n) <= 200}

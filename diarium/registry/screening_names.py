@@ -5,6 +5,8 @@ the organisations), never flagged."""
 
 from __future__ import annotations
 
+from django.db import connections
+
 from diarium.accounts.models import Organ, Organisation, Person
 
 from .models import Contact, Document
@@ -13,12 +15,24 @@ KNOWN_NAMES_MAX = 5000  # the most recent private counterparts
 
 
 def private_counterparts(organisation_id: int) -> list[str]:
-    """The private persons among the documents' counterparts and in the contact register."""
-    rows = (Document.objects.filter(case__organisation_id=organisation_id, counterpart_is_private=True)
+    """The private persons among the documents' counterparts (newest first) and in
+    the contact register. Read on every registration: the documents' filter and
+    order are those of the partial index document_private_counterparts, so this
+    reads the newest rows of one index range and joins nothing."""
+    rows = (Document.objects.filter(organisation_id=organisation_id, counterpart_is_private=True)
             .exclude(counterpart="").order_by("-registered_at").values_list("counterpart", flat=True))
     contacts = Contact.objects.filter(organisation_id=organisation_id, is_private=True).order_by(
         "-updated_at").values_list("name", flat=True)
-    return list(dict.fromkeys([*rows[:KNOWN_NAMES_MAX], *contacts[:KNOWN_NAMES_MAX]]))
+    return list(dict.fromkeys([*_column(rows[:KNOWN_NAMES_MAX]), *_column(contacts[:KNOWN_NAMES_MAX])]))
+
+
+def _column(queryset) -> list:
+    """The values of a one-column values_list in one fetch: iterating the queryset
+    fetches thousands of names a hundred rows at a time, one generator step each."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def organisation_names(organisation_id: int) -> list[str]:

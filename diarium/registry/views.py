@@ -37,9 +37,10 @@ from .forms import (
     SecrecyLiftForm,
 )
 from .models import CaseLink
-from .paging import RegisterPaginator
+from .paging import BadCursor, RegisterPaginator
 from .selectors import classification as scheme_selectors
 from .selectors import due_dates as due_selectors
+from .selectors import filters as filter_selectors
 from .selectors import privacy as privacy_selectors
 
 PAGE_SIZE = 50
@@ -54,35 +55,54 @@ def case_list(request):
     return case_list_page(request)
 
 
+def _filter_choices(request, *, officers: bool = True):
+    """The filter form's choices, scoped to the organisation the request names
+    (selectors.filters). Ids that are not whole numbers do not narrow."""
+    return filter_selectors.register_filter_choices(
+        user=request.user, organisation=posted_id(request.GET.get("organisation")),
+        organ=posted_id(request.GET.get("organ")), officers=officers,
+        case_officer=posted_id(request.GET.get("case_officer")) if officers else None)
+
+
+def _register_page(request, paginator):
+    """The page a list's request asks for: by cursor (the links the list makes)
+    or by page number (older links). A cursor that cannot be used gives the
+    first page, a message and 400."""
+    try:
+        return paginator.page_at(request.GET.get("cursor"), request.GET.get("page")), None
+    except BadCursor:
+        return paginator.get_page(1), _("Länken till sidan gick inte att använda, kanske för att den är gammal. "
+                                        "Listan visas från första sidan.")
+
+
 def case_list_page(request, *, bulk_form=None, status: int = 200):
     """The case list; for staff who may change cases, with a box on each row
     they may change and the bulk action form (views_bulk), which is bound when
     a bulk action was refused."""
     from .views_bulk import bulk_form_for
 
-    organs = list(selectors.organs_for_filter())
-    # Organisations that have organs. The organisation filter is offered when there
-    # are several (an install can hold several municipalities).
-    organisations = sorted({o.organisation for o in organs}, key=lambda o: o.name)
-    officers = list(selectors.case_officers())
+    choices = _filter_choices(request)
     form = CaseFilterForm(
         request.GET or None,
-        organisations=organisations if len(organisations) > 1 else (),
-        organs=organs,
-        officers=officers,
+        organisations=choices.organisations if choices.several else (),
+        organs=choices.organs,
+        officers=choices.officers,
         years=selectors.case_years(),
     )
     filters = {k: v for k, v in form.filters().items() if v is not None}
-    paginator = RegisterPaginator(selectors.case_list(user=request.user, **filters), PAGE_SIZE, cap=COUNT_CAP)
-    page = paginator.get_page(request.GET.get("page"))
+    paginator = RegisterPaginator(selectors.case_list(user=request.user, **filters), PAGE_SIZE, cap=COUNT_CAP,
+                                  keyset=True)
+    page, paging_error = _register_page(request, paginator)
     if bulk_form is None:
-        bulk_form = bulk_form_for(request, officers=officers, organisations=organisations)
+        bulk_form = bulk_form_for(request, organisations=choices.organisations, officers=choices.officers,
+                                  officers_of=choices.officers_of.pk if choices.officers_of else None)
     changeable = {c.pk for c in page.object_list if access.may_change_case(request.user, c)} if bulk_form else set()
     return render(request, "registry/case_list.html", {
-        "form": form, "page": page, "paginator": paginator, "filtered": bool(request.GET.dict().keys() - {"page"}),
+        "form": form, "page": page, "paginator": paginator, "paging_error": paging_error,
+        "filtered": bool(request.GET.dict().keys() - {"page", "cursor"}),
         "bulk_form": bulk_form if changeable else None, "changeable": changeable,
         "ticked": bulk_form.ticked() if bulk_form else set(),
-    }, status=status)
+    }, status=400 if paging_error and status == 200 else status)
 
 
 def _case_form_choices(organisation_ids, current=None):
@@ -244,22 +264,22 @@ def case_reopen(request, pk: int):
 def document_list(request):
     """The public register at document level: one row per registered document,
     newest first, masked for the reader as on the case page."""
-    organs = list(selectors.organs_for_filter())
-    organisations = sorted({o.organisation for o in organs}, key=lambda o: o.name)
+    choices = _filter_choices(request, officers=False)
     form = DocumentFilterForm(
         request.GET or None,
-        organisations=organisations if len(organisations) > 1 else (),
-        organs=organs,
+        organisations=choices.organisations if choices.several else (),
+        organs=choices.organs,
         years=selectors.document_years(),
     )
     filters = {k: v for k, v in form.filters().items() if v is not None}
-    paginator = RegisterPaginator(selectors.document_list(user=request.user, **filters), PAGE_SIZE, cap=COUNT_CAP)
-    page = paginator.get_page(request.GET.get("page"))
+    paginator = RegisterPaginator(selectors.document_list(user=request.user, **filters), PAGE_SIZE, cap=COUNT_CAP,
+                                  keyset=True)
+    page, paging_error = _register_page(request, paginator)
     return render(request, "registry/document_list.html", {
-        "form": form, "page": page, "paginator": paginator,
+        "form": form, "page": page, "paginator": paginator, "paging_error": paging_error,
         "entries": selectors.register_entries(user=request.user, documents=page.object_list),
-        "filtered": bool(request.GET.dict().keys() - {"page"}),
-    }, status=400 if form.errors else 200)
+        "filtered": bool(request.GET.dict().keys() - {"page", "cursor"}),
+    }, status=400 if form.errors or paging_error else 200)
 
 
 def _note_files(request, document_files) -> None:

@@ -22,18 +22,22 @@ from .forms_bulk import CaseBulkForm
 from .selectors import classification as scheme_selectors
 
 
-def bulk_form_for(request, data=None, *, officers=None, organisations=None) -> CaseBulkForm | None:
+def bulk_form_for(request, data=None, *, officers=None, officers_of=None, organisations=None) -> CaseBulkForm | None:
     """The bulk action form for the user, with the officers and classifications
     of the organisations where they change cases; None for someone who may
-    change no case (the public included: no query for them). `officers` (every
-    person) and `organisations` are the lists the case list has already loaded."""
+    change no case (the public included: no query for them). `organisations`
+    (every organisation, for their names) is the list the case list has already
+    loaded, and `officers` those of the organisation `officers_of` (an id) if it has."""
     if not request.user.is_authenticated:
         return None
     allowed = access.organisations_changing_cases(request.user)
     if allowed is not None and not allowed:
         return None
-    if officers is None:
-        officers = selectors.case_officers()
+    if officers is not None and (allowed is None or not allowed <= {officers_of}):
+        officers = None  # the list's officers do not cover every organisation the user changes cases in
+    if officers is None:  # only those of the organisations where the user changes cases
+        officers = selectors.case_officers() if allowed is None else selectors.case_officers().filter(
+            organisation__in=allowed)
     if organisations is None:
         organisations = Organisation.objects.all()
     # The processes in use where an organisation has a scheme, its codes where it has none.

@@ -98,8 +98,23 @@ def search_url(params: Mapping[str, str], *, sort: str | None = None, absolute: 
     return settings.SITE_URL + url if absolute else url
 
 
-def describe(params: Mapping[str, str]) -> list[tuple[str, str]]:
-    """The search in words, as (label, value) pairs, for pages and mail."""
+def _organ_id(value: str | None) -> int | None:
+    """The organ filter's id, if it looks like one (shown before the search checked it)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
+def describe_all(params_list: list[Mapping[str, str]]) -> list[list[tuple[str, str]]]:
+    """describe() of each search, with the organs they name read in one query."""
+    ids = {pk for pk in (_organ_id(p.get("organ")) for p in params_list) if pk is not None}
+    organs = people.organ_list().in_bulk(ids) if ids else {}
+    return [describe(p, organs=organs) for p in params_list]
+
+
+def describe(params: Mapping[str, str], *, organs: Mapping[int, object] | None = None) -> list[tuple[str, str]]:
+    """The search in words, as (label, value) pairs, for pages and mail;
+    `organs` by id, when the caller has read them already (describe_all)."""
     parts = []
     if params.get("q"):
         parts.append((_("Sökord"), params["q"]))
@@ -108,8 +123,11 @@ def describe(params: Mapping[str, str]) -> list[tuple[str, str]]:
         parts.append((_("Typ"), str(Kind(kind).label) if kind in Kind.values else kind))
     organ = params.get("organ")
     if organ:
-        valid = organ.isascii() and organ.isdigit() and len(organ) <= 18  # shown before the search checked it
-        found = people.organ_list().filter(pk=int(organ)).first() if valid else None
+        pk = _organ_id(organ)
+        if organs is not None:
+            found = organs.get(pk) if pk is not None else None
+        else:
+            found = people.organ_list().filter(pk=pk).first() if pk is not None else None
         parts.append((_("Organ"), f"{found.name} ({found.code})" if found else organ))
     if params.get("year"):
         parts.append((_("År"), params["year"]))

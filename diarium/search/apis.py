@@ -74,12 +74,18 @@ class FacetsOut(Schema):
 class SearchOut(Schema):
     query: str = Field(description="Den rensade sökfrågan som söktes.")
     hits: list[SearchHitOut]
-    total: int
+    total: int = Field(description="Antal träffar; när `total_is_lower_bound` är sant slutade räkningen där.")
+    total_is_lower_bound: bool = Field(description=(
+        "Sant när fler än `total` träffar finns (visas som ”fler än 1 000 träffar”). Då är även `pages` "
+        "ett minsta antal, och fler sidor kan hämtas så länge en sida är full."))
     page: int
     per_page: int
     pages: int
     sort: str
     facets: FacetsOut
+    facets_within: int | None = Field(description=(
+        "När antalen i `facets` bara räknats bland de första så här många träffarna (och träffarna "
+        "rangordnats bland dem), annars null."))
     message: str | None = Field(description="Varför inga träffar kan visas (t.ex. inget sökord), annars null.")
     errors: dict[str, list[str]]
     notices: list[str] = Field(description="Värt att veta, t.ex. att frågan kortades eller att indexet byggs om.")
@@ -124,10 +130,12 @@ def search(request, filters: Query[SearchFilters]):
             "organ": h.organ, "organ_id": h.organ_id, "diary_number": h.diary_number, "status": h.status,
             "status_label": h.status_label,
         } for h in result.hits],
-        "total": result.total, "page": result.page, "per_page": result.per_page, "pages": result.pages,
+        "total": result.total, "total_is_lower_bound": result.total_is_lower_bound, "page": result.page,
+        "per_page": result.per_page, "pages": result.pages,
         "sort": result.sort,
         "facets": {name: [{"value": f.value, "label": f.label, "count": f.count, "selected": f.selected}
                           for f in result.facets.get(name, [])] for name in ("kind", "organ", "year", "status")},
+        "facets_within": result.facets_within,
         "message": result.message, "errors": result.errors, "notices": list(result.notices),
         "pending": result.pending, "lag_seconds": result.lag_seconds,
     }

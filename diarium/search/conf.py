@@ -55,3 +55,16 @@ def rebuild_processes() -> int:
     if configured not in (None, ""):
         return max(0, int(configured))
     return max(0, (os.cpu_count() or 1) - 1)
+
+
+def count_limit() -> int:
+    """DIARIUM_SEARCH_COUNT_LIMIT: the PostgreSQL engine counts matches exactly
+    up to this many (default 1,000); beyond it the total reads "more than 1 000"."""
+    return max(1, int(getattr(settings, "DIARIUM_SEARCH_COUNT_LIMIT", 1000)))
+
+
+def sample_limit() -> int:
+    """DIARIUM_SEARCH_SAMPLE_LIMIT: the PostgreSQL engine ranks, and counts the
+    facets of, at most this many matches (default 10,000, the deepest hit a page
+    reaches); a query matching more is answered from the first ones found."""
+    return max(1, int(getattr(settings, "DIARIUM_SEARCH_SAMPLE_LIMIT", 10_000)))

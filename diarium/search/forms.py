@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from diarium.decisions.models import Decision, Meeting
@@ -75,6 +77,23 @@ class FilterField:
         return f"sok-{self.name.replace('_', '-')}"
 
     @property
+    def options_html(self) -> SafeString:
+        """The <option>s (in <optgroup>s) of a select, built here rather than in a
+        template loop: a county's organ list has hundreds, rendered on every search."""
+        def option(choice: Choice) -> str:
+            selected = " selected" if choice.value == self.value else ""
+            return f'<option value="{escape(choice.value)}"{selected}>{escape(choice.label)}</option>'
+
+        parts = []
+        for choice in self.choices:
+            if isinstance(choice, ChoiceGroup):
+                inner = "".join(option(c) for c in choice.choices)
+                parts.append(f'<optgroup label="{escape(choice.label)}">{inner}</optgroup>')
+            else:
+                parts.append(option(choice))
+        return mark_safe("\n".join(parts))  # every value and label escaped above
+
+    @property
     def described_by(self) -> str:
         ids = []
         if self.help_text:
@@ -96,8 +115,16 @@ def status_choices() -> list[ChoiceGroup]:
     return groups
 
 
-def _organ_choices() -> list[Choice]:
-    return [Choice(str(o.pk), f"{o.name} ({o.code})") for o in registry.organs_for_filter()]
+def _organ_choices() -> list[Choice | ChoiceGroup]:
+    """The organs to filter on; grouped by organisation when there are several
+    (a county's seventeen "Bygg- och miljönämnden (BMN)" are told apart so)."""
+    by_organisation: dict[str, list[Choice]] = {}
+    for pk, name, code, organisation in registry.organs_for_filter().values_list(
+            "pk", "name", "code", "organisation__name"):
+        by_organisation.setdefault(organisation, []).append(Choice(str(pk), f"{name} ({code})"))
+    if len(by_organisation) <= 1:
+        return [choice for choices in by_organisation.values() for choice in choices]
+    return [ChoiceGroup(label=name, choices=choices) for name, choices in sorted(by_organisation.items())]
 
 
 def search_fields(params: Mapping[str, str], errors: Mapping[str, list[str]], sort: str) -> dict[str, FilterField]:

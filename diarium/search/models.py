@@ -42,7 +42,7 @@ class SearchRecord(models.Model):
     """One variant of one searchable record, with exactly the text its tiers may read."""
 
     uid = models.CharField(max_length=80)  # "document:12@public+internal", unique by construction
-    key = models.CharField(max_length=60, db_index=True)  # "document:12"
+    key = models.CharField(max_length=60)  # "document:12", indexed in Meta
     kind = models.CharField(max_length=12, choices=Kind.choices)
     object_id = models.BigIntegerField()
     tier_public = models.BooleanField(default=False)
@@ -69,7 +69,10 @@ class SearchRecord(models.Model):
         verbose_name_plural = _("sökposter")
         # Only the key is indexed: every write finds rows by key, and each
         # further index slows the bulk rebuild; the engines search elsewhere
-        # (tantivy on disk, PostgreSQL in search_vector's GIN index).
+        # (tantivy on disk, PostgreSQL in search_vector's GIN index). A Meta index
+        # rather than db_index: on PostgreSQL that would add a `_like` copy for
+        # LIKE 'x%', and keys are only ever looked up whole.
+        indexes = [models.Index(fields=["key"], name="search_record_key")]
 
     def __str__(self):
         return self.uid

@@ -11,6 +11,7 @@ is missing or unreadable the database answers instead, with a notice.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -18,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Min
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -78,10 +79,12 @@ class SearchResult:
     query: str  # the cleaned query text that was searched for
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0
+    total_is_lower_bound: bool = False  # more than `total` match ("fler än 1 000 träffar")
     page: int = 1
     per_page: int = 20
     sort: str = "relevance"
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)  # kind, organ, year, status
+    facets_within: int | None = None  # facets counted among the first this many hits only
     message: str | None = None  # why there are no hits to show (empty query, invalid filter)
     errors: dict[str, list[str]] = field(default_factory=dict)  # per filter
     notices: list[str] = field(default_factory=list)  # worth telling (query cut short, fallback in use)
@@ -97,7 +100,11 @@ class SearchResult:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        if self.page < self.pages:
+            return True
+        # Past a total that is a lower bound, a full page may have more after it.
+        return (self.total_is_lower_bound and len(self.hits) >= self.per_page
+                and self.page * self.per_page < MAX_RESULTS)
 
     @property
     def has_previous(self) -> bool:
@@ -194,7 +201,11 @@ def _pending() -> tuple[int, float]:
 def _facets(result: EngineResult, filters: Filters) -> dict[str, list[FacetValue]]:
     raw = result.facets or {}
     organ_ids = [value for value, _n in raw.get("organ", [])]
-    organs = {pk: name for pk, name in public_organs().filter(pk__in=organ_ids).values_list("pk", "name")}
+    found = list(public_organs().filter(pk__in=organ_ids).values_list("pk", "name", "organisation__name"))
+    # One query for every label; with organs of several organisations (a county's
+    # shared register) each says whose it is.
+    several = len({organisation for _pk, _name, organisation in found}) > 1
+    organs = {pk: f"{name}, {organisation}" if several else name for pk, name, organisation in found}
     statuses = status_labels()
     selected = {"kind": filters.kind, "organ": filters.organ_id, "year": filters.year, "status": filters.status}
     labels = {
@@ -260,7 +271,13 @@ def search(*, user, q: str, kind: str | None = None, organ=None, year=None, date
     found = _numbered_first(found, q, audience, filters, page=page, limit=limit)
     result.engine = engine.name
     result.total = found.total
+    result.total_is_lower_bound = found.total_is_lower_bound
     result.facets = _facets(found, filters)
+    result.facets_within = found.facets_within
+    if found.facets_within and result.sort == "relevance":
+        result.notices.append(_("Sökningen ger mycket många träffar. De rangordnas bland de %(n)s som hittades "
+                                "först: sortera på datum för att se de nyaste, eller gör sökningen snävare.")
+                              % {"n": formats.number_format(found.facets_within, force_grouping=True)})
     statuses = status_labels()
     result.hits = [SearchHit(
         kind=h.kind, kind_label=str(Kind(h.kind).label) if h.kind in Kind.values else h.kind, title=h.title,
@@ -293,7 +310,9 @@ def _numbered_first(found: EngineResult, q: str, audience, filters: Filters, *, 
     rest = [h for h in found.hits if h.key not in keys]
     missing = len(keys - {h.key for h in found.hits})
     hits = (pinned + rest)[:limit] if page == 1 else rest
-    return EngineResult(total=found.total + missing, hits=hits, facets=found.facets, notices=found.notices)
+    # A total that is a lower bound stays one: the count stopped short of these too.
+    total = found.total if found.total_is_lower_bound else found.total + missing
+    return dataclasses.replace(found, total=total, hits=hits)
 
 
 def search_health() -> dict:

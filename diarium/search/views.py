@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -63,6 +64,24 @@ def _facets(result, params: dict, sort: str) -> list[dict]:
     return groups
 
 
+def _hits_text(result) -> str:
+    """"23 träffar", "1 träff", or "fler än 1 000 träffar" when the count stopped there."""
+    if result is None or result.message:
+        return ""
+    number = formats.number_format(result.total, force_grouping=True)
+    if result.total_is_lower_bound:
+        return ngettext("fler än %(n)s träff", "fler än %(n)s träffar", result.total) % {"n": number}
+    return ngettext("%(n)s träff", "%(n)s träffar", result.total) % {"n": number}
+
+
+def _facets_note(result) -> str:
+    if result is None or not result.facets_within:
+        return ""
+    number = formats.number_format(result.facets_within, force_grouping=True)
+    return ngettext("Antalen gäller den första träffen.", "Antalen gäller de första %(n)s träffarna.",
+                    result.facets_within) % {"n": number}
+
+
 def _notices(result) -> list[str]:
     notices = list(result.notices)
     if result.pending and result.lag_seconds >= LAG_NOTICE_SECONDS:
@@ -93,6 +112,8 @@ def search(request):
         "errors": [(fields.get(name), message)
                    for name, messages_ in errors_by_field.items() for message in messages_],
         "facets": _facets(result, params, sort) if usable else [],
+        "facets_note": _facets_note(result) if usable else "",
+        "hits_text": _hits_text(result),
         "notices": _notices(result) if result is not None else [],
         "hits": [{"hit": hit, "status": hit.status_label.split(": ", 1)[-1]} for hit in result.hits] if usable else [],
         "first_number": (result.page - 1) * result.per_page + 1 if result is not None else 1,
@@ -134,8 +155,9 @@ def save(request):
 @login_required
 def saved_list(request):
     """The signed-in user's saved searches."""
-    rows = [{"saved": s, "criteria": alerts.describe(s.params), "search_url": alerts.search_url(s.params)}
-            for s in alerts.saved_searches_for(user=request.user)]
+    saved = alerts.saved_searches_for(user=request.user)
+    rows = [{"saved": s, "criteria": criteria, "search_url": alerts.search_url(s.params)}
+            for s, criteria in zip(saved, alerts.describe_all([s.params for s in saved]), strict=True)]
     return render(request, "search/saved_list.html", {"rows": rows, "has_email": bool(request.user.email)})
 
 

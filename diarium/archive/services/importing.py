@@ -511,7 +511,7 @@ def _document(writer: _Writer, case: Case, data: parsing.DocumentData, package: 
         private = registry_access.party_is_private(data.counterpart, organisation=case.organisation_id,
                                                    declared=data.counterpart_kind)
     document = Document(
-        case=case, number=data.number, direction=data.direction if data.direction in Document.Direction.values
+        case=case, organisation_id=case.organisation_id, number=data.number, direction=data.direction if data.direction in Document.Direction.values
         else Document.Direction.DRAWN_UP, document_date=data.document_date, counterpart=data.counterpart[:300],
         counterpart_kind=data.counterpart_kind, counterpart_is_private=private, description=data.description[:500],
         document_type=writer.document_type(data.document_type), received_via=data.received_via,

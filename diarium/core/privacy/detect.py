@@ -29,7 +29,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from . import contact, identity, names
 from .sensitive import SensitiveWords
-from .words import PhraseIndex, Words, shipped
+from .words import Words, phrase_index, shipped
 
 KINDS = ("pnr", "pnr_possible", "phone", "email", "address", "name", "sensitive")
 
@@ -69,8 +69,9 @@ class Scanner:
 
     def __init__(self, *, known_names: Iterable[str] = (), allowed: Iterable[str] = (),
                  sensitive_words: Iterable[str] | None = None) -> None:
-        self._known = PhraseIndex(known_names)
-        self._allowed = PhraseIndex(allowed)
+        # The same names as the last Scanner's (an organisation's next registration) reuse its indexes.
+        self._known = phrase_index(known_names)
+        self._allowed = phrase_index(allowed)
         if sensitive_words is None:
             sensitive_words = (*shipped("sensitive_words.txt"),
                                *getattr(settings, "DIARIUM_PRIVACY_SENSITIVE_WORDS", ()))

@@ -8,6 +8,8 @@ the text's length), and each word is looked up, by its key, in sets.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from functools import cache
 from importlib import resources
 
@@ -87,39 +89,105 @@ def shipped(name: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
 
 
+def _joined(phrases) -> str:
+    """The phrases as one string, each from the next apart by a NUL."""
+    phrases = list(phrases)
+    try:
+        joined = "\0".join(phrases)
+    except TypeError:
+        phrases = [str(phrase) for phrase in phrases]
+        joined = "\0".join(phrases)
+    if joined.count("\0") != max(len(phrases) - 1, 0):
+        # A NUL in a phrase separates words, as any other character that is not a letter.
+        joined = "\0".join(phrase.replace("\0", " ") for phrase in phrases)
+    return joined
+
+
+# A word or the separator "\0" between two phrases: one pass over all phrases at once.
+_TOKEN = re.compile("\0|" + WORD.pattern)
+# Words looked up one by one before the whole index is built (a title has a
+# dozen; a file's text, thousands).
+LOOKUPS_BEFORE_INDEX = 256
+
+
 class PhraseIndex:
     """Phrases of one or more words (a registered person's name, an allowed
     organ's name), found as whole words whatever their case.
 
-    Indexed by the key of the first word, so a text is searched in one pass over
-    its words however many phrases there are. A phrase matches words that stand
-    apart by at most a few characters of spacing or punctuation ("Anna
-    Andersson", "Åberg - Lind" is not), and its last word may carry the
-    genitive s ("Karin Åberg-Linds ansökan")."""
+    A phrase matches words that stand apart by at most a few characters of
+    spacing or punctuation ("Anna Andersson", "Åberg - Lind" is not), and its
+    last word may carry the genitive s ("Karin Åberg-Linds ansökan").
 
-    def __init__(self, phrases) -> None:
+    Built for one organisation's thousands of names and often asked about one
+    title: the phrases are cut into words and keyed in one pass (one regular
+    expression and one key() over all of them), kept as one string, and the
+    phrases beginning with a word of the text are looked up in it when first
+    asked for. A text with many distinct words (a file) builds the index by the
+    key of the first word at once, so a text is then searched in one pass over
+    its words however many phrases there are."""
+
+    __slots__ = ("_keyed", "_any", "_index", "_complete")
+
+    def __init__(self, phrases=(), *, joined: str | None = None) -> None:
+        joined = _joined(phrases) if joined is None else joined
+        tokens = _TOKEN.findall(joined)
+        # Every word between separators "\1"; a phrase begins after "\0\1" and ends before "\1\0".
+        # Words hold neither, and key() folds each character alone.
+        self._keyed = "\0\1" + key("\1".join(tokens)) + "\1\0"
+        self._any = len(tokens) > joined.count("\0")  # any word, not only separators
         self._index: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in phrases:
-            keys = tuple(key(word) for word in WORD.findall(str(phrase)))
-            if keys:
-                self._index.setdefault(keys[0], []).append(keys)
-        for variants in self._index.values():
-            variants.sort(key=len, reverse=True)
+        self._complete = False
 
     def __bool__(self) -> bool:
-        return bool(self._index)
+        return self._any
+
+    def _variants(self, word_key: str) -> list[tuple[str, ...]]:
+        """The phrases that begin with the word, the longest first."""
+        variants = self._index.get(word_key)
+        if variants is None and not self._complete:
+            variants = []
+            keyed, needle = self._keyed, "\0\1" + word_key + "\1"
+            position = keyed.find(needle)
+            while position >= 0:
+                end = keyed.index("\1\0", position + 1)
+                variants.append(tuple(keyed[position + 2:end].split("\1")))
+                position = keyed.find(needle, end + 1)
+            variants.sort(key=len, reverse=True)
+            self._index[word_key] = variants
+        return variants or []
+
+    def _build(self) -> None:
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self._keyed.split("\0"):
+            phrase = phrase.strip("\1")
+            if phrase:
+                keys = tuple(phrase.split("\1"))
+                variants = index.get(keys[0])
+                if variants is None:
+                    index[keys[0]] = [keys]
+                else:
+                    variants.append(keys)
+        for variants in index.values():
+            if len(variants) > 1:
+                variants.sort(key=len, reverse=True)
+        self._index, self._complete = index, True
 
     def find(self, words: Words) -> list[tuple[int, int]]:
         """The spans (start, end) of every phrase in the text, longest first
         where two begin at the same word; non-overlapping."""
         found: list[tuple[int, int]] = []
+        if not self._any:
+            return found
         keys = words.keys
+        if not self._complete and len(self._index) + len(keys) > LOOKUPS_BEFORE_INDEX:
+            self._build()
+        variants_of = self._index.get if self._complete else self._variants
         count = len(keys)
         index = 0
         while index < count:
-            variants = self._index.get(keys[index])
+            variants = variants_of(keys[index])
             end_word = None
-            if variants is not None:
+            if variants:
                 for phrase in variants:
                     end_word = _match(words, index, phrase)
                     if end_word is not None:
@@ -149,3 +217,32 @@ def _match(words: Words, index: int, phrase: tuple[str, ...]) -> int | None:
 def _near(words: Words, first: int, second: int) -> bool:
     gap = words.text[words.ends[first]:words.starts[second]]
     return 0 < len(gap) <= 3 and not any(char.isalnum() for char in gap) and "\n\n" not in gap
+
+
+# Indexes built lately, by the phrases they were built of: an organisation's
+# names are read on each registration and are mostly the names of the last one.
+# Keyed by the phrases themselves, never by whose they are, so an index is never
+# out of date: a name added or changed is other phrases, and another index.
+_BUILT: OrderedDict[str, PhraseIndex] = OrderedDict()
+# A county's twenty organisations, each with its names and its allowed names; an
+# index of 10,000 names holds a few MB once built whole.
+BUILT_KEPT = 48
+_BUILT_LOCK = threading.Lock()
+
+
+def phrase_index(phrases) -> PhraseIndex:
+    """A PhraseIndex of the phrases: the one built before of the same phrases in
+    the same order, if it is among the last BUILT_KEPT built (it finds what a new
+    one would: an index is never changed by what it is asked)."""
+    joined = _joined(phrases)
+    with _BUILT_LOCK:
+        index = _BUILT.get(joined)
+        if index is not None:
+            _BUILT.move_to_end(joined)
+            return index
+    index = PhraseIndex(joined=joined)
+    with _BUILT_LOCK:
+        _BUILT[joined] = index
+        while len(_BUILT) > BUILT_KEPT:
+            _BUILT.popitem(last=False)
+    return index

@@ -29,7 +29,11 @@ Choices, documented:
   its meetings and papers (models.EmbeddedChange), and for a membership the
   objects stamped with the organisation's times.
 - Pages: 100 objects (DIARIUM_OPARL_PAGE_SIZE); a client may ask for fewer
-  with `limit`, which the `links` keep like the filters.
+  with `limit`, which the `links` keep like the filters. Every `next` link
+  carries a keyset cursor (`after`: the page's last id, `d<id>` past a deleted
+  object), with or without filters; `page=N` alone (first, prev, last) is
+  still answered from the list's ids kept for a few seconds. A malformed
+  `after`, `page` or `limit` is a 400 with an OParl-style error object.
 - Caching: every 200 answer is public for a minute, with an ETag from the body
   and Last-Modified from the newest `modified` in it.
 - `omit_internal`: embedded objects that are also published in their own list

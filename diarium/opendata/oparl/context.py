@@ -13,8 +13,8 @@ from types import SimpleNamespace
 from django.urls import reverse
 from django.utils import timezone
 
-from ..selectors import url_for_ids
-from .querysets import org_stamps
+from ..selectors import ID_PLACEHOLDER, url_for_ids
+from .querysets import org_stamps, orgs_stamps
 
 
 def ts(value) -> str | None:
@@ -74,6 +74,18 @@ class Ctx:
                                                      absolute=self.request.build_absolute_uri)
         return make(pk)
 
+    def list_url(self, org_id: int, kind: str) -> str:
+        """url("list", org_id, kind): a body's lists, ten links for each body of the
+        body list, each pattern reversed once per request (the organisation's id is
+        not the last argument, which reverse() below needs)."""
+        key = ("opendata:oparl_list", kind)
+        make = self._url_makers.get(key)
+        if make is None:
+            head, tail = self.abs(reverse("opendata:oparl_list", args=(ID_PLACEHOLDER, kind))).split(
+                str(ID_PLACEHOLDER), 1)
+            make = self._url_makers[key] = lambda pk: f"{head}{pk}{tail}"
+        return make(org_id)
+
     def reverse(self, viewname: str, *args) -> str:
         """The absolute URL of a view. reverse() costs a fifth of a millisecond and a
         list page links thousands of objects, so each pattern is reversed once per
@@ -94,4 +106,9 @@ class Ctx:
         if org_id not in self._org_stamps:
             self._org_stamps[org_id] = org_stamps(org_id)
         return self._org_stamps[org_id]
+
+    def all_org_stamps(self) -> dict[int, tuple[dt.datetime, dt.datetime]]:
+        """Every public organisation's stamps, read in one query and kept for org_stamps."""
+        self._org_stamps.update(orgs_stamps())
+        return self._org_stamps
 

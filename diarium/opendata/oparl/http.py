@@ -5,7 +5,9 @@ GET (ETag, Last-Modified, 304) and the CORS header on every answer."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import re
 from array import array
 from functools import wraps
 from urllib.parse import urlencode
@@ -121,13 +123,13 @@ def _apply(qs_or_list, flt):
     return qs_or_list.filter(**{f"{f}__{op}": flt[name] for name, (f, op) in ops.items() if name in flt})
 
 
-def _page_url(request, page, after: int | None = None):
+def _page_url(request, page, after: str | None = None):
     # Sorted: the same list page has one URL whatever order a client wrote (OParl 2-03).
     params = sorted((k, v) for k, v in request.GET.lists() for v in v if k not in ("page", "after"))
     if page > 1:
         params.append(("page", str(page)))
     if after is not None:
-        params.append(("after", str(after)))
+        params.append(("after", after))
     base = request.build_absolute_uri(request.path)
     return f"{base}?{urlencode(params, safe=':')}" if params else base
 
@@ -136,100 +138,188 @@ def _list_seconds() -> int:
     return int(getattr(settings, "DIARIUM_OPARL_LIST_SECONDS", LIST_SECONDS))
 
 
-def _ids(rows, key: str) -> array:
-    """The ids of a list in order, kept in the shared cache for a few seconds
-    (DIARIUM_OPARL_LIST_SECONDS; 0 reads them on every request). Which rows
-    belong to a list is decided by testing every row, so counting a list or
-    skipping to its 40th page costs as much as the whole list; a client paging
-    through it by number would pay that for every page. Kept ids are only an
-    index: the rows of a page are read and tested again when it is served."""
+# A page's cursor (`after`): the last id served, "d" before it when that was a
+# deleted object (listed after the live ones, in the order of their withdrawals).
+# Ids are bigints: at most 18 digits, so no value is out of the databases' range.
+_CURSOR = re.compile(r"(d?)([0-9]{1,18})")
+_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def _number(raw: str | None, default: int) -> int:
+    if raw is None:
+        return default
+    if not _NUMBER.fullmatch(raw):
+        raise ValueError(raw)
+    return int(raw)
+
+
+def _cursor(raw: str | None) -> int | None:
+    """`after` as one entry of a list's ids (a deleted object's as minus its
+    withdrawal's id), or None; anything else is an error (400)."""
+    if raw is None:
+        return None
+    found = _CURSOR.fullmatch(raw)
+    if found is None:
+        raise ValueError(raw)
+    return -int(found[2]) if found[1] else int(found[2])
+
+
+def _cursor_text(entry: int) -> str:
+    return f"d{-entry}" if entry < 0 else str(entry)
+
+
+class _Rows:
+    """A list's entries in order: the live objects by id, then (only when a client
+    asks what changed) the deleted ones by withdrawal, as minus its id."""
+
+    def __init__(self, rows, full, gone):
+        self.rows, self.full, self.gone = rows, full, gone
+
+    def after(self, entry: int | None, n: int) -> list[int]:
+        """Up to n entries after `entry` (from the start with None), by keyset:
+        an index range however deep the page is."""
+        out: list[int] = []
+        if entry is None or entry >= 0:
+            out = list(self.rows.filter(pk__gt=entry or 0).order_by("pk").values_list("pk", flat=True)[:n])
+        if self.gone is not None and len(out) < n:
+            gone = self.gone.filter(pk__gt=-entry) if entry is not None and entry < 0 else self.gone
+            out += [-pk for pk in gone.order_by("pk").values_list("pk", flat=True)[:n - len(out)]]
+        return out
+
+    def ids(self) -> array:
+        entries = array("q", self.rows.order_by("pk").values_list("pk", flat=True))
+        if self.gone is not None:
+            entries.extend(-pk for pk in self.gone.order_by("pk").values_list("pk", flat=True))
+        return entries
+
+    def count(self) -> int:
+        return self.rows.count() + (self.gone.count() if self.gone is not None else 0)
+
+    def read_entries(self, entries: list[int]) -> tuple[list, list]:
+        """The page's objects, read and tested again (an object that left the public
+        data a second ago is not served), and its deleted objects."""
+        live = [e for e in entries if e > 0]
+        objs = list(self.full.filter(pk__in=live).order_by("pk")) if live else []
+        gone = [-e for e in entries if e < 0]
+        return objs, list(self.gone.filter(pk__in=gone).order_by("pk")) if gone else []
+
+
+class _Listed(_Rows):
+    """The same over a short list in memory (the bodies, the legislative terms)."""
+
+    def __init__(self, objs):
+        self.by_id = {o.pk: o for o in objs}
+        self.sorted = sorted(self.by_id)
+
+    def after(self, entry, n):
+        return [pk for pk in self.sorted if pk > (entry or 0)][:n]
+
+    def ids(self):
+        return array("q", self.sorted)
+
+    def count(self):
+        return len(self.sorted)
+
+    def read_entries(self, entries):
+        return [self.by_id[e] for e in entries if e in self.by_id], []
+
+
+def _kept_ids(rows: _Rows, key: str | None) -> array:
+    """The entries of a list in order, kept in the shared cache for a few seconds
+    (DIARIUM_OPARL_LIST_SECONDS; 0 reads them on every request): the total and the
+    pages asked for by number. Which rows belong to a list is decided by testing
+    every row, so counting a list or skipping to its 40th page costs as much as the
+    whole list; a client paging through it by number would pay that for every
+    page. Kept ids are only an index: the rows of a page are read and tested again
+    when it is served."""
     seconds = _list_seconds()
-    if seconds <= 0:
-        return array("q", rows.order_by("pk").values_list("pk", flat=True))
+    if key is None or seconds <= 0:
+        return rows.ids()
     ids = cache.get(key)
     if ids is None:
-        ids = array("q", rows.order_by("pk").values_list("pk", flat=True))
+        ids = rows.ids()
         cache.set(key, ids, seconds)
     return ids
 
 
-def list_page(request, ctx, kind, source, org_id, base=None, key=None):
-    """One page of a list.
+def _key(kind, org_id, key, flt) -> str:
+    name = f"diarium:oparl:ids:{key or f'{kind}:{org_id}'}"
+    if flt:  # a harvester walks one modified_since through every page
+        text = "&".join(f"{k}={v.isoformat()}" for k, v in sorted(flt.items()))
+        name += ":" + hashlib.sha256(text.encode()).hexdigest()[:16]
+    return name
 
-    `source` is the full queryset (or a list). Without filters, `base` (the
-    same rows without display annotations and joins) decides which ids a page
-    has, and the full rows are read for those ids only, tested again as they
-    are read: an object that left the public data a second ago is not served.
-    - A `next` link carries the last id of its page (`after`), and the next
-      page starts there in the index: walking a whole list costs the same for
-      its last page as for its first, and it sees every change at once.
-    - A page asked for by number (first, prev, last, or typed) takes its ids
-      from the list's ids kept for a few seconds (_ids); so does the total,
-      except on a list's last page, which counts exactly.
-    With filters (created_since …) every page is counted and read afresh."""
+
+def list_page(request, ctx, kind, source, org_id, base=None, key=None):
+    """One page of a list, in the order of the ids (deleted objects last).
+
+    `source` is the full queryset (or a short list). `base` (the same rows
+    without display annotations and joins) decides which ids a page has when no
+    filter is given; with filters (created_since …) the filtered full queryset
+    does. The full rows are read for a page's ids only, tested again as they are
+    read.
+    - Every `next` link carries a cursor (`after`): the last entry of its page,
+      and the next page starts there in the index (a keyset, never an OFFSET).
+      Walking a whole list costs the same for its last page as for its first,
+      with or without filters, and it sees every change at once.
+    - A page asked for by number without a cursor (first, prev, last, or typed)
+      takes its ids from the list's ids kept for a few seconds (_kept_ids); so
+      does the total, except on a list's last page, which counts exactly.
+    - Deleted objects follow the live ones, and only when a client asks what
+      changed (modified_since)."""
     try:
         flt = _filters(request)
-        page = int(request.GET.get("page", "1"))
-        after = int(request.GET["after"]) if "after" in request.GET else None
+        page = _number(request.GET.get("page"), 1)
+        after = _cursor(request.GET.get("after"))
         # A client may ask for smaller pages (`limit`), never larger than the server's.
-        size = min(_page_size(), max(1, int(request.GET.get("limit", _page_size()))))
+        size = min(_page_size(), max(1, _number(request.GET.get("limit"), _page_size())))
     except ValueError:
         return error(400, "Ogiltig parameter.")
     if page < 1:
         return error(404, "Sidan finns inte.")
     start, stop = (page - 1) * size, page * size
-    qs = _apply(source, flt)
-    gone, gone_total, last_id, more = None, 0, None, False
-    if base is not None and not flt:
-        key = f"diarium:oparl:ids:{key or f'{kind}:{org_id}'}"
-        listed = _ids(base, key)
-        if after is not None:
-            ids = list(base.order_by("pk").filter(pk__gt=after).values_list("pk", flat=True)[:size + 1])
-        else:
-            ids = list(listed[start:stop + 1])
-        more = len(ids) > size
-        ids = ids[:size]
-        if not ids and page > 1:
-            return error(404, "Sidan finns inte.")
-        if more:
-            total = max(len(listed), stop + 1)
-        else:  # the last page: counted, and kept ids that were out of date are dropped
-            total = base.count() if _list_seconds() > 0 else len(listed)
-            if total != len(listed):
-                cache.delete(key)
-        objs = list(qs.filter(pk__in=ids).order_by("pk"))
-        last_id = ids[-1] if ids else None  # the page's last listed id, served or (just withdrawn) not
+    if isinstance(source, list):
+        rows, cache_key = _Listed(_apply(source, flt)), None
     else:
-        total = len(qs) if isinstance(qs, list) else qs.count()
-        # Deleted objects follow the live ones, and only when a client asks what changed.
+        full = _apply(source, flt)
         gone = withdrawn(kind, org_id, flt) if "modified_since" in flt else None
-        gone_total = gone.count() if gone is not None else 0
-        if page > max(1, -(-(total + gone_total) // size)):
-            return error(404, "Sidan finns inte.")
-        if start >= total:
-            objs = []
-        elif isinstance(qs, list):
-            objs = qs[start:stop]
-        else:
-            objs = list(qs.order_by("pk")[start:stop])
-    pages = max(1, -(-(total + gone_total) // size))
+        rows = _Rows(base if base is not None and not flt else full, full, gone)
+        cache_key = _key(kind, org_id, key, flt)
+    if after is not None or page == 1:
+        ids = rows.after(after, size + 1)
+        listed = None
+    else:
+        listed = _kept_ids(rows, cache_key)
+        ids = list(listed[start:stop + 1])
+    more = len(ids) > size
+    ids = ids[:size]
+    if not ids and page > 1:
+        return error(404, "Sidan finns inte.")
+    if more:
+        if listed is None:
+            listed = _kept_ids(rows, cache_key)
+        total = max(len(listed), stop + 1)
+    else:  # the last page: counted, and kept ids that were out of date are dropped
+        total = len(ids) if after is None and page == 1 else max(rows.count(), start + len(ids))
+        if listed is None and cache_key is not None and _list_seconds() > 0:
+            listed = cache.get(cache_key)
+        if listed is not None and total != len(listed):
+            cache.delete(cache_key)
+    objs, deleted = rows.read_entries(ids)
+    pages = max(1, -(-total // size))
     objs = attach(kind, objs, ctx, org_id)
     serialise = (TYPES.get(kind) or LIST_ONLY[kind])[1]
-    data = [serialise(o, ctx) for o in objs]
-    if gone_total and stop > total:
-        data += [ser_deleted(w, ctx) for w in gone[max(0, start - total):stop - total]]
-    keyset = base is not None and not flt
-    links = {"first": _page_url(request, 1), "self": _page_url(request, page, after=after if keyset else None),
+    data = [serialise(o, ctx) for o in objs] + [ser_deleted(w, ctx) for w in deleted]
+    cursor = _cursor_text(after) if after is not None else None
+    links = {"first": _page_url(request, 1), "self": _page_url(request, page, after=cursor),
              "last": _page_url(request, pages)}
     if page > 1:
         links["prev"] = _page_url(request, page - 1)
-    # On a keyset page `more` is what was read: a list that grew while a client walked
-    # it must not get a next link to a page with nothing on it (a 404 mid-walk).
-    if page < pages and (more or not keyset):
-        links["next"] = _page_url(request, page + 1, after=last_id if keyset else None)
+    # `more` is what was read: a list that grew while a client walked it must not
+    # get a next link to a page with nothing on it (a 404 mid-walk).
+    if more:
+        links["next"] = _page_url(request, page + 1, after=_cursor_text(ids[-1]))
     return json_response({"data": data,
-                  "pagination": {"totalElements": total + gone_total, "elementsPerPage": size, "currentPage": page,
+                  "pagination": {"totalElements": total, "elementsPerPage": size, "currentPage": page,
                                  "totalPages": pages},
                   "links": links})
-
-

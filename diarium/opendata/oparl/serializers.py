@@ -51,7 +51,9 @@ def _base(obj, ctx, kind: str, url: str, **fields) -> dict:
 
 def ser_body(org, ctx):
     org.oparl_created, org.oparl_modified = ctx.org_stamps(org.pk)
-    lst = lambda name: ctx.url("list", org.pk, name)
+    def lst(name):
+        return ctx.list_url(org.pk, name)
+
     return _base(org, ctx, "Body", ctx.url("body", org.pk), system=ctx.url("system"), name=org.name,
                  shortName=org.slug, organization=lst("organization"), person=lst("person"),
                  meeting=lst("meeting"), paper=lst("paper"), agendaItem=lst("agendaItem"),

@@ -33,8 +33,7 @@ ANONYMOUS = AnonymousUser()
 @conditional
 def system(request):
     ctx = Ctx(request)
-    organisations = accounts_access.public_organisations().values_list("pk", flat=True)
-    stamps = [ctx.org_stamps(pk) for pk in organisations]
+    stamps = list(ctx.all_org_stamps().values())
     created = min((s[0] for s in stamps), default=EPOCH)
     modified = max((s[1] for s in stamps), default=EPOCH)
     return json_response({"id": ctx.url("system"), "type": OPARL + "System", "oparlVersion": "https://schema.oparl.org/1.1/",
@@ -47,8 +46,9 @@ def system(request):
 def body_list(request):
     ctx = Ctx(request)
     orgs = list(accounts_access.public_organisations().order_by("pk"))
+    stamps = ctx.all_org_stamps()
     for o in orgs:
-        o.oparl_created, o.oparl_modified = ctx.org_stamps(o.pk)
+        o.oparl_created, o.oparl_modified = stamps.get(o.pk) or ctx.org_stamps(o.pk)
     return list_page(request, ctx, "body", orgs, None)
 
 

@@ -287,8 +287,8 @@ def document_list(
     what the reader is shown. A date range that ends before it starts is an error."""
     date_range_check(date_from=date_from, date_to=date_to)
     qs = _documents_qs()
-    if organisation is not None:
-        qs = qs.filter(case__organisation=organisation)
+    if organisation is not None:  # the document's own column (the case's organisation): no join
+        qs = qs.filter(organisation=organisation)
     if organ:
         qs = qs.filter(case__organ_id=organ)
     if direction:
@@ -555,7 +555,8 @@ def classifications(*, organisation=None) -> QuerySet[Classification]:
 
 def case_years() -> list[int]:
     """Years that have cases, read from the few counter rows, not the case table."""
-    return sorted(set(SeriesCounter.objects.filter(last_seq__gt=0).values_list("year", flat=True)), reverse=True)
+    return list(SeriesCounter.objects.filter(last_seq__gt=0).order_by("-year").values_list("year", flat=True)
+                .distinct())
 
 
 @dataclass

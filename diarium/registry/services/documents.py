@@ -144,7 +144,7 @@ def document_create(
             [case.pk],
         )
         document = Document(
-            case=case, number=number, direction=direction, document_date=document_date,
+            case=case, organisation_id=case.organisation_id, number=number, direction=direction, document_date=document_date,
             counterpart=counterpart, counterpart_kind=counterpart_kind, counterpart_is_private=is_private,
             description=description, document_type=document_type, received_via=received_via or "", registered_at=now,
             registered_by=actor if getattr(actor, "is_authenticated", False) else None,

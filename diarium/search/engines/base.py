@@ -72,6 +72,11 @@ class EngineResult:
     # kind/status: [(str, count)], organ/year: [(int, count)]; most frequent first.
     facets: dict[str, list[tuple]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    # An engine may stop counting: then more than `total` records match.
+    total_is_lower_bound: bool = False
+    # An engine may count the facets (and rank) among the first matches it
+    # found only: then how many, and the facet counts are lower bounds.
+    facets_within: int | None = None
 
 
 Progress = Callable[[int], None]
