@@ -211,6 +211,16 @@ def _database_free(item) -> bool:
             and _DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ())))
 
 
+def _demo_tests_first(items) -> None:
+    """The tests of every module that use the demo, one after the other at the start (they
+    are ordinary rolled-back tests, which pytest-django runs first anyway): the demo is then
+    loaded once per run instead of once per module that uses it (about 15 s each)."""
+    demo = [item for item in items if _uses_demo(item)]
+    if demo:
+        chosen = set(map(id, demo))
+        items[:] = demo + [item for item in items if id(item) not in chosen]
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "one_database: run on one database of the CI's two (tests/conftest.py)")
 
@@ -220,6 +230,7 @@ def pytest_collection_modifyitems(config, items):
 
     from django.conf import settings
 
+    _demo_tests_first(items)
     if not os.environ.get("DIARIUM_TESTS_ONCE"):
         return
     on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")

@@ -208,8 +208,10 @@ def test_a_worker_killed_mid_e_mail_the_next_one_delivers_it_once(rq, org, ks, r
     log = tmp_path / "worker.log"
     workers = {}
     try:
+        # A lease of 5 s: on a loaded machine (CI runs two suites on two cores) a heartbeat can
+        # come late, and a 2 s lease could then pass to the other worker before the kill.
         for _ in range(2):
-            process = worker_process(redis=rq, mail=mail_server, folder=tmp_path, log=log)
+            process = worker_process(redis=rq, mail=mail_server, folder=tmp_path, log=log, lease=5.0)
             workers[process.pid] = process
         round_, _ = f.remiss_setup(registrar, org, ks, boards=1)
         remiss.remiss_send(actor=registrar, round=round_)
