@@ -8,6 +8,9 @@ diarium/core/api/ (auth.py, errors.py, parser.py, types.py).
 
 from __future__ import annotations
 
+import copy
+
+from django.utils import translation
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
@@ -36,10 +39,21 @@ class DiariumAPI(NinjaAPI):
     """NinjaAPI with the parser that screens out control characters and the
     schema that marks public endpoints."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._openapi_schemas: dict[tuple[str, str | None], dict] = {}
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Built once per path prefix and language: the schema follows from the code
+        alone (every router is added at import), and building it walks every
+        operation's pydantic models, seconds on one core, for each /api/openapi.json."""
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
-        return DiariumOpenAPISchema(self, path_prefix)
+        key = (path_prefix, translation.get_language())
+        schema = self._openapi_schemas.get(key)
+        if schema is None:
+            schema = self._openapi_schemas[key] = dict(DiariumOpenAPISchema(self, path_prefix))
+        return copy.deepcopy(schema)
 
     def get_openapi_operation_id(self, operation):
         """As ninja's (module and function name), with an app's API package standing

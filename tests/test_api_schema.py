@@ -92,6 +92,21 @@ def test_openapi_schema_lists_the_api(client, spec):
     assert client.get("/api/docs").status_code == 200
 
 
+def test_the_schema_is_built_once_and_each_caller_gets_its_own_copy(client, spec):
+    """/api/openapi.json is kept after its first build (it follows from the code alone):
+    later answers are the same, and a caller changing what it got changes nothing for the next."""
+    from config.api import api
+
+    again = client.get("/api/openapi.json").json()
+    assert again == spec
+    mine = api.get_openapi_schema(path_prefix="/api/")
+    mine["paths"].clear()
+    mine["info"]["title"] = "ändrad"
+    fresh = api.get_openapi_schema(path_prefix="/api/")
+    assert fresh["info"]["title"] == "Diarium API" and fresh["paths"].keys() == spec["paths"].keys()
+    assert client.get("/api/openapi.json").json() == spec
+
+
 def test_public_reads_match_the_schema(client, spec, world):
     case = world.case.pk
     for url, path in (

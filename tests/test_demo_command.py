@@ -32,6 +32,9 @@ def _local_date(value):
     return timezone.localtime(value).date()
 
 
+# On one database of CI's two: it loads the demo a second time (half a minute), and the demo's
+# database paths are tested on both by the `demo` fixture's tests.
+@pytest.mark.one_database
 @pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections like a real one
 def test_the_demo_prints_its_generated_password_and_a_worker_started_after_it_sends_no_mail_for_2015_to_2018(
         monkeypatch, settings):
