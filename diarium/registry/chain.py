@@ -63,7 +63,7 @@ def chain_verify(organisation_id: int) -> ChainReport:
     previous, expected = GENESIS, 1
     seals = (EventSeal.objects.filter(organisation_id=organisation_id).select_related("event")
              .order_by("seq").iterator(chunk_size=2000))
-    unsealed = Event.objects.filter(organisation_id=organisation_id, seal__isnull=True).count()
+    unsealed = Event.objects.unsealed().filter(organisation_id=organisation_id).count()
 
     def report(problem: str = "", event_id: int | None = None) -> ChainReport:
         return ChainReport(organisation_id, expected - 1, previous, problem, event_id, unsealed)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..chain import GENESIS, seal_hash
@@ -45,11 +44,7 @@ def history_seal(*, organisation_id: int | None = None, now: dt.datetime | None 
             with transaction.atomic():
                 chain = HistoryChain.objects.select_for_update().get(organisation_id=org)
                 floor = 0 if everything else max(0, chain.last_event_id - SEAL_LOOKBACK)
-                # NOT EXISTS, not the ORM's LEFT JOIN … IS NULL: PostgreSQL then probes the
-                # seals' unique index per recent event instead of hashing every seal
-                # (28 ms against 6 s at 12 million events, with event_organisation_id).
-                unsealed = ~Exists(EventSeal.objects.filter(event_id=OuterRef("pk")))
-                events = list(Event.objects.filter(unsealed, organisation_id=org, pk__gt=floor)
+                events = list(Event.objects.unsealed().filter(organisation_id=org, pk__gt=floor)
                               .order_by("pk")[:SEAL_BATCH])
                 if not events:
                     break
