@@ -58,6 +58,16 @@ def test_events_are_sealed_once_in_order_and_the_chain_holds(history, org, regis
     assert ok and "7 händelser, kedjan håller" in out
 
 
+def test_the_verify_command_tells_the_events_still_waiting_for_their_seal(history, registrar, ks):
+    f.case(registrar, ks, title="Ännu inte förseglat")  # one event, not sealed yet
+    assert chain.chain_verify(history[0].organisation_id).unsealed == 1
+    out, ok = verify()
+    assert ok and "6 händelser, kedjan håller" in out and "; 1 ännu inte förseglade." in out
+    registry.history_seal()
+    assert chain.chain_verify(history[0].organisation_id).unsealed == 0
+    assert "ännu inte förseglade" not in verify()[0]
+
+
 def test_seals_can_be_neither_changed_nor_deleted_through_the_application(history):
     seal = EventSeal.objects.first()
     with pytest.raises(TypeError):
