@@ -76,7 +76,10 @@ DEBUG = env_bool("DIARIUM_DEBUG", False)
 # `diarium demo` sets DIARIUM_SECRET_KEY_CREATE (diarium/cli.py), as does `make bench`.
 SECRET_KEY_FILE = VAR_DIR / "secret_key"
 SECRET_KEY = secret_key(SECRET_KEY_FILE, create=DEBUG or env_bool("DIARIUM_SECRET_KEY_CREATE"))
-ALLOWED_HOSTS = env_list("DIARIUM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
+ALLOWED_HOSTS = env_list("DIARIUM_ALLOWED_HOSTS", "127.0.0.1,localhost,.localhost,testserver,[::1]")
+# Hosts that show the shared service (every organisation; /o/<slug>/ for one of them). Any other
+# host must be an organisation's Organisation.host, else 404 (diarium/accounts/sites.py).
+DIARIUM_SHARED_HOSTS = env_list("DIARIUM_SHARED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DIARIUM_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -101,6 +104,7 @@ INSTALLED_APPS = [
     "diarium.search",
     "diarium.desk",
     "diarium.archive",
+    "diarium.administration",
     "diarium.reading",
     "diarium.demo",
     "django_tasks",
@@ -117,6 +121,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "diarium.core.control_characters.RefuseControlCharactersMiddleware",
+    # The language (the switch's cookie, else Accept-Language, else Swedish) before the
+    # public cache: its key holds the active language.
+    "django.middleware.locale.LocaleMiddleware",
+    # Which organisation's site the host (or /o/<slug>/) is; an unknown host is a cheap 404.
+    "diarium.accounts.sites.SiteMiddleware",
     # Anonymous public answers from the shared cache, ETags and 304s; before the sessions,
     # CSRF and the rate limiter, so it sees every Set-Cookie (diarium/core/public_cache.py).
     "diarium.core.public_cache.PublicCacheMiddleware",
@@ -154,6 +163,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "diarium.accounts.sites.site_context",  # `site`: the organisation's site or None
             ],
         },
     },
@@ -296,7 +306,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords, refused where the user's organisations have turned local passwords off
+    # (Organisation.local_login_enabled; superusers and emergency accounts excepted).
+    "diarium.accounts.backends.LocalPasswordBackend",
+    # Single sign-on (OpenID Connect, SAML): never authenticates itself; the session of a
+    # person signed in through an identity provider names it (diarium/accounts/views_sso.py).
+    "diarium.accounts.backends.SingleSignOnBackend",
 ]
 # Login rate limit: 5 failures per username and address, locked for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("DIARIUM_LOGIN_FAILURE_LIMIT", 5))
@@ -320,6 +335,7 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("DIARIUM_HTTPS", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -328,6 +344,10 @@ if env_bool("DIARIUM_HTTPS", False):
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "diarium" / "locale"]
+LANGUAGE_COOKIE_NAME = "diarium_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -383,6 +403,11 @@ DIARIUM_SIGNING = {
     "PKCS12": os.environ["DIARIUM_SIGNING_PKCS12"],
     "PASSWORD": os.environ.get("DIARIUM_SIGNING_PASSWORD", ""),
 } if os.environ.get("DIARIUM_SIGNING_PKCS12") else {}
+# SAML 2.0 single sign-on (issue 25, diarium/accounts/sso/saml.py): the service provider's
+# private key and certificate (PEM files) that sign its AuthnRequests and are published in its
+# metadata. Unset, the SAML pages answer "SAML är inte konfigurerat" (503).
+DIARIUM_SAML_KEY_FILE = os.environ.get("DIARIUM_SAML_KEY_FILE", "")
+DIARIUM_SAML_CERT_FILE = os.environ.get("DIARIUM_SAML_CERT_FILE", "")
 DIARIUM_ACCESSIBILITY_CONTACT = os.environ.get("DIARIUM_ACCESSIBILITY_CONTACT", "")
 DIARIUM_COPY_REQUEST_LIMIT = int(os.environ.get("DIARIUM_COPY_REQUEST_LIMIT") or 20)
 # Working days a request for a public document is to be decided in (TF 2 kap. 15 §: skyndsamt).
@@ -463,6 +488,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "diarium",
                              "stream": "ext://sys.stdout" if DIARIUM_LOG_FORMAT == "json" else "ext://sys.stderr"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DIARIUM_LOG_LEVEL", "WARNING")},
+    # pysaml2 logs whole SAML messages (assertions, at DEBUG, INFO and in its ERROR texts): never
+    # written; diarium/accounts/sso/saml.py logs each refusal's reason itself.
+    "loggers": {"saml2": {"level": "CRITICAL", "propagate": False}},
 }
 # /metrics (diarium/core/operations.py): unset, only clients on loopback or a private
 # network may read it; set, only a request with "Authorization: Bearer <token>".

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("konto/", include("diarium.accounts.urls")),
+    path("", include("diarium.accounts.urls_sites")),  # the organisations' sites, their stylesheets
     path("", include("diarium.remiss.urls")),
     path("", include("diarium.decisions.urls")),
     path("", include("diarium.documents.urls")),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("", include("diarium.intake.urls")),
     path("", include("diarium.desk.urls")),
     path("", include("diarium.archive.urls")),
+    path("organisation/", include("diarium.administration.urls")),
     path("", include("diarium.reading.urls")),
     path("", include("diarium.registry.urls")),
     path("", include("diarium.opendata.urls")),

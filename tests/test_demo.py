@@ -47,7 +47,8 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # as `di
 
 
 def _main_case():
-    return selectors.case_get_by_number(organisation=Case.objects.first().organisation, diary_number="2017.676 KS")
+    return selectors.case_get_by_number(organisation=Organisation.objects.get(slug="alingsas"),
+                                        diary_number="2017.676 KS")
 
 
 @pytest.mark.django_db
@@ -359,7 +360,8 @@ def test_meetings_have_members_chairs_adjusters_and_paragraphs_per_organ_and_yea
     assert Membership.objects.filter(person__title__contains="exempeldata").count() == Membership.objects.count()
     # Paragraphs are counted per organ and year, and the counters stand where the demo left them.
     ks, kf = _ks_and_kf()
-    counters = {(c.organ.code, c.year): c.last for c in ParagraphCounter.objects.select_related("organ")}
+    counters = {(c.organ.code, c.year): c.last for c in ParagraphCounter.objects.select_related("organ")
+                if c.organ.organisation_id == ks.organisation_id}  # Alingsås' (Vårgårda's: test_sites_demo)
     held = timezone.localdate() - dt.timedelta(days=7)  # the present: three decisions a week ago
     assert counters == {("KF", 2015): 180, ("KF", 2017): 251, ("KSAU", 2018): 53, ("KS", 2018): ks.paragraph,
                         ("KF", 2018): kf.paragraph, ("KS", 2020): 38, ("KS", 2021): 29, ("KS", held.year): 3}
@@ -712,12 +714,12 @@ def test_the_registrars_inbox_holds_the_last_days_e_mails(demo):
     from diarium.intake import selectors as intake_selectors
 
     registrar = User.objects.get(username="registrator")
-    organisation = Organisation.objects.get()
+    organisation = Organisation.objects.get(slug="alingsas")
     items = list(intake_selectors.inbox(user=registrar, organisation_id=organisation.pk))
     assert [i.subject for i in items] == ["Veckans erbjudande: 30 % på pappersvaror",
                                           "Komplettering till ansökan om markanvisning, kvarteret Lärkan",
                                           "Synpunkt på laddstolparna vid Stadshuset"]
-    assert items[0].received_at.date() == timezone.localdate()  # in the present
+    assert timezone.localtime(items[0].received_at).date() == timezone.localdate()  # in the present
     assert items[1].attachments[0]["name"] == "Reviderad tidplan.txt"
     with pytest.raises(PermissionDenied):  # the case officer does not read the registrar's inbox
         intake_selectors.inbox(user=User.objects.get(username="handlaggare"), organisation_id=organisation.pk)
@@ -733,7 +735,7 @@ def test_the_case_officers_desk_holds_his_cases_due_dates_and_a_request_to_handl
     today = timezone.localdate()
     assert desk.due_dates.count == 3 and desk.overdue == 1  # one was due two days ago
     assert [r.document.description for r in desk.copy_requests.rows] == ["Ansökan om markanvisning för kvarteret Lärkan"]
-    assert desk.copy_requests.rows[0].received_at.date() == today - dt.timedelta(days=1)
+    assert timezone.localtime(desk.copy_requests.rows[0].received_at).date() == today - dt.timedelta(days=1)
     client.force_login(officer)
     page = client.get("/skrivbord/").content.decode()
     assert "Komplettering av ansökan om markanvisning ska ha kommit in" in page and "Försenad" in page
@@ -884,3 +886,28 @@ def test_a_legal_hold_on_the_e_strategy_case_is_listed(demo, client):
     # The archive is the registrar's: the case officer does not reach it.
     client.force_login(User.objects.get(username="handlaggare"))
     assert client.get(reverse("archive:holds")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_vargarda_has_its_own_site_beside_alingsas(demo, client):
+    """Issue 25: a second municipality with its own host, organs, cases and a posted meeting."""
+    vargarda = Organisation.objects.get(slug="vargarda")
+    assert vargarda.host == "vargarda.localhost" and _organisation().host == "alingsas.localhost"
+    assert set(Organ.objects.filter(organisation=vargarda).values_list("code", "kind")) == {
+        ("KF", Organ.Kind.COUNCIL), ("KS", Organ.Kind.EXECUTIVE_BOARD)}
+    cases = Case.objects.filter(organisation=vargarda)
+    assert cases.count() == 4 and all(c.documents.exists() for c in cases)
+    held = Meeting.objects.get(organisation=vargarda)
+    assert held.minutes.adjusted and held.date == timezone.localdate() - dt.timedelta(days=10)
+    assert Decision.objects.get(meeting=held).case.title == "Medborgarförslag om utegym vid Kesberget"
+    page = client.get("/arenden/", HTTP_HOST="vargarda.localhost:8000").content.decode()
+    assert "Medborgarförslag om utegym vid Kesberget" in page and "Digital målbild" not in page
+    assert "Vårgårda kommun" in page and "kommun@vargarda.example" in page
+    # The notice board: Vårgårda's posted minutes there, Alingsås' only on its own site and the shared one.
+    alingsas_held = Meeting.objects.filter(organisation=_organisation(), minutes__posted_on__isnull=False).latest("date")
+    board = client.get("/anslagstavla/", HTTP_HOST="vargarda.localhost:8000").content.decode()
+    assert f"/sammantraden/{held.pk}/protokoll/" in board and f"/sammantraden/{alingsas_held.pk}/" not in board
+    shared_board = client.get("/anslagstavla/").content.decode()
+    assert f"/sammantraden/{held.pk}/" in shared_board and f"/sammantraden/{alingsas_held.pk}/" in shared_board
+    shared = client.get("/arenden/?q=Kesberget").content.decode()
+    assert "Medborgarförslag om utegym vid Kesberget" in shared

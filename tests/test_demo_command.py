@@ -10,18 +10,17 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from diarium.accounts.models import User
+from diarium.accounts.models import Organisation, User
 from diarium.decisions.models import DecisionRecipient
 from diarium.plans.models import FollowUpRequest, FollowUpRound
 from diarium.registry import selectors
-from diarium.registry.models import Case
 from diarium.remiss.models import RemissRecipient, RemissRound
 
 from .conftest import DEMO_TASKS as DB_TASKS
 
 
 def _main_case():
-    return selectors.case_get_by_number(organisation=Case.objects.first().organisation, diary_number="2017.676 KS")
+    return selectors.case_get_by_number(organisation=Organisation.objects.get(slug="alingsas"), diary_number="2017.676 KS")
 
 
 def _round():

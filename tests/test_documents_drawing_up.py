@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from diarium.accounts.models import Organ, Role
+from diarium.accounts.models import Organ, Organisation, Role
 from diarium.core.errors import DomainError
 from diarium.decisions import services as decisions
 from diarium.decisions.models import DecisionRecipient, Proposal
@@ -340,9 +340,9 @@ def test_a_batch_needs_adjusted_minutes_and_the_right(registrar, ks, org, case):
 def test_the_public_page_of_the_2017_676_report_offers_its_pdf(client):
     from diarium.decisions.models import OfficerReport
     from diarium.registry import selectors
-    from diarium.registry.models import Case
 
-    case = selectors.case_get_by_number(organisation=Case.objects.first().organisation, diary_number="2017.676 KS")
+    case = selectors.case_get_by_number(organisation=Organisation.objects.get(slug="alingsas"),
+                                        diary_number="2017.676 KS")
     report = OfficerReport.objects.select_related("document").get(case=case)
     page = client.get(reverse("registry:document_detail", args=[report.document_id]))
     assert page.status_code == 200

@@ -21,6 +21,7 @@ from diarium.demo import loader
 from diarium.documents import services as documents
 from diarium.registry import selectors
 from diarium.registry.files import blob_open
+from diarium.accounts.models import Organisation
 from diarium.registry.models import Case
 
 from .pdf_support import assert_tagged_pdfa, pdf_text
@@ -29,7 +30,8 @@ SCREENSHOTS = Path(os.environ.get("DIARIUM_SCREENSHOTS") or Path(tempfile.gettem
 
 
 def _main_case() -> Case:
-    return selectors.case_get_by_number(organisation=Case.objects.first().organisation, diary_number="2017.676 KS")
+    return selectors.case_get_by_number(organisation=Organisation.objects.get(slug="alingsas"),
+                                        diary_number="2017.676 KS")
 
 
 def _report_pdf() -> tuple[OfficerReport, bytes]:

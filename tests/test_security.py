@@ -33,7 +33,8 @@ def test_forms_need_a_csrf_token(client):
 
 
 @pytest.mark.django_db
-def test_pages_stay_swedish_whatever_the_browser_language(client):
-    response = client.get("/arenden/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+def test_a_browser_language_without_a_translation_gets_swedish(client):
+    # English follows Accept-Language (tests/test_i18n.py); any other language is Swedish.
+    response = client.get("/arenden/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9,fr;q=0.8")
     assert '<html lang="sv"' in response.content.decode()
     assert "Ärenden" in response.content.decode()

@@ -109,6 +109,16 @@ def can_administer(user, organisation_id: int) -> bool:
     return can(user, ADMINISTER, organisation_id=organisation_id, organ_id=None)
 
 
+def local_password_allowed(user) -> bool:
+    """May this user sign in with a password? Not when every organisation they hold a
+    role in has turned local passwords off (they sign in through its identity
+    provider); superusers and emergency accounts always may."""
+    if user.is_superuser or getattr(user, "emergency_access", False):
+        return True
+    flags = set(Organisation.objects.filter(role_assignments__user=user).values_list("local_login_enabled", flat=True))
+    return not flags or True in flags
+
+
 def organisation_for_admin_get(*, user, pk: int):
     """An organisation the user administers. One that does not exist is not
     found; another organisation's is refused."""
@@ -125,6 +135,31 @@ def organisation_for_admin_get(*, user, pk: int):
         raise PermissionDenied(_("Du är inte administratör för %(org)s.") % {"org": organisation.name})
     return organisation
 
+
+
+def organisation_for_admin_by_slug(*, user, slug: str):
+    """organisation_for_admin_get by the organisation's short name (the screens' URLs).
+    An unknown slug and another organisation's are both not found, so that an
+    administrator cannot learn which other organisations exist by trying names."""
+    from django.utils.translation import gettext as _
+
+    from diarium.core.errors import NotFound
+
+    from .models import Organisation
+
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None or not can_administer(user, organisation.pk):
+        raise NotFound(_("Organisationen finns inte, eller så är du inte dess administratör."))
+    return organisation
+
+
+def organisations_administered(user) -> QuerySet[Organisation]:
+    """The organisations whose administration the user may open."""
+    grants = grants_for(user)
+    if grants.superuser:
+        return Organisation.objects.all()
+    organisation_ids, _organs = grants.organ_ids_with(ADMINISTER)
+    return Organisation.objects.filter(pk__in=organisation_ids)
 
 # --- what the public reads: the rows ----------------------------------------------------------
 # The organisations, their organs and the people who work in them are public by

@@ -39,3 +39,16 @@ class PersonAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "created_at", "revoked_at"]
     readonly_fields = ["prefix", "created_at"]
+
+
+def _installation_superusers_only(request) -> bool:
+    """Django's /admin/ is the installation's own: for superusers only. A staff
+    flag alone no longer opens it; an organisation's administrators keep their
+    organisation at /organisation/<kortnamn>/ (diarium.administration)."""
+    user = request.user
+    return bool(user.is_active and user.is_superuser)
+
+
+# The default site serves /admin/ (config/urls.py); its rule is replaced on the instance,
+# so that every ModelAdmin registered on it, by any app, is behind the same door.
+admin.site.has_permission = _installation_superusers_only

@@ -12,6 +12,7 @@ from diarium.core.api.errors import ERRORS
 from diarium.core.api.types import Id
 
 from . import selectors, services
+from .sites import site_organisation_id
 from .models import Organ
 
 router = Router(tags=["Organisation"])
@@ -65,14 +66,14 @@ class TokenCreated(TokenOut):
 @router.get("/organs", response={200: list[OrganOut], **ERRORS}, auth=PUBLIC_READ, url_name="organ_list")
 def organ_list(request, filters: Query[ReferenceFilters]):
     """Organs: council, boards, committees, companies and external organisations."""
-    return selectors.organ_list(organisation=filters.organisation)
+    return selectors.organ_list(organisation=site_organisation_id(request, filters.organisation))
 
 
 @router.get("/people", response={200: list[PersonOut], **ERRORS}, auth=PUBLIC_READ, url_name="person_list")
 def person_list(request, filters: Query[ReferenceFilters]):
     """Officials by name and title. Contact details (e-mail, phone) only for the
     person themself and for staff of the person's own organisation."""
-    return selectors.people_for(user=actor(request), organisation=filters.organisation)
+    return selectors.people_for(user=actor(request), organisation=site_organisation_id(request, filters.organisation))
 
 
 @router.get("/tokens", response={200: list[TokenOut], **ERRORS}, auth=WRITE, url_name="token_list")

@@ -48,7 +48,20 @@ def drawer(kind: str) -> Drawer | None:
 
 def draw(kind: str, context: dict, *, template: str, stem: str) -> DrawnUpFile:
     """The file of a drawn-up document: the registered drawer's, or the fallback
-    `template` rendered as is (`stem` plus the template's own extension)."""
+    `template` rendered as is (`stem` plus the template's own extension).
+
+    A registered document is an official record: it is drawn up in the
+    installation's language (LANGUAGE_CODE, Swedish by default; språklagen 10 §),
+    whichever language the officer's screen shows, and the same whether a
+    request or the worker draws it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return _draw(kind, context, template=template, stem=stem)
+
+
+def _draw(kind: str, context: dict, *, template: str, stem: str) -> DrawnUpFile:
     registered = _drawers.get(kind)
     if registered is not None:
         return registered(context)

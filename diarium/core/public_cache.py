@@ -347,8 +347,10 @@ def _prepare(response) -> None:
         response["Cache-Control"] = f"public, max-age={client_max_age()}"
     # An answer that read the session already varies on Cookie (SessionMiddleware); one
     # that did not (OParl, feeds) is the same for everyone and stays cacheable downstream.
+    # The language comes from the switch's cookie before Accept-Language: a cache
+    # downstream must keep the two languages of one address apart on both.
     if "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE:
-        patch_vary_headers(response, ["Accept-Language"])
+        patch_vary_headers(response, ["Accept-Language", "Cookie"])
 
 
 def _conditional(request, response):

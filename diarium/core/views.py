@@ -35,3 +35,29 @@ def accessibility_statement(request, *, organisation_names: Callable[[], list[st
         "reviewed": ACCESSIBILITY_REVIEWED,
         "complaint_url": DIGG_COMPLAINT_URL,
     })
+
+
+def language_choose(request, code: str, **_site):
+    """The header's language switch: a plain link (no form, so public pages keep
+    no CSRF cookie and stay cacheable). Remembers the choice in the language
+    cookie, which LocaleMiddleware reads before Accept-Language, and goes back to
+    the page it came from. An unknown language is a 404; a `next` to another
+    site is ignored."""
+    from django.http import Http404, HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if code not in dict(settings.LANGUAGES):
+        raise Http404(_("Språket finns inte."))
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE or request.is_secure(),
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    response["Cache-Control"] = "no-store"
+    return response

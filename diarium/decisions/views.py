@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from diarium.accounts import selectors as accounts_selectors
 from diarium.accounts.models import Organ
+from diarium.accounts.sites import require_on_site, site_organisation
 from diarium.core import errors
 from diarium.core.web import (
     deny_unless,
@@ -74,10 +75,11 @@ def _visible(user, decisions):
 
 # --- meetings -----------------------------------------------------------------------------
 def meeting_list(request):
-    organs = _meeting_organs()
+    site = site_organisation(request)  # an organisation's own site: its organs' meetings only
+    organs = _meeting_organs(organisation=site)
     form = OrganFilterForm(request.GET or None, organs=organs)
     organ = form.chosen_organ()
-    meetings = selectors.meeting_list(user=request.user, organ=organ)
+    meetings = selectors.meeting_list(user=request.user, organ=organ, organisation_id=site.pk if site else None)
     can_plan = request.user.is_authenticated and any(access.can_manage_meetings(request.user, o) for o in organs)
     return render(request, "decisions/meeting_list.html", {
         "form": form, "meetings": meetings, "organ": organ, "can_plan": can_plan,
@@ -111,6 +113,7 @@ def meeting_create(request):
 @domain_errors
 def meeting_detail(request, pk: int):
     meeting = selectors.meeting_get(user=request.user, pk=pk)
+    require_on_site(request, meeting.organisation_id)
     can_manage = access.can_manage_meetings(request.user, meeting.organ)
     attendance = sorted(meeting.attendance.select_related("person", "replaces"),
                         key=lambda a: (ROLE_ORDER.get(a.role, 9), a.person.name))
@@ -155,6 +158,7 @@ def meeting_document(request, pk: int, kind: str):
         meeting, blob = selectors.signing_document(user=request.user, pk=pk)
     else:
         meeting = selectors.meeting_get(user=request.user, pk=pk)
+    require_on_site(request, meeting.organisation_id)
     if kind == "kallelse":
         blob = access.notice_document(meeting)
     elif kind == "protokoll":
@@ -365,6 +369,7 @@ def decision_record(request, pk: int):
 @domain_errors
 def decision_detail(request, pk: int):
     decision = selectors.decision_get(user=request.user, pk=pk)
+    require_on_site(request, decision.organisation_id)
     user = request.user
     can_manage = access.can_manage_meetings(user, decision.organ)
     minutes = selectors.minutes_for(decision.meeting)
@@ -492,6 +497,7 @@ def minutes(request, pk: int):
     by the chair and the adjusters; once adjusted, the posting on the notice board
     and the end of the appeal period."""
     meeting = selectors.meeting_get(user=request.user, pk=pk)
+    require_on_site(request, meeting.organisation_id)
     can_manage = access.can_manage_meetings(request.user, meeting.organ)
     record = selectors.minutes_for(meeting)
     signatures = [s for s in record.signatures.all() if s.draft_version == record.draft_version] if record else []
@@ -651,7 +657,8 @@ def notice_board(request):
     """The digital notice board: adjusted minutes with posting and take-down
     dates and the last day to appeal (kommunallagen 8 kap. 12 §, 13 kap. 5 §)."""
     today = timezone.localdate()
-    postings = selectors.notice_board(today=today)
+    site = site_organisation(request)
+    postings = selectors.notice_board(today=today, organisation_id=site.pk if site else None)
     return render(request, "decisions/notice_board.html", {
         "today": today,
         "current": [p for p in postings if p.on_board],

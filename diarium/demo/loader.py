@@ -71,7 +71,7 @@ from diarium.registry import reference as registry_reference
 from diarium.registry import services as registry
 from diarium.registry.models import Case
 
-from . import present, records, steps
+from . import present, records, steps, vargarda
 from .specs import CaseSpec, report_text, seed, seed_file
 
 __all__ = ["ACTION_PLAN_DRAFT", "ACTION_PLAN_REVISED", "PASSWORD_ENV", "DemoResult", "demo_load", "demo_password",
@@ -187,6 +187,8 @@ def _load(*, admin: User, password: str) -> Organisation:
         "adjuster": _user_ensure(MEMBER_USERNAME, password, first_name="Karin", last_name="Sandberg")})
     # The records plan is adopted by a § of the present-day meeting, so it comes after it.
     records.records_load(organisation=organisation, registrar=registrar, decisions=decided)
+    # A second municipality with its own public site, beside Alingsås (issue 25).
+    vargarda.vargarda_load(admin=admin, alingsas=organisation)
     return organisation
 
 

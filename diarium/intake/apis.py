@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from diarium.accounts import access as accounts_access
 from diarium.accounts import selectors as accounts_selectors
 from diarium.core.api.auth import WRITE, actor
 from diarium.core.api.errors import ERRORS
@@ -96,6 +97,19 @@ class MailboxIn(Schema):
     done_folder: str = Field("", max_length=255)
     organ_id: Id | None = None
     active: bool = True
+
+
+class MailboxChangeIn(Schema):
+    name: str = Field(None, max_length=200)
+    host: str = Field(None, max_length=255)
+    port: int = Field(None, ge=1, le=65535)
+    security: Literal["ssl", "starttls", "none"] = None
+    username: str = Field(None, max_length=255)
+    password: str = Field(None, max_length=255, description="Write-only; left out or empty keeps the stored one.")
+    folder: str = Field(None, max_length=255)
+    done_folder: str = Field(None, max_length=255)
+    organ_id: Id | None = Field(None, description="null: no organ proposed for new cases.")
+    active: bool = None
 
 
 class MailboxOut(Schema):
@@ -198,8 +212,30 @@ def mailbox_list(request, organisation_id: Id):
              url_name="mailbox_create")
 def mailbox_create(request, organisation_id: Id, payload: MailboxIn):
     """Add a function mailbox the worker reads (administrators)."""
+    # Who first: another organisation's administrator is refused before the body is looked at.
+    accounts_access.organisation_for_admin_get(user=actor(request), pk=organisation_id)
     values = payload.dict()
     organ = accounts_selectors.organ_referenced(values.pop("organ_id"), field="organ_id",
                                                 organisation_id=organisation_id)
     mailbox = services.mailbox_save(actor=actor(request), organisation_id=organisation_id, organ=organ, **values)
     return Status(201, _mailbox_out(mailbox))
+
+
+@router.patch("/organisations/{organisation_id}/mailboxes/{mailbox_id}", response={200: MailboxOut, **ERRORS},
+              auth=WRITE, url_name="mailbox_change")
+def mailbox_change(request, organisation_id: Id, mailbox_id: Id, payload: MailboxChangeIn):
+    """Change a function mailbox (administrators); send only what changes. The
+    password is write-only: left out, the stored one is kept."""
+    user = actor(request)
+    organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
+    mailbox = selectors.mailbox_of(organisation=organisation, pk=mailbox_id)
+    sent = payload.dict(exclude_unset=True)
+    values = {field: sent[field] if sent.get(field) is not None else getattr(mailbox, field)
+              for field in services.MAILBOX_FIELDS}
+    organ = mailbox.organ
+    if "organ_id" in sent:
+        organ = accounts_selectors.organ_referenced(sent["organ_id"], field="organ_id",
+                                                    organisation_id=organisation.pk)
+    mailbox = services.mailbox_save(actor=user, organisation_id=organisation.pk, mailbox=mailbox, organ=organ,
+                                    password=sent.get("password") or "", **values)
+    return _mailbox_out(mailbox)

@@ -90,6 +90,20 @@ def mailboxes(*, user, organisation_id: int) -> QuerySet[Mailbox]:
     return Mailbox.objects.filter(organisation_id=organisation_id).select_related("organ").order_by("name")
 
 
+def mailboxes_of(*, organisation) -> QuerySet[Mailbox]:
+    """The organisation's function mailboxes, for its administrators (whose
+    right the caller has checked: administration.views.organisation_for)."""
+    return Mailbox.objects.filter(organisation=organisation).select_related("organ").order_by("name", "id")
+
+
+def mailbox_of(*, organisation, pk: int) -> Mailbox:
+    """One of the organisation's mailboxes; another organisation's is not found."""
+    mailbox = mailboxes_of(organisation=organisation).filter(pk=pk).first()
+    if mailbox is None:
+        raise NotFound(_("Brevlådan finns inte."))
+    return mailbox
+
+
 @dataclass(frozen=True)
 class Note:
     text: str

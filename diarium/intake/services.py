@@ -357,6 +357,14 @@ def item_dismiss(*, actor, item: IntakeItem, dismissal: str, note: str = "",
 MAILBOX_FIELDS = ("name", "host", "port", "security", "username", "folder", "done_folder", "active")
 
 
+def _mailbox_state(mailbox: Mailbox) -> dict:
+    """A mailbox's settings as the administration's history records them (never its password)."""
+    state = {field: getattr(mailbox, field) for field in MAILBOX_FIELDS}
+    state["organ"] = mailbox.organ.code if mailbox.organ_id else ""
+    return state
+
+
+@transaction.atomic
 def mailbox_save(*, actor, organisation_id: int, name: str, host: str, username: str, password: str = "",
                  port: int = 993, security: str = Mailbox.Security.SSL, folder: str = "INBOX", done_folder: str = "",
                  organ=None, active: bool = True, mailbox: Mailbox | None = None) -> Mailbox:
@@ -386,13 +394,48 @@ def mailbox_save(*, actor, organisation_id: int, name: str, host: str, username:
                                  "folder": (values["folder"], 255), "done_folder": (values["done_folder"], 255)}))
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    from diarium.accounts.services import administration_event_record
+
+    created = mailbox is None
     mailbox = mailbox or Mailbox(organisation_id=organisation_id)
+    before = {} if created else _mailbox_state(mailbox)
     for field, value in values.items():
         setattr(mailbox, field, value)
     mailbox.port, mailbox.security, mailbox.organ, mailbox.active = port, security, organ, bool(active)
     if password:
         mailbox.password = password
     mailbox.save()
+    changes = {k: v for k, v in _mailbox_state(mailbox).items() if created or before.get(k) != v}
+    if password:
+        changes["password"] = "(ändrat)"  # that it changed, never what to
+    if changes:
+        administration_event_record(
+            actor=actor, organisation=mailbox.organisation, action="mailbox_created" if created else "mailbox_changed",
+            object_type="mailbox", object_id=mailbox.pk,
+            summary=(_("Funktionsbrevlådan %(name)s lades till.") if created
+                     else _("Funktionsbrevlådan %(name)s ändrades.")) % {"name": mailbox.name},
+            changes=changes)
+    return mailbox
+
+
+@transaction.atomic
+def mailbox_active_set(*, actor, mailbox: Mailbox, active: bool) -> Mailbox:
+    """Start or stop reading a function mailbox (its settings and messages are kept)."""
+    from diarium.accounts.services import administration_event_record
+
+    if not access.can_keep_mailboxes(actor, mailbox.organisation_id):
+        raise PermissionDenied(_("Du har inte behörighet att ändra organisationens funktionsbrevlådor."))
+    mailbox = Mailbox.objects.select_for_update().get(pk=mailbox.pk)
+    if mailbox.active == bool(active):
+        return mailbox
+    mailbox.active = bool(active)
+    mailbox.save(update_fields=["active"])
+    administration_event_record(
+        actor=actor, organisation=mailbox.organisation, action="mailbox_enabled" if active else "mailbox_disabled",
+        object_type="mailbox", object_id=mailbox.pk,
+        summary=(_("Funktionsbrevlådan %(name)s läses igen.") if active
+                 else _("Funktionsbrevlådan %(name)s läses inte längre.")) % {"name": mailbox.name},
+        changes={"active": mailbox.active})
     return mailbox
 
 

@@ -20,6 +20,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from diarium.accounts import access as accounts_access
+from diarium.accounts.sites import site_organisation
 from diarium.accounts.models import Organisation
 
 from . import dumps
@@ -190,6 +191,11 @@ def organisation_for(request) -> tuple[Organisation, bool]:
     slug = (request.GET.get("organisation") or "").strip()
     organisations = list(accounts_access.public_organisations().order_by("id")[:2])
     several = len(organisations) > 1
+    site = site_organisation(request)
+    if site is not None:  # an organisation's own site: its catalogue only
+        if slug and slug != site.slug:
+            raise Http404(_("Organisationen finns inte."))
+        return site, several
     if slug:
         organisation = accounts_access.public_organisations().filter(slug=slug).first()
     else:

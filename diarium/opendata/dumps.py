@@ -36,6 +36,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from diarium.accounts import access as accounts_access
+from diarium.accounts.sites import site_organisation
 from diarium.accounts.models import Organisation
 from diarium.decisions import access as decisions_access
 from diarium.decisions.models import Decision, Meeting
@@ -407,9 +408,13 @@ def dump_view(request, name: str, fmt: str):
     so memory stays flat. ?organisation=<slug> narrows it to one organisation."""
     if name not in DATASETS or fmt not in FORMATS:
         raise Http404(_("Datamängden finns inte."))
-    organisation = None
+    organisation = site_organisation(request)  # an organisation's own site: its data only
     slug = (request.GET.get("organisation") or "").strip()
-    if slug:
+    if organisation is not None:
+        if slug and slug != organisation.slug:
+            raise Http404(_("Organisationen finns inte."))
+        slug = organisation.slug
+    elif slug:
         organisation = accounts_access.public_organisations().filter(slug=slug).first()
         if organisation is None:
             raise Http404(_("Organisationen finns inte."))

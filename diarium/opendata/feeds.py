@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from diarium.accounts.models import Organ
+from diarium.accounts.sites import site_organisation
 
 from . import selectors
 
@@ -33,6 +34,12 @@ def site_host() -> str:
     """The site's configured host name (SITE_URL), for ids that stay the same
     whichever name a client used to reach the site."""
     return urlsplit(settings.SITE_URL).hostname or "diarium.invalid"
+
+
+def organisation_slug(request) -> str | None:
+    """The organisation an organ's code is looked up in: the site's own, else ?organisation=."""
+    site = site_organisation(request)
+    return site.slug if site is not None else (request.GET.get("organisation") or None)
 
 
 def tag_uri(specific: str) -> str:
@@ -64,9 +71,10 @@ class RegisterFeed(_AtomFeed):
     def get_object(self, request):
         code = request.GET.get("organ", "").strip()
         organ = None
+        site = site_organisation(request)  # an organisation's own site: its register only
         if code:
-            organ = selectors.organ_by_code(code, organisation=request.GET.get("organisation") or None)
-        return RegisterFeedObject(organ=organ, items=selectors.register_items(organ=organ))
+            organ = selectors.organ_by_code(code, organisation=organisation_slug(request))
+        return RegisterFeedObject(organ=organ, items=selectors.register_items(organ=organ, organisation=site))
 
     def title(self, obj):
         if obj.organ:
@@ -126,7 +134,7 @@ class RegisterFeed(_AtomFeed):
 
 class _OrganFeed(_AtomFeed):
     def get_object(self, request, code: str):
-        return selectors.organ_by_code(code, organisation=request.GET.get("organisation") or None)
+        return selectors.organ_by_code(code, organisation=organisation_slug(request))
 
     def link(self, obj):
         return f"{reverse('decisions:meeting_list')}?organ={obj.pk}"

@@ -67,14 +67,18 @@ def organ_by_code(code: str, *, organisation: str | None = None) -> Organ:
     return organs[0]
 
 
-def catalogue_organisations() -> list:
-    """The organisations with a DCAT catalogue each (dcat.organisation_for): every public one."""
-    return list(accounts_access.public_organisations().order_by("name", "id"))
+def catalogue_organisations(*, organisation=None) -> list:
+    """The organisations with a DCAT catalogue each (dcat.organisation_for): every public one
+    (`organisation`: that one only, on its own site)."""
+    qs = accounts_access.public_organisations()
+    if organisation is not None:
+        qs = qs.filter(pk=organisation.pk)
+    return list(qs.order_by("name", "id"))
 
 
-def feed_organs() -> list[Organ]:
-    """Organs to list on the feeds page: those that hold meetings."""
-    return [o for o in registry_selectors.organs_for_filter() if o.kind not in NO_MEETINGS]
+def feed_organs(*, organisation=None) -> list[Organ]:
+    """Organs to list on the feeds page: those that hold meetings (of `organisation`, if given)."""
+    return [o for o in registry_selectors.organs_for_filter(organisation=organisation) if o.kind not in NO_MEETINGS]
 
 
 # --- the register ---------------------------------------------------------------------------
@@ -98,7 +102,7 @@ class RegisterItem:
         return MASKED_SECRET_TEXT if self.entry.description_masked else (self.entry.description or "")
 
 
-def register_items(*, organ: Organ | None = None, limit: int = FEED_SIZE) -> list[RegisterItem]:
+def register_items(*, organ: Organ | None = None, organisation=None, limit: int = FEED_SIZE) -> list[RegisterItem]:
     """The newest registered documents, masked exactly as in the public register
     (document entries built by the register's own selector for an anonymous
     reader; files are not listed). One query."""
@@ -106,6 +110,8 @@ def register_items(*, organ: Organ | None = None, limit: int = FEED_SIZE) -> lis
     qs = registry_access.public_documents().select_related("case", "case__organ", "case__organisation", "document_type")
     if organ is not None:
         qs = qs.filter(case__organ=organ)
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
     documents = list(qs.order_by("-registered_at", "-id")[:limit])
     labels = {value: str(label) for value, label in Document.Direction.choices}
     items = []

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import conditional_page, require_safe
 
+from diarium.accounts.sites import site_organisation
+
 from . import ical, selectors
-from .feeds import DecisionFeed, MinutesFeed, RegisterFeed, site_host
+from .feeds import DecisionFeed, MinutesFeed, RegisterFeed, organisation_slug, site_host
 
 CACHE_SECONDS = 300
 
@@ -43,7 +45,7 @@ minutes_feed = public_cacheable(MinutesFeed())
 @public_cacheable
 def meeting_calendar(request, code: str):
     """The organ's public meetings as iCalendar (RFC 5545)."""
-    organ = selectors.organ_by_code(code, organisation=request.GET.get("organisation") or None)
+    organ = selectors.organ_by_code(code, organisation=organisation_slug(request))
     meetings = selectors.organ_calendar(organ=organ)
     calendar = ical.Calendar(
         prodid="-//Diarium//Sammanträden//SV",
@@ -95,13 +97,14 @@ def index(request):
     catalogue, and the feeds and calendars per organ."""
     from . import dumps
 
-    organs = selectors.feed_organs()
+    site = site_organisation(request)  # an organisation's own site: its own data only
+    organs = selectors.feed_organs(organisation=site)
     several = len({o.organisation_id for o in organs}) > 1
     datasets = [{"name": name, "title": dataset.title_sv, "description": dataset.description_sv,
                  "csv": reverse("opendata:dataset_csv", args=[name]),
                  "json": reverse("opendata:dataset_json", args=[name])}
                 for name, dataset in dumps.DATASETS.items()]
-    organisations = selectors.catalogue_organisations()
+    organisations = selectors.catalogue_organisations(organisation=site)
     catalogues = [{"organisation": o, "url": reverse("opendata:dcat")
                    + (f"?organisation={o.slug}" if len(organisations) > 1 else "")} for o in organisations]
     # Three links for each organ of every organisation (about 600 for a county): each

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from diarium.accounts import selectors as accounts_selectors
+from diarium.accounts.sites import require_on_site, site_organisation
 from diarium.core import errors
 from diarium.decisions import access as decisions_access
 from diarium.decisions import selectors as decisions_selectors
@@ -84,7 +85,8 @@ def _rounds_info(rounds, today):
 
 # --- plans ---------------------------------------------------------------------------------
 def plan_list(request):
-    plans = selectors.plan_list(user=request.user)
+    site = site_organisation(request)  # an organisation's own site: its steering documents only
+    plans = selectors.plan_list(user=request.user, organisation_id=site.pk if site else None)
     return render(request, "plans/plan_list.html", {
         "plans": plans,
         "staff": any(access.can_read_internal(request.user, p) for p in plans),
@@ -115,6 +117,7 @@ def plan_create(request, case_pk: int):
 @domain_errors
 def plan_detail(request, pk: int):
     document = selectors.plan_get(user=request.user, pk=pk)
+    require_on_site(request, document.organisation_id)
     overview = selectors.plan_overview(user=request.user, document=document)
     decision = document.adopted_by
     today = timezone.localdate()

@@ -13,6 +13,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from diarium.accounts import selectors as people
+from diarium.accounts.sites import require_on_site, site_organisation
 from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
 from diarium.core.api.errors import ERRORS, ErrorOut
 from diarium.core.api.types import Id, Offset
@@ -342,8 +343,9 @@ def _paged(request, queryset, filters, items=lambda rows: rows) -> dict:
                 "klienter. Träffarna räknas upp till 1 000 (`count_capped`)."))
 def case_list(request, filters: Query[CaseFilters]):
     """The public register of cases, newest first. Anonymous reading is allowed."""
+    site = site_organisation(request)  # an organisation's own site answers for it alone
     qs = selectors.case_list(
-        user=actor(request), organisation=filters.organisation, organ=filters.organ, year=filters.year,
+        user=actor(request), organisation=site or filters.organisation, organ=filters.organ, year=filters.year,
         status=filters.status, case_officer=filters.case_officer, date_from=filters.date_from,
         date_to=filters.date_to, q=filters.q,
     )
@@ -366,7 +368,9 @@ def case_register(request, payload: CaseIn):
 
 @router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS}, auth=PUBLIC_READ, url_name="case_detail")
 def case_detail(request, case_id: Id):
-    return selectors.case_get(user=actor(request), pk=case_id)
+    case = selectors.case_get(user=actor(request), pk=case_id)
+    require_on_site(request, case.organisation_id)
+    return case
 
 
 @router.patch("/cases/{case_id}", response={200: CaseOut, **ERRORS}, auth=WRITE, url_name="case_update")
@@ -403,7 +407,9 @@ def case_reopen(request, case_id: Id, payload: ReasonIn):
 def case_events(request, case_id: Id):
     """The case history, oldest first."""
     user = actor(request)
-    return selectors.case_events(user=user, case=selectors.case_get(user=user, pk=case_id))
+    case = selectors.case_get(user=user, pk=case_id)
+    require_on_site(request, case.organisation_id)
+    return selectors.case_events(user=user, case=case)
 
 
 # --- the masking assistant's review and a case's protection (issue 18) -------------------------
@@ -460,8 +466,9 @@ def case_unprotect(request, case_id: Id, payload: ReasonIn):
 def document_list(request, filters: Query[DocumentFilters]):
     """The public register of documents: thin over selectors.document_list."""
     user = actor(request)
+    site = site_organisation(request)
     qs = selectors.document_list(
-        user=user, organisation=filters.organisation, organ=filters.organ, year=filters.year,
+        user=user, organisation=site or filters.organisation, organ=filters.organ, year=filters.year,
         direction=filters.direction, date_from=filters.date_from, date_to=filters.date_to, q=filters.q,
     )
     return _paged(request, qs, filters, items=lambda documents: selectors.register_entries(user=user,
@@ -474,7 +481,9 @@ def case_documents(request, case_id: Id):
     """The case's documents. Masked fields are null with their `*_masked` flag set;
     files of secret documents are left out (`content_hidden`)."""
     user = actor(request)
-    return selectors.document_entries(user=user, case=selectors.case_get(user=user, pk=case_id))
+    case = selectors.case_get(user=user, pk=case_id)
+    require_on_site(request, case.organisation_id)
+    return selectors.document_entries(user=user, case=case)
 
 
 @router.post("/cases/{case_id}/documents", response={201: DocumentOut, **ERRORS}, auth=WRITE,
@@ -497,7 +506,8 @@ def document_register(request, case_id: Id, form: Form[DocumentIn], files: File[
             url_name="document_detail")
 def document_detail(request, document_id: Id):
     """One document. Reading a secret document with the right to do so is logged."""
-    _document, entry = selectors.document_get(user=actor(request), pk=document_id)
+    document, entry = selectors.document_get(user=actor(request), pk=document_id)
+    require_on_site(request, document.case.organisation_id)
     return entry
 
 
@@ -557,5 +567,6 @@ def file_content(request, file_id: Id):
     """The file's content. Files of secret documents need the right to read
     them, and each such read is logged. A file disposed of (gallrad) is 410."""
     document_file = selectors.file_for_download(user=actor(request), file_id=file_id)
+    require_on_site(request, document_file.document.case.organisation_id)
     return file_store.file_response(document_file.blob, document_file.filename)
 

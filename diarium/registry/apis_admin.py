@@ -230,3 +230,51 @@ def admin_document_type_change(request, organisation_id: Id, type_id: Id, payloa
     organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
     document_type = reference.document_type_get(organisation=organisation, pk=type_id)
     return reference.document_type_update(actor=user, document_type=document_type, **_set(payload))
+
+
+# --- the diary number's format ------------------------------------------------------------------
+class NextNumberOut(Schema):
+    series_id: int
+    code: str
+    next: str = Field(description="The diary number the series' next case this year gets in the format.")
+
+
+class DiaryNumberFormatOut(Schema):
+    diary_number_format: str
+    next_numbers: list[NextNumberOut]
+
+
+class DiaryNumberFormatIn(Schema):
+    diary_number_format: str = Field(max_length=reference.DIARY_NUMBER_FORMAT_MAX, description=(
+        "Med platshållarna {year}, {seq} och {series}, t.ex. \"{year}.{seq} {series}\" eller \"{series} "
+        "{year}/{seq}\". Gäller ärenden som registreras efter ändringen."))
+
+
+def _format_out(organisation) -> dict:
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    fmt = organisation.diary_number_format
+    series = reference.series_of(organisation=organisation).prefetch_related("counters")
+    return {"diary_number_format": fmt, "next_numbers": [
+        {"series_id": s.pk, "code": s.code, "next": reference.diary_number_example(fmt, series=s, year=year)}
+        for s in series]}
+
+
+@router.get("/organisations/{organisation_id}/diary-number-format", response={200: DiaryNumberFormatOut, **ERRORS},
+            auth=WRITE, url_name="admin_diary_number_format")
+def admin_diary_number_format(request, organisation_id: Id):
+    """How the organisation's diary numbers are written, and each series' next number in it."""
+    organisation = accounts_access.organisation_for_admin_get(user=actor(request), pk=organisation_id)
+    return _format_out(organisation)
+
+
+@router.put("/organisations/{organisation_id}/diary-number-format", response={200: DiaryNumberFormatOut, **ERRORS},
+            auth=WRITE, url_name="admin_diary_number_format_set")
+def admin_diary_number_format_set(request, organisation_id: Id, payload: DiaryNumberFormatIn):
+    """Change the format; cases already registered keep their numbers."""
+    user = actor(request)
+    organisation = accounts_access.organisation_for_admin_get(user=user, pk=organisation_id)
+    organisation = reference.diary_number_format_set(actor=user, organisation=organisation,
+                                                     fmt=payload.diary_number_format)
+    return _format_out(organisation)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from diarium.accounts.sites import require_on_site, site_organisation
 from diarium.core import errors, ratelimit
 from diarium.core.web import deny_unless, domain_errors, post_action, posted_id, show_on_form
 
@@ -58,8 +59,9 @@ def case_list(request):
 def _filter_choices(request, *, officers: bool = True):
     """The filter form's choices, scoped to the organisation the request names
     (selectors.filters). Ids that are not whole numbers do not narrow."""
+    site = site_organisation(request)  # an organisation's own site lists only its register
     return filter_selectors.register_filter_choices(
-        user=request.user, organisation=posted_id(request.GET.get("organisation")),
+        user=request.user, organisation=site.pk if site else posted_id(request.GET.get("organisation")),
         organ=posted_id(request.GET.get("organ")), officers=officers,
         case_officer=posted_id(request.GET.get("case_officer")) if officers else None)
 
@@ -82,14 +84,17 @@ def case_list_page(request, *, bulk_form=None, status: int = 200):
     from .views_bulk import bulk_form_for
 
     choices = _filter_choices(request)
+    site = site_organisation(request)
     form = CaseFilterForm(
         request.GET or None,
-        organisations=choices.organisations if choices.several else (),
+        organisations=choices.organisations if choices.several and site is None else (),
         organs=choices.organs,
         officers=choices.officers,
         years=selectors.case_years(),
     )
     filters = {k: v for k, v in form.filters().items() if v is not None}
+    if site is not None:
+        filters["organisation"] = site
     paginator = RegisterPaginator(selectors.case_list(user=request.user, **filters), PAGE_SIZE, cap=COUNT_CAP,
                                   keyset=True)
     page, paging_error = _register_page(request, paginator)
@@ -141,6 +146,7 @@ def case_register(request):
 @domain_errors
 def case_detail(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
+    require_on_site(request, case.organisation_id)
     # One more than shown tells whether there are more, without counting them all.
     events = selectors.case_events(user=request.user, case=case, latest=CASE_PAGE_EVENTS + 1)
     perms = access.case_permissions(request.user, case)
@@ -191,6 +197,7 @@ def case_links(request, pk: int):
 def case_history(request, pk: int):
     """The whole history of a case, a hundred entries a page."""
     case = selectors.case_get(user=request.user, pk=pk)
+    require_on_site(request, case.organisation_id)
     paginator = Paginator(selectors.case_event_queryset(user=request.user, case=case), HISTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "registry/case_history.html", {
@@ -265,13 +272,16 @@ def document_list(request):
     """The public register at document level: one row per registered document,
     newest first, masked for the reader as on the case page."""
     choices = _filter_choices(request, officers=False)
+    site = site_organisation(request)
     form = DocumentFilterForm(
         request.GET or None,
-        organisations=choices.organisations if choices.several else (),
+        organisations=choices.organisations if choices.several and site is None else (),
         organs=choices.organs,
         years=selectors.document_years(),
     )
     filters = {k: v for k, v in form.filters().items() if v is not None}
+    if site is not None:
+        filters["organisation"] = site
     paginator = RegisterPaginator(selectors.document_list(user=request.user, **filters), PAGE_SIZE, cap=COUNT_CAP,
                                   keyset=True)
     page, paging_error = _register_page(request, paginator)
@@ -318,6 +328,7 @@ def document_register(request, pk: int):
 @domain_errors
 def document_detail(request, pk: int):
     document, entry = selectors.document_get(user=request.user, pk=pk)
+    require_on_site(request, document.case.organisation_id)
     return render(request, "registry/document_detail.html", {
         "case": document.case, "entry": entry, "perms": access.case_permissions(request.user, document.case),
         "disposal": document_disposal(document),
@@ -404,6 +415,7 @@ def file_download(request, pk: int):
     OParl's accessUrl) where nothing in it can run (registry.files.file_response).
     The same rights either way."""
     document_file = selectors.file_for_download(user=request.user, file_id=pk)
+    require_on_site(request, document_file.document.case.organisation_id)
     return file_response(document_file.blob, document_file.filename, inline="visa" in request.GET)
 
 
@@ -426,6 +438,7 @@ def _public_entry(document):
 def document_copy_request(request, pk: int):
     """Ask for a copy of a document, anonymously if one likes."""
     document = selectors.document_for_write(pk=pk)
+    require_on_site(request, document.case.organisation_id)
     entry = _public_entry(document)
     form = CopyRequestForm(request.POST or None)
     status = 200

@@ -14,6 +14,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from diarium.accounts.sites import site_organisation
 from diarium.core.api.auth import PUBLIC_READ, actor
 from diarium.core.api.errors import ERRORS
 from diarium.core.errors import DomainError
@@ -93,6 +94,12 @@ class SearchOut(Schema):
     lag_seconds: float = Field(description="Hur gammal den äldsta av dem är, i sekunder.")
 
 
+def _site_id(request) -> int | None:
+    """The organisation whose own site the request is on (its records only), or None."""
+    site = site_organisation(request)
+    return site.pk if site is not None else None
+
+
 def _number(value: str | None, *, name: str, low: int, high: int, message: str) -> int | None:
     if value is None or not str(value).strip():
         return None
@@ -118,7 +125,7 @@ def search(request, filters: Query[SearchFilters]):
     result = selectors.search(
         user=actor(request), q=filters.q or "", kind=filters.kind, organ=filters.organ, year=filters.year,
         date_from=filters.date_from, date_to=filters.date_to, status=filters.status, sort=filters.sort or "relevance",
-        page=page, per_page=per_page,
+        page=page, per_page=per_page, organisation_id=_site_id(request),
     )
     if result.errors:
         raise DomainError(result.message or _("Sökningen kunde inte göras."), errors=result.errors)

@@ -115,11 +115,11 @@ def status_choices() -> list[ChoiceGroup]:
     return groups
 
 
-def _organ_choices() -> list[Choice | ChoiceGroup]:
+def _organ_choices(scope=None) -> list[Choice | ChoiceGroup]:
     """The organs to filter on; grouped by organisation when there are several
     (a county's seventeen "Bygg- och miljönämnden (BMN)" are told apart so)."""
     by_organisation: dict[str, list[Choice]] = {}
-    for pk, name, code, organisation in registry.organs_for_filter().values_list(
+    for pk, name, code, organisation in registry.organs_for_filter(organisation=scope).values_list(
             "pk", "name", "code", "organisation__name"):
         by_organisation.setdefault(organisation, []).append(Choice(str(pk), f"{name} ({code})"))
     if len(by_organisation) <= 1:
@@ -127,9 +127,10 @@ def _organ_choices() -> list[Choice | ChoiceGroup]:
     return [ChoiceGroup(label=name, choices=choices) for name, choices in sorted(by_organisation.items())]
 
 
-def search_fields(params: Mapping[str, str], errors: Mapping[str, list[str]], sort: str) -> dict[str, FilterField]:
+def search_fields(params: Mapping[str, str], errors: Mapping[str, list[str]], sort: str, *,
+                  organisation=None) -> dict[str, FilterField]:
     """The fields of the search form with the visitor's values and the errors
-    the selector found, by name."""
+    the selector found, by name (`organisation`: the organs of the site's own only)."""
     any_choice = Choice("", str(_("Alla")))
     fields = [
         FilterField("q", str(_("Sök")), "search", help_text=str(_(
@@ -137,7 +138,7 @@ def search_fields(params: Mapping[str, str], errors: Mapping[str, list[str]], so
             "ord (handlingspl*) och minus före ord som inte ska finnas med (-remiss)."))),
         FilterField("kind", str(_("Typ")), "select", choices=[Choice("", str(_("Alla typer")))]
                     + [Choice(value, str(label)) for value, label in Kind.choices]),
-        FilterField("organ", str(_("Organ")), "select", choices=[Choice("", str(_("Alla organ")))] + _organ_choices()),
+        FilterField("organ", str(_("Organ")), "select", choices=[Choice("", str(_("Alla organ")))] + _organ_choices(organisation)),
         FilterField("year", str(_("År")), "text", help_text=str(_("Till exempel 2018.")),
                     attrs={"inputmode": "numeric", "autocomplete": "off", "size": "6"}),
         FilterField("date_from", str(_("Från och med datum")), "date", help_text=str(_("ÅÅÅÅ-MM-DD"))),

@@ -220,9 +220,11 @@ def _facets(result: EngineResult, filters: Filters) -> dict[str, list[FacetValue
 
 
 def search(*, user, q: str, kind: str | None = None, organ=None, year=None, date_from=None, date_to=None,
-           status: str | None = None, sort: str = "relevance", page=1, per_page=20) -> SearchResult:
+           status: str | None = None, sort: str = "relevance", page=1, per_page=20,
+           organisation_id: int | None = None) -> SearchResult:
     """One page of what `user` may find for `q` among cases, documents,
-    decisions, meetings and plans, with totals and facet counts."""
+    decisions, meetings and plans, with totals and facet counts (`organisation_id`:
+    of that organisation only, on its own site)."""
     parsed = query_parser.parse(q)
     try:
         per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
@@ -237,6 +239,8 @@ def search(*, user, q: str, kind: str | None = None, organ=None, year=None, date
                           notices=list(parsed.notices))
     filters, errors = _filters(kind=kind, organ=organ, year=year, date_from=date_from, date_to=date_to,
                                status=status, sort=sort)
+    if organisation_id is not None:
+        filters = dataclasses.replace(filters, organisation_id=organisation_id)
     result.pending, result.lag_seconds = _pending()
     if errors:
         result.errors = errors

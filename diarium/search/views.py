@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from diarium.accounts.sites import site_organisation
 from diarium.core import errors, ratelimit
 
 from . import alerts, selectors
@@ -102,9 +103,11 @@ def search(request):
     if params:
         result = selectors.search(user=request.user, q=params.get("q", ""),
                                   **{name: params.get(name) for name in FILTERS},
-                                  sort=sort, page=request.GET.get("page") or 1, per_page=PER_PAGE)
+                                  sort=sort, page=request.GET.get("page") or 1, per_page=PER_PAGE,
+                                  organisation_id=site.pk if (site := site_organisation(request)) else None)
     errors_by_field = result.errors if result is not None else {}
-    fields = search_fields(params, errors_by_field, sort if sort in ("relevance", "date") else "relevance")
+    fields = search_fields(params, errors_by_field, sort if sort in ("relevance", "date") else "relevance",
+                           organisation=site_organisation(request))
     usable = result is not None and not result.errors and not result.message
     context = {
         "params": params, "sort": sort, "result": result, "fields": fields,

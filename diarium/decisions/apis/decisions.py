@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from diarium.accounts import selectors as people
+from diarium.accounts.sites import require_on_site
 from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
 from diarium.core.api.errors import ERRORS
 from diarium.core.api.types import Id
@@ -99,7 +100,10 @@ def decision_detail(request, decision_id: Id):
     """A decision ("KS 2018-09-24 § 141") with its status, condition, notes,
     recipients and dispatch state, corrections, references and assignments.
     Public once the minutes are adjusted."""
-    return serialise.fresh_decision(request, decision_id)
+    user = actor(request)
+    decision = selectors.decision_get(user=user, pk=decision_id)
+    require_on_site(request, decision.organisation_id)  # an organisation's own site: its decisions only
+    return serialise.decision_out(user, decision)
 
 
 @router.patch("/decisions/{decision_id}", response={200: DecisionOut, **ERRORS}, auth=WRITE, url_name="decision_update")

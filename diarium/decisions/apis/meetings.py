@@ -9,6 +9,7 @@ from __future__ import annotations
 from ninja import Query, Router, Status
 
 from diarium.accounts import selectors as people
+from diarium.accounts.sites import require_on_site, site_organisation_id
 from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
 from diarium.core.api.errors import ERRORS
 from diarium.core.api.types import Id
@@ -39,7 +40,7 @@ def meeting_list(request, filters: Query[MeetingFilters]):
     meetings = selectors.meeting_list(
         user=actor(request),
         organ=organ,
-        organisation_id=filters.organisation,
+        organisation_id=site_organisation_id(request, filters.organisation),
         date_from=filters.date_from,
         date_to=filters.date_to,
     )
@@ -71,7 +72,10 @@ def meeting_create(request, payload: MeetingIn):
 def meeting_detail(request, meeting_id: Id):
     """A meeting with attendance, the agenda with its supporting documents and,
     where visible, its decisions and the minutes (adjustment, posting, appeal period)."""
-    return serialise.fresh_meeting(request, meeting_id)
+    user = actor(request)
+    meeting = selectors.meeting_get(user=user, pk=meeting_id)
+    require_on_site(request, meeting.organisation_id)  # an organisation's own site: its meetings only
+    return serialise.meeting_out(user, meeting)
 
 
 @router.post(

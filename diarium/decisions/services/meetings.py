@@ -77,6 +77,14 @@ def membership_event(*, actor, membership: Membership, kind: str, **data) -> Non
     registry.event_append(case=None, organisation_id=membership.organ.organisation_id, kind=kind, actor=actor,
                           data={"membership": membership.pk, "organ": membership.organ_id,
                                 "person": membership.person_id, **membership_seat(membership), **data})
+    from diarium.accounts.services import administration_event_record
+
+    administration_event_record(
+        actor=actor, organisation=membership.organ.organisation, action=kind, object_type="membership",
+        object_id=membership.pk, summary=_("%(event)s: %(name)s, %(role)s i %(organ)s.") % {
+            "event": DecisionEvent(kind).label, "name": membership.person.name,
+            "role": membership.get_role_display().lower(), "organ": membership.organ.code},
+        changes={"person": membership.person.name, **membership_seat(membership)})
 
 
 def membership_errors(*, organ: Organ, person: Person, role: str, start: dt.date, end: dt.date | None,

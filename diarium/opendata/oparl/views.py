@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 
 from diarium.accounts import access as accounts_access
+from diarium.accounts.sites import on_site, site_organisation
 from diarium.decisions import access as decisions_access
 from diarium.registry import access as registry_access
 
@@ -30,10 +31,19 @@ from .serializers import (
 ANONYMOUS = AnonymousUser()
 
 
+def _bodies(request):
+    """The bodies this site publishes: every public organisation on the shared
+    service, on an organisation's own site that one alone."""
+    qs = accounts_access.public_organisations()
+    site = site_organisation(request)
+    return qs.filter(pk=site.pk) if site is not None else qs
+
+
 @conditional
 def system(request):
     ctx = Ctx(request)
-    stamps = list(ctx.all_org_stamps().values())
+    site = site_organisation(request)
+    stamps = [ctx.org_stamps(site.pk)] if site is not None else list(ctx.all_org_stamps().values())
     created = min((s[0] for s in stamps), default=EPOCH)
     modified = max((s[1] for s in stamps), default=EPOCH)
     return json_response({"id": ctx.url("system"), "type": OPARL + "System", "oparlVersion": "https://schema.oparl.org/1.1/",
@@ -45,8 +55,8 @@ def system(request):
 @conditional
 def body_list(request):
     ctx = Ctx(request)
-    orgs = list(accounts_access.public_organisations().order_by("pk"))
-    stamps = ctx.all_org_stamps()
+    orgs = list(_bodies(request).order_by("pk"))
+    stamps = ctx.all_org_stamps() if site_organisation(request) is None else {}
     for o in orgs:
         o.oparl_created, o.oparl_modified = stamps.get(o.pk) or ctx.org_stamps(o.pk)
     return list_page(request, ctx, "body", orgs, None)
@@ -55,7 +65,7 @@ def body_list(request):
 @conditional
 def body(request, pk: int):
     ctx = Ctx(request)
-    org = accounts_access.public_organisations().filter(pk=pk).first()
+    org = _bodies(request).filter(pk=pk).first()
     if org is None:
         return error(404, "Finns inte.")
     return json_response(ser_body(org, ctx))
@@ -64,7 +74,7 @@ def body(request, pk: int):
 @conditional
 def body_sublist(request, pk: int, kind: str):
     ctx = Ctx(request)
-    if kind not in TYPES or not accounts_access.public_organisations().filter(pk=pk).exists():
+    if kind not in TYPES or not _bodies(request).filter(pk=pk).exists():
         return error(404, "Finns inte.")
     if kind == "legislativeTerm":
         return list_page(request, ctx, kind, terms(ctx, pk), pk)
@@ -75,7 +85,7 @@ def body_sublist(request, pk: int, kind: str):
 def organization_meetings(request, pk: int):
     ctx = Ctx(request)
     organ = accounts_access.public_organs().filter(pk=pk).first()
-    if organ is None:
+    if organ is None or not on_site(request, organ.organisation_id):
         return error(404, "Finns inte.")
     return list_page(request, ctx, "meeting", qs_meeting(ctx, organ.organisation_id).filter(organ=organ),
                  organ.organisation_id, base=base_meeting(organ.organisation_id).filter(organ=organ),
@@ -108,13 +118,14 @@ def obj(request, kind: str, pk: int):
     if kind == "legislativeTerm":
         org_id, year = divmod(pk, 10000)
         found = [t for t in terms(ctx, org_id)
-                 if t.pk == year and accounts_access.public_organisations().filter(pk=org_id).exists()]
+                 if t.pk == year and _bodies(request).filter(pk=org_id).exists()]
         if not found:
             return error(404, "Finns inte.")
         return json_response(ser_legislativeterm(found[0], ctx))
     if kind == "meetingFile":
         meeting_pk, document = divmod(pk, 10)
         org_id = _org_of("meeting", meeting_pk)
+        org_id = org_id if on_site(request, org_id) else None
         meetings = list(qs_meeting(ctx, org_id).filter(pk=meeting_pk)) if org_id is not None else []
         file = ser_meeting_file(meetings[0], document, ctx) if meetings and document in (
             MEETING_INVITATION, MEETING_PROTOCOL) else None
@@ -122,6 +133,8 @@ def obj(request, kind: str, pk: int):
     if kind not in TYPES:
         return error(404, "Finns inte.")
     org_id = _org_of(kind, pk)
+    if org_id is not None and not on_site(request, org_id):
+        return error(404, "Finns inte.")  # another organisation's: not on this site
     found = attach(kind, list(TYPES[kind][0](ctx, org_id).filter(pk=pk)), ctx, org_id) if org_id is not None else []
     if not found:
         # Not published now: a deleted object if it was published once, else nothing.

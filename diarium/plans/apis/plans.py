@@ -8,6 +8,7 @@ from __future__ import annotations
 from ninja import Query, Router, Status
 
 from diarium.accounts import selectors as people
+from diarium.accounts.sites import require_on_site, site_organisation_id
 from diarium.core.api.auth import PUBLIC_READ, WRITE, actor
 from diarium.core.api.errors import ERRORS
 from diarium.core.api.types import Id
@@ -30,7 +31,7 @@ router = Router(tags=["Styrdokument och uppföljning"])
 @router.get("/plans", response={200: list[PlanListItem], **ERRORS}, auth=PUBLIC_READ, url_name="plan_list")
 def plan_list(request, filters: Query[PlanFilters]):
     """Steering documents: the public sees those with an adopted version, staff also drafts."""
-    plans = selectors.plan_list(user=actor(request), organisation_id=filters.organisation)
+    plans = selectors.plan_list(user=actor(request), organisation_id=site_organisation_id(request, filters.organisation))
     if filters.case is not None:
         plans = [p for p in plans if p.case_id == filters.case]
     return [serialise.list_item(p) for p in plans]
@@ -69,6 +70,7 @@ def plan_detail(request, plan_id: Id):
     """The plan's facts and structure (staff: the working copy; the public: the
     latest adopted version), its versions, follow-ups and the roll-up of
     progress, money per year and indicators against targets."""
+    require_on_site(request, selectors.plan_get(user=actor(request), pk=plan_id).organisation_id)
     return serialise.fresh_plan(request, plan_id)
 
 

@@ -1,7 +1,5 @@
 """Charts and number formats of the plan pages."""
 
-from decimal import Decimal
-
 from django import template
 
 
@@ -28,25 +26,25 @@ def indicator_chart(row, chart_id, title):
 
 @register.filter
 def kr(value):
-    """Kronor for page tables: 1 250 000."""
-    return formatting.kr(value, sep=formatting.NBSP)
+    """Kronor for page tables: 1 250 000 (1,250,000 in English)."""
+    return formatting.kr(value, sep=None)
 
 
 @register.filter
 def number(value):
-    """A measured value or target: no trailing zeros, comma as decimal sign."""
-    if value is None or value == "":
-        return "–"
-    d = Decimal(str(value)).normalize()
-    text = f"{d:f}"
-    return text.replace(".", ",")
+    """A measured value or target: no trailing zeros, the language's decimal sign (comma in Swedish)."""
+    return formatting.decimal_text(value)
 
 
 @register.filter
 def pct(value):
     if value is None:
         return "–"
-    return f"{float(value):.0f}\u00a0%"
+    from django.utils.translation import get_language
+
+    # 40 % in Swedish (a space before the sign, as Språkrådet writes it), 40% in English.
+    space = "" if (get_language() or "").startswith("en") else "\u00a0"
+    return f"{float(value):.0f}{space}%"
 
 
 @register.filter

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from diarium.accounts.services import administration_event_record
 from diarium.core.control_characters import control_characters_message, has_control_characters
 from diarium.core.dependents import in_use
 from diarium.core.errors import Conflict, DomainError, PermissionDenied
@@ -212,6 +213,10 @@ def classification_create(*, actor, organisation, code: str, title: str, level: 
     event_append(case=None, organisation_id=organisation.pk, kind=ClassificationEvent.CLASSIFICATION_CREATED,
                  actor=actor, data={"code": node.code, "title": node.title, "level": node.level,
                                     "parent": node.parent.code if node.parent else ""})
+    administration_event_record(
+        actor=actor, organisation=organisation, action="classification_created", object_type="classification",
+        object_id=node.pk, summary=_("Klassificeringen %(code)s %(title)s lades till.")
+        % {"code": node.code, "title": node.title}, changes={"code": node.code, "title": node.title})
     return node
 
 
@@ -272,6 +277,12 @@ def classification_update(*, actor, classification: Classification, code: str | 
     kind = ClassificationEvent.CLASSIFICATION_RETIRED if retired else ClassificationEvent.CLASSIFICATION_UPDATED
     event_append(case=None, organisation_id=node.organisation_id, kind=kind, actor=actor,
                  data={"code": node.code, "title": node.title, "changes": changes})
+    summary = (_("Klassificeringen %(code)s avvecklades.") if retired
+               else _("Klassificeringen %(code)s ändrades.")) % {"code": node.code}
+    administration_event_record(
+        actor=actor, organisation=node.organisation, action="classification_retired" if retired
+        else "classification_changed", object_type="classification", object_id=node.pk, summary=summary,
+        changes={name: change["to"] for name, change in changes.items()})
     return node
 
 
@@ -304,9 +315,14 @@ def classification_delete(*, actor, classification: Classification) -> None:
                          "avveckla den i stället."))
     data = {"code": classification.code, "title": classification.title, "level": classification.level}
     organisation_id = classification.organisation_id
+    pk = classification.pk
     classification.delete()
     event_append(case=None, organisation_id=organisation_id, kind=ClassificationEvent.CLASSIFICATION_REMOVED,
                  actor=actor, data=data)
+    administration_event_record(
+        actor=actor, organisation=classification.organisation, action="classification_removed",
+        object_type="classification", object_id=pk, summary=_("Klassificeringen %(code)s togs bort.")
+        % {"code": data["code"]}, changes={"code": data["code"], "title": data["title"]})
 
 
 # --- import ---------------------------------------------------------------------------------------
@@ -400,6 +416,12 @@ def classification_import(*, actor, organisation, scheme: SchemeFile, filename: 
                                         "created": [c.code for c in result.created],
                                         "updated": [c.code for c in result.updated],
                                         "unchanged": result.unchanged})
+        administration_event_record(
+            actor=actor, organisation=organisation, action="classification_imported", object_type="classification",
+            summary=_("Klassificeringsstrukturen importerades från %(file)s: %(created)s tillagda, %(updated)s "
+                      "ändrade.") % {"file": (filename or "")[:200], "created": len(result.created),
+                                     "updated": len(result.updated)},
+            changes={"file": (filename or "")[:200], "created": len(result.created), "updated": len(result.updated)})
     return result
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from diarium.accounts import access as roles
 from diarium.accounts.models import Organ
+from diarium.accounts.services import administration_event_record
 from diarium.core.errors import DomainError, PermissionDenied
 
 from ..models import Series, SeriesCounter
@@ -78,6 +79,12 @@ def series_counter_set(*, series: Series, year: int, last_seq: int, actor) -> Se
             % {"code": series.code, "year": year, "seq": counter.last_seq},
             field="last_seq",
         )
+    before = counter.last_seq
     counter.last_seq = last_seq
     counter.save(update_fields=["last_seq"])
+    if last_seq != before:
+        administration_event_record(
+            actor=actor, organisation=series.organisation, action="series_counter_set", object_type="series",
+            object_id=series.pk, summary=_("Serien %(code)s %(year)s fortsätter efter nummer %(seq)s.")
+            % {"code": series.code, "year": year, "seq": last_seq}, changes={"year": year, "last_seq": last_seq})
     return counter

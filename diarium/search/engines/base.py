@@ -41,6 +41,7 @@ class EngineBusy(Exception):
 @dataclass(frozen=True)
 class Filters:
     kind: str | None = None
+    organisation_id: int | None = None  # an organisation's own site searches only its records
     organ_id: int | None = None
     year: int | None = None
     date_from: dt.date | None = None

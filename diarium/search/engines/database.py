@@ -81,6 +81,8 @@ def filters_q(filters: Filters) -> Q:
     q = Q()
     if filters.kind:
         q &= Q(kind=filters.kind)
+    if filters.organisation_id is not None:
+        q &= Q(organisation_id=filters.organisation_id)
     if filters.organ_id is not None:
         q &= Q(organ_id=filters.organ_id)
     if filters.year is not None:

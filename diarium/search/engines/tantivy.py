@@ -476,6 +476,8 @@ def _filter_query(audience: Audience, filters: Filters) -> tantivy.Query:
     parts = [(OCCUR.Must, audience_query(audience))]
     if filters.kind:
         parts.append((OCCUR.Must, Q.term_query(SCHEMA, "kind", filters.kind)))
+    if filters.organisation_id is not None:
+        parts.append((OCCUR.Must, Q.term_query(SCHEMA, "org", int(filters.organisation_id))))
     if filters.organ_id is not None:
         parts.append((OCCUR.Must, Q.term_query(SCHEMA, "organ", int(filters.organ_id))))
     if filters.year is not None:
