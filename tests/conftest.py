@@ -191,24 +191,41 @@ def demo(_demo_database, db, settings, monkeypatch):
 
 
 # --- tests that run on one database ---------------------------------------------------------
-# `.ci/run` runs the suite on SQLite and on PostgreSQL side by side, on two cores. A test that
-# never opens the database (no `db` fixture or django_db mark, directly or through its fixtures)
-# tests the same code on both, so it runs in one of the two: the SQLite run, which also has the
-# browser journeys, leaves it out when DIARIUM_TESTS_ONCE is set, and the PostgreSQL run keeps
-# it. A test marked `one_database`, whose database paths the other tests already take on both,
-# runs on SQLite only. Without the variable (as `make test` runs by default) every test runs.
+# `.ci/run` runs the suite on SQLite and on PostgreSQL side by side, on two cores. With
+# DIARIUM_TESTS_ONCE set, a test whose subject is not the database runs beside only one of them
+# (`_beside`); without it (as `make test` runs by default) every test runs.
+# - A test that never opens the database (no `db` fixture or django_db mark, directly or through
+#   its fixtures) tests the same code on both: it runs beside PostgreSQL.
+# - A browser journey tests the pages, whose database paths the other tests take on both: it runs
+#   beside SQLite, the embedded default, except the modules of _BROWSER_BESIDE_POSTGRESQL.
+# - A test marked `one_database` runs beside SQLite, or beside PostgreSQL with
+#   `one_database(on="postgresql")`.
+# - A search test on the tantivy engine runs beside SQLite; PostgreSQL's own engine beside it.
+# The modules beside each are chosen so the two runs take about as long (measured 2026-12-08:
+# journeys 230 s a run, the tantivy half of the search tests 160 s).
 _DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
                                 "live_server", "_django_db_helper"})
-
-
-# Database-free tests of these modules run beside SQLite all the same: it evens out the two
-# runs' lengths (measured: SQLite 17.3 min, PostgreSQL 19.5 min with every database-free test).
-_BESIDE_SQLITE = ("test_reading_",)
+_BROWSER_BESIDE_POSTGRESQL = ("test_decisions_journeys.py", "test_search_journeys.py")
 
 
 def _database_free(item) -> bool:
     return (item.get_closest_marker("django_db") is None
             and _DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ())))
+
+
+def _beside(item) -> str | None:
+    """"sqlite" or "postgresql" for a test that runs beside one of the two, else None (both)."""
+    marker = item.get_closest_marker("one_database")
+    if marker is not None:
+        return "postgresql" if marker.kwargs.get("on") == "postgresql" else "sqlite"
+    if "browser" in item.path.parts:
+        return "postgresql" if item.path.name in _BROWSER_BESIDE_POSTGRESQL else "sqlite"
+    if _database_free(item):
+        return "postgresql"
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("search_engine") == "tantivy":
+        return "sqlite"
+    return None
 
 
 def _demo_tests_first(items) -> None:
@@ -222,7 +239,8 @@ def _demo_tests_first(items) -> None:
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "one_database: run on one database of the CI's two (tests/conftest.py)")
+    config.addinivalue_line("markers", "one_database(on='sqlite'): run beside one database of the CI's two "
+                                       "(tests/conftest.py)")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -233,14 +251,8 @@ def pytest_collection_modifyitems(config, items):
     _demo_tests_first(items)
     if not os.environ.get("DIARIUM_TESTS_ONCE"):
         return
-    on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
-    if on_sqlite:
-        once = [item for item in items if _database_free(item) and not item.get_closest_marker("one_database")
-                and "browser" not in item.path.parts  # the PostgreSQL run has no browser journeys
-                and not item.path.name.startswith(_BESIDE_SQLITE)]
-    else:
-        once = [item for item in items if item.get_closest_marker("one_database")
-                or (_database_free(item) and item.path.name.startswith(_BESIDE_SQLITE))]
+    here = "sqlite" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "postgresql"
+    once = [item for item in items if _beside(item) not in (None, here)]
     if once:
         config.hook.pytest_deselected(items=once)
         chosen = set(map(id, once))

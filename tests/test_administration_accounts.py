@@ -31,7 +31,9 @@ from diarium.accounts.models import (
 from . import factories as f
 from .api_support import post_json
 
-pytestmark = pytest.mark.django_db
+# The screens are the subject; their services' database paths run on both through
+# test_administration_isolation.py and the API tests: beside PostgreSQL only in CI (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database(on="postgresql")]
 
 SECRET = "hemlig-klienthemlighet-4711"
 IDP_METADATA = (

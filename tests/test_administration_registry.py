@@ -27,7 +27,9 @@ from diarium.registry.models import Classification, DocumentType, Series, Series
 from . import factories as f
 from .api_support import bearer, token_for
 
-pytestmark = pytest.mark.django_db
+# The screens are the subject; their services' database paths run on both through
+# test_administration_isolation.py and the API tests: beside PostgreSQL only in CI (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database(on="postgresql")]
 
 SECRET = "Hemligt-IMAP-lösen-42"
 

@@ -36,7 +36,7 @@ from .api_support import rich_world, token_for, world  # noqa: F401
 
 # Whether every operation answers as its schema says is a property of the API, not of the database
 # under it: the API's database paths are tested on both by the API tests (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database(on="postgresql")]
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]

@@ -139,6 +139,10 @@ def _patch_targets(w) -> dict[str, str]:
             "/api/organisations/1/classifications/1",
         "/api/organs/{organ_id}/memberships/{membership_id}": "/api/organs/1/memberships/1",
         "/api/organisations/{organisation_id}/document-types/{type_id}": "/api/organisations/1/document-types/1",
+        "/api/organisations/{organisation_id}/identity-providers/{provider_id}":
+            "/api/organisations/1/identity-providers/1",
+        "/api/organisations/{organisation_id}/settings": "/api/organisations/1/settings",
+        "/api/organisations/{organisation_id}/mailboxes/{mailbox_id}": "/api/organisations/1/mailboxes/1",
     }
 
 

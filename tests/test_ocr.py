@@ -30,7 +30,9 @@ from . import factories as f
 from .pdf_support import blob_pdf_text
 from .search_support import find, titles
 
-pytestmark = pytest.mark.django_db
+# Tesseract's reading is the subject, not the database (the worker's task stores a version as
+# every other upload does, tested on both): beside SQLite only in CI (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 
 def _missing() -> str | None:

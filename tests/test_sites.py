@@ -93,6 +93,16 @@ def test_an_unknown_host_is_a_404_and_is_logged(client, two, caplog):
     assert get(client, "/api/cases", "okand.localhost").status_code == 404
 
 
+def test_until_an_organisation_has_a_host_every_allowed_host_is_the_shared_service(client, two):
+    """An installation upgraded in place keeps answering on its own address: sites by
+    host name begin when the first organisation is given one."""
+    Organisation.objects.update(host="")
+    page = text(get(client, "/arenden/", "diarium.example.localhost"))
+    assert A_TITLE in page and V_TITLE in page
+    Organisation.objects.filter(pk=two.v.pk).update(host="vargarda.localhost")
+    assert get(client, "/arenden/", "diarium.example.localhost").status_code == 404
+
+
 def test_the_shared_host_lists_every_organisation_and_its_register_keeps_them_all(client, two):
     f.organisation(name="Herrljunga kommun", slug="herrljunga")  # no host of its own: /o/herrljunga/
     page = text(client.get("/arenden/"))
@@ -183,6 +193,9 @@ def test_meetings_the_notice_board_and_feeds_are_the_organisations_own(client, t
     assert f"/sammantraden/{v_meeting.pk}/" in page and f"/sammantraden/{a_meeting.pk}/" not in page
     assert get(client, f"/sammantraden/{a_meeting.pk}/", V_HOST).status_code == 404
     assert get(client, f"/sammantraden/{v_meeting.pk}/", V_HOST).status_code == 200
+    # The organs' members, on the organ's own site only.
+    assert get(client, reverse("decisions:organ_members", args=[two.a_ks.pk]), V_HOST).status_code == 404
+    assert get(client, reverse("decisions:organ_members", args=[two.v_ks.pk]), V_HOST).status_code == 200
     assert get(client, "/anslagstavla/", V_HOST).status_code == 200
     meetings = get(client, "/api/meetings", V_HOST).json()
     assert [m["id"] for m in meetings] == [v_meeting.pk]

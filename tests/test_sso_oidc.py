@@ -33,7 +33,8 @@ from diarium.accounts.sso.oidc import SESSION_KEY
 from . import factories as f
 from .oidc_provider import CLIENT_ID, CLIENT_SECRET, LoopbackProvider, authorize_url_params
 
-pytestmark = pytest.mark.django_db
+# The protocol's checks are the subject, not the database: beside PostgreSQL only in CI (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database(on="postgresql")]
 
 CALLBACK = "http://testserver/konto/sso/alingsas-ad/oidc/callback/"
 DESK = "/skrivbord/"

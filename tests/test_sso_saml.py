@@ -31,7 +31,8 @@ from diarium.accounts.models import (
 from . import factories as f
 from .saml_idp import LoopbackIdp, make_key_pair, posted_form
 
-pytestmark = pytest.mark.django_db
+# The protocol's checks are the subject, not the database: beside PostgreSQL only in CI (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database(on="postgresql")]
 
 SLUG = "kommunens-idp"
 ACS_PATH = f"/konto/sso/{SLUG}/saml/acs/"

@@ -7,7 +7,10 @@ and a list of the organisations' sites; there /o/<slug>/… is one organisation'
 site by path: SiteMiddleware takes the prefix off request.path_info and makes it
 the script prefix, so every link reversed on the page stays under /o/<slug>/.
 Any other host gets a 404 (and a line in the log): never another
-organisation's site.
+organisation's site. Sites are switched on by giving an organisation a host
+name: while no organisation has one, every host Django allows (ALLOWED_HOSTS)
+is the shared service, so an installation upgraded in place keeps answering
+on its own address.
 
 The public outputs narrow to `site_organisation(request)` through their own
 selectors and access modules; templates read `site` (the context processor
@@ -98,6 +101,10 @@ class SiteMiddleware:
             return self._by_path(request, match)
         organisation = organisation_for_host(name)
         if organisation is None:
+            if not Organisation.objects.exclude(host="").exists():
+                # No organisation has a host name yet (one organisation, or sites not set
+                # up): every host Django allows is the shared service, as before sites existed.
+                return self.get_response(request)
             logger.warning("Refused a request for an unknown site: host %s", name[:253])
             raise Http404(_("Webbplatsen finns inte."))
         request.site_organisation = organisation

@@ -674,6 +674,7 @@ def organ_members(request, pk: int):
     substitutes' order. Public; those who run the organ's meetings add seats
     one by one or as a list, and end them."""
     organ = accounts_selectors.organ_get(pk=pk)
+    require_on_site(request, organ.organisation_id)
     can_manage = access.can_manage_meetings(request.user, organ)
     add_form, import_form, end_form = MembershipAddForm(initial={"start": timezone.localdate()}), \
         MembershipImportForm(), None

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from diarium.accounts import selectors as accounts_selectors
 from diarium.accounts.models import Organ, Person
+from diarium.accounts.sites import require_on_site
 from diarium.core import drawing, errors
 from diarium.core.web import (
     deny_unless,
@@ -41,6 +42,7 @@ def _council(pk: int) -> Organ:
 @require_http_methods(["GET", "POST"])
 def council_matters(request, pk: int):
     organ = _council(pk)
+    require_on_site(request, organ.organisation_id)
     can_manage = access.can_manage_meetings(request.user, organ)
     today = timezone.localdate()
     members = Person.objects.filter(pk__in=Membership.objects.filter(organ=organ).values("person")).order_by("name")

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from diarium.accounts import selectors as accounts_selectors
+from diarium.accounts.sites import require_on_site
 from diarium.core import errors
 from diarium.registry import selectors as registry_selectors
 from diarium.registry.files import file_response
@@ -67,6 +68,7 @@ def round_create(request, case_pk: int):
 @domain_errors
 def round_detail(request, pk: int):
     round_ = selectors.round_get(user=request.user, pk=pk)
+    require_on_site(request, round_.case.organisation_id)
     view = selectors.round_view(user=request.user, round_=round_)
     context = {"view": view, "round": round_, "case": round_.case, "diff": None}
     if view.revised_file is not None:
