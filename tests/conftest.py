@@ -195,17 +195,20 @@ def demo(_demo_database, db, settings, monkeypatch):
 # DIARIUM_TESTS_ONCE set, a test whose subject is not the database runs beside only one of them
 # (`_beside`); without it (as `make test` runs by default) every test runs.
 # - A test that never opens the database (no `db` fixture or django_db mark, directly or through
-#   its fixtures) tests the same code on both: it runs beside PostgreSQL.
+#   its fixtures) tests the same code on both: it runs beside PostgreSQL, those of the modules
+#   of _FREE_BESIDE_SQLITE beside SQLite.
 # - A browser journey tests the pages, whose database paths the other tests take on both: it runs
 #   beside SQLite, the embedded default, except the modules of _BROWSER_BESIDE_POSTGRESQL.
 # - A test marked `one_database` runs beside SQLite, or beside PostgreSQL with
 #   `one_database(on="postgresql")`.
 # - A search test on the tantivy engine runs beside SQLite; PostgreSQL's own engine beside it.
 # The modules beside each are chosen so the two runs take about as long (measured 2026-12-08:
-# journeys 230 s a run, the tantivy half of the search tests 160 s).
+# journeys 230 s a run, the tantivy half of the search tests 160 s; then SQLite 919 s and
+# PostgreSQL 1,003 s, before the database-free reading and secret-key tests moved to SQLite).
 _DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
                                 "live_server", "_django_db_helper"})
 _BROWSER_BESIDE_POSTGRESQL = ("test_decisions_journeys.py", "test_search_journeys.py")
+_FREE_BESIDE_SQLITE = ("test_reading_", "test_secret_key")
 
 
 def _database_free(item) -> bool:
@@ -221,7 +224,7 @@ def _beside(item) -> str | None:
     if "browser" in item.path.parts:
         return "postgresql" if item.path.name in _BROWSER_BESIDE_POSTGRESQL else "sqlite"
     if _database_free(item):
-        return "postgresql"
+        return "sqlite" if item.path.name.startswith(_FREE_BESIDE_SQLITE) else "postgresql"
     callspec = getattr(item, "callspec", None)
     if callspec is not None and callspec.params.get("search_engine") == "tantivy":
         return "sqlite"
