@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from diarium.accounts import selectors, services, sites
 from diarium.core.errors import DomainError
 from diarium.core.lookups import referenced
-from diarium.core.web import domain_errors, posted_id, show_on_form
+from diarium.core.web import STATE_ERROR_STATUSES, domain_errors, post_action, posted_id, show_on_form
 
 from . import forms_accounts as forms
 from .views import organisation_for
@@ -51,16 +51,7 @@ def _post(request, target: str, action):
     """A confirmed POST action: its success message, or why it was refused (input
     refused or the data's state, such as an organ still in use), back on `target`.
     Denials and missing objects become pages."""
-    try:
-        message = action()
-    except DomainError as exc:
-        if exc.status_code not in (400, 409, 422):
-            raise
-        details = [m for field_messages in exc.errors.values() for m in field_messages if m != exc.message]
-        messages.error(request, " ".join([exc.message, *details]))
-    else:
-        messages.success(request, message)
-    return redirect(target)
+    return post_action(request, target, action, statuses=STATE_ERROR_STATUSES)
 
 
 def _redirect_url(name: str, organisation, **kwargs) -> str:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from diarium.accounts import selectors as people
 from diarium.core import errors
-from diarium.core.web import domain_errors, show_on_form
+from diarium.core.web import STATE_ERROR_STATUSES, domain_errors, refused, show_on_form
 from diarium.decisions import memberships
 from diarium.decisions import selectors as decision_selectors
 from diarium.decisions.forms import MembershipAddForm, MembershipEndForm
@@ -51,15 +51,6 @@ def _page(request, template: str, context: dict, *, forms=()):
     (and a test) can tell a refused form from a shown one."""
     status = 400 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
     return render(request, f"administration/registry/{template}", context, status=status)
-
-
-def _refused(request, exc: errors.DomainError) -> None:
-    """A refused action without a form of its own (remove, retire, enable): its
-    message on the next page. Denials and missing objects become pages."""
-    if exc.status_code not in (400, 409, 422):
-        raise exc
-    details = [m for found in exc.errors.values() for m in found if m != exc.message]
-    messages.error(request, " ".join([exc.message, *details]))
 
 
 def _here(name: str, organisation, *args) -> str:
@@ -179,7 +170,7 @@ def series_delete(request, org: str, pk: int):
         try:
             reference.series_delete(actor=request.user, series=series)
         except errors.DomainError as exc:
-            _refused(request, exc)
+            refused(request, exc, statuses=STATE_ERROR_STATUSES)
             return redirect(_here("series_edit", organisation, series.pk))
         messages.success(request, _("Diarieserien %(code)s är borttagen.") % {"code": series.code})
         return redirect(_here("series_list", organisation))
@@ -371,7 +362,7 @@ def mailbox_active(request, org: str, pk: int):
     try:
         intake.mailbox_active_set(actor=request.user, mailbox=mailbox, active=active)
     except errors.DomainError as exc:
-        _refused(request, exc)
+        refused(request, exc, statuses=STATE_ERROR_STATUSES)
     else:
         messages.success(request, (_("Funktionsbrevlådan %(name)s läses.") if active
                                    else _("Funktionsbrevlådan %(name)s läses inte längre.")) % {"name": mailbox.name})

@@ -44,6 +44,8 @@ def deny_unless(allowed: bool, message: str) -> None:
 # Refused input (400), and input that lacks a confirmation it needs, such as the
 # reason of a secrecy review (422): shown to the user, who can correct it.
 INPUT_ERROR_STATUSES = (400, 422)
+# ... and, for actions on reference data, the data's state (409: still in use).
+STATE_ERROR_STATUSES = (400, 409, 422)
 
 
 def posted_id(value) -> int | None:
@@ -51,22 +53,23 @@ def posted_id(value) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
 
 
-def post_action(request, target, action):
+def post_action(request, target, action, *, statuses=INPUT_ERROR_STATUSES):
     """Run a POST-only action and go back to `target` with its message: the
-    action's success text, or the DomainError's message when input was refused."""
+    action's success text, or the DomainError's message when input was refused
+    (an error with one of `statuses`)."""
     try:
         message = action()
     except errors.DomainError as exc:
-        _refused(request, exc)
+        refused(request, exc, statuses=statuses)
     else:
         messages.success(request, message)
     return redirect(target)
 
 
-def _refused(request, exc: errors.DomainError) -> None:
-    """Refused input becomes the next page's error message; denials and
-    missing objects go on to become pages."""
-    if exc.status_code not in INPUT_ERROR_STATUSES:
+def refused(request, exc: errors.DomainError, *, statuses=INPUT_ERROR_STATUSES) -> None:
+    """Refused input (an error with one of `statuses`) becomes the next page's
+    error message; denials and missing objects go on to become pages."""
+    if exc.status_code not in statuses:
         raise exc
     # Every problem at once: the summary, then each field's message.
     details = [m for field_messages in exc.errors.values() for m in field_messages if m != exc.message]
@@ -86,7 +89,7 @@ def post_action_asking(request, target, action, *, form, field: str):
         if field in exc.errors:
             show_on_form(form, exc)
             return None
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, message)
     return redirect(target)
