@@ -263,7 +263,6 @@ ORGANISATION_SETTINGS_FIELDS = ("site_title", "host", "brand_colour", "contact_e
                                 "postal_address", "website", "local_login_enabled")
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
-MIN_CONTRAST_WITH_WHITE = 4.5
 
 
 def _require_administrator(actor, organisation_id: int) -> None:
@@ -320,10 +319,11 @@ def _host_errors(host: str, organisation: Organisation) -> list[str]:
 def _colour_errors(colour: str) -> list[str]:
     if not COLOUR.match(colour):
         return [_("Ange färgen som # och sex hexadecimala siffror, t.ex. #1d4e89.")]
-    from .sites import contrast_with_white
+    from .sites import MIN_CONTRAST, contrast_with_white
 
+    # The same bound as the site's header falls back on (sites.header_colour).
     ratio = contrast_with_white(colour)
-    if ratio < MIN_CONTRAST_WITH_WHITE:
+    if ratio < MIN_CONTRAST:
         shown = f"{int(ratio * 100) / 100:.2f}".replace(".", ",")
         return [_("Vit text mot %(colour)s har kontrasten %(ratio)s:1, men minst 4,5:1 krävs för att texten ska "
                   "gå att läsa (WCAG 2.1 AA). Välj en mörkare färg.") % {"colour": colour, "ratio": shown}]
