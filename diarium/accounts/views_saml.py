@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from diarium.core.middleware import SecurityHeadersMiddleware
+from diarium.core.web import safe_next
 
 from . import views_sso
 from .models import IdentityProvider
@@ -86,7 +87,7 @@ def _csp_source(url: str) -> str:
 @require_http_methods(["GET", "POST"])
 def login(request, slug: str):
     provider = _provider(slug)
-    next_url = views_sso.safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
     try:
         return start(request, provider, next_url=next_url)
     except SsoRefused as exc:
@@ -100,7 +101,7 @@ def acs(request, slug: str):
     provider = _provider(slug)
     urls = saml.sp_urls(request, provider)
     pending = saml.read_pending(request.COOKIES.get(saml.PENDING_COOKIE), provider)
-    next_url = views_sso.safe_next(request, pending.next_url if pending else "")
+    next_url = safe_next(request, pending.next_url if pending else "")
     try:
         identity = saml.consume(provider, urls, request.POST.get("SAMLResponse", ""), pending)
     except saml.SamlNotConfigured as exc:

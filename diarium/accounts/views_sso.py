@@ -14,10 +14,11 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from diarium.core.web import safe_next
 
 from .backends import SSO_BACKEND
 from .models import IdentityProvider
@@ -30,14 +31,6 @@ def _provider(slug: str, protocol: str | None = None) -> IdentityProvider:
     if provider is None or (protocol is not None and provider.protocol != protocol):
         raise Http404(_("Inloggningstjänsten finns inte eller är avstängd."))
     return provider
-
-
-def safe_next(request, value: str) -> str:
-    """`value` when it stays on this site, else "" (never an open redirect)."""
-    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
-                                                 require_https=request.is_secure()):
-        return value
-    return ""
 
 
 def _login_url(next_url: str) -> str:

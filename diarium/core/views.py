@@ -44,15 +44,12 @@ def language_choose(request, code: str, **_site):
     the page it came from. An unknown language is a 404; a `next` to another
     site is ignored."""
     from django.http import Http404, HttpResponseRedirect
-    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .web import safe_next
 
     if code not in dict(settings.LANGUAGES):
         raise Http404(_("Språket finns inte."))
-    target = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        target = "/"
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(safe_next(request, request.GET.get("next") or "") or "/")
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
         path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,

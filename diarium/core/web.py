@@ -35,6 +35,16 @@ def domain_errors(view):
     return wrapper
 
 
+def safe_next(request, value: str) -> str:
+    """`value` (a `next` address) when it stays on this site, else "" (never an open redirect)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
+                                                 require_https=request.is_secure()):
+        return value
+    return ""
+
+
 def deny_unless(allowed: bool, message: str) -> None:
     """Refuse (403, or the login page for the anonymous) unless `allowed`."""
     if not allowed:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from diarium.core import errors
-from diarium.core.web import deny_unless, domain_errors, post_action, show_on_form
+from diarium.core.web import deny_unless, domain_errors, post_action, safe_next, show_on_form
 
 from . import access, selectors, services
 from .forms_due_dates import DueDateForm
@@ -53,10 +52,7 @@ def case_due_dates(request, pk: int):
 @require_POST
 def due_date_done(request, pk: int):
     due = due_selectors.due_date_get(user=request.user, pk=pk)
-    target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        target = ""
+    target = safe_next(request, request.POST.get("next") or "")
     return post_action(
         request, target or redirect("registry:case_due_dates", pk=due.case_id).url,
         lambda: (services.due_date_done(actor=request.user, due=due),
