@@ -10,6 +10,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _swedish_after_each_test():
+    """LocaleMiddleware leaves a request's language active in the thread: a test that
+    asked for English would otherwise hand English to the next test's services."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _file_storage(settings, tmp_path):
     """Each test stores files in its own folder."""
     settings.STORAGES = {
